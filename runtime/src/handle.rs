@@ -1,0 +1,432 @@
+//! [`Handle`]: what tasks and jobs use to reach their loop.
+
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+use settle_timers::{Host, TimerId};
+
+use crate::context;
+use crate::error::{NoLoop, RunError};
+use crate::event_loop::{Inner, TimerCallback, TimerEntry};
+use crate::job::{FnJob, Job};
+use crate::remote::Remote;
+use crate::uncaught::{Origin, Uncaught};
+
+/// A cheap, clonable, single-threaded reference to an event loop.
+///
+/// Obtain one with [`EventLoop::handle`](crate::EventLoop::handle), or inside a running loop
+/// with [`Handle::current`]. A handle does not keep the loop running; once the
+/// [`EventLoop`](crate::EventLoop) is dropped, work queued through a handle is dropped unrun.
+///
+/// ```
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use settle_runtime::{EventLoop, Handle};
+///
+/// let el = EventLoop::new();
+/// let n = Rc::new(Cell::new(0));
+/// let m = n.clone();
+/// el.queue_task(move || {
+///     let h = Handle::current();
+///     h.queue_microtask(move || m.set(1));
+/// });
+/// el.run().unwrap();
+/// assert_eq!(n.get(), 1);
+/// ```
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) inner: Rc<Inner>,
+}
+
+impl Handle {
+    /// The loop that is current on this thread.
+    ///
+    /// # Panics
+    ///
+    /// Panics when no loop is current: call it from a task or job of a running loop, or under
+    /// [`EventLoop::enter`](crate::EventLoop::enter). [`Handle::try_current`] returns an error
+    /// instead.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _guard = el.enter();
+    /// let h = settle_runtime::Handle::current();
+    /// assert!(h.same_loop(&el.handle()));
+    /// ```
+    #[track_caller]
+    pub fn current() -> Handle {
+        match Handle::try_current() {
+            Ok(handle) => handle,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// The loop that is current on this thread, if any.
+    ///
+    /// # Errors
+    ///
+    /// [`NoLoop`] when no loop is current.
+    ///
+    /// ```
+    /// assert!(settle_runtime::Handle::try_current().is_err());
+    /// ```
+    pub fn try_current() -> Result<Handle, NoLoop> {
+        context::with_current(Handle::clone)
+    }
+
+    /// Whether two handles refer to the same loop.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// assert!(el.handle().same_loop(&el.handle()));
+    /// assert!(!el.handle().same_loop(&settle_runtime::EventLoop::new().handle()));
+    /// ```
+    pub fn same_loop(&self, other: &Handle) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Queues a macrotask (HTML's "queue a task"). Tasks run one per turn, in FIFO order, each
+    /// followed by a microtask checkpoint.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| println!("a macrotask"));
+    /// el.run().unwrap();
+    /// ```
+    pub fn queue_task(&self, task: impl FnOnce() + 'static) {
+        self.inner.push_task(Box::new(FnJob(task)));
+    }
+
+    /// Queues a microtask (the global `queueMicrotask`): it runs at the end of the current
+    /// task, before the next one, after the jobs already queued.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_microtask(|| println!("a job"));
+    /// el.run().unwrap();
+    /// ```
+    pub fn queue_microtask(&self, job: impl FnOnce() + 'static) {
+        self.queue_job(Box::new(FnJob(job)));
+    }
+
+    /// Queues an already boxed [`Job`] on the microtask queue: ECMA-262's
+    /// HostEnqueuePromiseJob (9.5.5) for this host. Jobs run in FIFO order.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// struct Hello;
+    /// impl settle_runtime::Job for Hello {
+    ///     fn run(self: Box<Self>) { println!("hello"); }
+    /// }
+    /// el.queue_job(Box::new(Hello));
+    /// el.run().unwrap();
+    /// ```
+    pub fn queue_job(&self, job: Box<dyn Job>) {
+        self.inner.jobs.borrow_mut().push_back(job);
+    }
+
+    /// Queues a callback on Node's `process.nextTick` queue, which each checkpoint drains before
+    /// the Job queue (and again whenever jobs queued more ticks).
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    ///
+    /// let el = settle_runtime::EventLoop::new();
+    /// let out = Rc::new(RefCell::new(Vec::new()));
+    /// let (a, b) = (out.clone(), out.clone());
+    /// el.queue_microtask(move || a.borrow_mut().push("promise job"));
+    /// el.queue_next_tick(move || b.borrow_mut().push("nextTick"));
+    /// el.run().unwrap();
+    /// assert_eq!(*out.borrow(), ["nextTick", "promise job"]);
+    /// ```
+    pub fn queue_next_tick(&self, callback: impl FnOnce() + 'static) {
+        self.inner.ticks.borrow_mut().push_back(Box::new(FnJob(callback)));
+    }
+
+    /// Calls `callback` once, as a macrotask of its own, when `delay` (clamped by the host
+    /// profile) has passed. Returns an id for [`Handle::clear_timer`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_timeout(Duration::from_millis(10), || println!("later"));
+    /// el.run().unwrap();
+    /// assert_eq!(el.now(), Duration::from_millis(10));
+    /// ```
+    pub fn set_timeout(&self, delay: Duration, callback: impl FnOnce() + 'static) -> TimerId {
+        self.insert_timer(delay, None, TimerCallback::Once(Box::new(callback)))
+    }
+
+    /// Calls `callback` every `period` (clamped by the host profile), each call a macrotask of
+    /// its own, until cleared. The next call is scheduled after the callback returns, counting
+    /// from then; clearing the interval inside its own callback stops it.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::time::Duration;
+    /// use settle_runtime::Handle;
+    ///
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// let n = Rc::new(Cell::new(0));
+    /// let id = Rc::new(Cell::new(None));
+    /// let (m, me) = (n.clone(), id.clone());
+    /// id.set(Some(el.set_interval(Duration::from_millis(5), move || {
+    ///     m.set(m.get() + 1);
+    ///     if m.get() == 3 {
+    ///         Handle::current().clear_timer(me.get().unwrap());
+    ///     }
+    /// })));
+    /// el.run().unwrap();
+    /// assert_eq!(n.get(), 3);
+    /// ```
+    pub fn set_interval(&self, period: Duration, callback: impl FnMut() + 'static) -> TimerId {
+        self.insert_timer(period, Some(()), TimerCallback::Repeat(Box::new(callback)))
+    }
+
+    /// [`Handle::set_timeout`] with a JavaScript-style delay in `f64` milliseconds, converted by
+    /// the host profile ([`Host::delay_from_millis`]): `NaN`, negative and overflowing values
+    /// behave as that host's `setTimeout` treats them.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use settle_timers::Host;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().host(Host::Node).build();
+    /// el.set_timeout_ms(0.0, || {});
+    /// el.run().unwrap();
+    /// assert_eq!(el.now(), Duration::from_millis(1), "Node waits at least 1 ms");
+    /// ```
+    pub fn set_timeout_ms(&self, ms: f64, callback: impl FnOnce() + 'static) -> TimerId {
+        let delay = self.inner.host.delay_from_millis(ms, self.nesting_for_new_timer());
+        self.insert_clamped(delay, None, TimerCallback::Once(Box::new(callback)))
+    }
+
+    /// [`Handle::set_interval`] with a JavaScript-style delay in `f64` milliseconds.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// let id = el.set_interval_ms(2.5, || {});
+    /// el.clear_timer(id);
+    /// el.run().unwrap();
+    /// assert_eq!(el.now(), Duration::ZERO);
+    /// ```
+    pub fn set_interval_ms(&self, ms: f64, callback: impl FnMut() + 'static) -> TimerId {
+        let delay = self.inner.host.delay_from_millis(ms, self.nesting_for_new_timer());
+        self.insert_clamped(delay, Some(delay), TimerCallback::Repeat(Box::new(callback)))
+    }
+
+    /// Clears a timeout or an interval (`clearTimeout` and `clearInterval` are the same
+    /// operation). Returns whether a live timer was cleared; an unknown, fired or already
+    /// cleared id is a no-op.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let id = el.set_timeout(Duration::from_secs(3600), || unreachable!());
+    /// assert!(el.clear_timer(id));
+    /// assert!(!el.clear_timer(id));
+    /// el.run().unwrap(); // returns at once
+    /// ```
+    pub fn clear_timer(&self, id: TimerId) -> bool {
+        // The callback is dropped after the borrow ends: its destructor may use the loop.
+        let removed = self.inner.timers.borrow_mut().cancel(id);
+        removed.is_some()
+    }
+
+    /// The loop clock's current time (since the clock's origin).
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// assert_eq!(el.now(), std::time::Duration::ZERO);
+    /// ```
+    pub fn now(&self) -> Duration {
+        self.inner.clock.now()
+    }
+
+    /// Whether the loop runs on the virtual clock.
+    ///
+    /// ```
+    /// assert!(!settle_runtime::EventLoop::new().is_virtual_clock());
+    /// ```
+    pub fn is_virtual_clock(&self) -> bool {
+        self.inner.clock.is_virtual()
+    }
+
+    /// The earliest live timer deadline on the loop clock, for embedders that drive the loop
+    /// with [`EventLoop::run_once`](Handle::run_once) from their own outer loop.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_timeout(Duration::from_millis(7), || {});
+    /// assert_eq!(el.next_deadline(), Some(Duration::from_millis(7)));
+    /// ```
+    pub fn next_deadline(&self) -> Option<Duration> {
+        self.inner.timers.borrow_mut().next_deadline()
+    }
+
+    /// The host profile the loop was built with.
+    ///
+    /// ```
+    /// assert_eq!(settle_runtime::EventLoop::new().host(), settle_timers::Host::Plain);
+    /// ```
+    pub fn host(&self) -> Host {
+        self.inner.host
+    }
+
+    /// Where the code that is running now came from (task, timer, microtask n of checkpoint k).
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// assert_eq!(el.origin(), settle_runtime::Origin::Outside);
+    /// ```
+    pub fn origin(&self) -> Origin {
+        self.inner.origin.get()
+    }
+
+    /// A [`Remote`] through which other threads post tasks to this loop.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// let remote = el.remote();
+    /// std::thread::spawn(move || remote.post(|| {}).unwrap()).join().unwrap();
+    /// el.run().unwrap();
+    /// ```
+    pub fn remote(&self) -> Remote {
+        Remote::new(self.inner.shared.clone())
+    }
+
+    /// Adds a hook that runs at the end of every microtask checkpoint, after the queues are
+    /// empty (HTML's "notify about rejected promises" step; the promise crate reports
+    /// unhandled rejections here). Jobs a hook queues run in the same checkpoint.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// let el = settle_runtime::EventLoop::new();
+    /// let n = Rc::new(Cell::new(0));
+    /// let m = n.clone();
+    /// el.add_checkpoint_hook(move || m.set(m.get() + 1));
+    /// el.queue_task(|| {});
+    /// el.queue_task(|| {});
+    /// el.run().unwrap();
+    /// assert_eq!(n.get(), 2);
+    /// ```
+    pub fn add_checkpoint_hook(&self, hook: impl Fn() + 'static) {
+        self.inner.add_checkpoint_hook(Rc::new(hook));
+    }
+
+    /// Replaces the uncaught-error hook (see
+    /// [`Builder::on_uncaught`](crate::Builder::on_uncaught)).
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.set_uncaught_hook(|u| eprintln!("custom: {u}"));
+    /// ```
+    pub fn set_uncaught_hook(&self, hook: impl FnMut(&Uncaught) + 'static) {
+        self.inner.set_uncaught_hook(Box::new(hook));
+    }
+
+    /// Reports an uncaught error through the uncaught-error hook, and the loop goes on.
+    ///
+    /// ```
+    /// use settle_runtime::{Origin, Uncaught, UncaughtKind};
+    /// let el = settle_runtime::EventLoop::builder().on_uncaught(|u| assert_eq!(u.message(), "x")).build();
+    /// el.report(&Uncaught::new(UncaughtKind::Panic, "x", Origin::Outside));
+    /// ```
+    pub fn report(&self, uncaught: &Uncaught) {
+        self.inner.report(uncaught);
+    }
+
+    /// Stops the loop: the current `run` returns [`RunError::Failed`] with `uncaught` after the
+    /// current checkpoint. Queued work stays queued. Only the first failure is kept.
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, Handle, Origin, RunError, Uncaught, UncaughtKind};
+    ///
+    /// let el = EventLoop::new();
+    /// el.queue_task(|| {
+    ///     let h = Handle::current();
+    ///     h.fail(Uncaught::new(UncaughtKind::UnhandledRejection, "Oops", h.origin()));
+    /// });
+    /// el.queue_task(|| {});
+    /// assert!(matches!(el.run(), Err(RunError::Failed(u)) if u.message() == "Oops"));
+    /// el.run().unwrap(); // the second task is still there and runs now
+    /// ```
+    pub fn fail(&self, uncaught: Uncaught) {
+        self.inner.fail(RunError::Failed(uncaught));
+    }
+
+    fn nesting_for_new_timer(&self) -> u32 {
+        // HTML timer initialization steps 5-6: the new timer's level is one more than the level
+        // of the timer task that is running (0 outside timer tasks).
+        match self.inner.origin.get() {
+            Origin::Timer { .. } => self.inner.timer_nesting.get(),
+            _ => 0,
+        }
+    }
+
+    fn insert_timer(&self, delay: Duration, repeat: Option<()>, callback: TimerCallback) -> TimerId {
+        let delay = self.inner.host.clamp(delay, self.nesting_for_new_timer());
+        self.insert_clamped(delay, repeat.map(|()| delay), callback)
+    }
+
+    fn insert_clamped(&self, delay: Duration, interval: Option<Duration>, callback: TimerCallback) -> TimerId {
+        let nesting = self.nesting_for_new_timer().saturating_add(1);
+        let deadline = self.inner.clock.now().saturating_add(delay);
+        let entry = TimerEntry { callback, nesting };
+        self.inner.timers.borrow_mut().insert(deadline, interval, entry)
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("host", &self.inner.host)
+            .field("virtual_clock", &self.inner.clock.is_virtual())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Queues a microtask on the current loop (the global `queueMicrotask`).
+///
+/// # Panics
+///
+/// Panics when no loop is current on this thread (see [`Handle::current`]).
+///
+/// ```
+/// let el = settle_runtime::EventLoop::new();
+/// el.queue_task(|| settle_runtime::queue_microtask(|| println!("job")));
+/// el.run().unwrap();
+/// ```
+#[track_caller]
+pub fn queue_microtask(job: impl FnOnce() + 'static) {
+    enqueue_job(Box::new(FnJob(job)));
+}
+
+/// Queues a job on the current loop's microtask queue without cloning its handle: the fast path
+/// of HostEnqueuePromiseJob (ECMA-262 9.5.5) for the promise crate.
+///
+/// # Panics
+///
+/// Panics when no loop is current on this thread (see [`Handle::current`]).
+///
+/// ```
+/// struct Hi;
+/// impl settle_runtime::Job for Hi {
+///     fn run(self: Box<Self>) { println!("hi"); }
+/// }
+/// let el = settle_runtime::EventLoop::new();
+/// let _g = el.enter();
+/// settle_runtime::enqueue_job(Box::new(Hi));
+/// ```
+#[track_caller]
+pub fn enqueue_job(job: Box<dyn Job>) {
+    if let Err(e) = context::with_current(|h| h.inner.jobs.borrow_mut().push_back(job)) {
+        panic!("{e}");
+    }
+}

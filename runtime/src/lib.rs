@@ -1,0 +1,51 @@
+//! The settle event loop: a macrotask queue, a microtask Job queue, timers, and a `Remote` for
+//! other threads.
+//!
+//! This is the host that ECMA-262 leaves unspecified. It follows HTML's processing model: one
+//! macrotask per turn, then a microtask checkpoint that drains the Job queue (including jobs
+//! queued by jobs) and then runs after-checkpoint hooks; Node's `nextTick` queue is drained in
+//! front of the Job queue. Everything runs on one thread; other threads reach the loop through a
+//! [`Remote`].
+//!
+//! - [`EventLoop`] owns a loop; [`Handle`] reaches it from inside tasks and jobs (also as
+//!   [`Handle::current`]).
+//! - Panics in tasks and jobs are caught and reported ([`Uncaught`]); the loop goes on.
+//! - Time comes from a real or a virtual [`Clock`](settle_timers::Clock); see `settle-timers`.
+//!
+//! ```
+//! use std::cell::RefCell;
+//! use std::rc::Rc;
+//! use std::time::Duration;
+//! use settle_runtime::{EventLoop, Handle};
+//!
+//! let el = EventLoop::builder().virtual_clock().build();
+//! let out = Rc::new(RefCell::new(Vec::new()));
+//! let log = { let out = out.clone(); move |s: &'static str| out.borrow_mut().push(s) };
+//! el.queue_task(move || {
+//!     let h = Handle::current();
+//!     let l = log.clone();
+//!     h.set_timeout(Duration::from_millis(1), move || l("timer"));
+//!     let l = log.clone();
+//!     h.queue_microtask(move || l("job"));
+//!     log("task");
+//! });
+//! el.run().unwrap();
+//! assert_eq!(*out.borrow(), ["task", "job", "timer"]);
+//! ```
+
+mod context;
+mod error;
+mod event_loop;
+mod handle;
+mod job;
+mod remote;
+mod uncaught;
+
+pub use context::EnterGuard;
+pub use error::{NoLoop, PostError, RunError};
+pub use event_loop::{Builder, EventLoop, Turn};
+pub use handle::{Handle, enqueue_job, queue_microtask};
+pub use job::Job;
+pub use remote::Remote;
+pub use settle_timers::{Host, TimerId};
+pub use uncaught::{Origin, Uncaught, UncaughtKind};
