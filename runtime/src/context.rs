@@ -21,11 +21,7 @@ thread_local! {
 /// Calls `f` with the current loop's handle. The borrow is only held for `f`, which must not
 /// run user code (queueing work is fine).
 pub(crate) fn with_current<R>(f: impl FnOnce(&Handle) -> R) -> Result<R, NoLoop> {
-    CURRENT
-        .try_with(|current| current.borrow().as_ref().map(f))
-        .ok()
-        .flatten()
-        .ok_or(NoLoop)
+    CURRENT.try_with(|current| current.borrow().as_ref().map(f)).ok().flatten().ok_or(NoLoop)
 }
 
 /// Makes a loop current on this thread until dropped, restoring the previous one.

@@ -45,6 +45,9 @@ pub(crate) struct TimerEntry {
     pub(crate) nesting: u32,
 }
 
+/// The loop's `reportError`.
+type UncaughtHook = Box<dyn FnMut(&Uncaught)>;
+
 /// One macrotask.
 enum Task {
     Local(Box<dyn Job>),
@@ -64,7 +67,7 @@ pub(crate) struct Inner {
     pub(crate) host: Host,
     pub(crate) shared: Arc<Shared>,
     checkpoint_hooks: RefCell<Vec<Rc<dyn Fn()>>>,
-    uncaught_hook: RefCell<Option<Box<dyn FnMut(&Uncaught)>>>,
+    uncaught_hook: RefCell<Option<UncaughtHook>>,
     budget: Option<usize>,
     running: Cell<bool>,
     in_checkpoint: Cell<bool>,
@@ -140,7 +143,7 @@ impl Inner {
         self.checkpoint_hooks.borrow_mut().push(hook);
     }
 
-    pub(crate) fn set_uncaught_hook(&self, hook: Box<dyn FnMut(&Uncaught)>) {
+    pub(crate) fn set_uncaught_hook(&self, hook: UncaughtHook) {
         *self.uncaught_hook.borrow_mut() = Some(hook);
     }
 
@@ -491,7 +494,6 @@ impl EventLoop {
     pub fn enter(&self) -> EnterGuard {
         EnterGuard::new(self.handle.clone())
     }
-
 }
 
 /// Running the loop. These live on [`Handle`] so that code holding only a handle can drive
@@ -695,7 +697,7 @@ pub struct Builder {
     virtual_clock: bool,
     host: Host,
     microtask_budget: Option<usize>,
-    on_uncaught: Option<Box<dyn FnMut(&Uncaught)>>,
+    on_uncaught: Option<UncaughtHook>,
 }
 
 impl Builder {

@@ -375,7 +375,12 @@ impl Handle {
         self.insert_clamped(delay, repeat.map(|()| delay), callback)
     }
 
-    fn insert_clamped(&self, delay: Duration, interval: Option<Duration>, callback: TimerCallback) -> TimerId {
+    fn insert_clamped(
+        &self,
+        delay: Duration,
+        interval: Option<Duration>,
+        callback: TimerCallback,
+    ) -> TimerId {
         let nesting = self.nesting_for_new_timer().saturating_add(1);
         let deadline = self.inner.clock.now().saturating_add(delay);
         let entry = TimerEntry { callback, nesting };

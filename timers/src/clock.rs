@@ -90,10 +90,10 @@ impl Clock {
     /// assert_eq!(clock.now(), Duration::from_millis(5));
     /// ```
     pub fn advance_to(&self, time: Duration) {
-        if let Kind::Virtual(now) = &self.kind {
-            if time > now.get() {
-                now.set(time);
-            }
+        if let Kind::Virtual(now) = &self.kind
+            && time > now.get()
+        {
+            now.set(time);
         }
     }
 

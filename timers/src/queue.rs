@@ -182,13 +182,7 @@ impl<P> TimerQueue<P> {
         // Zero is skipped so that a packed id is never 0, which hosts may treat as "no timer".
         self.next_generation = self.next_generation.checked_add(1).unwrap_or(1);
         let seq = self.bump_seq();
-        let key = self.entries.insert(Entry {
-            deadline,
-            seq,
-            generation,
-            interval,
-            payload: Some(payload),
-        });
+        let key = self.entries.insert(Entry { deadline, seq, generation, interval, payload: Some(payload) });
         let key = u32::try_from(key).expect("more than u32::MAX live timers");
         self.heap.push(Reverse(Scheduled { deadline, seq, key, generation }));
         TimerId { key, generation }
