@@ -234,9 +234,12 @@ impl Inner {
             TimerCallback::Once(callback) => self.run_guarded(callback),
             TimerCallback::Repeat(mut callback) => {
                 self.run_guarded(&mut callback);
-                let interval = fired.interval.unwrap_or_default();
                 // HTML re-runs the timer initialization steps after the callback: the next
-                // deadline counts from now, and a cleared interval is simply not found.
+                // deadline counts from now, and a cleared interval is simply not found. Those
+                // steps run inside this timer's task, so the host's nesting clamp applies with
+                // this task's level (under Host::Html, setInterval(f, 0) slows to 4 ms after
+                // five runs, as in browsers); without it a zero interval never clamped.
+                let interval = self.host.clamp(fired.interval.unwrap_or_default(), nesting);
                 let deadline = self.clock.now().saturating_add(interval);
                 let entry = crate::event_loop::TimerEntry {
                     callback: TimerCallback::Repeat(callback),
@@ -356,12 +359,18 @@ impl Inner {
 
     /// Whether anything is queued, scheduled, or kept alive from another thread.
     fn has_pending_work(&self) -> bool {
-        !self.tasks.borrow().is_empty()
+        // The keep-alive count must be read before the inject queue is checked: a keep-alive
+        // poster pushes its last task and then drops its remote. Checking the queue first
+        // could see it still empty and then see the count already at zero, and the loop would
+        // finish with that task unrun. Reading the count first (SeqCst, after the poster's
+        // push) makes a zero count imply its pushes are visible.
+        let kept_alive = self.shared.refs.load(Ordering::SeqCst) > 0;
+        kept_alive
+            || !self.tasks.borrow().is_empty()
             || !self.jobs.borrow().is_empty()
             || !self.ticks.borrow().is_empty()
             || !self.timers.borrow().is_empty()
             || !self.shared.inject.is_empty()
-            || self.shared.refs.load(Ordering::SeqCst) > 0
     }
 
     /// Step 4: sleeps until the next deadline, a remote post, or `limit`; never spins.

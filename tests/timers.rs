@@ -1,0 +1,332 @@
+//! Timers on the event loop: ordering, clearing, intervals, host clamps and the virtual clock.
+//! All on the virtual clock and asserting exact order and virtual times, except
+//! `waiting_for_a_timer_does_not_spin`, the one test that measures real time.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use settle::runtime::{EventLoop, Handle, queue_microtask};
+use settle::timers::{Host, TimerId};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Records (label, loop time) pairs.
+#[derive(Clone, Default)]
+struct Log(Rc<RefCell<Vec<(String, Duration)>>>);
+
+impl Log {
+    fn push(&self, label: impl Into<String>) {
+        let now = Handle::current().now();
+        self.0.borrow_mut().push((label.into(), now));
+    }
+
+    fn labels(&self) -> Vec<String> {
+        self.0.borrow().iter().map(|(l, _)| l.clone()).collect()
+    }
+
+    fn entries(&self) -> Vec<(String, Duration)> {
+        self.0.borrow().clone()
+    }
+}
+
+fn virtual_loop() -> EventLoop {
+    EventLoop::builder().virtual_clock().build()
+}
+
+#[test]
+fn a_checkpoint_runs_between_two_timers_due_at_the_same_instant() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let l = log.clone();
+    el.set_timeout(ms(10), move || {
+        l.push("timer 1");
+        let l2 = l.clone();
+        queue_microtask(move || {
+            l2.push("job of timer 1");
+            let l3 = l2.clone();
+            queue_microtask(move || l3.push("job of job of timer 1"));
+        });
+    });
+    let l = log.clone();
+    el.set_timeout(ms(10), move || l.push("timer 2"));
+    el.run().unwrap();
+    assert_eq!(log.labels(), ["timer 1", "job of timer 1", "job of job of timer 1", "timer 2"]);
+}
+
+#[test]
+fn equal_deadlines_fire_in_creation_order() {
+    let el = virtual_loop();
+    let log = Log::default();
+    // 300 timers, three deadlines interleaved at creation: each deadline's timers must fire in
+    // the order they were created.
+    for i in 0..300u64 {
+        let l = log.clone();
+        let deadline = [ms(30), ms(10), ms(20)][(i % 3) as usize];
+        el.set_timeout(deadline, move || l.push(i.to_string()));
+    }
+    // A timer set later for the same instant comes after the ones set earlier, even with a
+    // shorter delay: set at 5 ms for 5 ms later, due at 10 ms like the first group.
+    let l = log.clone();
+    el.set_timeout(ms(5), move || {
+        let l2 = l.clone();
+        Handle::current().set_timeout(ms(5), move || l2.push("late-for-10"));
+    });
+    el.run().unwrap();
+
+    let mut want: Vec<String> = Vec::new();
+    for residue in [1, 2, 0] {
+        want.extend((0..300u64).filter(|i| i % 3 == residue).map(|i| i.to_string()));
+        if residue == 1 {
+            want.push("late-for-10".into());
+        }
+    }
+    assert_eq!(log.labels(), want);
+    let times: Vec<_> = log.entries().iter().map(|(_, t)| *t).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(el.now(), ms(30));
+}
+
+#[test]
+fn clearing_a_timer_from_another_timer_due_at_the_same_instant() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let victim: Rc<Cell<Option<TimerId>>> = Rc::default();
+    let (l, v) = (log.clone(), victim.clone());
+    el.set_timeout(ms(10), move || {
+        l.push("killer");
+        // The victim is already due (it sits in the macrotask queue); clearing must still win.
+        assert!(Handle::current().clear_timer(v.get().unwrap()));
+    });
+    let l = log.clone();
+    victim.set(Some(el.set_timeout(ms(10), move || l.push("victim"))));
+    let l = log.clone();
+    el.set_timeout(ms(10), move || l.push("bystander"));
+    el.run().unwrap();
+    assert_eq!(log.labels(), ["killer", "bystander"]);
+    assert!(!el.clear_timer(victim.get().unwrap()), "a cleared id stays cleared");
+}
+
+#[test]
+fn clearing_a_due_timer_from_a_microtask_of_an_earlier_timer() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let victim: Rc<Cell<Option<TimerId>>> = Rc::default();
+    let (l, v) = (log.clone(), victim.clone());
+    el.set_timeout(ms(10), move || {
+        l.push("first");
+        queue_microtask(move || {
+            Handle::current().clear_timer(v.get().unwrap());
+        });
+    });
+    let l = log.clone();
+    victim.set(Some(el.set_timeout(ms(10), move || l.push("victim"))));
+    el.run().unwrap();
+    assert_eq!(log.labels(), ["first"]);
+}
+
+#[test]
+fn an_interval_that_clears_itself_stops() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let id: Rc<Cell<Option<TimerId>>> = Rc::default();
+    let runs = Rc::new(Cell::new(0u32));
+    let (l, me, n) = (log.clone(), id.clone(), runs.clone());
+    id.set(Some(el.set_interval(ms(7), move || {
+        n.set(n.get() + 1);
+        l.push(format!("tick {}", n.get()));
+        if n.get() == 5 {
+            assert!(Handle::current().clear_timer(me.get().unwrap()));
+        }
+    })));
+    el.run().unwrap();
+    assert_eq!(runs.get(), 5);
+    let want: Vec<_> = (1..=5u64).map(|k| (format!("tick {k}"), ms(7 * k))).collect();
+    assert_eq!(log.entries(), want);
+    assert_eq!(el.now(), ms(35));
+    assert_eq!(el.next_deadline(), None);
+}
+
+#[test]
+fn a_virtual_day_of_timers_runs_instantly_in_order() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let hour = Duration::from_secs(3600);
+    for h in [1u32, 12, 24] {
+        let l = log.clone();
+        el.set_timeout(hour * h, move || l.push(format!("timeout {h}h")));
+    }
+    let id: Rc<Cell<Option<TimerId>>> = Rc::default();
+    let runs = Rc::new(Cell::new(0u32));
+    let (l, me, n) = (log.clone(), id.clone(), runs.clone());
+    id.set(Some(el.set_interval(hour, move || {
+        n.set(n.get() + 1);
+        l.push(format!("hourly {}", n.get()));
+        if n.get() == 24 {
+            Handle::current().clear_timer(me.get().unwrap());
+        }
+    })));
+    el.run().unwrap();
+
+    // At 1h, 12h and 24h the timeout was scheduled before the interval's current run (the
+    // interval is re-armed after each run), so the timeout comes first.
+    let mut want = Vec::new();
+    for k in 1..=24u32 {
+        if [1, 12, 24].contains(&k) {
+            want.push((format!("timeout {k}h"), hour * k));
+        }
+        want.push((format!("hourly {k}"), hour * k));
+    }
+    assert_eq!(log.entries(), want);
+    assert_eq!(runs.get(), 24);
+    assert_eq!(el.now(), hour * 24);
+}
+
+#[test]
+fn run_for_advances_virtual_time_exactly() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let l = log.clone();
+    el.set_interval(ms(10), move || l.push("tick"));
+    el.run_for(ms(35)).unwrap();
+    assert_eq!(el.now(), ms(35));
+    assert_eq!(log.entries().iter().map(|(_, t)| *t).collect::<Vec<_>>(), [ms(10), ms(20), ms(30)]);
+    // A timer due exactly at the limit fires.
+    el.run_for(ms(5)).unwrap();
+    assert_eq!(el.now(), ms(40));
+    assert_eq!(log.entries().len(), 4);
+}
+
+#[test]
+fn html_clamps_nested_timers_to_4ms_after_level_5() {
+    let el = EventLoop::builder().virtual_clock().host(Host::Html).build();
+    let log = Log::default();
+    fn nest(l: Log, depth: u32) {
+        l.push(format!("level {depth}"));
+        if depth < 10 {
+            Handle::current().set_timeout_ms(0.0, move || nest(l, depth + 1));
+        }
+    }
+    let l = log.clone();
+    el.set_timeout_ms(0.0, move || nest(l, 1));
+    el.run().unwrap();
+    // Timers 1 to 6 are set at nesting levels 0 to 5: no clamp. Timer 7 is set from the level-6
+    // callback: nesting level > 5, so 0 ms becomes 4 ms (HTML timer initialization steps).
+    let times: Vec<_> = log.entries().iter().map(|(_, t)| *t).collect();
+    assert_eq!(times, [0, 0, 0, 0, 0, 0, 4, 8, 12, 16].map(ms));
+
+    // A timer set from a microtask is not nested (the microtask is not a timer task), and
+    // a delay of 4 ms or more is never changed.
+    let el = EventLoop::builder().virtual_clock().host(Host::Html).build();
+    let log = Log::default();
+    fn nest_via_job(l: Log, depth: u32) {
+        l.push(format!("level {depth}"));
+        if depth < 10 {
+            queue_microtask(move || {
+                Handle::current().set_timeout_ms(0.0, move || nest_via_job(l, depth + 1));
+            });
+        }
+    }
+    let l = log.clone();
+    el.set_timeout_ms(0.0, move || nest_via_job(l, 1));
+    el.run().unwrap();
+    assert_eq!(log.entries().len(), 10);
+    assert_eq!(el.now(), Duration::ZERO);
+}
+
+#[test]
+fn html_clamps_a_zero_interval_after_level_5() {
+    // HTML re-runs the timer initialization steps for each repetition, with the nesting level
+    // of the interval's own task, so setInterval(f, 0) also slows to 4 ms.
+    let el = EventLoop::builder().virtual_clock().host(Host::Html).build();
+    let log = Log::default();
+    let id: Rc<Cell<Option<TimerId>>> = Rc::default();
+    let (l, me) = (log.clone(), id.clone());
+    id.set(Some(el.set_interval_ms(0.0, move || {
+        l.push("tick");
+        if l.0.borrow().len() == 9 {
+            Handle::current().clear_timer(me.get().unwrap());
+        }
+    })));
+    el.run().unwrap();
+    let times: Vec<_> = log.entries().iter().map(|(_, t)| *t).collect();
+    assert_eq!(times, [0, 0, 0, 0, 0, 0, 4, 8, 12].map(ms));
+}
+
+#[test]
+fn node_waits_at_least_1ms() {
+    let el = EventLoop::builder().virtual_clock().host(Host::Node).build();
+    let log = Log::default();
+    for (label, delay) in [("0", 0.0), ("-5", -5.0), ("NaN", f64::NAN), ("0.5", 0.5), ("2.9", 2.9)] {
+        let l = log.clone();
+        el.set_timeout_ms(delay, move || l.push(label));
+    }
+    let l = log.clone();
+    el.set_timeout(Duration::ZERO, move || l.push("Duration::ZERO"));
+    el.run().unwrap();
+    assert_eq!(
+        log.entries(),
+        [
+            ("0".to_string(), ms(1)),
+            ("-5".to_string(), ms(1)),
+            ("NaN".to_string(), ms(1)),
+            ("0.5".to_string(), ms(1)),
+            ("Duration::ZERO".to_string(), ms(1)),
+            ("2.9".to_string(), ms(2)),
+        ]
+    );
+
+    // No 4 ms nesting clamp in Node: ten nested 0 ms timeouts take 10 ms.
+    let el = EventLoop::builder().virtual_clock().host(Host::Node).build();
+    let depth = Rc::new(Cell::new(0));
+    fn nest(d: Rc<Cell<u32>>) {
+        d.set(d.get() + 1);
+        if d.get() < 10 {
+            Handle::current().set_timeout_ms(0.0, move || nest(d));
+        }
+    }
+    let d = depth.clone();
+    el.set_timeout_ms(0.0, move || nest(d));
+    el.run().unwrap();
+    assert_eq!(depth.get(), 10);
+    assert_eq!(el.now(), ms(10));
+}
+
+/// CPU time (user + system) this thread has used so far.
+#[cfg(target_os = "linux")]
+fn thread_cpu_time() -> Duration {
+    // schedstat: nanoseconds on CPU, exact; present on nearly all kernels.
+    if let Ok(s) = std::fs::read_to_string("/proc/thread-self/schedstat")
+        && let Some(ns) = s.split_whitespace().next().and_then(|f| f.parse::<u64>().ok())
+    {
+        return Duration::from_nanos(ns);
+    }
+    // Fallback: stat fields 14 and 15 (utime, stime) in clock ticks. USER_HZ is 100 on every
+    // Linux ABI; the comm field may contain spaces, so split after its closing parenthesis.
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("read /proc/thread-self/stat");
+    let after_comm = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_comm.split_whitespace().collect();
+    // after_comm starts at field 3 (state), so field n is fields[n - 3].
+    let ticks: u64 = fields[14 - 3].parse::<u64>().unwrap() + fields[15 - 3].parse::<u64>().unwrap();
+    Duration::from_millis(ticks * 10)
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn waiting_for_a_timer_does_not_spin() {
+    // The one timed test: on the real clock the loop must park, not poll, until the deadline.
+    let el = EventLoop::new();
+    let fired = Rc::new(Cell::new(false));
+    let f = fired.clone();
+    el.set_timeout(ms(200), move || f.set(true));
+    let cpu_before = thread_cpu_time();
+    let wall = std::time::Instant::now();
+    el.run().unwrap();
+    let wall = wall.elapsed();
+    let cpu = thread_cpu_time().saturating_sub(cpu_before);
+    assert!(fired.get());
+    assert!(wall >= ms(200), "the timer fired early: {wall:?}");
+    assert!(cpu < wall / 4, "the loop spun while waiting: {cpu:?} of CPU in {wall:?}");
+}
