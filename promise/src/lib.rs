@@ -1,1 +1,57 @@
-//! placeholder
+//! A spec-faithful ECMAScript Promise on the settle event loop.
+//!
+//! Every algorithm is a function named after its ECMA-262 abstract operation, with the
+//! section and step numbers beside the code (see `docs/spec-map.md`). A value travels like this:
+//!
+//! 1. [`Resolvers::resolve`] (`resolving.rs`) is the Promise Resolve Function: it checks
+//!    [[AlreadyResolved]], classifies the value (through the promise's [`Thenables`]), and
+//!    either fulfills the promise or queues NewPromiseResolveThenableJob.
+//! 2. FulfillPromise / RejectPromise (`promise.rs`) settle the promise and hand its reactions
+//!    to TriggerPromiseReactions, which queues one job per reaction on the loop.
+//! 3. Each job (`reaction.rs`) calls its handler and resolves the derived promise with the
+//!    result: back to step 1 for that promise.
+//!
+//! Promises need a current event loop ([`settle_runtime::Handle::current`]) wherever they queue
+//! a job: inside a running loop, or under [`EventLoop::enter`](settle_runtime::EventLoop::enter).
+//!
+//! ```
+//! use std::cell::RefCell;
+//! use std::rc::Rc;
+//! use settle_promise::Promise;
+//! use settle_runtime::EventLoop;
+//!
+//! // The book's A B C example (chapter 3, "Trust"): reactions on one promise run in
+//! // registration order, and one added while they run goes to the back.
+//! let el = EventLoop::new();
+//! let out = Rc::new(RefCell::new(String::new()));
+//! let o = out.clone();
+//! el.queue_task(move || {
+//!     let p = Promise::<()>::resolve(());
+//!     let (p2, o1, o2) = (p.clone(), o.clone(), o.clone());
+//!     p.then(move |()| {
+//!         let o3 = o1.clone();
+//!         p2.then(move |()| { o3.borrow_mut().push('C'); Ok(()) });
+//!         o1.borrow_mut().push('A');
+//!         Ok(())
+//!     });
+//!     p.then(move |()| { o2.borrow_mut().push('B'); Ok(()) });
+//! });
+//! el.run().unwrap();
+//! assert_eq!(*out.borrow(), "ABC");
+//! ```
+
+mod combinators;
+mod drop;
+mod error;
+mod promise;
+mod reaction;
+mod resolution;
+mod resolving;
+mod tracker;
+
+pub use combinators::Settled;
+pub use error::{AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value};
+pub use promise::{Promise, PromiseState};
+pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
+pub use resolving::Resolvers;
+pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};

@@ -14,6 +14,7 @@
 //!
 //! [`Inner::turn`] is that list, in code.
 
+use std::any::{Any, TypeId};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -75,6 +76,8 @@ pub(crate) struct Inner {
     pub(crate) timer_nesting: Cell<u32>,
     pub(crate) origin: Cell<Origin>,
     tasks_run: Cell<u64>,
+    /// Per-loop state of the crates built on the loop (the promise crate's rejection tracker).
+    pub(crate) extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
 }
 
 /// What one turn did.
@@ -132,6 +135,7 @@ impl Inner {
             timer_nesting: Cell::new(0),
             origin: Cell::new(Origin::Outside),
             tasks_run: Cell::new(0),
+            extensions: RefCell::new(Vec::new()),
         }
     }
 
@@ -409,7 +413,8 @@ impl Inner {
         let ticks = std::mem::take(&mut *self.ticks.borrow_mut());
         let timers = std::mem::take(&mut *self.timers.borrow_mut());
         let hooks = std::mem::take(&mut *self.checkpoint_hooks.borrow_mut());
-        drop((tasks, jobs, ticks, timers, hooks));
+        let extensions = std::mem::take(&mut *self.extensions.borrow_mut());
+        drop((tasks, jobs, ticks, timers, hooks, extensions));
         while self.shared.inject.pop().is_some() {}
     }
 }

@@ -1,5 +1,6 @@
 //! [`Handle`]: what tasks and jobs use to reach their loop.
 
+use std::any::{Any, TypeId};
 use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
@@ -359,6 +360,35 @@ impl Handle {
     /// ```
     pub fn fail(&self, uncaught: Uncaught) {
         self.inner.fail(RunError::Failed(uncaught));
+    }
+
+    /// The loop's instance of `X`, created by `init` on first use. Crates built on the loop keep
+    /// per-loop state here (the promise crate's rejection tracker), so that two loops on one
+    /// thread never share it.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let a = el.extension(|| Cell::new(1));
+    /// a.set(2);
+    /// assert_eq!(el.extension(|| Cell::new(1)).get(), 2);
+    /// ```
+    pub fn extension<X: 'static>(&self, init: impl FnOnce() -> X) -> Rc<X> {
+        let id = TypeId::of::<X>();
+        let found = self.inner.extensions.borrow().iter().find(|(t, _)| *t == id).map(|(_, x)| x.clone());
+        let any = match found {
+            Some(any) => any,
+            None => {
+                // `init` runs with no borrow held: it may itself use the loop.
+                let any: Rc<dyn Any> = Rc::new(init());
+                self.inner.extensions.borrow_mut().push((id, any.clone()));
+                any
+            }
+        };
+        match any.downcast::<X>() {
+            Ok(x) => x,
+            Err(_) => unreachable!("extension slots are keyed by TypeId"),
+        }
     }
 
     fn nesting_for_new_timer(&self) -> u32 {

@@ -1,0 +1,249 @@
+//! Promise.all (27.2.4.1), Promise.allSettled (27.2.4.2), Promise.any (27.2.4.3) and
+//! Promise.race (27.2.4.5).
+//!
+//! Each input goes through PromiseResolve (so values and thenables become promises, and a settle
+//! promise is used as it is) and then through `then`, so the combined promise settles one tick
+//! after its last deciding input, as in every engine. The `then` calls on the inputs create no
+//! derived promises: their handlers never throw, so those promises would be unobservable.
+//!
+//! The result collection is any `FromIterator` type, so an embedder can collect straight into
+//! its own array value, with no extra `then` (which would cost a tick).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::error::{AggregateError, Reason, Value};
+use crate::promise::Promise;
+use crate::reaction::new_reaction;
+use crate::resolution::{IntoResolution, Thenables};
+use crate::resolving::Resolvers;
+
+/// One input's outcome, as `Promise.allSettled` reports it (`{ status, value }` /
+/// `{ status, reason }` in JavaScript).
+///
+/// ```
+/// use settle_promise::Settled;
+/// let s: Settled<i32, &str> = Settled::Fulfilled(1);
+/// assert!(matches!(s, Settled::Fulfilled(1)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Settled<T, E> {
+    /// `{ status: "fulfilled", value }`.
+    Fulfilled(T),
+    /// `{ status: "rejected", reason }`.
+    Rejected(E),
+}
+
+/// The shared record of one combinator call: the element slots, and the spec's
+/// remainingElementsCount, which starts at 1 so that the combined promise cannot settle before
+/// the iteration is over.
+struct Elements<X> {
+    values: RefCell<Vec<Option<X>>>,
+    remaining: Cell<usize>,
+}
+
+impl<X> Elements<X> {
+    fn new() -> Rc<Elements<X>> {
+        Rc::new(Elements { values: RefCell::new(Vec::new()), remaining: Cell::new(1) })
+    }
+
+    /// Reserves the next slot (`values.push(undefined)`, remainingElementsCount += 1).
+    fn reserve(&self) -> usize {
+        let mut values = self.values.borrow_mut();
+        values.push(None);
+        self.remaining.set(self.remaining.get() + 1);
+        values.len() - 1
+    }
+
+    /// Stores an element; returns the collected slots when it was the last one outstanding.
+    fn store(&self, index: usize, x: X) -> Option<Vec<X>> {
+        self.values.borrow_mut()[index] = Some(x);
+        self.finish_one()
+    }
+
+    /// remainingElementsCount -= 1; if it reached 0, the slots, all filled.
+    fn finish_one(&self) -> Option<Vec<X>> {
+        let remaining = self.remaining.get() - 1;
+        self.remaining.set(remaining);
+        if remaining != 0 {
+            return None;
+        }
+        let values = std::mem::take(&mut *self.values.borrow_mut());
+        Some(values.into_iter().map(|v| v.expect("every element settled")).collect())
+    }
+}
+
+impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
+    /// `Promise.all(iterable)` (27.2.4.1): fulfills with every value, in input order, once all
+    /// inputs fulfill; rejects with the first rejection. An empty input fulfills at once.
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     let p2 = Promise::<i32>::resolve(43);
+    ///     Promise::<i32>::all::<Vec<i32>, _>([Promise::resolve(42), p2, Promise::resolve(44)])
+    ///         .then(|v| { assert_eq!(v, [42, 43, 44]); Ok(()) });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn all<C, I>(iterable: I) -> Promise<C, E, D>
+    where
+        I: IntoIterator,
+        I::Item: IntoResolution<T, E, D>,
+        C: Value + FromIterator<T>,
+        D: Thenables<C, E>,
+    {
+        // Steps 1-2: NewPromiseCapability(C); GetPromiseResolve(C).
+        let (result, capability) = Promise::<C, E, D>::with_resolvers();
+        let elements = Elements::<T>::new();
+        // PerformPromiseAll (27.2.4.1.2), step 4: repeat over the iterator.
+        for next_value in iterable {
+            let index = elements.reserve();
+            // Step 4.f: nextPromise = Call(promiseResolve, constructor, « nextValue »).
+            let next_promise = Promise::<T, E, D>::resolve(next_value);
+            // Steps 4.g-4.r: the Promise.all Resolve Element Function, and
+            // Invoke(nextPromise, "then", « onFulfilled, resultCapability.[[Reject]] »).
+            let (elements, capability) = (elements.clone(), capability.clone());
+            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
+                Ok(x) => {
+                    if let Some(values) = elements.store(index, x) {
+                        capability.resolve(values.into_iter().collect::<C>());
+                    }
+                }
+                Err(reason) => capability.reject(reason),
+            }));
+        }
+        // Step 4.d (iterator done): remainingElementsCount -= 1; if 0, resolve with values.
+        if let Some(values) = elements.finish_one() {
+            capability.resolve(values.into_iter().collect::<C>());
+        }
+        result
+    }
+
+    /// `Promise.allSettled(iterable)` (27.2.4.2): fulfills, once every input settled, with each
+    /// outcome in input order. Never rejects.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise, Settled};
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     let inputs = [Promise::<i32>::resolve(1), Promise::reject(Error::msg("no"))];
+    ///     Promise::<i32>::all_settled::<Vec<_>, _>(inputs).then(|v| {
+    ///         assert_eq!(v, [Settled::Fulfilled(1), Settled::Rejected(Error::msg("no"))]);
+    ///         Ok(())
+    ///     });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn all_settled<C, I>(iterable: I) -> Promise<C, E, D>
+    where
+        I: IntoIterator,
+        I::Item: IntoResolution<T, E, D>,
+        C: Value + FromIterator<Settled<T, E>>,
+        D: Thenables<C, E>,
+    {
+        let (result, capability) = Promise::<C, E, D>::with_resolvers();
+        let elements = Elements::<Settled<T, E>>::new();
+        // PerformPromiseAllSettled (27.2.4.2.1), step 4.
+        for next_value in iterable {
+            let index = elements.reserve();
+            let next_promise = Promise::<T, E, D>::resolve(next_value);
+            let (elements, capability) = (elements.clone(), capability.clone());
+            // The Promise.allSettled Resolve Element and Reject Element Functions.
+            next_promise.perform_promise_then(new_reaction(move |argument: Result<T, E>| {
+                let outcome = match argument {
+                    Ok(value) => Settled::Fulfilled(value),
+                    Err(reason) => Settled::Rejected(reason),
+                };
+                if let Some(values) = elements.store(index, outcome) {
+                    capability.resolve(values.into_iter().collect::<C>());
+                }
+            }));
+        }
+        if let Some(values) = elements.finish_one() {
+            capability.resolve(values.into_iter().collect::<C>());
+        }
+        result
+    }
+
+    /// `Promise.any(iterable)` (27.2.4.3): fulfills with the first fulfillment; rejects, once
+    /// every input rejected, with an [`AggregateError`] holding every reason in input order. An
+    /// empty input rejects at once.
+    ///
+    /// ```
+    /// use settle_promise::{Error, ErrorKind, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     let inputs = [Promise::<i32>::reject(Error::msg("a")), Promise::reject(Error::msg("b"))];
+    ///     Promise::<i32>::any(inputs).catch(|e| {
+    ///         let ErrorKind::Aggregate(agg) = e.kind() else { panic!() };
+    ///         assert_eq!(agg.errors, [Error::msg("a"), Error::msg("b")]);
+    ///         Ok(0)
+    ///     });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn any<I>(iterable: I) -> Promise<T, E, D>
+    where
+        I: IntoIterator,
+        I::Item: IntoResolution<T, E, D>,
+        E: From<AggregateError<E>>,
+    {
+        let (result, capability) = Promise::<T, E, D>::with_resolvers();
+        let errors = Elements::<E>::new();
+        // PerformPromiseAny (27.2.4.3.1), step 4.
+        for next_value in iterable {
+            let index = errors.reserve();
+            let next_promise = Promise::<T, E, D>::resolve(next_value);
+            let (errors, capability) = (errors.clone(), capability.clone());
+            // Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »), with the
+            // Promise.any Reject Element Function.
+            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
+                Ok(value) => capability.resolve(value),
+                Err(reason) => {
+                    if let Some(errors) = errors.store(index, reason) {
+                        capability.reject(E::from(AggregateError::new(errors)));
+                    }
+                }
+            }));
+        }
+        // Step 4.d: iterator done; if every input already rejected (or there were none),
+        // reject with an AggregateError.
+        if let Some(errors) = errors.finish_one() {
+            capability.reject(E::from(AggregateError::new(errors)));
+        }
+        result
+    }
+
+    /// `Promise.race(iterable)` (27.2.4.5): settles like the first input to settle. An empty
+    /// input stays pending forever, as the book warns (chapter 3, "Promise.race").
+    ///
+    /// ```
+    /// use settle_promise::{Promise, PromiseState};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let never = Promise::<i32>::race(Vec::<i32>::new());
+    /// drop(_g);
+    /// el.run().unwrap();
+    /// assert_eq!(never.state(), PromiseState::Pending);
+    /// ```
+    pub fn race<I>(iterable: I) -> Promise<T, E, D>
+    where
+        I: IntoIterator,
+        I::Item: IntoResolution<T, E, D>,
+    {
+        let (result, capability) = Promise::<T, E, D>::with_resolvers();
+        // PerformPromiseRace (27.2.4.5.1), step 1.
+        for next_value in iterable {
+            let next_promise = Promise::<T, E, D>::resolve(next_value);
+            let capability: Resolvers<T, E, D> = capability.clone();
+            // Invoke(nextPromise, "then", « resultCapability.[[Resolve]], resultCapability.[[Reject]] »).
+            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
+                Ok(value) => capability.resolve(value),
+                Err(reason) => capability.reject(reason),
+            }));
+        }
+        result
+    }
+}

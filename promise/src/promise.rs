@@ -1,0 +1,630 @@
+//! The Promise object (27.2.6): its state, the operations that settle it (FulfillPromise,
+//! RejectPromise, TriggerPromiseReactions), PerformPromiseThen, and the constructor and
+//! prototype methods built on them.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+use crate::drop::drop_iteratively;
+use crate::error::{Error, PanicError, Reason, Value};
+use crate::reaction::{Reaction, Reactions, call_handler, new_reaction};
+use crate::resolution::{IntoResolution, Marker, NoThenables, Resolution, Thenables};
+use crate::resolving::Resolvers;
+use crate::tracker::{Operation, host_promise_rejection_tracker};
+
+/// [[PromiseIsHandled]].
+pub(crate) const HANDLED: u8 = 1;
+/// On the rejection tracker's about-to-be-notified list.
+pub(crate) const PENDING_NOTIFY: u8 = 2;
+/// Reported as unhandled and not handled since (HTML's "outstanding rejected promises").
+pub(crate) const REPORTED: u8 = 4;
+
+/// [[PromiseState]] as seen from outside.
+///
+/// ```
+/// use settle_promise::{Promise, PromiseState};
+/// let el = settle_runtime::EventLoop::new();
+/// let _g = el.enter();
+/// assert_eq!(Promise::<i32>::resolve(1).state(), PromiseState::Fulfilled);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PromiseState {
+    /// Not settled yet (possibly already resolved to another promise or thenable).
+    Pending,
+    /// Settled with a value.
+    Fulfilled,
+    /// Settled with a reason.
+    Rejected,
+}
+
+/// A promise: a cheap-to-clone, single-threaded handle to one ECMAScript Promise on the
+/// current settle event loop.
+///
+/// - `T`, the value type, and `E`, the reason type (by default settle's [`Error`]); see
+///   [`Reason`] for how the spec's own errors reach `E`.
+/// - `D` classifies values that resolve a promise (default [`NoThenables`]); embedders with
+///   dynamic values plug in their thenable detection there (see [`Thenables`]).
+///
+/// Settles at most once and never changes afterwards. Handlers always run asynchronously, as
+/// microtask jobs, exactly once, in registration order. Using a promise in a way that queues a
+/// job needs a current event loop ([`settle_runtime::Handle::current`]).
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use settle_promise::Promise;
+/// use settle_runtime::EventLoop;
+///
+/// let el = EventLoop::new();
+/// let out = Rc::new(RefCell::new(Vec::new()));
+/// let log = out.clone();
+/// el.queue_task(move || {
+///     Promise::<i32>::resolve(41)
+///         .then(|v| Ok(v + 1))
+///         .then(move |v| { log.borrow_mut().push(v); Ok(()) });
+/// });
+/// el.run().unwrap();
+/// assert_eq!(*out.borrow(), [42]);
+/// ```
+pub struct Promise<T, E = Error, D = NoThenables> {
+    pub(crate) cell: Rc<PromiseCell<T, E, D>>,
+}
+
+pub(crate) struct PromiseCell<T, E, D> {
+    /// [[PromiseState]], [[PromiseResult]] and the reaction lists. Borrowed only for the few
+    /// instructions that read or change it, never while user code runs.
+    pub(crate) state: RefCell<State<T, E>>,
+    /// [[PromiseIsHandled]] and the rejection tracker's marks.
+    pub(crate) flags: Cell<u8>,
+    /// How many resolving-function pairs have been used (see `Resolvers`).
+    pub(crate) resolutions: Cell<u32>,
+    marker: Marker<D>,
+}
+
+pub(crate) enum State<T, E> {
+    /// [[PromiseFulfillReactions]] and [[PromiseRejectReactions]], kept as one list of paired
+    /// records in registration order.
+    Pending(Reactions<T, E>),
+    Fulfilled(T),
+    Rejected(E),
+}
+
+impl<T, E, D> Clone for Promise<T, E, D> {
+    fn clone(&self) -> Self {
+        Promise { cell: self.cell.clone() }
+    }
+}
+
+impl<T, E, D> Promise<T, E, D> {
+    /// Whether two handles are the same promise (JavaScript's `===`).
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::resolve(1);
+    /// assert!(Promise::resolve(p.clone()).ptr_eq(&p));
+    /// ```
+    pub fn ptr_eq(&self, other: &Promise<T, E, D>) -> bool {
+        Rc::ptr_eq(&self.cell, &other.cell)
+    }
+
+    /// [[PromiseState]].
+    ///
+    /// ```
+    /// use settle_promise::{Promise, PromiseState};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let (p, _r) = Promise::<i32>::with_resolvers();
+    /// assert_eq!(p.state(), PromiseState::Pending);
+    /// ```
+    pub fn state(&self) -> PromiseState {
+        match &*self.cell.state.borrow() {
+            State::Pending(_) => PromiseState::Pending,
+            State::Fulfilled(_) => PromiseState::Fulfilled,
+            State::Rejected(_) => PromiseState::Rejected,
+        }
+    }
+
+    /// [[PromiseIsHandled]]: whether a handler was ever attached (or [`Promise::defer`] was
+    /// called). An unhandled rejected promise is reported at the end of the checkpoint.
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::resolve(1);
+    /// assert!(!p.is_handled());
+    /// p.then(|v| Ok(v));
+    /// assert!(p.is_handled());
+    /// ```
+    pub fn is_handled(&self) -> bool {
+        self.cell.flags.get() & HANDLED != 0
+    }
+
+    /// The book's "pit of success" opt-out (chapter 3, "Error Handling"): marks the promise as
+    /// going to be handled later, so a rejection is not reported as unhandled. Returns the
+    /// promise, for chaining.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise};
+    /// use settle_runtime::EventLoop;
+    ///
+    /// let el = EventLoop::builder().on_uncaught(|u| panic!("reported: {u}")).build();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::reject(Error::msg("later")).defer();
+    /// drop(_g);
+    /// el.run().unwrap(); // nothing reported
+    /// assert!(p.is_handled());
+    /// ```
+    pub fn defer(self) -> Self {
+        self.cell.flags.set(self.cell.flags.get() | HANDLED);
+        self
+    }
+}
+
+impl<T: Clone, E: Clone, D> Promise<T, E, D> {
+    /// [[PromiseResult]]: `None` while pending.
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// assert_eq!(Promise::<i32>::resolve(3).result().unwrap().unwrap(), 3);
+    /// ```
+    pub fn result(&self) -> Option<Result<T, E>> {
+        match &*self.cell.state.borrow() {
+            State::Pending(_) => None,
+            State::Fulfilled(v) => Some(Ok(v.clone())),
+            State::Rejected(e) => Some(Err(e.clone())),
+        }
+    }
+}
+
+impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
+    fn pending() -> Promise<T, E, D> {
+        Promise {
+            cell: Rc::new(PromiseCell {
+                state: RefCell::new(State::Pending(Reactions::Empty)),
+                flags: Cell::new(0),
+                resolutions: Cell::new(0),
+                marker: PhantomData,
+            }),
+        }
+    }
+
+    /// `new Promise(executor)` (27.2.3.1). The executor runs at once with the promise's
+    /// [`Resolvers`]; if it returns `Err` or panics, the promise is rejected with that error
+    /// (unless the executor already resolved it).
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::new(|r| { r.resolve(42); Ok(()) });
+    /// assert_eq!(p.result().unwrap().unwrap(), 42);
+    /// let q = Promise::<i32>::new(|_| Err(Error::msg("Oops"))).defer();
+    /// assert_eq!(q.result().unwrap().unwrap_err(), Error::msg("Oops"));
+    /// ```
+    pub fn new(executor: impl FnOnce(Resolvers<T, E, D>) -> Result<(), E>) -> Promise<T, E, D> {
+        // Steps 3-7: OrdinaryCreateFromConstructor, [[PromiseState]] pending, empty reaction
+        // lists, [[PromiseIsHandled]] false.
+        let promise = Promise::pending();
+        // Step 8: CreateResolvingFunctions(promise).
+        let resolving_functions = Resolvers::create_resolving_functions(&promise);
+        // Step 9: Call(executor, undefined, « resolve, reject »).
+        let functions = resolving_functions.clone();
+        let completion = match catch_unwind(AssertUnwindSafe(move || executor(functions))) {
+            Ok(completion) => completion,
+            Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+        };
+        // Step 10: if abrupt, Call(resolvingFunctions.[[Reject]], completion.[[Value]]).
+        if let Err(error) = completion {
+            resolving_functions.reject(error);
+        }
+        // Step 11.
+        promise
+    }
+
+    /// `Promise.withResolvers()` (27.2.4.9, ES2024): a pending promise and its resolving
+    /// functions.
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let (p, r) = Promise::<&str>::with_resolvers();
+    /// r.resolve("done");
+    /// assert_eq!(p.result().unwrap().unwrap(), "done");
+    /// ```
+    pub fn with_resolvers() -> (Promise<T, E, D>, Resolvers<T, E, D>) {
+        // NewPromiseCapability(%Promise%) with the intrinsic constructor.
+        let promise = Promise::pending();
+        let resolvers = Resolvers::create_resolving_functions(&promise);
+        (promise, resolvers)
+    }
+
+    /// `Promise.try(f)` (27.2.4.8, ES2025): calls `f` now; its result resolves the promise and
+    /// its failure (an `Err` or a panic) rejects it.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::r#try(|| Ok(6 * 7));
+    /// assert_eq!(p.result().unwrap().unwrap(), 42);
+    /// let q = Promise::<i32>::r#try(|| -> Result<i32, Error> { panic!("thrown") }).defer();
+    /// assert_eq!(q.result().unwrap().unwrap_err().to_string(), "panic: thrown");
+    /// ```
+    pub fn r#try<R>(f: impl FnOnce() -> Result<R, E>) -> Promise<T, E, D>
+    where
+        R: IntoResolution<T, E, D>,
+    {
+        // Step 3: NewPromiseCapability(C).
+        let (promise, capability) = Promise::with_resolvers();
+        // Step 4: Completion(Call(callbackfn, undefined, args)).
+        match call_handler(|()| f(), ()) {
+            // Step 5: abrupt -> Call(promiseCapability.[[Reject]], status.[[Value]]).
+            Err(error) => capability.reject(error),
+            // Step 6: Call(promiseCapability.[[Resolve]], status.[[Value]]).
+            Ok(value) => capability.resolve(value),
+        }
+        promise
+    }
+
+    /// `Promise.resolve(x)` (27.2.4.7), that is PromiseResolve(%Promise%, x) (27.2.4.7.1):
+    /// a settle promise comes back as the very same promise; anything else gives a new promise
+    /// resolved with it (a thenable is adopted one job later).
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::resolve(7);
+    /// let q: Promise<i32> = Promise::resolve(p.clone());
+    /// assert!(q.ptr_eq(&p));
+    /// ```
+    pub fn resolve(x: impl IntoResolution<T, E, D>) -> Promise<T, E, D> {
+        match x.into_resolution() {
+            // PromiseResolve step 1: IsPromise(x) and x.constructor is C -> return x.
+            Resolution::Promise(p) => p,
+            // Steps 2-4: NewPromiseCapability(C); Call(capability.[[Resolve]], x).
+            other => {
+                let (promise, capability) = Promise::with_resolvers();
+                capability.resolve(other);
+                promise
+            }
+        }
+    }
+
+    /// `Promise.reject(r)` (27.2.4.6): a promise rejected with `r`. If no handler is attached
+    /// by the end of the current checkpoint, it is reported as an unhandled rejection.
+    ///
+    /// # Panics
+    ///
+    /// Panics when no event loop is current: the rejection tracker lives on the loop.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise, PromiseState};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::reject(Error::msg("Oops"));
+    /// assert_eq!(p.state(), PromiseState::Rejected);
+    /// p.catch(|_| Ok(0)); // handled before the checkpoint: not reported
+    /// ```
+    pub fn reject(r: E) -> Promise<T, E, D> {
+        let (promise, capability) = Promise::with_resolvers();
+        capability.reject(r);
+        promise
+    }
+
+    /// `promise.then(onFulfilled)` (27.2.5.4): a new promise resolved with what the handler
+    /// returns (`Ok`: a value, a promise or a thenable, adopted as by `resolve`; `Err` or a
+    /// panic: the JavaScript `throw`, rejecting it). A rejection passes through unchanged.
+    ///
+    /// ```
+    /// use settle_promise::Promise;
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     let p = Promise::<i32>::resolve(20).then(|v| Ok(v + 1)).then(|v| Ok(v * 2));
+    ///     p.then(|v| { assert_eq!(v, 42); Ok(()) });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn then<U, R>(&self, on_fulfilled: impl FnOnce(T) -> Result<R, E> + 'static) -> Promise<U, E, D>
+    where
+        U: Value,
+        D: Thenables<U, E>,
+        R: IntoResolution<U, E, D>,
+    {
+        self.then_reaction(move |argument, capability| match argument {
+            Ok(value) => match call_handler(on_fulfilled, value) {
+                Ok(result) => capability.resolve(result),
+                Err(error) => capability.reject(error),
+            },
+            // No onRejected: the "Thrower" default, NewPromiseReactionJob step 1.d.ii.
+            Err(reason) => capability.reject(reason),
+        })
+    }
+
+    /// `promise.then(onFulfilled, onRejected)` (27.2.5.4) with both handlers.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     Promise::<i32>::reject(Error::msg("Oops"))
+    ///         .then_both(|v| Ok(v), |e| Ok(if e == Error::msg("Oops") { -1 } else { 0 }))
+    ///         .then(|v| { assert_eq!(v, -1); Ok(()) });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn then_both<U, R1, R2>(
+        &self,
+        on_fulfilled: impl FnOnce(T) -> Result<R1, E> + 'static,
+        on_rejected: impl FnOnce(E) -> Result<R2, E> + 'static,
+    ) -> Promise<U, E, D>
+    where
+        U: Value,
+        D: Thenables<U, E>,
+        R1: IntoResolution<U, E, D>,
+        R2: IntoResolution<U, E, D>,
+    {
+        self.then_reaction(move |argument, capability| match argument {
+            Ok(value) => match call_handler(on_fulfilled, value) {
+                Ok(result) => capability.resolve(result),
+                Err(error) => capability.reject(error),
+            },
+            Err(reason) => match call_handler(on_rejected, reason) {
+                Ok(result) => capability.resolve(result),
+                Err(error) => capability.reject(error),
+            },
+        })
+    }
+
+    /// `promise.then(onFulfilled?, onRejected?)` with optional handlers, as an embedder's
+    /// `then` receives them: a missing handler passes the value (Identity) or the reason
+    /// (Thrower) through, exactly as the spec's defaults do.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise};
+    /// type Handler = fn(i32) -> Result<i32, Error>;
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     Promise::<i32>::resolve(5)
+    ///         .then_with(None::<Handler>, None::<fn(Error) -> Result<i32, Error>>)
+    ///         .then(|v| { assert_eq!(v, 5); Ok(()) });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn then_with<R1, R2>(
+        &self,
+        on_fulfilled: Option<impl FnOnce(T) -> Result<R1, E> + 'static>,
+        on_rejected: Option<impl FnOnce(E) -> Result<R2, E> + 'static>,
+    ) -> Promise<T, E, D>
+    where
+        R1: IntoResolution<T, E, D>,
+        R2: IntoResolution<T, E, D>,
+    {
+        self.then_reaction(move |argument, capability| match (argument, on_fulfilled, on_rejected) {
+            (Ok(value), Some(handler), _) => match call_handler(handler, value) {
+                Ok(result) => capability.resolve(result),
+                Err(error) => capability.reject(error),
+            },
+            // Step 1.d.i: handler empty, type Fulfill -> NormalCompletion(argument).
+            (Ok(value), None, _) => capability.resolve(value),
+            (Err(reason), _, Some(handler)) => match call_handler(handler, reason) {
+                Ok(result) => capability.resolve(result),
+                Err(error) => capability.reject(error),
+            },
+            // Step 1.d.ii: handler empty, type Reject -> ThrowCompletion(argument).
+            (Err(reason), _, None) => capability.reject(reason),
+        })
+    }
+
+    /// `promise.catch(onRejected)` (27.2.5.1), that is `then(undefined, onRejected)`.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task(|| {
+    ///     Promise::<i32>::reject(Error::msg("Oops"))
+    ///         .catch(|e| { assert_eq!(e.to_string(), "Oops"); Ok(0) })
+    ///         .then(|v| { assert_eq!(v, 0); Ok(()) });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn catch<R>(&self, on_rejected: impl FnOnce(E) -> Result<R, E> + 'static) -> Promise<T, E, D>
+    where
+        R: IntoResolution<T, E, D>,
+    {
+        self.then_reaction(move |argument, capability| match argument {
+            Ok(value) => capability.resolve(value),
+            Err(reason) => match call_handler(on_rejected, reason) {
+                Ok(result) => capability.resolve(result),
+                Err(error) => capability.reject(error),
+            },
+        })
+    }
+
+    /// `promise.finally(onFinally)` (27.2.5.3): runs `on_finally` when the promise settles,
+    /// then passes the original value or reason through, after waiting for what `on_finally`
+    /// returned (a promise is awaited). If `on_finally` fails, or returns a promise that
+    /// rejects, that failure replaces the outcome. Costs two extra ticks over `then`.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use settle_promise::Promise;
+    ///
+    /// let el = settle_runtime::EventLoop::new();
+    /// let cleaned = Rc::new(Cell::new(false));
+    /// let c = cleaned.clone();
+    /// el.queue_task(move || {
+    ///     Promise::<i32>::resolve(42)
+    ///         .finally(move || { c.set(true); Ok(()) })
+    ///         .then(|v| { assert_eq!(v, 42); Ok(()) });
+    /// });
+    /// el.run().unwrap();
+    /// assert!(cleaned.get());
+    /// ```
+    pub fn finally<X, R>(&self, on_finally: impl FnOnce() -> Result<R, E> + 'static) -> Promise<T, E, D>
+    where
+        X: Value,
+        D: Thenables<X, E>,
+        R: IntoResolution<X, E, D>,
+    {
+        self.then_reaction(move |argument, capability| {
+            // thenFinally (27.2.5.3.1) and catchFinally (27.2.5.3.2), step 1.a:
+            // Call(onFinally, undefined).
+            let result = match call_handler(|()| on_finally(), ()) {
+                Ok(result) => result,
+                // The closure threw: the derived promise rejects with that error.
+                Err(error) => return capability.reject(error),
+            };
+            // Step 1.c: PromiseResolve(C, result).
+            let promise: Promise<X, E, D> = Promise::resolve(result);
+            // Steps 1.d-1.f: return promise.then(valueThunk) / promise.then(thrower).
+            let chained: Promise<T, E, D> = match argument {
+                Ok(value) => promise.then(move |_| Ok(value)),
+                Err(reason) => promise.then(move |_| Err::<T, E>(reason)),
+            };
+            // The handler returned a promise: the derived promise adopts it.
+            capability.resolve(chained);
+        })
+    }
+
+    /// The common part of `then`, `catch` and `finally`: 27.2.5.4 Promise.prototype.then
+    /// steps 3-5 with C = %Promise%. `job` is the reaction job's body for both outcomes; it
+    /// receives the derived promise's capability.
+    fn then_reaction<U>(
+        &self,
+        job: impl FnOnce(Result<T, E>, &Resolvers<U, E, D>) + 'static,
+    ) -> Promise<U, E, D>
+    where
+        U: Value,
+        D: Thenables<U, E>,
+    {
+        // Step 4: NewPromiseCapability(C).
+        let (derived, capability) = Promise::<U, E, D>::with_resolvers();
+        // Step 5: PerformPromiseThen(promise, onFulfilled, onRejected, resultCapability).
+        self.perform_promise_then(new_reaction(move |argument| job(argument, &capability)));
+        derived
+    }
+
+    /// 27.2.5.4.1 PerformPromiseThen ( promise, onFulfilled, onRejected, resultCapability ),
+    /// with the two reaction records already built as one `reaction` (steps 1-8).
+    pub(crate) fn perform_promise_then(&self, reaction: Box<dyn Reaction<T, E>>) {
+        let cell = &self.cell;
+        let mut state = cell.state.borrow_mut();
+        let job = match &mut *state {
+            // Step 9: pending -> append to both reaction lists.
+            State::Pending(reactions) => {
+                reactions.push(reaction);
+                None
+            }
+            // Step 10: fulfilled -> NewPromiseReactionJob(fulfillReaction, value).
+            State::Fulfilled(value) => Some(reaction.into_job(Ok(value.clone()))),
+            // Step 11: rejected -> NewPromiseReactionJob(rejectReaction, reason).
+            State::Rejected(reason) => Some(reaction.into_job(Err(reason.clone()))),
+        };
+        let was_rejected = matches!(&*state, State::Rejected(_));
+        drop(state);
+        let flags = cell.flags.get();
+        // Step 11.b: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
+        // "handle").
+        if was_rejected && flags & HANDLED == 0 {
+            host_promise_rejection_tracker(cell.clone(), Operation::Handle);
+        }
+        // Step 12: set [[PromiseIsHandled]] to true.
+        cell.flags.set(cell.flags.get() | HANDLED);
+        // Steps 10.c / 11.d: HostEnqueuePromiseJob(fulfillJob / rejectJob).
+        if let Some(job) = job {
+            settle_runtime::enqueue_job(job);
+        }
+    }
+
+    /// 27.2.1.4 FulfillPromise ( promise, value ).
+    pub(crate) fn fulfill_promise(&self, value: T) {
+        // Steps 1-6: assert pending; take the reactions; set [[PromiseResult]] and the state.
+        let reactions = self.settle(State::Fulfilled(value.clone()));
+        // Step 7: TriggerPromiseReactions(reactions, value).
+        trigger_promise_reactions(reactions, Ok(value));
+    }
+
+    /// 27.2.1.7 RejectPromise ( promise, reason ).
+    pub(crate) fn reject_promise(&self, reason: E) {
+        // Steps 1-6.
+        let reactions = self.settle(State::Rejected(reason.clone()));
+        // Step 7: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
+        // "reject").
+        if self.cell.flags.get() & HANDLED == 0 {
+            host_promise_rejection_tracker(self.cell.clone(), Operation::Reject);
+        }
+        // Step 8: TriggerPromiseReactions(reactions, reason).
+        trigger_promise_reactions(reactions, Err(reason));
+    }
+
+    /// Moves a pending promise to `settled`, returning its reactions. Dropping the reaction
+    /// list here is what breaks the promise -> reaction -> resolving functions -> promise
+    /// cycle once a promise settles.
+    fn settle(&self, settled: State<T, E>) -> Reactions<T, E> {
+        let mut state = self.cell.state.borrow_mut();
+        match std::mem::replace(&mut *state, settled) {
+            State::Pending(reactions) => reactions,
+            // The resolving functions' [[AlreadyResolved]] flag makes this unreachable.
+            _ => unreachable!("a settled promise was settled again"),
+        }
+    }
+}
+
+/// 27.2.1.8 TriggerPromiseReactions ( reactions, argument ): one job per reaction, in order.
+fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
+    reactions: Reactions<T, E>,
+    argument: Result<T, E>,
+) {
+    match reactions {
+        Reactions::Empty => {}
+        Reactions::One(reaction) => settle_runtime::enqueue_job(reaction.into_job(argument)),
+        Reactions::Many(all) => {
+            let last = all.len() - 1;
+            let mut argument = Some(argument);
+            for (i, reaction) in all.into_iter().enumerate() {
+                // The last reaction takes the argument itself; the others get clones.
+                let arg = if i == last { argument.take() } else { argument.clone() };
+                if let Some(arg) = arg {
+                    settle_runtime::enqueue_job(reaction.into_job(arg));
+                }
+            }
+        }
+    }
+}
+
+impl<T, E, D> Drop for PromiseCell<T, E, D> {
+    fn drop(&mut self) {
+        // A pending promise dropped with reactions owns the rest of its chain: unwind it
+        // without recursion.
+        if let State::Pending(reactions) =
+            std::mem::replace(self.state.get_mut(), State::Pending(Reactions::Empty))
+            && !reactions.is_empty()
+        {
+            drop_iteratively(reactions.into_any());
+        }
+    }
+}
+
+impl<T: fmt::Debug, E: fmt::Debug, D> fmt::Debug for Promise<T, E, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.cell.state.try_borrow() {
+            Ok(state) => match &*state {
+                State::Pending(_) => f.write_str("Promise { <pending> }"),
+                State::Fulfilled(v) => write!(f, "Promise {{ {v:?} }}"),
+                State::Rejected(e) => write!(f, "Promise {{ <rejected> {e:?} }}"),
+            },
+            Err(_) => f.write_str("Promise { <busy> }"),
+        }
+    }
+}

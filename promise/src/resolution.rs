@@ -1,0 +1,219 @@
+//! What a promise can be resolved with, and how a value is classified: the resolve function's
+//! steps 7-12, made pluggable for embedders.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use crate::promise::Promise;
+use crate::resolving::Resolvers;
+
+/// A value passed to a resolve function (or returned from a handler), classified as
+/// ECMA-262's Promise Resolve Functions (27.2.1.3.2) classify it.
+///
+/// ```
+/// use settle_promise::{Promise, Resolution};
+/// use settle_runtime::EventLoop;
+///
+/// let el = EventLoop::new();
+/// let _g = el.enter();
+/// let p: Promise<i32> = Promise::resolve(Resolution::Value(42));
+/// assert_eq!(p.result().unwrap().unwrap(), 42);
+/// ```
+pub enum Resolution<T, E, D = NoThenables> {
+    /// Not a thenable: fulfills the promise (steps 8 and 12).
+    Value(T),
+    /// A settle promise: adopted through NewPromiseResolveThenableJob (steps 13-16), unless it
+    /// is the promise being resolved (step 7: rejects with a TypeError).
+    Promise(Promise<T, E, D>),
+    /// A foreign thenable whose `then` was found callable: adopted through
+    /// NewPromiseResolveThenableJob.
+    Thenable(Rc<dyn Thenable<T, E, D>>),
+    /// Looking up `then` failed (step 10): rejects the promise with this reason. Also what a
+    /// handler that fails resolves its derived promise with.
+    Throw(E),
+}
+
+impl<T, E, D> Resolution<T, E, D> {
+    /// A foreign thenable as a resolution.
+    ///
+    /// ```
+    /// use settle_promise::{Error, Resolution, Resolvers, Thenable};
+    ///
+    /// struct FortyTwo;
+    /// impl Thenable<i32, Error> for FortyTwo {
+    ///     fn then(&self, resolvers: Resolvers<i32, Error>) -> Result<(), Error> {
+    ///         resolvers.resolve(42);
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let r: Resolution<i32, Error> = Resolution::thenable(FortyTwo);
+    /// assert!(matches!(r, Resolution::Thenable(_)));
+    /// ```
+    pub fn thenable(thenable: impl Thenable<T, E, D>) -> Resolution<T, E, D> {
+        Resolution::Thenable(Rc::new(thenable))
+    }
+}
+
+impl<T: fmt::Debug, E: fmt::Debug, D> fmt::Debug for Resolution<T, E, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Resolution::Value(v) => f.debug_tuple("Value").field(v).finish(),
+            Resolution::Promise(_) => f.write_str("Promise(..)"),
+            Resolution::Thenable(_) => f.write_str("Thenable(..)"),
+            Resolution::Throw(e) => f.debug_tuple("Throw").field(e).finish(),
+        }
+    }
+}
+
+/// A foreign thenable: an object with a `then` method that is not a settle promise.
+///
+/// The spec trusts nothing about it: its `then` may call both callbacks, call one twice, fail
+/// after resolving, fail before resolving, or never call back. The [`Resolvers`] it receives
+/// enforce [[AlreadyResolved]], so the promise adopting it settles at most once, with the first
+/// call (the book's "trust" examples, chapter 3).
+///
+/// ```
+/// use settle_promise::{Error, Promise, Resolution, Resolvers, Thenable};
+/// use settle_runtime::EventLoop;
+///
+/// /// The book's "evil laugh" thenable: calls both callbacks.
+/// struct Evil;
+/// impl Thenable<i32, Error> for Evil {
+///     fn then(&self, resolvers: Resolvers<i32, Error>) -> Result<(), Error> {
+///         resolvers.resolve(42);
+///         resolvers.reject(Error::msg("evil laugh"));
+///         Ok(())
+///     }
+/// }
+///
+/// let el = EventLoop::new();
+/// let _g = el.enter();
+/// let p: Promise<i32> = Promise::resolve(Resolution::thenable(Evil));
+/// drop(_g);
+/// el.run().unwrap();
+/// assert_eq!(p.result().unwrap().unwrap(), 42);
+/// ```
+pub trait Thenable<T, E, D = NoThenables>: 'static {
+    /// JavaScript's `thenable.then(resolve, reject)`. Returning `Err` is a `throw` from `then`:
+    /// it rejects the adopting promise unless `then` already resolved it.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the thenable throws.
+    fn then(&self, resolvers: Resolvers<T, E, D>) -> Result<(), E>;
+}
+
+/// How values of one value type are classified when they resolve a promise: ECMA-262's
+/// "is it an Object with a callable `then`?" (Promise Resolve Functions, steps 8-12).
+///
+/// A promise's third type parameter names the classifier. Rust users keep the default,
+/// [`NoThenables`]: a Rust value is never a thenable, and adopting a promise or a thenable is
+/// said explicitly with [`Resolution`]. An embedder whose values are dynamic (one value type for
+/// both `T` and `E`, like a JavaScript engine) implements this trait for a marker type: its
+/// `classify` looks up `then` (calling getters, so a throwing getter gives
+/// [`Resolution::Throw`]), and returns [`Resolution::Promise`] for its wrapped settle promises
+/// so that self-resolution is detected. The resolve functions call `classify` exactly where the
+/// spec does Get(resolution, "then"): after the [[AlreadyResolved]] check, so a getter never runs
+/// for an ignored call.
+///
+/// ```
+/// use settle_promise::{Promise, Resolution, Thenables};
+/// use settle_runtime::EventLoop;
+///
+/// /// A toy dynamic value: numbers, or a promise of a value.
+/// #[derive(Clone, Debug)]
+/// enum Dyn {
+///     Num(f64),
+///     Promise(Promise<Dyn, Dyn, DynThenables>),
+/// }
+/// impl From<settle_promise::TypeError> for Dyn {
+///     fn from(_: settle_promise::TypeError) -> Dyn { Dyn::Num(f64::NAN) }
+/// }
+/// impl From<settle_promise::PanicError> for Dyn {
+///     fn from(_: settle_promise::PanicError) -> Dyn { Dyn::Num(f64::NAN) }
+/// }
+/// struct DynThenables;
+/// impl Thenables<Dyn, Dyn> for DynThenables {
+///     fn classify(value: Dyn) -> Resolution<Dyn, Dyn, DynThenables> {
+///         match value {
+///             Dyn::Promise(p) => Resolution::Promise(p),
+///             v => Resolution::Value(v),
+///         }
+///     }
+/// }
+///
+/// let el = EventLoop::new();
+/// let _g = el.enter();
+/// let inner = Promise::<Dyn, Dyn, DynThenables>::resolve(Dyn::Num(1.0));
+/// // A plain `Dyn` that holds a promise is adopted, as in JavaScript.
+/// let outer = Promise::<Dyn, Dyn, DynThenables>::resolve(Dyn::Promise(inner));
+/// drop(_g);
+/// el.run().unwrap();
+/// assert!(matches!(outer.result(), Some(Ok(Dyn::Num(n))) if n == 1.0));
+/// ```
+pub trait Thenables<T, E>: Sized + 'static {
+    /// Classifies `value` (steps 8-12 of the resolve function).
+    fn classify(value: T) -> Resolution<T, E, Self>;
+}
+
+/// The default classifier: no plain value is a thenable.
+///
+/// ```
+/// use settle_promise::{NoThenables, Resolution, Thenables};
+/// let r = <NoThenables as Thenables<i32, ()>>::classify(5);
+/// assert!(matches!(r, Resolution::Value(5)));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NoThenables;
+
+impl<T, E> Thenables<T, E> for NoThenables {
+    fn classify(value: T) -> Resolution<T, E, NoThenables> {
+        Resolution::Value(value)
+    }
+}
+
+/// Anything a promise of `T` can be resolved with: a value (classified by `D`), a settle
+/// [`Promise`], a [`Resolution`], or an `Rc<dyn Thenable>`.
+///
+/// This is what lets `resolvers.resolve(42)`, `resolvers.resolve(other_promise)` and a handler
+/// returning either work with one method. When a handler returns a promise and nothing else
+/// names the value type, Rust cannot tell "a promise of `i32`" from "an `i32`-promise value":
+/// name the type once (`let p: Promise<i32> = ...`, or a closure parameter type further on).
+///
+/// ```
+/// use settle_promise::{IntoResolution, NoThenables, Resolution, Error};
+/// let r: Resolution<i32, Error, NoThenables> = 7.into_resolution();
+/// assert!(matches!(r, Resolution::Value(7)));
+/// ```
+pub trait IntoResolution<T, E, D = NoThenables> {
+    /// Classifies `self`.
+    fn into_resolution(self) -> Resolution<T, E, D>;
+}
+
+impl<T, E, D: Thenables<T, E>> IntoResolution<T, E, D> for T {
+    fn into_resolution(self) -> Resolution<T, E, D> {
+        D::classify(self)
+    }
+}
+
+impl<T, E, D> IntoResolution<T, E, D> for Promise<T, E, D> {
+    fn into_resolution(self) -> Resolution<T, E, D> {
+        Resolution::Promise(self)
+    }
+}
+
+impl<T, E, D> IntoResolution<T, E, D> for Resolution<T, E, D> {
+    fn into_resolution(self) -> Resolution<T, E, D> {
+        self
+    }
+}
+
+impl<T, E, D> IntoResolution<T, E, D> for Rc<dyn Thenable<T, E, D>> {
+    fn into_resolution(self) -> Resolution<T, E, D> {
+        Resolution::Thenable(self)
+    }
+}
+
+/// Keeps `D` in a type without owning one or affecting `Send`/`Sync` reasoning.
+pub(crate) type Marker<D> = PhantomData<fn() -> D>;

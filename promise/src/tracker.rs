@@ -1,0 +1,272 @@
+//! HostPromiseRejectionTracker (27.2.1.9) with HTML's timing, and the policies that decide what
+//! an unhandled rejection does.
+//!
+//! - A promise rejected with no handler goes on the loop's about-to-be-notified list.
+//! - At the end of each microtask checkpoint (the loop's after-checkpoint hook, HTML's "notify
+//!   about rejected promises"), every listed promise that still has no handler is reported once
+//!   as unhandled, and marked as an outstanding rejected promise.
+//! - A handler attached later to an outstanding rejected promise reports "rejection handled".
+//!
+//! The marks live in the promise itself (two bits), so the list is the only allocation, and a
+//! promise is never reported twice.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use settle_runtime::{Handle, Origin, Uncaught, UncaughtKind};
+
+use crate::Promise;
+use crate::promise::{HANDLED, PENDING_NOTIFY, PromiseCell, REPORTED, State};
+
+/// HostPromiseRejectionTracker's `operation` argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Reject,
+    Handle,
+}
+
+/// What the tracker needs of a promise, whatever its types.
+pub(crate) trait Tracked: 'static {
+    fn flags(&self) -> u8;
+    fn set_flags(&self, flags: u8);
+    fn describe(&self) -> String;
+    fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
+}
+
+impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for PromiseCell<T, E, D> {
+    fn flags(&self) -> u8 {
+        self.flags.get()
+    }
+
+    fn set_flags(&self, flags: u8) {
+        self.flags.set(flags);
+    }
+
+    fn describe(&self) -> String {
+        match &*self.state.borrow() {
+            State::Rejected(reason) => format!("{reason:?}"),
+            _ => String::from("<not rejected>"),
+        }
+    }
+
+    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
+        self
+    }
+}
+
+/// What happens to unhandled rejections on a loop. Set with [`set_rejection_policy`].
+///
+/// ```
+/// use settle_promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
+/// use settle_runtime::{EventLoop, RunError};
+///
+/// let el = EventLoop::new();
+/// set_rejection_policy(&el, RejectionPolicy::Strict);
+/// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
+/// let err = el.run().unwrap_err();
+/// assert!(matches!(err, RunError::Failed(u) if u.message() == r#"Message("Oops")"#));
+/// ```
+#[derive(Clone, Default)]
+pub enum RejectionPolicy {
+    /// Report through the loop's uncaught-error hook (by default printed to stderr) and go on;
+    /// a later "rejection handled" is printed to stderr. The default.
+    #[default]
+    Warn,
+    /// Stop the loop: `run` returns [`RunError::Failed`](settle_runtime::RunError::Failed)
+    /// naming the reason (Node's `--unhandled-rejections=strict`).
+    Strict,
+    /// Call a function with each event (an embedder's `unhandledrejection` /
+    /// `rejectionhandled` events, Node's `process.on('unhandledRejection')`).
+    Callback(Rc<dyn Fn(&RejectionEvent)>),
+    /// Ignore unhandled rejections.
+    None,
+}
+
+impl fmt::Debug for RejectionPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RejectionPolicy::Warn => "Warn",
+            RejectionPolicy::Strict => "Strict",
+            RejectionPolicy::Callback(_) => "Callback(..)",
+            RejectionPolicy::None => "None",
+        })
+    }
+}
+
+/// Which of HTML's two rejection events this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RejectionEventKind {
+    /// `unhandledrejection`: rejected, and no handler by the end of the checkpoint.
+    Unhandled,
+    /// `rejectionhandled`: a handler was attached to a promise already reported as unhandled.
+    Handled,
+}
+
+/// A promise of any type, as the rejection tracker reports it.
+///
+/// ```
+/// use settle_promise::{AnyPromise, Error, NoThenables, Promise};
+/// let el = settle_runtime::EventLoop::new();
+/// let _g = el.enter();
+/// let p = Promise::<i32>::reject(Error::msg("x")).defer();
+/// let any = AnyPromise::from(p.clone());
+/// assert!(any.downcast::<i32, Error, NoThenables>().unwrap().ptr_eq(&p));
+/// assert!(any.downcast::<u8, Error, NoThenables>().is_none());
+/// ```
+#[derive(Clone)]
+pub struct AnyPromise(Rc<dyn Tracked>);
+
+impl AnyPromise {
+    /// The promise with its types, if they are these.
+    ///
+    /// ```
+    /// use settle_promise::{AnyPromise, Error, NoThenables, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let any = AnyPromise::from(Promise::<i32>::resolve(1));
+    /// assert!(any.downcast::<i32, Error, NoThenables>().is_some());
+    /// ```
+    pub fn downcast<T: 'static, E: 'static, D: 'static>(&self) -> Option<Promise<T, E, D>> {
+        self.0.clone().into_any().downcast::<PromiseCell<T, E, D>>().ok().map(|cell| Promise { cell })
+    }
+
+    /// The rejection reason, formatted with `Debug`.
+    ///
+    /// ```
+    /// use settle_promise::{AnyPromise, Error, Promise};
+    /// let el = settle_runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let any = AnyPromise::from(Promise::<i32>::reject(Error::msg("x")).defer());
+    /// assert_eq!(any.reason(), "Message(\"x\")");
+    /// ```
+    pub fn reason(&self) -> String {
+        self.0.describe()
+    }
+}
+
+impl<T: 'static, E: fmt::Debug + 'static, D: 'static> From<Promise<T, E, D>> for AnyPromise {
+    fn from(p: Promise<T, E, D>) -> AnyPromise {
+        AnyPromise(p.cell)
+    }
+}
+
+impl fmt::Debug for AnyPromise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AnyPromise").field(&self.0.describe()).finish()
+    }
+}
+
+/// One report of the rejection tracker.
+#[derive(Clone, Debug)]
+pub struct RejectionEvent {
+    /// Unhandled, or handled later.
+    pub kind: RejectionEventKind,
+    /// The promise.
+    pub promise: AnyPromise,
+}
+
+/// The per-loop tracker state.
+#[derive(Default)]
+struct Tracker {
+    about_to_be_notified: RefCell<Vec<Rc<dyn Tracked>>>,
+    policy: RefCell<RejectionPolicy>,
+    hooked: std::cell::Cell<bool>,
+}
+
+fn tracker(handle: &Handle) -> Rc<Tracker> {
+    let tracker = handle.extension(Tracker::default);
+    if !tracker.hooked.replace(true) {
+        let t = tracker.clone();
+        let h = handle.clone();
+        handle.add_checkpoint_hook(move || notify_about_rejected_promises(&h, &t));
+    }
+    tracker
+}
+
+/// Chooses what unhandled rejections do on the loop of `handle`.
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use settle_promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+/// use settle_runtime::EventLoop;
+///
+/// let el = EventLoop::new();
+/// let events = Rc::new(RefCell::new(Vec::new()));
+/// let log = events.clone();
+/// set_rejection_policy(&el, RejectionPolicy::Callback(Rc::new(move |e| log.borrow_mut().push(e.kind))));
+/// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
+/// el.run().unwrap();
+/// assert_eq!(*events.borrow(), [RejectionEventKind::Unhandled]);
+/// ```
+pub fn set_rejection_policy(handle: &Handle, policy: RejectionPolicy) {
+    *tracker(handle).policy.borrow_mut() = policy;
+}
+
+/// 27.2.1.9 HostPromiseRejectionTracker ( promise, operation ), as HTML defines it (8.1.5.7).
+///
+/// # Panics
+///
+/// Panics when no event loop is current on this thread.
+pub(crate) fn host_promise_rejection_tracker(promise: Rc<dyn Tracked>, operation: Operation) {
+    let flags = promise.flags();
+    match operation {
+        // "reject": append to the about-to-be-notified list.
+        Operation::Reject => {
+            if flags & PENDING_NOTIFY == 0 {
+                promise.set_flags(flags | PENDING_NOTIFY);
+                tracker(&Handle::current()).about_to_be_notified.borrow_mut().push(promise);
+            }
+        }
+        // "handle": a promise still on the list is simply found handled at notification time;
+        // one already reported (outstanding) gets `rejectionhandled`.
+        Operation::Handle => {
+            if flags & REPORTED != 0 {
+                promise.set_flags(flags & !REPORTED);
+                let handle = Handle::current();
+                let event =
+                    RejectionEvent { kind: RejectionEventKind::Handled, promise: AnyPromise(promise) };
+                emit(&handle, &tracker(&handle), &event);
+            }
+        }
+    }
+}
+
+/// HTML's "notify about rejected promises", run at the end of every checkpoint.
+fn notify_about_rejected_promises(handle: &Handle, tracker: &Tracker) {
+    if tracker.about_to_be_notified.borrow().is_empty() {
+        return;
+    }
+    let list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
+    for promise in list {
+        let flags = promise.flags() & !PENDING_NOTIFY;
+        if flags & HANDLED != 0 {
+            promise.set_flags(flags);
+            continue;
+        }
+        promise.set_flags(flags | REPORTED);
+        let event = RejectionEvent { kind: RejectionEventKind::Unhandled, promise: AnyPromise(promise) };
+        emit(handle, tracker, &event);
+    }
+}
+
+fn emit(handle: &Handle, tracker: &Tracker, event: &RejectionEvent) {
+    // Cloned out, so a callback may change the policy.
+    let policy = tracker.policy.borrow().clone();
+    let reason = || event.promise.reason();
+    match (policy, event.kind) {
+        (RejectionPolicy::Warn, RejectionEventKind::Unhandled) => {
+            handle.report(&Uncaught::new(UncaughtKind::UnhandledRejection, reason(), Origin::Outside));
+        }
+        (RejectionPolicy::Warn, RejectionEventKind::Handled) => {
+            eprintln!("settle: a rejection reported as unhandled was handled later: {}", reason());
+        }
+        (RejectionPolicy::Strict, RejectionEventKind::Unhandled) => {
+            handle.fail(Uncaught::new(UncaughtKind::UnhandledRejection, reason(), Origin::Outside));
+        }
+        (RejectionPolicy::Callback(f), _) => f(event),
+        (RejectionPolicy::Strict | RejectionPolicy::None, _) => {}
+    }
+}
