@@ -43,6 +43,7 @@
 mod combinators;
 mod drop;
 mod error;
+pub mod patterns;
 mod promise;
 mod reaction;
 mod resolution;
