@@ -5,7 +5,9 @@
 //! - At the end of each microtask checkpoint (the loop's after-checkpoint hook, HTML's "notify
 //!   about rejected promises"), every listed promise that still has no handler is reported once
 //!   as unhandled, and marked as an outstanding rejected promise.
-//! - A handler attached later to an outstanding rejected promise reports "rejection handled".
+//! - A handler attached later to an outstanding rejected promise reports "rejection handled", at
+//!   the end of that checkpoint: after the handler ran, as in Node (`unhandledRejection`, the
+//!   handler, `rejectionHandled`) and in HTML (where `rejectionhandled` is a later task).
 //!
 //! The marks live in the promise itself (two bits), so the list is the only allocation, and a
 //! promise is never reported twice.
@@ -171,6 +173,8 @@ pub struct RejectionEvent {
 #[derive(Default)]
 struct Tracker {
     about_to_be_notified: RefCell<Vec<Rc<dyn Tracked>>>,
+    /// Outstanding rejected promises that got a handler since the last notification.
+    handled_since: RefCell<Vec<Rc<dyn Tracked>>>,
     policy: RefCell<RejectionPolicy>,
     hooked: std::cell::Cell<bool>,
 }
@@ -221,14 +225,12 @@ pub(crate) fn host_promise_rejection_tracker(promise: Rc<dyn Tracked>, operation
             }
         }
         // "handle": a promise still on the list is simply found handled at notification time;
-        // one already reported (outstanding) gets `rejectionhandled`.
+        // one already reported (outstanding) gets `rejectionhandled` at the end of this
+        // checkpoint, after the handler's job ran (Node's processPromiseRejections).
         Operation::Handle => {
             if flags & REPORTED != 0 {
                 promise.set_flags(flags & !REPORTED);
-                let handle = Handle::current();
-                let event =
-                    RejectionEvent { kind: RejectionEventKind::Handled, promise: AnyPromise(promise) };
-                emit(&handle, &tracker(&handle), &event);
+                tracker(&Handle::current()).handled_since.borrow_mut().push(promise);
             }
         }
     }
@@ -236,6 +238,12 @@ pub(crate) fn host_promise_rejection_tracker(promise: Rc<dyn Tracked>, operation
 
 /// HTML's "notify about rejected promises", run at the end of every checkpoint.
 fn notify_about_rejected_promises(handle: &Handle, tracker: &Tracker) {
+    // Node emits the `rejectionHandled` events first, then the new `unhandledRejection`s.
+    let handled = std::mem::take(&mut *tracker.handled_since.borrow_mut());
+    for promise in handled {
+        let event = RejectionEvent { kind: RejectionEventKind::Handled, promise: AnyPromise(promise) };
+        emit(handle, tracker, &event);
+    }
     if tracker.about_to_be_notified.borrow().is_empty() {
         return;
     }
