@@ -19,7 +19,7 @@
 //! its value type, building its own `TypeError` or `AggregateError` objects.
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// ECMA-262's TypeError, for the cases the promise algorithms raise it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -40,7 +40,7 @@ pub enum TypeError {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{message}")]
 pub struct PanicError {
-    message: Rc<str>,
+    message: Arc<str>,
 }
 
 impl PanicError {
@@ -49,7 +49,7 @@ impl PanicError {
     /// ```
     /// assert_eq!(settle_promise::PanicError::new("x").to_string(), "x");
     /// ```
-    pub fn new(message: impl Into<Rc<str>>) -> PanicError {
+    pub fn new(message: impl Into<Arc<str>>) -> PanicError {
         PanicError { message: message.into() }
     }
 
@@ -109,6 +109,15 @@ impl<E> AggregateError<E> {
 #[error("Timeout!")]
 pub struct TimeoutError;
 
+/// An operation was aborted through its [`AbortSignal`](crate::AbortSignal).
+///
+/// ```
+/// assert_eq!(settle_promise::AbortError.to_string(), "This operation was aborted");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("This operation was aborted")]
+pub struct AbortError;
+
 /// What went wrong, for matching on an [`Error`].
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -125,13 +134,16 @@ pub enum ErrorKind {
     /// A timeout pattern gave up waiting.
     #[error("TimeoutError: {0}")]
     Timeout(TimeoutError),
+    /// An abortable operation was aborted.
+    #[error("AbortError: {0}")]
+    Abort(AbortError),
     /// An error raised by user code, as text (the book's `reject("Oops")`).
     #[error("{0}")]
-    Message(Rc<str>),
+    Message(Arc<str>),
 }
 
-/// settle's default rejection reason: cheap to clone (one pointer), printable, and matchable
-/// through [`Error::kind`].
+/// settle's default rejection reason: cheap to clone (one pointer), `Send + Sync` (so workers
+/// can reject with it), printable, and matchable through [`Error::kind`].
 ///
 /// ```
 /// use settle_promise::{Error, ErrorKind};
@@ -142,7 +154,7 @@ pub enum ErrorKind {
 /// ```
 #[derive(Clone, PartialEq)]
 pub struct Error {
-    kind: Rc<ErrorKind>,
+    kind: Arc<ErrorKind>,
 }
 
 impl Error {
@@ -151,7 +163,7 @@ impl Error {
     /// ```
     /// assert_eq!(settle_promise::Error::msg("Oops").to_string(), "Oops");
     /// ```
-    pub fn msg(message: impl Into<Rc<str>>) -> Error {
+    pub fn msg(message: impl Into<Arc<str>>) -> Error {
         Error::from(ErrorKind::Message(message.into()))
     }
 
@@ -182,7 +194,7 @@ impl std::error::Error for Error {}
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Error {
-        Error { kind: Rc::new(kind) }
+        Error { kind: Arc::new(kind) }
     }
 }
 
@@ -207,6 +219,12 @@ impl From<AggregateError<Error>> for Error {
 impl From<TimeoutError> for Error {
     fn from(e: TimeoutError) -> Error {
         Error::from(ErrorKind::Timeout(e))
+    }
+}
+
+impl From<AbortError> for Error {
+    fn from(e: AbortError) -> Error {
+        Error::from(ErrorKind::Abort(e))
     }
 }
 

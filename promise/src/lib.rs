@@ -40,19 +40,29 @@
 //! assert_eq!(*out.borrow(), "ABC");
 //! ```
 
+mod abort;
 mod combinators;
 mod drop;
 mod error;
+mod future;
 pub mod patterns;
 mod promise;
 mod reaction;
 mod resolution;
 mod resolving;
+mod task;
+mod time;
 mod tracker;
+mod worker;
 
+pub use abort::{AbortController, AbortSignal};
 pub use combinators::Settled;
-pub use error::{AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value};
+pub use error::{AbortError, AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value};
+pub use future::PromiseFuture;
 pub use promise::{Promise, PromiseState};
 pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 pub use resolving::Resolvers;
+pub use task::{spawn_local, spawn_local_with_signal};
+pub use time::{Sleep, Timeout, sleep, sleep_with_signal, timeout, timeout_with_signal};
 pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+pub use worker::{LoopGone, SendResolvers, WorkerPool, set_worker_pool_size, spawn_blocking};

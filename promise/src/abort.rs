@@ -1,0 +1,126 @@
+//! `AbortController` / `AbortSignal`: cancelling a sequence, the book's way.
+//!
+//! A promise is not cancellable (chapter 3, "Promise Uncancelable"): whoever holds it may rely on
+//! it. What can be cancelled is the work that would settle it: a timer, a task. A signal is
+//! handed to that work ([`sleep_with_signal`](crate::sleep_with_signal),
+//! [`timeout_with_signal`](crate::timeout_with_signal),
+//! [`spawn_local_with_signal`](crate::spawn_local_with_signal)); aborting clears its timers and
+//! rejects its promise with an [`AbortError`](crate::AbortError).
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+/// Aborts the operations that were given its [`AbortSignal`].
+///
+/// ```
+/// use settle_promise::AbortController;
+/// let controller = AbortController::new();
+/// let signal = controller.signal();
+/// assert!(!signal.aborted());
+/// controller.abort();
+/// assert!(signal.aborted());
+/// ```
+#[derive(Debug, Default)]
+pub struct AbortController {
+    signal: AbortSignal,
+}
+
+impl AbortController {
+    /// A controller with a fresh signal.
+    ///
+    /// ```
+    /// assert!(!settle_promise::AbortController::new().signal().aborted());
+    /// ```
+    pub fn new() -> AbortController {
+        AbortController::default()
+    }
+
+    /// The signal to hand to abortable operations.
+    ///
+    /// ```
+    /// let c = settle_promise::AbortController::new();
+    /// let (a, b) = (c.signal(), c.signal());
+    /// c.abort();
+    /// assert!(a.aborted() && b.aborted());
+    /// ```
+    pub fn signal(&self) -> AbortSignal {
+        self.signal.clone()
+    }
+
+    /// Aborts: runs every abort algorithm once, synchronously, in registration order. Later
+    /// calls do nothing.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// let c = settle_promise::AbortController::new();
+    /// let n = Rc::new(Cell::new(0));
+    /// let m = n.clone();
+    /// c.signal().on_abort(move || m.set(m.get() + 1));
+    /// c.abort();
+    /// c.abort();
+    /// assert_eq!(n.get(), 1);
+    /// ```
+    pub fn abort(&self) {
+        self.signal.signal_abort();
+    }
+}
+
+/// Tells an operation whether, and when, it was aborted. Clones share the state.
+#[derive(Clone, Default)]
+pub struct AbortSignal {
+    inner: Rc<SignalInner>,
+}
+
+#[derive(Default)]
+struct SignalInner {
+    aborted: Cell<bool>,
+    algorithms: RefCell<Vec<Box<dyn FnOnce()>>>,
+}
+
+impl AbortSignal {
+    /// Whether the signal was aborted.
+    ///
+    /// ```
+    /// assert!(!settle_promise::AbortController::new().signal().aborted());
+    /// ```
+    pub fn aborted(&self) -> bool {
+        self.inner.aborted.get()
+    }
+
+    /// Adds an abort algorithm: `f` runs when the signal is aborted. On a signal already
+    /// aborted it never runs: check [`AbortSignal::aborted`] first, as DOM operations do.
+    ///
+    /// ```
+    /// let c = settle_promise::AbortController::new();
+    /// c.signal().on_abort(|| println!("aborted"));
+    /// c.abort();
+    /// ```
+    pub fn on_abort(&self, f: impl FnOnce() + 'static) {
+        if !self.aborted() {
+            self.inner.algorithms.borrow_mut().push(Box::new(f));
+        }
+    }
+
+    /// DOM's "signal abort": set the flag, then run the algorithms with no borrow held; a
+    /// panicking one is reported on stderr and the others still run.
+    fn signal_abort(&self) {
+        if self.inner.aborted.replace(true) {
+            return;
+        }
+        let algorithms = std::mem::take(&mut *self.inner.algorithms.borrow_mut());
+        for algorithm in algorithms {
+            if catch_unwind(AssertUnwindSafe(algorithm)).is_err() {
+                eprintln!("settle: an abort algorithm panicked");
+            }
+        }
+    }
+}
+
+impl fmt::Debug for AbortSignal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortSignal").field("aborted", &self.aborted()).finish()
+    }
+}

@@ -1,0 +1,221 @@
+//! `sleep` and `timeout` on settle's timers, for async code.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use settle_runtime::{Handle, TimerId};
+
+use crate::abort::AbortSignal;
+use crate::error::{AbortError, Reason, TimeoutError};
+use crate::future::PromiseFuture;
+use crate::promise::Promise;
+use crate::resolving::Resolvers;
+
+/// A future that completes after a delay on the loop's clock: the `await new Promise(r =>
+/// setTimeout(r, ms))` of JavaScript, with the same timing (the timer's macrotask resolves a
+/// promise; the awaiting task resumes in that macrotask's checkpoint). Dropping it clears the
+/// timer, so an abandoned sleep never keeps the loop alive.
+///
+/// ```
+/// use std::time::Duration;
+/// use settle_promise::{sleep, spawn_local, Error, Promise};
+///
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// el.queue_task(|| {
+///     let _: Promise<()> = spawn_local(async {
+///         sleep::<Error>(Duration::from_secs(3600)).await?;
+///         Ok::<(), Error>(())
+///     });
+/// });
+/// el.run().unwrap();
+/// assert_eq!(el.now(), Duration::from_secs(3600));
+/// ```
+pub struct Sleep<E> {
+    handle: Handle,
+    timer: TimerId,
+    resolvers: Resolvers<(), E>,
+    future: PromiseFuture<(), E, crate::NoThenables>,
+}
+
+/// Sleeps for `duration` on the current loop's clock.
+///
+/// # Panics
+///
+/// Panics when no event loop is current on this thread.
+///
+/// ```
+/// let el = settle_runtime::EventLoop::new();
+/// let _g = el.enter();
+/// let s = settle_promise::sleep::<settle_promise::Error>(std::time::Duration::from_millis(1));
+/// drop(s); // clears the timer
+/// ```
+pub fn sleep<E: Reason>(duration: Duration) -> Sleep<E> {
+    let handle = Handle::current();
+    let (promise, resolvers) = Promise::<(), E>::with_resolvers();
+    let fire = resolvers.clone();
+    let timer = handle.set_timeout(duration, move || fire.resolve(()));
+    Sleep { handle, timer, resolvers, future: promise.into_future() }
+}
+
+/// [`sleep`] that an [`AbortSignal`] can cut short: aborting clears the timer and the sleep
+/// fails with an [`AbortError`]. An already aborted signal fails at once.
+///
+/// # Panics
+///
+/// Panics when no event loop is current on this thread.
+///
+/// ```
+/// use std::time::Duration;
+/// use settle_promise::{sleep_with_signal, spawn_local, AbortController, Error, ErrorKind, Promise};
+///
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// el.queue_task(|| {
+///     let controller = AbortController::new();
+///     let signal = controller.signal();
+///     let p: Promise<()> = spawn_local(async move {
+///         sleep_with_signal::<Error>(Duration::from_secs(10), &signal).await
+///     });
+///     controller.abort();
+///     p.catch(|e| { assert!(matches!(e.kind(), ErrorKind::Abort(_))); Ok(()) });
+/// });
+/// el.run().unwrap();
+/// assert_eq!(el.now(), Duration::ZERO);
+/// ```
+pub fn sleep_with_signal<E: Reason + From<AbortError>>(duration: Duration, signal: &AbortSignal) -> Sleep<E> {
+    let sleep = sleep::<E>(duration);
+    if signal.aborted() {
+        sleep.abort();
+    } else {
+        let (handle, timer, resolvers) = (sleep.handle.clone(), sleep.timer, sleep.resolvers.clone());
+        signal.on_abort(move || {
+            handle.clear_timer(timer);
+            // Ignored if the timer already fired: [[AlreadyResolved]].
+            resolvers.reject(E::from(AbortError));
+        });
+    }
+    sleep
+}
+
+impl<E: Reason + From<AbortError>> Sleep<E> {
+    fn abort(&self) {
+        self.handle.clear_timer(self.timer);
+        self.resolvers.reject(E::from(AbortError));
+    }
+}
+
+impl<E: Reason> Future for Sleep<E> {
+    type Output = Result<(), E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), E>> {
+        Pin::new(&mut self.future).poll(cx)
+    }
+}
+
+impl<E> Drop for Sleep<E> {
+    fn drop(&mut self) {
+        self.handle.clear_timer(self.timer);
+    }
+}
+
+impl<E> fmt::Debug for Sleep<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep").field("timer", &self.timer).finish()
+    }
+}
+
+/// A future that fails with a [`TimeoutError`] unless `future` completes within `duration`
+/// (the book's timeout race, for async code). The timer is cleared as soon as the race is
+/// decided.
+///
+/// ```
+/// use std::time::Duration;
+/// use settle_promise::{sleep, spawn_local, timeout, Error, ErrorKind, Promise};
+///
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// el.queue_task(|| {
+///     let p: Promise<()> = spawn_local(async {
+///         let slow = sleep::<Error>(Duration::from_secs(5));
+///         match timeout(slow, Duration::from_secs(3)).await {
+///             Err(e) if matches!(e.kind(), ErrorKind::Timeout(_)) => Ok(()),
+///             other => panic!("expected a timeout, got {other:?}"),
+///         }
+///     });
+/// });
+/// el.run().unwrap();
+/// assert_eq!(el.now(), Duration::from_secs(3), "the slow timer was cleared");
+/// ```
+pub fn timeout<F, T, E>(future: F, duration: Duration) -> Timeout<F::IntoFuture, E>
+where
+    F: IntoFuture<Output = Result<T, E>>,
+    E: Reason + From<TimeoutError>,
+{
+    Timeout { future: Box::pin(future.into_future()), sleep: Some(sleep(duration)) }
+}
+
+/// [`timeout`] that an [`AbortSignal`] can also end, with an [`AbortError`].
+///
+/// ```
+/// use std::time::Duration;
+/// use settle_promise::{sleep, spawn_local, timeout_with_signal, AbortController, Error, Promise};
+///
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// el.queue_task(|| {
+///     let c = AbortController::new();
+///     let signal = c.signal();
+///     let p: Promise<()> = spawn_local(async move {
+///         timeout_with_signal(sleep::<Error>(Duration::from_secs(1)), Duration::from_secs(5), &signal).await
+///     });
+///     p.then(|()| Ok(()));
+/// });
+/// el.run().unwrap();
+/// assert_eq!(el.now(), Duration::from_secs(1));
+/// ```
+pub fn timeout_with_signal<F, T, E>(future: F, duration: Duration, signal: &AbortSignal) -> Timeout<F::IntoFuture, E>
+where
+    F: IntoFuture<Output = Result<T, E>>,
+    E: Reason + From<TimeoutError> + From<AbortError>,
+{
+    Timeout { future: Box::pin(future.into_future()), sleep: Some(sleep_with_signal(duration, signal)) }
+}
+
+/// The future of [`timeout`].
+pub struct Timeout<F, E> {
+    future: Pin<Box<F>>,
+    sleep: Option<Sleep<E>>,
+}
+
+impl<F, T, E> Future for Timeout<F, E>
+where
+    F: Future<Output = Result<T, E>>,
+    E: Reason + From<TimeoutError>,
+{
+    type Output = Result<T, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
+        if let Poll::Ready(output) = self.future.as_mut().poll(cx) {
+            self.sleep = None; // clears the timer
+            return Poll::Ready(output);
+        }
+        let Some(sleep) = self.sleep.as_mut() else { return Poll::Pending };
+        match Pin::new(sleep).poll(cx) {
+            Poll::Ready(Ok(())) => {
+                self.sleep = None;
+                Poll::Ready(Err(E::from(TimeoutError)))
+            }
+            Poll::Ready(Err(abort)) => {
+                self.sleep = None;
+                Poll::Ready(Err(abort))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<F, E> fmt::Debug for Timeout<F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timeout").field("decided", &self.sleep.is_none()).finish()
+    }
+}
