@@ -74,7 +74,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Future for PromiseFuture<T, E, D> 
         // Await (27.7.5.3) step 2: promise = PromiseResolve(%Promise%, value) is the promise
         // itself. Steps 3-9: PerformPromiseThen(promise, onFulfilled, onRejected), whose
         // closures resume the awaiting context with the outcome.
-        let slot = Rc::new(AwaitSlot { outcome: RefCell::new(None), waiter: RefCell::new(Some(waiter_for(cx))) });
+        let slot =
+            Rc::new(AwaitSlot { outcome: RefCell::new(None), waiter: RefCell::new(Some(waiter_for(cx))) });
         let resume = slot.clone();
         this.promise.perform_promise_then(new_reaction(move |outcome| {
             *resume.outcome.borrow_mut() = Some(outcome);

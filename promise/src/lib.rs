@@ -4,7 +4,7 @@
 //! section and step numbers beside the code (see `docs/spec-map.md`). A value travels like this:
 //!
 //! 1. [`Resolvers::resolve`] (`resolving.rs`) is the Promise Resolve Function: it checks
-//!    [[AlreadyResolved]], classifies the value (through the promise's [`Thenables`]), and
+//!    \[\[AlreadyResolved\]\], classifies the value (through the promise's [`Thenables`]), and
 //!    either fulfills the promise or queues NewPromiseResolveThenableJob.
 //! 2. FulfillPromise / RejectPromise (`promise.rs`) settle the promise and hand its reactions
 //!    to TriggerPromiseReactions, which queues one job per reaction on the loop.
@@ -57,7 +57,9 @@ mod worker;
 
 pub use abort::{AbortController, AbortSignal};
 pub use combinators::Settled;
-pub use error::{AbortError, AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value};
+pub use error::{
+    AbortError, AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value,
+};
 pub use future::PromiseFuture;
 pub use promise::{Promise, PromiseState};
 pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};

@@ -15,14 +15,14 @@ use crate::resolution::{IntoResolution, Marker, NoThenables, Resolution, Thenabl
 use crate::resolving::Resolvers;
 use crate::tracker::{Operation, host_promise_rejection_tracker};
 
-/// [[PromiseIsHandled]].
+/// \[\[PromiseIsHandled\]\].
 pub(crate) const HANDLED: u8 = 1;
 /// On the rejection tracker's about-to-be-notified list.
 pub(crate) const PENDING_NOTIFY: u8 = 2;
 /// Reported as unhandled and not handled since (HTML's "outstanding rejected promises").
 pub(crate) const REPORTED: u8 = 4;
 
-/// [[PromiseState]] as seen from outside.
+/// \[\[PromiseState\]\] as seen from outside.
 ///
 /// ```
 /// use settle_promise::{Promise, PromiseState};
@@ -74,10 +74,10 @@ pub struct Promise<T, E = Error, D = NoThenables> {
 }
 
 pub(crate) struct PromiseCell<T, E, D> {
-    /// [[PromiseState]], [[PromiseResult]] and the reaction lists. Borrowed only for the few
+    /// \[\[PromiseState\]\], \[\[PromiseResult\]\] and the reaction lists. Borrowed only for the few
     /// instructions that read or change it, never while user code runs.
     pub(crate) state: RefCell<State<T, E>>,
-    /// [[PromiseIsHandled]] and the rejection tracker's marks.
+    /// \[\[PromiseIsHandled\]\] and the rejection tracker's marks.
     pub(crate) flags: Cell<u8>,
     /// How many resolving-function pairs have been used (see `Resolvers`).
     pub(crate) resolutions: Cell<u32>,
@@ -85,7 +85,7 @@ pub(crate) struct PromiseCell<T, E, D> {
 }
 
 pub(crate) enum State<T, E> {
-    /// [[PromiseFulfillReactions]] and [[PromiseRejectReactions]], kept as one list of paired
+    /// \[\[PromiseFulfillReactions\]\] and \[\[PromiseRejectReactions\]\], kept as one list of paired
     /// records in registration order.
     Pending(Reactions<T, E>),
     Fulfilled(T),
@@ -112,7 +112,7 @@ impl<T, E, D> Promise<T, E, D> {
         Rc::ptr_eq(&self.cell, &other.cell)
     }
 
-    /// [[PromiseState]].
+    /// \[\[PromiseState\]\].
     ///
     /// ```
     /// use settle_promise::{Promise, PromiseState};
@@ -129,7 +129,7 @@ impl<T, E, D> Promise<T, E, D> {
         }
     }
 
-    /// [[PromiseIsHandled]]: whether a handler was ever attached (or [`Promise::defer`] was
+    /// \[\[PromiseIsHandled\]\]: whether a handler was ever attached (or [`Promise::defer`] was
     /// called). An unhandled rejected promise is reported at the end of the checkpoint.
     ///
     /// ```
@@ -167,7 +167,7 @@ impl<T, E, D> Promise<T, E, D> {
 }
 
 impl<T: Clone, E: Clone, D> Promise<T, E, D> {
-    /// [[PromiseResult]]: `None` while pending.
+    /// \[\[PromiseResult\]\]: `None` while pending.
     ///
     /// ```
     /// use settle_promise::Promise;

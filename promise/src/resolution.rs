@@ -70,7 +70,7 @@ impl<T: fmt::Debug, E: fmt::Debug, D> fmt::Debug for Resolution<T, E, D> {
 ///
 /// The spec trusts nothing about it: its `then` may call both callbacks, call one twice, fail
 /// after resolving, fail before resolving, or never call back. The [`Resolvers`] it receives
-/// enforce [[AlreadyResolved]], so the promise adopting it settles at most once, with the first
+/// enforce \[\[AlreadyResolved\]\], so the promise adopting it settles at most once, with the first
 /// call (the book's "trust" examples, chapter 3).
 ///
 /// ```
@@ -114,7 +114,7 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 /// `classify` looks up `then` (calling getters, so a throwing getter gives
 /// [`Resolution::Throw`]), and returns [`Resolution::Promise`] for its wrapped settle promises
 /// so that self-resolution is detected. The resolve functions call `classify` exactly where the
-/// spec does Get(resolution, "then"): after the [[AlreadyResolved]] check, so a getter never runs
+/// spec does Get(resolution, "then"): after the \[\[AlreadyResolved\]\] check, so a getter never runs
 /// for an ignored call.
 ///
 /// ```

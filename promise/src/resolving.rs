@@ -15,7 +15,7 @@ use crate::promise::Promise;
 use crate::reaction::new_reaction;
 use crate::resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 
-/// A promise's resolving functions, `resolve` and `reject`, sharing one [[AlreadyResolved]]
+/// A promise's resolving functions, `resolve` and `reject`, sharing one \[\[AlreadyResolved\]\]
 /// flag: the record CreateResolvingFunctions (27.2.1.3) returns.
 ///
 /// The first call of either wins; later calls are ignored, even while the first resolution is
@@ -57,7 +57,7 @@ impl<T, E, D> fmt::Debug for Resolvers<T, E, D> {
 
 impl<T, E, D> Resolvers<T, E, D> {
     /// 27.2.1.3 CreateResolvingFunctions ( promise ): a fresh pair with its own
-    /// [[AlreadyResolved]] (false).
+    /// \[\[AlreadyResolved\]\] (false).
     pub(crate) fn create_resolving_functions(promise: &Promise<T, E, D>) -> Resolvers<T, E, D> {
         // Step 1: alreadyResolved = { [[Value]]: false }, encoded as "the used-pair count is
         // still this pair's index".

@@ -147,7 +147,8 @@ impl Task {
         self.keep_alive.borrow_mut().take();
         let waker = Waker::from(self.waker.clone());
         let previous = CURRENT_TASK.with(|t| t.replace(Some(self.clone())));
-        let polled = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(&waker))));
+        let polled =
+            catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(&waker))));
         CURRENT_TASK.with(|t| *t.borrow_mut() = previous);
         drop(waker);
         match polled {
@@ -213,7 +214,11 @@ impl fmt::Debug for Task {
     }
 }
 
-fn spawn_task<T, E, D, F, R>(future: F, signal: Option<&AbortSignal>, abort_error: fn() -> E) -> Promise<T, E, D>
+fn spawn_task<T, E, D, F, R>(
+    future: F,
+    signal: Option<&AbortSignal>,
+    abort_error: fn() -> E,
+) -> Promise<T, E, D>
 where
     T: Value,
     E: Reason,

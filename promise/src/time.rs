@@ -173,7 +173,11 @@ where
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::from_secs(1));
 /// ```
-pub fn timeout_with_signal<F, T, E>(future: F, duration: Duration, signal: &AbortSignal) -> Timeout<F::IntoFuture, E>
+pub fn timeout_with_signal<F, T, E>(
+    future: F,
+    duration: Duration,
+    signal: &AbortSignal,
+) -> Timeout<F::IntoFuture, E>
 where
     F: IntoFuture<Output = Result<T, E>>,
     E: Reason + From<TimeoutError> + From<AbortError>,

@@ -332,7 +332,9 @@ where
             Err(reason) => send.reject(reason),
         };
         if delivered.is_err() {
-            eprintln!("settle: a blocking task finished after its event loop was dropped; its result was dropped");
+            eprintln!(
+                "settle: a blocking task finished after its event loop was dropped; its result was dropped"
+            );
         }
     }));
     promise

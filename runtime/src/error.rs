@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::uncaught::Uncaught;
 
-/// Why [`EventLoop::run`](crate::EventLoop::run) (or one of its variants) returned early.
+/// Why [`EventLoop::run`](crate::Handle::run) (or one of its variants) returned early.
 ///
 /// Work that was queued stays queued: calling `run` again continues where the loop stopped.
 ///

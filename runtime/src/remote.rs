@@ -74,7 +74,7 @@ impl Shared {
 ///
 /// Tasks posted by one sender run in the order they were posted. Posting to a loop that has been
 /// dropped returns the task in a [`PostError`]. A remote made to keep the loop alive
-/// ([`Remote::set_keep_alive`]) keeps [`EventLoop::run`](crate::EventLoop::run) from returning
+/// ([`Remote::set_keep_alive`]) keeps [`EventLoop::run`](crate::Handle::run) from returning
 /// while it exists, like a referenced handle in Node; by default a remote does not.
 ///
 /// Same-thread code never pays for this path: [`Handle::queue_task`](crate::Handle::queue_task)
