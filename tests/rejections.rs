@@ -182,7 +182,7 @@ fn unhandled_is_reported_at_the_end_of_the_checkpoint_of_the_rejection() {
             l1.push("throwing job");
             Err(oops("thrown"))
         });
-        Promise::<i32>::resolve(1).then(|v| Ok(v)).then(move |_| {
+        Promise::<i32>::resolve(1).then(Ok).then(move |_| {
             l2.push("last job of the checkpoint");
             Ok(())
         });
@@ -557,7 +557,7 @@ fn no_promise_is_reported_twice() {
             let s = s.borrow();
             // p gets a handler in every timer; q only from the third on.
             s[0].catch(|_| Ok(0));
-            s[0].then(|v| Ok(v));
+            s[0].then(Ok);
             if t >= 3 {
                 s[1].catch(|_| Ok(0));
             }
