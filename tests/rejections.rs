@@ -593,7 +593,6 @@ fn same_promise(a: &AnyPromise, b: &AnyPromise) -> bool {
 }
 
 #[test]
-#[ignore = "bug: a rejection made under `enter` with no job queued is never reported: `run` sees no work and never performs the checkpoint whose hook would report it (the `defer` doc example passes without `defer` for this reason)"]
 fn rejections_outside_any_task_are_reported_at_the_first_checkpoint() {
     // A script's top level (code under `enter`) and then the loop: the first checkpoint
     // reports, as HTML's "clean up after running script" does.

@@ -150,15 +150,22 @@ impl<T, E, D> Promise<T, E, D> {
     /// promise, for chaining.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use settle_promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
     /// use settle_runtime::EventLoop;
     ///
-    /// let el = EventLoop::builder().on_uncaught(|u| panic!("reported: {u}")).build();
-    /// let _g = el.enter();
-    /// let p = Promise::<i32>::reject(Error::msg("later")).defer();
-    /// drop(_g);
-    /// el.run().unwrap(); // nothing reported
-    /// assert!(p.is_handled());
+    /// let el = EventLoop::new();
+    /// let reported = Rc::new(Cell::new(0));
+    /// let r = reported.clone();
+    /// set_rejection_policy(&el, RejectionPolicy::Callback(Rc::new(move |_| r.set(r.get() + 1))));
+    /// el.queue_task(|| {
+    ///     let later = Promise::<i32>::reject(Error::msg("later")).defer();
+    ///     let _unhandled = Promise::<i32>::reject(Error::msg("reported"));
+    ///     assert!(later.is_handled());
+    /// });
+    /// el.run().unwrap();
+    /// assert_eq!(reported.get(), 1, "only the promise without defer() is reported");
     /// ```
     pub fn defer(self) -> Self {
         self.cell.flags.set(self.cell.flags.get() | HANDLED);

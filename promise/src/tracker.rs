@@ -221,7 +221,10 @@ pub(crate) fn host_promise_rejection_tracker(promise: Rc<dyn Tracked>, operation
         Operation::Reject => {
             if flags & PENDING_NOTIFY == 0 {
                 promise.set_flags(flags | PENDING_NOTIFY);
-                tracker(&Handle::current()).about_to_be_notified.borrow_mut().push(promise);
+                let handle = Handle::current();
+                tracker(&handle).about_to_be_notified.borrow_mut().push(promise);
+                // Outside any task no checkpoint may be coming; make sure one does.
+                handle.request_checkpoint();
             }
         }
         // "handle": a promise still on the list is simply found handled at notification time;

@@ -72,6 +72,8 @@ pub(crate) struct Inner {
     budget: Option<usize>,
     running: Cell<bool>,
     in_checkpoint: Cell<bool>,
+    /// A checkpoint is owed even though no job is queued (see `Handle::request_checkpoint`).
+    pub(crate) checkpoint_requested: Cell<bool>,
     failure: RefCell<Option<RunError>>,
     pub(crate) timer_nesting: Cell<u32>,
     pub(crate) origin: Cell<Origin>,
@@ -131,6 +133,7 @@ impl Inner {
             budget: builder.microtask_budget,
             running: Cell::new(false),
             in_checkpoint: Cell::new(false),
+            checkpoint_requested: Cell::new(false),
             failure: RefCell::new(None),
             timer_nesting: Cell::new(0),
             origin: Cell::new(Origin::Outside),
@@ -164,8 +167,12 @@ impl Inner {
             self.perform_microtask_checkpoint();
             return self.take_failure().map(|()| Turn::Ran);
         }
-        // Jobs queued from outside any task (under `enter`) still get their checkpoint.
-        if !self.jobs.borrow().is_empty() || !self.ticks.borrow().is_empty() {
+        // Jobs queued from outside any task (under `enter`) still get their checkpoint, and so
+        // does after-checkpoint work (a rejection made by a script's top level).
+        if !self.jobs.borrow().is_empty()
+            || !self.ticks.borrow().is_empty()
+            || self.checkpoint_requested.get()
+        {
             self.perform_microtask_checkpoint();
             return self.take_failure().map(|()| Turn::Ran);
         }
@@ -262,6 +269,7 @@ impl Inner {
         if self.in_checkpoint.replace(true) {
             return;
         }
+        self.checkpoint_requested.set(false);
         let checkpoint = self.tasks_run.get();
         let mut ran = 0usize;
         let mut ticks_ran = 0u64;
@@ -373,6 +381,7 @@ impl Inner {
             || !self.tasks.borrow().is_empty()
             || !self.jobs.borrow().is_empty()
             || !self.ticks.borrow().is_empty()
+            || self.checkpoint_requested.get()
             || !self.timers.borrow().is_empty()
             || !self.shared.inject.is_empty()
     }

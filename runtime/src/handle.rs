@@ -321,6 +321,27 @@ impl Handle {
         self.inner.add_checkpoint_hook(Rc::new(hook));
     }
 
+    /// Asks for a microtask checkpoint at the next turn even if no job is queued, so that the
+    /// after-checkpoint hooks run. The promise crate calls this when code outside any task (a
+    /// script's top level under [`EventLoop::enter`](crate::EventLoop::enter)) rejects a promise:
+    /// HTML reports it at the checkpoint after the script, which would otherwise never come.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// let el = settle_runtime::EventLoop::new();
+    /// let ran = Rc::new(Cell::new(false));
+    /// let r = ran.clone();
+    /// el.add_checkpoint_hook(move || r.set(true));
+    /// el.request_checkpoint();
+    /// el.run().unwrap();
+    /// assert!(ran.get());
+    /// ```
+    pub fn request_checkpoint(&self) {
+        self.inner.checkpoint_requested.set(true);
+    }
+
     /// Replaces the uncaught-error hook (see
     /// [`Builder::on_uncaught`](crate::Builder::on_uncaught)).
     ///
