@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use crate::error::{Reason, Value};
@@ -48,13 +48,16 @@ struct AwaitSlot<T, E> {
 }
 
 enum Waiter {
-    Task(Rc<Task>),
+    /// Weak: the loop's task registry owns the task. A strong reference here would close a
+    /// cycle (task -> its future -> this promise -> its reaction -> this slot -> task), so a
+    /// task awaiting a promise that never settles would never be freed, not even with its loop.
+    Task(Weak<Task>),
     Waker(Waker),
 }
 
 fn waiter_for(cx: &Context<'_>) -> Waiter {
     match current_task() {
-        Some(task) if task.owns(cx.waker()) => Waiter::Task(task),
+        Some(task) if task.owns(cx.waker()) => Waiter::Task(Rc::downgrade(&task)),
         _ => Waiter::Waker(cx.waker().clone()),
     }
 }
@@ -82,7 +85,12 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Future for PromiseFuture<T, E, D> 
             let waiter = resume.waiter.borrow_mut().take();
             match waiter {
                 // Resumed inside this reaction job: no tick is added.
-                Some(Waiter::Task(task)) => task.resume(),
+                Some(Waiter::Task(task)) => {
+                    // Gone once the task finished or was aborted, or its loop dropped: nothing to resume.
+                    if let Some(task) = task.upgrade() {
+                        task.resume();
+                    }
+                }
                 Some(Waiter::Waker(waker)) => waker.wake(),
                 None => {}
             }
