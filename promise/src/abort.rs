@@ -77,8 +77,15 @@ pub struct AbortSignal {
 #[derive(Default)]
 struct SignalInner {
     aborted: Cell<bool>,
-    algorithms: RefCell<Vec<Box<dyn FnOnce()>>>,
+    /// The abort algorithms with their registration ids, in registration order.
+    algorithms: RefCell<Vec<(u64, Box<dyn FnOnce()>)>>,
+    next_id: Cell<u64>,
 }
+
+/// Identifies an abort algorithm added with [`AbortSignal::on_abort`], to remove it with
+/// [`AbortSignal::remove`] once the operation it would cancel is over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AbortRegistration(u64);
 
 impl AbortSignal {
     /// Whether the signal was aborted.
@@ -93,15 +100,50 @@ impl AbortSignal {
     /// Adds an abort algorithm: `f` runs when the signal is aborted. On a signal already
     /// aborted it never runs: check [`AbortSignal::aborted`] first, as DOM operations do.
     ///
+    /// Returns a registration for [`AbortSignal::remove`]: an operation that finishes removes
+    /// its algorithm, so a long-lived signal does not collect the closures of every operation
+    /// it was ever given.
+    ///
     /// ```
     /// let c = settle_promise::AbortController::new();
     /// c.signal().on_abort(|| println!("aborted"));
     /// c.abort();
     /// ```
-    pub fn on_abort(&self, f: impl FnOnce() + 'static) {
+    pub fn on_abort(&self, f: impl FnOnce() + 'static) -> AbortRegistration {
+        let id = self.inner.next_id.get();
+        self.inner.next_id.set(id + 1);
         if !self.aborted() {
-            self.inner.algorithms.borrow_mut().push(Box::new(f));
+            self.inner.algorithms.borrow_mut().push((id, Box::new(f)));
         }
+        AbortRegistration(id)
+    }
+
+    /// DOM's "remove an abort algorithm": `registration`'s algorithm will not run. Removing one
+    /// that already ran or was removed does nothing.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// let c = settle_promise::AbortController::new();
+    /// let ran = Rc::new(Cell::new(false));
+    /// let r = ran.clone();
+    /// let registration = c.signal().on_abort(move || r.set(true));
+    /// c.signal().remove(registration);
+    /// c.abort();
+    /// assert!(!ran.get());
+    /// ```
+    pub fn remove(&self, registration: AbortRegistration) {
+        // The closure is dropped after the borrow ends: its destructor may touch the signal.
+        let removed = {
+            let mut algorithms = self.inner.algorithms.borrow_mut();
+            algorithms.iter().position(|(id, _)| *id == registration.0).map(|i| algorithms.remove(i))
+        };
+        drop(removed);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn algorithm_count(&self) -> usize {
+        self.inner.algorithms.borrow().len()
     }
 
     /// DOM's "signal abort": set the flag, then run the algorithms with no borrow held; a
@@ -111,7 +153,7 @@ impl AbortSignal {
             return;
         }
         let algorithms = std::mem::take(&mut *self.inner.algorithms.borrow_mut());
-        for algorithm in algorithms {
+        for (_, algorithm) in algorithms {
             if catch_unwind(AssertUnwindSafe(algorithm)).is_err() {
                 eprintln!("settle: an abort algorithm panicked");
             }

@@ -55,7 +55,7 @@ mod time;
 mod tracker;
 mod worker;
 
-pub use abort::{AbortController, AbortSignal};
+pub use abort::{AbortController, AbortRegistration, AbortSignal};
 pub use combinators::Settled;
 pub use error::{
     AbortError, AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value,

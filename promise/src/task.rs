@@ -25,7 +25,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use settle_runtime::{Handle, Remote};
 use slab::Slab;
 
-use crate::abort::AbortSignal;
+use crate::abort::{AbortRegistration, AbortSignal};
 use crate::error::{AbortError, PanicError, Reason, Value};
 use crate::promise::Promise;
 use crate::resolution::{IntoResolution, Thenables};
@@ -56,6 +56,8 @@ pub(crate) struct Task {
     keep_alive: RefCell<Option<Remote>>,
     remote: Remote,
     aborted: Cell<bool>,
+    /// The abort algorithm to remove when the task finishes.
+    abort: RefCell<Option<(AbortSignal, AbortRegistration)>>,
 }
 
 pub(crate) enum TaskFailure {
@@ -114,6 +116,7 @@ impl Task {
             keep_alive: RefCell::new(None),
             remote,
             aborted: Cell::new(false),
+            abort: RefCell::new(None),
         });
         entry.insert((id, task.clone()));
         drop(tasks);
@@ -123,11 +126,12 @@ impl Task {
                 return;
             }
             let weak = Rc::downgrade(&task);
-            signal.on_abort(move || {
+            let registration = signal.on_abort(move || {
                 if let Some(task) = weak.upgrade() {
                     task.abort();
                 }
             });
+            *task.abort.borrow_mut() = Some((signal.clone(), registration));
         }
         task.resume();
     }
@@ -194,6 +198,10 @@ impl Task {
     /// Unregisters the task and drops its future (whose destructor may panic: caught).
     fn finish(self: &Rc<Self>, future: TaskFuture) {
         self.keep_alive.borrow_mut().take();
+        let abort = self.abort.borrow_mut().take();
+        if let Some((signal, registration)) = abort {
+            signal.remove(registration);
+        }
         let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
         self.on_failure.borrow_mut().take();
         if let Ok(handle) = Handle::try_current() {

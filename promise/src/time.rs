@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use settle_runtime::{Handle, TimerId};
 
-use crate::abort::AbortSignal;
+use crate::abort::{AbortRegistration, AbortSignal};
 use crate::error::{AbortError, Reason, TimeoutError};
 use crate::future::PromiseFuture;
 use crate::promise::Promise;
@@ -38,6 +38,8 @@ pub struct Sleep<E> {
     timer: TimerId,
     resolvers: Resolvers<(), E>,
     future: PromiseFuture<(), E, crate::NoThenables>,
+    /// The abort algorithm to remove when the sleep is dropped.
+    abort: Option<(AbortSignal, AbortRegistration)>,
 }
 
 /// Sleeps for `duration` on the current loop's clock.
@@ -57,7 +59,7 @@ pub fn sleep<E: Reason>(duration: Duration) -> Sleep<E> {
     let (promise, resolvers) = Promise::<(), E>::with_resolvers();
     let fire = resolvers.clone();
     let timer = handle.set_timeout(duration, move || fire.resolve(()));
-    Sleep { handle, timer, resolvers, future: promise.into_future() }
+    Sleep { handle, timer, resolvers, future: promise.into_future(), abort: None }
 }
 
 /// [`sleep`] that an [`AbortSignal`] can cut short: aborting clears the timer and the sleep
@@ -85,16 +87,17 @@ pub fn sleep<E: Reason>(duration: Duration) -> Sleep<E> {
 /// assert_eq!(el.now(), Duration::ZERO);
 /// ```
 pub fn sleep_with_signal<E: Reason + From<AbortError>>(duration: Duration, signal: &AbortSignal) -> Sleep<E> {
-    let sleep = sleep::<E>(duration);
+    let mut sleep = sleep::<E>(duration);
     if signal.aborted() {
         sleep.abort();
     } else {
         let (handle, timer, resolvers) = (sleep.handle.clone(), sleep.timer, sleep.resolvers.clone());
-        signal.on_abort(move || {
+        let registration = signal.on_abort(move || {
             handle.clear_timer(timer);
             // Ignored if the timer already fired: [[AlreadyResolved]].
             resolvers.reject(E::from(AbortError));
         });
+        sleep.abort = Some((signal.clone(), registration));
     }
     sleep
 }
@@ -117,6 +120,9 @@ impl<E: Reason> Future for Sleep<E> {
 impl<E> Drop for Sleep<E> {
     fn drop(&mut self) {
         self.handle.clear_timer(self.timer);
+        if let Some((signal, registration)) = self.abort.take() {
+            signal.remove(registration);
+        }
     }
 }
 
@@ -221,5 +227,35 @@ where
 impl<F, E> fmt::Debug for Timeout<F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Timeout").field("decided", &self.sleep.is_none()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use settle_runtime::EventLoop;
+
+    use crate::{AbortController, Error, Promise, sleep_with_signal, spawn_local, spawn_local_with_signal};
+
+    /// A long-lived signal handed to many operations keeps nothing of the finished ones.
+    #[test]
+    fn finished_operations_remove_their_abort_algorithms() {
+        let el = EventLoop::builder().virtual_clock().build();
+        let controller = AbortController::new();
+        let signal = controller.signal();
+        let s = signal.clone();
+        el.queue_task(move || {
+            for i in 0..100u64 {
+                let sig = s.clone();
+                let _: Promise<()> =
+                    spawn_local(
+                        async move { sleep_with_signal::<Error>(Duration::from_millis(i), &sig).await },
+                    );
+                let _: Promise<()> = spawn_local_with_signal(async { Ok::<(), Error>(()) }, &s);
+            }
+        });
+        el.run().unwrap();
+        assert_eq!(signal.algorithm_count(), 0);
     }
 }
