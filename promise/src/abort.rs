@@ -74,11 +74,14 @@ pub struct AbortSignal {
     inner: Rc<SignalInner>,
 }
 
+/// Work to do when the signal is aborted.
+type AbortAlgorithm = Box<dyn FnOnce()>;
+
 #[derive(Default)]
 struct SignalInner {
     aborted: Cell<bool>,
     /// The abort algorithms with their registration ids, in registration order.
-    algorithms: RefCell<Vec<(u64, Box<dyn FnOnce()>)>>,
+    algorithms: RefCell<Vec<(u64, AbortAlgorithm)>>,
     next_id: Cell<u64>,
 }
 
