@@ -25,6 +25,13 @@ pub use settle_runtime as runtime;
 pub use settle_timers as timers;
 
 /// The names most programs use.
+///
+/// ```
+/// use settle::prelude::*;
+/// let el = EventLoop::new();
+/// el.queue_task(|| queue_microtask(|| {}));
+/// el.run().unwrap();
+/// ```
 pub mod prelude {
     pub use settle_runtime::{EventLoop, Handle, Remote, RunError, queue_microtask};
     pub use settle_timers::{Host, TimerId};

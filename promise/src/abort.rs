@@ -69,6 +69,15 @@ impl AbortController {
 }
 
 /// Tells an operation whether, and when, it was aborted. Clones share the state.
+///
+/// ```
+/// use settle_promise::AbortController;
+/// let controller = AbortController::new();
+/// let signal = controller.signal();
+/// let copy = signal.clone();
+/// controller.abort();
+/// assert!(copy.aborted());
+/// ```
 #[derive(Clone, Default)]
 pub struct AbortSignal {
     inner: Rc<SignalInner>,
@@ -87,6 +96,13 @@ struct SignalInner {
 
 /// Identifies an abort algorithm added with [`AbortSignal::on_abort`], to remove it with
 /// [`AbortSignal::remove`] once the operation it would cancel is over.
+///
+/// ```
+/// let c = settle_promise::AbortController::new();
+/// let registration = c.signal().on_abort(|| unreachable!("removed before the abort"));
+/// c.signal().remove(registration);
+/// c.abort();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AbortRegistration(u64);
 

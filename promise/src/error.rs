@@ -22,6 +22,11 @@ use std::fmt;
 use std::sync::Arc;
 
 /// ECMA-262's TypeError, for the cases the promise algorithms raise it.
+///
+/// ```
+/// use settle_promise::TypeError;
+/// assert_eq!(TypeError::ChainingCycle.to_string(), "Chaining cycle detected for promise #<Promise>");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub enum TypeError {
@@ -119,6 +124,12 @@ pub struct TimeoutError;
 pub struct AbortError;
 
 /// What went wrong, for matching on an [`Error`].
+///
+/// ```
+/// use settle_promise::{Error, ErrorKind, PanicError};
+/// let e = Error::from(PanicError::new("boom"));
+/// assert!(matches!(e.kind(), ErrorKind::Panic(p) if p.message() == "boom"));
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -245,6 +256,11 @@ impl From<String> for Error {
 /// spec raises itself.
 ///
 /// Implemented for every type that meets the bounds.
+///
+/// ```
+/// fn assert_reason<E: settle_promise::Reason>() {}
+/// assert_reason::<settle_promise::Error>();
+/// ```
 pub trait Reason: Clone + fmt::Debug + From<TypeError> + From<PanicError> + 'static {}
 
 impl<E> Reason for E where E: Clone + fmt::Debug + From<TypeError> + From<PanicError> + 'static {}
@@ -253,6 +269,11 @@ impl<E> Reason for E where E: Clone + fmt::Debug + From<TypeError> + From<PanicE
 /// value (JavaScript values are references; give large Rust values an `Rc`).
 ///
 /// Implemented for every type that meets the bounds.
+///
+/// ```
+/// fn assert_value<T: settle_promise::Value>() {}
+/// assert_value::<std::rc::Rc<Vec<u8>>>();
+/// ```
 pub trait Value: Clone + 'static {}
 
 impl<T> Value for T where T: Clone + 'static {}

@@ -192,6 +192,15 @@ where
 }
 
 /// The future of [`timeout`].
+///
+/// ```
+/// use std::time::Duration;
+/// use settle_promise::{timeout, Error, Promise, Timeout};
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let _g = el.enter();
+/// let t: Timeout<_, Error> = timeout(Promise::<i32>::resolve(1), Duration::from_secs(1));
+/// drop(t); // dropping it clears its timer
+/// ```
 pub struct Timeout<F, E> {
     future: Pin<Box<F>>,
     sleep: Option<Sleep<E>>,

@@ -98,6 +98,11 @@ impl fmt::Debug for RejectionPolicy {
 }
 
 /// Which of HTML's two rejection events this is.
+///
+/// ```
+/// use settle_promise::RejectionEventKind;
+/// assert_ne!(RejectionEventKind::Unhandled, RejectionEventKind::Handled);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RejectionEventKind {
     /// `unhandledrejection`: rejected, and no handler by the end of the checkpoint.
@@ -161,6 +166,18 @@ impl fmt::Debug for AnyPromise {
 }
 
 /// One report of the rejection tracker.
+///
+/// ```
+/// use std::rc::Rc;
+/// use settle_promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+/// let el = settle_runtime::EventLoop::new();
+/// set_rejection_policy(&el, RejectionPolicy::Callback(Rc::new(|event| {
+///     assert_eq!(event.kind, RejectionEventKind::Unhandled);
+///     assert_eq!(event.promise.reason(), r#"Message("Oops")"#);
+/// })));
+/// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
+/// el.run().unwrap();
+/// ```
 #[derive(Clone, Debug)]
 pub struct RejectionEvent {
     /// Unhandled, or handled later.

@@ -75,6 +75,12 @@ impl fmt::Display for Origin {
 }
 
 /// What kind of error went uncaught.
+///
+/// ```
+/// use settle_runtime::{Origin, Uncaught, UncaughtKind};
+/// let u = Uncaught::new(UncaughtKind::MicrotaskBudgetExceeded, "too many", Origin::Outside);
+/// assert_eq!(u.kind(), UncaughtKind::MicrotaskBudgetExceeded);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UncaughtKind {

@@ -53,6 +53,14 @@ impl TimerId {
 }
 
 /// A timer whose deadline has passed, as [`TimerQueue::pop_due`] reports it.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut timers = settle_timers::TimerQueue::new();
+/// let id = timers.insert(Duration::from_millis(3), None, ());
+/// let due = timers.pop_due(Duration::from_millis(5)).unwrap();
+/// assert_eq!((due.id, due.deadline), (id, Duration::from_millis(3)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DueTimer {
     /// The timer.
@@ -62,6 +70,15 @@ pub struct DueTimer {
 }
 
 /// What [`TimerQueue::take`] hands to the code that fires a timer.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut timers = settle_timers::TimerQueue::new();
+/// let every = Some(Duration::from_millis(2));
+/// let id = timers.insert(Duration::from_millis(2), every, "tick");
+/// let fired = timers.take(id).unwrap();
+/// assert_eq!((fired.payload, fired.interval), ("tick", every));
+/// ```
 #[derive(Debug)]
 pub struct Fired<P> {
     /// The payload stored with the timer (the loop stores the callback here).
