@@ -1,0 +1,1376 @@
+//! The global object: console, timers, `process`, Promise, the Error types, and the few
+//! Object/Array/String/Number/Math/JSON functions of the subset.
+
+use std::rc::Rc;
+
+use settle_runtime::{Handle, Origin, TimerId, Uncaught, UncaughtKind};
+
+use crate::inspect::{error_head, format_log, inspect};
+use crate::interp::{call_sync, iterate};
+use crate::number::{number_to_string, string_to_number, to_fixed};
+use crate::promise::{resolving_functions, wrap_promise};
+use crate::realm::{HostKind, Realm, realm};
+use crate::value::{Class, Func, JsPromise, JsValue, Obj, Slot};
+
+type R = Result<JsValue, JsValue>;
+
+fn arg(args: &[JsValue], i: usize) -> JsValue {
+    args.get(i).cloned().unwrap_or_default()
+}
+
+fn type_error(message: &str) -> JsValue {
+    realm().error("TypeError", message)
+}
+
+fn callback(args: &[JsValue], i: usize) -> R {
+    let f = arg(args, i);
+    if f.is_callable() { Ok(f) } else { Err(type_error(&format!("{} is not a function", inspect(&f)))) }
+}
+
+/// The elements of an array-like (`this` of the generic Array methods).
+fn to_list(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    match v {
+        JsValue::Object(o) => {
+            if let Some(items) = o.array_items() {
+                return Ok(items.borrow().clone());
+            }
+            let len = o.get("length")?.to_number()?;
+            let len = if len.is_nan() || len < 0.0 { 0 } else { len as usize };
+            (0..len).map(|i| o.get(&i.to_string())).collect()
+        }
+        JsValue::String(s) => Ok(s.chars().map(|c| JsValue::from(c.to_string())).collect()),
+        JsValue::Undefined | JsValue::Null => {
+            Err(type_error("Array.prototype method called on null or undefined"))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn array_this(this: &JsValue) -> Result<Obj, JsValue> {
+    match this {
+        JsValue::Object(o) if o.array_items().is_some() => Ok(o.clone()),
+        _ => Err(type_error("this Array method is only supported on arrays in settle-js")),
+    }
+}
+
+/// A relative index (`slice`'s negative indices).
+fn relative(v: &JsValue, len: usize, default: usize) -> Result<usize, JsValue> {
+    if matches!(v, JsValue::Undefined) {
+        return Ok(default);
+    }
+    let n = v.to_number()?;
+    let n = if n.is_nan() { 0.0 } else { n.trunc() };
+    Ok(if n < 0.0 { (len as f64 + n).max(0.0) as usize } else { n.min(len as f64) as usize })
+}
+
+/// Reports an error that no script code caught: Node prints it and exits with code 1 (unless
+/// an `uncaughtException` listener exists); a browser logs it and goes on.
+pub(crate) fn report_uncaught(error: JsValue) {
+    let r = realm();
+    if r.halted.get() {
+        return;
+    }
+    if r.host == HostKind::Node {
+        let listeners = r.listeners("uncaughtException");
+        if !listeners.is_empty() {
+            drop(r);
+            for l in listeners {
+                if let Err(e) =
+                    call_sync(&l, &JsValue::Undefined, &[error.clone(), "uncaughtException".into()])
+                {
+                    return report_uncaught(e);
+                }
+            }
+            return;
+        }
+        let message = crash_message(&r, &error);
+        r.write_out(&message, true);
+        r.exit_code.set(1);
+        r.halted.set(true);
+        let handle = Handle::current();
+        handle.fail(Uncaught::new(UncaughtKind::Panic, error_head_or_inspect(&error), handle.origin()));
+    } else {
+        r.write_out(&format!("Uncaught {}", describe_error(&error)), true);
+        r.exit_code.set(1);
+    }
+}
+
+fn error_head_or_inspect(v: &JsValue) -> String {
+    match v {
+        JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => error_head(o),
+        other => inspect(other),
+    }
+}
+
+/// An error as console.log shows it (its stack), anything else inspected.
+fn describe_error(v: &JsValue) -> String {
+    inspect(v)
+}
+
+/// Node's report of an uncaught exception: the source line, a caret, then the error.
+fn crash_message(r: &Realm, error: &JsValue) -> String {
+    let offset = match error {
+        JsValue::Object(o) => match o.class() {
+            Class::Error(Some(pos)) => *pos,
+            _ => r.pos.get(),
+        },
+        _ => r.pos.get(),
+    };
+    let (line, col) = crate::lower::line_col(&r.source, offset);
+    let text = crate::lower::line_text(&r.source, offset);
+    let caret = format!("{}^", " ".repeat(col.saturating_sub(1)));
+    match error {
+        JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => {
+            format!("{}:{line}\n{text}\n{caret}\n\n{}\n", r.file, describe_error(error))
+        }
+        other => {
+            let shown = match other {
+                JsValue::String(s) => s.to_string(),
+                v => inspect(v),
+            };
+            format!("{}:{line}\n{text}\n{caret}\n{shown}\n", r.file)
+        }
+    }
+}
+
+/// Node's report of an unhandled rejection with no listener.
+pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
+    let r = realm();
+    match reason {
+        JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => crash_message(&r, reason),
+        other => {
+            let shown = match other {
+                JsValue::String(s) => s.to_string(),
+                v => inspect(v),
+            };
+            format!(
+                "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function \
+                 without a catch block, or by rejecting a promise which was not handled with .catch(). The promise \
+                 rejected with the reason \"{shown}\".] {{\n  code: 'ERR_UNHANDLED_REJECTION'\n}}\n"
+            )
+        }
+    }
+}
+
+/// Runs a callback the host calls (timer, microtask, tick): an exception is uncaught.
+fn run_callback(f: &JsValue, args: &[JsValue]) {
+    if realm().halted.get() {
+        return;
+    }
+    if let Err(e) = call_sync(f, &JsValue::Undefined, args) {
+        report_uncaught(e);
+    }
+}
+
+fn timer_id(v: &JsValue) -> Option<TimerId> {
+    match v {
+        JsValue::Number(n) if *n >= 1.0 && n.fract() == 0.0 => Some(TimerId::from_u64(*n as u64)),
+        _ => None,
+    }
+}
+
+/// Installs the globals.
+pub(crate) fn install(r: &Rc<Realm>) {
+    let g = &r.global;
+    g.define("globalThis", JsValue::Object(g.clone()), false);
+    g.define("undefined", JsValue::Undefined, false);
+    g.define("NaN", JsValue::Number(f64::NAN), false);
+    g.define("Infinity", JsValue::Number(f64::INFINITY), false);
+    install_console(r);
+    install_timers(r);
+    install_object(r);
+    install_function(r);
+    install_errors(r);
+    install_promise(r);
+    install_array(r);
+    install_string_number(r);
+    install_math_json(r);
+    match r.host {
+        HostKind::Node => install_process(r),
+        HostKind::Html => install_html(r),
+    }
+}
+
+fn install_console(r: &Rc<Realm>) {
+    let console = r.new_object();
+    for (name, stderr) in [("log", false), ("info", false), ("debug", false), ("error", true), ("warn", true)]
+    {
+        r.method(&console, name, 0, move |_, args, _| {
+            let r = realm();
+            r.write_out(&format_log(args), stderr);
+            Ok(JsValue::Undefined)
+        });
+    }
+    r.global.define("console", JsValue::Object(console), false);
+}
+
+fn install_timers(r: &Rc<Realm>) {
+    let g = &r.global;
+    let set = |repeat: bool| {
+        move |_: &JsValue, args: &[JsValue], _: bool| -> R {
+            let f = arg(args, 0);
+            if !f.is_callable() {
+                return Err(type_error(&format!(
+                    "The \"callback\" argument must be of type function. Received {}",
+                    inspect(&f)
+                )));
+            }
+            let ms = arg(args, 1).to_number()?;
+            let extra: Vec<JsValue> = args.iter().skip(2).cloned().collect();
+            let handle = Handle::current();
+            let id = if repeat {
+                handle.set_interval_ms(ms, move || run_callback(&f, &extra))
+            } else {
+                handle.set_timeout_ms(ms, move || run_callback(&f, &extra))
+            };
+            Ok(JsValue::Number(id.as_u64() as f64))
+        }
+    };
+    g.define("setTimeout", JsValue::Object(r.native("setTimeout", 2, set(false))), false);
+    g.define("setInterval", JsValue::Object(r.native("setInterval", 2, set(true))), false);
+    let clear = |_: &JsValue, args: &[JsValue], _: bool| -> R {
+        if let Some(id) = timer_id(&arg(args, 0)) {
+            Handle::current().clear_timer(id);
+        }
+        Ok(JsValue::Undefined)
+    };
+    g.define("clearTimeout", JsValue::Object(r.native("clearTimeout", 1, clear)), false);
+    g.define("clearInterval", JsValue::Object(r.native("clearInterval", 1, clear)), false);
+    g.define(
+        "queueMicrotask",
+        JsValue::Object(r.native("queueMicrotask", 1, |_, args, _| {
+            let f = arg(args, 0);
+            if !f.is_callable() {
+                return Err(type_error(&format!(
+                    "The \"callback\" argument must be of type function. Received {}",
+                    inspect(&f)
+                )));
+            }
+            Handle::current().queue_microtask(move || run_callback(&f, &[]));
+            Ok(JsValue::Undefined)
+        })),
+        false,
+    );
+    if r.host == HostKind::Node {
+        g.define(
+            "setImmediate",
+            JsValue::Object(r.native("setImmediate", 1, |_, args, _| {
+                let f = callback(args, 0)?;
+                let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
+                let r = realm();
+                let id = r.next_immediate.get();
+                r.next_immediate.set(id + 1);
+                Handle::current().queue_task(move || {
+                    if !realm().cancelled_immediates.borrow_mut().remove(&id) {
+                        run_callback(&f, &extra);
+                    }
+                });
+                // Distinct from timer ids: immediates count down from the top.
+                Ok(JsValue::Number(-(id as f64)))
+            })),
+            false,
+        );
+        g.define(
+            "clearImmediate",
+            JsValue::Object(r.native("clearImmediate", 1, |_, args, _| {
+                if let JsValue::Number(n) = arg(args, 0)
+                    && n < 0.0
+                {
+                    realm().cancelled_immediates.borrow_mut().insert((-n) as u64);
+                }
+                Ok(JsValue::Undefined)
+            })),
+            false,
+        );
+    }
+}
+
+fn install_process(r: &Rc<Realm>) {
+    let process = r.new_object();
+    r.method(&process, "nextTick", 1, |_, args, _| {
+        let f = callback(args, 0)?;
+        let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
+        Handle::current().queue_next_tick(move || run_callback(&f, &extra));
+        Ok(JsValue::Undefined)
+    });
+    let on = |this: &JsValue, args: &[JsValue], _: bool| -> R {
+        let event = arg(args, 0).to_js_string()?;
+        let f = callback(args, 1)?;
+        realm().listeners.borrow_mut().push((event.to_string(), f));
+        Ok(this.clone())
+    };
+    r.method(&process, "on", 2, on);
+    r.method(&process, "addListener", 2, on);
+    r.method(&process, "off", 2, |this, args, _| {
+        let event = arg(args, 0).to_js_string()?;
+        let f = arg(args, 1);
+        let r = realm();
+        let mut listeners = r.listeners.borrow_mut();
+        if let Some(i) = listeners.iter().position(|(e, l)| **e == *event && l.strict_equals(&f)) {
+            listeners.remove(i);
+        }
+        Ok(this.clone())
+    });
+    process.define("platform", JsValue::from("settle"), true);
+    r.global.define("process", JsValue::Object(process), false);
+}
+
+fn install_html(r: &Rc<Realm>) {
+    let g = &r.global;
+    r.method(g, "addEventListener", 2, |_, args, _| {
+        let event = arg(args, 0).to_js_string()?;
+        let f = callback(args, 1)?;
+        realm().listeners.borrow_mut().push((event.to_string(), f));
+        Ok(JsValue::Undefined)
+    });
+    r.method(g, "removeEventListener", 2, |_, args, _| {
+        let event = arg(args, 0).to_js_string()?;
+        let f = arg(args, 1);
+        let r = realm();
+        let mut listeners = r.listeners.borrow_mut();
+        if let Some(i) = listeners.iter().position(|(e, l)| **e == *event && l.strict_equals(&f)) {
+            listeners.remove(i);
+        }
+        Ok(JsValue::Undefined)
+    });
+    g.define("window", JsValue::Object(g.clone()), false);
+    g.define("self", JsValue::Object(g.clone()), false);
+}
+
+fn install_object(r: &Rc<Realm>) {
+    let proto = &r.object_proto;
+    r.method(proto, "hasOwnProperty", 1, |this, args, _| {
+        let key = arg(args, 0).to_key()?;
+        Ok(JsValue::Bool(matches!(this, JsValue::Object(o) if o.has_own(&key))))
+    });
+    r.method(proto, "toString", 0, |this, _, _| {
+        Ok(JsValue::from(match this {
+            JsValue::Undefined => "[object Undefined]",
+            JsValue::Null => "[object Null]",
+            JsValue::Object(o) => match o.class() {
+                Class::Array(_) => "[object Array]",
+                Class::Arguments(_) => "[object Arguments]",
+                Class::Function(_) => "[object Function]",
+                Class::Error(_) => "[object Error]",
+                Class::Promise(_) => "[object Promise]",
+                Class::Object => "[object Object]",
+            },
+            JsValue::String(_) => "[object String]",
+            JsValue::Number(_) => "[object Number]",
+            JsValue::Bool(_) => "[object Boolean]",
+        }))
+    });
+    r.method(proto, "valueOf", 0, |this, _, _| Ok(this.clone()));
+    let object = r.native_ctor("Object", 1, |_, args, _| {
+        Ok(match arg(args, 0) {
+            v @ JsValue::Object(_) => v,
+            _ => JsValue::Object(realm().new_object()),
+        })
+    });
+    object.define("prototype", JsValue::Object(proto.clone()), false);
+    proto.define("constructor", JsValue::Object(object.clone()), false);
+    let own_object = |v: &JsValue| -> Result<Obj, JsValue> {
+        match v {
+            JsValue::Object(o) => Ok(o.clone()),
+            JsValue::Undefined | JsValue::Null => {
+                Err(type_error("Cannot convert undefined or null to object"))
+            }
+            _ => Ok(realm().new_object()),
+        }
+    };
+    r.method(&object, "keys", 1, move |_, args, _| {
+        let v = arg(args, 0);
+        if let JsValue::String(s) = &v {
+            return Ok(
+                realm().new_array((0..s.chars().count()).map(|i| JsValue::from(i.to_string())).collect())
+            );
+        }
+        let o = own_object(&v)?;
+        Ok(realm().new_array(o.own_keys(true).into_iter().map(JsValue::String).collect()))
+    });
+    r.method(&object, "values", 1, move |_, args, _| {
+        let o = own_object(&arg(args, 0))?;
+        let values = o.own_keys(true).into_iter().map(|k| o.get(&k)).collect::<Result<Vec<_>, _>>()?;
+        Ok(realm().new_array(values))
+    });
+    r.method(&object, "entries", 1, move |_, args, _| {
+        let o = own_object(&arg(args, 0))?;
+        let r = realm();
+        let mut entries = Vec::new();
+        for k in o.own_keys(true) {
+            let v = o.get(&k)?;
+            entries.push(r.new_array(vec![JsValue::String(k), v]));
+        }
+        Ok(r.new_array(entries))
+    });
+    r.method(&object, "assign", 2, move |_, args, _| {
+        let target = own_object(&arg(args, 0))?;
+        for src in args.iter().skip(1) {
+            if let JsValue::Object(s) = src {
+                for k in s.own_keys(true) {
+                    target.set(&k, s.get(&k)?)?;
+                }
+            }
+        }
+        Ok(JsValue::Object(target))
+    });
+    r.method(&object, "create", 1, |_, args, _| match arg(args, 0) {
+        JsValue::Object(p) => Ok(JsValue::Object(Obj::new(Class::Object, Some(p)))),
+        JsValue::Null => Ok(JsValue::Object(Obj::new(Class::Object, None))),
+        other => {
+            Err(type_error(&format!("Object prototype may only be an Object or null: {}", inspect(&other))))
+        }
+    });
+    r.method(&object, "getPrototypeOf", 1, move |_, args, _| {
+        let o = own_object(&arg(args, 0))?;
+        Ok(o.proto().map_or(JsValue::Null, JsValue::Object))
+    });
+    r.method(&object, "freeze", 1, |_, args, _| Ok(arg(args, 0)));
+    r.method(&object, "defineProperty", 3, |_, args, _| {
+        let JsValue::Object(o) = arg(args, 0) else {
+            return Err(type_error("Object.defineProperty called on non-object"));
+        };
+        let key = arg(args, 1).to_key()?;
+        let JsValue::Object(desc) = arg(args, 2) else {
+            return Err(type_error("Property description must be an object"));
+        };
+        let getter = desc.get("get")?;
+        let setter = desc.get("set")?;
+        if getter.is_callable() || setter.is_callable() {
+            o.define_accessor(
+                &key,
+                getter.is_callable().then_some(getter),
+                setter.is_callable().then_some(setter),
+            );
+        } else {
+            o.define(&key, desc.get("value")?, desc.get("enumerable")?.truthy());
+        }
+        Ok(JsValue::Object(o))
+    });
+    r.global.define("Object", JsValue::Object(object), false);
+}
+
+fn install_function(r: &Rc<Realm>) {
+    let proto = &r.function_proto;
+    r.method(proto, "call", 1, |this, args, _| call_sync(this, &arg(args, 0), args.get(1..).unwrap_or(&[])));
+    r.method(proto, "apply", 2, |this, args, _| {
+        let list = match arg(args, 1) {
+            JsValue::Undefined | JsValue::Null => Vec::new(),
+            other => to_list(&other)?,
+        };
+        call_sync(this, &arg(args, 0), &list)
+    });
+    r.method(proto, "bind", 1, |this, args, _| {
+        if !this.is_callable() {
+            return Err(type_error("Bind must be called on a function"));
+        }
+        let bound = Func::Bound {
+            target: this.clone(),
+            this: arg(args, 0),
+            args: args.get(1..).unwrap_or(&[]).to_vec(),
+        };
+        Ok(JsValue::Object(Obj::new(Class::Function(bound), Some(realm().function_proto.clone()))))
+    });
+    r.method(proto, "toString", 0, |this, _, _| {
+        Ok(JsValue::from(match this {
+            JsValue::Object(o) => match o.class() {
+                Class::Function(Func::Closure { def, .. }) => def.source.to_string(),
+                Class::Function(f) => {
+                    format!("function {}() {{ [native code] }}", crate::value::function_name(f))
+                }
+                _ => {
+                    return Err(type_error("Function.prototype.toString requires that 'this' be a Function"));
+                }
+            },
+            _ => return Err(type_error("Function.prototype.toString requires that 'this' be a Function")),
+        }))
+    });
+    let function = r.native_ctor("Function", 1, |_, _, _| {
+        Err(type_error("the Function constructor (code from strings) is outside the subset of settle-js"))
+    });
+    function.define("prototype", JsValue::Object(proto.clone()), false);
+    proto.define("constructor", JsValue::Object(function.clone()), false);
+    r.global.define("Function", JsValue::Object(function), false);
+}
+
+fn install_errors(r: &Rc<Realm>) {
+    let base_proto = r.new_object();
+    r.error_protos.borrow_mut().push(("Error", base_proto.clone()));
+    for kind in [
+        "Error",
+        "TypeError",
+        "RangeError",
+        "ReferenceError",
+        "SyntaxError",
+        "EvalError",
+        "URIError",
+        "AggregateError",
+    ] {
+        let proto = if kind == "Error" {
+            base_proto.clone()
+        } else {
+            Obj::new(Class::Object, Some(base_proto.clone()))
+        };
+        proto.define("name", JsValue::from(kind), false);
+        proto.define("message", JsValue::from(""), false);
+        let ctor_proto = proto.clone();
+        let aggregate = kind == "AggregateError";
+        let ctor = r.native_ctor(kind, if aggregate { 2 } else { 1 }, move |_, args, _| {
+            let r = realm();
+            let (message, options) =
+                if aggregate { (arg(args, 1), arg(args, 2)) } else { (arg(args, 0), arg(args, 1)) };
+            let message = match message {
+                JsValue::Undefined => None,
+                m => Some(JsValue::String(m.to_js_string()?)),
+            };
+            let obj = r.make_error(ctor_proto.clone(), message);
+            if let JsValue::Object(o) = &options
+                && o.has_own("cause")
+            {
+                obj.define("cause", o.get("cause")?, false);
+            }
+            if aggregate {
+                let errors = iterate(&arg(args, 0))?;
+                obj.define("errors", r.new_array(errors), false);
+            }
+            Ok(JsValue::Object(obj))
+        });
+        ctor.define("prototype", JsValue::Object(proto.clone()), false);
+        proto.define("constructor", JsValue::Object(ctor.clone()), false);
+        if kind != "Error" {
+            r.error_protos.borrow_mut().push((kind, proto.clone()));
+        }
+        r.global.define(kind, JsValue::Object(ctor), false);
+    }
+    r.method(&base_proto, "toString", 0, |this, _, _| match this {
+        JsValue::Object(o) => Ok(JsValue::from(error_head(o))),
+        _ => Err(type_error("Error.prototype.toString requires that 'this' be an Object")),
+    });
+}
+
+fn this_promise(this: &JsValue, method: &str) -> Result<JsPromise, JsValue> {
+    match this {
+        JsValue::Object(o) => match o.promise() {
+            Some(p) => Ok(p.clone()),
+            None => Err(type_error(&format!(
+                "Method Promise.prototype.{method} called on incompatible receiver {}",
+                inspect(this)
+            ))),
+        },
+        _ => Err(type_error(&format!(
+            "Method Promise.prototype.{method} called on incompatible receiver {}",
+            inspect(this)
+        ))),
+    }
+}
+
+/// A promise handler calling a JavaScript function.
+fn handler(f: JsValue) -> impl FnOnce(JsValue) -> Result<JsValue, JsValue> + 'static {
+    move |v| {
+        if realm().halted.get() {
+            return Ok(JsValue::Undefined);
+        }
+        call_sync(&f, &JsValue::Undefined, &[v])
+    }
+}
+
+fn install_promise(r: &Rc<Realm>) {
+    let proto = &r.promise_proto;
+    let promise = r.native_ctor("Promise", 1, |_, args, is_new| {
+        if !is_new {
+            return Err(type_error("Promise constructor cannot be invoked without 'new'"));
+        }
+        let executor = arg(args, 0);
+        if !executor.is_callable() {
+            return Err(type_error(&format!(
+                "Promise resolver {} is not a function",
+                resolver_text(&executor)
+            )));
+        }
+        let p = JsPromise::new(|resolvers| {
+            let (resolve, reject) = resolving_functions(&resolvers);
+            call_sync(&executor, &JsValue::Undefined, &[resolve, reject]).map(|_| ())
+        });
+        Ok(wrap_promise(p))
+    });
+    promise.define("prototype", JsValue::Object(proto.clone()), false);
+    proto.define("constructor", JsValue::Object(promise.clone()), false);
+
+    r.method(proto, "then", 2, |this, args, _| {
+        let p = this_promise(this, "then")?;
+        let on_fulfilled = Some(arg(args, 0)).filter(JsValue::is_callable).map(handler);
+        let on_rejected = Some(arg(args, 1)).filter(JsValue::is_callable).map(handler);
+        Ok(wrap_promise(p.then_with(on_fulfilled, on_rejected)))
+    });
+    r.method(proto, "catch", 1, |this, args, _| {
+        // 27.2.5.1: Invoke(promise, "then", « undefined, onRejected »).
+        let then = this.get("then")?;
+        call_sync(&then, this, &[JsValue::Undefined, arg(args, 0)])
+    });
+    r.method(proto, "finally", 1, |this, args, _| {
+        let p = this_promise(this, "finally")?;
+        let f = arg(args, 0);
+        if !f.is_callable() {
+            type H = fn(JsValue) -> Result<JsValue, JsValue>;
+            return Ok(wrap_promise(p.then_with(None::<H>, None::<H>)));
+        }
+        Ok(wrap_promise(p.finally::<JsValue, JsValue>(move || {
+            if realm().halted.get() {
+                return Ok(JsValue::Undefined);
+            }
+            call_sync(&f, &JsValue::Undefined, &[])
+        })))
+    });
+
+    r.method(&promise, "resolve", 1, |_, args, _| {
+        let v = arg(args, 0);
+        if matches!(&v, JsValue::Object(o) if o.promise().is_some()) {
+            return Ok(v);
+        }
+        Ok(wrap_promise(JsPromise::resolve(v)))
+    });
+    r.method(&promise, "reject", 1, |_, args, _| Ok(wrap_promise(JsPromise::reject(arg(args, 0)))));
+    r.method(&promise, "all", 1, |_, args, _| {
+        let items = iterate_for_combinator(&arg(args, 0))?;
+        Ok(wrap_promise(JsPromise::all::<JsValue, _>(items)))
+    });
+    r.method(&promise, "allSettled", 1, |_, args, _| {
+        let items = iterate_for_combinator(&arg(args, 0))?;
+        Ok(wrap_promise(JsPromise::all_settled::<JsValue, _>(items)))
+    });
+    r.method(&promise, "any", 1, |_, args, _| {
+        let items = iterate_for_combinator(&arg(args, 0))?;
+        Ok(wrap_promise(JsPromise::any(items)))
+    });
+    r.method(&promise, "race", 1, |_, args, _| {
+        let items = iterate_for_combinator(&arg(args, 0))?;
+        Ok(wrap_promise(JsPromise::race(items)))
+    });
+    r.method(&promise, "withResolvers", 0, |_, _, _| {
+        let (p, resolvers) = JsPromise::with_resolvers();
+        let (resolve, reject) = resolving_functions(&resolvers);
+        let r = realm();
+        let o = r.new_object();
+        o.define("promise", wrap_promise(p), true);
+        o.define("resolve", resolve, true);
+        o.define("reject", reject, true);
+        Ok(JsValue::Object(o))
+    });
+    r.method(&promise, "try", 1, |_, args, _| {
+        let f = arg(args, 0);
+        let rest: Vec<JsValue> = args.iter().skip(1).cloned().collect();
+        Ok(wrap_promise(JsPromise::r#try(|| call_sync(&f, &JsValue::Undefined, &rest))))
+    });
+    r.global.define("Promise", JsValue::Object(promise), false);
+}
+
+/// A combinator's input: an array (or string); anything else rejects, as a failing
+/// GetIterator rejects the combined promise.
+fn iterate_for_combinator(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    iterate(v)
+}
+
+fn resolver_text(v: &JsValue) -> String {
+    match v {
+        JsValue::Object(o) if o.array_items().is_some() => String::new(),
+        JsValue::Object(_) => "#<Object>".into(),
+        JsValue::String(s) => s.to_string(),
+        other => inspect(other),
+    }
+}
+
+fn install_array(r: &Rc<Realm>) {
+    let proto = &r.array_proto;
+    let array = r.native_ctor("Array", 1, |_, args, _| {
+        let r = realm();
+        if let [JsValue::Number(n)] = args {
+            if *n < 0.0 || n.fract() != 0.0 || *n > 4_294_967_295.0 {
+                return Err(r.error("RangeError", "Invalid array length"));
+            }
+            return Ok(r.new_array(vec![JsValue::Undefined; *n as usize]));
+        }
+        Ok(r.new_array(args.to_vec()))
+    });
+    array.define("prototype", JsValue::Object(proto.clone()), false);
+    proto.define("constructor", JsValue::Object(array.clone()), false);
+    r.method(&array, "isArray", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Object(o) if matches!(o.class(), Class::Array(_)))))
+    });
+    r.method(&array, "of", 0, |_, args, _| Ok(realm().new_array(args.to_vec())));
+    r.method(&array, "from", 1, |_, args, _| {
+        let items = to_list(&arg(args, 0))?;
+        let f = arg(args, 1);
+        if f.is_callable() {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                out.push(call_sync(&f, &JsValue::Undefined, &[v, JsValue::Number(i as f64)])?);
+            }
+            return Ok(realm().new_array(out));
+        }
+        Ok(realm().new_array(items))
+    });
+
+    r.method(proto, "push", 1, |this, args, _| {
+        let a = array_this(this)?;
+        let items = a.array_items().expect("an array");
+        items.borrow_mut().extend(args.iter().cloned());
+        Ok(JsValue::Number(items.borrow().len() as f64))
+    });
+    r.method(proto, "pop", 0, |this, _, _| {
+        let a = array_this(this)?;
+        Ok(a.array_items().expect("an array").borrow_mut().pop().unwrap_or_default())
+    });
+    r.method(proto, "shift", 0, |this, _, _| {
+        let a = array_this(this)?;
+        let items = a.array_items().expect("an array");
+        let mut items = items.borrow_mut();
+        Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0) })
+    });
+    r.method(proto, "unshift", 1, |this, args, _| {
+        let a = array_this(this)?;
+        let items = a.array_items().expect("an array");
+        let mut items = items.borrow_mut();
+        for (i, v) in args.iter().enumerate() {
+            items.insert(i, v.clone());
+        }
+        Ok(JsValue::Number(items.len() as f64))
+    });
+    r.method(proto, "splice", 2, |this, args, _| {
+        let a = array_this(this)?;
+        let items = a.array_items().expect("an array");
+        let len = items.borrow().len();
+        let start = relative(&arg(args, 0), len, 0)?;
+        let count = match args.len() {
+            0 => 0,
+            1 => len - start,
+            _ => {
+                let n = arg(args, 1).to_number()?;
+                let n = if n.is_nan() { 0.0 } else { n.trunc() };
+                (n.max(0.0) as usize).min(len - start)
+            }
+        };
+        let inserted: Vec<JsValue> = args.iter().skip(2).cloned().collect();
+        let removed: Vec<JsValue> = items.borrow_mut().splice(start..start + count, inserted).collect();
+        Ok(realm().new_array(removed))
+    });
+    r.method(proto, "slice", 2, |this, args, _| {
+        let items = to_list(this)?;
+        let len = items.len();
+        let start = relative(&arg(args, 0), len, 0)?;
+        let end = relative(&arg(args, 1), len, len)?;
+        Ok(realm().new_array(if start < end { items[start..end].to_vec() } else { Vec::new() }))
+    });
+    r.method(proto, "concat", 1, |this, args, _| {
+        let mut items = to_list(this)?;
+        for a in args {
+            match a {
+                JsValue::Object(o) if matches!(o.class(), Class::Array(_)) => items.extend(to_list(a)?),
+                other => items.push(other.clone()),
+            }
+        }
+        Ok(realm().new_array(items))
+    });
+    r.method(proto, "join", 1, |this, args, _| {
+        let items = to_list(this)?;
+        let sep = match arg(args, 0) {
+            JsValue::Undefined => Rc::from(","),
+            s => s.to_js_string()?,
+        };
+        let mut out = String::new();
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&sep);
+            }
+            if !v.is_nullish() {
+                out.push_str(&v.to_js_string()?);
+            }
+        }
+        Ok(JsValue::from(out))
+    });
+    r.method(proto, "toString", 0, |this, _, _| {
+        let join = this.get("join")?;
+        call_sync(&join, this, &[])
+    });
+    r.method(proto, "indexOf", 1, |this, args, _| {
+        let items = to_list(this)?;
+        let x = arg(args, 0);
+        let from = relative(&arg(args, 1), items.len(), 0)?;
+        Ok(JsValue::Number(
+            items
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, v)| v.strict_equals(&x))
+                .map_or(-1.0, |(i, _)| i as f64),
+        ))
+    });
+    r.method(proto, "lastIndexOf", 1, |this, args, _| {
+        let items = to_list(this)?;
+        let x = arg(args, 0);
+        Ok(JsValue::Number(items.iter().rposition(|v| v.strict_equals(&x)).map_or(-1.0, |i| i as f64)))
+    });
+    r.method(proto, "includes", 1, |this, args, _| {
+        let items = to_list(this)?;
+        let x = arg(args, 0);
+        Ok(JsValue::Bool(items.iter().any(|v| v.same_value_zero(&x))))
+    });
+    r.method(proto, "reverse", 0, |this, _, _| {
+        let a = array_this(this)?;
+        a.array_items().expect("an array").borrow_mut().reverse();
+        Ok(this.clone())
+    });
+    r.method(proto, "fill", 1, |this, args, _| {
+        let a = array_this(this)?;
+        let items = a.array_items().expect("an array");
+        let len = items.borrow().len();
+        let start = relative(&arg(args, 1), len, 0)?;
+        let end = relative(&arg(args, 2), len, len)?;
+        for v in items.borrow_mut().iter_mut().take(end).skip(start) {
+            *v = arg(args, 0);
+        }
+        Ok(this.clone())
+    });
+    r.method(proto, "sort", 1, |this, args, _| {
+        let a = array_this(this)?;
+        let f = arg(args, 0);
+        let mut items = a.array_items().expect("an array").borrow().clone();
+        // Insertion sort: stable, and a comparator that throws leaves a consistent state.
+        for i in 1..items.len() {
+            let mut j = i;
+            while j > 0 {
+                let (x, y) = (&items[j - 1], &items[j]);
+                let greater = if matches!(x, JsValue::Undefined) {
+                    !matches!(y, JsValue::Undefined)
+                } else if matches!(y, JsValue::Undefined) {
+                    false
+                } else if f.is_callable() {
+                    call_sync(&f, &JsValue::Undefined, &[x.clone(), y.clone()])?.to_number()? > 0.0
+                } else {
+                    let (sx, sy) = (x.to_js_string()?, y.to_js_string()?);
+                    sx.encode_utf16().cmp(sy.encode_utf16()) == std::cmp::Ordering::Greater
+                };
+                if !greater {
+                    break;
+                }
+                items.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        *a.array_items().expect("an array").borrow_mut() = items;
+        Ok(this.clone())
+    });
+    // The callback methods: f(value, index, array), over the length at the start.
+    fn each(
+        this: &JsValue,
+        args: &[JsValue],
+        mut step: impl FnMut(JsValue, usize, JsValue) -> Result<bool, JsValue>,
+    ) -> Result<(), JsValue> {
+        let f = callback(args, 0)?;
+        let this_arg = arg(args, 1);
+        let len = to_list(this)?.len();
+        for i in 0..len {
+            let v = match this {
+                JsValue::Object(o) => o.get(&i.to_string())?,
+                other => other.get(&i.to_string())?,
+            };
+            let result = call_sync(&f, &this_arg, &[v.clone(), JsValue::Number(i as f64), this.clone()])?;
+            if !step(v, i, result)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+    r.method(proto, "forEach", 1, |this, args, _| {
+        each(this, args, |_, _, _| Ok(true))?;
+        Ok(JsValue::Undefined)
+    });
+    r.method(proto, "map", 1, |this, args, _| {
+        let mut out = Vec::new();
+        each(this, args, |_, _, r| {
+            out.push(r);
+            Ok(true)
+        })?;
+        Ok(realm().new_array(out))
+    });
+    r.method(proto, "filter", 1, |this, args, _| {
+        let mut out = Vec::new();
+        each(this, args, |v, _, r| {
+            if r.truthy() {
+                out.push(v);
+            }
+            Ok(true)
+        })?;
+        Ok(realm().new_array(out))
+    });
+    r.method(proto, "some", 1, |this, args, _| {
+        let mut found = false;
+        each(this, args, |_, _, r| {
+            found = r.truthy();
+            Ok(!found)
+        })?;
+        Ok(JsValue::Bool(found))
+    });
+    r.method(proto, "every", 1, |this, args, _| {
+        let mut all = true;
+        each(this, args, |_, _, r| {
+            all = r.truthy();
+            Ok(all)
+        })?;
+        Ok(JsValue::Bool(all))
+    });
+    r.method(proto, "find", 1, |this, args, _| {
+        let mut found = JsValue::Undefined;
+        each(this, args, |v, _, r| {
+            if r.truthy() {
+                found = v;
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+        Ok(found)
+    });
+    r.method(proto, "findIndex", 1, |this, args, _| {
+        let mut found = -1.0;
+        each(this, args, |_, i, r| {
+            if r.truthy() {
+                found = i as f64;
+                return Ok(false);
+            }
+            Ok(true)
+        })?;
+        Ok(JsValue::Number(found))
+    });
+    r.method(proto, "reduce", 2, |this, args, _| {
+        let f = callback(args, 0)?;
+        let items = to_list(this)?;
+        let mut iter = items.into_iter().enumerate();
+        let mut acc = if args.len() > 1 {
+            arg(args, 1)
+        } else {
+            match iter.next() {
+                Some((_, v)) => v,
+                None => return Err(type_error("Reduce of empty array with no initial value")),
+            }
+        };
+        for (i, v) in iter {
+            acc = call_sync(&f, &JsValue::Undefined, &[acc, v, JsValue::Number(i as f64), this.clone()])?;
+        }
+        Ok(acc)
+    });
+    r.global.define("Array", JsValue::Object(array), false);
+}
+
+fn this_string(this: &JsValue) -> Result<Rc<str>, JsValue> {
+    match this {
+        JsValue::Undefined | JsValue::Null => {
+            Err(type_error("String.prototype method called on null or undefined"))
+        }
+        other => other.to_js_string(),
+    }
+}
+
+fn install_string_number(r: &Rc<Realm>) {
+    let string = r.native_ctor("String", 1, |_, args, _| {
+        Ok(match args.first() {
+            None => JsValue::from(""),
+            Some(JsValue::Object(o)) if matches!(o.class(), Class::Error(_)) => {
+                let ts = o.get("toString")?;
+                JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)
+            }
+            Some(v) => JsValue::String(v.to_js_string()?),
+        })
+    });
+    let sp = &r.string_proto;
+    string.define("prototype", JsValue::Object(sp.clone()), false);
+    sp.define("constructor", JsValue::Object(string.clone()), false);
+    r.method(sp, "toString", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
+    r.method(sp, "valueOf", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
+    r.method(sp, "toUpperCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_uppercase())));
+    r.method(sp, "toLowerCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_lowercase())));
+    r.method(sp, "trim", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.trim())));
+    r.method(sp, "charAt", 1, |this, args, _| {
+        let s = this_string(this)?;
+        let i = arg(args, 0).to_number()?;
+        let i = if i.is_nan() { 0 } else { i as usize };
+        Ok(JsValue::from(s.chars().nth(i).map(String::from).unwrap_or_default()))
+    });
+    r.method(sp, "includes", 1, |this, args, _| {
+        Ok(JsValue::Bool(this_string(this)?.contains(&*arg(args, 0).to_js_string()?)))
+    });
+    r.method(sp, "startsWith", 1, |this, args, _| {
+        Ok(JsValue::Bool(this_string(this)?.starts_with(&*arg(args, 0).to_js_string()?)))
+    });
+    r.method(sp, "endsWith", 1, |this, args, _| {
+        Ok(JsValue::Bool(this_string(this)?.ends_with(&*arg(args, 0).to_js_string()?)))
+    });
+    r.method(sp, "indexOf", 1, |this, args, _| {
+        let s = this_string(this)?;
+        let needle = arg(args, 0).to_js_string()?;
+        Ok(JsValue::Number(s.find(&*needle).map_or(-1.0, |b| s[..b].encode_utf16().count() as f64)))
+    });
+    r.method(sp, "slice", 2, |this, args, _| {
+        let s: Vec<char> = this_string(this)?.chars().collect();
+        let start = relative(&arg(args, 0), s.len(), 0)?;
+        let end = relative(&arg(args, 1), s.len(), s.len())?;
+        Ok(JsValue::from(if start < end { s[start..end].iter().collect::<String>() } else { String::new() }))
+    });
+    r.method(sp, "substring", 2, |this, args, _| {
+        let s: Vec<char> = this_string(this)?.chars().collect();
+        let clamp = |v: JsValue, d: usize| -> Result<usize, JsValue> {
+            if matches!(v, JsValue::Undefined) {
+                return Ok(d);
+            }
+            let n = v.to_number()?;
+            Ok(if n.is_nan() || n < 0.0 { 0 } else { (n as usize).min(s.len()) })
+        };
+        let (a, b) = (clamp(arg(args, 0), 0)?, clamp(arg(args, 1), s.len())?);
+        let (a, b) = (a.min(b), a.max(b));
+        Ok(JsValue::from(s[a..b].iter().collect::<String>()))
+    });
+    r.method(sp, "split", 2, |this, args, _| {
+        let s = this_string(this)?;
+        let r = realm();
+        let parts: Vec<JsValue> = match arg(args, 0) {
+            JsValue::Undefined => vec![JsValue::String(s.clone())],
+            sep => {
+                let sep = sep.to_js_string()?;
+                if sep.is_empty() {
+                    s.chars().map(|c| JsValue::from(c.to_string())).collect()
+                } else {
+                    s.split(&*sep).map(JsValue::from).collect()
+                }
+            }
+        };
+        Ok(r.new_array(parts))
+    });
+    r.method(sp, "repeat", 1, |this, args, _| {
+        let n = arg(args, 0).to_number()?;
+        if n < 0.0 || n.is_infinite() {
+            return Err(realm().error("RangeError", &format!("Invalid count value: {}", number_to_string(n))));
+        }
+        Ok(JsValue::from(this_string(this)?.repeat(if n.is_nan() { 0 } else { n as usize })))
+    });
+    for (name, at_start) in [("padStart", true), ("padEnd", false)] {
+        r.method(sp, name, 2, move |this, args, _| {
+            let s = this_string(this)?;
+            let target = arg(args, 0).to_number()?;
+            let fill = match arg(args, 1) {
+                JsValue::Undefined => Rc::from(" "),
+                f => f.to_js_string()?,
+            };
+            let len = s.chars().count();
+            if target.is_nan() || target as usize <= len || fill.is_empty() {
+                return Ok(JsValue::String(s));
+            }
+            let padding: String = fill.chars().cycle().take(target as usize - len).collect();
+            Ok(JsValue::from(if at_start { format!("{padding}{s}") } else { format!("{s}{padding}") }))
+        });
+    }
+    r.method(sp, "concat", 1, |this, args, _| {
+        let mut s = this_string(this)?.to_string();
+        for a in args {
+            s.push_str(&a.to_js_string()?);
+        }
+        Ok(JsValue::from(s))
+    });
+    r.method(sp, "replace", 2, |this, args, _| {
+        let s = this_string(this)?;
+        let pattern = arg(args, 0).to_js_string()?;
+        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s)) };
+        let replacement = match arg(args, 1) {
+            f if f.is_callable() => {
+                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone())])?.to_js_string()?
+            }
+            v => v.to_js_string()?,
+        };
+        Ok(JsValue::from(format!("{}{}{}", &s[..at], replacement, &s[at + pattern.len()..])))
+    });
+    r.global.define("String", JsValue::Object(string), false);
+
+    let number = r.native_ctor("Number", 1, |_, args, _| {
+        Ok(JsValue::Number(if args.is_empty() { 0.0 } else { args[0].to_number()? }))
+    });
+    let np = &r.number_proto;
+    number.define("prototype", JsValue::Object(np.clone()), false);
+    np.define("constructor", JsValue::Object(number.clone()), false);
+    let this_number = |this: &JsValue| match this {
+        JsValue::Number(n) => Ok(*n),
+        _ => Err(type_error("Number.prototype method requires that 'this' be a Number")),
+    };
+    r.method(np, "toFixed", 1, move |this, args, _| {
+        let n = this_number(this)?;
+        let d = arg(args, 0).to_number()?;
+        let d = if d.is_nan() { 0.0 } else { d.trunc() };
+        if !(0.0..=100.0).contains(&d) {
+            return Err(realm().error("RangeError", "toFixed() digits argument must be between 0 and 100"));
+        }
+        Ok(JsValue::from(to_fixed(n, d as usize)))
+    });
+    r.method(np, "toString", 1, move |this, args, _| {
+        let n = this_number(this)?;
+        match arg(args, 0) {
+            JsValue::Undefined => Ok(JsValue::from(number_to_string(n))),
+            radix => {
+                let radix = radix.to_number()? as u32;
+                if !(2..=36).contains(&radix) {
+                    return Err(realm().error("RangeError", "toString() radix must be between 2 and 36"));
+                }
+                if radix == 10 || n.fract() != 0.0 || !n.is_finite() {
+                    return Ok(JsValue::from(number_to_string(n)));
+                }
+                let mut v = n.abs() as u128;
+                let mut digits = Vec::new();
+                loop {
+                    digits.push(std::char::from_digit((v % u128::from(radix)) as u32, radix).unwrap_or('0'));
+                    v /= u128::from(radix);
+                    if v == 0 {
+                        break;
+                    }
+                }
+                if n < 0.0 {
+                    digits.push('-');
+                }
+                Ok(JsValue::from(digits.into_iter().rev().collect::<String>()))
+            }
+        }
+    });
+    r.method(np, "valueOf", 0, move |this, _, _| Ok(JsValue::Number(this_number(this)?)));
+    r.method(&number, "isInteger", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_finite() && n.fract() == 0.0)))
+    });
+    r.method(&number, "isNaN", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_nan())))
+    });
+    r.method(&number, "isFinite", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_finite())))
+    });
+    r.global.define("Number", JsValue::Object(number), false);
+
+    let boolean = r.native_ctor("Boolean", 1, |_, args, _| Ok(JsValue::Bool(arg(args, 0).truthy())));
+    let bp = &r.boolean_proto;
+    boolean.define("prototype", JsValue::Object(bp.clone()), false);
+    bp.define("constructor", JsValue::Object(boolean.clone()), false);
+    r.method(bp, "toString", 0, |this, _, _| Ok(JsValue::String(this.to_js_string()?)));
+    r.global.define("Boolean", JsValue::Object(boolean), false);
+
+    let g = &r.global;
+    r.method(g, "isNaN", 1, |_, args, _| Ok(JsValue::Bool(arg(args, 0).to_number()?.is_nan())));
+    r.method(g, "isFinite", 1, |_, args, _| Ok(JsValue::Bool(arg(args, 0).to_number()?.is_finite())));
+    r.method(g, "parseFloat", 1, |_, args, _| {
+        let s = arg(args, 0).to_js_string()?;
+        let t = s.trim_start();
+        // The longest prefix that is a decimal literal.
+        let mut best = f64::NAN;
+        for end in (1..=t.len()).rev() {
+            if t.is_char_boundary(end) {
+                let v = string_to_number(&t[..end]);
+                if !v.is_nan() && !t[..end].starts_with("0x") && !t[..end].ends_with(char::is_whitespace) {
+                    best = v;
+                    break;
+                }
+            }
+        }
+        Ok(JsValue::Number(best))
+    });
+    r.method(g, "parseInt", 2, |_, args, _| {
+        let s = arg(args, 0).to_js_string()?;
+        let mut t = s.trim_start();
+        let mut sign = 1.0;
+        if let Some(rest) = t.strip_prefix('-') {
+            sign = -1.0;
+            t = rest;
+        } else if let Some(rest) = t.strip_prefix('+') {
+            t = rest;
+        }
+        let mut radix = arg(args, 1).to_number()?;
+        if radix.is_nan() || radix == 0.0 {
+            radix = 10.0;
+            if t.starts_with("0x") || t.starts_with("0X") {
+                radix = 16.0;
+                t = &t[2..];
+            }
+        } else if radix == 16.0 && (t.starts_with("0x") || t.starts_with("0X")) {
+            t = &t[2..];
+        }
+        if !(2.0..=36.0).contains(&radix) {
+            return Ok(JsValue::Number(f64::NAN));
+        }
+        let radix = radix as u32;
+        let mut value = 0.0;
+        let mut any = false;
+        for c in t.chars() {
+            match c.to_digit(radix) {
+                Some(d) => {
+                    value = value * f64::from(radix) + f64::from(d);
+                    any = true;
+                }
+                None => break,
+            }
+        }
+        Ok(JsValue::Number(if any { sign * value } else { f64::NAN }))
+    });
+}
+
+fn install_math_json(r: &Rc<Realm>) {
+    let math = r.new_object();
+    math.define("PI", JsValue::Number(std::f64::consts::PI), false);
+    math.define("E", JsValue::Number(std::f64::consts::E), false);
+    r.method(&math, "random", 0, |_, _, _| Ok(JsValue::Number(realm().random())));
+    type Unary = (&'static str, fn(f64) -> f64);
+    let unary: [Unary; 12] = [
+        ("floor", f64::floor),
+        ("ceil", f64::ceil),
+        ("round", |x| (x + 0.5).floor()),
+        ("abs", f64::abs),
+        ("sqrt", f64::sqrt),
+        ("trunc", f64::trunc),
+        ("sign", |x| if x.is_nan() || x == 0.0 { x } else { x.signum() }),
+        ("log", f64::ln),
+        ("exp", f64::exp),
+        ("sin", f64::sin),
+        ("cos", f64::cos),
+        ("log2", f64::log2),
+    ];
+    for (name, f) in unary {
+        r.method(&math, name, 1, move |_, args, _| Ok(JsValue::Number(f(arg(args, 0).to_number()?))));
+    }
+    r.method(&math, "pow", 2, |_, args, _| {
+        Ok(JsValue::Number(arg(args, 0).to_number()?.powf(arg(args, 1).to_number()?)))
+    });
+    r.method(&math, "max", 2, |_, args, _| {
+        let mut m = f64::NEG_INFINITY;
+        for a in args {
+            let n = a.to_number()?;
+            if n.is_nan() {
+                return Ok(JsValue::Number(f64::NAN));
+            }
+            m = m.max(n);
+        }
+        Ok(JsValue::Number(m))
+    });
+    r.method(&math, "min", 2, |_, args, _| {
+        let mut m = f64::INFINITY;
+        for a in args {
+            let n = a.to_number()?;
+            if n.is_nan() {
+                return Ok(JsValue::Number(f64::NAN));
+            }
+            m = m.min(n);
+        }
+        Ok(JsValue::Number(m))
+    });
+    r.global.define("Math", JsValue::Object(math), false);
+
+    let json = r.new_object();
+    r.method(&json, "stringify", 3, |_, args, _| {
+        let indent = match arg(args, 2) {
+            JsValue::Number(n) => " ".repeat(n.clamp(0.0, 10.0) as usize),
+            JsValue::String(s) => s.chars().take(10).collect(),
+            _ => String::new(),
+        };
+        if !arg(args, 1).is_nullish() {
+            return Err(type_error("JSON.stringify with a replacer is outside the subset of settle-js"));
+        }
+        Ok(json_stringify(&arg(args, 0), &indent)?.map_or(JsValue::Undefined, JsValue::from))
+    });
+    r.global.define("JSON", JsValue::Object(json), false);
+}
+
+fn json_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `JSON.stringify(value, null, indent)`; `None` is `undefined`.
+pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<String>, JsValue> {
+    fn go(v: &JsValue, indent: &str, current: &str, stack: &mut Vec<Obj>) -> Result<Option<String>, JsValue> {
+        let mut v = v.clone();
+        if let JsValue::Object(o) = &v {
+            let to_json = o.get("toJSON")?;
+            if to_json.is_callable() {
+                v = call_sync(&to_json, &v, &[])?;
+            }
+        }
+        Ok(Some(match &v {
+            JsValue::Null => "null".into(),
+            JsValue::Bool(b) => b.to_string(),
+            JsValue::Number(n) => {
+                if n.is_finite() {
+                    number_to_string(*n)
+                } else {
+                    "null".into()
+                }
+            }
+            JsValue::String(s) => json_quote(s),
+            JsValue::Undefined => return Ok(None),
+            JsValue::Object(o) => {
+                if o.is_callable() {
+                    return Ok(None);
+                }
+                if stack.iter().any(|s| s.ptr_eq(o)) {
+                    return Err(type_error("Converting circular structure to JSON"));
+                }
+                stack.push(o.clone());
+                let inner = format!("{current}{indent}");
+                let (open, close, parts) = if let Some(items) = o.array_items() {
+                    let items = items.borrow().clone();
+                    let mut parts = Vec::new();
+                    for item in &items {
+                        parts.push(go(item, indent, &inner, stack)?.unwrap_or_else(|| "null".into()));
+                    }
+                    ('[', ']', parts)
+                } else {
+                    let mut parts = Vec::new();
+                    for k in o.own_keys(true) {
+                        let value = match o.own_prop(&k).map(|p| p.slot) {
+                            Some(Slot::Data(v)) => v,
+                            _ => o.get(&k)?,
+                        };
+                        if let Some(s) = go(&value, indent, &inner, stack)? {
+                            let sep = if indent.is_empty() { ":" } else { ": " };
+                            parts.push(format!("{}{sep}{s}", json_quote(&k)));
+                        }
+                    }
+                    ('{', '}', parts)
+                };
+                stack.pop();
+                if parts.is_empty() {
+                    format!("{open}{close}")
+                } else if indent.is_empty() {
+                    format!("{open}{}{close}", parts.join(","))
+                } else {
+                    format!("{open}\n{inner}{}\n{current}{close}", parts.join(&format!(",\n{inner}")))
+                }
+            }
+        }))
+    }
+    go(value, indent, "", &mut Vec::new())
+}
+
+/// The label `--trace` prints for where the running code came from.
+pub(crate) fn origin_text(r: &Realm, origin: Origin) -> String {
+    match origin {
+        Origin::Task { index } if index == r.script_task.get() => "script".into(),
+        Origin::Microtask { checkpoint, index } if checkpoint == r.script_task.get() => {
+            format!("microtask {index} (after the script)")
+        }
+        Origin::NextTick { checkpoint, index } if checkpoint == r.script_task.get() => {
+            format!("nextTick {index} (after the script)")
+        }
+        other => other.to_string(),
+    }
+}

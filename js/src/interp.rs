@@ -1,0 +1,1242 @@
+//! The evaluator.
+//!
+//! Evaluation is `async`: every statement and expression evaluates to a boxed future. Only an
+//! `await` inside an `async` function body ever suspends, and an async function runs as its
+//! own settle task (`spawn_local`), so its `await`s resume it inside the reaction job, on the
+//! exact tick JavaScript specifies. Everywhere else (the top level, plain functions called
+//! from native code, promise handlers, timer callbacks) the future is polled once and is
+//! always ready: [`call_sync`].
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use crate::ir::*;
+use crate::promise::wrap_promise;
+use crate::realm::realm;
+use crate::value::{Class, Func, JsPromise, JsValue, Obj};
+
+/// How deep plain (non-async) calls may nest before a RangeError, as in JavaScript.
+const MAX_DEPTH: usize = 400;
+
+pub(crate) type Env = Rc<Scope>;
+
+pub(crate) struct Scope {
+    vars: RefCell<Vec<Binding>>,
+    parent: Option<Env>,
+    /// `this` of a function or script scope; `None` for blocks and arrow functions.
+    this: Option<JsValue>,
+}
+
+struct Binding {
+    name: Name,
+    /// `None` while in the temporal dead zone.
+    value: Option<JsValue>,
+    mutable: bool,
+}
+
+impl Scope {
+    pub(crate) fn new(parent: Option<Env>, this: Option<JsValue>) -> Env {
+        Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this })
+    }
+
+    /// Creates a binding unless the scope already has one by that name (then `value`, if
+    /// given, replaces the old value).
+    pub(crate) fn declare(&self, name: &Name, value: Option<JsValue>, mutable: bool) {
+        let mut vars = self.vars.borrow_mut();
+        match vars.iter_mut().find(|b| b.name == *name) {
+            Some(b) => {
+                if value.is_some() {
+                    b.value = value;
+                }
+                b.mutable = mutable;
+            }
+            None => vars.push(Binding { name: name.clone(), value, mutable }),
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.vars.borrow().iter().any(|b| &*b.name == name)
+    }
+}
+
+/// Abrupt completions.
+pub(crate) enum Ctrl {
+    Throw(JsValue),
+    Return(JsValue),
+    Break(Option<Name>),
+    Continue(Option<Name>),
+    /// An optional chain met `null` or `undefined`.
+    Short,
+}
+
+impl From<JsValue> for Ctrl {
+    fn from(v: JsValue) -> Ctrl {
+        Ctrl::Throw(v)
+    }
+}
+
+type Res<T> = Result<T, Ctrl>;
+type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
+/// A call in progress: `Err` is a thrown value.
+pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+fn type_error(message: &str) -> Ctrl {
+    Ctrl::Throw(realm().error("TypeError", message))
+}
+
+fn reference_error(message: &str) -> Ctrl {
+    Ctrl::Throw(realm().error("ReferenceError", message))
+}
+
+/// Calls a function and drives it to completion at once: for native code calling back into
+/// the script (handlers, timer callbacks, getters, `map`...). Never suspends, because only
+/// async function bodies await, and those run as tasks of their own.
+pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let mut fut = call(f.clone(), this.clone(), args.to_vec());
+    poll_once(fut.as_mut())
+}
+
+pub(crate) fn poll_once(
+    fut: Pin<&mut dyn Future<Output = Result<JsValue, JsValue>>>,
+) -> Result<JsValue, JsValue> {
+    let mut cx = Context::from_waker(Waker::noop());
+    match fut.poll(&mut cx) {
+        Poll::Ready(r) => r,
+        Poll::Pending => {
+            Err(realm().error("Error", "settle-js internal error: a synchronous call was suspended"))
+        }
+    }
+}
+
+/// Calls `f` with `this` and `args`.
+pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture {
+    let JsValue::Object(obj) = &f else {
+        let text = crate::inspect::inspect(&f);
+        return Box::pin(std::future::ready(Err(
+            realm().error("TypeError", &format!("{text} is not a function"))
+        )));
+    };
+    match obj.class() {
+        Class::Function(Func::Native { f: native, .. }) => {
+            let result = native(&this, &args, false);
+            Box::pin(std::future::ready(result))
+        }
+        Class::Function(Func::Bound { target, this: bound_this, args: bound_args }) => {
+            let mut all = bound_args.clone();
+            all.extend(args);
+            call(target.clone(), bound_this.clone(), all)
+        }
+        Class::Function(Func::Closure { def, env }) => {
+            if def.is_async {
+                let (def, env, fobj) = (def.clone(), env.clone(), obj.clone());
+                let promise: JsPromise =
+                    settle_promise::spawn_local(async move { run_closure(def, env, this, args, fobj).await });
+                Box::pin(std::future::ready(Ok(wrap_promise(promise))))
+            } else {
+                Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone()))
+            }
+        }
+        _ => {
+            let text = crate::inspect::inspect(&f);
+            Box::pin(std::future::ready(
+                Err(realm().error("TypeError", &format!("{text} is not a function"))),
+            ))
+        }
+    }
+}
+
+/// Decrements the call depth when a call ends.
+struct DepthGuard(bool);
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        if self.0 {
+            let r = realm();
+            r.depth.set(r.depth.get().saturating_sub(1));
+        }
+    }
+}
+
+/// Runs a closure's body: binds `this`, `arguments` and the parameters, hoists declarations.
+async fn run_closure(
+    def: Rc<FuncDef>,
+    env: Env,
+    this: JsValue,
+    args: Vec<JsValue>,
+    fobj: Obj,
+) -> Result<JsValue, JsValue> {
+    let r = realm();
+    let counted = !def.is_async;
+    if counted {
+        if r.depth.get() >= MAX_DEPTH {
+            return Err(r.error("RangeError", "Maximum call stack size exceeded"));
+        }
+        r.depth.set(r.depth.get() + 1);
+    }
+    let _guard = DepthGuard(counted);
+    let env = if def.self_binding {
+        let named = Scope::new(Some(env), None);
+        named.declare(&def.name, Some(JsValue::Object(fobj)), false);
+        named
+    } else {
+        env
+    };
+    let this = if def.is_arrow {
+        None
+    } else if !def.strict && this.is_nullish() {
+        Some(JsValue::Object(r.global.clone()))
+    } else {
+        Some(this)
+    };
+    let scope = Scope::new(Some(env), this);
+    if def.uses_arguments && !def.is_arrow {
+        let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
+        scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
+    }
+    drop(r);
+    let result = async {
+        for (i, param) in def.params.iter().enumerate() {
+            let mut value = args.get(i).cloned().unwrap_or_default();
+            if matches!(value, JsValue::Undefined)
+                && let Some(default) = &param.default
+            {
+                value = eval(default, &scope).await?;
+            }
+            bind(&param.pattern, value, &scope, Mode::Declare(true)).await?;
+        }
+        if let Some(rest) = &def.rest {
+            let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
+            bind(rest, realm().new_array(items), &scope, Mode::Declare(true)).await?;
+        }
+        for name in &def.var_names {
+            if !scope.has(name) {
+                scope.declare(name, Some(JsValue::Undefined), true);
+            }
+        }
+        match &def.body {
+            Body::Expr(e) => eval(e, &scope).await,
+            Body::Block(block) => {
+                hoist(block, &scope);
+                for stmt in &block.stmts {
+                    exec(stmt, &scope).await?;
+                }
+                Ok(JsValue::Undefined)
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok(v) | Err(Ctrl::Return(v)) => Ok(v),
+        Err(Ctrl::Throw(e)) => Err(e),
+        Err(_) => Ok(JsValue::Undefined),
+    }
+}
+
+/// Runs a script's top level.
+pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsValue> {
+    let r = realm();
+    let global_scope = Scope::new(None, Some(this));
+    drop(r);
+    let def = script.body.clone();
+    let mut fut: CallFuture = Box::pin(async move {
+        for name in &def.var_names {
+            global_scope.declare(name, Some(JsValue::Undefined), true);
+        }
+        let Body::Block(block) = &def.body else { return Ok(JsValue::Undefined) };
+        hoist(block, &global_scope);
+        for stmt in &block.stmts {
+            match exec(stmt, &global_scope).await {
+                Ok(()) => {}
+                Err(Ctrl::Throw(e)) => return Err(e),
+                Err(_) => return Ok(JsValue::Undefined),
+            }
+        }
+        Ok(JsValue::Undefined)
+    });
+    poll_once(fut.as_mut())
+}
+
+/// Creates a block's lexical bindings (uninitialized) and its function declarations.
+fn hoist(block: &Block, scope: &Env) {
+    for (name, kind) in &block.lexical {
+        if *kind != DeclKind::Var {
+            scope.vars.borrow_mut().retain(|b| b.name != *name);
+            scope.declare(name, None, *kind == DeclKind::Let);
+        }
+    }
+    for def in &block.functions {
+        let f = make_function(def.clone(), scope.clone());
+        scope.declare(&def.name, Some(JsValue::Object(f)), true);
+    }
+}
+
+/// A function object for a closure.
+pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
+    let r = realm();
+    let constructor = !def.is_arrow && !def.is_async;
+    let f = Obj::new(Class::Function(Func::Closure { def, env }), Some(r.function_proto.clone()));
+    if constructor {
+        let proto = r.new_object();
+        proto.define("constructor", JsValue::Object(f.clone()), false);
+        f.define("prototype", JsValue::Object(proto), false);
+    }
+    f
+}
+
+fn lookup(env: &Env, name: &str) -> Option<Env> {
+    let mut scope = Some(env.clone());
+    while let Some(s) = scope {
+        if s.has(name) {
+            return Some(s);
+        }
+        scope = s.parent.clone();
+    }
+    None
+}
+
+fn get_var(env: &Env, name: &str) -> Res<JsValue> {
+    if let Some(scope) = lookup(env, name) {
+        let vars = scope.vars.borrow();
+        let b = vars.iter().find(|b| &*b.name == name).expect("found by lookup");
+        return match &b.value {
+            Some(v) => Ok(v.clone()),
+            None => Err(reference_error(&format!("Cannot access '{name}' before initialization"))),
+        };
+    }
+    let global = realm().global.clone();
+    if has_property(&global, name) {
+        return Ok(global.get(name)?);
+    }
+    Err(reference_error(&format!("{name} is not defined")))
+}
+
+fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
+    if let Some(scope) = lookup(env, name) {
+        let mut vars = scope.vars.borrow_mut();
+        let b = vars.iter_mut().find(|b| &*b.name == name).expect("found by lookup");
+        if b.value.is_none() {
+            return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
+        }
+        if !b.mutable {
+            drop(vars);
+            return Err(type_error("Assignment to constant variable."));
+        }
+        b.value = Some(value);
+        return Ok(());
+    }
+    // Sloppy mode: assigning an undeclared name creates a global property.
+    realm().global.set(name, value)?;
+    Ok(())
+}
+
+/// Initializes the nearest binding called `name` (a `let`/`const` leaving its dead zone).
+fn init_var(env: &Env, name: &str, value: JsValue) {
+    if let Some(scope) = lookup(env, name) {
+        let mut vars = scope.vars.borrow_mut();
+        if let Some(b) = vars.iter_mut().find(|b| &*b.name == name) {
+            b.value = Some(value);
+        }
+    } else {
+        env.declare(&Name::from(name), Some(value), true);
+    }
+}
+
+fn lookup_this(env: &Env) -> JsValue {
+    let mut scope = Some(env.clone());
+    while let Some(s) = scope {
+        if let Some(this) = &s.this {
+            return this.clone();
+        }
+        scope = s.parent.clone();
+    }
+    JsValue::Undefined
+}
+
+pub(crate) fn has_property(obj: &Obj, key: &str) -> bool {
+    let mut current = Some(obj.clone());
+    while let Some(o) = current {
+        if o.has_own(key) {
+            return true;
+        }
+        if matches!(o.class(), Class::Function(_)) && (key == "name" || key == "length") {
+            return true;
+        }
+        current = o.proto();
+    }
+    false
+}
+
+/// How a pattern binds its names.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Assignment (`a = 1`, `var` with an initializer).
+    Assign,
+    /// Initialization of a hoisted `let`/`const`.
+    Init,
+    /// A new binding in the given scope (parameters, loop variables, `catch`); the flag says
+    /// whether it is mutable.
+    Declare(bool),
+}
+
+fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
+    Box::pin(async move {
+        match pattern {
+            Pattern::Ident(name, _) => match mode {
+                Mode::Assign => assign_var(env, name, value)?,
+                Mode::Init => init_var(env, name, value),
+                Mode::Declare(mutable) => env.declare(name, Some(value), mutable),
+            },
+            Pattern::Default(inner, default) => {
+                let value =
+                    if matches!(value, JsValue::Undefined) { eval(default, env).await? } else { value };
+                bind(inner, value, env, mode).await?;
+            }
+            Pattern::Member(target) => {
+                let Expr::Member { object, key, pos, .. } = &**target else {
+                    return Err(type_error("Invalid assignment target"));
+                };
+                let object = eval(object, env).await?;
+                let key = eval_key(key, env).await?;
+                realm().pos.set(*pos);
+                set_member(&object, &key, value)?;
+            }
+            Pattern::Object { props, rest, .. } => {
+                if value.is_nullish() {
+                    let first = props.first().map(|(k, _)| match k {
+                        PropKey::Static(n) => n.to_string(),
+                        PropKey::Computed(_) => String::new(),
+                    });
+                    let what = crate::inspect::inspect(&value);
+                    let message = match first {
+                        Some(p) if !p.is_empty() => {
+                            format!("Cannot destructure property '{p}' of '{what}' as it is {what}.")
+                        }
+                        _ => format!("Cannot destructure '{what}' as it is {what}."),
+                    };
+                    return Err(type_error(&message));
+                }
+                let mut used = Vec::new();
+                for (key, target) in props {
+                    let key = eval_key(key, env).await?;
+                    let v = value.get(&key)?;
+                    used.push(key);
+                    bind(target, v, env, mode).await?;
+                }
+                if let Some(rest) = rest {
+                    let copy = realm().new_object();
+                    if let JsValue::Object(o) = &value {
+                        for k in o.own_keys(true) {
+                            if !used.contains(&k) {
+                                copy.define(&k, o.get(&k)?, true);
+                            }
+                        }
+                    }
+                    bind(rest, JsValue::Object(copy), env, mode).await?;
+                }
+            }
+            Pattern::Array { elems, rest, .. } => {
+                let items = iterate(&value)?;
+                for (i, elem) in elems.iter().enumerate() {
+                    if let Some(target) = elem {
+                        bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
+                    }
+                }
+                if let Some(rest) = rest {
+                    let tail = items.get(elems.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
+                    bind(rest, realm().new_array(tail), env, mode).await?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The values of an iterable: arrays, `arguments` and strings (the subset has no iterator
+/// protocol).
+pub(crate) fn iterate(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    match value {
+        JsValue::Object(o) if o.array_items().is_some() => {
+            Ok(o.array_items().map(|i| i.borrow().clone()).unwrap_or_default())
+        }
+        JsValue::String(s) => Ok(s.chars().map(|c| JsValue::from(c.to_string())).collect()),
+        other => {
+            let text = match other {
+                JsValue::Undefined | JsValue::Null => {
+                    format!(
+                        "{} is not iterable (cannot read property Symbol(Symbol.iterator))",
+                        crate::inspect::inspect(other)
+                    )
+                }
+                JsValue::Object(o) if o.is_callable() => {
+                    format!("{} is not iterable", crate::inspect::inspect(other))
+                }
+                JsValue::Object(_) => {
+                    "object is not iterable (cannot read property Symbol(Symbol.iterator))".to_string()
+                }
+                _ => format!("{} is not iterable", crate::inspect::inspect(other)),
+            };
+            Err(realm().error("TypeError", &text))
+        }
+    }
+}
+
+async fn eval_key(key: &PropKey, env: &Env) -> Res<Rc<str>> {
+    match key {
+        PropKey::Static(n) => Ok(n.clone()),
+        PropKey::Computed(e) => Ok(eval(e, env).await?.to_key()?),
+    }
+}
+
+/// `object[key]`.
+pub(crate) fn get_member(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    if object.is_nullish() {
+        let what = if matches!(object, JsValue::Null) { "null" } else { "undefined" };
+        return Err(
+            realm().error("TypeError", &format!("Cannot read properties of {what} (reading '{key}')"))
+        );
+    }
+    object.get(key)
+}
+
+/// `object[key] = value`.
+pub(crate) fn set_member(object: &JsValue, key: &str, value: JsValue) -> Result<(), JsValue> {
+    match object {
+        JsValue::Object(o) => o.set(key, value),
+        JsValue::Undefined | JsValue::Null => {
+            let what = if matches!(object, JsValue::Null) { "null" } else { "undefined" };
+            Err(realm().error("TypeError", &format!("Cannot set properties of {what} (setting '{key}')")))
+        }
+        // Setting a property on a primitive is ignored in sloppy mode.
+        _ => Ok(()),
+    }
+}
+
+fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
+    Box::pin(async move {
+        let scope = if block.needs_scope() {
+            let s = Scope::new(Some(env.clone()), None);
+            hoist(block, &s);
+            s
+        } else {
+            env.clone()
+        };
+        for stmt in &block.stmts {
+            exec(stmt, &scope).await?;
+        }
+        Ok(())
+    })
+}
+
+/// What a loop body's completion means for the loop.
+enum Flow {
+    Next,
+    Exit,
+}
+
+fn loop_flow(result: Res<()>, labels: &[Name]) -> Res<Flow> {
+    match result {
+        Ok(()) => Ok(Flow::Next),
+        Err(Ctrl::Break(None)) => Ok(Flow::Exit),
+        Err(Ctrl::Break(Some(l))) if labels.contains(&l) => Ok(Flow::Exit),
+        Err(Ctrl::Continue(None)) => Ok(Flow::Next),
+        Err(Ctrl::Continue(Some(l))) if labels.contains(&l) => Ok(Flow::Next),
+        Err(other) => Err(other),
+    }
+}
+
+fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
+    exec_labeled(stmt, env, Vec::new())
+}
+
+fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
+    Box::pin(async move {
+        match stmt {
+            Stmt::Expr(e) => {
+                eval(e, env).await?;
+            }
+            Stmt::Var(decl) => exec_var(decl, env).await?,
+            Stmt::Return(e) => {
+                let v = match e {
+                    Some(e) => eval(e, env).await?,
+                    None => JsValue::Undefined,
+                };
+                return Err(Ctrl::Return(v));
+            }
+            Stmt::If(test, then, otherwise) => {
+                if eval(test, env).await?.truthy() {
+                    exec(then, env).await?;
+                } else if let Some(otherwise) = otherwise {
+                    exec(otherwise, env).await?;
+                }
+            }
+            Stmt::Block(block) => exec_block(block, env).await?,
+            Stmt::For { init, test, update, body, per_iteration } => {
+                let loop_env = if per_iteration.is_empty() {
+                    env.clone()
+                } else {
+                    let s = Scope::new(Some(env.clone()), None);
+                    if let Some(ForInit::Var(decl)) = init {
+                        for name in per_iteration {
+                            s.declare(name, None, decl.kind == DeclKind::Let);
+                        }
+                    }
+                    s
+                };
+                match init {
+                    Some(ForInit::Var(decl)) => exec_var(decl, &loop_env).await?,
+                    Some(ForInit::Expr(e)) => {
+                        eval(e, &loop_env).await?;
+                    }
+                    None => {}
+                }
+                let copy = |from: &Env| -> Env {
+                    if per_iteration.is_empty() {
+                        return from.clone();
+                    }
+                    let s = Scope::new(Some(env.clone()), None);
+                    for b in from.vars.borrow().iter() {
+                        s.vars.borrow_mut().push(Binding {
+                            name: b.name.clone(),
+                            value: b.value.clone(),
+                            mutable: b.mutable,
+                        });
+                    }
+                    s
+                };
+                let mut iter_env = copy(&loop_env);
+                loop {
+                    if let Some(test) = test
+                        && !eval(test, &iter_env).await?.truthy()
+                    {
+                        break;
+                    }
+                    if let Flow::Exit = loop_flow(exec(body, &iter_env).await, &labels)? {
+                        break;
+                    }
+                    iter_env = copy(&iter_env);
+                    if let Some(update) = update {
+                        eval(update, &iter_env).await?;
+                    }
+                }
+            }
+            Stmt::ForOf { head, iterable, body, pos } => {
+                let value = eval(iterable, env).await?;
+                realm().pos.set(*pos);
+                // Arrays are iterated live, as their iterator does (pushing extends the loop).
+                let live = match &value {
+                    JsValue::Object(o) if o.array_items().is_some() => Some(o.clone()),
+                    _ => None,
+                };
+                let snapshot = if live.is_some() { Vec::new() } else { iterate(&value)? };
+                let mut i = 0;
+                loop {
+                    let item = match &live {
+                        Some(o) => match o.array_items().and_then(|items| items.borrow().get(i).cloned()) {
+                            Some(v) => v,
+                            None => break,
+                        },
+                        None => match snapshot.get(i) {
+                            Some(v) => v.clone(),
+                            None => break,
+                        },
+                    };
+                    i += 1;
+                    let result = for_each_body(head, item, body, env).await;
+                    if let Flow::Exit = loop_flow(result, &labels)? {
+                        break;
+                    }
+                }
+            }
+            Stmt::ForIn { head, object, body } => {
+                let value = eval(object, env).await?;
+                let mut keys = Vec::new();
+                let mut current = value.as_object().cloned();
+                while let Some(o) = current {
+                    for k in o.own_keys(true) {
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                    current = o.proto();
+                }
+                for key in keys {
+                    let result = for_each_body(head, JsValue::String(key), body, env).await;
+                    if let Flow::Exit = loop_flow(result, &labels)? {
+                        break;
+                    }
+                }
+            }
+            Stmt::While(test, body) => {
+                while eval(test, env).await?.truthy() {
+                    if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
+                        break;
+                    }
+                }
+            }
+            Stmt::DoWhile(body, test) => loop {
+                if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
+                    break;
+                }
+                if !eval(test, env).await?.truthy() {
+                    break;
+                }
+            },
+            Stmt::Break(label) => return Err(Ctrl::Break(label.clone())),
+            Stmt::Continue(label) => return Err(Ctrl::Continue(label.clone())),
+            Stmt::Throw(e, pos) => {
+                let v = eval(e, env).await?;
+                realm().pos.set(*pos);
+                return Err(Ctrl::Throw(v));
+            }
+            Stmt::Try { block, catch, finally } => {
+                let mut result = exec_block(block, env).await;
+                if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
+                    let scope = Scope::new(Some(env.clone()), None);
+                    let error = error.clone();
+                    result = async {
+                        if let Some(param) = param {
+                            bind(param, error, &scope, Mode::Declare(true)).await?;
+                        }
+                        exec_block(handler, &scope).await
+                    }
+                    .await;
+                }
+                if let Some(finally) = finally {
+                    exec_block(finally, env).await?;
+                }
+                result?;
+            }
+            Stmt::Switch { discriminant, cases, scope } => {
+                let value = eval(discriminant, env).await?;
+                let s = Scope::new(Some(env.clone()), None);
+                hoist(scope, &s);
+                let mut start = None;
+                for (i, (test, _)) in cases.iter().enumerate() {
+                    if let Some(test) = test
+                        && eval(test, &s).await?.strict_equals(&value)
+                    {
+                        start = Some(i);
+                        break;
+                    }
+                }
+                if start.is_none() {
+                    start = cases.iter().position(|(t, _)| t.is_none());
+                }
+                if let Some(start) = start {
+                    'cases: for (_, body) in &cases[start..] {
+                        for stmt in body {
+                            match exec(stmt, &s).await {
+                                Ok(()) => {}
+                                Err(Ctrl::Break(None)) => break 'cases,
+                                Err(Ctrl::Break(Some(l))) if labels.contains(&l) => break 'cases,
+                                Err(other) => return Err(other),
+                            }
+                        }
+                    }
+                }
+            }
+            Stmt::Labeled(label, body) => {
+                let mut labels = labels.clone();
+                labels.push(label.clone());
+                match exec_labeled(body, env, labels).await {
+                    Err(Ctrl::Break(Some(l))) if l == *label => {}
+                    other => other?,
+                }
+            }
+            Stmt::Empty => {}
+        }
+        Ok(())
+    })
+}
+
+async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) -> Res<()> {
+    match head {
+        ForOfHead::Decl(DeclKind::Var, pattern) | ForOfHead::Target(pattern) => {
+            bind(pattern, item, env, Mode::Assign).await?;
+            exec(body, env).await
+        }
+        ForOfHead::Decl(kind, pattern) => {
+            let scope = Scope::new(Some(env.clone()), None);
+            bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)).await?;
+            exec(body, &scope).await
+        }
+    }
+}
+
+async fn exec_var(decl: &VarDecl, env: &Env) -> Res<()> {
+    for (pattern, init) in &decl.decls {
+        match decl.kind {
+            DeclKind::Var => {
+                if let Some(init) = init {
+                    let v = eval(init, env).await?;
+                    bind(pattern, v, env, Mode::Assign).await?;
+                }
+            }
+            DeclKind::Let | DeclKind::Const => {
+                let v = match init {
+                    Some(init) => eval(init, env).await?,
+                    None => JsValue::Undefined,
+                };
+                bind(pattern, v, env, Mode::Init).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        match a {
+            Arg::Expr(e) => out.push(eval(e, env).await?),
+            Arg::Spread(e) => {
+                let v = eval(e, env).await?;
+                out.extend(iterate(&v)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `new F(...args)`.
+pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFuture {
+    let not_ctor = || -> CallFuture {
+        let e = realm().error("TypeError", &format!("{text} is not a constructor"));
+        Box::pin(std::future::ready(Err(e)))
+    };
+    let JsValue::Object(obj) = f else { return not_ctor() };
+    match obj.class() {
+        Class::Function(Func::Native { f: native, ctor: true, .. }) => {
+            Box::pin(std::future::ready(native(&JsValue::Undefined, &args, true)))
+        }
+        Class::Function(Func::Closure { def, .. }) if !def.is_arrow && !def.is_async => {
+            let r = realm();
+            let proto = match obj.get("prototype") {
+                Ok(JsValue::Object(p)) => p,
+                Ok(_) => r.object_proto.clone(),
+                Err(e) => return Box::pin(std::future::ready(Err(e))),
+            };
+            let this = JsValue::Object(Obj::new(Class::Object, Some(proto)));
+            let fut = call(f.clone(), this.clone(), args);
+            Box::pin(async move {
+                let result = fut.await?;
+                Ok(if matches!(result, JsValue::Object(_)) { result } else { this })
+            })
+        }
+        Class::Function(Func::Bound { target, args: bound, .. }) => {
+            let mut all = bound.clone();
+            all.extend(args);
+            construct(target, all, text)
+        }
+        _ => not_ctor(),
+    }
+}
+
+/// `value instanceof f`.
+pub(crate) fn instance_of(value: &JsValue, f: &JsValue) -> Result<bool, JsValue> {
+    let JsValue::Object(fobj) = f else {
+        return Err(realm().error("TypeError", "Right-hand side of 'instanceof' is not callable"));
+    };
+    if let Class::Function(Func::Bound { target, .. }) = fobj.class() {
+        return instance_of(value, target);
+    }
+    if !fobj.is_callable() {
+        return Err(realm().error("TypeError", "Right-hand side of 'instanceof' is not callable"));
+    }
+    let JsValue::Object(o) = value else { return Ok(false) };
+    let JsValue::Object(proto) = fobj.get("prototype")? else {
+        return Err(
+            realm().error("TypeError", "Function has non-object prototype 'undefined' in instanceof check")
+        );
+    };
+    let mut current = o.proto();
+    while let Some(p) = current {
+        if p.ptr_eq(&proto) {
+            return Ok(true);
+        }
+        current = p.proto();
+    }
+    Ok(false)
+}
+
+fn compare(a: &JsValue, b: &JsValue) -> Result<Option<std::cmp::Ordering>, JsValue> {
+    let a = a.to_primitive(false)?;
+    let b = b.to_primitive(false)?;
+    if let (JsValue::String(x), JsValue::String(y)) = (&a, &b) {
+        return Ok(Some(x.encode_utf16().cmp(y.encode_utf16())));
+    }
+    let (x, y) = (a.to_number()?, b.to_number()?);
+    Ok(x.partial_cmp(&y))
+}
+
+/// The arithmetic and comparison operators on two evaluated operands.
+pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
+    use crate::number::{to_int32, to_uint32};
+    use BinaryOperator as B;
+    use std::cmp::Ordering as O;
+    let num = |v: f64| Ok(JsValue::Number(v));
+    Ok(match op {
+        B::Addition => {
+            let pa = a.to_primitive(false)?;
+            let pb = b.to_primitive(false)?;
+            if matches!(pa, JsValue::String(_)) || matches!(pb, JsValue::String(_)) {
+                let mut s = pa.to_js_string()?.to_string();
+                s.push_str(&pb.to_js_string()?);
+                return Ok(JsValue::from(s));
+            }
+            return num(pa.to_number()? + pb.to_number()?);
+        }
+        B::Subtraction => return num(a.to_number()? - b.to_number()?),
+        B::Multiplication => return num(a.to_number()? * b.to_number()?),
+        B::Division => return num(a.to_number()? / b.to_number()?),
+        B::Remainder => {
+            let (x, y) = (a.to_number()?, b.to_number()?);
+            return num(if y.is_infinite() && x.is_finite() { x } else { x % y });
+        }
+        B::Exponential => return num(a.to_number()?.powf(b.to_number()?)),
+        B::ShiftLeft => {
+            return num(f64::from(to_int32(a.to_number()?).wrapping_shl(to_uint32(b.to_number()?) & 31)));
+        }
+        B::ShiftRight => return num(f64::from(to_int32(a.to_number()?) >> (to_uint32(b.to_number()?) & 31))),
+        B::ShiftRightZeroFill => {
+            return num(f64::from(to_uint32(a.to_number()?) >> (to_uint32(b.to_number()?) & 31)));
+        }
+        B::BitwiseAnd => return num(f64::from(to_int32(a.to_number()?) & to_int32(b.to_number()?))),
+        B::BitwiseOR => return num(f64::from(to_int32(a.to_number()?) | to_int32(b.to_number()?))),
+        B::BitwiseXOR => return num(f64::from(to_int32(a.to_number()?) ^ to_int32(b.to_number()?))),
+        B::Equality => JsValue::Bool(a.loose_equals(b)?),
+        B::Inequality => JsValue::Bool(!a.loose_equals(b)?),
+        B::StrictEquality => JsValue::Bool(a.strict_equals(b)),
+        B::StrictInequality => JsValue::Bool(!a.strict_equals(b)),
+        B::LessThan => JsValue::Bool(compare(a, b)? == Some(O::Less)),
+        B::GreaterThan => JsValue::Bool(compare(a, b)? == Some(O::Greater)),
+        B::LessEqualThan => JsValue::Bool(matches!(compare(a, b)?, Some(O::Less | O::Equal))),
+        B::GreaterEqualThan => JsValue::Bool(matches!(compare(a, b)?, Some(O::Greater | O::Equal))),
+        B::Instanceof => JsValue::Bool(instance_of(a, b)?),
+        B::In => {
+            let JsValue::Object(o) = b else {
+                let text = crate::inspect::inspect(a);
+                return Err(realm().error(
+                    "TypeError",
+                    &format!(
+                        "Cannot use 'in' operator to search for '{text}' in {}",
+                        crate::inspect::inspect(b)
+                    ),
+                ));
+            };
+            JsValue::Bool(has_property(o, &a.to_key()?))
+        }
+    })
+}
+
+fn compound_op(op: AssignmentOperator) -> Option<BinaryOperator> {
+    use AssignmentOperator as A;
+    use BinaryOperator as B;
+    Some(match op {
+        A::Addition => B::Addition,
+        A::Subtraction => B::Subtraction,
+        A::Multiplication => B::Multiplication,
+        A::Division => B::Division,
+        A::Remainder => B::Remainder,
+        A::Exponential => B::Exponential,
+        A::ShiftLeft => B::ShiftLeft,
+        A::ShiftRight => B::ShiftRight,
+        A::ShiftRightZeroFill => B::ShiftRightZeroFill,
+        A::BitwiseOR => B::BitwiseOR,
+        A::BitwiseXOR => B::BitwiseXOR,
+        A::BitwiseAnd => B::BitwiseAnd,
+        _ => return None,
+    })
+}
+
+/// A reference that can be read and written: a variable or a property.
+enum Place {
+    Var(Name),
+    Prop(JsValue, Rc<str>),
+}
+
+async fn place(target: &Expr, env: &Env) -> Res<Place> {
+    match target {
+        Expr::Ident(name, _) => Ok(Place::Var(name.clone())),
+        Expr::Member { object, key, pos, .. } => {
+            let o = eval(object, env).await?;
+            let k = eval_key(key, env).await?;
+            realm().pos.set(*pos);
+            Ok(Place::Prop(o, k))
+        }
+        _ => Err(Ctrl::Throw(realm().error("SyntaxError", "Invalid left-hand side in assignment"))),
+    }
+}
+
+fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
+    match p {
+        Place::Var(name) => get_var(env, name),
+        Place::Prop(o, k) => Ok(get_member(o, k)?),
+    }
+}
+
+fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
+    match p {
+        Place::Var(name) => assign_var(env, name, value),
+        Place::Prop(o, k) => Ok(set_member(o, k, value)?),
+    }
+}
+
+pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
+    Box::pin(async move {
+        Ok(match expr {
+            Expr::Null => JsValue::Null,
+            Expr::Bool(b) => JsValue::Bool(*b),
+            Expr::Num(n) => JsValue::Number(*n),
+            Expr::Str(s) => JsValue::String(s.clone()),
+            Expr::Template(quasis, exprs) => {
+                let mut s = String::new();
+                for (i, q) in quasis.iter().enumerate() {
+                    s.push_str(q);
+                    if let Some(e) = exprs.get(i) {
+                        let v = eval(e, env).await?;
+                        s.push_str(&v.to_js_string()?);
+                    }
+                }
+                JsValue::from(s)
+            }
+            Expr::Ident(name, pos) => {
+                realm().pos.set(*pos);
+                get_var(env, name)?
+            }
+            Expr::This => lookup_this(env),
+            Expr::Array(elems) => {
+                let mut items = Vec::with_capacity(elems.len());
+                for el in elems {
+                    match el {
+                        ArrayElem::Expr(e) => items.push(eval(e, env).await?),
+                        ArrayElem::Spread(e) => {
+                            let v = eval(e, env).await?;
+                            items.extend(iterate(&v)?);
+                        }
+                        ArrayElem::Hole => items.push(JsValue::Undefined),
+                    }
+                }
+                realm().new_array(items)
+            }
+            Expr::Object(props) => {
+                let obj = realm().new_object();
+                for prop in props {
+                    match prop {
+                        ObjProp::Value(key, value) => {
+                            let key = eval_key(key, env).await?;
+                            let value = eval(value, env).await?;
+                            obj.define(&key, value, true);
+                        }
+                        ObjProp::Getter(key, def) => {
+                            let key = eval_key(key, env).await?;
+                            let f = make_function(def.clone(), env.clone());
+                            obj.define_accessor(&key, Some(JsValue::Object(f)), None);
+                        }
+                        ObjProp::Setter(key, def) => {
+                            let key = eval_key(key, env).await?;
+                            let f = make_function(def.clone(), env.clone());
+                            obj.define_accessor(&key, None, Some(JsValue::Object(f)));
+                        }
+                        ObjProp::Spread(e) => {
+                            let v = eval(e, env).await?;
+                            match &v {
+                                JsValue::Object(src) => {
+                                    for k in src.own_keys(true) {
+                                        obj.define(&k, src.get(&k)?, true);
+                                    }
+                                }
+                                JsValue::String(s) => {
+                                    for (i, c) in s.chars().enumerate() {
+                                        obj.define(&i.to_string(), JsValue::from(c.to_string()), true);
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                JsValue::Object(obj)
+            }
+            Expr::Function(def) => JsValue::Object(make_function(def.clone(), env.clone())),
+            Expr::Unary(op, arg, pos) => {
+                use UnaryOperator as U;
+                if *op == U::Delete {
+                    return Ok(match &**arg {
+                        Expr::Member { object, key, .. } => {
+                            let o = eval(object, env).await?;
+                            let k = eval_key(key, env).await?;
+                            match &o {
+                                JsValue::Object(obj) => JsValue::Bool(obj.delete(&k)),
+                                _ => JsValue::Bool(true),
+                            }
+                        }
+                        _ => JsValue::Bool(true),
+                    });
+                }
+                let v = eval(arg, env).await?;
+                realm().pos.set(*pos);
+                match op {
+                    U::UnaryPlus => JsValue::Number(v.to_number()?),
+                    U::UnaryNegation => JsValue::Number(-v.to_number()?),
+                    U::LogicalNot => JsValue::Bool(!v.truthy()),
+                    U::BitwiseNot => JsValue::Number(f64::from(!crate::number::to_int32(v.to_number()?))),
+                    U::Typeof => JsValue::from(v.type_of()),
+                    U::Void | U::Delete => JsValue::Undefined,
+                }
+            }
+            Expr::TypeofIdent(name) => match get_var(env, name) {
+                Ok(v) => JsValue::from(v.type_of()),
+                Err(Ctrl::Throw(e)) if lookup(env, name).is_none() => {
+                    drop(e);
+                    JsValue::from("undefined")
+                }
+                Err(e) => return Err(e),
+            },
+            Expr::Update { op, prefix, target, pos } => {
+                let p = place(target, env).await?;
+                realm().pos.set(*pos);
+                let old = read_place(&p, env)?.to_number()?;
+                let new = if *op == Update::Inc { old + 1.0 } else { old - 1.0 };
+                write_place(&p, env, JsValue::Number(new))?;
+                JsValue::Number(if *prefix { new } else { old })
+            }
+            Expr::Binary(op, a, b, pos) => {
+                let a = eval(a, env).await?;
+                let b = eval(b, env).await?;
+                realm().pos.set(*pos);
+                binary(*op, &a, &b)?
+            }
+            Expr::Logical(op, a, b) => {
+                let a = eval(a, env).await?;
+                let take_left = match op {
+                    LogicalOperator::Or => a.truthy(),
+                    LogicalOperator::And => !a.truthy(),
+                    LogicalOperator::Coalesce => !a.is_nullish(),
+                };
+                if take_left { a } else { eval(b, env).await? }
+            }
+            Expr::Cond(test, a, b) => {
+                if eval(test, env).await?.truthy() {
+                    eval(a, env).await?
+                } else {
+                    eval(b, env).await?
+                }
+            }
+            Expr::Assign { op, target, value, pos } => {
+                if *op == AssignmentOperator::Assign {
+                    if let Pattern::Member(m) = &**target {
+                        // Evaluate the reference before the value, as JavaScript does.
+                        let p = place(m, env).await?;
+                        let v = eval(value, env).await?;
+                        realm().pos.set(*pos);
+                        write_place(&p, env, v.clone())?;
+                        return Ok(v);
+                    }
+                    let v = eval(value, env).await?;
+                    bind(target, v.clone(), env, Mode::Assign).await?;
+                    return Ok(v);
+                }
+                let target_expr = match &**target {
+                    Pattern::Ident(name, p) => Expr::Ident(name.clone(), *p),
+                    Pattern::Member(m) => return compound(op, m, value, env, *pos).await,
+                    _ => {
+                        return Err(Ctrl::Throw(
+                            realm().error("SyntaxError", "Invalid left-hand side in assignment"),
+                        ));
+                    }
+                };
+                compound(op, &target_expr, value, env, *pos).await?
+            }
+            Expr::Member { object, key, optional, pos, .. } => {
+                let o = eval(object, env).await?;
+                if *optional && o.is_nullish() {
+                    return Err(Ctrl::Short);
+                }
+                let k = eval_key(key, env).await?;
+                realm().pos.set(*pos);
+                get_member(&o, &k)?
+            }
+            Expr::Chain(inner) => match eval(inner, env).await {
+                Err(Ctrl::Short) => JsValue::Undefined,
+                other => other?,
+            },
+            Expr::Call { callee, args, optional, pos, text } => {
+                let (f, this) = match &**callee {
+                    Expr::Member { object, key, optional: opt_member, pos: mpos, .. } => {
+                        let o = eval(object, env).await?;
+                        if *opt_member && o.is_nullish() {
+                            return Err(Ctrl::Short);
+                        }
+                        let k = eval_key(key, env).await?;
+                        realm().pos.set(*mpos);
+                        let f = get_member(&o, &k)?;
+                        (f, o)
+                    }
+                    other => (eval(other, env).await?, JsValue::Undefined),
+                };
+                if *optional && f.is_nullish() {
+                    return Err(Ctrl::Short);
+                }
+                let args = eval_args(args, env).await?;
+                realm().pos.set(*pos);
+                if !f.is_callable() {
+                    return Err(type_error(&format!("{text} is not a function")));
+                }
+                call(f, this, args).await?
+            }
+            Expr::New { callee, args, pos, text } => {
+                let f = eval(callee, env).await?;
+                let args = eval_args(args, env).await?;
+                realm().pos.set(*pos);
+                construct(&f, args, text).await?
+            }
+            Expr::Seq(exprs) => {
+                let mut last = JsValue::Undefined;
+                for e in exprs {
+                    last = eval(e, env).await?;
+                }
+                last
+            }
+            Expr::Await(arg) => {
+                let v = eval(arg, env).await?;
+                // Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited
+                // directly in the function's task, so the code after it resumes in the
+                // reaction job itself.
+                let promise = JsPromise::resolve(v);
+                promise.await?
+            }
+        })
+    })
+}
+
+async fn compound(op: &AssignmentOperator, target: &Expr, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
+    let p = place(target, env).await?;
+    let old = read_place(&p, env)?;
+    let new = match op {
+        AssignmentOperator::LogicalAnd
+        | AssignmentOperator::LogicalOr
+        | AssignmentOperator::LogicalNullish => {
+            let keep = match op {
+                AssignmentOperator::LogicalAnd => !old.truthy(),
+                AssignmentOperator::LogicalOr => old.truthy(),
+                _ => !old.is_nullish(),
+            };
+            if keep {
+                return Ok(old);
+            }
+            eval(value, env).await?
+        }
+        other => {
+            let rhs = eval(value, env).await?;
+            realm().pos.set(pos);
+            let bin = compound_op(*other).expect("an arithmetic compound assignment");
+            binary(bin, &old, &rhs)?
+        }
+    };
+    write_place(&p, env, new.clone())?;
+    Ok(new)
+}

@@ -1,0 +1,240 @@
+//! The interpreter's own syntax tree: the subset of JavaScript it runs, lowered from oxc's AST
+//! by `lower.rs`. Scopes are resolved there (which names each function and block declares), so
+//! the evaluator only creates bindings and runs code.
+
+use std::rc::Rc;
+
+pub(crate) use oxc_ast::ast::{AssignmentOperator, BinaryOperator, LogicalOperator, UnaryOperator};
+
+/// A byte offset into the script, turned into `line:column` only when something is reported.
+pub(crate) type Pos = u32;
+
+/// An identifier or property name.
+pub(crate) type Name = Rc<str>;
+
+#[derive(Debug)]
+pub(crate) struct Script {
+    pub body: Rc<FuncDef>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DeclKind {
+    Var,
+    Let,
+    Const,
+}
+
+#[derive(Debug)]
+pub(crate) struct FuncDef {
+    /// The function's name (`""` when anonymous); also what `name` reports.
+    pub name: Name,
+    /// Whether `name` is a binding visible inside the function (a named function expression).
+    pub self_binding: bool,
+    pub params: Vec<Param>,
+    pub rest: Option<Pattern>,
+    pub body: Body,
+    pub is_arrow: bool,
+    pub is_async: bool,
+    pub strict: bool,
+    /// Names declared with `var` anywhere in the body (not in nested functions), hoisted.
+    pub var_names: Vec<Name>,
+    /// Whether the body mentions `arguments`.
+    pub uses_arguments: bool,
+    /// The number of parameters before the first default or rest (`fn.length`).
+    pub length: usize,
+    /// The function's source text (`String(fn)`).
+    pub source: Rc<str>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Body {
+    Block(Block),
+    Expr(Expr),
+}
+
+#[derive(Debug)]
+pub(crate) struct Param {
+    pub pattern: Pattern,
+    pub default: Option<Expr>,
+}
+
+/// A list of statements with the names it declares lexically (`let`, `const`, and function
+/// declarations, which are initialized when the block is entered).
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    pub stmts: Vec<Stmt>,
+    pub lexical: Vec<(Name, DeclKind)>,
+    pub functions: Vec<Rc<FuncDef>>,
+}
+
+impl Block {
+    pub(crate) fn needs_scope(&self) -> bool {
+        !self.lexical.is_empty() || !self.functions.is_empty()
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum Pattern {
+    Ident(Name, Pos),
+    Object {
+        props: Vec<(PropKey, Pattern)>,
+        rest: Option<Box<Pattern>>,
+    },
+    Array {
+        elems: Vec<Option<Pattern>>,
+        rest: Option<Box<Pattern>>,
+    },
+    Default(Box<Pattern>, Box<Expr>),
+    /// Only in assignment patterns: `[a.b, c[0]] = ...`.
+    Member(Box<Expr>),
+}
+
+#[derive(Debug)]
+pub(crate) enum PropKey {
+    Static(Name),
+    Computed(Expr),
+}
+
+#[derive(Debug)]
+pub(crate) struct VarDecl {
+    pub kind: DeclKind,
+    pub decls: Vec<(Pattern, Option<Expr>)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum ForInit {
+    Var(VarDecl),
+    Expr(Expr),
+}
+
+#[derive(Debug)]
+pub(crate) enum ForOfHead {
+    Decl(DeclKind, Pattern),
+    Target(Pattern),
+}
+
+#[derive(Debug)]
+pub(crate) enum Stmt {
+    Expr(Expr),
+    Var(VarDecl),
+    Return(Option<Expr>),
+    If(Expr, Box<Stmt>, Option<Box<Stmt>>),
+    Block(Block),
+    For {
+        init: Option<ForInit>,
+        test: Option<Expr>,
+        update: Option<Expr>,
+        body: Box<Stmt>,
+        per_iteration: Vec<Name>,
+    },
+    ForOf {
+        head: ForOfHead,
+        iterable: Expr,
+        body: Box<Stmt>,
+        pos: Pos,
+    },
+    ForIn {
+        head: ForOfHead,
+        object: Expr,
+        body: Box<Stmt>,
+    },
+    While(Expr, Box<Stmt>),
+    DoWhile(Box<Stmt>, Expr),
+    Break(Option<Name>),
+    Continue(Option<Name>),
+    Throw(Expr, Pos),
+    Try {
+        block: Block,
+        catch: Option<(Option<Pattern>, Block)>,
+        finally: Option<Block>,
+    },
+    Switch {
+        discriminant: Expr,
+        cases: Vec<(Option<Expr>, Vec<Stmt>)>,
+        scope: Block,
+    },
+    Labeled(Name, Box<Stmt>),
+    Empty,
+}
+
+#[derive(Debug)]
+pub(crate) enum ArrayElem {
+    Expr(Expr),
+    Spread(Expr),
+    Hole,
+}
+
+#[derive(Debug)]
+pub(crate) enum ObjProp {
+    Value(PropKey, Expr),
+    Getter(PropKey, Rc<FuncDef>),
+    Setter(PropKey, Rc<FuncDef>),
+    Spread(Expr),
+}
+
+#[derive(Debug)]
+pub(crate) enum Arg {
+    Expr(Expr),
+    Spread(Expr),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Update {
+    Inc,
+    Dec,
+}
+
+#[derive(Debug)]
+pub(crate) enum Expr {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Rc<str>),
+    Template(Vec<Rc<str>>, Vec<Expr>),
+    Ident(Name, Pos),
+    This,
+    Array(Vec<ArrayElem>),
+    Object(Vec<ObjProp>),
+    Function(Rc<FuncDef>),
+    Unary(UnaryOperator, Box<Expr>, Pos),
+    /// `typeof name`, which does not throw for an undeclared name.
+    TypeofIdent(Name),
+    Update {
+        op: Update,
+        prefix: bool,
+        target: Box<Expr>,
+        pos: Pos,
+    },
+    Binary(BinaryOperator, Box<Expr>, Box<Expr>, Pos),
+    Logical(LogicalOperator, Box<Expr>, Box<Expr>),
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Assign {
+        op: AssignmentOperator,
+        target: Box<Pattern>,
+        value: Box<Expr>,
+        pos: Pos,
+    },
+    Member {
+        object: Box<Expr>,
+        key: Box<PropKey>,
+        optional: bool,
+        pos: Pos,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+        optional: bool,
+        pos: Pos,
+        text: Rc<str>,
+    },
+    New {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+        pos: Pos,
+        text: Rc<str>,
+    },
+    /// `a?.b.c`: a short-circuit at any optional link makes the whole chain `undefined`.
+    Chain(Box<Expr>),
+    Seq(Vec<Expr>),
+    Await(Box<Expr>),
+}

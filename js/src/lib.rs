@@ -1,0 +1,241 @@
+//! settle-js: a small JavaScript interpreter whose event loop, timers and Promise are settle's.
+//!
+//! It runs a subset of JavaScript (scripts with functions, closures, destructuring,
+//! `async`/`await`, objects and arrays; see the README's "JavaScript" section) with Node's
+//! asynchronous semantics, or a browser's with [`HostKind::Html`]. It is both a way to run the
+//! book's examples on settle and a worked example of embedding settle in a language runtime:
+//! it uses only settle's public API (see `docs/embedding.md`).
+//!
+//! ```
+//! use std::cell::RefCell;
+//! use std::rc::Rc;
+//! use settle_js::{Options, run};
+//!
+//! let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+//! let err = Rc::new(RefCell::new(Vec::<u8>::new()));
+//! let code = run(
+//!     "demo.js",
+//!     "setTimeout(() => console.log('B'), 0); Promise.resolve().then(() => console.log('C')); console.log('A');",
+//!     &Options::default(),
+//!     out.clone(),
+//!     err.clone(),
+//! );
+//! assert_eq!(code, 0);
+//! assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "A\nC\nB\n");
+//! ```
+
+mod builtins;
+mod inspect;
+mod interp;
+mod ir;
+mod lower;
+mod number;
+mod promise;
+mod realm;
+mod value;
+
+use std::rc::Rc;
+
+use settle_promise::{RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+use settle_runtime::{EventLoop, Handle, Host, Origin, Uncaught, UncaughtKind};
+
+pub use lower::ScriptError;
+pub use promise::JsThenables;
+pub use realm::{HostKind, Sink};
+pub use value::{JsPromise, JsValue};
+
+use crate::interp::call_sync;
+use crate::promise::find_promise_object;
+use crate::realm::{Realm, RealmConfig, RealmGuard, realm};
+
+/// How to run a script.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Node (the default) or a browser.
+    pub host: HostKind,
+    /// After each line of output, print which queue the running code came from.
+    pub trace: bool,
+    /// Seed of `Math.random`.
+    pub seed: u64,
+    /// Run timers on settle's virtual clock: a script with long timeouts finishes at once,
+    /// in the same order.
+    pub virtual_clock: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { host: HostKind::Node, trace: false, seed: 0x5eed_5e77_1e00_0001, virtual_clock: false }
+    }
+}
+
+/// Exit code of a script that could not run: a syntax error or a feature outside the subset.
+pub const EXIT_SCRIPT_ERROR: i32 = 2;
+
+/// Parses a script without running it; the error is the one-line `file:line:column: ...`
+/// report.
+///
+/// # Errors
+///
+/// A syntax error, or a construct outside the subset.
+///
+/// ```
+/// let e = settle_js::check("x.js", "let a = ;").unwrap_err();
+/// assert!(e.starts_with("x.js:1:9: SyntaxError"), "{e}");
+/// let e = settle_js::check("x.js", "class A {}").unwrap_err();
+/// assert!(e.contains("outside the subset"), "{e}");
+/// ```
+pub fn check(file: &str, source: &str) -> Result<(), String> {
+    lower::parse(source).map(|_| ()).map_err(|e| format_script_error(file, source, &e))
+}
+
+fn format_script_error(file: &str, source: &str, e: &ScriptError) -> String {
+    let (line, col) = lower::line_col(source, e.offset);
+    format!("{file}:{line}:{col}: {}", e.message)
+}
+
+/// Runs a script to completion (until the event loop has nothing left) and returns its exit
+/// code: 0, 1 after an uncaught exception or (under Node) an unhandled rejection, 2 when the
+/// script could not run. Console output goes to `stdout` and `stderr`.
+pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    let script = match lower::parse(source) {
+        Ok(script) => script,
+        Err(e) => {
+            let message = format_script_error(file, source, &e);
+            let _ = writeln!(stderr.borrow_mut(), "{message}");
+            return EXIT_SCRIPT_ERROR;
+        }
+    };
+    let host = match options.host {
+        HostKind::Node => Host::Node,
+        HostKind::Html => Host::Html,
+    };
+    let mut builder = EventLoop::builder().host(host);
+    if options.virtual_clock {
+        builder = builder.virtual_clock();
+    }
+    let internal = stderr.clone();
+    let el = builder
+        .on_uncaught(move |u: &Uncaught| {
+            let _ = writeln!(internal.borrow_mut(), "settle-js internal error: {u}");
+        })
+        .build();
+    let realm = Realm::new(RealmConfig {
+        host: options.host,
+        stdout,
+        stderr,
+        trace: options.trace,
+        file: file.to_string(),
+        source: source.into(),
+        seed: options.seed,
+    });
+    let guard = RealmGuard::enter(realm.clone());
+    builtins::install(&realm);
+    set_rejection_policy(&el.handle(), RejectionPolicy::Callback(Rc::new(on_rejection)));
+    let script = Rc::new(script);
+    el.queue_task(move || {
+        let r = crate::realm::realm();
+        if let Origin::Task { index } = Handle::current().origin() {
+            r.script_task.set(index);
+        }
+        // Node runs a file as a CommonJS module: top-level `this` is `module.exports`.
+        let this = match r.host {
+            HostKind::Node => JsValue::Object(r.new_object()),
+            HostKind::Html => JsValue::Object(r.global.clone()),
+        };
+        drop(r);
+        if let Err(e) = interp::run_script(&script, this) {
+            builtins::report_uncaught(e);
+        }
+    });
+    let result = el.run();
+    let code = match result {
+        Ok(()) => realm.exit_code.get(),
+        Err(_) => realm.exit_code.get().max(1),
+    };
+    drop(el);
+    // Break the realm's reference cycles (global object <-> functions) so it is freed.
+    realm.global.0.props.borrow_mut().clear();
+    drop(guard);
+    code
+}
+
+/// The rejection tracker's reports, turned into the host's events.
+fn on_rejection(event: &RejectionEvent) {
+    let Some(promise) = event.promise.downcast::<JsValue, JsValue, JsThenables>() else { return };
+    let r = realm();
+    if r.halted.get() {
+        return;
+    }
+    let reason = match promise.result() {
+        Some(Err(e)) => e,
+        _ => JsValue::Undefined,
+    };
+    let object = find_promise_object(&promise);
+    match r.host {
+        HostKind::Node => {
+            let name = match event.kind {
+                RejectionEventKind::Unhandled => "unhandledRejection",
+                _ => "rejectionHandled",
+            };
+            let listeners = r.listeners(name);
+            if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
+                // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
+                r.write_out(&builtins::unhandled_rejection_message(&reason), true);
+                r.exit_code.set(1);
+                r.halted.set(true);
+                let handle = Handle::current();
+                handle.fail(Uncaught::new(
+                    UncaughtKind::UnhandledRejection,
+                    format!("{reason:?}"),
+                    handle.origin(),
+                ));
+                return;
+            }
+            drop(r);
+            let args =
+                if event.kind == RejectionEventKind::Unhandled { vec![reason, object] } else { vec![object] };
+            for l in listeners {
+                if let Err(e) = call_sync(&l, &JsValue::Undefined, &args) {
+                    builtins::report_uncaught(e);
+                    return;
+                }
+            }
+        }
+        HostKind::Html => {
+            let name = match event.kind {
+                RejectionEventKind::Unhandled => "unhandledrejection",
+                _ => "rejectionhandled",
+            };
+            let ev = r.new_object();
+            ev.define("type", JsValue::from(name), true);
+            ev.define("promise", object, true);
+            ev.define("reason", reason.clone(), true);
+            ev.define("defaultPrevented", JsValue::Bool(false), true);
+            let target = ev.clone();
+            let prevent = r.native("preventDefault", 0, move |_, _, _| {
+                target.define("defaultPrevented", JsValue::Bool(true), true);
+                Ok(JsValue::Undefined)
+            });
+            ev.define("preventDefault", JsValue::Object(prevent), false);
+            let mut listeners = r.listeners(name);
+            if let Ok(handler) = r.global.get(&format!("on{name}"))
+                && handler.is_callable()
+            {
+                listeners.push(handler);
+            }
+            drop(r);
+            let event_value = JsValue::Object(ev.clone());
+            for l in listeners {
+                if let Err(e) = call_sync(&l, &JsValue::Undefined, std::slice::from_ref(&event_value)) {
+                    builtins::report_uncaught(e);
+                }
+            }
+            if event.kind == RejectionEventKind::Unhandled
+                && !ev.get("defaultPrevented").is_ok_and(|v| v.truthy())
+            {
+                let r = realm();
+                r.write_out(&format!("Uncaught (in promise) {}", inspect::inspect(&reason)), true);
+            }
+        }
+    }
+}

@@ -1,0 +1,956 @@
+//! Parsing (with oxc) and lowering of oxc's AST into the interpreter's tree (`ir.rs`).
+//!
+//! Everything outside the subset the interpreter runs is rejected here, before any code runs,
+//! with the position of the construct: the script either runs entirely under known semantics or
+//! not at all.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast;
+use oxc_parser::{ParseOptions, Parser};
+use oxc_span::{GetSpan, SourceType, Span};
+
+use crate::ir::*;
+use crate::number::number_to_string;
+
+/// Why a script could not be run at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptError {
+    /// Byte offset of the offending construct in the source.
+    pub offset: u32,
+    /// `SyntaxError: ...` or `outside the subset: ...`.
+    pub message: String,
+}
+
+/// Built-ins of JavaScript that this interpreter does not provide: naming one (without declaring
+/// it) is reported as outside the subset before the script runs, rather than failing later with
+/// a ReferenceError that would look like a bug in the script.
+const MISSING_GLOBALS: &[&str] = &[
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "WeakRef",
+    "FinalizationRegistry",
+    "Symbol",
+    "Proxy",
+    "Reflect",
+    "Date",
+    "RegExp",
+    "BigInt",
+    "Intl",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Atomics",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "Float32Array",
+    "Float64Array",
+    "BigInt64Array",
+    "BigUint64Array",
+    "require",
+    "module",
+    "exports",
+    "__dirname",
+    "__filename",
+    "fetch",
+    "Buffer",
+    "eval",
+    "structuredClone",
+    "TextEncoder",
+    "TextDecoder",
+    "URL",
+    "URLSearchParams",
+    "AbortController",
+    "AbortSignal",
+    "EventTarget",
+    "Event",
+    "MessageChannel",
+    "performance",
+    "Iterator",
+    "setTimeoutPromise",
+    "requestAnimationFrame",
+    "document",
+    "XMLHttpRequest",
+];
+
+/// Parses and lowers a script.
+pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
+    let allocator = Allocator::default();
+    let options = ParseOptions {
+        preserve_parens: false,
+        allow_return_outside_function: false,
+        ..ParseOptions::default()
+    };
+    let ret = Parser::new(&allocator, source, SourceType::script()).with_options(options).parse();
+    if let Some(error) = ret.diagnostics.errors().next() {
+        let offset = error.labels.first().map_or(0, |l| l.offset());
+        return Err(ScriptError { offset, message: format!("SyntaxError: {}", error.message) });
+    }
+    let program = &ret.program;
+    let mut lower = Lower { src: source, fns: Vec::new(), declared: HashSet::new(), missing: Vec::new() };
+    let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
+    lower.fns.push(FnCtx::default());
+    let block = lower.block(&program.body, true)?;
+    let ctx = lower.fns.pop().unwrap_or_default();
+    for (name, offset) in &lower.missing {
+        if !lower.declared.contains(name) {
+            return Err(unsupported(*offset, &format!("the built-in `{name}`")));
+        }
+    }
+    let body = FuncDef {
+        name: "".into(),
+        self_binding: false,
+        params: Vec::new(),
+        rest: None,
+        body: Body::Block(block),
+        is_arrow: false,
+        is_async: false,
+        strict,
+        var_names: ctx.var_names,
+        uses_arguments: false,
+        length: 0,
+        source: "".into(),
+    };
+    Ok(Script { body: Rc::new(body) })
+}
+
+fn unsupported(offset: u32, what: &str) -> ScriptError {
+    ScriptError { offset, message: format!("outside the subset: {what} is not supported by settle-js") }
+}
+
+fn syntax(offset: u32, what: &str) -> ScriptError {
+    ScriptError { offset, message: format!("SyntaxError: {what}") }
+}
+
+type R<T> = Result<T, ScriptError>;
+
+#[derive(Default)]
+struct FnCtx {
+    var_names: Vec<Name>,
+    uses_arguments: bool,
+    is_arrow: bool,
+    is_async: bool,
+}
+
+struct Lower<'s> {
+    src: &'s str,
+    fns: Vec<FnCtx>,
+    /// Every name declared anywhere (for the missing-built-in check).
+    declared: HashSet<String>,
+    missing: Vec<(String, u32)>,
+}
+
+impl Lower<'_> {
+    fn text(&self, span: Span) -> Rc<str> {
+        self.src.get(span.start as usize..span.end as usize).unwrap_or("").into()
+    }
+
+    fn ctx(&mut self) -> &mut FnCtx {
+        self.fns.last_mut().expect("inside a function")
+    }
+
+    fn declare_var(&mut self, name: &Name) {
+        self.declared.insert(name.to_string());
+        let ctx = self.ctx();
+        if !ctx.var_names.contains(name) {
+            ctx.var_names.push(name.clone());
+        }
+    }
+
+    /// A list of statements: collects the lexical declarations and function declarations.
+    fn block(&mut self, stmts: &[ast::Statement<'_>], _top: bool) -> R<Block> {
+        let mut block = Block::default();
+        for stmt in stmts {
+            match stmt {
+                ast::Statement::VariableDeclaration(decl) => {
+                    let kind = decl_kind(decl.kind, decl.span)?;
+                    if kind != DeclKind::Var {
+                        for d in &decl.declarations {
+                            let mut names = Vec::new();
+                            binding_names(&d.id, &mut names);
+                            for (name, offset) in names {
+                                if block.lexical.iter().any(|(n, _)| *n == name) {
+                                    return Err(syntax(
+                                        offset,
+                                        &format!("Identifier '{name}' has already been declared"),
+                                    ));
+                                }
+                                self.declared.insert(name.to_string());
+                                block.lexical.push((name, kind));
+                            }
+                        }
+                    }
+                }
+                ast::Statement::FunctionDeclaration(f) => {
+                    if let Some(id) = &f.id {
+                        let name: Name = id.name.as_str().into();
+                        self.declared.insert(name.to_string());
+                        if !block.lexical.iter().any(|(n, _)| *n == name) {
+                            block.lexical.push((name, DeclKind::Var));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for stmt in stmts {
+            if let ast::Statement::FunctionDeclaration(f) = stmt {
+                let def = self.function(f, None)?;
+                block.functions.push(def);
+            } else {
+                let s = self.stmt(stmt)?;
+                block.stmts.push(s);
+            }
+        }
+        Ok(block)
+    }
+
+    fn stmt(&mut self, stmt: &ast::Statement<'_>) -> R<Stmt> {
+        use ast::Statement as S;
+        Ok(match stmt {
+            S::BlockStatement(b) => Stmt::Block(self.block(&b.body, false)?),
+            S::BreakStatement(b) => Stmt::Break(b.label.as_ref().map(|l| l.name.as_str().into())),
+            S::ContinueStatement(c) => Stmt::Continue(c.label.as_ref().map(|l| l.name.as_str().into())),
+            S::DebuggerStatement(_) | S::EmptyStatement(_) => Stmt::Empty,
+            S::DoWhileStatement(d) => Stmt::DoWhile(Box::new(self.stmt(&d.body)?), self.expr(&d.test)?),
+            S::ExpressionStatement(e) => Stmt::Expr(self.expr(&e.expression)?),
+            S::ForInStatement(f) => {
+                let head = self.for_head(&f.left)?;
+                Stmt::ForIn { head, object: self.expr(&f.right)?, body: Box::new(self.stmt(&f.body)?) }
+            }
+            S::ForOfStatement(f) => {
+                if f.r#await {
+                    return Err(unsupported(f.span.start, "`for await`"));
+                }
+                let head = self.for_head(&f.left)?;
+                Stmt::ForOf {
+                    head,
+                    iterable: self.expr(&f.right)?,
+                    body: Box::new(self.stmt(&f.body)?),
+                    pos: f.right.span().start,
+                }
+            }
+            S::ForStatement(f) => {
+                let mut per_iteration = Vec::new();
+                let init = match &f.init {
+                    None => None,
+                    Some(ast::ForStatementInit::VariableDeclaration(d)) => {
+                        let decl = self.var_decl(d)?;
+                        if decl.kind != DeclKind::Var {
+                            for (p, _) in &decl.decls {
+                                pattern_names(p, &mut per_iteration);
+                            }
+                        }
+                        Some(ForInit::Var(decl))
+                    }
+                    Some(init) => match init.as_expression() {
+                        Some(e) => Some(ForInit::Expr(self.expr(e)?)),
+                        None => return Err(unsupported(f.span.start, "this `for` initializer")),
+                    },
+                };
+                Stmt::For {
+                    init,
+                    test: f.test.as_ref().map(|e| self.expr(e)).transpose()?,
+                    update: f.update.as_ref().map(|e| self.expr(e)).transpose()?,
+                    body: Box::new(self.stmt(&f.body)?),
+                    per_iteration,
+                }
+            }
+            S::IfStatement(i) => Stmt::If(
+                self.expr(&i.test)?,
+                Box::new(self.stmt(&i.consequent)?),
+                i.alternate.as_ref().map(|a| self.stmt(a).map(Box::new)).transpose()?,
+            ),
+            S::LabeledStatement(l) => {
+                Stmt::Labeled(l.label.name.as_str().into(), Box::new(self.stmt(&l.body)?))
+            }
+            S::ReturnStatement(r) => Stmt::Return(r.argument.as_ref().map(|e| self.expr(e)).transpose()?),
+            S::SwitchStatement(s) => {
+                let discriminant = self.expr(&s.discriminant)?;
+                // The cases share one block scope.
+                let all: Vec<&ast::Statement<'_>> =
+                    s.cases.iter().flat_map(|c| c.consequent.iter()).collect();
+                let mut scope = Block::default();
+                for stmt in &all {
+                    if let ast::Statement::VariableDeclaration(decl) = stmt {
+                        let kind = decl_kind(decl.kind, decl.span)?;
+                        if kind != DeclKind::Var {
+                            for d in &decl.declarations {
+                                let mut names = Vec::new();
+                                binding_names(&d.id, &mut names);
+                                for (name, _) in names {
+                                    self.declared.insert(name.to_string());
+                                    scope.lexical.push((name, kind));
+                                }
+                            }
+                        }
+                    }
+                }
+                let mut cases = Vec::new();
+                for case in &s.cases {
+                    let test = case.test.as_ref().map(|e| self.expr(e)).transpose()?;
+                    let mut body = Vec::new();
+                    for stmt in &case.consequent {
+                        if let ast::Statement::FunctionDeclaration(f) = stmt {
+                            return Err(unsupported(f.span.start, "a function declaration inside `switch`"));
+                        }
+                        body.push(self.stmt(stmt)?);
+                    }
+                    cases.push((test, body));
+                }
+                Stmt::Switch { discriminant, cases, scope }
+            }
+            S::ThrowStatement(t) => Stmt::Throw(self.expr(&t.argument)?, t.span.start),
+            S::TryStatement(t) => {
+                let block = self.block(&t.block.body, false)?;
+                let catch = match &t.handler {
+                    None => None,
+                    Some(h) => {
+                        let param = match &h.param {
+                            None => None,
+                            Some(p) => {
+                                let mut names = Vec::new();
+                                binding_names(&p.pattern, &mut names);
+                                for (n, _) in names {
+                                    self.declared.insert(n.to_string());
+                                }
+                                Some(self.pattern(&p.pattern)?)
+                            }
+                        };
+                        Some((param, self.block(&h.body.body, false)?))
+                    }
+                };
+                let finally = t.finalizer.as_ref().map(|f| self.block(&f.body, false)).transpose()?;
+                Stmt::Try { block, catch, finally }
+            }
+            S::WhileStatement(w) => Stmt::While(self.expr(&w.test)?, Box::new(self.stmt(&w.body)?)),
+            S::VariableDeclaration(d) => Stmt::Var(self.var_decl(d)?),
+            S::FunctionDeclaration(f) => {
+                // Only reached for a function declaration as the body of `if` or a label.
+                return Err(unsupported(f.span.start, "a function declaration outside a block"));
+            }
+            S::ClassDeclaration(c) => return Err(unsupported(c.span.start, "`class`")),
+            S::WithStatement(w) => return Err(unsupported(w.span.start, "`with`")),
+            other => return Err(unsupported(other.span().start, "modules and TypeScript syntax")),
+        })
+    }
+
+    fn for_head(&mut self, left: &ast::ForStatementLeft<'_>) -> R<ForOfHead> {
+        match left {
+            ast::ForStatementLeft::VariableDeclaration(d) => {
+                let mut decl = self.var_decl_in(d, true)?;
+                if decl.decls.len() != 1 || decl.decls[0].1.is_some() {
+                    return Err(syntax(d.span.start, "Invalid left-hand side in for-of loop"));
+                }
+                let (pattern, _) = decl.decls.pop().expect("one declaration");
+                Ok(ForOfHead::Decl(decl.kind, pattern))
+            }
+            other => match other.as_assignment_target() {
+                Some(t) => Ok(ForOfHead::Target(self.assign_target(t)?)),
+                None => Err(unsupported(other.span().start, "this loop head")),
+            },
+        }
+    }
+
+    fn var_decl(&mut self, d: &ast::VariableDeclaration<'_>) -> R<VarDecl> {
+        self.var_decl_in(d, false)
+    }
+
+    fn var_decl_in(&mut self, d: &ast::VariableDeclaration<'_>, loop_head: bool) -> R<VarDecl> {
+        let kind = decl_kind(d.kind, d.span)?;
+        let mut decls = Vec::new();
+        for decl in &d.declarations {
+            if kind == DeclKind::Var {
+                let mut names = Vec::new();
+                binding_names(&decl.id, &mut names);
+                for (name, _) in names {
+                    self.declare_var(&name);
+                }
+            }
+            if kind == DeclKind::Const && decl.init.is_none() && !loop_head {
+                return Err(syntax(decl.span.start, "Missing initializer in const declaration"));
+            }
+            let pattern = self.pattern(&decl.id)?;
+            let name = match &decl.id {
+                ast::BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
+                _ => None,
+            };
+            let init = decl.init.as_ref().map(|e| self.named_expr(e, name)).transpose()?;
+            decls.push((pattern, init));
+        }
+        Ok(VarDecl { kind, decls })
+    }
+
+    fn pattern(&mut self, p: &ast::BindingPattern<'_>) -> R<Pattern> {
+        Ok(match p {
+            ast::BindingPattern::BindingIdentifier(id) => {
+                Pattern::Ident(id.name.as_str().into(), id.span.start)
+            }
+            ast::BindingPattern::AssignmentPattern(a) => {
+                let name = match &a.left {
+                    ast::BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
+                    _ => None,
+                };
+                Pattern::Default(Box::new(self.pattern(&a.left)?), Box::new(self.named_expr(&a.right, name)?))
+            }
+            ast::BindingPattern::ObjectPattern(o) => {
+                let mut props = Vec::new();
+                for prop in &o.properties {
+                    let key = self.prop_key(&prop.key, prop.computed)?;
+                    props.push((key, self.pattern(&prop.value)?));
+                }
+                let rest = o.rest.as_ref().map(|r| self.pattern(&r.argument).map(Box::new)).transpose()?;
+                Pattern::Object { props, rest }
+            }
+            ast::BindingPattern::ArrayPattern(a) => {
+                let mut elems = Vec::new();
+                for e in &a.elements {
+                    elems.push(e.as_ref().map(|p| self.pattern(p)).transpose()?);
+                }
+                let rest = a.rest.as_ref().map(|r| self.pattern(&r.argument).map(Box::new)).transpose()?;
+                Pattern::Array { elems, rest }
+            }
+        })
+    }
+
+    fn assign_target(&mut self, t: &ast::AssignmentTarget<'_>) -> R<Pattern> {
+        use ast::AssignmentTarget as T;
+        Ok(match t {
+            T::AssignmentTargetIdentifier(id) => {
+                self.reference(id.name.as_str(), id.span.start);
+                Pattern::Ident(id.name.as_str().into(), id.span.start)
+            }
+            T::ArrayAssignmentTarget(a) => {
+                let mut elems = Vec::new();
+                for e in &a.elements {
+                    elems.push(e.as_ref().map(|e| self.maybe_default(e)).transpose()?);
+                }
+                let rest =
+                    a.rest.as_ref().map(|r| self.assign_target(&r.target).map(Box::new)).transpose()?;
+                Pattern::Array { elems, rest }
+            }
+            T::ObjectAssignmentTarget(o) => {
+                let mut props = Vec::new();
+                for p in &o.properties {
+                    match p {
+                        ast::AssignmentTargetProperty::AssignmentTargetPropertyIdentifier(id) => {
+                            let name: Name = id.binding.name.as_str().into();
+                            self.reference(&name, id.binding.span.start);
+                            let mut target = Pattern::Ident(name.clone(), id.binding.span.start);
+                            if let Some(init) = &id.init {
+                                target = Pattern::Default(
+                                    Box::new(target),
+                                    Box::new(self.named_expr(init, Some(&name))?),
+                                );
+                            }
+                            props.push((PropKey::Static(name), target));
+                        }
+                        ast::AssignmentTargetProperty::AssignmentTargetPropertyProperty(p) => {
+                            let key = self.prop_key(&p.name, p.computed)?;
+                            props.push((key, self.maybe_default(&p.binding)?));
+                        }
+                    }
+                }
+                let rest =
+                    o.rest.as_ref().map(|r| self.assign_target(&r.target).map(Box::new)).transpose()?;
+                Pattern::Object { props, rest }
+            }
+            other => match other.as_member_expression() {
+                Some(m) => Pattern::Member(Box::new(self.member(m)?)),
+                None => return Err(unsupported(other.span().start, "this assignment target")),
+            },
+        })
+    }
+
+    fn maybe_default(&mut self, t: &ast::AssignmentTargetMaybeDefault<'_>) -> R<Pattern> {
+        match t {
+            ast::AssignmentTargetMaybeDefault::AssignmentTargetWithDefault(d) => {
+                let target = self.assign_target(&d.binding)?;
+                let name = match &target {
+                    Pattern::Ident(n, _) => Some(n.clone()),
+                    _ => None,
+                };
+                Ok(Pattern::Default(Box::new(target), Box::new(self.named_expr(&d.init, name.as_deref())?)))
+            }
+            other => match other.as_assignment_target() {
+                Some(t) => self.assign_target(t),
+                None => Err(unsupported(other.span().start, "this assignment target")),
+            },
+        }
+    }
+
+    fn prop_key(&mut self, key: &ast::PropertyKey<'_>, computed: bool) -> R<PropKey> {
+        if !computed {
+            match key {
+                ast::PropertyKey::StaticIdentifier(id) => {
+                    return Ok(PropKey::Static(id.name.as_str().into()));
+                }
+                ast::PropertyKey::StringLiteral(s) => return Ok(PropKey::Static(s.value.as_str().into())),
+                ast::PropertyKey::NumericLiteral(n) => {
+                    return Ok(PropKey::Static(number_to_string(n.value).into()));
+                }
+                ast::PropertyKey::PrivateIdentifier(p) => {
+                    return Err(unsupported(p.span.start, "private names"));
+                }
+                _ => {}
+            }
+        }
+        match key.as_expression() {
+            Some(e) => Ok(PropKey::Computed(self.expr(e)?)),
+            None => Err(unsupported(key.span().start, "this property key")),
+        }
+    }
+
+    fn reference(&mut self, name: &str, offset: u32) {
+        if name == "arguments" {
+            // `arguments` belongs to the nearest non-arrow function.
+            if let Some(ctx) = self.fns.iter_mut().rev().find(|c| !c.is_arrow) {
+                ctx.uses_arguments = true;
+            }
+        }
+        if MISSING_GLOBALS.contains(&name) {
+            self.missing.push((name.to_string(), offset));
+        }
+    }
+
+    /// An expression that gets `name` if it is an anonymous function (NamedEvaluation).
+    fn named_expr(&mut self, e: &ast::Expression<'_>, name: Option<&str>) -> R<Expr> {
+        match (e, name) {
+            (ast::Expression::FunctionExpression(f), Some(name)) if f.id.is_none() => {
+                Ok(Expr::Function(self.function(f, Some(name))?))
+            }
+            (ast::Expression::ArrowFunctionExpression(a), Some(name)) => {
+                Ok(Expr::Function(self.arrow(a, name)?))
+            }
+            _ => self.expr(e),
+        }
+    }
+
+    fn args(&mut self, args: &[ast::Argument<'_>]) -> R<Vec<Arg>> {
+        let mut out = Vec::with_capacity(args.len());
+        for a in args {
+            match a {
+                ast::Argument::SpreadElement(s) => out.push(Arg::Spread(self.expr(&s.argument)?)),
+                other => match other.as_expression() {
+                    Some(e) => out.push(Arg::Expr(self.expr(e)?)),
+                    None => return Err(unsupported(other.span().start, "this argument")),
+                },
+            }
+        }
+        Ok(out)
+    }
+
+    fn member(&mut self, m: &ast::MemberExpression<'_>) -> R<Expr> {
+        Ok(match m {
+            ast::MemberExpression::StaticMemberExpression(s) => Expr::Member {
+                object: Box::new(self.expr(&s.object)?),
+                key: Box::new(PropKey::Static(s.property.name.as_str().into())),
+                optional: s.optional,
+                pos: s.property.span.start,
+            },
+            ast::MemberExpression::ComputedMemberExpression(c) => Expr::Member {
+                object: Box::new(self.expr(&c.object)?),
+                key: Box::new(PropKey::Computed(self.expr(&c.expression)?)),
+                optional: c.optional,
+                pos: c.expression.span().start,
+            },
+            ast::MemberExpression::PrivateFieldExpression(p) => {
+                return Err(unsupported(p.span.start, "private fields"));
+            }
+        })
+    }
+
+    fn call(&mut self, c: &ast::CallExpression<'_>) -> R<Expr> {
+        if matches!(c.callee, ast::Expression::Super(_)) {
+            return Err(unsupported(c.span.start, "`super`"));
+        }
+        Ok(Expr::Call {
+            callee: Box::new(self.expr(&c.callee)?),
+            args: self.args(&c.arguments)?,
+            optional: c.optional,
+            pos: c.span.start,
+            text: self.text(c.callee.span()),
+        })
+    }
+
+    fn expr(&mut self, e: &ast::Expression<'_>) -> R<Expr> {
+        use ast::Expression as E;
+        Ok(match e {
+            E::BooleanLiteral(b) => Expr::Bool(b.value),
+            E::NullLiteral(_) => Expr::Null,
+            E::NumericLiteral(n) => Expr::Num(n.value),
+            E::StringLiteral(s) => Expr::Str(s.value.as_str().into()),
+            E::TemplateLiteral(t) => {
+                let mut quasis = Vec::new();
+                for q in &t.quasis {
+                    match &q.value.cooked {
+                        Some(c) => quasis.push(c.as_str().into()),
+                        None => return Err(syntax(q.span.start, "Invalid escape sequence in template")),
+                    }
+                }
+                let mut exprs = Vec::new();
+                for x in &t.expressions {
+                    exprs.push(self.expr(x)?);
+                }
+                Expr::Template(quasis, exprs)
+            }
+            E::Identifier(id) => {
+                self.reference(id.name.as_str(), id.span.start);
+                Expr::Ident(id.name.as_str().into(), id.span.start)
+            }
+            E::ThisExpression(_) => Expr::This,
+            E::ArrayExpression(a) => {
+                let mut elems = Vec::new();
+                for el in &a.elements {
+                    elems.push(match el {
+                        ast::ArrayExpressionElement::SpreadElement(s) => {
+                            ArrayElem::Spread(self.expr(&s.argument)?)
+                        }
+                        ast::ArrayExpressionElement::Elision(_) => ArrayElem::Hole,
+                        other => match other.as_expression() {
+                            Some(x) => ArrayElem::Expr(self.expr(x)?),
+                            None => return Err(unsupported(other.span().start, "this array element")),
+                        },
+                    });
+                }
+                Expr::Array(elems)
+            }
+            E::ObjectExpression(o) => {
+                let mut props = Vec::new();
+                for p in &o.properties {
+                    match p {
+                        ast::ObjectPropertyKind::SpreadProperty(s) => {
+                            props.push(ObjProp::Spread(self.expr(&s.argument)?))
+                        }
+                        ast::ObjectPropertyKind::ObjectProperty(p) => {
+                            let key = self.prop_key(&p.key, p.computed)?;
+                            let static_name = match &key {
+                                PropKey::Static(n) => Some(n.clone()),
+                                PropKey::Computed(_) => None,
+                            };
+                            match p.kind {
+                                ast::PropertyKind::Init => {
+                                    let value = self.named_expr(&p.value, static_name.as_deref())?;
+                                    props.push(ObjProp::Value(key, value));
+                                }
+                                ast::PropertyKind::Get | ast::PropertyKind::Set => {
+                                    let ast::Expression::FunctionExpression(f) = &p.value else {
+                                        return Err(unsupported(p.span.start, "this accessor"));
+                                    };
+                                    let prefix =
+                                        if p.kind == ast::PropertyKind::Get { "get " } else { "set " };
+                                    let name = format!("{prefix}{}", static_name.as_deref().unwrap_or(""));
+                                    let def = self.function(f, Some(&name))?;
+                                    props.push(if p.kind == ast::PropertyKind::Get {
+                                        ObjProp::Getter(key, def)
+                                    } else {
+                                        ObjProp::Setter(key, def)
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                Expr::Object(props)
+            }
+            E::FunctionExpression(f) => Expr::Function(self.function(f, None)?),
+            E::ArrowFunctionExpression(a) => Expr::Function(self.arrow(a, "")?),
+            E::AssignmentExpression(a) => {
+                let target = self.assign_target(&a.left)?;
+                let name = match &target {
+                    Pattern::Ident(n, _) => Some(n.clone()),
+                    _ => None,
+                };
+                let value = self.named_expr(&a.right, name.as_deref())?;
+                Expr::Assign {
+                    op: a.operator,
+                    target: Box::new(target),
+                    value: Box::new(value),
+                    pos: a.span.start,
+                }
+            }
+            E::AwaitExpression(a) => {
+                if !self.fns.last().is_some_and(|c| c.is_async) {
+                    return Err(syntax(a.span.start, "await is only valid in async functions"));
+                }
+                Expr::Await(Box::new(self.expr(&a.argument)?))
+            }
+            E::BinaryExpression(b) => Expr::Binary(
+                b.operator,
+                Box::new(self.expr(&b.left)?),
+                Box::new(self.expr(&b.right)?),
+                b.span.start,
+            ),
+            E::CallExpression(c) => self.call(c)?,
+            E::ChainExpression(c) => {
+                let inner = match &c.expression {
+                    ast::ChainElement::CallExpression(call) => self.call(call)?,
+                    other => match other.as_member_expression() {
+                        Some(m) => self.member(m)?,
+                        None => return Err(unsupported(c.span.start, "this optional chain")),
+                    },
+                };
+                Expr::Chain(Box::new(inner))
+            }
+            E::ConditionalExpression(c) => Expr::Cond(
+                Box::new(self.expr(&c.test)?),
+                Box::new(self.expr(&c.consequent)?),
+                Box::new(self.expr(&c.alternate)?),
+            ),
+            E::LogicalExpression(l) => {
+                Expr::Logical(l.operator, Box::new(self.expr(&l.left)?), Box::new(self.expr(&l.right)?))
+            }
+            E::NewExpression(n) => Expr::New {
+                callee: Box::new(self.expr(&n.callee)?),
+                args: self.args(&n.arguments)?,
+                pos: n.span.start,
+                text: self.text(n.callee.span()),
+            },
+            E::ParenthesizedExpression(p) => self.expr(&p.expression)?,
+            E::SequenceExpression(s) => {
+                let mut v = Vec::new();
+                for x in &s.expressions {
+                    v.push(self.expr(x)?);
+                }
+                Expr::Seq(v)
+            }
+            E::UnaryExpression(u) => {
+                if u.operator == ast::UnaryOperator::Typeof
+                    && let ast::Expression::Identifier(id) = &u.argument
+                {
+                    self.reference(id.name.as_str(), id.span.start);
+                    return Ok(Expr::TypeofIdent(id.name.as_str().into()));
+                }
+                Expr::Unary(u.operator, Box::new(self.expr(&u.argument)?), u.span.start)
+            }
+            E::UpdateExpression(u) => {
+                let target = match &u.argument {
+                    ast::SimpleAssignmentTarget::AssignmentTargetIdentifier(id) => {
+                        self.reference(id.name.as_str(), id.span.start);
+                        Expr::Ident(id.name.as_str().into(), id.span.start)
+                    }
+                    other => match other.as_member_expression() {
+                        Some(m) => self.member(m)?,
+                        None => return Err(unsupported(u.span.start, "this update target")),
+                    },
+                };
+                let op = if u.operator == ast::UpdateOperator::Increment { Update::Inc } else { Update::Dec };
+                Expr::Update { op, prefix: u.prefix, target: Box::new(target), pos: u.span.start }
+            }
+            E::StaticMemberExpression(_) | E::ComputedMemberExpression(_) | E::PrivateFieldExpression(_) => {
+                match e.as_member_expression() {
+                    Some(m) => self.member(m)?,
+                    None => return Err(unsupported(e.span().start, "this expression")),
+                }
+            }
+            E::YieldExpression(y) => return Err(unsupported(y.span.start, "generators (`yield`)")),
+            E::ClassExpression(c) => return Err(unsupported(c.span.start, "`class`")),
+            E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
+            E::BigIntLiteral(b) => return Err(unsupported(b.span.start, "BigInt")),
+            E::TaggedTemplateExpression(t) => return Err(unsupported(t.span.start, "tagged templates")),
+            E::Super(s) => return Err(unsupported(s.span.start, "`super`")),
+            E::ImportExpression(i) => return Err(unsupported(i.span.start, "`import()`")),
+            E::ImportMeta(i) => return Err(unsupported(i.span.start, "`import.meta`")),
+            E::NewTarget(n) => return Err(unsupported(n.span.start, "`new.target`")),
+            other => return Err(unsupported(other.span().start, "this expression")),
+        })
+    }
+
+    fn params(&mut self, params: &ast::FormalParameters<'_>) -> R<(Vec<Param>, Option<Pattern>, usize)> {
+        let mut out = Vec::new();
+        let mut length = 0;
+        let mut seen_default = false;
+        for p in &params.items {
+            let mut names = Vec::new();
+            binding_names(&p.pattern, &mut names);
+            for (n, _) in names {
+                self.declared.insert(n.to_string());
+            }
+            let name = match &p.pattern {
+                ast::BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
+                _ => None,
+            };
+            let default = p.initializer.as_ref().map(|e| self.named_expr(e, name)).transpose()?;
+            let pattern = self.pattern(&p.pattern)?;
+            let (pattern, default) = match (pattern, default) {
+                (Pattern::Default(p, d), None) => (*p, Some(*d)),
+                (p, d) => (p, d),
+            };
+            if default.is_some() {
+                seen_default = true;
+            }
+            if !seen_default {
+                length += 1;
+            }
+            out.push(Param { pattern, default });
+        }
+        let rest = match &params.rest {
+            Some(r) => {
+                let mut names = Vec::new();
+                binding_names(&r.rest.argument, &mut names);
+                for (n, _) in names {
+                    self.declared.insert(n.to_string());
+                }
+                Some(self.pattern(&r.rest.argument)?)
+            }
+            None => None,
+        };
+        Ok((out, rest, length))
+    }
+
+    fn function(&mut self, f: &ast::Function<'_>, inferred: Option<&str>) -> R<Rc<FuncDef>> {
+        if f.generator {
+            return Err(unsupported(f.span.start, "generators (`function*`)"));
+        }
+        let Some(body) = &f.body else {
+            return Err(unsupported(f.span.start, "a function without a body"));
+        };
+        let (name, self_binding) = match (&f.id, inferred) {
+            (Some(id), _) => (id.name.as_str().into(), f.r#type == ast::FunctionType::FunctionExpression),
+            (None, Some(n)) => (n.into(), false),
+            (None, None) => ("".into(), false),
+        };
+        self.fns.push(FnCtx { is_async: f.r#async, ..FnCtx::default() });
+        let result = (|| {
+            let (params, rest, length) = self.params(&f.params)?;
+            let block = self.block(&body.statements, true)?;
+            Ok((params, rest, length, block))
+        })();
+        let ctx = self.fns.pop().unwrap_or_default();
+        let (params, rest, length, block) = result?;
+        Ok(Rc::new(FuncDef {
+            name,
+            self_binding,
+            params,
+            rest,
+            body: Body::Block(block),
+            is_arrow: false,
+            is_async: f.r#async,
+            strict: body.directives.iter().any(|d| d.directive.as_str() == "use strict"),
+            var_names: ctx.var_names,
+            uses_arguments: ctx.uses_arguments,
+            length,
+            source: self.text(f.span),
+        }))
+    }
+
+    fn arrow(&mut self, a: &ast::ArrowFunctionExpression<'_>, name: &str) -> R<Rc<FuncDef>> {
+        self.fns.push(FnCtx { is_async: a.r#async, is_arrow: true, ..FnCtx::default() });
+        let result = (|| {
+            let (params, rest, length) = self.params(&a.params)?;
+            let body = match &a.body {
+                ast::ArrowFunctionBody::FunctionBody(b) => Body::Block(self.block(&b.statements, true)?),
+                other => match other.as_expression() {
+                    Some(e) => Body::Expr(self.expr(e)?),
+                    None => return Err(unsupported(a.span.start, "this arrow body")),
+                },
+            };
+            Ok((params, rest, length, body))
+        })();
+        let ctx = self.fns.pop().unwrap_or_default();
+        let (params, rest, length, body) = result?;
+        if ctx.uses_arguments
+            && let Some(outer) = self.fns.iter_mut().rev().find(|c| !c.is_arrow)
+        {
+            outer.uses_arguments = true;
+        }
+        Ok(Rc::new(FuncDef {
+            name: name.into(),
+            self_binding: false,
+            params,
+            rest,
+            body,
+            is_arrow: true,
+            is_async: a.r#async,
+            strict: false,
+            var_names: ctx.var_names,
+            uses_arguments: false,
+            length,
+            source: self.text(a.span),
+        }))
+    }
+}
+
+fn decl_kind(kind: ast::VariableDeclarationKind, span: Span) -> R<DeclKind> {
+    match kind {
+        ast::VariableDeclarationKind::Var => Ok(DeclKind::Var),
+        ast::VariableDeclarationKind::Let => Ok(DeclKind::Let),
+        ast::VariableDeclarationKind::Const => Ok(DeclKind::Const),
+        _ => Err(unsupported(span.start, "`using` declarations")),
+    }
+}
+
+fn binding_names(p: &ast::BindingPattern<'_>, out: &mut Vec<(Name, u32)>) {
+    match p {
+        ast::BindingPattern::BindingIdentifier(id) => out.push((id.name.as_str().into(), id.span.start)),
+        ast::BindingPattern::AssignmentPattern(a) => binding_names(&a.left, out),
+        ast::BindingPattern::ObjectPattern(o) => {
+            for prop in &o.properties {
+                binding_names(&prop.value, out);
+            }
+            if let Some(r) = &o.rest {
+                binding_names(&r.argument, out);
+            }
+        }
+        ast::BindingPattern::ArrayPattern(a) => {
+            for e in a.elements.iter().flatten() {
+                binding_names(e, out);
+            }
+            if let Some(r) = &a.rest {
+                binding_names(&r.argument, out);
+            }
+        }
+    }
+}
+
+/// The names a lowered binding pattern declares.
+pub(crate) fn pattern_names(p: &Pattern, out: &mut Vec<Name>) {
+    match p {
+        Pattern::Ident(n, _) => out.push(n.clone()),
+        Pattern::Default(p, _) => pattern_names(p, out),
+        Pattern::Object { props, rest, .. } => {
+            for (_, p) in props {
+                pattern_names(p, out);
+            }
+            if let Some(r) = rest {
+                pattern_names(r, out);
+            }
+        }
+        Pattern::Array { elems, rest, .. } => {
+            for p in elems.iter().flatten() {
+                pattern_names(p, out);
+            }
+            if let Some(r) = rest {
+                pattern_names(r, out);
+            }
+        }
+        Pattern::Member(_) => {}
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(source: &str, offset: u32) -> (usize, usize) {
+    let offset = (offset as usize).min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// The text of the line holding a byte offset.
+pub(crate) fn line_text(source: &str, offset: u32) -> &str {
+    let offset = (offset as usize).min(source.len());
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
+    &source[start..end]
+}

@@ -1,0 +1,246 @@
+//! The realm: intrinsic objects, the global object, and the per-run host state (output, event
+//! listeners, exit code). One realm is current per thread while a script runs, like settle's
+//! current loop; native functions and the promise glue reach it with [`realm`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::io::Write;
+use std::rc::{Rc, Weak};
+
+use crate::value::{Class, Func, JsValue, NativeFn, Obj, ObjData};
+
+/// Which host the script runs in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HostKind {
+    /// Node: `process`, `setImmediate`, 1 ms timer minimum, `unhandledRejection` on `process`,
+    /// a crash (exit code 1) for an unhandled rejection without a listener.
+    #[default]
+    Node,
+    /// A browser (HTML): 4 ms clamp for nested timers, `unhandledrejection` events on
+    /// `globalThis`, unhandled rejections logged and the script goes on.
+    Html,
+}
+
+/// Where console output goes. Shared so that tests can read what a script printed.
+pub type Sink = Rc<RefCell<dyn Write>>;
+
+pub(crate) struct Realm {
+    pub(crate) object_proto: Obj,
+    pub(crate) function_proto: Obj,
+    pub(crate) array_proto: Obj,
+    pub(crate) string_proto: Obj,
+    pub(crate) number_proto: Obj,
+    pub(crate) boolean_proto: Obj,
+    pub(crate) promise_proto: Obj,
+    pub(crate) error_protos: RefCell<Vec<(&'static str, Obj)>>,
+    pub(crate) global: Obj,
+    pub(crate) host: HostKind,
+    pub(crate) stdout: Sink,
+    pub(crate) stderr: Sink,
+    pub(crate) trace: bool,
+    pub(crate) file: String,
+    pub(crate) source: Rc<str>,
+    /// The macrotask index the script's top level ran as (shown as "script" by `--trace`).
+    pub(crate) script_task: Cell<u64>,
+    /// `process.on` / `addEventListener` registrations, in order.
+    pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
+    /// Set once the process "died" (an uncaught error under Node): nothing else runs.
+    pub(crate) halted: Cell<bool>,
+    pub(crate) exit_code: Cell<i32>,
+    pub(crate) rng: Cell<u64>,
+    /// Every promise object, so a promise reported by settle's rejection tracker maps back to
+    /// the object the script knows.
+    pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
+    pub(crate) depth: Cell<usize>,
+    /// The source offset of the code running now (for error locations).
+    pub(crate) pos: Cell<u32>,
+    pub(crate) cancelled_immediates: RefCell<HashSet<u64>>,
+    pub(crate) next_immediate: Cell<u64>,
+}
+
+thread_local! {
+    static REALM: RefCell<Option<Rc<Realm>>> = const { RefCell::new(None) };
+}
+
+/// The current realm.
+///
+/// # Panics
+///
+/// Panics when no script is running on this thread (an interpreter bug).
+pub(crate) fn realm() -> Rc<Realm> {
+    REALM.with(|r| r.borrow().clone()).expect("settle-js: no realm is current on this thread")
+}
+
+/// Makes `realm` current until the guard drops.
+pub(crate) struct RealmGuard(Option<Rc<Realm>>);
+
+impl RealmGuard {
+    pub(crate) fn enter(realm: Rc<Realm>) -> RealmGuard {
+        RealmGuard(REALM.with(|r| r.borrow_mut().replace(realm)))
+    }
+}
+
+impl Drop for RealmGuard {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        let current = REALM.with(|r| std::mem::replace(&mut *r.borrow_mut(), previous));
+        drop(current);
+    }
+}
+
+pub(crate) struct RealmConfig {
+    pub(crate) host: HostKind,
+    pub(crate) stdout: Sink,
+    pub(crate) stderr: Sink,
+    pub(crate) trace: bool,
+    pub(crate) file: String,
+    pub(crate) source: Rc<str>,
+    pub(crate) seed: u64,
+}
+
+impl Realm {
+    pub(crate) fn new(config: RealmConfig) -> Rc<Realm> {
+        let object_proto = Obj::new(Class::Object, None);
+        let proto = || Some(object_proto.clone());
+        let noop: NativeFn = Rc::new(|_, _, _| Ok(JsValue::Undefined));
+        let function_proto = Obj::new(
+            Class::Function(Func::Native { name: "".into(), length: 0, f: noop, ctor: false }),
+            proto(),
+        );
+        Rc::new(Realm {
+            array_proto: Obj::new(Class::Array(RefCell::new(Vec::new())), proto()),
+            string_proto: Obj::new(Class::Object, proto()),
+            number_proto: Obj::new(Class::Object, proto()),
+            boolean_proto: Obj::new(Class::Object, proto()),
+            promise_proto: Obj::new(Class::Object, proto()),
+            error_protos: RefCell::new(Vec::new()),
+            global: Obj::new(Class::Object, proto()),
+            function_proto,
+            object_proto,
+            host: config.host,
+            stdout: config.stdout,
+            stderr: config.stderr,
+            trace: config.trace,
+            file: config.file,
+            source: config.source,
+            script_task: Cell::new(0),
+            listeners: RefCell::new(Vec::new()),
+            halted: Cell::new(false),
+            exit_code: Cell::new(0),
+            rng: Cell::new(config.seed | 1),
+            promise_objects: RefCell::new(Vec::new()),
+            depth: Cell::new(0),
+            pos: Cell::new(0),
+            cancelled_immediates: RefCell::new(HashSet::new()),
+            next_immediate: Cell::new(1),
+        })
+    }
+
+    /// A native function object.
+    pub(crate) fn native(
+        &self,
+        name: &str,
+        length: usize,
+        f: impl Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue> + 'static,
+    ) -> Obj {
+        let f: NativeFn = Rc::new(f);
+        Obj::new(
+            Class::Function(Func::Native { name: name.into(), length, f, ctor: false }),
+            Some(self.function_proto.clone()),
+        )
+    }
+
+    /// A native constructor (callable with `new`).
+    pub(crate) fn native_ctor(
+        &self,
+        name: &str,
+        length: usize,
+        f: impl Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue> + 'static,
+    ) -> Obj {
+        let f: NativeFn = Rc::new(f);
+        Obj::new(
+            Class::Function(Func::Native { name: name.into(), length, f, ctor: true }),
+            Some(self.function_proto.clone()),
+        )
+    }
+
+    /// Defines a non-enumerable method on `obj`.
+    pub(crate) fn method(
+        &self,
+        obj: &Obj,
+        name: &str,
+        length: usize,
+        f: impl Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue> + 'static,
+    ) {
+        obj.define(name, JsValue::Object(self.native(name, length, f)), false);
+    }
+
+    pub(crate) fn new_object(&self) -> Obj {
+        Obj::new(Class::Object, Some(self.object_proto.clone()))
+    }
+
+    pub(crate) fn new_array(&self, items: Vec<JsValue>) -> JsValue {
+        JsValue::Object(Obj::new(Class::Array(RefCell::new(items)), Some(self.array_proto.clone())))
+    }
+
+    pub(crate) fn error_proto(&self, kind: &str) -> Obj {
+        let protos = self.error_protos.borrow();
+        protos
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .or_else(|| protos.first())
+            .map(|(_, p)| p.clone())
+            .expect("Error.prototype")
+    }
+
+    /// A new error object of a built-in kind (`"TypeError"`, ...), created "here".
+    pub(crate) fn error(&self, kind: &str, message: &str) -> JsValue {
+        let obj = self.make_error(self.error_proto(kind), Some(message.into()));
+        JsValue::Object(obj)
+    }
+
+    /// An error object with `proto`, recording the current position.
+    pub(crate) fn make_error(&self, proto: Obj, message: Option<JsValue>) -> Obj {
+        let obj = Obj::new(Class::Error(Some(self.pos.get())), Some(proto));
+        if let Some(message) = message {
+            obj.define("message", message, false);
+        }
+        obj
+    }
+
+    /// `file:line:column` of a source offset.
+    pub(crate) fn location(&self, offset: u32) -> String {
+        let (line, col) = crate::lower::line_col(&self.source, offset);
+        format!("{}:{line}:{col}", self.file)
+    }
+
+    /// The next `Math.random()` value: xorshift64*, seeded per run.
+    pub(crate) fn random(&self) -> f64 {
+        let mut x = self.rng.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng.set(x);
+        let r = x.wrapping_mul(0x2545_f491_4f6c_dd1d);
+        (r >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub(crate) fn write_out(&self, text: &str, stderr: bool) {
+        if self.halted.get() {
+            return;
+        }
+        let sink = if stderr { &self.stderr } else { &self.stdout };
+        let mut w = sink.borrow_mut();
+        let _ = writeln!(w, "{text}");
+        if self.trace {
+            let origin = settle_runtime::Handle::try_current()
+                .map_or_else(|_| "script".to_string(), |h| crate::builtins::origin_text(self, h.origin()));
+            let _ = writeln!(w, "    \u{2190} {origin}");
+        }
+        let _ = w.flush();
+    }
+
+    pub(crate) fn listeners(&self, event: &str) -> Vec<JsValue> {
+        self.listeners.borrow().iter().filter(|(e, _)| e == event).map(|(_, f)| f.clone()).collect()
+    }
+}

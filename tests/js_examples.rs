@@ -1,0 +1,96 @@
+//! Every script in `examples/js/` runs on settle (the `settle` command) and prints exactly its
+//! recorded output (`NAME.out`); when `node` is on PATH, Node must print the same.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/js exists")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn node_available() -> bool {
+    Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// Runs `program args... file` in the examples directory: (exit code, stdout).
+fn run(program: &str, args: &[&str], file: &Path) -> (i32, String) {
+    let output = Command::new(program)
+        .args(args)
+        .arg(file.file_name().expect("a file name"))
+        .current_dir(file.parent().expect("a directory"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn examples_print_their_recorded_output_on_settle() {
+    let files = examples();
+    assert!(files.len() >= 15, "examples/js holds the book's snippets");
+    let settle = env!("CARGO_BIN_EXE_settle");
+    let mut failures = Vec::new();
+    for file in &files {
+        let expected = std::fs::read_to_string(file.with_extension("out"))
+            .unwrap_or_else(|_| panic!("{} has no recorded output (.out)", file.display()));
+        // Virtual time: the same order as real time, without the waiting.
+        let (code, stdout) = run(settle, &["--virtual-time"], file);
+        if code != 0 || stdout != expected {
+            failures.push(format!(
+                "{}: exit {code}\n--- expected\n{expected}--- settle\n{stdout}",
+                file.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn examples_print_what_node_prints() {
+    if !node_available() {
+        eprintln!("node is not on PATH: skipping the comparison with Node");
+        return;
+    }
+    // Node waits for real timers: run a few files side by side (not all at once: a loaded
+    // machine delays timers enough to reorder close deadlines).
+    let mut failures = Vec::new();
+    for chunk in examples().chunks(4) {
+        let handles: Vec<_> = chunk
+            .iter()
+            .cloned()
+            .map(|file| {
+                std::thread::spawn(move || {
+                    let (code, stdout) = run("node", &[], &file);
+                    let expected = std::fs::read_to_string(file.with_extension("out")).unwrap_or_default();
+                    (file, code, stdout, expected)
+                })
+            })
+            .collect();
+        for h in handles {
+            let (file, code, stdout, expected) = h.join().expect("a node run");
+            if code != 0 || stdout != expected {
+                failures.push(format!(
+                    "{}: exit {code}\n--- recorded\n{expected}--- node\n{stdout}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn examples_run_in_real_time_too() {
+    // The default clock is the real one: spot-check one timer-heavy example without
+    // --virtual-time (its longest timer is 300 ms).
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js/ch3-chain-delay.js");
+    let (code, stdout) = run(env!("CARGO_BIN_EXE_settle"), &[], &file);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, std::fs::read_to_string(file.with_extension("out")).expect("recorded output"));
+}
