@@ -19,7 +19,7 @@ use crate::realm::realm;
 use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
 /// How deep plain (non-async) calls may nest before a RangeError, as in JavaScript.
-const MAX_DEPTH: usize = 400;
+const MAX_DEPTH: usize = 3000;
 
 pub(crate) type Env = Rc<Scope>;
 
