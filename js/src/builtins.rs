@@ -185,6 +185,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     install_array(r);
     install_string_number(r);
     install_math_json(r);
+    crate::generator::install(&r.generator_proto);
     match r.host {
         HostKind::Node => install_process(r),
         HostKind::Html => install_html(r),
@@ -353,6 +354,7 @@ fn install_object(r: &Rc<Realm>) {
                 Class::Function(_) => "[object Function]",
                 Class::Error(_) => "[object Error]",
                 Class::Promise(_) => "[object Promise]",
+                Class::Generator(_) => "[object Generator]",
                 Class::Object => "[object Object]",
             },
             JsValue::String(_) => "[object String]",

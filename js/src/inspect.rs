@@ -230,6 +230,12 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
         Class::Promise(_) => {
             braces_open = "Promise {".into();
         }
+        Class::Generator(_) => {
+            if keys.is_empty() {
+                return "Object [Generator] {}".into();
+            }
+            braces_open = "Object [Generator] {".into();
+        }
         Class::Object => {
             let name = match (&constructor, obj.proto()) {
                 (_, None) => "[Object: null prototype] ".to_string(),

@@ -13,6 +13,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::generator::{GenSlot, Generator, Resume, YieldPoint, as_generator};
 use crate::ir::*;
 use crate::promise::wrap_promise;
 use crate::realm::realm;
@@ -28,6 +29,8 @@ pub(crate) struct Scope {
     parent: Option<Env>,
     /// `this` of a function or script scope; `None` for blocks and arrow functions.
     this: Option<JsValue>,
+    /// A generator's slot, in the scope of its body.
+    generator: Option<Rc<GenSlot>>,
 }
 
 struct Binding {
@@ -39,7 +42,11 @@ struct Binding {
 
 impl Scope {
     pub(crate) fn new(parent: Option<Env>, this: Option<JsValue>) -> Env {
-        Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this })
+        Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator: None })
+    }
+
+    fn with_generator(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>) -> Env {
+        Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator })
     }
 
     /// Creates a binding unless the scope already has one by that name (then `value`, if
@@ -130,13 +137,31 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             call(target.clone(), bound_this.clone(), all)
         }
         Class::Function(Func::Closure { def, env }) => {
+            if def.is_generator {
+                let slot = Rc::new(GenSlot::default());
+                let body: CallFuture = Box::pin(run_closure(
+                    def.clone(),
+                    env.clone(),
+                    this,
+                    args,
+                    obj.clone(),
+                    Some(slot.clone()),
+                ));
+                let proto = match obj.get("prototype") {
+                    Ok(JsValue::Object(p)) => p,
+                    _ => realm().generator_proto.clone(),
+                };
+                let generator = Obj::new(Class::Generator(Rc::new(Generator::new(body, slot))), Some(proto));
+                return Box::pin(std::future::ready(Ok(JsValue::Object(generator))));
+            }
             if def.is_async {
                 let (def, env, fobj) = (def.clone(), env.clone(), obj.clone());
-                let promise: JsPromise =
-                    settle_promise::spawn_local(async move { run_closure(def, env, this, args, fobj).await });
+                let promise: JsPromise = settle_promise::spawn_local(async move {
+                    run_closure(def, env, this, args, fobj, None).await
+                });
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
-                Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone()))
+                Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone(), None))
             }
         }
         _ => {
@@ -167,9 +192,10 @@ async fn run_closure(
     this: JsValue,
     args: Vec<JsValue>,
     fobj: Obj,
+    generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
     let r = realm();
-    let counted = !def.is_async;
+    let counted = !def.is_async && !def.is_generator;
     if counted {
         if r.depth.get() >= MAX_DEPTH {
             return Err(r.error("RangeError", "Maximum call stack size exceeded"));
@@ -191,7 +217,7 @@ async fn run_closure(
     } else {
         Some(this)
     };
-    let scope = Scope::new(Some(env), this);
+    let scope = Scope::with_generator(Some(env), this, generator);
     if def.uses_arguments && !def.is_arrow {
         let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
         scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
@@ -276,9 +302,13 @@ fn hoist(block: &Block, scope: &Env) {
 /// A function object for a closure.
 pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
     let r = realm();
-    let constructor = !def.is_arrow && !def.is_async;
+    let constructor = !def.is_arrow && !def.is_async && !def.is_generator;
+    let is_generator = def.is_generator;
     let f = Obj::new(Class::Function(Func::Closure { def, env }), Some(r.function_proto.clone()));
-    if constructor {
+    if is_generator {
+        let proto = Obj::new(Class::Object, Some(r.generator_proto.clone()));
+        f.define("prototype", JsValue::Object(proto), false);
+    } else if constructor {
         let proto = r.new_object();
         proto.define("constructor", JsValue::Object(f.clone()), false);
         f.define("prototype", JsValue::Object(proto), false);
@@ -342,6 +372,17 @@ fn init_var(env: &Env, name: &str, value: JsValue) {
     } else {
         env.declare(&Name::from(name), Some(value), true);
     }
+}
+
+fn generator_slot(env: &Env) -> Option<Rc<GenSlot>> {
+    let mut scope = Some(env.clone());
+    while let Some(s) = scope {
+        if let Some(g) = &s.generator {
+            return Some(g.clone());
+        }
+        scope = s.parent.clone();
+    }
+    None
 }
 
 fn lookup_this(env: &Env) -> JsValue {
@@ -438,7 +479,12 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 }
             }
             Pattern::Array { elems, rest, .. } => {
-                let items = iterate(&value)?;
+                let items = match as_generator(&value) {
+                    Some(g) => {
+                        crate::generator::take(&g, if rest.is_some() { None } else { Some(elems.len()) })?
+                    }
+                    None => iterate(&value)?,
+                };
                 for (i, elem) in elems.iter().enumerate() {
                     if let Some(target) = elem {
                         bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
@@ -457,6 +503,9 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
 /// The values of an iterable: arrays, `arguments` and strings (the subset has no iterator
 /// protocol).
 pub(crate) fn iterate(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    if let Some(generator) = as_generator(value) {
+        return crate::generator::take(&generator, None);
+    }
     match value {
         JsValue::Object(o) if o.array_items().is_some() => {
             Ok(o.array_items().map(|i| i.borrow().clone()).unwrap_or_default())
@@ -625,6 +674,30 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::ForOf { head, iterable, body, pos } => {
                 let value = eval(iterable, env).await?;
                 realm().pos.set(*pos);
+                if let Some(generator) = as_generator(&value) {
+                    loop {
+                        let (item, done) =
+                            crate::generator::step(&generator, Resume::Next(JsValue::Undefined))?;
+                        if done {
+                            break;
+                        }
+                        let result = for_each_body(head, item, body, env).await;
+                        match loop_flow(result, &labels) {
+                            Ok(Flow::Next) => {}
+                            Ok(Flow::Exit) => {
+                                // IteratorClose: a `break` returns the generator.
+                                crate::generator::step(&generator, Resume::Return(JsValue::Undefined))?;
+                                break;
+                            }
+                            Err(e) => {
+                                let _ =
+                                    crate::generator::step(&generator, Resume::Return(JsValue::Undefined));
+                                return Err(e);
+                            }
+                        }
+                    }
+                    return Ok(());
+                }
                 // Arrays are iterated live, as their iterator does (pushing extends the loop).
                 let live = match &value {
                     JsValue::Object(o) if o.array_items().is_some() => Some(o.clone()),
@@ -812,7 +885,7 @@ pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFutu
         Class::Function(Func::Native { f: native, ctor: true, .. }) => {
             Box::pin(std::future::ready(native(&JsValue::Undefined, &args, true)))
         }
-        Class::Function(Func::Closure { def, .. }) if !def.is_arrow && !def.is_async => {
+        Class::Function(Func::Closure { def, .. }) if !def.is_arrow && !def.is_async && !def.is_generator => {
             let r = realm();
             let proto = match obj.get("prototype") {
                 Ok(JsValue::Object(p)) => p,
@@ -1200,6 +1273,18 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     last = eval(e, env).await?;
                 }
                 last
+            }
+            Expr::Yield(arg) => {
+                let v = match arg {
+                    Some(arg) => eval(arg, env).await?,
+                    None => JsValue::Undefined,
+                };
+                let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
+                match YieldPoint::new(slot, v).await {
+                    Resume::Next(v) => v,
+                    Resume::Throw(e) => return Err(Ctrl::Throw(e)),
+                    Resume::Return(v) => return Err(Ctrl::Return(v)),
+                }
             }
             Expr::Await(arg) => {
                 let v = eval(arg, env).await?;

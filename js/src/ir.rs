@@ -35,6 +35,8 @@ pub(crate) struct FuncDef {
     pub body: Body,
     pub is_arrow: bool,
     pub is_async: bool,
+    /// `function*`: calling it makes a generator object.
+    pub is_generator: bool,
     pub strict: bool,
     /// Names declared with `var` anywhere in the body (not in nested functions), hoisted.
     pub var_names: Vec<Name>,
@@ -237,4 +239,5 @@ pub(crate) enum Expr {
     Chain(Box<Expr>),
     Seq(Vec<Expr>),
     Await(Box<Expr>),
+    Yield(Option<Box<Expr>>),
 }

@@ -25,6 +25,7 @@
 //! ```
 
 mod builtins;
+mod generator;
 mod inspect;
 mod interp;
 mod ir;

@@ -114,6 +114,7 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         body: Body::Block(block),
         is_arrow: false,
         is_async: false,
+        is_generator: false,
         strict,
         var_names: ctx.var_names,
         uses_arguments: false,
@@ -139,6 +140,7 @@ struct FnCtx {
     uses_arguments: bool,
     is_arrow: bool,
     is_async: bool,
+    is_generator: bool,
 }
 
 struct Lower<'s> {
@@ -752,7 +754,15 @@ impl Lower<'_> {
                     None => return Err(unsupported(e.span().start, "this expression")),
                 }
             }
-            E::YieldExpression(y) => return Err(unsupported(y.span.start, "generators (`yield`)")),
+            E::YieldExpression(y) => {
+                if y.delegate {
+                    return Err(unsupported(y.span.start, "`yield*`"));
+                }
+                if !self.fns.last().is_some_and(|c| c.is_generator) {
+                    return Err(syntax(y.span.start, "yield is only valid in generator functions"));
+                }
+                Expr::Yield(y.argument.as_ref().map(|a| self.expr(a).map(Box::new)).transpose()?)
+            }
             E::ClassExpression(c) => return Err(unsupported(c.span.start, "`class`")),
             E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
             E::BigIntLiteral(b) => return Err(unsupported(b.span.start, "BigInt")),
@@ -808,8 +818,8 @@ impl Lower<'_> {
     }
 
     fn function(&mut self, f: &ast::Function<'_>, inferred: Option<&str>) -> R<Rc<FuncDef>> {
-        if f.generator {
-            return Err(unsupported(f.span.start, "generators (`function*`)"));
+        if f.generator && f.r#async {
+            return Err(unsupported(f.span.start, "async generators"));
         }
         let Some(body) = &f.body else {
             return Err(unsupported(f.span.start, "a function without a body"));
@@ -819,7 +829,7 @@ impl Lower<'_> {
             (None, Some(n)) => (n.into(), false),
             (None, None) => ("".into(), false),
         };
-        self.fns.push(FnCtx { is_async: f.r#async, ..FnCtx::default() });
+        self.fns.push(FnCtx { is_async: f.r#async, is_generator: f.generator, ..FnCtx::default() });
         let result = (|| {
             let (params, rest, length) = self.params(&f.params)?;
             let block = self.block(&body.statements, true)?;
@@ -835,6 +845,7 @@ impl Lower<'_> {
             body: Body::Block(block),
             is_arrow: false,
             is_async: f.r#async,
+            is_generator: f.generator,
             strict: body.directives.iter().any(|d| d.directive.as_str() == "use strict"),
             var_names: ctx.var_names,
             uses_arguments: ctx.uses_arguments,
@@ -871,6 +882,7 @@ impl Lower<'_> {
             body,
             is_arrow: true,
             is_async: a.r#async,
+            is_generator: false,
             strict: false,
             var_names: ctx.var_names,
             uses_arguments: false,

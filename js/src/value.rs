@@ -58,6 +58,7 @@ pub(crate) enum Class {
     /// An Error instance; the offset where it was created (for reports).
     Error(Option<u32>),
     Promise(JsPromise),
+    Generator(Rc<crate::generator::Generator>),
 }
 
 /// A native function: `(this, arguments, called with new)`; `Err` is a `throw`.
@@ -532,6 +533,7 @@ impl fmt::Debug for JsValue {
                     write!(f, "[Error: {}]", text("message"))
                 }
                 Class::Promise(_) => f.write_str("[Promise]"),
+                Class::Generator(_) => f.write_str("[Generator]"),
                 Class::Object => f.write_str("[Object]"),
             },
         }
