@@ -88,7 +88,7 @@ pub(crate) fn report_uncaught(error: JsValue) {
         r.exit_code.set(1);
         r.halted.set(true);
         let handle = Handle::current();
-        handle.fail(Uncaught::new(UncaughtKind::Panic, error_head_or_inspect(&error), handle.origin()));
+        handle.fail(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
     } else {
         r.write_out(&format!("Uncaught {}", describe_error(&error)), true);
         r.exit_code.set(1);

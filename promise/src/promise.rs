@@ -98,6 +98,34 @@ impl<T, E, D> Clone for Promise<T, E, D> {
     }
 }
 
+/// Identity, like JavaScript's `===` on promise objects: two handles are equal when they are
+/// the same promise. Lets embedders key maps by promise (Node's rejection events report the
+/// promise object).
+///
+/// ```
+/// use std::collections::HashSet;
+/// use settle_promise::Promise;
+/// let el = settle_runtime::EventLoop::new();
+/// let _g = el.enter();
+/// let p = Promise::<i32>::resolve(1);
+/// let set: HashSet<_> = [p.clone(), p.clone(), Promise::resolve(1)].into_iter().collect();
+/// assert_eq!(set.len(), 2);
+/// assert!(set.contains(&p));
+/// ```
+impl<T, E, D> PartialEq for Promise<T, E, D> {
+    fn eq(&self, other: &Self) -> bool {
+        self.ptr_eq(other)
+    }
+}
+
+impl<T, E, D> Eq for Promise<T, E, D> {}
+
+impl<T, E, D> std::hash::Hash for Promise<T, E, D> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Rc::as_ptr(&self.cell), state);
+    }
+}
+
 impl<T, E, D> Promise<T, E, D> {
     /// Whether two handles are the same promise (JavaScript's `===`).
     ///

@@ -153,6 +153,29 @@ impl AnyPromise {
     }
 }
 
+/// Identity: the same promise, whatever handle it came through.
+///
+/// ```
+/// use settle_promise::{AnyPromise, Promise};
+/// let el = settle_runtime::EventLoop::new();
+/// let _g = el.enter();
+/// let p = Promise::<i32>::resolve(1);
+/// assert_eq!(AnyPromise::from(p.clone()), AnyPromise::from(p));
+/// ```
+impl PartialEq for AnyPromise {
+    fn eq(&self, other: &AnyPromise) -> bool {
+        std::ptr::addr_eq(Rc::as_ptr(&self.0), Rc::as_ptr(&other.0))
+    }
+}
+
+impl Eq for AnyPromise {}
+
+impl std::hash::Hash for AnyPromise {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Rc::as_ptr(&self.0) as *const ()).hash(state);
+    }
+}
+
 impl<T: 'static, E: fmt::Debug + 'static, D: 'static> From<Promise<T, E, D>> for AnyPromise {
     fn from(p: Promise<T, E, D>) -> AnyPromise {
         AnyPromise(p.cell)

@@ -91,6 +91,8 @@ pub enum UncaughtKind {
     UnhandledRejection,
     /// The optional microtask budget was exhausted.
     MicrotaskBudgetExceeded,
+    /// An embedder's own uncaught exception (a script's `throw` that nothing caught).
+    Exception,
 }
 
 /// An error that reached the loop without being caught, as the uncaught-error hook receives it
@@ -178,6 +180,7 @@ impl fmt::Display for Uncaught {
             UncaughtKind::Panic => "panic",
             UncaughtKind::UnhandledRejection => "unhandled rejection",
             UncaughtKind::MicrotaskBudgetExceeded => "microtask budget exceeded",
+            UncaughtKind::Exception => "uncaught exception",
         };
         write!(f, "{kind} ({}): {}", self.origin, self.message)
     }
