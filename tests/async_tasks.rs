@@ -25,19 +25,8 @@ use settle::promise::{
 };
 use settle::runtime::{EventLoop, Handle};
 
-/// A shared log of strings.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn push(&self, s: impl Into<String>) {
-        self.0.borrow_mut().push(s.into());
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.0.borrow().clone()
-    }
-}
+mod support;
+use support::Log;
 
 /// A virtual-clock loop on which any uncaught error (a panic escaping a job, an unhandled
 /// rejection) fails the test.

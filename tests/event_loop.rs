@@ -9,19 +9,8 @@ use std::time::Duration;
 
 use settle::runtime::{EventLoop, Handle, Origin, RunError, Turn, Uncaught, UncaughtKind, queue_microtask};
 
-/// A shared log of strings and a cheap way to append to it.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn push(&self, s: impl Into<String>) {
-        self.0.borrow_mut().push(s.into());
-    }
-
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.borrow_mut())
-    }
-}
+mod support;
+use support::Log;
 
 /// Uncaught reports as (kind, message, origin).
 type Reports = Rc<RefCell<Vec<(UncaughtKind, String, Origin)>>>;

@@ -16,19 +16,8 @@ use settle::promise::{
 };
 use settle::runtime::{EventLoop, Origin, RunError, Uncaught, UncaughtKind};
 
-/// A shared log of strings.
-#[derive(Clone, Default)]
-struct Log(Rc<RefCell<Vec<String>>>);
-
-impl Log {
-    fn push(&self, s: impl Into<String>) {
-        self.0.borrow_mut().push(s.into());
-    }
-
-    fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.borrow_mut())
-    }
-}
+mod support;
+use support::Log;
 
 /// The rejection events of one loop, in the order the tracker emitted them.
 #[derive(Clone, Default)]

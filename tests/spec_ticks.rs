@@ -17,55 +17,11 @@
 //!
 //! The `await` / `async` rows are in `spec_ticks_async.rs`.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use settle_promise::{Error, Promise, Resolution, Resolvers, Settled, Thenable};
 use settle_runtime::EventLoop;
 
-/// What the scenario calls when X runs.
-#[derive(Clone)]
-struct Mark(Rc<RefCell<Vec<&'static str>>>);
-
-impl Mark {
-    fn hit(&self) {
-        self.0.borrow_mut().push("X");
-    }
-}
-
-/// How many ruler steps the ruler has: more than any scenario needs.
-const RULER: usize = 8;
-
-/// Runs `scenario` in a task, starts the ruler right after it, runs the loop, and returns the
-/// whole log (X and the ruler steps `t1`..`t8`). X must run exactly once.
-fn measure_log(scenario: impl FnOnce(Mark) + 'static) -> Vec<&'static str> {
-    const STEPS: [&str; RULER] = ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"];
-    let el = EventLoop::new();
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let l = log.clone();
-    el.queue_task(move || {
-        scenario(Mark(l.clone()));
-        // The ruler: Promise.resolve().then(t1).then(t2)...
-        let mut ruler = Promise::<()>::resolve(());
-        for step in STEPS {
-            let l = l.clone();
-            ruler = ruler.then(move |()| {
-                l.borrow_mut().push(step);
-                Ok(())
-            });
-        }
-    });
-    el.run().unwrap();
-    let log = log.borrow().clone();
-    assert_eq!(log.iter().filter(|s| **s == "X").count(), 1, "X must run exactly once: {log:?}");
-    log
-}
-
-/// The tick in which X ran.
-fn tick_of(scenario: impl FnOnce(Mark) + 'static) -> usize {
-    let log = measure_log(scenario);
-    1 + log.iter().position(|s| *s == "X").unwrap()
-}
+mod support;
+use support::{Mark, measure_log, tick_of};
 
 /// `{ then(f) { f(1) } }`: a foreign thenable that fulfills synchronously inside `then`.
 struct SyncThenable;

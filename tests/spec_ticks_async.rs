@@ -8,45 +8,10 @@
 //! PerformPromiseThen). Every number was checked against Node 20.20.2 (V8 11.3) with the ruler
 //! shown in `spec_ticks.rs`.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use settle_promise::{Error, Promise, Resolution, Resolvers, Thenable, spawn_local};
-use settle_runtime::EventLoop;
 
-/// What the scenario calls when X runs.
-#[derive(Clone)]
-struct Mark(Rc<RefCell<Vec<&'static str>>>);
-
-impl Mark {
-    fn hit(&self) {
-        self.0.borrow_mut().push("X");
-    }
-}
-
-/// Runs `scenario` in a task, starts the ruler right after it, and returns the tick in which
-/// X ran (X must run exactly once).
-fn tick_of(scenario: impl FnOnce(Mark) + 'static) -> usize {
-    const STEPS: [&str; 8] = ["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8"];
-    let el = EventLoop::new();
-    let log = Rc::new(RefCell::new(Vec::new()));
-    let l = log.clone();
-    el.queue_task(move || {
-        scenario(Mark(l.clone()));
-        let mut ruler = Promise::<()>::resolve(());
-        for step in STEPS {
-            let l = l.clone();
-            ruler = ruler.then(move |()| {
-                l.borrow_mut().push(step);
-                Ok(())
-            });
-        }
-    });
-    el.run().unwrap();
-    let log = log.borrow().clone();
-    assert_eq!(log.iter().filter(|s| **s == "X").count(), 1, "X must run exactly once: {log:?}");
-    1 + log.iter().position(|s| *s == "X").unwrap()
-}
+mod support;
+use support::{Mark, tick_of};
 
 /// `{ then(f) { f(1) } }`.
 struct SyncThenable;
