@@ -38,6 +38,12 @@ pub(crate) struct Generator {
 }
 
 impl Generator {
+    /// Drops the suspended body (when the run ends: see `heap.rs`).
+    pub(crate) fn clear(&self) {
+        let future = self.future.borrow_mut().take();
+        drop(future);
+    }
+
     pub(crate) fn new(future: CallFuture, slot: Rc<GenSlot>) -> Generator {
         Generator {
             future: RefCell::new(Some(future)),

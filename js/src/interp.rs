@@ -42,11 +42,19 @@ struct Binding {
 
 impl Scope {
     pub(crate) fn new(parent: Option<Env>, this: Option<JsValue>) -> Env {
-        Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator: None })
+        Scope::with_generator(parent, this, None)
     }
 
     fn with_generator(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>) -> Env {
-        Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator })
+        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator });
+        crate::heap::register_scope(&scope);
+        scope
+    }
+
+    /// Drops the bindings (when the run ends: see `heap.rs`).
+    pub(crate) fn clear(&self) {
+        let vars = std::mem::take(&mut *self.vars.borrow_mut());
+        drop(vars);
     }
 
     /// Creates a binding unless the scope already has one by that name (then `value`, if

@@ -26,6 +26,7 @@
 
 mod builtins;
 mod generator;
+mod heap;
 mod inspect;
 mod interp;
 mod ir;
@@ -45,6 +46,7 @@ pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
 pub use value::{JsPromise, JsValue};
 
+use crate::heap::HeapGuard;
 use crate::interp::call_sync;
 use crate::promise::find_promise_object;
 use crate::realm::{Realm, RealmConfig, RealmGuard, realm};
@@ -120,6 +122,7 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             let _ = writeln!(internal.borrow_mut(), "settle-js internal error: {u}");
         })
         .build();
+    let heap = HeapGuard::enter();
     let realm = Realm::new(RealmConfig {
         host: options.host,
         stdout,
@@ -154,9 +157,11 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
         Err(_) => realm.exit_code.get().max(1),
     };
     drop(el);
-    // Break the realm's reference cycles (global object <-> functions) so it is freed.
-    realm.global.0.props.borrow_mut().clear();
     drop(guard);
+    // Break the reference cycles of the realm and of everything the script made, so they
+    // are freed.
+    drop(realm);
+    drop(heap);
     code
 }
 

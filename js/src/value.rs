@@ -84,7 +84,9 @@ pub(crate) enum Slot {
 
 impl Obj {
     pub(crate) fn new(class: Class, proto: Option<Obj>) -> Obj {
-        Obj(Rc::new(ObjData { class, props: RefCell::new(Vec::new()), proto: RefCell::new(proto) }))
+        let data = Rc::new(ObjData { class, props: RefCell::new(Vec::new()), proto: RefCell::new(proto) });
+        crate::heap::register_object(&data);
+        Obj(data)
     }
 
     pub(crate) fn ptr_eq(&self, other: &Obj) -> bool {
