@@ -8,20 +8,33 @@
 //! using it anywhere else is a clear error ([`NoLoop`]) or, for the panicking shorthands, a panic
 //! whose message says what to do.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::fmt;
 
 use crate::error::NoLoop;
 use crate::handle::Handle;
 
 thread_local! {
-    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    /// A `Cell`, not a `RefCell`: every job a promise queues looks the loop up here, and taking
+    /// the handle out and putting it back costs no borrow flag and no reference count.
+    static CURRENT: Cell<Option<Handle>> = const { Cell::new(None) };
 }
 
-/// Calls `f` with the current loop's handle. The borrow is only held for `f`, which must not
-/// run user code (queueing work is fine).
+/// Calls `f` with the current loop's handle. The handle is taken out of the slot while `f`
+/// runs, so `f` must not run user code (queueing work is fine): code that looked for the
+/// current loop meanwhile would find none.
+#[inline]
 pub(crate) fn with_current<R>(f: impl FnOnce(&Handle) -> R) -> Result<R, NoLoop> {
-    CURRENT.try_with(|current| current.borrow().as_ref().map(f)).ok().flatten().ok_or(NoLoop)
+    CURRENT
+        .try_with(|current| {
+            let handle = current.take()?;
+            let r = f(&handle);
+            current.set(Some(handle));
+            Some(r)
+        })
+        .ok()
+        .flatten()
+        .ok_or(NoLoop)
 }
 
 /// Makes a loop current on this thread until dropped, restoring the previous one.
