@@ -45,6 +45,8 @@ mod combinators;
 mod drop;
 mod error;
 mod future;
+#[cfg(feature = "mutation-testing")]
+pub mod mutation;
 pub mod patterns;
 mod promise;
 mod reaction;

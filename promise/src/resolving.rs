@@ -194,7 +194,10 @@ where
     E: Reason,
     D: Thenables<T, E>,
 {
-    settle_runtime::queue_microtask(move || {
+    #[cfg(feature = "mutation-testing")]
+    let adopt_now = matches!(thenable, Adoptee::Promise(_))
+        && crate::mutation::is_active(crate::mutation::Mutation::AdoptPromiseWithoutJob);
+    let job = move || {
         // Step 1.a: CreateResolvingFunctions(promiseToResolve).
         let resolving_functions = Resolvers::create_resolving_functions(&promise_to_resolve);
         match thenable {
@@ -222,5 +225,10 @@ where
                 }
             }
         }
-    });
+    };
+    #[cfg(feature = "mutation-testing")]
+    if adopt_now {
+        return job();
+    }
+    settle_runtime::queue_microtask(job);
 }
