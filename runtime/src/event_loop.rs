@@ -30,13 +30,13 @@ use settle_timers::{Clock, Host, TimerId, TimerQueue};
 use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
-use crate::job::Job;
-use crate::remote::{RemoteTask, Shared};
+use crate::job::QueuedJob;
+use crate::remote::Shared;
 use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 
 /// A timer's callback as the timer queue stores it.
 pub(crate) enum TimerCallback {
-    Once(Box<dyn FnOnce()>),
+    Once(QueuedJob),
     Repeat(Box<dyn FnMut()>),
 }
 
@@ -51,8 +51,8 @@ type UncaughtHook = Box<dyn FnMut(&Uncaught)>;
 
 /// One macrotask.
 enum Task {
-    Local(Box<dyn Job>),
-    Remote(RemoteTask),
+    Local(QueuedJob),
+    Remote(QueuedJob),
     /// A timer that came due; it may have been cleared since, which is checked when it runs.
     Timer(TimerId),
 }
@@ -60,8 +60,8 @@ enum Task {
 /// Everything one loop owns. Only ever borrowed for the few instructions that push or pop;
 /// no borrow is held while a task, job, hook or timer callback runs.
 pub(crate) struct Inner {
-    pub(crate) jobs: RefCell<VecDeque<Box<dyn Job>>>,
-    pub(crate) ticks: RefCell<VecDeque<Box<dyn Job>>>,
+    pub(crate) jobs: RefCell<VecDeque<QueuedJob>>,
+    pub(crate) ticks: RefCell<VecDeque<QueuedJob>>,
     tasks: RefCell<VecDeque<Task>>,
     pub(crate) timers: RefCell<TimerQueue<TimerEntry>>,
     pub(crate) clock: Clock,
@@ -142,7 +142,7 @@ impl Inner {
         }
     }
 
-    pub(crate) fn push_task(&self, job: Box<dyn Job>) {
+    pub(crate) fn push_task(&self, job: QueuedJob) {
         self.tasks.borrow_mut().push_back(Task::Local(job));
     }
 
@@ -198,7 +198,7 @@ impl Inner {
             // Only what is there now, so a fast poster cannot keep this turn from ending.
             for _ in 0..inject.len() {
                 match inject.pop() {
-                    Some(task) => tasks.push_back(Task::Remote(task)),
+                    Some(task) => tasks.push_back(Task::Remote(task.into_job())),
                     None => break,
                 }
             }
@@ -225,7 +225,7 @@ impl Inner {
             }
             Task::Remote(task) => {
                 self.origin.set(Origin::Remote { index });
-                self.run_guarded(task);
+                self.run_guarded(|| task.run());
             }
             Task::Timer(id) => self.fire_timer(id, index),
         }
@@ -242,7 +242,7 @@ impl Inner {
         let nesting = fired.payload.nesting;
         self.timer_nesting.set(nesting);
         match fired.payload.callback {
-            TimerCallback::Once(callback) => self.run_guarded(callback),
+            TimerCallback::Once(callback) => self.run_guarded(|| callback.run()),
             TimerCallback::Repeat(mut callback) => {
                 self.run_guarded(&mut callback);
                 // HTML re-runs the timer initialization steps after the callback: the next
@@ -302,7 +302,7 @@ impl Inner {
         self.in_checkpoint.set(false);
     }
 
-    fn pop(&self, queue: &RefCell<VecDeque<Box<dyn Job>>>) -> Option<Box<dyn Job>> {
+    fn pop(&self, queue: &RefCell<VecDeque<QueuedJob>>) -> Option<QueuedJob> {
         queue.borrow_mut().pop_front()
     }
 

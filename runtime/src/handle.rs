@@ -10,7 +10,7 @@ use settle_timers::{Host, TimerId};
 use crate::context;
 use crate::error::{NoLoop, RunError};
 use crate::event_loop::{Inner, TimerCallback, TimerEntry};
-use crate::job::{FnJob, Job};
+use crate::job::{Job, QueuedJob};
 use crate::remote::Remote;
 use crate::uncaught::{Origin, Uncaught};
 
@@ -96,7 +96,7 @@ impl Handle {
     /// el.run().unwrap();
     /// ```
     pub fn queue_task(&self, task: impl FnOnce() + 'static) {
-        self.inner.push_task(Box::new(FnJob(task)));
+        self.inner.push_task(QueuedJob::from_fn(task));
     }
 
     /// Queues a microtask (the global `queueMicrotask`): it runs at the end of the current
@@ -108,7 +108,7 @@ impl Handle {
     /// el.run().unwrap();
     /// ```
     pub fn queue_microtask(&self, job: impl FnOnce() + 'static) {
-        self.queue_job(Box::new(FnJob(job)));
+        self.inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
     }
 
     /// Queues an already boxed [`Job`] on the microtask queue: ECMA-262's
@@ -124,7 +124,7 @@ impl Handle {
     /// el.run().unwrap();
     /// ```
     pub fn queue_job(&self, job: Box<dyn Job>) {
-        self.inner.jobs.borrow_mut().push_back(job);
+        self.inner.jobs.borrow_mut().push_back(QueuedJob::from_box(job));
     }
 
     /// Queues a callback on Node's `process.nextTick` queue, which each checkpoint drains before
@@ -143,7 +143,7 @@ impl Handle {
     /// assert_eq!(*out.borrow(), ["nextTick", "promise job"]);
     /// ```
     pub fn queue_next_tick(&self, callback: impl FnOnce() + 'static) {
-        self.inner.ticks.borrow_mut().push_back(Box::new(FnJob(callback)));
+        self.inner.ticks.borrow_mut().push_back(QueuedJob::from_fn(callback));
     }
 
     /// Calls `callback` once, as a macrotask of its own, when `delay` (clamped by the host
@@ -157,7 +157,7 @@ impl Handle {
     /// assert_eq!(el.now(), Duration::from_millis(10));
     /// ```
     pub fn set_timeout(&self, delay: Duration, callback: impl FnOnce() + 'static) -> TimerId {
-        self.insert_timer(delay, None, TimerCallback::Once(Box::new(callback)))
+        self.insert_timer(delay, None, TimerCallback::Once(QueuedJob::from_fn(callback)))
     }
 
     /// Calls `callback` every `period` (clamped by the host profile), each call a macrotask of
@@ -201,7 +201,7 @@ impl Handle {
     /// ```
     pub fn set_timeout_ms(&self, ms: f64, callback: impl FnOnce() + 'static) -> TimerId {
         let delay = self.inner.host.delay_from_millis(ms, self.nesting_for_new_timer());
-        self.insert_clamped(delay, None, TimerCallback::Once(Box::new(callback)))
+        self.insert_clamped(delay, None, TimerCallback::Once(QueuedJob::from_fn(callback)))
     }
 
     /// [`Handle::set_interval`] with a JavaScript-style delay in `f64` milliseconds.
@@ -461,7 +461,7 @@ impl fmt::Debug for Handle {
 /// ```
 #[track_caller]
 pub fn queue_microtask(job: impl FnOnce() + 'static) {
-    enqueue_job(Box::new(FnJob(job)));
+    push_job(QueuedJob::from_fn(job));
 }
 
 /// Queues a job on the current loop's microtask queue without cloning its handle: the fast path
@@ -482,6 +482,12 @@ pub fn queue_microtask(job: impl FnOnce() + 'static) {
 /// ```
 #[track_caller]
 pub fn enqueue_job(job: Box<dyn Job>) {
+    push_job(QueuedJob::from_box(job));
+}
+
+#[track_caller]
+#[inline]
+fn push_job(job: QueuedJob) {
     if let Err(e) = context::with_current(|h| h.inner.jobs.borrow_mut().push_back(job)) {
         panic!("{e}");
     }

@@ -9,12 +9,11 @@ use crossbeam_queue::SegQueue;
 use parking_lot::{Condvar, Mutex};
 
 use crate::error::PostError;
-
-pub(crate) type RemoteTask = Box<dyn FnOnce() + Send>;
+use crate::job::SendJob;
 
 /// The part of a loop that other threads can reach.
 pub(crate) struct Shared {
-    pub(crate) inject: SegQueue<RemoteTask>,
+    pub(crate) inject: SegQueue<SendJob>,
     closed: AtomicBool,
     /// Set while the loop thread is parked (or about to park); posters only take the lock and
     /// notify when it is set, so a busy loop costs posters nothing but the queue push.
@@ -128,7 +127,7 @@ impl Remote {
         if self.shared.closed.load(Ordering::Acquire) {
             return Err(PostError(task));
         }
-        self.shared.inject.push(Box::new(task));
+        self.shared.inject.push(SendJob::from_fn(task));
         self.shared.unpark();
         Ok(())
     }
