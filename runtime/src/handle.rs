@@ -488,7 +488,7 @@ pub fn enqueue_job(job: Box<dyn Job>) {
 #[track_caller]
 #[inline]
 fn push_job(job: QueuedJob) {
-    if let Err(e) = context::with_current(|h| h.inner.jobs.borrow_mut().push_back(job)) {
+    if let Err(e) = context::with_current_inner(|inner| inner.jobs.borrow_mut().push_back(job)) {
         panic!("{e}");
     }
 }
