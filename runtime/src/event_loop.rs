@@ -203,11 +203,11 @@ impl Inner {
                 }
             }
         }
-        let now = self.clock.now();
         let mut timers = self.timers.borrow_mut();
         if timers.is_empty() {
-            return;
+            return; // before reading the clock: on the real clock that is a system call's worth
         }
+        let now = self.clock.now();
         let mut tasks = self.tasks.borrow_mut();
         while let Some(due) = timers.pop_due(now) {
             tasks.push_back(Task::Timer(due.id));
@@ -266,9 +266,19 @@ impl Inner {
     /// Step 3: HTML's "perform a microtask checkpoint", with Node's nextTick queue in front.
     pub(crate) fn perform_microtask_checkpoint(&self) {
         // HTML step 1: a checkpoint inside a checkpoint does nothing.
-        if self.in_checkpoint.replace(true) {
+        if self.in_checkpoint.get() {
             return;
         }
+        // Nothing queued and no after-checkpoint hook: the steps below would do nothing. (Most
+        // tasks of a message-driven loop end here.)
+        if self.jobs.borrow().is_empty()
+            && self.ticks.borrow().is_empty()
+            && self.checkpoint_hooks.borrow().is_empty()
+        {
+            self.checkpoint_requested.set(false);
+            return;
+        }
+        self.in_checkpoint.set(true);
         self.checkpoint_requested.set(false);
         let checkpoint = self.tasks_run.get();
         let mut ran = 0usize;
