@@ -223,7 +223,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     fn pending() -> Promise<T, E, D> {
         Promise {
             cell: Rc::new(PromiseCell {
-                state: RefCell::new(State::Pending(Reactions::Empty)),
+                state: RefCell::new(State::Pending(Reactions::new())),
                 flags: Cell::new(0),
                 resolutions: Cell::new(0),
                 marker: PhantomData,
@@ -621,21 +621,14 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     reactions: Reactions<T, E>,
     argument: Result<T, E>,
 ) {
-    match reactions {
-        Reactions::Empty => {}
-        Reactions::One(reaction) => settle_runtime::enqueue_job(reaction.into_job(argument)),
-        Reactions::Many(all) => {
-            let last = all.len() - 1;
-            let mut argument = Some(argument);
-            for (i, reaction) in all.into_iter().enumerate() {
-                // The last reaction takes the argument itself; the others get clones.
-                let arg = if i == last { argument.take() } else { argument.clone() };
-                if let Some(arg) = arg {
-                    settle_runtime::enqueue_job(reaction.into_job(arg));
-                }
-            }
+    let mut argument = Some(argument);
+    reactions.drain_in_order(|reaction, last| {
+        // The last reaction takes the argument itself; the others get clones.
+        let arg = if last { argument.take() } else { argument.clone() };
+        if let Some(arg) = arg {
+            settle_runtime::enqueue_job(reaction.into_job(arg));
         }
-    }
+    });
 }
 
 impl<T, E, D> Drop for PromiseCell<T, E, D> {
@@ -643,7 +636,7 @@ impl<T, E, D> Drop for PromiseCell<T, E, D> {
         // A pending promise dropped with reactions owns the rest of its chain: unwind it
         // without recursion.
         if let State::Pending(reactions) =
-            std::mem::replace(self.state.get_mut(), State::Pending(Reactions::Empty))
+            std::mem::replace(self.state.get_mut(), State::Pending(Reactions::new()))
             && !reactions.is_empty()
         {
             drop_iteratively(reactions.into_any());
