@@ -34,17 +34,24 @@ pub enum Settled<T, E> {
     Rejected(E),
 }
 
-/// The shared record of one combinator call: the element slots, and the spec's
+/// The shared record of one combinator call: the element slots, the spec's
 /// remainingElementsCount, which starts at 1 so that the combined promise cannot settle before
-/// the iteration is over.
-struct Elements<X> {
+/// the iteration is over, and the combined promise's capability. Every element's reaction holds
+/// this one `Rc` and its index, nothing else.
+struct Elements<X, R> {
     values: RefCell<Vec<Option<X>>>,
     remaining: Cell<usize>,
+    capability: R,
 }
 
-impl<X> Elements<X> {
-    fn new() -> Rc<Elements<X>> {
-        Rc::new(Elements { values: RefCell::new(Vec::new()), remaining: Cell::new(1) })
+impl<X, R> Elements<X, R> {
+    /// `expected`: how many inputs the iterable says it has, to size the slots once.
+    fn new(capability: R, expected: usize) -> Rc<Elements<X, R>> {
+        Rc::new(Elements {
+            values: RefCell::new(Vec::with_capacity(expected)),
+            remaining: Cell::new(1),
+            capability,
+        })
     }
 
     /// Reserves the next slot (`values.push(undefined)`, remainingElementsCount += 1).
@@ -55,22 +62,32 @@ impl<X> Elements<X> {
         values.len() - 1
     }
 
-    /// Stores an element; returns the collected slots when it was the last one outstanding.
-    fn store(&self, index: usize, x: X) -> Option<Vec<X>> {
+    /// Stores an element; returns the slots when it was the last one outstanding.
+    fn store(&self, index: usize, x: X) -> Option<Vec<Option<X>>> {
         self.values.borrow_mut()[index] = Some(x);
         self.finish_one()
     }
 
     /// remainingElementsCount -= 1; if it reached 0, the slots, all filled.
-    fn finish_one(&self) -> Option<Vec<X>> {
+    fn finish_one(&self) -> Option<Vec<Option<X>>> {
         let remaining = self.remaining.get() - 1;
         self.remaining.set(remaining);
         if remaining != 0 {
             return None;
         }
-        let values = std::mem::take(&mut *self.values.borrow_mut());
-        Some(values.into_iter().map(|v| v.expect("every element settled")).collect())
+        Some(std::mem::take(&mut *self.values.borrow_mut()))
     }
+}
+
+/// The filled slots as the caller's collection, in one pass (for a `Vec`, in place).
+fn collect_filled<X, C: FromIterator<X>>(values: Vec<Option<X>>) -> C {
+    values.into_iter().map(|v| v.expect("every element settled")).collect()
+}
+
+/// How many items an iterable says it yields (its lower bound), capped so that a lying
+/// `size_hint` cannot reserve absurd amounts up front.
+fn expected_len(iter: &impl Iterator) -> usize {
+    iter.size_hint().0.min(1 << 20)
 }
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
@@ -96,7 +113,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         // Steps 1-2: NewPromiseCapability(C); GetPromiseResolve(C).
         let (result, capability) = Promise::<C, E, D>::with_resolvers();
-        let elements = Elements::<T>::new();
+        let iterable = iterable.into_iter();
+        let elements = Elements::<T, _>::new(capability, expected_len(&iterable));
         // PerformPromiseAll (27.2.4.1.2), step 4: repeat over the iterator.
         for next_value in iterable {
             let index = elements.reserve();
@@ -104,19 +122,19 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             let next_promise = Promise::<T, E, D>::resolve(next_value);
             // Steps 4.g-4.r: the Promise.all Resolve Element Function, and
             // Invoke(nextPromise, "then", « onFulfilled, resultCapability.[[Reject]] »).
-            let (elements, capability) = (elements.clone(), capability.clone());
+            let elements = elements.clone();
             next_promise.perform_promise_then(new_reaction(move |argument| match argument {
                 Ok(x) => {
                     if let Some(values) = elements.store(index, x) {
-                        capability.resolve(values.into_iter().collect::<C>());
+                        elements.capability.resolve(collect_filled::<T, C>(values));
                     }
                 }
-                Err(reason) => capability.reject(reason),
+                Err(reason) => elements.capability.reject(reason),
             }));
         }
         // Step 4.d (iterator done): remainingElementsCount -= 1; if 0, resolve with values.
         if let Some(values) = elements.finish_one() {
-            capability.resolve(values.into_iter().collect::<C>());
+            elements.capability.resolve(collect_filled::<T, C>(values));
         }
         result
     }
@@ -144,12 +162,13 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         D: Thenables<C, E>,
     {
         let (result, capability) = Promise::<C, E, D>::with_resolvers();
-        let elements = Elements::<Settled<T, E>>::new();
+        let iterable = iterable.into_iter();
+        let elements = Elements::<Settled<T, E>, _>::new(capability, expected_len(&iterable));
         // PerformPromiseAllSettled (27.2.4.2.1), step 4.
         for next_value in iterable {
             let index = elements.reserve();
             let next_promise = Promise::<T, E, D>::resolve(next_value);
-            let (elements, capability) = (elements.clone(), capability.clone());
+            let elements = elements.clone();
             // The Promise.allSettled Resolve Element and Reject Element Functions.
             next_promise.perform_promise_then(new_reaction(move |argument: Result<T, E>| {
                 let outcome = match argument {
@@ -157,12 +176,12 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                     Err(reason) => Settled::Rejected(reason),
                 };
                 if let Some(values) = elements.store(index, outcome) {
-                    capability.resolve(values.into_iter().collect::<C>());
+                    elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
                 }
             }));
         }
         if let Some(values) = elements.finish_one() {
-            capability.resolve(values.into_iter().collect::<C>());
+            elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
         }
         result
     }
@@ -191,27 +210,28 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         E: From<AggregateError<E>>,
     {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
-        let errors = Elements::<E>::new();
+        let iterable = iterable.into_iter();
+        let errors = Elements::<E, _>::new(capability, expected_len(&iterable));
         // PerformPromiseAny (27.2.4.3.1), step 4.
         for next_value in iterable {
             let index = errors.reserve();
             let next_promise = Promise::<T, E, D>::resolve(next_value);
-            let (errors, capability) = (errors.clone(), capability.clone());
+            let errors = errors.clone();
             // Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »), with the
             // Promise.any Reject Element Function.
             next_promise.perform_promise_then(new_reaction(move |argument| match argument {
-                Ok(value) => capability.resolve(value),
+                Ok(value) => errors.capability.resolve(value),
                 Err(reason) => {
-                    if let Some(errors) = errors.store(index, reason) {
-                        capability.reject(E::from(AggregateError::new(errors)));
+                    if let Some(all) = errors.store(index, reason) {
+                        errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
                     }
                 }
             }));
         }
         // Step 4.d: iterator done; if every input already rejected (or there were none),
         // reject with an AggregateError.
-        if let Some(errors) = errors.finish_one() {
-            capability.reject(E::from(AggregateError::new(errors)));
+        if let Some(all) = errors.finish_one() {
+            errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
         }
         result
     }
