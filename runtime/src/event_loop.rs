@@ -30,7 +30,7 @@ use settle_timers::{Clock, Host, TimerId, TimerQueue};
 use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
-use crate::job::QueuedJob;
+use crate::job::{QueuedJob, SendJob};
 use crate::remote::Shared;
 use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 
@@ -63,6 +63,8 @@ pub(crate) struct Inner {
     pub(crate) jobs: RefCell<VecDeque<QueuedJob>>,
     pub(crate) ticks: RefCell<VecDeque<QueuedJob>>,
     tasks: RefCell<VecDeque<Task>>,
+    /// The buffer remote posts are taken into, kept between turns.
+    posted: Cell<Vec<SendJob>>,
     pub(crate) timers: RefCell<TimerQueue<TimerEntry>>,
     pub(crate) clock: Clock,
     pub(crate) host: Host,
@@ -124,6 +126,7 @@ impl Inner {
             jobs: RefCell::new(VecDeque::with_capacity(64)),
             ticks: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(VecDeque::with_capacity(64)),
+            posted: Cell::new(Vec::new()),
             timers: RefCell::new(TimerQueue::new()),
             clock: if builder.virtual_clock { Clock::virtual_at_zero() } else { Clock::real() },
             host: builder.host,
@@ -192,16 +195,12 @@ impl Inner {
 
     /// Step 1 of a turn.
     fn collect_ready(&self) {
-        let inject = &self.shared.inject;
-        if !inject.is_empty() {
-            let mut tasks = self.tasks.borrow_mut();
+        if self.shared.has_posted() {
             // Only what is there now, so a fast poster cannot keep this turn from ending.
-            for _ in 0..inject.len() {
-                match inject.pop() {
-                    Some(task) => tasks.push_back(Task::Remote(task.into_job())),
-                    None => break,
-                }
-            }
+            let mut posted = self.posted.take();
+            self.shared.take_posted(&mut posted);
+            self.tasks.borrow_mut().extend(posted.drain(..).map(|task| Task::Remote(task.into_job())));
+            self.posted.set(posted); // keeps its buffer for the next batch
         }
         let mut timers = self.timers.borrow_mut();
         if timers.is_empty() {
@@ -381,11 +380,11 @@ impl Inner {
 
     /// Whether anything is queued, scheduled, or kept alive from another thread.
     fn has_pending_work(&self) -> bool {
-        // The keep-alive count must be read before the inject queue is checked: a keep-alive
-        // poster pushes its last task and then drops its remote. Checking the queue first
-        // could see it still empty and then see the count already at zero, and the loop would
-        // finish with that task unrun. Reading the count first (SeqCst, after the poster's
-        // push) makes a zero count imply its pushes are visible.
+        // The keep-alive count must be read before the inbox is checked: a keep-alive poster
+        // posts its last task and then drops its remote. Checking the inbox first could see it
+        // still empty and then see the count already at zero, and the loop would finish with
+        // that task unrun. Reading the count first (SeqCst, after the poster's post) makes a
+        // zero count imply its posts are visible.
         let kept_alive = self.shared.refs.load(Ordering::SeqCst) > 0;
         kept_alive
             || !self.tasks.borrow().is_empty()
@@ -393,7 +392,7 @@ impl Inner {
             || !self.ticks.borrow().is_empty()
             || self.checkpoint_requested.get()
             || !self.timers.borrow().is_empty()
-            || !self.shared.inject.is_empty()
+            || self.shared.has_posted()
     }
 
     /// Step 4: sleeps until the next deadline, a remote post, or `limit`; never spins.
@@ -434,7 +433,7 @@ impl Inner {
         let hooks = std::mem::take(&mut *self.checkpoint_hooks.borrow_mut());
         let extensions = std::mem::take(&mut *self.extensions.borrow_mut());
         drop((tasks, jobs, ticks, timers, hooks, extensions));
-        while self.shared.inject.pop().is_some() {}
+        self.shared.clear();
     }
 }
 

@@ -1,38 +1,44 @@
 //! Posting macrotasks from other threads, and waking the parked loop.
 
 use std::fmt;
+use std::mem;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crossbeam_queue::SegQueue;
 use parking_lot::{Condvar, Mutex};
 
 use crate::error::PostError;
 use crate::job::SendJob;
 
+/// What posters and the loop share under one lock.
+struct Inbox {
+    /// Posted tasks, in posting order.
+    posted: Vec<SendJob>,
+    /// Whether the loop is parked (or about to park) on `Shared::wake`: posters notify only then.
+    sleeping: bool,
+}
+
 /// The part of a loop that other threads can reach.
 pub(crate) struct Shared {
-    pub(crate) inject: SegQueue<SendJob>,
+    inbox: Mutex<Inbox>,
+    wake: Condvar,
+    /// `!inbox.posted.is_empty()`, readable without the lock: the loop checks it every turn and
+    /// takes the lock only when there is something to take. Written under the lock.
+    has_posted: AtomicBool,
     closed: AtomicBool,
-    /// Set while the loop thread is parked (or about to park); posters only take the lock and
-    /// notify when it is set, so a busy loop costs posters nothing but the queue push.
-    sleeping: AtomicBool,
     /// Remotes that keep the loop alive.
     pub(crate) refs: AtomicUsize,
-    lock: Mutex<()>,
-    wake: Condvar,
 }
 
 impl Shared {
     pub(crate) fn new() -> Shared {
         Shared {
-            inject: SegQueue::new(),
-            closed: AtomicBool::new(false),
-            sleeping: AtomicBool::new(false),
-            refs: AtomicUsize::new(0),
-            lock: Mutex::new(()),
+            inbox: Mutex::new(Inbox { posted: Vec::new(), sleeping: false }),
             wake: Condvar::new(),
+            has_posted: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            refs: AtomicUsize::new(0),
         }
     }
 
@@ -40,32 +46,80 @@ impl Shared {
         self.closed.store(true, Ordering::SeqCst);
     }
 
-    /// Wakes the loop if it is parked. Pairs with the fence in [`Shared::park`]: either the
-    /// loop sees our queue push / ref change, or we see `sleeping` and notify under the lock
-    /// (which the loop holds from its check until it waits).
+    /// Appends a task and wakes the loop if it is parked. A task that finds the loop closed
+    /// (dropped after the caller's own check) is dropped unrun, as if the loop had accepted it
+    /// just before going away: the closed check under the lock means nothing is ever left in
+    /// the inbox after `clear`.
+    fn post(&self, task: SendJob) {
+        let mut inbox = self.inbox.lock();
+        if self.closed.load(Ordering::Acquire) {
+            drop(inbox);
+            drop(task); // outside the lock: its destructor may post
+            return;
+        }
+        inbox.posted.push(task);
+        self.has_posted.store(true, Ordering::Release);
+        let sleeping = inbox.sleeping;
+        drop(inbox);
+        if sleeping {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Whether tasks are waiting to be taken. Exact when no poster is running; otherwise a post
+    /// may land just after, and the next turn (or `park`, which checks under the lock) sees it.
+    pub(crate) fn has_posted(&self) -> bool {
+        self.has_posted.load(Ordering::Acquire)
+    }
+
+    /// Moves every task posted so far to the end of `into` (one lock for the whole batch; the
+    /// two vectors trade buffers, so neither reallocates in a steady stream of posts).
+    pub(crate) fn take_posted(&self, into: &mut Vec<SendJob>) {
+        if !self.has_posted() {
+            return;
+        }
+        let mut inbox = self.inbox.lock();
+        if into.is_empty() {
+            mem::swap(&mut inbox.posted, into);
+        } else {
+            into.append(&mut inbox.posted);
+        }
+        self.has_posted.store(false, Ordering::Release);
+    }
+
+    /// Wakes the loop if it is parked (after a keep-alive change). Taking the lock orders this
+    /// with `park`'s check: either the loop sees the change before it waits, or it is already
+    /// waiting and we see `sleeping`.
     pub(crate) fn unpark(&self) {
-        fence(Ordering::SeqCst);
-        if self.sleeping.load(Ordering::SeqCst) {
-            let _guard = self.lock.lock();
+        let sleeping = self.inbox.lock().sleeping;
+        if sleeping {
             self.wake.notify_one();
         }
     }
 
     /// Parks the loop thread until `deadline`, a post, or a keep-alive change. `refs_seen` is
-    /// the keep-alive count the loop based its decision to wait on.
+    /// the keep-alive count the loop based its decision to wait on. Everything is checked
+    /// under the inbox lock, which posters and keep-alive changes take too, so no wake-up is
+    /// lost.
     pub(crate) fn park(&self, deadline: Option<Instant>, refs_seen: usize) {
-        let mut guard = self.lock.lock();
-        self.sleeping.store(true, Ordering::SeqCst);
-        fence(Ordering::SeqCst);
-        if self.inject.is_empty() && self.refs.load(Ordering::SeqCst) == refs_seen {
+        let mut inbox = self.inbox.lock();
+        if inbox.posted.is_empty() && self.refs.load(Ordering::SeqCst) == refs_seen {
+            inbox.sleeping = true;
             match deadline {
                 Some(deadline) => {
-                    self.wake.wait_until(&mut guard, deadline);
+                    self.wake.wait_until(&mut inbox, deadline);
                 }
-                None => self.wake.wait(&mut guard),
+                None => self.wake.wait(&mut inbox),
             }
+            inbox.sleeping = false;
         }
-        self.sleeping.store(false, Ordering::SeqCst);
+    }
+
+    /// Drops every posted task (the loop is going away; `close` was called first).
+    pub(crate) fn clear(&self) {
+        let posted = mem::take(&mut self.inbox.lock().posted);
+        self.has_posted.store(false, Ordering::Release);
+        drop(posted); // outside the lock: destructors may post
     }
 }
 
@@ -127,8 +181,7 @@ impl Remote {
         if self.shared.closed.load(Ordering::Acquire) {
             return Err(PostError(task));
         }
-        self.shared.inject.push(SendJob::from_fn(task));
-        self.shared.unpark();
+        self.shared.post(SendJob::from_fn(task));
         Ok(())
     }
 
