@@ -8,7 +8,7 @@
 //! 3. Perform a microtask checkpoint: drain Node's `nextTick` queue, then the Job queue (jobs
 //!    queued by jobs run in the same checkpoint), again until both are empty; then run the
 //!    after-checkpoint hooks (unhandled-rejection reporting lives there), and drain again if
-//!    they queued more.
+//!    they queued more or asked for another checkpoint (a rejection made while reporting).
 //! 4. If nothing was runnable: return when nothing can ever become runnable, otherwise sleep until
 //!    the next timer deadline or a remote post (the virtual clock jumps to the deadline instead).
 //!
@@ -302,8 +302,15 @@ impl Inner {
                 continue;
             }
             self.origin.set(Origin::Outside);
+            // A hook that asks for a checkpoint (the rejection tracker, when a listener rejects
+            // another promise) gets another pass, as Node's processTicksAndRejections loops
+            // while processPromiseRejections reports work.
+            self.checkpoint_requested.set(false);
             self.run_checkpoint_hooks();
-            if self.jobs.borrow().is_empty() && self.ticks.borrow().is_empty() {
+            if self.jobs.borrow().is_empty()
+                && self.ticks.borrow().is_empty()
+                && !self.checkpoint_requested.get()
+            {
                 break;
             }
         }
