@@ -4,7 +4,9 @@
 //! - A promise rejected with no handler goes on the loop's about-to-be-notified list.
 //! - At the end of each microtask checkpoint (the loop's after-checkpoint hook, HTML's "notify
 //!   about rejected promises"), every listed promise that still has no handler is reported once
-//!   as unhandled, and marked as an outstanding rejected promise.
+//!   as unhandled, and marked as an outstanding rejected promise. (Under `Host::Node` the list
+//!   is taken as a batch: a promise unhandled when the reporting starts is reported even if a
+//!   listener gives it a handler before its turn, as Node does.)
 //! - A handler attached later to an outstanding rejected promise reports "rejection handled", at
 //!   the end of that checkpoint: after the handler ran, as in Node (`unhandledRejection`, the
 //!   handler, `rejectionHandled`) and in HTML (where `rejectionhandled` is a later task).
@@ -18,6 +20,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use settle_runtime::{Handle, Origin, Uncaught, UncaughtKind};
+use settle_timers::Host;
 
 use crate::Promise;
 use crate::promise::{HANDLED, PENDING_NOTIFY, PromiseCell, REPORTED, State};
@@ -290,14 +293,31 @@ fn notify_about_rejected_promises(handle: &Handle, tracker: &Tracker) {
     if tracker.about_to_be_notified.borrow().is_empty() {
         return;
     }
-    let list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
+    let mut list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
+    // Node (lib/internal/process/promises.js, processPromiseRejections) takes the batch first
+    // and reports every promise in it that was unhandled then, even one that a listener earlier
+    // in the batch gave a handler (that one never gets `rejectionHandled`). HTML checks
+    // [[PromiseIsHandled]] as it reaches each promise.
+    let batch = handle.host() == Host::Node;
+    if batch {
+        list.retain(|promise| {
+            let flags = promise.flags();
+            if flags & HANDLED != 0 {
+                promise.set_flags(flags & !PENDING_NOTIFY);
+            }
+            flags & HANDLED == 0
+        });
+    }
     for promise in list {
         let flags = promise.flags() & !PENDING_NOTIFY;
         if flags & HANDLED != 0 {
             promise.set_flags(flags);
-            continue;
+            if !batch {
+                continue;
+            }
+        } else {
+            promise.set_flags(flags | REPORTED);
         }
-        promise.set_flags(flags | REPORTED);
         let event = RejectionEvent { kind: RejectionEventKind::Unhandled, promise: AnyPromise(promise) };
         emit(handle, tracker, &event);
     }
