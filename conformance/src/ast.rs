@@ -10,6 +10,9 @@
 pub struct Program {
     /// Which rejection listeners the program registers before anything else.
     pub listeners: Listeners,
+    /// What the `unhandledRejection` listener (if any) does after logging its arguments, the
+    /// first time it runs.
+    pub on_unhandled: Vec<Stmt>,
     /// The top-level statements. A top-level [`Stmt::Promise`] is assigned to the next
     /// promise variable `p0`, `p1`, ...; later code refers to those variables.
     pub body: Vec<Stmt>,
@@ -90,6 +93,8 @@ pub enum Stmt {
     },
     /// `throw value`.
     Throw(Value),
+    /// `return value` (only generated inside a function body, perhaps inside a `try`).
+    Return(Value),
 }
 
 /// A value: what is passed to resolve/reject, returned, thrown, awaited, or given to a

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use proptest::strategy::{Strategy, ValueTree};
@@ -218,21 +219,62 @@ fn runner(seed: u64) -> TestRunner {
     TestRunner::new_with_rng(ProptestConfig::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
 }
 
+/// A program that runs this long on settle is taken for a hang: generated programs are
+/// finite, and take milliseconds.
+const SETTLE_TIME_LIMIT: Duration = Duration::from_secs(60);
+
 /// Maps over the sources on two threads (settle-js keeps its interpreter per thread), each
-/// with a deep stack for the recursive evaluator.
+/// with a deep stack for the recursive evaluator. A watchdog stops the process, printing the
+/// program, if one runs longer than [`SETTLE_TIME_LIMIT`] (a thread cannot be cancelled, and a
+/// hang must not stall CI silently).
 fn parallel_map<T: Send>(sources: &[String], f: impl Fn(&str) -> T + Sync) -> Vec<T> {
-    let half = sources.len().div_ceil(2);
+    let chunks: Vec<&[String]> = sources.chunks(sources.len().div_ceil(2).max(1)).collect();
+    let running: Vec<Mutex<Option<(Instant, &str)>>> = chunks.iter().map(|_| Mutex::new(None)).collect();
+    let (done, finished) = mpsc::channel::<()>();
     std::thread::scope(|s| {
         let f = &f;
-        let handles: Vec<_> = sources
-            .chunks(half.max(1))
-            .map(|chunk| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .zip(&running)
+            .map(|(chunk, running)| {
+                let done = done.clone();
                 std::thread::Builder::new()
                     .stack_size(64 << 20)
-                    .spawn_scoped(s, move || chunk.iter().map(|src| f(src)).collect::<Vec<T>>())
+                    .spawn_scoped(s, move || {
+                        let results: Vec<T> = chunk
+                            .iter()
+                            .map(|src| {
+                                *running.lock().expect("watchdog") = Some((Instant::now(), src.as_str()));
+                                f(src)
+                            })
+                            .collect();
+                        *running.lock().expect("watchdog") = None;
+                        let _ = done.send(());
+                        results
+                    })
                     .expect("a thread")
             })
             .collect();
+        drop(done);
+        let mut left = handles.len();
+        while left > 0 {
+            match finished.recv_timeout(Duration::from_secs(1)) {
+                Ok(()) => left -= 1,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    for slot in &running {
+                        if let Some((start, src)) = *slot.lock().expect("watchdog")
+                            && start.elapsed() > SETTLE_TIME_LIMIT
+                        {
+                            eprintln!(
+                                "settle-conformance: settle has run this program for {SETTLE_TIME_LIMIT:?}; stopping\n{src}"
+                            );
+                            std::process::exit(101);
+                        }
+                    }
+                }
+            }
+        }
         handles.into_iter().flat_map(|h| h.join().expect("settle runs")).collect()
     })
 }

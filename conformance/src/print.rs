@@ -4,8 +4,6 @@
 //! without relying on `console.log`'s formatting of objects (errors print as `Name:message`,
 //! promises by variable name, thenables by tag), and `pname(p)` names a promise variable.
 
-use std::fmt::Write;
-
 use crate::ast::{Combinator, End, Handler, Link, Listeners, PExpr, Program, Stmt, Then, Value};
 
 /// The helpers every program starts with (after its `var` line).
@@ -24,6 +22,7 @@ const HELPERS: &str = r#"function show(v) {
 /// use settle_conformance::ast::{Listeners, PExpr, Program, Stmt, Value};
 /// let program = Program {
 ///     listeners: Listeners::None,
+///     on_unhandled: vec![],
 ///     body: vec![Stmt::Promise(PExpr::Resolve(Box::new(Value::Num(1)))), Stmt::Log],
 /// };
 /// let js = settle_conformance::print(&program);
@@ -31,50 +30,51 @@ const HELPERS: &str = r#"function show(v) {
 /// ```
 pub fn print(program: &Program) -> String {
     let promises = program.body.iter().filter(|s| matches!(s, Stmt::Promise(_))).count();
-    let timers = count_timers(&program.body);
-    let mut vars: Vec<String> = (0..promises).map(|i| format!("p{i}")).collect();
-    vars.extend((0..timers).map(|i| format!("t{i}")));
-    let mut out = String::new();
-    if !vars.is_empty() {
-        let _ = writeln!(out, "var {};", vars.join(", "));
-    }
-    out.push_str(HELPERS);
-    let _ = writeln!(
-        out,
-        "function pname(p) {{ const i = [{}].indexOf(p); return i < 0 ? \"?\" : \"p\" + i; }}",
-        vars[..promises].join(", ")
-    );
-    match program.listeners {
-        Listeners::None => {}
-        Listeners::Unhandled | Listeners::Both | Listeners::BothHandling => {
-            let handle = if program.listeners == Listeners::BothHandling {
-                " p.catch((e) => console.log(\"caught in listener\", show(e)));"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "process.on(\"unhandledRejection\", (r, p) => {{ console.log(\"unhandledRejection\", show(r), pname(p));{handle} }});"
-            );
-            if program.listeners != Listeners::Unhandled {
-                let _ = writeln!(
-                    out,
-                    "process.on(\"rejectionHandled\", (p) => {{ console.log(\"rejectionHandled\", pname(p)); }});"
-                );
-            }
-        }
-    }
+    let timers = count_timers(&program.on_unhandled) + count_timers(&program.body);
     let mut p = Printer {
-        out,
+        out: String::new(),
         label: 0,
         name: 0,
         timers: 0,
         timers_total: timers,
-        promises_before: 0,
+        // The listeners only run after the script: every promise variable is set by then.
+        promises_before: promises,
         promises_total: promises,
         indent: 0,
         resolvers: Vec::new(),
     };
+    let mut vars: Vec<String> = (0..promises).map(|i| format!("p{i}")).collect();
+    vars.extend((0..timers).map(|i| format!("t{i}")));
+    if !program.on_unhandled.is_empty() {
+        vars.push("once = false".to_string());
+    }
+    if !vars.is_empty() {
+        p.line(&format!("var {};", vars.join(", ")));
+    }
+    p.out.push_str(HELPERS);
+    p.line(&format!(
+        "function pname(p) {{ const i = [{}].indexOf(p); return i < 0 ? \"?\" : \"p\" + i; }}",
+        vars[..promises].join(", ")
+    ));
+    if program.listeners != Listeners::None {
+        let mut head = "process.on(\"unhandledRejection\", (r, p) => { console.log(\"unhandledRejection\", show(r), pname(p));".to_string();
+        if program.listeners == Listeners::BothHandling {
+            head.push_str(" p.catch((e) => console.log(\"caught in listener\", show(e)));");
+        }
+        if program.on_unhandled.is_empty() {
+            p.line(&format!("{head} }});"));
+        } else {
+            // The body runs for the first report only: it may reject promises itself, and
+            // running it for each of those reports would never end.
+            p.line(&format!("{head} if (once) return; once = true;"));
+            p.block(None, &program.on_unhandled, None, false);
+            p.line("});");
+        }
+    }
+    if matches!(program.listeners, Listeners::Both | Listeners::BothHandling) {
+        p.line("process.on(\"rejectionHandled\", (p) => { console.log(\"rejectionHandled\", pname(p)); });");
+    }
+    p.promises_before = 0;
     for stmt in &program.body {
         p.top_level(stmt);
     }
@@ -124,7 +124,7 @@ fn count_timers(body: &[Stmt]) -> usize {
             Stmt::Microtask(b) | Stmt::NextTick(b) => block(b),
             Stmt::Timeout(_, b) | Stmt::Interval(_, _, b) => 1 + block(b),
             Stmt::Promise(e) => pexpr(e),
-            Stmt::Settle { value: v, .. } | Stmt::Await(v) | Stmt::Throw(v) => value(v),
+            Stmt::Settle { value: v, .. } | Stmt::Await(v) | Stmt::Throw(v) | Stmt::Return(v) => value(v),
             Stmt::Try { body, catch, finally } => {
                 block(body) + catch.as_deref().map_or(0, block) + finally.as_deref().map_or(0, block)
             }
@@ -310,6 +310,10 @@ impl Printer {
             Stmt::Throw(v) => {
                 let v = self.value(v);
                 self.line(&format!("throw {v};"));
+            }
+            Stmt::Return(v) => {
+                let v = self.value(v);
+                self.line(&format!("return {v};"));
             }
         }
     }

@@ -27,14 +27,21 @@ pub const MAX_DEPTH: u8 = 3;
 /// ```
 pub fn program_strategy() -> BoxedStrategy<Program> {
     let mut b = Builder::default();
-    let top = b.stmt(Ctx { depth: MAX_DEPTH, in_async: false, resolvers: false, catches: false });
+    let top =
+        b.stmt(Ctx { depth: MAX_DEPTH, in_async: false, resolvers: false, catches: false, function: false });
+    let on_unhandled = prop_oneof![
+        3 => Just(Vec::new()),
+        1 => b.block(Ctx { depth: 1, in_async: false, resolvers: false, catches: false, function: true }),
+    ];
     let listeners = prop_oneof![
         1 => Just(Listeners::None),
         2 => Just(Listeners::Unhandled),
         5 => Just(Listeners::Both),
         1 => Just(Listeners::BothHandling),
     ];
-    (listeners, vec(top, 1..=6)).prop_map(|(listeners, body)| Program { listeners, body }).boxed()
+    (listeners, on_unhandled, vec(top, 1..=6))
+        .prop_map(|(listeners, on_unhandled, body)| Program { listeners, on_unhandled, body })
+        .boxed()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,13 +55,21 @@ struct Ctx {
     /// A `throw` here becomes a rejection (a handler, executor or async body, or a `try`),
     /// not an uncaught exception that stops the program.
     catches: bool,
+    /// Inside a function body (not the script's top level): `return` is allowed.
+    function: bool,
 }
 
 impl Ctx {
     /// A nested function body: a callback (timer, microtask, `nextTick`) or a function whose
     /// throw rejects a promise (handler, executor, async body).
     fn body(self, in_async: bool, catches: bool) -> Ctx {
-        Ctx { depth: self.depth.saturating_sub(1), in_async, resolvers: self.resolvers, catches }
+        Ctx {
+            depth: self.depth.saturating_sub(1),
+            in_async,
+            resolvers: self.resolvers,
+            catches,
+            function: true,
+        }
     }
 
     /// A nested value or promise expression.
@@ -64,6 +79,7 @@ impl Ctx {
             in_async: false,
             resolvers: self.resolvers,
             catches: false,
+            function: false,
         }
     }
 }
@@ -120,8 +136,8 @@ impl Builder {
         ];
         if ctx.depth > 0 {
             let callback = self.block(ctx.body(false, false));
-            let protected = self.block(ctx.body(ctx.in_async, true));
-            let here = self.block(ctx.body(ctx.in_async, ctx.catches));
+            let protected = self.block(Ctx { function: ctx.function, ..ctx.body(ctx.in_async, true) });
+            let here = self.block(Ctx { function: ctx.function, ..ctx.body(ctx.in_async, ctx.catches) });
             let value = self.value(ctx.inner());
             choices.extend([
                 (3, callback.clone().prop_map(Stmt::Microtask).boxed()),
@@ -147,6 +163,9 @@ impl Builder {
                         .prop_map(|(target, reject, value)| Stmt::Settle { target, reject, value })
                         .boxed(),
                 ));
+            }
+            if ctx.function {
+                choices.push((1, value.clone().prop_map(Stmt::Return).boxed()));
             }
             if ctx.in_async {
                 choices.push((6, value.prop_map(Stmt::Await).boxed()));
@@ -202,7 +221,7 @@ impl Builder {
     }
 
     fn pexpr(&mut self, ctx: Ctx) -> BoxedStrategy<PExpr> {
-        let ctx = Ctx { in_async: false, catches: false, ..ctx };
+        let ctx = Ctx { in_async: false, catches: false, function: false, ..ctx };
         if let Some(e) = self.pexprs.get(&ctx) {
             return e.clone();
         }
@@ -214,8 +233,7 @@ impl Builder {
         ];
         if ctx.depth > 0 {
             let value = self.value(ctx.inner());
-            let executor =
-                self.block(Ctx { depth: ctx.depth - 1, in_async: false, resolvers: true, catches: true });
+            let executor = self.block(Ctx { resolvers: true, ..ctx.body(false, true) });
             let executor_end = self.end(ctx.body(false, true));
             let async_body = self.block(ctx.body(true, true));
             let async_end = self.end(ctx.body(true, true));

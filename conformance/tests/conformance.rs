@@ -241,6 +241,7 @@ fn hand_checked_generated_programs() {
     // a plain chain on a settled promise runs first.
     let p1p3 = Program {
         listeners: Listeners::None,
+        on_unhandled: vec![],
         body: vec![
             Stmt::Promise(PExpr::New(
                 vec![Stmt::Settle {
@@ -257,9 +258,11 @@ fn hand_checked_generated_programs() {
             )),
         ],
     };
-    // A rejected async function handled late, in a timer: reported, then handled.
+    // A rejected async function handled late, in a timer: reported, then handled. The
+    // listener's nextTick and microtask run right after it, before the timer.
     let late = Program {
         listeners: Listeners::Both,
+        on_unhandled: vec![Stmt::NextTick(vec![]), Stmt::Microtask(vec![])],
         body: vec![
             Stmt::Promise(PExpr::Async(
                 vec![Stmt::Await(Value::Thenable(Then::Sync, Box::new(Value::Num(7))))],
@@ -277,6 +280,7 @@ fn hand_checked_generated_programs() {
     // A thenable that resolves, rejects and throws: only the resolve counts; nextTick first.
     let evil = Program {
         listeners: Listeners::None,
+        on_unhandled: vec![],
         body: vec![
             Stmt::NextTick(vec![]),
             Stmt::Promise(PExpr::Chain(
@@ -297,13 +301,15 @@ fn hand_checked_generated_programs() {
             "late handler".to_string(),
             print(&late),
             ok(&[
-                "L1",
-                "T1",
-                "L2 number:7",
-                "unhandledRejection Error:E1 p0",
                 "L3",
-                "L4 Error:E1",
+                "T1",
+                "L4 number:7",
+                "unhandledRejection Error:E1 p0",
+                "L1",
+                "L2",
                 "L5",
+                "L6 Error:E1",
+                "L7",
                 "rejectionHandled p0",
             ]),
         ),
