@@ -61,7 +61,7 @@ impl Driver {
             .arg("--max-old-space-size=512")
             // V8's async stack trace capture follows the chain of promises an async function's
             // result feeds, and never ends on a cycle (`p = Promise.race([x.then(() => p),
-            // y.finally(async () => new Error())])` runs out of memory). It only fills in
+            // x.then().finally(async () => new Error())])` runs out of memory). It only fills in
             // `Error.prototype.stack`, which no generated program prints.
             .arg("--no-async-stack-traces")
             .arg("-e")
