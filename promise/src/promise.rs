@@ -543,14 +543,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         U: Value,
         D: Thenables<U, E>,
     {
-        // Step 4: NewPromiseCapability(C). The reaction keeps the capability as its promise
-        // alone, and rebuilds the resolving functions (pair 0) when its job runs.
-        let derived = Promise::<U, E, D>::pending();
-        let promise = derived.clone();
+        // Step 4: NewPromiseCapability(C).
+        let (derived, capability) = Promise::<U, E, D>::with_resolvers();
         // Step 5: PerformPromiseThen(promise, onFulfilled, onRejected, resultCapability).
-        self.perform_promise_then(new_reaction(move |argument| {
-            job(argument, &Resolvers::first_pair(promise));
-        }));
+        self.perform_promise_then(new_reaction(move |argument| job(argument, &capability)));
         derived
     }
 

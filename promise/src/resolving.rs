@@ -64,15 +64,6 @@ impl<T, E, D> Resolvers<T, E, D> {
         Resolvers { promise: promise.clone(), pair: promise.cell.resolutions.get() }
     }
 
-    /// The first pair CreateResolvingFunctions made for `promise` (pair 0): the capability
-    /// NewPromiseCapability returned with a new promise, rebuilt from the promise alone. A
-    /// reaction record that owns its derived promise's capability stores just the promise
-    /// (8 bytes, not 16) and rebuilds the pair when its job runs; if anything had used pair 0
-    /// meanwhile, the rebuilt pair is already resolved, exactly like the stored one would be.
-    pub(crate) fn first_pair(promise: Promise<T, E, D>) -> Resolvers<T, E, D> {
-        Resolvers { promise, pair: 0 }
-    }
-
     /// Whether `resolve` or `reject` has been called on this pair.
     ///
     /// ```
