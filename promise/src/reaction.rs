@@ -19,11 +19,25 @@ pub(crate) trait Reaction<T, E> {
 
     /// The record, type-erased, for dropping without recursion (see `drop.rs`).
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
+
+    /// Unlinks and returns the next record of the pending promise's list.
+    fn take_next(&mut self) -> Option<Box<dyn Reaction<T, E>>>;
+
+    /// Links `next` after this record.
+    fn set_next(&mut self, next: Option<Box<dyn Reaction<T, E>>>);
+}
+
+/// What a record holds besides its handler: while it waits on a pending promise, the link to
+/// the next record of that promise's list; once the promise settled, the argument of its job.
+/// The two are never needed at the same time, so they share the space.
+enum Slot<T, E> {
+    Next(Option<Box<dyn Reaction<T, E>>>),
+    Argument(Result<T, E>),
 }
 
 /// A reaction record: the handler and, after settlement, its argument.
 pub(crate) struct PromiseReaction<T, E, F> {
-    argument: Option<Result<T, E>>,
+    slot: Slot<T, E>,
     handler: F,
 }
 
@@ -34,7 +48,7 @@ where
     E: 'static,
     F: FnOnce(Result<T, E>) + 'static,
 {
-    Box::new(PromiseReaction { argument: None, handler })
+    Box::new(PromiseReaction { slot: Slot::Next(None), handler })
 }
 
 impl<T, E, F> Reaction<T, E> for PromiseReaction<T, E, F>
@@ -44,12 +58,35 @@ where
     F: FnOnce(Result<T, E>) + 'static,
 {
     fn into_job(mut self: Box<Self>, argument: Result<T, E>) -> Box<dyn Job> {
-        self.argument = Some(argument);
+        let unlinked = std::mem::replace(&mut self.slot, Slot::Argument(argument));
+        // Always `Next(None)`: the list unlinks a record before it becomes a job. Saying so
+        // spares the general drop of a slot on this path.
+        debug_assert!(matches!(unlinked, Slot::Next(None)), "a linked record became a job");
+        if !matches!(unlinked, Slot::Next(None)) {
+            drop(unlinked);
+        }
         self
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+
+    fn take_next(&mut self) -> Option<Box<dyn Reaction<T, E>>> {
+        match &mut self.slot {
+            Slot::Next(next) => next.take(),
+            Slot::Argument(_) => None,
+        }
+    }
+
+    fn set_next(&mut self, next: Option<Box<dyn Reaction<T, E>>>) {
+        match &mut self.slot {
+            // Always this arm: only a pending promise's records are linked, and they hold
+            // `Next(None)` when (re)linked. Assigning the link alone spares the general drop of
+            // a slot.
+            Slot::Next(link) => *link = next,
+            slot => *slot = Slot::Next(next),
+        }
     }
 }
 
@@ -61,8 +98,8 @@ where
 {
     /// 27.2.2.1 NewPromiseReactionJob, step 1: the Job Abstract Closure.
     fn run(self: Box<Self>) {
-        let PromiseReaction { argument, handler } = *self;
-        if let Some(argument) = argument {
+        let PromiseReaction { slot, handler } = *self;
+        if let Slot::Argument(argument) = slot {
             handler(argument);
         }
     }
@@ -80,97 +117,81 @@ pub(crate) fn call_handler<A, R, E: Reason>(
     }
 }
 
-/// How many reactions one chunk of a long reaction list holds: its buffer (61 fat pointers,
-/// 976 bytes) stays in glibc's small-bin range. A request of 1 KiB or more would be a large-bin
-/// request, which makes glibc consolidate all its fast bins first (and every later small
-/// allocation then takes the slow path); a vector growing by doubling makes such requests.
-const CHUNK: usize = 61;
-
-/// One chunk of a long reaction list, newest chunk first.
-pub(crate) struct Chunk<T, E> {
-    /// At most `CHUNK` records, in registration order; allocated once at full size.
-    records: Vec<Box<dyn Reaction<T, E>>>,
-    older: Option<Box<Chunk<T, E>>>,
-}
-
-/// The reactions of a pending promise, in registration order. Most promises get zero or one,
-/// so those cases need no list; more are kept in fixed-size chunks, so that a promise with
-/// 100 000 handlers never reallocates a vector its way up to megabytes.
-pub(crate) enum Reactions<T, E> {
-    Empty,
-    One(Box<dyn Reaction<T, E>>),
-    Many(Box<Chunk<T, E>>),
+/// The reactions of a pending promise: an intrusive singly linked list through the records'
+/// [`Slot`]s, newest first. A list needs no allocation of its own, however long it grows (a
+/// vector of 100 000 reactions reallocates its way up to megabytes, which also makes the
+/// allocator consolidate its free lists), and an extra reaction costs only its record.
+pub(crate) struct Reactions<T, E> {
+    newest: Option<Box<dyn Reaction<T, E>>>,
 }
 
 impl<T, E> Reactions<T, E> {
     pub(crate) const fn new() -> Reactions<T, E> {
-        Reactions::Empty
+        Reactions { newest: None }
     }
 
-    pub(crate) fn push(&mut self, reaction: Box<dyn Reaction<T, E>>) {
-        match self {
-            Reactions::Empty => *self = Reactions::One(reaction),
-            Reactions::Many(newest) if newest.records.len() < CHUNK => newest.records.push(reaction),
-            _ => {
-                let (older, first) = match std::mem::replace(self, Reactions::Empty) {
-                    Reactions::One(first) => (None, Some(first)),
-                    Reactions::Many(full) => (Some(full), None),
-                    Reactions::Empty => unreachable!(),
-                };
-                let mut records = Vec::with_capacity(CHUNK);
-                records.extend(first);
-                records.push(reaction);
-                *self = Reactions::Many(Box::new(Chunk { records, older }));
-            }
+    #[inline]
+    pub(crate) fn push(&mut self, mut reaction: Box<dyn Reaction<T, E>>) {
+        if let Some(newest) = self.newest.take() {
+            reaction.set_next(Some(newest));
         }
+        self.newest = Some(reaction);
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        matches!(self, Reactions::Empty)
+        self.newest.is_none()
     }
 
-    /// Calls `f` on each record, in registration order, telling it whether the record is the
-    /// last one.
+    /// Unlinks the records and calls `f` on each, in registration order, telling it whether
+    /// the record is the last one.
     #[inline]
-    pub(crate) fn drain_in_order(self, mut f: impl FnMut(Box<dyn Reaction<T, E>>, bool)) {
-        match self {
-            Reactions::Empty => {}
-            Reactions::One(reaction) => f(reaction, true),
-            Reactions::Many(newest) => {
-                // Oldest chunk first: reverse the chunk list (one step per chunk).
-                let mut oldest = None;
-                let mut next = Some(newest);
-                while let Some(mut chunk) = next {
-                    next = chunk.older.take();
-                    chunk.older = oldest;
-                    oldest = Some(chunk);
-                }
-                let mut next = oldest;
-                while let Some(mut chunk) = next {
-                    next = chunk.older.take();
-                    let n = chunk.records.len();
-                    for (i, record) in chunk.records.drain(..).enumerate() {
-                        f(record, next.is_none() && i + 1 == n);
-                    }
-                }
-            }
+    pub(crate) fn drain_in_order(mut self, mut f: impl FnMut(Box<dyn Reaction<T, E>>, bool)) {
+        let Some(mut newest) = self.newest.take() else { return };
+        let Some(next) = newest.take_next() else {
+            return f(newest, true); // the common case: a single reaction
+        };
+        // Reverse the list: oldest first.
+        let mut oldest = newest;
+        let mut rest = Some(next);
+        while let Some(mut record) = rest {
+            rest = record.take_next();
+            record.set_next(Some(oldest));
+            oldest = record;
+        }
+        let mut next = Some(oldest);
+        while let Some(mut record) = next {
+            next = record.take_next();
+            f(record, next.is_none());
         }
     }
 
-    /// Each record, type-erased, for dropping without recursion (see `drop.rs`).
-    pub(crate) fn into_any(self) -> Vec<Box<dyn Any>> {
+    /// Each record, unlinked and type-erased, for dropping without recursion (see `drop.rs`).
+    pub(crate) fn into_any(mut self) -> Vec<Box<dyn Any>> {
         let mut all = Vec::new();
-        self.drain_in_order(|record, _| all.push(record.into_any()));
+        let mut next = self.newest.take();
+        while let Some(mut record) = next {
+            next = record.take_next();
+            all.push(record.into_any());
+        }
         all
     }
 }
 
-impl<T, E> Drop for Chunk<T, E> {
+impl<T, E> Drop for Reactions<T, E> {
+    #[inline]
     fn drop(&mut self) {
-        // Unlink the older chunks first, so that dropping a long list never recurses along it.
-        let mut next = self.older.take();
-        while let Some(mut chunk) = next {
-            next = chunk.older.take();
+        if let Some(newest) = self.newest.take() {
+            drop_unlinked(newest);
         }
+    }
+}
+
+/// Drops a list one record at a time, unlinking each first, so that dropping a long list never
+/// recurses along it.
+#[inline(never)]
+fn drop_unlinked<T, E>(newest: Box<dyn Reaction<T, E>>) {
+    let mut next = Some(newest);
+    while let Some(mut record) = next {
+        next = record.take_next();
     }
 }
