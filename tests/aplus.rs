@@ -29,12 +29,10 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
-use std::time::Duration;
 
 use settle::promise::{
     PanicError, Promise, PromiseState, Resolution, Resolvers, Thenable, Thenables, TypeError,
 };
-use settle::runtime::{EventLoop, Handle, UncaughtKind};
 
 // ---------------------------------------------------------------------------------------------
 // A JavaScript value.
@@ -187,30 +185,8 @@ impl Thenable<Js, Js, JsThenables> for BoundThen {
 // ---------------------------------------------------------------------------------------------
 // The harness.
 
-/// A shared, append-only record.
-struct Log<T>(Rc<RefCell<Vec<T>>>);
-
-impl<T> Clone for Log<T> {
-    fn clone(&self) -> Self {
-        Log(self.0.clone())
-    }
-}
-
-impl<T> Default for Log<T> {
-    fn default() -> Self {
-        Log(Rc::default())
-    }
-}
-
-impl<T> Log<T> {
-    fn push(&self, item: T) {
-        self.0.borrow_mut().push(item);
-    }
-
-    fn take(&self) -> Vec<T> {
-        std::mem::take(&mut *self.0.borrow_mut())
-    }
-}
+mod support;
+use support::{Log, after, run};
 
 impl Log<&'static str> {
     /// A handler that notes `event` and returns `undefined`.
@@ -239,31 +215,6 @@ fn record(p: &P, seen: &Log<Outcome>) -> P {
             Ok(Js::Undefined)
         },
     )
-}
-
-/// Runs `script` as the first task of a fresh loop on a virtual clock, until nothing is left.
-/// A task or timer that panics (a failed assertion in a script) fails the test; unhandled
-/// rejections are expected in several cases and ignored.
-fn run(script: impl FnOnce() + 'static) {
-    let panics: Log<String> = Log::default();
-    let p = panics.clone();
-    let el = EventLoop::builder()
-        .virtual_clock()
-        .on_uncaught(move |u| {
-            if u.kind() == UncaughtKind::Panic {
-                p.push(u.to_string());
-            }
-        })
-        .build();
-    el.queue_task(script);
-    el.run().unwrap();
-    let panics = panics.take();
-    assert!(panics.is_empty(), "a task panicked: {panics:?}");
-}
-
-/// `setTimeout(f, ms)` on the current loop.
-fn after(ms: u64, f: impl FnOnce() + 'static) {
-    Handle::current().set_timeout(Duration::from_millis(ms), f);
 }
 
 /// A+ `testFulfilled` / `testRejected`: when the promise handed to the test settles.
@@ -599,7 +550,7 @@ three_cases! {
     /// 2.2.2.1: onFulfilled is called after fulfillment, with the value as first argument.
     fn a2_2_2_1_called_with_fulfillment_value(mode: Mode) {
         let sentinel = Js::obj("sentinel");
-        let seen = Log::default();
+        let seen: Log<Js> = Log::default();
         let s = seen.clone();
         test_fulfilled(mode, sentinel.clone(), move |p| {
             p.then(move |v| {
@@ -623,7 +574,7 @@ three_cases! {
     /// 2.2.3.1: onRejected is called after rejection, with the reason as first argument.
     fn a2_2_3_1_called_with_rejection_reason(mode: Mode) {
         let sentinel = Js::obj("sentinel");
-        let seen = Log::default();
+        let seen: Log<Js> = Log::default();
         let s = seen.clone();
         test_rejected(mode, sentinel.clone(), move |p| {
             p.catch(move |e| {
@@ -664,7 +615,7 @@ fn a2_2_2_2_not_called_before_fulfilled() {
 fn a2_2_2_2_never_called_if_never_fulfilled() {
     let log = Log::default();
     let l = log.clone();
-    let keep = Log::default();
+    let keep: Log<(P, R)> = Log::default();
     let k = keep.clone();
     run(move || {
         let (p, r) = P::with_resolvers();
@@ -1501,8 +1452,8 @@ two_vias! {
     /// 2.3.3.3: `then` is called with `x` as `this` (the two function arguments are the
     /// `Resolvers`, which Rust's types guarantee).
     fn a2_3_3_3_then_called_with_x_as_this(via: Via) {
-        let this = Log::default();
-        let xs = Log::default();
+        let this: Log<Js> = Log::default();
+        let xs: Log<Js> = Log::default();
         let (t, x2) = (this.clone(), xs.clone());
         let seen = outcomes(via, move || {
             let x = Js::thenable("x", move |this, r| {

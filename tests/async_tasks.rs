@@ -100,7 +100,7 @@ fn foo(x: i32, y: i32) -> Promise<String> {
 #[test]
 fn the_books_generator_runner_as_async_blocks() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let out = log.clone();
     el.queue_task(move || {
         // A&P ch. 4:
@@ -237,7 +237,7 @@ fn the_books_generator_runner_as_async_blocks() {
 /// ```
 fn ruled(scenario: impl FnOnce(Log) + 'static) -> Vec<String> {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         scenario(l.clone());
@@ -369,7 +369,7 @@ fn async_returning_an_awaited_native_promise_then_runs_in_tick_2() {
 #[test]
 fn an_async_block_interleaves_with_a_then_chain() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let a = l.clone();
@@ -446,7 +446,7 @@ impl Future for ThreadComputed {
 fn a_foreign_future_woken_from_another_thread() {
     let el = strict_loop();
     let polls = Rc::new(RefCell::new(0));
-    let log = Log::default();
+    let log = Log::new();
     let (pl, l) = (polls.clone(), log.clone());
     el.queue_task(move || {
         // An hour-long timer: the virtual clock must not jump to it while the thread works.
@@ -588,7 +588,7 @@ fn panic_message(e: &Error) -> &str {
 fn a_panicking_worker_rejects_with_a_panic_error_and_the_loop_goes_on() {
     let el = strict_loop();
     set_worker_pool_size(&el, 2);
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let p: Promise<i32> = spawn_blocking(|| -> Result<i32, Error> { panic!("worker boom") });
@@ -615,7 +615,7 @@ fn a_panicking_worker_rejects_with_a_panic_error_and_the_loop_goes_on() {
 #[test]
 fn a_panicking_task_rejects_with_a_panic_error_and_the_loop_goes_on() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let l1 = l.clone();
@@ -648,7 +648,7 @@ fn a_panicking_task_rejects_with_a_panic_error_and_the_loop_goes_on() {
 #[test]
 fn a_task_returning_err_rejects_its_promise() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let p: Promise<i32> = spawn_local(async {
@@ -670,7 +670,7 @@ fn a_task_returning_err_rejects_its_promise() {
 #[test]
 fn question_mark_across_awaits_works_like_try_catch() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let body = l.clone();
@@ -725,7 +725,7 @@ fn with_abort_at(
     make: impl FnOnce(&AbortController, Log) -> Promise<u32> + 'static,
 ) -> (Vec<String>, Duration, Option<Result<u32, Error>>) {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let outcome = Rc::new(RefCell::new(None));
     let (l, o) = (log.clone(), outcome.clone());
     el.queue_task(move || {
@@ -853,7 +853,7 @@ fn spawn_local_with_signal_aborted_after_the_task_finished() {
 #[test]
 fn send_resolvers_settle_a_promise_from_another_thread() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let (p, send) = Promise::<String>::with_send_resolvers();
@@ -913,7 +913,7 @@ fn tracked_loop() -> (EventLoop, Rc<RefCell<Vec<RejectionEventKind>>>) {
 #[test]
 fn awaiting_handles_a_rejection_from_the_moment_the_await_begins() {
     let (el, events) = tracked_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let l1 = l.clone();
@@ -944,7 +944,7 @@ fn awaiting_handles_a_rejection_from_the_moment_the_await_begins() {
 #[test]
 fn awaiting_a_rejection_only_later_reports_it_unhandled_then_handled() {
     let (el, events) = tracked_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let _: Promise<()> = spawn_local(async move {
@@ -985,7 +985,7 @@ impl Future for YieldOnce {
 #[test]
 fn a_self_woken_future_resumes_in_a_later_macrotask() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let polls = Arc::new(AtomicUsize::new(0));
     let (l, pc) = (log.clone(), polls.clone());
     el.queue_task(move || {
@@ -1026,7 +1026,7 @@ fn a_task_awaiting_a_promise_that_never_settles_does_not_keep_the_loop_alive() {
     let el = strict_loop();
     let dropped = Rc::new(std::cell::Cell::new(false));
     let flag = DropFlag(dropped.clone());
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     let task = Rc::new(RefCell::new(None));
     let t = task.clone();
@@ -1054,7 +1054,7 @@ fn a_task_awaiting_a_promise_that_never_settles_does_not_keep_the_loop_alive() {
 #[test]
 fn a_task_aborting_its_own_signal_stops_at_its_next_await() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let controller = Rc::new(AbortController::new());
@@ -1091,7 +1091,7 @@ fn a_task_aborting_its_own_signal_stops_at_its_next_await() {
 #[test]
 fn spawn_local_with_an_already_aborted_signal_never_runs_the_body() {
     let el = strict_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let controller = AbortController::new();

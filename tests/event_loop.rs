@@ -33,7 +33,7 @@ fn book_chapter_1_jobs_prints_a_c_d_b() {
     //     queueMicrotask(() => { console.log("C"); queueMicrotask(() => console.log("D")); });
     // prints `A C D B`.
     let el = EventLoop::builder().virtual_clock().build();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         l.push("A");
@@ -51,7 +51,7 @@ fn book_chapter_1_jobs_prints_a_c_d_b() {
 #[test]
 fn jobs_queued_by_jobs_run_in_the_same_checkpoint() {
     let el = EventLoop::new();
-    let log = Log::default();
+    let log = Log::new();
 
     // A chain of 50 jobs, each queueing the next, started by task 1; task 2 was queued before any
     // of them existed but still runs after the whole chain.
@@ -79,7 +79,7 @@ fn jobs_queued_by_jobs_run_in_the_same_checkpoint() {
 #[test]
 fn next_tick_queue_drains_before_the_job_queue() {
     let el = EventLoop::new();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let h = Handle::current();
@@ -107,7 +107,7 @@ fn next_tick_queue_drains_before_the_job_queue() {
 #[test]
 fn a_panicking_job_is_reported_and_the_next_job_runs() {
     let (el, reports) = recording_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         l.push("task");
@@ -129,7 +129,7 @@ fn a_panicking_job_is_reported_and_the_next_job_runs() {
 #[test]
 fn a_panicking_task_is_reported_and_its_jobs_and_the_next_task_run() {
     let (el, reports) = recording_loop();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.queue_task(move || {
         let l2 = l.clone();
@@ -152,7 +152,7 @@ fn a_panicking_task_is_reported_and_its_jobs_and_the_next_task_run() {
 #[test]
 fn a_panicking_timer_is_reported_and_the_next_timer_runs() {
     let (el, reports) = recording_loop();
-    let log = Log::default();
+    let log = Log::new();
     let bad = el.set_timeout(Duration::from_millis(5), || panic!("timer exploded"));
     let l = log.clone();
     el.set_timeout(Duration::from_millis(5), move || l.push("same-instant timer"));
@@ -214,7 +214,7 @@ fn run_reentered_from_a_job_is_an_error() {
 #[test]
 fn a_timer_set_inside_a_microtask_still_fires() {
     let el = EventLoop::builder().virtual_clock().build();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     // The only work is a job (queued outside any task); the loop must not decide it is done
     // before the job has had the chance to set its timer.
@@ -301,7 +301,7 @@ fn run_once_and_next_deadline_drive_an_embedder_loop() {
     // Real clock: an outer loop that sleeps until the next deadline between turns. Only the
     // order of events is asserted, not how many idle turns the sleeping took.
     let el = EventLoop::new();
-    let log = Log::default();
+    let log = Log::new();
     let l = log.clone();
     el.set_timeout(Duration::from_millis(2), move || l.push("t2"));
     let l = log.clone();

@@ -57,7 +57,7 @@ fn oops(s: &str) -> Error {
 
 #[test]
 fn rejected_and_handled_in_the_same_task_is_not_reported() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let l = log.clone();
     el.queue_task(move || {
@@ -87,7 +87,7 @@ fn rejected_and_handled_in_the_same_task_is_not_reported() {
 
 #[test]
 fn handled_in_a_later_microtask_of_the_same_checkpoint_is_not_reported() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let l = log.clone();
     el.queue_task(move || {
@@ -115,7 +115,7 @@ fn handled_in_a_later_microtask_of_the_same_checkpoint_is_not_reported() {
 
 #[test]
 fn handled_in_a_later_timer_reports_unhandled_then_the_handler_runs_then_handled() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Option<Promise<i32>>>> = Rc::default();
     let (l, s) = (log.clone(), slot.clone());
@@ -161,7 +161,7 @@ fn handled_in_a_later_timer_reports_unhandled_then_the_handler_runs_then_handled
 fn unhandled_is_reported_at_the_end_of_the_checkpoint_of_the_rejection() {
     // Rejected by a handler's Err in a job, in the checkpoint of a timer: reported after that
     // checkpoint's last job and before the next macrotask.
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let l = log.clone();
     el.set_timeout(Duration::from_millis(1), move || {
@@ -234,7 +234,7 @@ fn warn_is_the_default_policy() {
 
 #[test]
 fn strict_policy_fails_the_run_and_a_second_run_continues() {
-    let log = Log::default();
+    let log = Log::new();
     let el = EventLoop::builder().virtual_clock().on_uncaught(|u| panic!("unexpected uncaught: {u}")).build();
     set_rejection_policy(&el, RejectionPolicy::Strict);
     let l = log.clone();
@@ -288,7 +288,7 @@ fn strict_policy_lets_a_handled_rejection_pass() {
 
 #[test]
 fn callback_policy_receives_both_events_with_the_promise() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Vec<Promise<i32>>>> = Rc::default();
     let s = slot.clone();
@@ -333,7 +333,7 @@ fn none_policy_reports_nothing() {
 
 #[test]
 fn the_policy_can_be_changed_between_runs() {
-    let log = Log::default();
+    let log = Log::new();
     let el = EventLoop::builder().virtual_clock().on_uncaught(|u| panic!("unexpected uncaught: {u}")).build();
     set_rejection_policy(&el, RejectionPolicy::None);
     el.queue_task(|| {
@@ -354,7 +354,7 @@ fn the_policy_can_be_changed_between_runs() {
 
 #[test]
 fn defer_suppresses_the_report() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Vec<Promise<i32>>>> = Rc::default();
     let s = slot.clone();
@@ -387,7 +387,7 @@ fn defer_suppresses_the_report() {
 fn defer_does_not_hide_the_derived_promises() {
     // defer() marks one promise; a `then` without a rejection handler on it makes a new
     // promise that rejects too and is reported.
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     el.queue_task(|| {
         let p = Promise::<i32>::reject(oops("passes through")).defer();
@@ -400,7 +400,7 @@ fn defer_does_not_hide_the_derived_promises() {
 
 #[test]
 fn an_adoption_chain_of_rejected_promises_reports_only_the_last() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Vec<Promise<i32>>>> = Rc::default();
     let s = slot.clone();
@@ -429,7 +429,7 @@ fn an_adoption_chain_of_rejected_promises_reports_only_the_last() {
 fn an_adoption_in_a_later_task_handles_a_reported_promise() {
     // Adopting a promise calls its `then`: adopting a reported promise in a later macrotask is
     // a "handled" event, and the adopting promise is itself reported then.
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Vec<Promise<i32>>>> = Rc::default();
     let s = slot.clone();
@@ -457,7 +457,7 @@ fn an_adoption_in_a_later_task_handles_a_reported_promise() {
 
 #[test]
 fn promise_all_handles_its_rejected_input_and_its_own_rejection_is_reported() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Vec<Promise<i32>>>> = Rc::default();
     let all_slot: Rc<RefCell<Option<Promise<Vec<i32>>>>> = Rc::default();
@@ -486,7 +486,7 @@ fn promise_all_handles_its_rejected_input_and_its_own_rejection_is_reported() {
 
 #[test]
 fn promise_all_handled_in_time_reports_nothing() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let l = log.clone();
     el.queue_task(move || {
@@ -506,7 +506,7 @@ fn promise_all_handled_in_time_reports_nothing() {
 
 #[test]
 fn other_combinators_handle_their_inputs() {
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let any_slot: Rc<RefCell<Option<Promise<i32>>>> = Rc::default();
     let a = any_slot.clone();
@@ -531,7 +531,7 @@ fn other_combinators_handle_their_inputs() {
 fn no_promise_is_reported_twice() {
     // Rejected promises touched in many later turns, by several handlers each, still give at
     // most one Unhandled and one Handled event each.
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     let slot: Rc<RefCell<Vec<Promise<i32>>>> = Rc::default();
     let s = slot.clone();
@@ -585,7 +585,7 @@ fn same_promise(a: &AnyPromise, b: &AnyPromise) -> bool {
 fn rejections_outside_any_task_are_reported_at_the_first_checkpoint() {
     // A script's top level (code under `enter`) and then the loop: the first checkpoint
     // reports, as HTML's "clean up after running script" does.
-    let log = Log::default();
+    let log = Log::new();
     let (el, events) = callback_loop(&log);
     {
         let _g = el.enter();

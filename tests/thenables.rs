@@ -13,71 +13,22 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 
 use settle::promise::{
     Error, ErrorKind, PanicError, Promise, PromiseState, Resolution, Resolvers, Thenable, Thenables,
     TypeError,
 };
-use settle::runtime::{EventLoop, Handle, UncaughtKind};
 
 // ---------------------------------------------------------------------------------------------
 // Harness.
 
-/// A shared, append-only record.
-struct Log<T>(Rc<RefCell<Vec<T>>>);
-
-impl<T> Clone for Log<T> {
-    fn clone(&self) -> Self {
-        Log(self.0.clone())
-    }
-}
-
-impl<T> Default for Log<T> {
-    fn default() -> Self {
-        Log(Rc::default())
-    }
-}
-
-impl<T> Log<T> {
-    fn push(&self, item: T) {
-        self.0.borrow_mut().push(item);
-    }
-
-    fn take(&self) -> Vec<T> {
-        std::mem::take(&mut *self.0.borrow_mut())
-    }
-}
+mod support;
+use support::{Log, after, run};
 
 impl Log<String> {
     fn note(&self, s: impl Into<String>) {
         self.push(s.into());
     }
-}
-
-/// Runs `script` as the first task of a fresh loop on a virtual clock until nothing is left.
-/// A panicking task or timer (a failed assertion in a script) fails the test; unhandled
-/// rejections are ignored.
-fn run(script: impl FnOnce() + 'static) {
-    let panics: Log<String> = Log::default();
-    let p = panics.clone();
-    let el = EventLoop::builder()
-        .virtual_clock()
-        .on_uncaught(move |u| {
-            if u.kind() == UncaughtKind::Panic {
-                p.push(u.to_string());
-            }
-        })
-        .build();
-    el.queue_task(script);
-    el.run().unwrap();
-    let panics = panics.take();
-    assert!(panics.is_empty(), "a task panicked: {panics:?}");
-}
-
-/// `setTimeout(f, ms)` on the current loop.
-fn after(ms: u64, f: impl FnOnce() + 'static) {
-    Handle::current().set_timeout(Duration::from_millis(ms), f);
 }
 
 /// Attaches both handlers to `p`; each notes what it got ("fulfilled 42", "rejected Oops").

@@ -6,28 +6,75 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use settle::promise::Promise;
-use settle::runtime::EventLoop;
+use settle::runtime::{EventLoop, Handle, UncaughtKind};
 
-/// A shared log of strings and a cheap way to append to it.
-#[derive(Clone, Default)]
-pub struct Log(Rc<RefCell<Vec<String>>>);
+/// A shared, append-only record (of strings, unless said otherwise).
+pub struct Log<T = String>(Rc<RefCell<Vec<T>>>);
 
-impl Log {
-    pub fn push(&self, s: impl Into<String>) {
-        self.0.borrow_mut().push(s.into());
+impl<T> Clone for Log<T> {
+    fn clone(&self) -> Self {
+        Log(self.0.clone())
+    }
+}
+
+impl<T> Default for Log<T> {
+    fn default() -> Self {
+        Log(Rc::default())
+    }
+}
+
+impl<T> Log<T> {
+    pub fn push(&self, item: impl Into<T>) {
+        self.0.borrow_mut().push(item.into());
     }
 
-    /// The lines so far, leaving the log empty.
-    pub fn take(&self) -> Vec<String> {
+    /// The entries so far, leaving the log empty.
+    pub fn take(&self) -> Vec<T> {
         std::mem::take(&mut *self.0.borrow_mut())
     }
 
-    /// The lines so far.
-    pub fn lines(&self) -> Vec<String> {
+    /// The entries so far.
+    pub fn lines(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
         self.0.borrow().clone()
     }
+}
+
+impl Log {
+    /// An empty log of strings (`Log::default()` needs the entry type named).
+    pub fn new() -> Log {
+        Log::default()
+    }
+}
+
+/// Runs `script` as the first task of a fresh loop on a virtual clock until nothing is left.
+/// A panicking task or timer (a failed assertion in a script) fails the test; unhandled
+/// rejections are ignored.
+pub fn run(script: impl FnOnce() + 'static) {
+    let panics: Log = Log::default();
+    let p = panics.clone();
+    let el = EventLoop::builder()
+        .virtual_clock()
+        .on_uncaught(move |u| {
+            if u.kind() == UncaughtKind::Panic {
+                p.push(u.to_string());
+            }
+        })
+        .build();
+    el.queue_task(script);
+    el.run().unwrap();
+    let panics = panics.take();
+    assert!(panics.is_empty(), "a task panicked: {panics:?}");
+}
+
+/// `setTimeout(f, ms)` on the current loop.
+pub fn after(ms: u64, f: impl FnOnce() + 'static) {
+    Handle::current().set_timeout(Duration::from_millis(ms), f);
 }
 
 /// Marks the moment the measured reaction X runs.
