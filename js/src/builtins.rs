@@ -1239,28 +1239,8 @@ fn install_math_json(r: &Rc<Realm>) {
     r.method(&math, "pow", 2, |_, args, _| {
         Ok(JsValue::Number(arg(args, 0).to_number()?.powf(arg(args, 1).to_number()?)))
     });
-    r.method(&math, "max", 2, |_, args, _| {
-        let mut m = f64::NEG_INFINITY;
-        for a in args {
-            let n = a.to_number()?;
-            if n.is_nan() {
-                return Ok(JsValue::Number(f64::NAN));
-            }
-            m = m.max(n);
-        }
-        Ok(JsValue::Number(m))
-    });
-    r.method(&math, "min", 2, |_, args, _| {
-        let mut m = f64::INFINITY;
-        for a in args {
-            let n = a.to_number()?;
-            if n.is_nan() {
-                return Ok(JsValue::Number(f64::NAN));
-            }
-            m = m.min(n);
-        }
-        Ok(JsValue::Number(m))
-    });
+    r.method(&math, "max", 2, |_, args, _| extremum(args, f64::NEG_INFINITY, f64::max));
+    r.method(&math, "min", 2, |_, args, _| extremum(args, f64::INFINITY, f64::min));
     r.global.define("Math", JsValue::Object(math), false);
 
     let json = r.new_object();
@@ -1375,4 +1355,19 @@ pub(crate) fn origin_text(r: &Realm, origin: Origin) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// `Math.max` / `Math.min`: arguments converted with ToNumber in order, `start` for none. It
+/// returns NaN at the first NaN without converting the rest, where the spec (21.3.2.24) converts
+/// every argument first: observable only through a later argument's `valueOf` side effects.
+fn extremum(args: &[JsValue], start: f64, pick: fn(f64, f64) -> f64) -> Result<JsValue, JsValue> {
+    let mut m = start;
+    for a in args {
+        let n = a.to_number()?;
+        if n.is_nan() {
+            return Ok(JsValue::Number(f64::NAN));
+        }
+        m = pick(m, n);
+    }
+    Ok(JsValue::Number(m))
 }

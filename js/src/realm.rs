@@ -145,11 +145,7 @@ impl Realm {
         length: usize,
         f: impl Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue> + 'static,
     ) -> Obj {
-        let f: NativeFn = Rc::new(f);
-        Obj::new(
-            Class::Function(Func::Native { name: name.into(), length, f, ctor: false }),
-            Some(self.function_proto.clone()),
-        )
+        self.native_function(name, length, Rc::new(f), false)
     }
 
     /// A native constructor (callable with `new`).
@@ -159,9 +155,12 @@ impl Realm {
         length: usize,
         f: impl Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue> + 'static,
     ) -> Obj {
-        let f: NativeFn = Rc::new(f);
+        self.native_function(name, length, Rc::new(f), true)
+    }
+
+    fn native_function(&self, name: &str, length: usize, f: NativeFn, ctor: bool) -> Obj {
         Obj::new(
-            Class::Function(Func::Native { name: name.into(), length, f, ctor: true }),
+            Class::Function(Func::Native { name: name.into(), length, f, ctor }),
             Some(self.function_proto.clone()),
         )
     }
