@@ -221,10 +221,9 @@ where
 /// that ignores rejections. Fulfills with the first input to fulfill; rejects, only once every
 /// input rejected, with an [`AggregateError`] of the reasons in input order.
 ///
-/// The book's version hangs when everything rejects and leaves the fix "as an exercise"; this
-/// is that exercise, which ES2021 standardized as `Promise.any`: `first` behaves exactly like
-/// [`Promise::any`], ticks included (an empty input rejects at once). It is kept here, written
-/// the book's way, to show the pattern.
+/// The book's version hangs when everything rejects and leaves the fix "as an exercise"; that
+/// exercise is what ES2021 standardized as `Promise.any`, so `first` is [`Promise::any`]
+/// (ticks included; an empty input rejects at once), under the book's name.
 ///
 /// ```
 /// use settle_promise::{Error, Promise, patterns::first};
@@ -242,9 +241,9 @@ where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
     E: Reason + From<AggregateError<E>>,
-    D: Thenables<T, E> + Thenables<(), E>,
+    D: Thenables<T, E>,
 {
-    gather_fulfillments(iterable, Pick::First)
+    Promise::any(iterable)
 }
 
 /// The book's `last([..])` (chapter 3, "Variations on all([ .. ]) and race([ .. ])"): like
@@ -274,29 +273,21 @@ where
     E: Reason + From<AggregateError<E>>,
     D: Thenables<T, E> + Thenables<(), E>,
 {
-    gather_fulfillments(iterable, Pick::Last)
+    gather_fulfillments(iterable)
 }
 
-/// Which fulfillment [`first`] and [`last`] keep.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pick {
-    First,
-    Last,
-}
-
-/// What `first` and `last` remember while their inputs settle.
+/// What `last` remembers while its inputs settle.
 struct Tally<T, E> {
     /// Inputs not settled yet, plus one while the inputs are still being iterated (as in the
     /// spec's combinators), so that the result cannot settle before every input was seen.
     remaining: Cell<usize>,
     /// Each input's rejection, by input position (`None`: fulfilled or pending).
     reasons: RefCell<Vec<Option<E>>>,
-    /// The latest fulfillment so far (`last`); for `first`, only whether one happened.
+    /// The latest fulfillment so far.
     fulfilled: RefCell<Option<T>>,
-    any_fulfilled: Cell<bool>,
 }
 
-fn gather_fulfillments<T, E, D, I>(iterable: I, pick: Pick) -> Promise<T, E, D>
+fn gather_fulfillments<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
@@ -309,7 +300,6 @@ where
         remaining: Cell::new(1),
         reasons: RefCell::new(Vec::new()),
         fulfilled: RefCell::new(None),
-        any_fulfilled: Cell::new(false),
     });
     for x in iterable {
         let index = {
@@ -324,13 +314,7 @@ where
         let _: Promise<(), E, D> = x.then_both(
             move |value| {
                 let (tally, resolvers) = on_fulfill;
-                tally.any_fulfilled.set(true);
-                match pick {
-                    // "Whichever resolves first wins": later calls are ignored by the
-                    // resolving functions' [[AlreadyResolved]].
-                    Pick::First => resolvers.resolve(value),
-                    Pick::Last => *tally.fulfilled.borrow_mut() = Some(value),
-                }
+                *tally.fulfilled.borrow_mut() = Some(value);
                 finish_one(&tally, &resolvers);
                 Ok(())
             },
@@ -362,7 +346,7 @@ where
     let kept = tally.fulfilled.borrow_mut().take();
     if let Some(value) = kept {
         resolvers.resolve(value);
-    } else if !tally.any_fulfilled.get() {
+    } else {
         let reasons = std::mem::take(&mut *tally.reasons.borrow_mut());
         resolvers.reject(E::from(AggregateError::new(reasons.into_iter().flatten().collect())));
     }
