@@ -293,30 +293,24 @@ fn notify_about_rejected_promises(handle: &Handle, tracker: &Tracker) {
     if tracker.about_to_be_notified.borrow().is_empty() {
         return;
     }
-    let mut list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
+    let list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
+    // Off the list now; a promise is rejected only once, so nothing puts it back.
+    for promise in &list {
+        promise.set_flags(promise.flags() & !PENDING_NOTIFY);
+    }
     // Node (lib/internal/process/promises.js, processPromiseRejections) takes the batch first
     // and reports every promise in it that was unhandled then, even one that a listener earlier
     // in the batch gave a handler (that one never gets `rejectionHandled`). HTML checks
     // [[PromiseIsHandled]] as it reaches each promise.
-    let batch = handle.host() == Host::Node;
-    if batch {
-        list.retain(|promise| {
-            let flags = promise.flags();
-            if flags & HANDLED != 0 {
-                promise.set_flags(flags & !PENDING_NOTIFY);
-            }
-            flags & HANDLED == 0
-        });
-    }
-    for promise in list {
-        let flags = promise.flags() & !PENDING_NOTIFY;
-        if flags & HANDLED != 0 {
-            promise.set_flags(flags);
-            if !batch {
-                continue;
-            }
-        } else {
+    let node = handle.host() == Host::Node;
+    let batch: Vec<_> =
+        if node { list.into_iter().filter(|p| p.flags() & HANDLED == 0).collect() } else { list };
+    for promise in batch {
+        let flags = promise.flags();
+        if flags & HANDLED == 0 {
             promise.set_flags(flags | REPORTED);
+        } else if !node {
+            continue; // HTML: handled before its turn came
         }
         let event = RejectionEvent { kind: RejectionEventKind::Unhandled, promise: AnyPromise(promise) };
         emit(handle, tracker, &event);
