@@ -8,13 +8,14 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 thread_local! {
-    static DEFERRED: RefCell<Option<Vec<Box<dyn Any>>>> = const { RefCell::new(None) };
+    static DEFERRED: RefCell<Option<Vec<Rc<dyn Any>>>> = const { RefCell::new(None) };
 }
 
 /// Drops `records` (a promise's orphaned reactions) without recursing into what they own.
-pub(crate) fn drop_iteratively(records: Vec<Box<dyn Any>>) {
+pub(crate) fn drop_iteratively(records: Vec<Rc<dyn Any>>) {
     if records.is_empty() {
         return;
     }

@@ -2,6 +2,7 @@
 //! RejectPromise, TriggerPromiseReactions), PerformPromiseThen, and the constructor and
 //! prototype methods built on them.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
@@ -10,7 +11,7 @@ use std::rc::Rc;
 
 use crate::drop::drop_iteratively;
 use crate::error::{Error, PanicError, Reason, Value};
-use crate::reaction::{Reaction, Reactions, call_handler, new_reaction};
+use crate::reaction::{Reaction, ReactionRef, Reactions, Record, Slot, call_handler, enqueue_reaction_job};
 use crate::resolution::{IntoResolution, Marker, NoThenables, Resolution, Thenables};
 use crate::resolving::Resolvers;
 use crate::tracker::{Operation, host_promise_rejection_tracker};
@@ -73,7 +74,12 @@ pub struct Promise<T, E = Error, D = NoThenables> {
     pub(crate) cell: Rc<PromiseCell<T, E, D>>,
 }
 
-pub(crate) struct PromiseCell<T, E, D> {
+/// A promise object's internal slots, and whatever shares its allocation (`X`).
+///
+/// A promise made by `then` carries the reaction record of that `then` call as its tail
+/// (`X = Record<..>`), so the derived promise and the reaction that will resolve it are one
+/// allocation; every other promise has no tail (`X = ()`). Handles see the tail as `dyn Tail`.
+pub(crate) struct PromiseCell<T, E, D, X: ?Sized = dyn Tail> {
     /// \[\[PromiseState\]\], \[\[PromiseResult\]\] and the reaction lists. Borrowed only for the few
     /// instructions that read or change it, never while user code runs.
     pub(crate) state: RefCell<State<T, E>>,
@@ -82,6 +88,29 @@ pub(crate) struct PromiseCell<T, E, D> {
     /// How many resolving-function pairs have been used (see `Resolvers`).
     pub(crate) resolutions: Cell<u32>,
     marker: Marker<D>,
+    tail: X,
+}
+
+/// What may share a promise's allocation: nothing, or the reaction record of the `then` call
+/// that made the promise.
+pub(crate) trait Tail: 'static {}
+
+impl Tail for () {}
+
+impl<T: 'static, E: 'static, F: 'static> Tail for Record<T, E, F> {}
+
+impl<T, E, D, X> PromiseCell<T, E, D, X> {
+    /// A pending promise: \[\[PromiseState\]\] pending, empty reaction lists,
+    /// \[\[PromiseIsHandled\]\] false.
+    fn pending(tail: X) -> PromiseCell<T, E, D, X> {
+        PromiseCell {
+            state: RefCell::new(State::Pending(Reactions::new())),
+            flags: Cell::new(0),
+            resolutions: Cell::new(0),
+            marker: PhantomData,
+            tail,
+        }
+    }
 }
 
 pub(crate) enum State<T, E> {
@@ -122,7 +151,7 @@ impl<T, E, D> Eq for Promise<T, E, D> {}
 
 impl<T, E, D> std::hash::Hash for Promise<T, E, D> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::ptr::hash(Rc::as_ptr(&self.cell), state);
+        std::ptr::hash(Rc::as_ptr(&self.cell) as *const (), state);
     }
 }
 
@@ -221,14 +250,7 @@ impl<T: Clone, E: Clone, D> Promise<T, E, D> {
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     fn pending() -> Promise<T, E, D> {
-        Promise {
-            cell: Rc::new(PromiseCell {
-                state: RefCell::new(State::Pending(Reactions::new())),
-                flags: Cell::new(0),
-                resolutions: Cell::new(0),
-                marker: PhantomData,
-            }),
-        }
+        Promise { cell: Rc::new(PromiseCell::pending(())) }
     }
 
     /// `new Promise(executor)` (27.2.3.1). The executor runs at once with the promise's
@@ -543,43 +565,45 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         U: Value,
         D: Thenables<U, E>,
     {
-        // Step 4: NewPromiseCapability(C).
-        let (derived, capability) = Promise::<U, E, D>::with_resolvers();
+        // Step 4: NewPromiseCapability(C). The derived promise is allocated together with the
+        // reaction record of step 5, as its tail; the record's job makes the capability.
+        let block = Rc::new(PromiseCell::<U, E, D, _>::pending(Record::<T, E, _>::new(job)));
+        let derived = Promise { cell: block.clone() as Rc<PromiseCell<U, E, D>> };
         // Step 5: PerformPromiseThen(promise, onFulfilled, onRejected, resultCapability).
-        self.perform_promise_then(new_reaction(move |argument| job(argument, &capability)));
+        self.perform_promise_then(block);
         derived
     }
 
     /// 27.2.5.4.1 PerformPromiseThen ( promise, onFulfilled, onRejected, resultCapability ),
     /// with the two reaction records already built as one `reaction` (steps 1-8).
-    pub(crate) fn perform_promise_then(&self, reaction: Box<dyn Reaction<T, E>>) {
+    pub(crate) fn perform_promise_then(&self, reaction: ReactionRef<T, E>) {
         let cell = &self.cell;
         let mut state = cell.state.borrow_mut();
-        let job = match &mut *state {
+        let argument = match &mut *state {
             // Step 9: pending -> append to both reaction lists.
             State::Pending(reactions) => {
                 reactions.push(reaction);
-                None
+                drop(state);
+                // Step 12: set [[PromiseIsHandled]] to true.
+                cell.flags.set(cell.flags.get() | HANDLED);
+                return;
             }
             // Step 10: fulfilled -> NewPromiseReactionJob(fulfillReaction, value).
-            State::Fulfilled(value) => Some(reaction.into_job(Ok(value.clone()))),
+            State::Fulfilled(value) => Ok(value.clone()),
             // Step 11: rejected -> NewPromiseReactionJob(rejectReaction, reason).
-            State::Rejected(reason) => Some(reaction.into_job(Err(reason.clone()))),
+            State::Rejected(reason) => Err(reason.clone()),
         };
-        let was_rejected = matches!(&*state, State::Rejected(_));
         drop(state);
         let flags = cell.flags.get();
         // Step 11.b: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
         // "handle").
-        if was_rejected && flags & HANDLED == 0 {
-            host_promise_rejection_tracker(cell.clone(), Operation::Handle);
+        if argument.is_err() && flags & HANDLED == 0 {
+            host_promise_rejection_tracker(self, Operation::Handle);
         }
         // Step 12: set [[PromiseIsHandled]] to true.
         cell.flags.set(cell.flags.get() | HANDLED);
         // Steps 10.c / 11.d: HostEnqueuePromiseJob(fulfillJob / rejectJob).
-        if let Some(job) = job {
-            settle_runtime::enqueue_job(job);
-        }
+        enqueue_reaction_job(reaction, argument);
     }
 
     /// 27.2.1.4 FulfillPromise ( promise, value ).
@@ -597,7 +621,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // Step 7: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
         // "reject").
         if self.cell.flags.get() & HANDLED == 0 {
-            host_promise_rejection_tracker(self.cell.clone(), Operation::Reject);
+            host_promise_rejection_tracker(self, Operation::Reject);
         }
         // Step 8: TriggerPromiseReactions(reactions, reason).
         trigger_promise_reactions(reactions, Err(reason));
@@ -626,12 +650,38 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
         // The last reaction takes the argument itself; the others get clones.
         let arg = if last { argument.take() } else { argument.clone() };
         if let Some(arg) = arg {
-            settle_runtime::enqueue_job(reaction.into_job(arg));
+            enqueue_reaction_job(reaction, arg);
         }
     });
 }
 
-impl<T, E, D> Drop for PromiseCell<T, E, D> {
+/// The reaction record a `then` call made, living in the promise that call returned: its job
+/// (27.2.2.1 NewPromiseReactionJob, step 1) runs the handler with that promise's capability.
+impl<T, U, E, D, F> Reaction<T, E> for PromiseCell<U, E, D, Record<T, E, F>>
+where
+    T: 'static,
+    U: 'static,
+    E: 'static,
+    D: 'static,
+    F: FnOnce(Result<T, E>, &Resolvers<U, E, D>) + 'static,
+{
+    fn slot(&self) -> &Cell<Slot<T, E>> {
+        self.tail.slot()
+    }
+
+    fn run(self: Rc<Self>) {
+        let Some((argument, handler)) = self.tail.take() else { return };
+        // The record's [[Capability]]: the promise it shares its allocation with.
+        let capability = Resolvers::capability_of(Promise { cell: self as Rc<PromiseCell<U, E, D>> });
+        handler(argument, &capability);
+    }
+
+    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
+        self
+    }
+}
+
+impl<T, E, D, X: ?Sized> Drop for PromiseCell<T, E, D, X> {
     fn drop(&mut self) {
         // A pending promise dropped with reactions owns the rest of its chain: unwind it
         // without recursion.

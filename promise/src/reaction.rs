@@ -1,108 +1,138 @@
 //! PromiseReaction records (27.2.1.2) and NewPromiseReactionJob (27.2.2.1).
 //!
-//! A `then` call's two reaction records (fulfill and reject) share one allocation here: a single
-//! record holds the handler closure and, once the promise settles, the argument. That record is
-//! then queued as the job itself, so a reaction costs one box from `then` to its handler.
+//! A `then` call's two reaction records (fulfill and reject) are one [`Record`] here: the
+//! handler and, once the promise settles, the argument. That record is then queued as the job
+//! itself. The record a `then` makes also shares its allocation with the promise `then` returns
+//! (it is the tail of that promise's cell, see `then_reaction` in `promise.rs`), so from `then`
+//! to its handler a reaction costs one allocation, derived promise included.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use settle_runtime::Job;
+use std::rc::Rc;
 
 use crate::error::{PanicError, Reason};
 
-/// A reaction waiting on a pending promise.
+/// A reaction record, whatever its handler and wherever it lives.
+pub(crate) type ReactionRef<T, E> = Rc<dyn Reaction<T, E>>;
+
+/// A reaction waiting on a pending promise, or queued as its job.
 pub(crate) trait Reaction<T, E> {
-    /// NewPromiseReactionJob ( reaction, argument ): turns the record into its job by storing
-    /// the argument in it (no second allocation).
-    fn into_job(self: Box<Self>, argument: Result<T, E>) -> Box<dyn Job>;
+    /// The record's link-or-argument slot.
+    fn slot(&self) -> &Cell<Slot<T, E>>;
+
+    /// 27.2.2.1 NewPromiseReactionJob, step 1: the Job Abstract Closure. Runs the handler with
+    /// the argument stored by [`ReactionRef::set_argument`]; called once, by the job queue.
+    fn run(self: Rc<Self>);
 
     /// The record, type-erased, for dropping without recursion (see `drop.rs`).
-    fn into_any(self: Box<Self>) -> Box<dyn Any>;
-
-    /// Unlinks and returns the next record of the pending promise's list.
-    fn take_next(&mut self) -> Option<Box<dyn Reaction<T, E>>>;
-
-    /// Links `next` after this record.
-    fn set_next(&mut self, next: Option<Box<dyn Reaction<T, E>>>);
+    fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
 }
 
 /// What a record holds besides its handler: while it waits on a pending promise, the link to
 /// the next record of that promise's list; once the promise settled, the argument of its job.
 /// The two are never needed at the same time, so they share the space.
-enum Slot<T, E> {
-    Next(Option<Box<dyn Reaction<T, E>>>),
+pub(crate) enum Slot<T, E> {
+    Next(Option<ReactionRef<T, E>>),
     Argument(Result<T, E>),
 }
 
-/// A reaction record: the handler and, after settlement, its argument.
-pub(crate) struct PromiseReaction<T, E, F> {
-    slot: Slot<T, E>,
-    handler: F,
+impl<T, E> Default for Slot<T, E> {
+    fn default() -> Self {
+        Slot::Next(None)
+    }
 }
 
-/// Creates a reaction record whose job calls `handler` with the settled outcome.
-pub(crate) fn new_reaction<T, E, F>(handler: F) -> Box<dyn Reaction<T, E>>
+/// The fields of a reaction record: the slot and the handler, taken out when the job runs.
+pub(crate) struct Record<T, E, F> {
+    slot: Cell<Slot<T, E>>,
+    handler: Cell<Option<F>>,
+}
+
+impl<T, E, F> Record<T, E, F> {
+    pub(crate) fn new(handler: F) -> Record<T, E, F> {
+        Record { slot: Cell::new(Slot::Next(None)), handler: Cell::new(Some(handler)) }
+    }
+
+    pub(crate) fn slot(&self) -> &Cell<Slot<T, E>> {
+        &self.slot
+    }
+
+    /// The job's argument and handler, moved out: `None` if the record never became a job (or
+    /// already ran).
+    #[inline]
+    pub(crate) fn take(&self) -> Option<(Result<T, E>, F)> {
+        let argument = match self.slot.take() {
+            Slot::Argument(argument) => argument,
+            Slot::Next(_) => return None,
+        };
+        Some((argument, self.handler.take()?))
+    }
+}
+
+/// A reaction record of its own allocation, for reactions with no derived promise: those of
+/// `await`, of the combinators' element functions and of a thenable job adopting a promise.
+impl<T, E, F> Reaction<T, E> for Record<T, E, F>
 where
     T: 'static,
     E: 'static,
     F: FnOnce(Result<T, E>) + 'static,
 {
-    Box::new(PromiseReaction { slot: Slot::Next(None), handler })
-}
-
-impl<T, E, F> Reaction<T, E> for PromiseReaction<T, E, F>
-where
-    T: 'static,
-    E: 'static,
-    F: FnOnce(Result<T, E>) + 'static,
-{
-    fn into_job(mut self: Box<Self>, argument: Result<T, E>) -> Box<dyn Job> {
-        let unlinked = std::mem::replace(&mut self.slot, Slot::Argument(argument));
-        // Always `Next(None)`: the list unlinks a record before it becomes a job. Saying so
-        // spares the general drop of a slot on this path.
-        debug_assert!(matches!(unlinked, Slot::Next(None)), "a linked record became a job");
-        if !matches!(unlinked, Slot::Next(None)) {
-            drop(unlinked);
-        }
-        self
+    fn slot(&self) -> &Cell<Slot<T, E>> {
+        &self.slot
     }
 
-    fn into_any(self: Box<Self>) -> Box<dyn Any> {
-        self
-    }
-
-    fn take_next(&mut self) -> Option<Box<dyn Reaction<T, E>>> {
-        match &mut self.slot {
-            Slot::Next(next) => next.take(),
-            Slot::Argument(_) => None,
-        }
-    }
-
-    fn set_next(&mut self, next: Option<Box<dyn Reaction<T, E>>>) {
-        match &mut self.slot {
-            // Always this arm: only a pending promise's records are linked, and they hold
-            // `Next(None)` when (re)linked. Assigning the link alone spares the general drop of
-            // a slot.
-            Slot::Next(link) => *link = next,
-            slot => *slot = Slot::Next(next),
-        }
-    }
-}
-
-impl<T, E, F> Job for PromiseReaction<T, E, F>
-where
-    T: 'static,
-    E: 'static,
-    F: FnOnce(Result<T, E>) + 'static,
-{
-    /// 27.2.2.1 NewPromiseReactionJob, step 1: the Job Abstract Closure.
-    fn run(self: Box<Self>) {
-        let PromiseReaction { slot, handler } = *self;
-        if let Slot::Argument(argument) = slot {
+    fn run(self: Rc<Self>) {
+        if let Some((argument, handler)) = self.take() {
             handler(argument);
         }
     }
+
+    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
+        self
+    }
+}
+
+/// Creates a reaction record whose job calls `handler` with the settled outcome.
+pub(crate) fn new_reaction<T, E, F>(handler: F) -> ReactionRef<T, E>
+where
+    T: 'static,
+    E: 'static,
+    F: FnOnce(Result<T, E>) + 'static,
+{
+    Rc::new(Record::new(handler))
+}
+
+impl<T, E> dyn Reaction<T, E> {
+    /// Unlinks and returns the next record of the pending promise's list.
+    #[inline]
+    fn take_next(&self) -> Option<ReactionRef<T, E>> {
+        match self.slot().take() {
+            Slot::Next(next) => next,
+            // Only a pending promise's records are linked; a record holding its argument has
+            // left the list. Put the argument back.
+            argument => {
+                self.slot().set(argument);
+                None
+            }
+        }
+    }
+
+    /// Links `next` after this record (which holds `Next(None)`: only unlinked records are
+    /// linked).
+    #[inline]
+    fn set_next(&self, next: Option<ReactionRef<T, E>>) {
+        self.slot().set(Slot::Next(next));
+    }
+}
+
+/// NewPromiseReactionJob ( reaction, argument ) (27.2.2.1) and HostEnqueuePromiseJob (9.5.5):
+/// stores the argument in the record and queues the record as the job. The record is queued as
+/// it is (two words, stored in the queue itself): no allocation.
+#[inline]
+pub(crate) fn enqueue_reaction_job<T: 'static, E: 'static>(reaction: ReactionRef<T, E>, argument: Result<T, E>) {
+    reaction.slot().set(Slot::Argument(argument));
+    settle_runtime::queue_microtask(move || reaction.run());
 }
 
 /// Calls a user handler: 27.2.2.1 step 1.e, `Call(handler, undefined, « argument »)`.
@@ -122,7 +152,7 @@ pub(crate) fn call_handler<A, R, E: Reason>(
 /// vector of 100 000 reactions reallocates its way up to megabytes, which also makes the
 /// allocator consolidate its free lists), and an extra reaction costs only its record.
 pub(crate) struct Reactions<T, E> {
-    newest: Option<Box<dyn Reaction<T, E>>>,
+    newest: Option<ReactionRef<T, E>>,
 }
 
 impl<T, E> Reactions<T, E> {
@@ -131,7 +161,7 @@ impl<T, E> Reactions<T, E> {
     }
 
     #[inline]
-    pub(crate) fn push(&mut self, mut reaction: Box<dyn Reaction<T, E>>) {
+    pub(crate) fn push(&mut self, reaction: ReactionRef<T, E>) {
         if let Some(newest) = self.newest.take() {
             reaction.set_next(Some(newest));
         }
@@ -145,31 +175,31 @@ impl<T, E> Reactions<T, E> {
     /// Unlinks the records and calls `f` on each, in registration order, telling it whether
     /// the record is the last one.
     #[inline]
-    pub(crate) fn drain_in_order(mut self, mut f: impl FnMut(Box<dyn Reaction<T, E>>, bool)) {
-        let Some(mut newest) = self.newest.take() else { return };
+    pub(crate) fn drain_in_order(mut self, mut f: impl FnMut(ReactionRef<T, E>, bool)) {
+        let Some(newest) = self.newest.take() else { return };
         let Some(next) = newest.take_next() else {
             return f(newest, true); // the common case: a single reaction
         };
         // Reverse the list: oldest first.
         let mut oldest = newest;
         let mut rest = Some(next);
-        while let Some(mut record) = rest {
+        while let Some(record) = rest {
             rest = record.take_next();
             record.set_next(Some(oldest));
             oldest = record;
         }
         let mut next = Some(oldest);
-        while let Some(mut record) = next {
+        while let Some(record) = next {
             next = record.take_next();
             f(record, next.is_none());
         }
     }
 
     /// Each record, unlinked and type-erased, for dropping without recursion (see `drop.rs`).
-    pub(crate) fn into_any(mut self) -> Vec<Box<dyn Any>> {
+    pub(crate) fn into_any(mut self) -> Vec<Rc<dyn Any>> {
         let mut all = Vec::new();
         let mut next = self.newest.take();
-        while let Some(mut record) = next {
+        while let Some(record) = next {
             next = record.take_next();
             all.push(record.into_any());
         }
@@ -189,9 +219,9 @@ impl<T, E> Drop for Reactions<T, E> {
 /// Drops a list one record at a time, unlinking each first, so that dropping a long list never
 /// recurses along it.
 #[inline(never)]
-fn drop_unlinked<T, E>(newest: Box<dyn Reaction<T, E>>) {
+fn drop_unlinked<T, E>(newest: ReactionRef<T, E>) {
     let mut next = Some(newest);
-    while let Some(mut record) = next {
+    while let Some(record) = next {
         next = record.take_next();
     }
 }

@@ -64,6 +64,13 @@ impl<T, E, D> Resolvers<T, E, D> {
         Resolvers { promise: promise.clone(), pair: promise.cell.resolutions.get() }
     }
 
+    /// The resolving functions NewPromiseCapability (27.2.1.5) made along with a promise that
+    /// nothing else can resolve: the first pair, unused.
+    pub(crate) fn capability_of(promise: Promise<T, E, D>) -> Resolvers<T, E, D> {
+        debug_assert_eq!(promise.cell.resolutions.get(), 0, "the capability's promise was resolved");
+        Resolvers { promise, pair: 0 }
+    }
+
     /// Whether `resolve` or `reject` has been called on this pair.
     ///
     /// ```

@@ -23,7 +23,7 @@ use settle_runtime::{Handle, Origin, Uncaught, UncaughtKind};
 use settle_timers::Host;
 
 use crate::Promise;
-use crate::promise::{HANDLED, PENDING_NOTIFY, PromiseCell, REPORTED, State};
+use crate::promise::{HANDLED, PENDING_NOTIFY, REPORTED, State};
 
 /// HostPromiseRejectionTracker's `operation` argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,23 +37,29 @@ pub(crate) trait Tracked: 'static {
     fn flags(&self) -> u8;
     fn set_flags(&self, flags: u8);
     fn describe(&self) -> String;
+    /// The promise's identity: the address of its cell.
+    fn address(&self) -> *const ();
     fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
 }
 
-impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for PromiseCell<T, E, D> {
+impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for Promise<T, E, D> {
     fn flags(&self) -> u8 {
-        self.flags.get()
+        self.cell.flags.get()
     }
 
     fn set_flags(&self, flags: u8) {
-        self.flags.set(flags);
+        self.cell.flags.set(flags);
     }
 
     fn describe(&self) -> String {
-        match &*self.state.borrow() {
+        match &*self.cell.state.borrow() {
             State::Rejected(reason) => format!("{reason:?}"),
             _ => String::from("<not rejected>"),
         }
+    }
+
+    fn address(&self) -> *const () {
+        Rc::as_ptr(&self.cell) as *const ()
     }
 
     fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
@@ -139,7 +145,7 @@ impl AnyPromise {
     /// assert!(any.downcast::<i32, Error, NoThenables>().is_some());
     /// ```
     pub fn downcast<T: 'static, E: 'static, D: 'static>(&self) -> Option<Promise<T, E, D>> {
-        self.0.clone().into_any().downcast::<PromiseCell<T, E, D>>().ok().map(|cell| Promise { cell })
+        self.0.clone().into_any().downcast::<Promise<T, E, D>>().ok().map(|promise| (*promise).clone())
     }
 
     /// The rejection reason, formatted with `Debug`.
@@ -167,7 +173,7 @@ impl AnyPromise {
 /// ```
 impl PartialEq for AnyPromise {
     fn eq(&self, other: &AnyPromise) -> bool {
-        std::ptr::addr_eq(Rc::as_ptr(&self.0), Rc::as_ptr(&other.0))
+        self.0.address() == other.0.address()
     }
 }
 
@@ -175,13 +181,13 @@ impl Eq for AnyPromise {}
 
 impl std::hash::Hash for AnyPromise {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Rc::as_ptr(&self.0) as *const ()).hash(state);
+        self.0.address().hash(state);
     }
 }
 
 impl<T: 'static, E: fmt::Debug + 'static, D: 'static> From<Promise<T, E, D>> for AnyPromise {
     fn from(p: Promise<T, E, D>) -> AnyPromise {
-        AnyPromise(p.cell)
+        AnyPromise(Rc::new(p))
     }
 }
 
@@ -257,15 +263,22 @@ pub fn set_rejection_policy(handle: &Handle, policy: RejectionPolicy) {
 /// # Panics
 ///
 /// Panics when no event loop is current on this thread.
-pub(crate) fn host_promise_rejection_tracker(promise: Rc<dyn Tracked>, operation: Operation) {
+pub(crate) fn host_promise_rejection_tracker<T, E, D>(promise: &Promise<T, E, D>, operation: Operation)
+where
+    T: 'static,
+    E: fmt::Debug + 'static,
+    D: 'static,
+{
     let flags = promise.flags();
+    // The lists hold type-erased handles, made only when a promise goes on one.
+    let erased = || Rc::new(promise.clone()) as Rc<dyn Tracked>;
     match operation {
         // "reject": append to the about-to-be-notified list.
         Operation::Reject => {
             if flags & PENDING_NOTIFY == 0 {
                 promise.set_flags(flags | PENDING_NOTIFY);
                 let handle = Handle::current();
-                tracker(&handle).about_to_be_notified.borrow_mut().push(promise);
+                tracker(&handle).about_to_be_notified.borrow_mut().push(erased());
                 // Outside any task no checkpoint may be coming; make sure one does.
                 handle.request_checkpoint();
             }
@@ -276,7 +289,7 @@ pub(crate) fn host_promise_rejection_tracker(promise: Rc<dyn Tracked>, operation
         Operation::Handle => {
             if flags & REPORTED != 0 {
                 promise.set_flags(flags & !REPORTED);
-                tracker(&Handle::current()).handled_since.borrow_mut().push(promise);
+                tracker(&Handle::current()).handled_since.borrow_mut().push(erased());
             }
         }
     }
