@@ -685,11 +685,11 @@ impl<T, E, D, X: ?Sized> Drop for PromiseCell<T, E, D, X> {
     fn drop(&mut self) {
         // A pending promise dropped with reactions owns the rest of its chain: unwind it
         // without recursion.
-        if let State::Pending(reactions) =
-            std::mem::replace(self.state.get_mut(), State::Pending(Reactions::new()))
+        // (Settled promises, the common case, are left alone.)
+        if let State::Pending(reactions) = self.state.get_mut()
             && !reactions.is_empty()
         {
-            drop_iteratively(reactions.into_any());
+            drop_iteratively(std::mem::replace(reactions, Reactions::new()).into_any());
         }
     }
 }

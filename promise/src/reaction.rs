@@ -130,7 +130,10 @@ impl<T, E> dyn Reaction<T, E> {
 /// stores the argument in the record and queues the record as the job. The record is queued as
 /// it is (two words, stored in the queue itself): no allocation.
 #[inline]
-pub(crate) fn enqueue_reaction_job<T: 'static, E: 'static>(reaction: ReactionRef<T, E>, argument: Result<T, E>) {
+pub(crate) fn enqueue_reaction_job<T: 'static, E: 'static>(
+    reaction: ReactionRef<T, E>,
+    argument: Result<T, E>,
+) {
     reaction.slot().set(Slot::Argument(argument));
     settle_runtime::queue_microtask(move || reaction.run());
 }
