@@ -348,6 +348,18 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         match x.into_resolution() {
             // PromiseResolve step 1: IsPromise(x) and x.constructor is C -> return x.
             Resolution::Promise(p) => p,
+            // Steps 2-4 with a plain value: Call(capability.[[Resolve]], x) fulfills the new
+            // promise at once, before anything can observe it or react to it; so it is made
+            // fulfilled, with its one pair of resolving functions counted as used.
+            Resolution::Value(value) => Promise {
+                cell: Rc::new(PromiseCell {
+                    state: RefCell::new(State::Fulfilled(value)),
+                    flags: Cell::new(0),
+                    resolutions: Cell::new(1),
+                    marker: PhantomData,
+                    tail: (),
+                }),
+            },
             // Steps 2-4: NewPromiseCapability(C); Call(capability.[[Resolve]], x).
             other => {
                 let (promise, capability) = Promise::with_resolvers();
