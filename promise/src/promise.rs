@@ -620,6 +620,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 
     /// 27.2.1.4 FulfillPromise ( promise, value ).
     pub(crate) fn fulfill_promise(&self, value: T) {
+        // A promise that only this handle reaches, with no reaction waiting, is one nobody can
+        // ever observe (a `then` whose result is dropped, the common case): setting its state
+        // would be unobservable work on a promise about to be freed. Skipped.
+        if Rc::strong_count(&self.cell) == 1
+            && matches!(&*self.cell.state.borrow(), State::Pending(reactions) if reactions.is_empty())
+        {
+            return;
+        }
         // Steps 1-6: assert pending; take the reactions; set [[PromiseResult]] and the state.
         let reactions = self.settle(State::Fulfilled(value.clone()));
         // Step 7: TriggerPromiseReactions(reactions, value).
