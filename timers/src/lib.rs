@@ -27,6 +27,8 @@
 mod clock;
 mod host;
 mod queue;
+mod slots;
+mod wheel;
 
 pub use clock::Clock;
 pub use host::Host;

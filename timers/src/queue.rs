@@ -1,14 +1,19 @@
-//! Timers ordered by (deadline, creation sequence), stored in a slab with generational ids.
+//! Timers ordered by (deadline, creation sequence), stored in slots with generational ids.
+//!
+//! The slots own each timer (payload, deadline, interval); the schedule only refers to it by
+//! key and sequence number: a [`Wheel`] for every deadline below 2^64 nanoseconds (584 years),
+//! and a heap for the rest, which then come after everything on the wheel.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
-use slab::Slab;
+use crate::slots::{Entry, Slots};
+use crate::wheel::{Sched, TICK_NANOS, Wheel};
 
 /// Identifies one timer of one [`TimerQueue`].
 ///
-/// An id is a slab key plus a generation. The generation changes every time a slot is reused, so
+/// An id is a slot key plus a generation. The generation changes every time a slot is reused, so
 /// a stale id (of a fired or cleared timer) never matches a different live timer: clearing it is a
 /// no-op, as `clearTimeout` requires.
 ///
@@ -90,16 +95,6 @@ pub struct Fired<P> {
     pub interval: Option<Duration>,
 }
 
-#[derive(Debug)]
-struct Entry<P> {
-    deadline: Duration,
-    seq: u64,
-    generation: u32,
-    interval: Option<Duration>,
-    /// `None` while an interval's callback is running.
-    payload: Option<P>,
-}
-
 /// The timers of one event loop.
 ///
 /// Order is by deadline, then by creation sequence, so timers due at the same instant come out
@@ -108,8 +103,11 @@ struct Entry<P> {
 /// by an earlier task: [`pop_due`](TimerQueue::pop_due) takes it off the schedule,
 /// [`take`](TimerQueue::take) hands over its payload when its task runs.
 ///
-/// Cleared timers leave their heap entry behind and are skipped when they reach the top, so
-/// clearing is O(1) and never reorders anything.
+/// Timers sit on a hierarchical timing wheel (millisecond ticks, levels of 64 slots), whose
+/// earliest slot is sorted by (deadline, sequence) before it fires, so order is exact at any
+/// resolution while setting a timer costs O(1) and each timer moves at most once per level.
+/// Cleared timers leave their wheel entry behind and are skipped when it comes up, so clearing
+/// is O(1) and never reorders anything.
 ///
 /// ```
 /// use std::time::Duration;
@@ -127,18 +125,20 @@ struct Entry<P> {
 /// ```
 #[derive(Debug)]
 pub struct TimerQueue<P> {
-    entries: Slab<Entry<P>>,
-    heap: BinaryHeap<Reverse<Scheduled>>,
+    entries: Slots<P>,
+    wheel: Wheel,
+    /// Deadlines of 2^64 nanoseconds and beyond, which the wheel's `u64` cannot hold.
+    far: BinaryHeap<Reverse<FarSched>>,
     next_seq: u64,
     next_generation: u32,
 }
 
+/// A schedule entry of the far heap: like the wheel's, with the deadline kept whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Scheduled {
+struct FarSched {
     deadline: Duration,
     seq: u64,
     key: u32,
-    generation: u32,
 }
 
 impl<P> Default for TimerQueue<P> {
@@ -155,7 +155,13 @@ impl<P> TimerQueue<P> {
     /// assert!(timers.is_empty());
     /// ```
     pub fn new() -> TimerQueue<P> {
-        TimerQueue { entries: Slab::new(), heap: BinaryHeap::new(), next_seq: 0, next_generation: 1 }
+        TimerQueue {
+            entries: Slots::new(),
+            wheel: Wheel::new(),
+            far: BinaryHeap::new(),
+            next_seq: 0,
+            next_generation: 1,
+        }
     }
 
     /// The number of live timers: scheduled, due but not yet taken, or intervals whose callback
@@ -178,7 +184,7 @@ impl<P> TimerQueue<P> {
     /// assert!(timers.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.len() == 0
     }
 
     /// Schedules a timer at `deadline` (a time on the loop's [`Clock`](crate::Clock)).
@@ -200,8 +206,7 @@ impl<P> TimerQueue<P> {
         self.next_generation = self.next_generation.checked_add(1).unwrap_or(1);
         let seq = self.bump_seq();
         let key = self.entries.insert(Entry { deadline, seq, generation, interval, payload: Some(payload) });
-        let key = u32::try_from(key).expect("more than u32::MAX live timers");
-        self.heap.push(Reverse(Scheduled { deadline, seq, key, generation }));
+        self.schedule(deadline, seq, key);
         TimerId { key, generation }
     }
 
@@ -234,12 +239,13 @@ impl<P> TimerQueue<P> {
     /// ```
     pub fn cancel(&mut self, id: TimerId) -> Option<Option<P>> {
         self.entry(id)?;
-        let entry = self.entries.remove(id.key as usize);
-        if self.entries.is_empty() {
-            // Nothing live: every heap entry is stale, drop them all at once.
-            self.heap.clear();
+        let payload = self.entries.vacate(id.key);
+        if self.entries.len() == 0 {
+            // Nothing live: every schedule entry is stale, drop them all at once.
+            self.wheel.clear();
+            self.far.clear();
         }
-        Some(entry.payload)
+        Some(payload)
     }
 
     /// The earliest deadline still scheduled, if any.
@@ -252,8 +258,14 @@ impl<P> TimerQueue<P> {
     /// assert_eq!(timers.next_deadline(), Some(Duration::from_millis(3)));
     /// ```
     pub fn next_deadline(&mut self) -> Option<Duration> {
-        self.discard_stale();
-        self.heap.peek().map(|Reverse(s)| s.deadline)
+        while let Some(front) = self.wheel.peek(u64::MAX) {
+            if self.live_generation(front.key, front.seq).is_some() {
+                return Some(Duration::from_nanos(front.deadline));
+            }
+            self.wheel.pop_front();
+        }
+        self.discard_stale_far();
+        self.far.peek().map(|Reverse(s)| s.deadline)
     }
 
     /// Takes the earliest scheduled timer off the schedule if its deadline is `<= now`. The
@@ -267,13 +279,40 @@ impl<P> TimerQueue<P> {
     /// assert_eq!(timers.pop_due(Duration::from_millis(10)).unwrap().id, id);
     /// assert!(timers.is_live(id));
     /// ```
+    #[inline]
     pub fn pop_due(&mut self, now: Duration) -> Option<DueTimer> {
-        self.discard_stale();
-        match self.heap.peek() {
+        // Beyond the wheel's range every wheel deadline is due: saturating is exact here.
+        let now_nanos = nanos(now).unwrap_or(u64::MAX);
+        // The loop asks once per turn; between due batches the answer is a comparison.
+        if self.wheel.nothing_due(now_nanos) && self.far.is_empty() {
+            return None;
+        }
+        self.pop_due_slow(now, now_nanos)
+    }
+
+    fn pop_due_slow(&mut self, now: Duration, now_nanos: u64) -> Option<DueTimer> {
+        self.wheel.observe(now_nanos);
+        while let Some(front) = self.wheel.peek(now_nanos / TICK_NANOS) {
+            // A stale front that is not due yet only hides later timers, none of them due.
+            if front.deadline > now_nanos {
+                return None;
+            }
+            self.wheel.pop_front();
+            if let Some(generation) = self.live_generation(front.key, front.seq) {
+                let id = TimerId { key: front.key, generation };
+                return Some(DueTimer { id, deadline: Duration::from_nanos(front.deadline) });
+            }
+        }
+        if !self.wheel.is_empty() {
+            return None; // the wheel's next timers are not due, and far ones come after them
+        }
+        self.discard_stale_far();
+        match self.far.peek() {
             Some(Reverse(s)) if s.deadline <= now => {
                 let s = *s;
-                self.heap.pop();
-                Some(DueTimer { id: TimerId { key: s.key, generation: s.generation }, deadline: s.deadline })
+                self.far.pop();
+                let generation = self.entries.get_any(s.key)?.generation;
+                Some(DueTimer { id: TimerId { key: s.key, generation }, deadline: s.deadline })
             }
             _ => None,
         }
@@ -293,11 +332,11 @@ impl<P> TimerQueue<P> {
     /// ```
     pub fn take(&mut self, id: TimerId) -> Option<Fired<P>> {
         let entry = self.entry_mut(id)?;
-        let payload = entry.payload.take()?;
         let (deadline, interval) = (entry.deadline, entry.interval);
-        if interval.is_none() {
-            self.entries.remove(id.key as usize);
-        }
+        let payload = match interval {
+            None => self.entries.vacate(id.key),
+            Some(_) => entry.payload.take(),
+        }?;
         Some(Fired { payload, deadline, interval })
     }
 
@@ -326,8 +365,21 @@ impl<P> TimerQueue<P> {
         entry.deadline = deadline;
         entry.seq = seq;
         entry.payload = Some(payload);
-        self.heap.push(Reverse(Scheduled { deadline, seq, key: id.key, generation: id.generation }));
+        self.schedule(deadline, seq, id.key);
         Ok(())
+    }
+
+    #[inline]
+    fn schedule(&mut self, deadline: Duration, seq: u64, key: u32) {
+        match nanos(deadline) {
+            Some(nanos) => self.wheel.insert(Sched { deadline: nanos, seq, key }),
+            None => self.schedule_far(deadline, seq, key),
+        }
+    }
+
+    #[cold]
+    fn schedule_far(&mut self, deadline: Duration, seq: u64, key: u32) {
+        self.far.push(Reverse(FarSched { deadline, seq, key }));
     }
 
     fn bump_seq(&mut self) -> u64 {
@@ -337,26 +389,35 @@ impl<P> TimerQueue<P> {
     }
 
     fn entry(&self, id: TimerId) -> Option<&Entry<P>> {
-        self.entries.get(id.key as usize).filter(|e| e.generation == id.generation)
+        self.entries.get(id.key, id.generation)
     }
 
     fn entry_mut(&mut self, id: TimerId) -> Option<&mut Entry<P>> {
-        self.entries.get_mut(id.key as usize).filter(|e| e.generation == id.generation)
+        self.entries.get_mut(id.key, id.generation)
     }
 
-    /// Pops heap entries whose timer was cleared (or re-armed under a newer sequence number).
-    fn discard_stale(&mut self) {
-        while let Some(Reverse(top)) = self.heap.peek() {
-            let live = self
-                .entries
-                .get(top.key as usize)
-                .is_some_and(|e| e.generation == top.generation && e.seq == top.seq && e.payload.is_some());
-            if live {
+    /// The generation of the timer a schedule entry refers to, if that entry still stands for
+    /// it: not cleared, fired or re-armed since. Sequence numbers are never reused, so the
+    /// sequence alone tells a reused slot apart.
+    fn live_generation(&self, key: u32, seq: u64) -> Option<u32> {
+        self.entries.get_any(key).filter(|e| e.seq == seq && e.payload.is_some()).map(|e| e.generation)
+    }
+
+    /// Pops far-heap entries whose timer was cleared (or re-armed under a newer sequence).
+    fn discard_stale_far(&mut self) {
+        while let Some(Reverse(top)) = self.far.peek() {
+            if self.live_generation(top.key, top.seq).is_some() {
                 return;
             }
-            self.heap.pop();
+            self.far.pop();
         }
     }
+}
+
+/// `time` in whole nanoseconds, if that fits the wheel's `u64`.
+#[inline]
+fn nanos(time: Duration) -> Option<u64> {
+    time.as_secs().checked_mul(1_000_000_000)?.checked_add(u64::from(time.subsec_nanos()))
 }
 
 #[cfg(test)]
@@ -406,6 +467,73 @@ mod tests {
         q.pop_due(ms(5)).unwrap();
         assert!(q.cancel(id).is_some());
         assert!(q.take(id).is_none());
+    }
+
+    #[test]
+    fn deadlines_beyond_the_wheel_fire_last_in_order_and_exactly() {
+        let mut q = TimerQueue::new();
+        let beyond = Duration::from_nanos(u64::MAX) + Duration::from_nanos(1);
+        let max = q.insert(Duration::MAX, None, "max");
+        let far = q.insert(beyond, None, "beyond");
+        let edge = q.insert(Duration::from_nanos(u64::MAX), None, "edge");
+        let max_again = q.insert(Duration::MAX, None, "max again");
+        let soon = q.insert(ms(1), None, "soon");
+        assert_eq!(q.next_deadline(), Some(ms(1)));
+        assert_eq!(q.pop_due(ms(1)).map(|d| d.id), Some(soon));
+        assert_eq!(q.next_deadline(), Some(Duration::from_nanos(u64::MAX)));
+        assert!(q.pop_due(Duration::from_nanos(u64::MAX - 1)).is_none());
+        assert!(q.cancel(far).is_some());
+        assert_eq!(q.next_deadline(), Some(Duration::from_nanos(u64::MAX)));
+        let popped: Vec<_> = std::iter::from_fn(|| q.pop_due(Duration::MAX)).collect();
+        let ids: Vec<_> = popped.iter().map(|d| d.id).collect();
+        assert_eq!(ids, [edge, max, max_again]);
+        assert_eq!(popped[1].deadline, Duration::MAX);
+        assert_eq!(q.take(max).map(|f| (f.payload, f.deadline)), Some(("max", Duration::MAX)));
+        assert_eq!(q.next_deadline(), None);
+    }
+
+    #[test]
+    fn a_clock_jumping_across_every_level_pops_in_order() {
+        let mut q = TimerQueue::new();
+        // One timer per wheel level and a few between, set in shuffled order.
+        let mut deadlines: Vec<Duration> = (0..10u32)
+            .flat_map(|level| {
+                let ticks = 64u64.pow(level.min(7)) + u64::from(level);
+                [ms(ticks), ms(ticks) + Duration::from_nanos(1)]
+            })
+            .collect();
+        deadlines.rotate_left(7);
+        let ids: Vec<_> = deadlines.iter().map(|d| q.insert(*d, None, *d)).collect();
+        let mut expected: Vec<_> = deadlines.iter().copied().zip(ids).collect();
+        expected.sort();
+        // A few jumps of growing size, then one to the end of time.
+        let mut popped = Vec::new();
+        for now in [ms(3), ms(70), ms(300_000), Duration::from_secs(1 << 40), Duration::MAX] {
+            while let Some(due) = q.pop_due(now) {
+                assert!(due.deadline <= now);
+                popped.push((due.deadline, due.id));
+                assert_eq!(q.take(due.id).unwrap().payload, due.deadline);
+            }
+            assert!(q.next_deadline().is_none_or(|next| next > now));
+        }
+        assert_eq!(popped, expected);
+    }
+
+    #[test]
+    fn next_deadline_skips_cleared_timers_at_every_position() {
+        let mut q = TimerQueue::new();
+        let ids: Vec<_> = (0..200u64).map(|i| q.insert(ms(i * 37 % 5000), None, i)).collect();
+        let mut live: Vec<_> = ids.iter().zip(0..200u64).map(|(id, i)| (ms(i * 37 % 5000), *id)).collect();
+        live.sort();
+        // Clear every third timer in deadline order, checking the next deadline each time.
+        for k in (0..live.len()).rev().filter(|k| k % 3 == 0) {
+            let (_, id) = live.remove(k);
+            assert!(q.cancel(id).is_some());
+            assert_eq!(q.next_deadline(), live.first().map(|(d, _)| *d));
+        }
+        let popped: Vec<_> =
+            std::iter::from_fn(|| q.pop_due(Duration::MAX).map(|d| (d.deadline, d.id))).collect();
+        assert_eq!(popped, live);
     }
 
     proptest! {
