@@ -200,8 +200,9 @@ impl Handle {
     /// assert_eq!(el.now(), Duration::from_millis(1), "Node waits at least 1 ms");
     /// ```
     pub fn set_timeout_ms(&self, ms: f64, callback: impl FnOnce() + 'static) -> TimerId {
-        let delay = self.inner.host.delay_from_millis(ms, self.nesting_for_new_timer());
-        self.insert_clamped(delay, None, TimerCallback::Once(QueuedJob::from_fn(callback)))
+        let nesting = self.nesting_for_new_timer();
+        let delay = self.inner.host.delay_from_millis(ms, nesting);
+        self.insert_clamped(delay, None, TimerCallback::Once(QueuedJob::from_fn(callback)), nesting)
     }
 
     /// [`Handle::set_interval`] with a JavaScript-style delay in `f64` milliseconds.
@@ -215,8 +216,9 @@ impl Handle {
     /// assert_eq!(el.now(), Duration::ZERO);
     /// ```
     pub fn set_interval_ms(&self, ms: f64, callback: impl FnMut() + 'static) -> TimerId {
-        let delay = self.inner.host.delay_from_millis(ms, self.nesting_for_new_timer());
-        self.insert_clamped(delay, Some(delay), TimerCallback::Repeat(Box::new(callback)))
+        let nesting = self.nesting_for_new_timer();
+        let delay = self.inner.host.delay_from_millis(ms, nesting);
+        self.insert_clamped(delay, Some(delay), TimerCallback::Repeat(Box::new(callback)), nesting)
     }
 
     /// Clears a timeout or an interval (`clearTimeout` and `clearInterval` are the same
@@ -422,19 +424,21 @@ impl Handle {
     }
 
     fn insert_timer(&self, delay: Duration, repeat: Option<()>, callback: TimerCallback) -> TimerId {
-        let delay = self.inner.host.clamp(delay, self.nesting_for_new_timer());
-        self.insert_clamped(delay, repeat.map(|()| delay), callback)
+        let nesting = self.nesting_for_new_timer();
+        let delay = self.inner.host.clamp(delay, nesting);
+        self.insert_clamped(delay, repeat.map(|()| delay), callback, nesting)
     }
 
+    /// Schedules a timer set by code at timer nesting level `nesting`.
     fn insert_clamped(
         &self,
         delay: Duration,
         interval: Option<Duration>,
         callback: TimerCallback,
+        nesting: u32,
     ) -> TimerId {
-        let nesting = self.nesting_for_new_timer().saturating_add(1);
         let deadline = self.inner.clock.now().saturating_add(delay);
-        let entry = TimerEntry { callback, nesting };
+        let entry = TimerEntry { callback, nesting: nesting.saturating_add(1) };
         self.inner.timers.borrow_mut().insert(deadline, interval, entry)
     }
 }

@@ -72,6 +72,7 @@ impl Clock {
     /// let a = clock.now();
     /// assert!(clock.now() >= a);
     /// ```
+    #[inline]
     pub fn now(&self) -> Duration {
         match &self.kind {
             Kind::Real => self.origin.elapsed(),

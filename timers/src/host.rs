@@ -50,6 +50,7 @@ impl Host {
     /// assert_eq!(Host::Node.clamp(Duration::from_micros(10), 0), Duration::from_millis(1));
     /// assert_eq!(Host::Plain.clamp(Duration::ZERO, 100), Duration::ZERO);
     /// ```
+    #[inline]
     pub fn clamp(self, delay: Duration, nesting: u32) -> Duration {
         match self {
             Host::Plain => delay,

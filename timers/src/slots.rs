@@ -85,6 +85,34 @@ impl<P> Slots<P> {
         self.entries.get(key as usize)
     }
 
+    /// Starts loading the entry under `key` into the cache: its timer is about to come due.
+    ///
+    /// Why: due timers come out in deadline order, which for timers set in any other order is
+    /// a random walk over the entries (80 MB at 10^6 timers). The loop pops a whole batch of
+    /// due timers, then runs one task per timer, each taking its entry; without a prefetch a
+    /// batch's checks and takes stalled on one cache and TLB miss after another (W5 at 10^6,
+    /// bench_rss, interleaved runs: median 204 -> 157 ns per timer, minimum 179 -> 145).
+    /// Elsewhere than x86_64 this does nothing.
+    #[inline]
+    pub(crate) fn prefetch(&self, key: u32) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(entry) = self.entries.get(key as usize) {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let first = std::ptr::from_ref(entry).cast::<i8>();
+            let last = first.wrapping_add(std::mem::size_of::<Entry<P>>() - 1);
+            // SAFETY: `_mm_prefetch` is unsafe only because it is an SSE intrinsic, and SSE is
+            // part of the x86_64 baseline: every x86_64 CPU has the instruction. A prefetch is
+            // a hint that never faults and changes neither memory nor program state; even so,
+            // both addresses lie inside `entry`, a live element of `self.entries`.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(first);
+                _mm_prefetch::<_MM_HINT_T0>(last);
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = key;
+    }
+
     /// Vacates the occupied entry under `key` (found with [`get`](Slots::get)), handing out its
     /// payload.
     #[inline]
@@ -141,6 +169,22 @@ mod tests {
         assert_eq!(slots.insert(entry(11, 'l')), 3);
         assert_eq!(slots.insert(entry(12, 'm')), 4, "grows past the old end");
         assert!(slots.get(u32::MAX, 1).is_none());
+    }
+
+    /// Exercises the prefetch (run under `valgrind --tool=memcheck` too): every key, vacant
+    /// and out of range ones included, and entries at both ends of the vector.
+    #[test]
+    fn prefetching_any_key_is_harmless() {
+        let mut slots = Slots::new();
+        for g in 1..=100 {
+            slots.insert(entry(g, 'p'));
+        }
+        slots.vacate(50);
+        for key in [0, 1, 49, 50, 98, 99, 100, u32::MAX] {
+            slots.prefetch(key);
+        }
+        assert_eq!(slots.get(99, 100).and_then(|e| e.payload), Some('p'));
+        assert_eq!(slots.len(), 99);
     }
 
     #[test]

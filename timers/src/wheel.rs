@@ -25,9 +25,10 @@ const SLOTS: usize = 1 << SLOT_BITS;
 /// `u64::MAX` nanoseconds are fewer than 2^45 ticks: eight levels of six bits cover them all.
 const LEVELS: usize = 8;
 /// A slot that empties keeps a buffer of up to this many entries for its next use. Larger ones
-/// (a coarse slot of a big batch) go to the spares, which hold no more capacity than the wheel
-/// holds entries: otherwise every slot would keep the largest buffer it ever needed, several
-/// times the peak number of timers over a long run.
+/// (a coarse slot of a big batch) go to the spares, which hold no more capacity than the most
+/// entries the slots have held at once (as a heap's vector keeps its largest size): otherwise
+/// every slot would keep the largest buffer it ever needed, several times the peak number of
+/// timers over a long run.
 const KEEP: usize = 1024;
 
 /// One scheduled timer: its deadline in nanoseconds since the clock's origin, its creation (or
@@ -74,6 +75,8 @@ pub(crate) struct Wheel {
     /// Empty buffers for slots that start filling, and their total capacity.
     spare: Vec<Vec<Sched>>,
     spare_capacity: usize,
+    /// The most entries seen in the slots when one was opened: the spares' limit.
+    high_water: usize,
     /// Entries that could not join `ready` in order: set for a tick the wheel has already
     /// passed (only when `peek` looked ahead of "now"), or behind the end of `ready`.
     early: BinaryHeap<Reverse<Sched>>,
@@ -92,6 +95,7 @@ impl Wheel {
             head: 0,
             spare: Vec::new(),
             spare_capacity: 0,
+            high_water: 0,
             early: BinaryHeap::new(),
         }
     }
@@ -126,7 +130,15 @@ impl Wheel {
         let tick = entry.tick();
         if tick > self.elapsed {
             self.file(tick, entry);
-        } else if tick == self.elapsed && self.ready.last().is_none_or(|last| *last < entry) {
+        } else {
+            self.insert_not_later(tick, entry);
+        }
+    }
+
+    /// Files an entry due no later than the tick the wheel stands at.
+    #[inline(never)]
+    fn insert_not_later(&mut self, tick: u64, entry: Sched) {
+        if tick == self.elapsed && self.ready.last().is_none_or(|last| *last < entry) {
             self.ready.push(entry);
         } else if tick < self.elapsed && self.early.len() + 1 >= self.in_slots + self.ready.len() - self.head
         {
@@ -154,6 +166,12 @@ impl Wheel {
                 return None;
             }
         }
+    }
+
+    /// The entry `n` places after the front of the ready run, if there is one.
+    #[inline]
+    pub(crate) fn ready_ahead(&self, n: usize) -> Option<&Sched> {
+        self.ready.get(self.head + n)
     }
 
     /// Removes the entry [`peek`](Wheel::peek) returned.
@@ -215,30 +233,30 @@ impl Wheel {
         let shift = SLOT_BITS as usize * level;
         let slot = (tick >> shift) as usize & (SLOTS - 1);
         self.next_start = self.next_start.min(tick);
-        if self.slots.is_empty() {
-            self.allocate_slots();
-        }
         let index = level * SLOTS + slot;
-        if self.slots[index].capacity() == 0 {
-            self.reuse_spare(index);
+        match self.slots.get_mut(index) {
+            Some(bucket) if bucket.len() < bucket.capacity() => bucket.push(entry),
+            _ => self.push_growing(index, entry),
         }
-        self.slots[index].push(entry);
         self.occupied[level] |= 1 << slot;
         self.in_slots += 1;
     }
 
+    /// Pushes onto a slot whose buffer is full or missing: the slots are allocated by the
+    /// first entry, and a slot without a buffer takes a spare one if there is any.
     #[cold]
-    fn allocate_slots(&mut self) {
-        self.slots = (0..LEVELS * SLOTS).map(|_| Vec::new()).collect();
-    }
-
-    /// Gives a slot without a buffer a spare one, if there is any.
-    #[cold]
-    fn reuse_spare(&mut self, index: usize) {
-        if let Some(buffer) = self.spare.pop() {
+    #[inline(never)]
+    fn push_growing(&mut self, index: usize, entry: Sched) {
+        if self.slots.is_empty() {
+            self.slots = (0..LEVELS * SLOTS).map(|_| Vec::new()).collect();
+        }
+        if self.slots[index].capacity() == 0
+            && let Some(buffer) = self.spare.pop()
+        {
             self.spare_capacity -= buffer.capacity();
             self.slots[index] = buffer;
         }
+        self.slots[index].push(entry);
     }
 
     /// What an emptied slot keeps of `buffer` (empty): all of a small one; a large one goes to
@@ -248,7 +266,7 @@ impl Wheel {
         if capacity <= KEEP {
             return buffer;
         }
-        if self.spare_capacity + capacity <= self.in_slots.max(KEEP) {
+        if self.spare_capacity + capacity <= self.high_water {
             self.spare_capacity += capacity;
             self.spare.push(buffer);
         }
@@ -278,6 +296,7 @@ impl Wheel {
         // What stays in the slots is later than `start`; what the cascade files lowers this.
         self.next_start = start + 1;
         let index = level * SLOTS + slot;
+        self.high_water = self.high_water.max(self.in_slots);
         self.in_slots -= self.slots[index].len();
         self.ready.clear();
         self.head = 0;
