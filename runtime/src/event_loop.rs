@@ -42,7 +42,9 @@ pub(crate) enum TimerCallback {
 /// A timer's payload: its callback and its HTML timer nesting level.
 pub(crate) struct TimerEntry {
     pub(crate) callback: TimerCallback,
-    pub(crate) nesting: u32,
+    /// At least 1 (a timer is one level deeper than the code that set it). Non-zero so that
+    /// `Option<TimerEntry>` needs no tag and a timer fits the queue's 64-byte entry.
+    pub(crate) nesting: std::num::NonZeroU32,
 }
 
 /// The loop's `reportError`.
@@ -237,7 +239,7 @@ impl Inner {
             return; // cleared after it came due
         };
         self.origin.set(Origin::Timer { index, id: id.as_u64() });
-        let nesting = fired.payload.nesting;
+        let nesting = fired.payload.nesting.get();
         self.timer_nesting.set(nesting);
         match fired.payload.callback {
             TimerCallback::Once(callback) => self.run_guarded(|| callback.run()),
@@ -252,7 +254,7 @@ impl Inner {
                 let deadline = self.clock.now().saturating_add(interval);
                 let entry = crate::event_loop::TimerEntry {
                     callback: TimerCallback::Repeat(callback),
-                    nesting: nesting.saturating_add(1),
+                    nesting: std::num::NonZeroU32::MIN.saturating_add(nesting),
                 };
                 let rearmed = self.timers.borrow_mut().rearm(id, deadline, entry);
                 drop(rearmed); // Err: cleared by its own callback; dropping it ends the interval
@@ -814,5 +816,18 @@ impl fmt::Debug for Builder {
             .field("host", &self.host)
             .field("microtask_budget", &self.microtask_budget)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod timer_entry_tests {
+    use super::TimerEntry;
+
+    /// settle-timers keeps a timer in one 64-byte line only if its payload, wrapped in an
+    /// `Option`, takes at most 32 bytes: the nesting level's niche spares the tag.
+    #[test]
+    fn a_timer_payload_fits_the_queue_entry() {
+        assert_eq!(size_of::<Option<TimerEntry>>(), size_of::<TimerEntry>());
+        assert!(size_of::<TimerEntry>() <= 32, "{} bytes", size_of::<TimerEntry>());
     }
 }

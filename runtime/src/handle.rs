@@ -438,7 +438,7 @@ impl Handle {
         nesting: u32,
     ) -> TimerId {
         let deadline = self.inner.clock.now().saturating_add(delay);
-        let entry = TimerEntry { callback, nesting: nesting.saturating_add(1) };
+        let entry = TimerEntry { callback, nesting: std::num::NonZeroU32::MIN.saturating_add(nesting) };
         self.inner.timers.borrow_mut().insert(deadline, interval, entry)
     }
 }

@@ -206,7 +206,7 @@ impl<P> TimerQueue<P> {
         // Zero is skipped so that a packed id is never 0, which hosts may treat as "no timer".
         self.next_generation = self.next_generation.checked_add(1).unwrap_or(1);
         let seq = self.bump_seq();
-        let key = self.entries.insert(Entry { deadline, seq, generation, interval, payload: Some(payload) });
+        let key = self.entries.insert(generation, seq, deadline, interval, payload);
         self.schedule(deadline, seq, key);
         TimerId { key, generation }
     }
@@ -317,7 +317,7 @@ impl<P> TimerQueue<P> {
             Some(Reverse(s)) if s.deadline <= now => {
                 let s = *s;
                 self.far.pop();
-                let generation = self.entries.get_any(s.key)?.generation;
+                let generation = self.entries.scheduled_generation(s.key, s.seq)?;
                 Some(DueTimer { id: TimerId { key: s.key, generation }, deadline: s.deadline })
             }
             _ => None,
@@ -337,11 +337,12 @@ impl<P> TimerQueue<P> {
     /// assert!(timers.take(id).is_none());
     /// ```
     pub fn take(&mut self, id: TimerId) -> Option<Fired<P>> {
-        let entry = self.entry_mut(id)?;
-        let (deadline, interval) = (entry.deadline, entry.interval);
+        // `None` for an interval whose callback is running (its payload is out).
+        self.entry(id)?.payload.as_ref()?;
+        let (deadline, interval) = self.entries.times(id.key);
         let payload = match interval {
             None => self.entries.vacate(id.key),
-            Some(_) => entry.payload.take(),
+            Some(_) => self.entry_mut(id)?.payload.take(),
         }?;
         Some(Fired { payload, deadline, interval })
     }
@@ -365,12 +366,10 @@ impl<P> TimerQueue<P> {
     /// ```
     pub fn rearm(&mut self, id: TimerId, deadline: Duration, payload: P) -> Result<(), P> {
         let seq = self.bump_seq();
-        let Some(entry) = self.entry_mut(id) else {
+        if self.entry(id).is_none() {
             return Err(payload);
-        };
-        entry.deadline = deadline;
-        entry.seq = seq;
-        entry.payload = Some(payload);
+        }
+        self.entries.reschedule(id.key, seq, deadline, payload);
         self.schedule(deadline, seq, id.key);
         Ok(())
     }
@@ -406,7 +405,7 @@ impl<P> TimerQueue<P> {
     /// it: not cleared, fired or re-armed since. Sequence numbers are never reused, so the
     /// sequence alone tells a reused slot apart.
     fn live_generation(&self, key: u32, seq: u64) -> Option<u32> {
-        self.entries.get_any(key).filter(|e| e.seq == seq && e.payload.is_some()).map(|e| e.generation)
+        self.entries.scheduled_generation(key, seq)
     }
 
     /// Pops far-heap entries whose timer was cleared (or re-armed under a newer sequence).

@@ -15,7 +15,7 @@ use settle_timers::{TimerId, TimerQueue};
 struct ModelTimer {
     deadline: Duration,
     seq: u64,
-    interval: bool,
+    interval: Option<Duration>,
     /// Whether the queue still has it scheduled (not popped, taken or re-armed away).
     scheduled: bool,
     payload: Option<u32>,
@@ -56,7 +56,7 @@ enum Op {
     Insert {
         delay: Duration,
         past: bool,
-        interval: bool,
+        interval: Option<Duration>,
     },
     /// Clear the n-th id ever issued (stale ones included).
     Cancel(usize),
@@ -91,7 +91,7 @@ fn delay() -> impl Strategy<Value = Duration> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        6 => (delay(), prop::bool::weighted(0.1), prop::bool::weighted(0.2))
+        6 => (delay(), prop::bool::weighted(0.1), prop::option::weighted(0.2, delay()))
             .prop_map(|(delay, past, interval)| Op::Insert { delay, past, interval }),
         2 => (0usize..64).prop_map(Op::Cancel),
         1 => ((0usize..64), delay()).prop_map(|(index, rearm_after)| Op::Take { index, rearm_after }),
@@ -112,8 +112,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Insert { delay, past, interval } => {
                 let deadline = if past { now.saturating_sub(delay) } else { now.saturating_add(delay) };
                 label += 1;
-                let every = interval.then_some(Duration::from_millis(1));
-                let id = q.insert(deadline, every, label);
+                let id = q.insert(deadline, interval, label);
                 prop_assert!(!m.timers.contains_key(&id), "a live id was issued twice");
                 m.timers.insert(
                     id,
@@ -131,7 +130,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Take { index, rearm_after } => {
                 let Some(&id) = issued.get(index) else { continue };
-                let got = q.take(id).map(|f| (f.payload, f.deadline, f.interval.is_some()));
+                let got = q.take(id).map(|f| (f.payload, f.deadline, f.interval));
                 let want = match m.timers.get_mut(&id) {
                     Some(t) if t.payload.is_some() => {
                         Some((t.payload.take().unwrap(), t.deadline, t.interval))
@@ -141,7 +140,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 prop_assert_eq!(got, want);
                 if let Some((payload, _, interval)) = got {
                     m.unschedule(id);
-                    if interval {
+                    if interval.is_some() {
                         let deadline = now.saturating_add(rearm_after);
                         prop_assert!(q.rearm(id, deadline, payload).is_ok());
                         m.timers.get_mut(&id).unwrap().payload = Some(payload);
@@ -187,7 +186,8 @@ fn pop_all(
         if take_each {
             let fired = q.take(due.id).unwrap();
             prop_assert_eq!(Some(fired.payload), t.payload.take());
-            if !t.interval {
+            prop_assert_eq!((fired.deadline, fired.interval), (due.deadline, t.interval));
+            if t.interval.is_none() {
                 m.timers.remove(&due.id);
             } else {
                 // Re-armed from "now", as the loop does; at the end of time, cleared instead.
@@ -236,7 +236,7 @@ fn a_large_random_schedule_matches_the_model() {
                     next() % [10, 1_000, 100_000, 10_000_000][(r >> 8) as usize % 4],
                 ),
                 past: false,
-                interval: r >> 20 & 15 == 0,
+                interval: (r >> 20 & 15 == 0).then(|| Duration::from_millis(r >> 24 & 1023)),
             },
             6 => Op::Cancel((next() % 20_000) as usize),
             7 => Op::Advance { by: Duration::from_millis(next() % 5_000), take_each: r >> 16 & 1 == 0 },
