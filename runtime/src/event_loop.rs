@@ -209,9 +209,7 @@ impl Inner {
         }
         let now = self.clock.now();
         let mut tasks = self.tasks.borrow_mut();
-        while let Some(due) = timers.pop_due(now) {
-            tasks.push_back(Task::Timer(due.id));
-        }
+        timers.drain_due(now, |due| tasks.push_back(Task::Timer(due.id)));
     }
 
     /// Step 2: runs one macrotask, catching a panic.

@@ -291,7 +291,49 @@ impl<P> TimerQueue<P> {
         self.pop_due_slow(now, now_nanos)
     }
 
+    /// Takes every scheduled timer whose deadline is `<= now` off the schedule and hands each
+    /// to `due`, in order: [`pop_due`](TimerQueue::pop_due) until it returns `None`, in one
+    /// call, as an event loop does at the start of a turn.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut timers = settle_timers::TimerQueue::new();
+    /// let late = timers.insert(Duration::from_millis(7), None, ());
+    /// let early = timers.insert(Duration::from_millis(3), None, ());
+    /// timers.insert(Duration::from_millis(9), None, ());
+    /// let mut due = Vec::new();
+    /// timers.drain_due(Duration::from_millis(8), |d| due.push(d.id));
+    /// assert_eq!(due, [early, late]);
+    /// ```
+    #[inline]
+    pub fn drain_due(&mut self, now: Duration, mut due: impl FnMut(DueTimer)) {
+        let now_nanos = nanos(now).unwrap_or(u64::MAX);
+        if self.wheel.nothing_due(now_nanos) && self.far.is_empty() {
+            return;
+        }
+        while let Some(timer) = self.pop_wheel_due(now_nanos) {
+            due(timer);
+        }
+        if self.wheel.is_empty() {
+            while let Some(timer) = self.pop_far_due(now) {
+                due(timer);
+            }
+        }
+    }
+
     fn pop_due_slow(&mut self, now: Duration, now_nanos: u64) -> Option<DueTimer> {
+        if let Some(timer) = self.pop_wheel_due(now_nanos) {
+            return Some(timer);
+        }
+        if !self.wheel.is_empty() {
+            return None; // the wheel's next timers are not due, and far ones come after them
+        }
+        self.pop_far_due(now)
+    }
+
+    /// The earliest due timer on the wheel, taken off the schedule.
+    #[inline]
+    fn pop_wheel_due(&mut self, now_nanos: u64) -> Option<DueTimer> {
         self.wheel.observe(now_nanos);
         while let Some(front) = self.wheel.peek(now_nanos / TICK_NANOS) {
             // A stale front that is not due yet only hides later timers, none of them due.
@@ -309,9 +351,12 @@ impl<P> TimerQueue<P> {
                 return Some(DueTimer { id, deadline: Duration::from_nanos(front.deadline) });
             }
         }
-        if !self.wheel.is_empty() {
-            return None; // the wheel's next timers are not due, and far ones come after them
-        }
+        None
+    }
+
+    /// The earliest due timer of the far heap, taken off the schedule; only once the wheel is
+    /// empty, since every far deadline is later than every wheel deadline.
+    fn pop_far_due(&mut self, now: Duration) -> Option<DueTimer> {
         self.discard_stale_far();
         match self.far.peek() {
             Some(Reverse(s)) if s.deadline <= now => {

@@ -70,6 +70,8 @@ enum Op {
     Advance {
         by: Duration,
         take_each: bool,
+        /// Collect with `drain_due` rather than `pop_due`.
+        drain: bool,
     },
     /// Jump the clock to the exact next deadline (as the virtual loop does), then pop.
     Jump,
@@ -95,7 +97,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(delay, past, interval)| Op::Insert { delay, past, interval }),
         2 => (0usize..64).prop_map(Op::Cancel),
         1 => ((0usize..64), delay()).prop_map(|(index, rearm_after)| Op::Take { index, rearm_after }),
-        3 => (delay(), any::<bool>()).prop_map(|(by, take_each)| Op::Advance { by, take_each }),
+        3 => (delay(), any::<bool>(), any::<bool>())
+            .prop_map(|(by, take_each, drain)| Op::Advance { by, take_each, drain }),
         2 => Just(Op::Jump),
         2 => Just(Op::NextDeadline),
     ]
@@ -150,15 +153,15 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     }
                 }
             }
-            Op::Advance { by, take_each } => {
+            Op::Advance { by, take_each, drain } => {
                 now = now.saturating_add(by);
-                pop_all(&mut q, &mut m, now, take_each)?;
+                pop_all(&mut q, &mut m, now, take_each, drain)?;
             }
             Op::Jump => {
                 if let Some(next) = q.next_deadline() {
                     now = now.max(next);
                 }
-                pop_all(&mut q, &mut m, now, true)?;
+                pop_all(&mut q, &mut m, now, true, true)?;
             }
             Op::NextDeadline => {}
         }
@@ -166,7 +169,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         prop_assert_eq!(q.len(), m.timers.len());
     }
     // Everything left fires, in order, when the clock reaches the end of time.
-    pop_all(&mut q, &mut m, Duration::MAX, true)?;
+    pop_all(&mut q, &mut m, Duration::MAX, true, false)?;
     prop_assert_eq!(q.next_deadline(), None);
     Ok(())
 }
@@ -176,8 +179,17 @@ fn pop_all(
     m: &mut Model,
     now: Duration,
     take_each: bool,
+    drain: bool,
 ) -> Result<(), TestCaseError> {
-    while let Some(due) = q.pop_due(now) {
+    // Two ways to collect what is due: one at a time, or as the loop does, in one call (the
+    // timers re-armed below are later than `now`, so collecting first changes nothing).
+    let mut batch = Vec::new();
+    if drain {
+        q.drain_due(now, |due| batch.push(due));
+    } else {
+        batch.extend(std::iter::from_fn(|| q.pop_due(now)));
+    }
+    for due in batch {
         let first = m.order.pop_first();
         prop_assert_eq!(Some((due.deadline, due.id.as_u64())), first.map(|(d, _, id)| (d, id)));
         prop_assert!(due.deadline <= now);
@@ -239,7 +251,11 @@ fn a_large_random_schedule_matches_the_model() {
                 interval: (r >> 20 & 15 == 0).then(|| Duration::from_millis(r >> 24 & 1023)),
             },
             6 => Op::Cancel((next() % 20_000) as usize),
-            7 => Op::Advance { by: Duration::from_millis(next() % 5_000), take_each: r >> 16 & 1 == 0 },
+            7 => Op::Advance {
+                by: Duration::from_millis(next() % 5_000),
+                take_each: r >> 16 & 1 == 0,
+                drain: r >> 17 & 1 == 0,
+            },
             8 => Op::Jump,
             _ => Op::NextDeadline,
         });
