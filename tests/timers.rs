@@ -184,6 +184,64 @@ fn a_virtual_day_of_timers_runs_instantly_in_order() {
     assert_eq!(el.now(), hour * 24);
 }
 
+/// Thousands of timers over every level of the queue's timing wheel (sub-millisecond to a day
+/// ahead), some cleared, and more set from callbacks for the very deadlines of timers set at
+/// the start, which wait on coarser levels: each fires exactly at its deadline, in (deadline,
+/// creation) order.
+#[test]
+fn timers_across_the_wheel_fire_at_their_deadlines_in_creation_order() {
+    let el = virtual_loop();
+    let fired: Rc<RefCell<Vec<(Duration, usize)>>> = Rc::default();
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let n = 4000usize;
+    let ranges = [3_000, 70_000, 5_000_000, 86_400_000_000]; // microseconds
+    let delays: Vec<Duration> =
+        (0..n).map(|_| Duration::from_micros(next() % ranges[(next() % 4) as usize])).collect();
+    let cleared: Vec<bool> = (0..n).map(|_| next() % 8 == 0).collect();
+    // Every third timer, when it fires, sets a follower due with another timer of the start.
+    let target = |label: usize| label.is_multiple_of(3).then(|| delays[label * 7919 % n]);
+    let mut ids = Vec::new();
+    for (label, &delay) in delays.iter().enumerate() {
+        let f = fired.clone();
+        let follow = target(label);
+        ids.push(el.set_timeout(delay, move || {
+            let now = Handle::current().now();
+            f.borrow_mut().push((now, label));
+            if let Some(at) = follow.filter(|at| *at >= now) {
+                let f = f.clone();
+                Handle::current().set_timeout(at - now, move || {
+                    f.borrow_mut().push((Handle::current().now(), n + label));
+                });
+            }
+        }));
+    }
+    for (id, _) in ids.iter().zip(&cleared).filter(|(_, c)| **c) {
+        assert!(el.clear_timer(*id));
+    }
+    el.run().unwrap();
+
+    // The expected log: the timers of the start in (deadline, label) order; a follower is
+    // created when its leader fires, after every timer of the start.
+    let mut start: Vec<(Duration, usize)> = (0..n).filter(|l| !cleared[*l]).map(|l| (delays[l], l)).collect();
+    start.sort();
+    let mut want: Vec<(Duration, usize, usize)> = start.iter().map(|&(d, l)| (d, l, l)).collect();
+    for (rank, &(deadline, label)) in start.iter().enumerate() {
+        if let Some(at) = target(label).filter(|at| *at >= deadline) {
+            want.push((at, n + rank, n + label));
+        }
+    }
+    assert!(want.len() > start.len() + n / 10, "followers were set");
+    want.sort();
+    let want: Vec<(Duration, usize)> = want.into_iter().map(|(d, _, l)| (d, l)).collect();
+    assert_eq!(*fired.borrow(), want);
+}
+
 #[test]
 fn run_for_advances_virtual_time_exactly() {
     let el = virtual_loop();
