@@ -32,7 +32,7 @@ const LEVELS: usize = 8;
 const KEEP: usize = 1024;
 
 /// One scheduled timer: its deadline in nanoseconds since the clock's origin, its creation (or
-/// re-arm) sequence number, and its slab key. Ordered by deadline, then sequence; sequence
+/// re-arm) sequence number, and its slot key. Ordered by deadline, then sequence; sequence
 /// numbers are unique, so the key never decides.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Sched {
@@ -260,7 +260,8 @@ impl Wheel {
     }
 
     /// What an emptied slot keeps of `buffer` (empty): all of a small one; a large one goes to
-    /// the spares while they hold less capacity than the wheel holds entries, or is freed.
+    /// the spares while they hold no more capacity than the slots' high-water mark of entries,
+    /// or is freed.
     fn recycle(&mut self, buffer: Vec<Sched>) -> Vec<Sched> {
         let capacity = buffer.capacity();
         if capacity <= KEEP {
