@@ -11,9 +11,10 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::future::IntoFuture;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -1122,4 +1123,350 @@ fn spawn_local_with_an_already_aborted_signal_never_runs_the_body() {
     el.run().unwrap();
     assert_eq!(log.lines(), ["rejected with AbortError", "sleep: aborted = true"]);
     assert_eq!(el.now(), Duration::ZERO);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The task's waker: made without allocating, cloned into a thread-safe one on demand
+// ---------------------------------------------------------------------------------------------
+
+/// Sets a flag when dropped (thread-safe, for values that cross threads).
+struct SendDropFlag(Arc<AtomicBool>);
+
+impl Drop for SendDropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A future hands `&Waker` to scoped threads, which clone it (at once, on several threads)
+/// and wake the clones and the borrowed waker itself: the task is polled again exactly once,
+/// in a later macrotask.
+#[test]
+fn a_waker_borrowed_by_scoped_threads_wakes_the_task_once() {
+    let el = strict_loop();
+    let log = Log::new();
+    let polls = Rc::new(std::cell::Cell::new(0));
+    let (l, pc) = (log.clone(), polls.clone());
+    el.queue_task(move || {
+        let l1 = l.clone();
+        let _: Promise<()> = spawn_local(async move {
+            std::future::poll_fn(|cx| {
+                pc.set(pc.get() + 1);
+                if pc.get() > 1 {
+                    return Poll::Ready(());
+                }
+                let waker = cx.waker();
+                std::thread::scope(|s| {
+                    let clones: Vec<Waker> = (0..4)
+                        .map(|_| s.spawn(|| waker.clone()))
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .map(|h| h.join().unwrap())
+                        .collect();
+                    assert!(clones.windows(2).all(|w| w[0].will_wake(&w[1])), "one shared waker");
+                    s.spawn(move || clones.into_iter().for_each(Waker::wake));
+                    s.spawn(|| waker.wake_by_ref());
+                });
+                Poll::Pending
+            })
+            .await;
+            l1.push("polled again");
+            Ok::<_, Error>(())
+        });
+        l.push("spawn returned");
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["spawn returned", "polled again"]);
+    assert_eq!(polls.get(), 2);
+}
+
+/// A clone of the waker sent to a thread keeps the loop alive while it exists; dropped there
+/// without a wake, it lets the loop finish (the task is simply never resumed, and is freed
+/// with its loop).
+#[test]
+fn a_waker_clone_dropped_unwoken_lets_the_loop_finish() {
+    let el = strict_loop();
+    let released = Arc::new(AtomicBool::new(false));
+    let freed = Rc::new(std::cell::Cell::new(false));
+    let flag = DropFlag(freed.clone());
+    let r = released.clone();
+    let task = Rc::new(RefCell::new(None));
+    let t = task.clone();
+    el.queue_task(move || {
+        let p: Promise<()> = spawn_local(async move {
+            let _flag = flag;
+            std::future::poll_fn(|cx| {
+                let waker = cx.waker().clone();
+                let r = r.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(20));
+                    r.store(true, Ordering::SeqCst);
+                    drop(waker);
+                });
+                Poll::<()>::Pending
+            })
+            .await;
+            #[allow(unreachable_code)]
+            Ok::<(), Error>(unreachable!("never woken"))
+        });
+        *t.borrow_mut() = Some(p);
+    });
+    el.run().unwrap();
+    assert!(released.load(Ordering::SeqCst), "the loop waited while the clone existed");
+    assert_eq!(task.borrow().as_ref().map(Promise::state), Some(PromiseState::Pending));
+    assert!(!freed.get());
+    drop(el);
+    assert!(freed.get(), "the suspended task was freed with its loop");
+}
+
+/// A clone kept after its task finished: the task no longer keeps the loop alive through it
+/// (while it ran, the clone did), and waking it (from another thread) does nothing.
+#[test]
+fn a_wake_after_the_task_finished_does_nothing() {
+    let el = strict_loop();
+    let log = Log::new();
+    let stash: Arc<Mutex<Option<Waker>>> = Arc::default();
+    let (l, s) = (log.clone(), stash.clone());
+    el.queue_task(move || {
+        let _: Promise<()> = spawn_local(async move {
+            let mut first = true;
+            std::future::poll_fn(|cx| {
+                if !std::mem::take(&mut first) {
+                    return Poll::Ready(());
+                }
+                *s.lock().unwrap() = Some(cx.waker().clone());
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            })
+            .await;
+            Promise::<()>::resolve(()).await?;
+            l.push("finished");
+            Ok::<_, Error>(())
+        });
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["finished"]);
+    let waker = stash.lock().unwrap().take().expect("the clone was kept");
+    std::thread::spawn(move || waker.wake()).join().unwrap();
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["finished"]);
+}
+
+/// A wake arriving after the loop was dropped does nothing; the task was freed with the loop,
+/// before the wake.
+#[test]
+fn a_wake_after_the_loop_was_dropped_does_nothing() {
+    let el = strict_loop();
+    let stash: Arc<Mutex<Option<Waker>>> = Arc::default();
+    let freed = Arc::new(AtomicBool::new(false));
+    let (s, f) = (stash.clone(), freed.clone());
+    el.queue_task(move || {
+        let _: Promise<()> = spawn_local(async move {
+            let _flag = SendDropFlag(f);
+            std::future::poll_fn(|cx| {
+                *s.lock().unwrap() = Some(cx.waker().clone());
+                Poll::<()>::Pending
+            })
+            .await;
+            #[allow(unreachable_code)]
+            Ok::<(), Error>(unreachable!("woken only after its loop is gone"))
+        });
+    });
+    // `run` would wait for the clone; one turn runs the task up to its wait.
+    el.run_once().unwrap();
+    assert!(stash.lock().unwrap().is_some());
+    drop(el);
+    assert!(freed.load(Ordering::SeqCst), "the task was freed with its loop");
+    let waker = stash.lock().unwrap().take().unwrap();
+    std::thread::spawn(move || waker.wake()).join().unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Direct awaits inside combinators
+// ---------------------------------------------------------------------------------------------
+
+/// Forwards wakes to the waker the combinator was last polled with, counting them.
+#[derive(Default)]
+struct Forward {
+    outer: Mutex<Option<Waker>>,
+    wakes: AtomicUsize,
+}
+
+impl std::task::Wake for Forward {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+        if let Some(outer) = self.outer.lock().unwrap().clone() {
+            outer.wake();
+        }
+    }
+}
+
+/// Polls its inner future under a waker of its own, as `join_all` or `FuturesUnordered` do.
+struct Wrapped<F> {
+    inner: Pin<Box<F>>,
+    forward: Arc<Forward>,
+}
+
+impl<F> Wrapped<F> {
+    fn new(inner: F) -> Wrapped<F> {
+        Wrapped { inner: Box::pin(inner), forward: Arc::default() }
+    }
+}
+
+impl<F: Future> Future for Wrapped<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        *self.forward.outer.lock().unwrap() = Some(cx.waker().clone());
+        let waker = Waker::from(self.forward.clone());
+        self.inner.as_mut().poll(&mut Context::from_waker(&waker))
+    }
+}
+
+/// A promise awaited under a combinator's waker wakes that waker; the task then runs in a
+/// macrotask of its own (after the checkpoint), not in the reaction job.
+#[test]
+fn a_promise_awaited_under_a_combinators_waker_wakes_it() {
+    let el = strict_loop();
+    let log = Log::new();
+    let l = log.clone();
+    el.queue_task(move || {
+        let l1 = l.clone();
+        let _: Promise<()> = spawn_local(async move {
+            let wrapped = Wrapped::new(Promise::<i32>::resolve(7).into_future());
+            let forward = wrapped.forward.clone();
+            let v = wrapped.await?;
+            l1.push(format!("got {v} after {} wake", forward.wakes.load(Ordering::SeqCst)));
+            Ok::<_, Error>(())
+        });
+        let l2 = l.clone();
+        Promise::<()>::resolve(()).then(move |()| {
+            l2.push("microtask");
+            Ok(())
+        });
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["microtask", "got 7 after 1 wake"]);
+}
+
+/// Polls `first` to completion, then `second`, except that it starts both: a combinator that
+/// does not poll every child on every wake.
+struct InOrder<A: Future, B: Future> {
+    first: A,
+    first_out: Option<A::Output>,
+    second: B,
+    started: bool,
+}
+
+impl<A: Future + Unpin, B: Future + Unpin> Future for InOrder<A, B>
+where
+    A::Output: Unpin,
+{
+    type Output = (A::Output, B::Output);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if !std::mem::replace(&mut this.started, true) {
+            assert!(Pin::new(&mut this.second).poll(cx).is_pending(), "second not ready yet");
+        }
+        if this.first_out.is_none() {
+            match Pin::new(&mut this.first).poll(cx) {
+                Poll::Ready(a) => this.first_out = Some(a),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        match Pin::new(&mut this.second).poll(cx) {
+            Poll::Ready(b) => Poll::Ready((this.first_out.take().unwrap(), b)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// The outcome of a direct await that the task's next poll does not take (its combinator polls
+/// another child) waits in the task for the future's next poll.
+#[test]
+fn an_outcome_not_taken_in_its_poll_waits_for_the_next() {
+    let el = strict_loop();
+    let log = Log::new();
+    let l = log.clone();
+    el.queue_task(move || {
+        let _: Promise<()> = spawn_local(async move {
+            let (a, b) = InOrder {
+                first: delay(10, "slow").into_future(),
+                first_out: None,
+                second: Promise::<&str>::resolve("fast").into_future(),
+                started: false,
+            }
+            .await;
+            l.push(format!("{} {} at {:?}", a?, b?, Handle::current().now()));
+            Ok::<_, Error>(())
+        });
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["slow fast at 10ms"]);
+}
+
+/// A future first awaited directly, then moved under a combinator's waker: its outcome wakes
+/// that waker (and is kept for the combinator's poll) instead of resuming the task.
+///
+/// On the real clock: the combinator keeps a clone of the task's waker while the timer runs,
+/// which on the virtual clock would stop time (the loop cannot tell that clone from one held
+/// by another thread, whose work it must wait for).
+#[test]
+fn a_direct_await_moved_under_another_waker_wakes_that_waker() {
+    let el = EventLoop::builder().on_uncaught(|u| panic!("unexpected uncaught error: {u}")).build();
+    let log = Log::new();
+    let l = log.clone();
+    el.queue_task(move || {
+        let _: Promise<()> = spawn_local(async move {
+            let mut fut = delay(5, 3).into_future();
+            std::future::poll_fn(|cx| {
+                assert!(Pin::new(&mut fut).poll(cx).is_pending());
+                Poll::Ready(())
+            })
+            .await;
+            let wrapped = Wrapped::new(fut);
+            let forward = wrapped.forward.clone();
+            let v = wrapped.await?;
+            l.push(format!("got {v} after {} wake", forward.wakes.load(Ordering::SeqCst)));
+            Ok::<_, Error>(())
+        });
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["got 3 after 1 wake"]);
+}
+
+/// The losing branch of a race: a direct await dropped before its promise settles. Its
+/// outcome is dropped when it arrives, not kept in the task, and the task goes on.
+#[test]
+fn an_abandoned_direct_await_drops_its_outcome_on_arrival() {
+    let el = strict_loop();
+    let log = Log::new();
+    let value = Rc::new(());
+    let (l, v) = (log.clone(), value.clone());
+    el.queue_task(move || {
+        let (slow, resolvers) = Promise::<Rc<()>>::with_resolvers();
+        let v2 = v.clone();
+        Handle::current().set_timeout(ms(5), move || resolvers.resolve(v2));
+        let _: Promise<()> = spawn_local(async move {
+            let mut fut = slow.into_future();
+            std::future::poll_fn(|cx| {
+                assert!(Pin::new(&mut fut).poll(cx).is_pending());
+                Poll::Ready(())
+            })
+            .await;
+            drop(fut);
+            sleep::<Error>(ms(10)).await?;
+            l.push(format!("holders of the value at 10ms: {}", Rc::strong_count(&v)));
+            Ok::<_, Error>(())
+        });
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["holders of the value at 10ms: 2"]); // `value` and the task's `v`
+    drop(el);
+    assert_eq!(Rc::strong_count(&value), 1);
 }

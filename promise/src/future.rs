@@ -4,14 +4,14 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::error::{Reason, Value};
-use crate::promise::Promise;
+use crate::promise::{Promise, PromiseState};
 use crate::reaction::new_reaction;
 use crate::resolution::Thenables;
-use crate::task::{Task, current_task};
+use crate::task::{DirectAwait, WeakTask, own_task};
 
 /// The future of a [`Promise`], from `promise.await` or [`IntoFuture::into_future`].
 ///
@@ -38,7 +38,19 @@ use crate::task::{Task, current_task};
 /// ```
 pub struct PromiseFuture<T, E, D> {
     promise: Promise<T, E, D>,
-    slot: Option<Rc<AwaitSlot<T, E>>>,
+    wait: Wait<T, E>,
+}
+
+/// Where the future's outcome will come from, once it has performed Await.
+enum Wait<T, E> {
+    /// Not polled yet.
+    Start,
+    /// Awaited directly by its task: the reaction resumes the task with the outcome, which
+    /// comes back on the stack (`task/direct.rs`). No allocation besides the reaction record.
+    Direct(DirectAwait),
+    /// First polled under another waker: the reaction leaves the outcome in a slot of its own
+    /// and wakes whoever polled last.
+    Slot(Rc<AwaitSlot<T, E>>),
 }
 
 /// Where the reaction leaves the outcome, and whom it resumes.
@@ -48,17 +60,16 @@ struct AwaitSlot<T, E> {
 }
 
 enum Waiter {
-    /// Weak: the loop's task registry owns the task. A strong reference here would close a
-    /// cycle (task -> its future -> this promise -> its reaction -> this slot -> task), so a
-    /// task awaiting a promise that never settles would never be freed, not even with its loop.
-    Task(Weak<Task>),
+    /// Weak: the loop's task registry keeps the task (`WakeTask::of` puts it there). A strong
+    /// reference here would close a cycle (task -> its future -> this slot -> task).
+    Task(WeakTask),
     Waker(Waker),
 }
 
 fn waiter_for(cx: &Context<'_>) -> Waiter {
-    match current_task() {
-        Some(task) if task.owns(cx.waker()) => Waiter::Task(Rc::downgrade(&task)),
-        _ => Waiter::Waker(cx.waker().clone()),
+    match own_task(cx) {
+        Some(own) => Waiter::Task(WeakTask::of(own)),
+        None => Waiter::Waker(cx.waker().clone()),
     }
 }
 
@@ -67,36 +78,49 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Future for PromiseFuture<T, E, D> 
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T, E>> {
         let this = self.get_mut();
-        if let Some(slot) = &this.slot {
-            if let Some(outcome) = slot.outcome.borrow_mut().take() {
-                return Poll::Ready(outcome);
-            }
-            *slot.waiter.borrow_mut() = Some(waiter_for(cx));
-            return Poll::Pending;
-        }
-        // Await (27.7.5.3) step 2: promise = PromiseResolve(%Promise%, value) is the promise
-        // itself. Steps 3-9: PerformPromiseThen(promise, onFulfilled, onRejected), whose
-        // closures resume the awaiting context with the outcome.
-        let slot =
-            Rc::new(AwaitSlot { outcome: RefCell::new(None), waiter: RefCell::new(Some(waiter_for(cx))) });
-        let resume = slot.clone();
-        this.promise.perform_promise_then(new_reaction(move |outcome| {
-            *resume.outcome.borrow_mut() = Some(outcome);
-            let waiter = resume.waiter.borrow_mut().take();
-            match waiter {
-                // Resumed inside this reaction job: no tick is added.
-                Some(Waiter::Task(task)) => {
-                    // Gone once the task finished or was aborted, or its loop dropped: nothing to resume.
-                    if let Some(task) = task.upgrade() {
-                        task.resume();
-                    }
+        match &mut this.wait {
+            Wait::Direct(direct) => direct.poll(cx),
+            Wait::Slot(slot) => {
+                if let Some(outcome) = slot.outcome.borrow_mut().take() {
+                    return Poll::Ready(outcome);
                 }
-                Some(Waiter::Waker(waker)) => waker.wake(),
-                None => {}
+                let waiter = waiter_for(cx);
+                let previous = slot.waiter.borrow_mut().replace(waiter);
+                drop(previous);
+                Poll::Pending
             }
-        }));
-        this.slot = Some(slot);
-        Poll::Pending
+            Wait::Start => {
+                // Await (27.7.5.3) step 2: promise = PromiseResolve(%Promise%, value) is the
+                // promise itself. Steps 3-9: PerformPromiseThen(promise, onFulfilled,
+                // onRejected), whose closures resume the awaiting context with the outcome.
+                if let Some(own) = own_task(cx) {
+                    let pending = this.promise.state() == PromiseState::Pending;
+                    let (direct, delivery) = DirectAwait::start(own, pending);
+                    // Resumed inside this reaction job: no tick is added.
+                    this.promise.perform_promise_then(new_reaction(move |outcome| delivery.deliver(outcome)));
+                    this.wait = Wait::Direct(direct);
+                    return Poll::Pending;
+                }
+                let slot = Rc::new(AwaitSlot {
+                    outcome: RefCell::new(None),
+                    waiter: RefCell::new(Some(Waiter::Waker(cx.waker().clone()))),
+                });
+                let resume = slot.clone();
+                this.promise.perform_promise_then(new_reaction(move |outcome| {
+                    *resume.outcome.borrow_mut() = Some(outcome);
+                    let waiter = resume.waiter.borrow_mut().take();
+                    match waiter {
+                        // Gone once the task finished or was aborted, or its loop dropped:
+                        // nothing to resume.
+                        Some(Waiter::Task(task)) => task.resume(),
+                        Some(Waiter::Waker(waker)) => waker.wake(),
+                        None => {}
+                    }
+                }));
+                this.wait = Wait::Slot(slot);
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -107,12 +131,12 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> IntoFuture for Promise<T, E, D> {
     type IntoFuture = PromiseFuture<T, E, D>;
 
     fn into_future(self) -> PromiseFuture<T, E, D> {
-        PromiseFuture { promise: self, slot: None }
+        PromiseFuture { promise: self, wait: Wait::Start }
     }
 }
 
 impl<T, E, D> fmt::Debug for PromiseFuture<T, E, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PromiseFuture").field("awaiting", &self.slot.is_some()).finish()
+        f.debug_struct("PromiseFuture").field("awaiting", &!matches!(self.wait, Wait::Start)).finish()
     }
 }

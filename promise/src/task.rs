@@ -6,249 +6,173 @@
 //! - [`spawn_local`] polls the future at once, like calling a JavaScript `async` function,
 //!   which runs synchronously up to its first `await`.
 //! - Awaiting a settle [`Promise`](crate::Promise) directly in the task body registers a
-//!   reaction whose job resumes the task itself (see `future.rs`): the task continues in the
-//!   very microtask tick a JavaScript `async` function would, with no extra job in between.
-//! - Any other future wakes the task through its [`Waker`], which posts a macrotask through the
-//!   loop's [`Remote`] (so wakes from other threads work the same way), and that task polls it.
-//!   A task whose waker is held outside it (a foreign future waiting for another thread) keeps
-//!   the loop alive until it is polled again; nothing is polled unless woken.
+//!   reaction whose job resumes the task itself, handing it the outcome (see `future.rs` and
+//!   `task/direct.rs`): the task continues in the very microtask tick a JavaScript `async`
+//!   function would, with no extra job in between.
+//! - Any other future wakes the task through its [`Waker`](std::task::Waker), which posts a
+//!   macrotask through the loop's [`Remote`](settle_runtime::Remote) (so wakes from other
+//!   threads work the same way), and that task polls it. A task whose waker is held outside it
+//!   (a foreign future waiting for another thread) keeps the loop alive until it is woken;
+//!   nothing is polled unless woken.
+//!
+//! The layout is chosen for the common case, a task that only awaits settle promises: the task
+//! is one allocation (`TaskCell`, the future inline), polled with a waker that costs nothing to
+//! make (`task/waker.rs`); the thread-safe waker, the loop's registry entry and the rare-case
+//! bookkeeping are created only when something needs them.
 
-use std::cell::{Cell, RefCell};
-use std::fmt;
+mod core;
+mod direct;
+mod registry;
+mod waker;
+
+use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 
-use settle_runtime::{Handle, Remote};
-use slab::Slab;
+use settle_runtime::Handle;
 
-use crate::abort::{AbortRegistration, AbortSignal};
-use crate::error::{AbortError, PanicError, Reason, Value};
+use crate::abort::AbortSignal;
+use crate::error::{AbortError, Reason, Value};
 use crate::promise::Promise;
 use crate::resolution::{IntoResolution, Thenables};
+use crate::resolving::Resolvers;
 
-type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
+use self::core::{Body, Failure, Header, Task, TaskRef, resume};
 
-/// Rejects a task's promise when its future panics or is aborted.
-type OnFailure = Box<dyn FnOnce(TaskFailure)>;
+pub(crate) use self::direct::{DirectAwait, WeakTask};
 
-thread_local! {
-    /// The task being polled on this thread, for awaits that resume it directly.
-    static CURRENT_TASK: RefCell<Option<Rc<Task>>> = const { RefCell::new(None) };
+pub(crate) use self::waker::own_task;
+
+/// The error an aborted task's promise rejects with: a type parameter, so that a task without
+/// a signal stores nothing for it.
+trait AbortReason<E> {
+    fn error() -> E;
 }
 
-/// The task being polled now, if any.
-pub(crate) fn current_task() -> Option<Rc<Task>> {
-    CURRENT_TASK.with(|t| t.borrow().clone())
-}
+/// `spawn_local`: never aborted.
+struct Unabortable;
 
-/// A spawned future and what it needs to be resumed.
-pub(crate) struct Task {
-    /// `None` while being polled, once finished, or once aborted.
-    future: RefCell<Option<TaskFuture>>,
-    /// Rejects the task's promise: called with the error when the future panics or is aborted.
-    on_failure: RefCell<Option<OnFailure>>,
-    waker: Arc<TaskWaker>,
-    /// A keep-alive remote held while a clone of the waker is stored outside the task.
-    keep_alive: RefCell<Option<Remote>>,
-    remote: Remote,
-    aborted: Cell<bool>,
-    /// The abort algorithm to remove when the task finishes.
-    abort: RefCell<Option<(AbortSignal, AbortRegistration)>>,
-}
-
-pub(crate) enum TaskFailure {
-    Panic(PanicError),
-    Abort,
-}
-
-/// The loop's live tasks, so a wake arriving through the Remote can find its task.
-#[derive(Default)]
-struct Registry {
-    tasks: RefCell<Slab<(u64, Rc<Task>)>>,
-    next_id: Cell<u64>,
-}
-
-/// The thread-safe part of a task: enough to post "poll task (key, id)" to its loop.
-struct TaskWaker {
-    remote: Remote,
-    key: usize,
-    id: u64,
-}
-
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        let (key, id) = (self.key, self.id);
-        // A loop that is gone has dropped the task too: nothing to wake.
-        let _ = self.remote.post(move || {
-            if let Ok(handle) = Handle::try_current() {
-                let registry = handle.extension(Registry::default);
-                let task = registry.tasks.borrow().get(key).filter(|(i, _)| *i == id).map(|(_, t)| t.clone());
-                if let Some(task) = task {
-                    task.resume();
-                }
-            }
-        });
+impl<E> AbortReason<E> for Unabortable {
+    fn error() -> E {
+        unreachable!("a task without a signal is never aborted")
     }
 }
 
-impl Task {
-    /// Registers the task on the current loop and polls it for the first time.
-    fn spawn(future: TaskFuture, on_failure: OnFailure, signal: Option<&AbortSignal>) {
-        let handle = Handle::current();
-        let registry = handle.extension(Registry::default);
-        let id = registry.next_id.get();
-        registry.next_id.set(id + 1);
-        let remote = handle.remote();
-        let mut tasks = registry.tasks.borrow_mut();
-        let entry = tasks.vacant_entry();
-        let task = Rc::new(Task {
-            future: RefCell::new(Some(future)),
-            on_failure: RefCell::new(Some(on_failure)),
-            waker: Arc::new(TaskWaker { remote: remote.clone(), key: entry.key(), id }),
-            keep_alive: RefCell::new(None),
-            remote,
-            aborted: Cell::new(false),
-            abort: RefCell::new(None),
-        });
-        entry.insert((id, task.clone()));
-        drop(tasks);
-        if let Some(signal) = signal {
-            if signal.aborted() {
-                task.abort();
-                return;
-            }
-            let weak = Rc::downgrade(&task);
-            let registration = signal.on_abort(move || {
-                if let Some(task) = weak.upgrade() {
-                    task.abort();
-                }
-            });
-            *task.abort.borrow_mut() = Some((signal.clone(), registration));
-        }
-        task.resume();
-    }
+/// `spawn_local_with_signal`: rejects with an [`AbortError`].
+struct Abortable;
 
-    /// Whether `waker` is this task's own waker (not one wrapped by a combinator).
-    pub(crate) fn owns(&self, waker: &Waker) -> bool {
-        let own = Waker::from(self.waker.clone());
-        waker.will_wake(&own)
-    }
-
-    /// Polls the future once. Called at spawn, from an awaited promise's reaction job, and from
-    /// a macrotask posted by the waker.
-    pub(crate) fn resume(self: &Rc<Self>) {
-        let Some(mut future) = self.future.borrow_mut().take() else {
-            return; // finished, aborted, or already being polled
-        };
-        self.keep_alive.borrow_mut().take();
-        let waker = Waker::from(self.waker.clone());
-        let previous = CURRENT_TASK.with(|t| t.replace(Some(self.clone())));
-        let polled =
-            catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(&waker))));
-        CURRENT_TASK.with(|t| *t.borrow_mut() = previous);
-        drop(waker);
-        match polled {
-            Ok(Poll::Pending) if !self.aborted.get() => {
-                *self.future.borrow_mut() = Some(future);
-                if Arc::strong_count(&self.waker) > 1 {
-                    // Someone outside keeps our waker: outside work is under way.
-                    let mut remote = self.remote.clone();
-                    remote.set_keep_alive(true);
-                    *self.keep_alive.borrow_mut() = Some(remote);
-                }
-            }
-            Ok(_) => self.finish(future),
-            Err(payload) => {
-                let error = PanicError::from_payload(payload.as_ref());
-                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
-                self.fail(TaskFailure::Panic(error));
-                self.finish(future);
-            }
-        }
-    }
-
-    /// Aborts the task: its future is dropped (at once, or when its current poll returns) and
-    /// its promise rejects with an AbortError.
-    pub(crate) fn abort(self: &Rc<Self>) {
-        if self.aborted.replace(true) {
-            return;
-        }
-        self.fail(TaskFailure::Abort);
-        let future = self.future.borrow_mut().take();
-        if let Some(future) = future {
-            self.finish(future);
-        }
-    }
-
-    fn fail(&self, failure: TaskFailure) {
-        let on_failure = self.on_failure.borrow_mut().take();
-        if let Some(on_failure) = on_failure {
-            on_failure(failure);
-        }
-    }
-
-    /// Unregisters the task and drops its future (whose destructor may panic: caught).
-    fn finish(self: &Rc<Self>, future: TaskFuture) {
-        self.keep_alive.borrow_mut().take();
-        let abort = self.abort.borrow_mut().take();
-        if let Some((signal, registration)) = abort {
-            signal.remove(registration);
-        }
-        let _ = catch_unwind(AssertUnwindSafe(move || drop(future)));
-        self.on_failure.borrow_mut().take();
-        if let Ok(handle) = Handle::try_current() {
-            let registry = handle.extension(Registry::default);
-            let mut tasks = registry.tasks.borrow_mut();
-            if tasks.get(self.waker.key).is_some_and(|(id, _)| *id == self.waker.id) {
-                let removed = tasks.remove(self.waker.key);
-                drop(tasks);
-                drop(removed);
-            }
-        }
+impl<E: From<AbortError>> AbortReason<E> for Abortable {
+    fn error() -> E {
+        E::from(AbortError)
     }
 }
 
-impl fmt::Debug for Task {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Task").field("id", &self.waker.id).finish_non_exhaustive()
-    }
+/// A task's body: its promise's resolving functions and its future.
+struct BodyOf<F, T, E, D, A> {
+    /// Taken by the first of: the body's completion, a panic, an abort.
+    resolvers: Cell<Option<Resolvers<T, E, D>>>,
+    /// Accessed only by `poll_body` (while the header says "polling") and `drop_body` (while
+    /// it does not); never moved once here, only dropped in place.
+    future: UnsafeCell<Option<F>>,
+    abort: PhantomData<A>,
 }
 
-fn spawn_task<T, E, D, F, R>(
-    future: F,
-    signal: Option<&AbortSignal>,
-    abort_error: fn() -> E,
-) -> Promise<T, E, D>
+impl<F, R, T, E, D, A> Body for BodyOf<F, T, E, D, A>
 where
     T: Value,
     E: Reason,
     D: Thenables<T, E>,
     F: Future<Output = Result<R, E>> + 'static,
     R: IntoResolution<T, E, D>,
+    A: AbortReason<E> + 'static,
 {
-    let (promise, resolvers) = Promise::<T, E, D>::with_resolvers();
-    let settle = resolvers.clone();
-    // The body's completion goes through the promise's resolve function, in the same tick:
-    // returning a promise from the body adopts it (two more ticks), as in JavaScript.
-    let body = async move {
-        match future.await {
-            Ok(result) => settle.resolve(result),
-            Err(error) => settle.reject(error),
+    fn poll_body(&self, header: &Header, cx: &mut Context<'_>) -> Poll<()> {
+        debug_assert!(header.is_polling(), "poll_body outside resume");
+        // SAFETY: `future` is only touched here and in `drop_body`. `resume` is the only
+        // caller of this method and marks the task as polling first, and `drop_body` never
+        // runs while it is (nor does `resume` re-enter: a task being polled is not polled
+        // again), so this is the only reference to the cell's contents.
+        let slot = unsafe { &mut *self.future.get() };
+        let Some(future) = slot.as_mut() else { return Poll::Ready(()) };
+        // SAFETY: the future lives inside the task's `Rc` allocation, which never moves; it
+        // is never moved out of `slot` either (`drop_body` drops it in place by assigning
+        // `None`), so it stays at this address until it is dropped: the pinning guarantee.
+        let future = unsafe { Pin::new_unchecked(future) };
+        let result = match future.poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(result) => result,
+        };
+        // The body's completion goes through the promise's resolve function, in the same tick:
+        // returning a promise from the body adopts it (two more ticks), as in JavaScript.
+        if let Some(resolvers) = self.resolvers.take() {
+            match result {
+                Ok(value) => resolvers.resolve(value),
+                Err(error) => resolvers.reject(error),
+            }
         }
-    };
-    let on_failure = move |failure: TaskFailure| match failure {
-        TaskFailure::Panic(error) => resolvers.reject(E::from(error)),
-        TaskFailure::Abort => resolvers.reject(abort_error()),
-    };
-    Task::spawn(Box::pin(body), Box::new(on_failure), signal);
+        Poll::Ready(())
+    }
+
+    fn fail(&self, failure: Failure) {
+        if let Some(resolvers) = self.resolvers.take() {
+            resolvers.reject(match failure {
+                Failure::Panic(error) => E::from(error),
+                Failure::Abort => A::error(),
+            });
+        }
+    }
+
+    fn drop_body(&self, header: &Header) {
+        debug_assert!(!header.is_polling(), "drop_body while polling");
+        if header.is_polling() {
+            return;
+        }
+        // SAFETY: not polling (checked above), so no reference into `future` exists: see
+        // `poll_body`. Assigning `None` drops the future in place, which pinning allows.
+        let future = unsafe { &mut *self.future.get() };
+        *future = None;
+        self.resolvers.take();
+    }
+}
+
+fn spawn_task<T, E, D, F, R, A>(future: F, signal: Option<&AbortSignal>) -> Promise<T, E, D>
+where
+    T: Value,
+    E: Reason,
+    D: Thenables<T, E>,
+    F: Future<Output = Result<R, E>> + 'static,
+    R: IntoResolution<T, E, D>,
+    A: AbortReason<E> + 'static,
+{
+    if let Err(e) = Handle::try_current() {
+        panic!("{e}");
+    }
+    let (promise, resolvers) = Promise::<T, E, D>::with_resolvers();
+    let task: TaskRef = Rc::new(Task {
+        header: Header::new(),
+        body: BodyOf::<F, T, E, D, A> {
+            resolvers: Cell::new(Some(resolvers)),
+            future: UnsafeCell::new(Some(future)),
+            abort: PhantomData,
+        },
+    });
+    if let Some(signal) = signal {
+        if signal.aborted() {
+            self::core::abort(&task);
+            return promise;
+        }
+        let weak = Rc::downgrade(&task);
+        let registration = signal.on_abort(move || {
+            if let Some(task) = weak.upgrade() {
+                self::core::abort(&task);
+            }
+        });
+        task.header.set_abort(signal.clone(), registration);
+    }
+    resume(&task, None);
     promise
 }
 
@@ -285,7 +209,7 @@ where
     F: Future<Output = Result<R, E>> + 'static,
     R: IntoResolution<T, E, D>,
 {
-    spawn_task(future, None, || unreachable!("a task without a signal is never aborted"))
+    spawn_task::<T, E, D, F, R, Unabortable>(future, None)
 }
 
 /// [`spawn_local`] with an [`AbortSignal`]: aborting drops the future (cancelling whatever it
@@ -324,7 +248,7 @@ where
     F: Future<Output = Result<R, E>> + 'static,
     R: IntoResolution<T, E, D>,
 {
-    spawn_task(future, Some(signal), || E::from(AbortError))
+    spawn_task::<T, E, D, F, R, Abortable>(future, Some(signal))
 }
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {

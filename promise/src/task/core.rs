@@ -1,0 +1,317 @@
+//! A task's life: the type-erased interface of a task (`Run`), its bookkeeping (`Header`), and
+//! the operations every path goes through: `resume` (poll once), `finish`, `abort`, `cancel`,
+//! and `deliver` (an awaited promise's reaction job handing the task its outcome).
+//!
+//! Ownership, without a registry in the common case: whoever will resume a task holds it. A
+//! reaction job of a direct `await` holds it strongly (in the job queue, or in a pending
+//! promise's reaction list); a task waiting on a foreign waker, or on a pending promise (whose
+//! reaction list may be reachable only from the task itself: a cycle), is also held by the
+//! loop's registry (`registry.rs`), which breaks such cycles when the loop is dropped. A task
+//! that nothing can resume any more is simply dropped, as JavaScript would collect it.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+use std::sync::Weak as SyncWeak;
+use std::task::{Context, Poll};
+
+use crate::abort::{AbortRegistration, AbortSignal};
+use crate::error::PanicError;
+
+use super::direct::{Parked, is_claimed, park};
+use super::registry::unregister;
+use super::waker::{Handoff, Link, PollCtx};
+
+/// Being polled: not polled again re-entrantly, its future not dropped meanwhile.
+const POLLING: u8 = 1;
+/// Finished, aborted or cancelled: its future is gone.
+const DONE: u8 = 2;
+/// Aborted: finishes as soon as its current poll returns.
+const ABORTED: u8 = 4;
+/// Something tried to resume it while it was being polled: poll again after.
+const REPOLL: u8 = 8;
+/// `Rare::parked` may hold entries.
+const PARKED: u8 = 16;
+/// `Rare::link` may hold a live waker link.
+const LINKED: u8 = 32;
+
+/// Why a task's promise is rejected other than by its body.
+pub(crate) enum Failure {
+    Panic(PanicError),
+    Abort,
+}
+
+/// A task: its bookkeeping, then its body (the future and the promise's resolving functions),
+/// in one allocation. The body is type-erased (`Task<dyn Body>`), the header is not, so the
+/// non-generic code reaches it without a virtual call.
+pub(crate) struct Task<B: ?Sized> {
+    pub(super) header: Header,
+    pub(super) body: B,
+}
+
+/// A task as the non-generic code holds it.
+pub(crate) type TaskRef = Rc<Task<dyn Body>>;
+
+/// A task's body, type-erased: what the non-generic code needs from it.
+pub(crate) trait Body {
+    /// Polls the future once; on completion resolves or rejects the promise. Only `resume`
+    /// calls it, with `header` marked as polling.
+    fn poll_body(&self, header: &Header, cx: &mut Context<'_>) -> Poll<()>;
+    /// Rejects the promise (unless already settled by the body).
+    fn fail(&self, failure: Failure);
+    /// Drops the future and the resolving functions in place. Never while polling.
+    fn drop_body(&self, header: &Header);
+}
+
+/// What every task has besides its body: a few flags, and what only some tasks need.
+pub(crate) struct Header {
+    state: Cell<u8>,
+    /// 1 + its key in the loop's registry, or 0 (`registry.rs`).
+    registered: Cell<u32>,
+    /// Allocated on first need: most tasks never need it. Taken out only for the few
+    /// instructions that read or change it, never while user code runs.
+    rare: Cell<Option<Box<Rare>>>,
+}
+
+/// What only some tasks need.
+#[derive(Default)]
+pub(super) struct Rare {
+    /// The thread-safe waker state of the task, while clones of its waker exist.
+    pub(super) link: Option<SyncWeak<Link>>,
+    /// Outcomes and waiters of direct awaits that did not meet in one poll (`direct.rs`).
+    pub(super) parked: Vec<(u64, Parked)>,
+    /// The abort algorithm to remove when the task finishes.
+    abort: Option<(AbortSignal, AbortRegistration)>,
+}
+
+impl Header {
+    pub(super) const fn new() -> Header {
+        Header { state: Cell::new(0), registered: Cell::new(0), rare: Cell::new(None) }
+    }
+
+    #[inline]
+    fn has(&self, flag: u8) -> bool {
+        self.state.get() & flag != 0
+    }
+
+    #[inline]
+    fn set(&self, flag: u8) {
+        self.state.set(self.state.get() | flag);
+    }
+
+    #[inline]
+    fn clear(&self, flag: u8) {
+        self.state.set(self.state.get() & !flag);
+    }
+
+    #[inline]
+    pub(super) fn is_polling(&self) -> bool {
+        self.has(POLLING)
+    }
+
+    #[inline]
+    pub(super) fn is_done(&self) -> bool {
+        self.has(DONE)
+    }
+
+    #[inline]
+    pub(super) fn has_parked(&self) -> bool {
+        self.has(PARKED)
+    }
+
+    /// Runs `f` on the rare part, creating it if needed. `f` must not run user code (nor use
+    /// the rare part: it is out of the cell meanwhile).
+    pub(super) fn with_rare<R>(&self, f: impl FnOnce(&mut Rare) -> R) -> R {
+        let mut rare = self.rare.take().unwrap_or_default();
+        let r = f(&mut rare);
+        self.rare.set(Some(rare));
+        r
+    }
+
+    /// Its key in the loop's registry, if it is registered.
+    #[inline]
+    pub(super) fn registry_key(&self) -> Option<usize> {
+        self.registered.get().checked_sub(1).map(|key| key as usize)
+    }
+
+    /// Records its registry key; false if the key does not fit.
+    pub(super) fn set_registry_key(&self, key: usize) -> bool {
+        match u32::try_from(key).ok().and_then(|key| key.checked_add(1)) {
+            Some(stored) => {
+                self.registered.set(stored);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes the rare part out for good (the task is finishing).
+    fn take_rare(&self) -> Option<Box<Rare>> {
+        self.rare.take()
+    }
+
+    /// Notes that `rare.parked` may be non-empty.
+    pub(super) fn mark_parked(&self) {
+        self.set(PARKED);
+    }
+
+    pub(super) fn set_abort(&self, signal: AbortSignal, registration: AbortRegistration) {
+        self.with_rare(|rare| rare.abort = Some((signal, registration)));
+    }
+
+    /// Remembers the task's waker link, so later polls hand out the same one.
+    pub(super) fn set_link(&self, link: SyncWeak<Link>) {
+        self.with_rare(|rare| rare.link = Some(link));
+        self.set(LINKED);
+    }
+
+    /// The task's live waker link, if any.
+    #[inline]
+    pub(super) fn link(&self) -> Option<std::sync::Arc<Link>> {
+        if self.has(LINKED) { self.live_link() } else { None }
+    }
+
+    #[cold]
+    fn live_link(&self) -> Option<std::sync::Arc<Link>> {
+        let link = self.with_rare(|rare| rare.link.as_ref().and_then(SyncWeak::upgrade));
+        if link.is_none() {
+            self.clear(LINKED);
+        }
+        link
+    }
+}
+
+impl Drop for Header {
+    fn drop(&mut self) {
+        // A task dropped without finishing (nothing could resume it): wakes through clones of
+        // its waker that are still out there must find nothing, and keep nothing alive.
+        if let Some(rare) = self.rare.get_mut().take() {
+            (*rare).release();
+        }
+    }
+}
+
+impl Rare {
+    /// Tells the task's waker link that the task is gone, and removes its abort algorithm.
+    fn release(self) {
+        let Rare { link, parked, abort } = self;
+        if let Some(link) = link.and_then(|link| link.upgrade()) {
+            link.kill();
+        }
+        if let Some((signal, registration)) = abort {
+            signal.remove(registration);
+        }
+        drop(parked);
+    }
+}
+
+/// Polls the task once, if it can be polled: at spawn, from a direct await's reaction job
+/// (with the outcome in `handoff`), and from a wake. A task being polled is polled again
+/// once its current poll returns; a finished one is left alone.
+#[inline]
+pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
+    let header = &task.header;
+    if header.has(POLLING | DONE) {
+        if header.has(POLLING) {
+            header.set(REPOLL);
+        }
+        return;
+    }
+    let mut handoff = handoff;
+    loop {
+        header.set(POLLING);
+        let ctx = PollCtx::new(task, handoff);
+        let polled = ctx.poll(|cx| catch_unwind(AssertUnwindSafe(|| task.body.poll_body(header, cx))));
+        header.clear(POLLING);
+        let pending = matches!(polled, Ok(Poll::Pending)) && !header.has(ABORTED);
+        handoff = ctx.unclaimed();
+        ctx.after_poll(pending);
+        match polled {
+            Ok(Poll::Pending) if pending => {
+                if header.has(REPOLL) {
+                    header.clear(REPOLL);
+                    continue;
+                }
+            }
+            Ok(_) => finish(task),
+            Err(payload) => {
+                let error = PanicError::from_payload(payload.as_ref());
+                // The payload's destructor may panic too: caught, as the loop would.
+                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+                task.body.fail(Failure::Panic(error));
+                finish(task);
+            }
+        }
+        return;
+    }
+}
+
+/// A direct await's reaction job: resumes the task with the outcome of the promise it awaited
+/// (await `id`). When the awaiting future does not take it in that poll, or someone else waits
+/// for it, the outcome is parked for it (`direct.rs`).
+#[inline]
+pub(crate) fn deliver<V: 'static>(task: &TaskRef, id: u64, outcome: V) {
+    if task.header.has(PARKED) && is_claimed(&task.header, id) {
+        // Awaited elsewhere (under another waker), or abandoned: no poll of the task.
+        park(task, id, Box::new(outcome));
+        return;
+    }
+    let mut slot = Some(outcome);
+    resume(task, Some(Handoff::new(id, &mut slot)));
+    if let Some(outcome) = slot {
+        park(task, id, Box::new(outcome));
+    }
+}
+
+/// Finishes the task: marks it done, drops its future (whose destructor may panic: caught)
+/// and leaves the registry.
+pub(super) fn finish(task: &TaskRef) {
+    let header = &task.header;
+    header.set(DONE);
+    header.clear(PARKED | LINKED);
+    if let Some(rare) = header.take_rare() {
+        (*rare).release();
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| task.body.drop_body(header)));
+    if let Some(key) = header.registry_key() {
+        header.registered.set(0);
+        unregister(task, key);
+    }
+}
+
+/// Aborts the task: its promise rejects at once, and its future is dropped (at once, or when
+/// its current poll returns).
+pub(crate) fn abort(task: &TaskRef) {
+    let header = &task.header;
+    if header.has(ABORTED | DONE) {
+        return;
+    }
+    header.set(ABORTED);
+    task.body.fail(Failure::Abort);
+    if !header.has(POLLING) {
+        finish(task);
+    }
+}
+
+/// Stops the task without settling its promise (its loop is being dropped): like abort, but
+/// the promise stays pending, as a JavaScript function that is never resumed.
+pub(super) fn cancel(task: &TaskRef) {
+    let header = &task.header;
+    if header.has(DONE) {
+        return;
+    }
+    if header.has(POLLING) {
+        header.set(ABORTED);
+    } else {
+        finish(task);
+    }
+}
+
+/// The parked entries, for `direct.rs`. `f` must not run user code.
+pub(super) fn with_parked<R>(header: &Header, f: impl FnOnce(&mut Vec<(u64, Parked)>) -> R) -> R {
+    header.with_rare(|rare| f(&mut rare.parked))
+}
+
+/// A type-erased outcome, parked until its future takes it.
+pub(super) type AnyOutcome = Box<dyn Any>;
