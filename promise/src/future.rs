@@ -47,7 +47,7 @@ enum Wait<T, E> {
     Start,
     /// Awaited directly by its task: the reaction resumes the task with the outcome, which
     /// comes back on the stack (`task/direct.rs`). No allocation besides the reaction record.
-    Direct(DirectAwait),
+    Direct(DirectAwait<Result<T, E>>),
     /// First polled under another waker: the reaction leaves the outcome in a slot of its own
     /// and wakes whoever polled last.
     Slot(Rc<AwaitSlot<T, E>>),

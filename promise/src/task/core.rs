@@ -9,7 +9,6 @@
 //! loop's registry (`registry.rs`), which breaks such cycles when the loop is dropped. A task
 //! that nothing can resume any more is simply dropped, as JavaScript would collect it.
 
-use std::any::Any;
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
@@ -19,7 +18,7 @@ use std::task::{Context, Poll};
 use crate::abort::{AbortRegistration, AbortSignal};
 use crate::error::PanicError;
 
-use super::direct::{Parked, is_claimed, park};
+use super::direct::{any_parked, forget, is_claimed, park};
 use super::registry::unregister;
 use super::waker::{Handoff, Link, PollCtx};
 
@@ -31,10 +30,8 @@ const DONE: u8 = 2;
 const ABORTED: u8 = 4;
 /// Something tried to resume it while it was being polled: poll again after.
 const REPOLL: u8 = 8;
-/// `Rare::parked` may hold entries.
-const PARKED: u8 = 16;
 /// `Rare::link` may hold a live waker link.
-const LINKED: u8 = 32;
+const LINKED: u8 = 16;
 
 /// Why a task's promise is rejected other than by its body.
 pub(crate) enum Failure {
@@ -79,8 +76,6 @@ pub(crate) struct Header {
 pub(super) struct Rare {
     /// The thread-safe waker state of the task, while clones of its waker exist.
     pub(super) link: Option<SyncWeak<Link>>,
-    /// Outcomes and waiters of direct awaits that did not meet in one poll (`direct.rs`).
-    pub(super) parked: Vec<(u64, Parked)>,
     /// The abort algorithm to remove when the task finishes.
     abort: Option<(AbortSignal, AbortRegistration)>,
 }
@@ -115,11 +110,6 @@ impl Header {
         self.has(DONE)
     }
 
-    #[inline]
-    pub(super) fn has_parked(&self) -> bool {
-        self.has(PARKED)
-    }
-
     /// Runs `f` on the rare part, creating it if needed. `f` must not run user code (nor use
     /// the rare part: it is out of the cell meanwhile).
     pub(super) fn with_rare<R>(&self, f: impl FnOnce(&mut Rare) -> R) -> R {
@@ -149,11 +139,6 @@ impl Header {
     /// Takes the rare part out for good (the task is finishing).
     fn take_rare(&self) -> Option<Box<Rare>> {
         self.rare.take()
-    }
-
-    /// Notes that `rare.parked` may be non-empty.
-    pub(super) fn mark_parked(&self) {
-        self.set(PARKED);
     }
 
     pub(super) fn set_abort(&self, signal: AbortSignal, registration: AbortRegistration) {
@@ -195,14 +180,13 @@ impl Drop for Header {
 impl Rare {
     /// Tells the task's waker link that the task is gone, and removes its abort algorithm.
     fn release(self) {
-        let Rare { link, parked, abort } = self;
+        let Rare { link, abort } = self;
         if let Some(link) = link.and_then(|link| link.upgrade()) {
             link.kill();
         }
         if let Some((signal, registration)) = abort {
             signal.remove(registration);
         }
-        drop(parked);
     }
 }
 
@@ -252,7 +236,7 @@ pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
 /// for it, the outcome is parked for it (`direct.rs`).
 #[inline]
 pub(crate) fn deliver<V: 'static>(task: &TaskRef, id: u64, outcome: V) {
-    if task.header.has(PARKED) && is_claimed(&task.header, id) {
+    if any_parked() && is_claimed(id) {
         // Awaited elsewhere (under another waker), or abandoned: no poll of the task.
         park(task, id, Box::new(outcome));
         return;
@@ -269,11 +253,14 @@ pub(crate) fn deliver<V: 'static>(task: &TaskRef, id: u64, outcome: V) {
 pub(super) fn finish(task: &TaskRef) {
     let header = &task.header;
     header.set(DONE);
-    header.clear(PARKED | LINKED);
+    header.clear(LINKED);
     if let Some(rare) = header.take_rare() {
         (*rare).release();
     }
     let _ = catch_unwind(AssertUnwindSafe(|| task.body.drop_body(header)));
+    if any_parked() {
+        forget(task);
+    }
     if let Some(key) = header.registry_key() {
         header.registered.set(0);
         unregister(task, key);
@@ -307,11 +294,3 @@ pub(super) fn cancel(task: &TaskRef) {
         finish(task);
     }
 }
-
-/// The parked entries, for `direct.rs`. `f` must not run user code.
-pub(super) fn with_parked<R>(header: &Header, f: impl FnOnce(&mut Vec<(u64, Parked)>) -> R) -> R {
-    header.with_rare(|rare| f(&mut rare.parked))
-}
-
-/// A type-erased outcome, parked until its future takes it.
-pub(super) type AnyOutcome = Box<dyn Any>;

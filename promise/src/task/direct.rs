@@ -6,30 +6,42 @@
 //! from there (`PollCtx::take_handoff`). Each await has an id, unique on its thread, so an
 //! outcome is only ever taken by the future that awaits it.
 //!
-//! The common case needs nothing more. The rest is parked in the task (`Rare::parked`), rarely
-//! and briefly:
+//! The common case needs nothing more. The rest waits in a per-thread table (`PARKED`), rarely
+//! and briefly, keyed by await id:
 //!
 //! - an outcome its future did not take in that poll (a combinator that polls only some of its
 //!   children) waits there for the future's next poll;
-//! - a future polled under another waker (moved into a combinator that wraps the waker) leaves
-//!   that waker there, and the outcome wakes it instead of resuming the task;
+//! - a future polled under another waker (moved into a combinator that wraps the waker, or out
+//!   of its task) leaves that waker there, and the outcome wakes it instead of resuming the
+//!   task;
 //! - a future dropped before its outcome came (the losing branch of a select) leaves a mark,
 //!   so the outcome is dropped on arrival instead of kept.
+//!
+//! Entries of a task that finishes are dropped with it. Keeping them per thread, not per task,
+//! leaves the awaiting future with nothing to hold but the id: no reference to its task.
 
-use std::cell::Cell;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
 use std::mem;
-use std::ptr;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use super::core::{AnyOutcome, Body, Header, Task, TaskRef, deliver, resume, with_parked};
+use super::core::{Body, Task, TaskRef, deliver, resume};
 use super::registry::ensure_registered;
 use super::waker::{PollCtx, own_task};
 
-/// What waits in a task for a direct await whose outcome and future did not meet in one poll.
-pub(crate) enum Parked {
+/// A direct await whose outcome and future did not meet in one poll.
+struct Parked {
+    id: u64,
+    /// The awaiting task's address, to drop the entry when the task finishes.
+    task: usize,
+    what: Waiting,
+}
+
+enum Waiting {
     /// The outcome, for the future's next poll.
-    Outcome(AnyOutcome),
+    Outcome(Box<dyn Any>),
     /// The future was last polled under this waker: the outcome wakes it.
     Waiter(Waker),
     /// The future was dropped: the outcome is dropped on arrival.
@@ -39,101 +51,132 @@ pub(crate) enum Parked {
 thread_local! {
     /// The next await id: unique per thread, so an outcome is taken only by its own future.
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+    /// The rare cases (see the module documentation).
+    static PARKED: RefCell<Vec<Parked>> = const { RefCell::new(Vec::new()) };
+    /// Whether `PARKED` may have entries: all the common path looks at.
+    static ANY_PARKED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The awaiting side of a direct await, inside a `PromiseFuture`.
-pub(crate) struct DirectAwait {
+/// The address that identifies a task (while it lives).
+#[inline]
+fn identity(task: &TaskRef) -> usize {
+    Rc::as_ptr(task).cast::<()>() as usize
+}
+
+#[inline]
+pub(super) fn any_parked() -> bool {
+    ANY_PARKED.get()
+}
+
+/// Runs `f` on the table. `f` must not run user code; what it returns is dropped (or woken) by
+/// the caller, outside the borrow. `None` once the thread is exiting and the table is gone.
+fn with_parked<R>(f: impl FnOnce(&mut Vec<Parked>) -> R) -> Option<R> {
+    PARKED
+        .try_with(|parked| {
+            let mut parked = parked.borrow_mut();
+            let r = f(&mut parked);
+            ANY_PARKED.set(!parked.is_empty());
+            r
+        })
+        .ok()
+}
+
+/// The awaiting side of a direct await of an outcome of type `V`, inside a `PromiseFuture`.
+pub(crate) struct DirectAwait<V> {
     /// 0 once the outcome was taken.
     id: u64,
-    /// Weak: the future lives inside the task; a strong reference would be a cycle.
-    task: Weak<Task<dyn Body>>,
+    /// The awaiting task's address: only to tell whether a poll comes from it. The future
+    /// lives inside the task, so it holds no reference to it (that would be a cycle).
+    task: usize,
+    outcome: PhantomData<fn() -> V>,
 }
 
-/// The resuming side of a direct await, captured by its reaction.
-pub(crate) struct Delivery {
+/// The resuming side of a direct await, captured by its reaction. Made together with its
+/// `DirectAwait`, so the two agree on the id and on `V`.
+pub(crate) struct Delivery<V> {
     id: u64,
     /// Strong: this reaction is what will resume the task, so it keeps it.
     task: TaskRef,
+    outcome: PhantomData<fn(V)>,
 }
 
-impl Delivery {
+impl<V: 'static> Delivery<V> {
     /// The reaction job: resumes the task with `outcome` (see `core::deliver`).
     #[inline]
-    pub(crate) fn deliver<V: 'static>(self, outcome: V) {
+    pub(crate) fn deliver(self, outcome: V) {
         deliver(&self.task, self.id, outcome);
     }
 }
 
-impl DirectAwait {
+impl<V: 'static> DirectAwait<V> {
     /// Starts a direct await by the task being polled in `own`. An await on a pending promise
     /// puts the task in the loop's registry: that promise may be reachable only from the task,
     /// and the registry breaks such cycles when the loop is dropped.
     #[inline]
-    pub(crate) fn start(own: &PollCtx<'_>, pending: bool) -> (DirectAwait, Delivery) {
+    pub(crate) fn start(own: &PollCtx<'_>, pending: bool) -> (DirectAwait<V>, Delivery<V>) {
         let task = own.task();
         if pending {
             ensure_registered(task);
         }
-        let id = NEXT_ID.with(|next| {
-            let id = next.get();
-            next.set(id + 1);
-            id
-        });
-        (DirectAwait { id, task: Rc::downgrade(task) }, Delivery { id, task: task.clone() })
+        let id = NEXT_ID.get();
+        NEXT_ID.set(id + 1);
+        (
+            DirectAwait { id, task: identity(task), outcome: PhantomData },
+            Delivery { id, task: task.clone(), outcome: PhantomData },
+        )
     }
 
     /// Polls for the outcome: handed to this poll, or parked earlier.
-    pub(crate) fn poll<V: 'static>(&mut self, cx: &Context<'_>) -> Poll<V> {
+    #[inline]
+    pub(crate) fn poll(&mut self, cx: &Context<'_>) -> Poll<V> {
         if self.id == 0 {
             return Poll::Pending; // polled again after completing: nothing more will come
         }
-        if let Some(own) = own_task(cx) {
-            if let Some(outcome) = own.take_handoff::<V>(self.id) {
-                self.id = 0;
-                return Poll::Ready(outcome);
-            }
-            if ptr::addr_eq(Rc::as_ptr(own.task()), self.task.as_ptr()) {
-                if !own.task().header.has_parked() {
-                    return Poll::Pending;
+        let own = own_task(cx);
+        let by_its_task = match own {
+            Some(own) => {
+                if let Some(outcome) = own.take_handoff::<V>(self.id) {
+                    self.id = 0;
+                    return Poll::Ready(outcome);
                 }
-                return self.poll_parked(own.task(), None);
+                identity(own.task()) == self.task
             }
+            None => false,
+        };
+        if by_its_task && !any_parked() {
+            return Poll::Pending;
         }
-        // Under another waker. Without its task, nothing will deliver (the task's reaction
-        // holds it strongly until it delivers).
-        match self.task.upgrade() {
-            Some(task) => self.poll_parked(&task, Some(cx.waker().clone())),
-            None => Poll::Pending,
-        }
+        self.poll_parked(by_its_task, cx)
     }
 
-    /// Takes a parked outcome, or leaves `waker` (or, when polled by its own task, no waker:
-    /// the delivery resumes the task) to be woken by it.
+    /// Takes a parked outcome; otherwise, polled by its own task, makes sure its delivery
+    /// resumes the task, or else leaves the waker to be woken by the delivery.
     #[cold]
-    fn poll_parked<V: 'static>(&mut self, task: &TaskRef, waker: Option<Waker>) -> Poll<V> {
-        let header = &task.header;
-        let id = self.id;
-        let (outcome, replaced) = with_parked(header, |parked| {
-            let at = parked.iter().position(|(i, _)| *i == id);
+    #[inline(never)]
+    fn poll_parked(&mut self, by_its_task: bool, cx: &Context<'_>) -> Poll<V> {
+        let (id, task) = (self.id, self.task);
+        let waker = (!by_its_task).then(|| cx.waker().clone());
+        let (outcome, replaced) = with_parked(|parked| {
+            let at = parked.iter().position(|entry| entry.id == id);
             match (at, waker) {
-                (Some(at), _) if matches!(parked[at].1, Parked::Outcome(_)) => {
-                    (Some(parked.swap_remove(at).1), None)
+                (Some(at), _) if matches!(parked[at].what, Waiting::Outcome(_)) => {
+                    (Some(parked.swap_remove(at).what), None)
                 }
                 (Some(at), Some(waker)) => {
-                    (None, Some(mem::replace(&mut parked[at].1, Parked::Waiter(waker))))
+                    (None, Some(mem::replace(&mut parked[at].what, Waiting::Waiter(waker))))
                 }
-                (Some(at), None) => (None, Some(parked.swap_remove(at).1)),
+                (Some(at), None) => (None, Some(parked.swap_remove(at).what)),
                 (None, Some(waker)) => {
-                    parked.push((id, Parked::Waiter(waker)));
+                    parked.push(Parked { id, task, what: Waiting::Waiter(waker) });
                     (None, None)
                 }
                 (None, None) => (None, None),
             }
-        });
-        header.mark_parked();
+        })
+        .unwrap_or((None, None));
         drop(replaced); // a waker's destructor, outside the borrow
         match outcome {
-            Some(Parked::Outcome(outcome)) => match outcome.downcast::<V>() {
+            Some(Waiting::Outcome(outcome)) => match outcome.downcast::<V>() {
                 Ok(outcome) => {
                     self.id = 0;
                     Poll::Ready(*outcome)
@@ -145,10 +188,11 @@ impl DirectAwait {
     }
 }
 
-impl Drop for DirectAwait {
+impl<V> Drop for DirectAwait<V> {
+    #[inline]
     fn drop(&mut self) {
         if self.id != 0 {
-            abandon(&self.task, self.id);
+            abandon(self.id, self.task);
         }
     }
 }
@@ -156,54 +200,64 @@ impl Drop for DirectAwait {
 /// A direct await's future was dropped before taking its outcome: drop the outcome if it is
 /// parked, or mark the await so that the outcome is dropped when it comes.
 #[cold]
-fn abandon(task: &Weak<Task<dyn Body>>, id: u64) {
-    let Some(task) = task.upgrade() else { return };
-    let header = &task.header;
-    if header.is_done() {
-        return;
-    }
-    let removed = with_parked(header, |parked| match parked.iter().position(|(i, _)| *i == id) {
-        Some(at) => Some(parked.swap_remove(at).1),
+#[inline(never)]
+fn abandon(id: u64, task: usize) {
+    let removed = with_parked(|parked| match parked.iter().position(|entry| entry.id == id) {
+        Some(at) => Some(parked.swap_remove(at).what),
         None => {
-            parked.push((id, Parked::Abandoned));
+            parked.push(Parked { id, task, what: Waiting::Abandoned });
             None
         }
     });
-    header.mark_parked();
     drop(removed);
 }
 
 /// Whether await `id`'s outcome is already spoken for: waited for under another waker, or
 /// abandoned. Then its delivery does not poll the task.
-pub(super) fn is_claimed(header: &Header, id: u64) -> bool {
-    with_parked(header, |parked| {
-        parked.iter().any(|(i, entry)| *i == id && !matches!(entry, Parked::Outcome(_)))
+pub(super) fn is_claimed(id: u64) -> bool {
+    PARKED.with_borrow(|parked| {
+        parked.iter().any(|entry| entry.id == id && !matches!(entry.what, Waiting::Outcome(_)))
     })
 }
 
 /// Parks an outcome that was not taken by a poll: for its future's next poll, for the waker
 /// its future left, or nowhere (its future was dropped, or the task is done).
-pub(super) fn park(task: &TaskRef, id: u64, outcome: AnyOutcome) {
-    let header = &task.header;
-    if header.is_done() {
+#[cold]
+#[inline(never)]
+pub(super) fn park(task: &TaskRef, id: u64, outcome: Box<dyn Any>) {
+    if task.header.is_done() {
         return; // drops the outcome: nobody can take it any more
     }
-    let (waiter, dropped) = with_parked(header, |parked| match parked.iter().position(|(i, _)| *i == id) {
-        Some(at) => match mem::replace(&mut parked[at].1, Parked::Outcome(outcome)) {
-            Parked::Abandoned => (None, Some(parked.swap_remove(at).1)),
-            Parked::Waiter(waker) => (Some(waker), None),
-            previous @ Parked::Outcome(_) => (None, Some(previous)),
+    let identity = identity(task);
+    let parked = with_parked(|parked| match parked.iter().position(|entry| entry.id == id) {
+        Some(at) => match mem::replace(&mut parked[at].what, Waiting::Outcome(outcome)) {
+            Waiting::Abandoned => (None, Some(parked.swap_remove(at).what)),
+            Waiting::Waiter(waker) => (Some(waker), None),
+            previous @ Waiting::Outcome(_) => (None, Some(previous)),
         },
         None => {
-            parked.push((id, Parked::Outcome(outcome)));
+            parked.push(Parked { id, task: identity, what: Waiting::Outcome(outcome) });
             (None, None)
         }
     });
-    header.mark_parked();
+    let (waiter, dropped) = parked.unwrap_or((None, None));
     drop(dropped);
     if let Some(waker) = waiter {
         waker.wake();
     }
+}
+
+/// The task finished: drops what its awaits left in the table.
+#[cold]
+#[inline(never)]
+pub(super) fn forget(task: &TaskRef) {
+    let identity = identity(task);
+    let removed: Option<Vec<Parked>> = with_parked(|parked| {
+        let (gone, kept) = mem::take(parked).into_iter().partition(|entry| entry.task == identity);
+        *parked = kept;
+        gone
+    });
+    drop(removed);
 }
 
 /// A weak reference to the task being polled, for a `PromiseFuture` that waits in a slot of its
