@@ -1470,3 +1470,64 @@ fn an_abandoned_direct_await_drops_its_outcome_on_arrival() {
     drop(el);
     assert_eq!(Rc::strong_count(&value), 1);
 }
+
+/// A future that started a direct await in one task, moved out of it (the task then finished)
+/// and awaited by another task: its outcome wakes the task that polls it now.
+#[test]
+fn a_direct_await_moved_out_of_its_finished_task_still_gets_its_outcome() {
+    let el = strict_loop();
+    let log = Log::new();
+    let l = log.clone();
+    el.queue_task(move || {
+        let (p, resolvers) = Promise::<i32>::with_resolvers();
+        let moved = Rc::new(RefCell::new(None));
+        let (out, into) = (moved.clone(), moved);
+        let la = l.clone();
+        let a: Promise<()> = spawn_local(async move {
+            let mut fut = p.into_future();
+            std::future::poll_fn(|cx| {
+                assert!(Pin::new(&mut fut).poll(cx).is_pending());
+                Poll::Ready(())
+            })
+            .await;
+            *into.borrow_mut() = Some(fut);
+            la.push("a finished");
+            Ok::<_, Error>(())
+        });
+        assert_eq!(a.state(), PromiseState::Fulfilled);
+        let lb = l.clone();
+        let _: Promise<()> = spawn_local(async move {
+            let fut = out.borrow_mut().take().expect("moved out of task a");
+            lb.push(format!("b got {}", fut.await?));
+            Ok::<_, Error>(())
+        });
+        Handle::current().queue_task(move || resolvers.resolve(5));
+    });
+    el.run().unwrap();
+    assert_eq!(log.lines(), ["a finished", "b got 5"]);
+}
+
+/// A direct await dropped before its promise settles, by a task that then finishes: when the
+/// promise settles later, nothing of it stays behind.
+#[test]
+fn an_abandoned_await_of_a_finished_task_leaves_nothing_behind() {
+    let el = strict_loop();
+    let value = Rc::new(());
+    let v = value.clone();
+    el.queue_task(move || {
+        let (p, resolvers) = Promise::<Rc<()>>::with_resolvers();
+        let _: Promise<()> = spawn_local(async move {
+            let mut fut = p.into_future();
+            std::future::poll_fn(|cx| {
+                assert!(Pin::new(&mut fut).poll(cx).is_pending());
+                Poll::Ready(())
+            })
+            .await;
+            drop(fut);
+            Ok::<_, Error>(())
+        });
+        Handle::current().queue_task(move || resolvers.resolve(v));
+    });
+    el.run().unwrap();
+    assert_eq!(Rc::strong_count(&value), 1, "the outcome was dropped on arrival");
+}

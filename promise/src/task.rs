@@ -12,13 +12,15 @@
 //! - Any other future wakes the task through its [`Waker`](std::task::Waker), which posts a
 //!   macrotask through the loop's [`Remote`](settle_runtime::Remote) (so wakes from other
 //!   threads work the same way), and that task polls it. A task whose waker is held outside it
-//!   (a foreign future waiting for another thread) keeps the loop alive until it is woken;
-//!   nothing is polled unless woken.
+//!   (a foreign future waiting for another thread) keeps the loop alive until it is woken (or
+//!   the clone is dropped); nothing is polled unless woken.
 //!
 //! The layout is chosen for the common case, a task that only awaits settle promises: the task
-//! is one allocation (`TaskCell`, the future inline), polled with a waker that costs nothing to
-//! make (`task/waker.rs`); the thread-safe waker, the loop's registry entry and the rare-case
-//! bookkeeping are created only when something needs them.
+//! is one allocation (`Task<BodyOf<..>>`: bookkeeping, resolving functions and the future
+//! inline), polled with a waker that costs nothing to make (`task/waker.rs`); the thread-safe
+//! waker, the loop's registry entry (`task/registry.rs`) and the rare-case bookkeeping are
+//! created only when something needs them. An await of a settle promise costs its reaction
+//! record and nothing else.
 
 mod core;
 mod direct;

@@ -1,6 +1,7 @@
-//! A task's life: the type-erased interface of a task (`Run`), its bookkeeping (`Header`), and
-//! the operations every path goes through: `resume` (poll once), `finish`, `abort`, `cancel`,
-//! and `deliver` (an awaited promise's reaction job handing the task its outcome).
+//! A task's life: the task itself (`Task<dyn Body>`, held as a `TaskRef`), its bookkeeping
+//! (`Header`), and the operations every path goes through: `resume` (poll once), `finish`,
+//! `abort`, `cancel`, and `deliver` (an awaited promise's reaction job handing the task its
+//! outcome).
 //!
 //! Ownership, without a registry in the common case: whoever will resume a task holds it. A
 //! reaction job of a direct `await` holds it strongly (in the job queue, or in a pending

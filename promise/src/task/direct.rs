@@ -17,8 +17,10 @@
 //! - a future dropped before its outcome came (the losing branch of a select) leaves a mark,
 //!   so the outcome is dropped on arrival instead of kept.
 //!
-//! Entries of a task that finishes are dropped with it. Keeping them per thread, not per task,
-//! leaves the awaiting future with nothing to hold but the id: no reference to its task.
+//! An entry belongs to its future, which removes it when it is dropped (even after its task
+//! finished, for a future moved out of its task); the mark of a dropped future goes when the
+//! outcome arrives, or when its task finishes. Keeping the table per thread, not per task,
+//! leaves the awaiting future with nothing to hold but its id: no reference to its task.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -34,7 +36,7 @@ use super::waker::{PollCtx, own_task};
 /// A direct await whose outcome and future did not meet in one poll.
 struct Parked {
     id: u64,
-    /// The awaiting task's address, to drop the entry when the task finishes.
+    /// The awaiting task's address, to drop an abandoned await's mark when the task finishes.
     task: usize,
     what: Waiting,
 }
@@ -215,26 +217,28 @@ fn abandon(id: u64, task: usize) {
 /// Whether await `id`'s outcome is already spoken for: waited for under another waker, or
 /// abandoned. Then its delivery does not poll the task.
 pub(super) fn is_claimed(id: u64) -> bool {
-    PARKED.with_borrow(|parked| {
+    with_parked(|parked| {
         parked.iter().any(|entry| entry.id == id && !matches!(entry.what, Waiting::Outcome(_)))
     })
+    .unwrap_or(false)
 }
 
-/// Parks an outcome that was not taken by a poll: for its future's next poll, for the waker
-/// its future left, or nowhere (its future was dropped, or the task is done).
+/// Parks an outcome that was not taken by a poll: for the waker its future left, for its
+/// future's next poll, or nowhere (its future was dropped). An entry belongs to its future,
+/// which removes it when dropped, even after the task finished (a future moved out of its
+/// task). With no entry and the task finished, the future went with the task's body: the
+/// outcome is dropped.
 #[cold]
 #[inline(never)]
 pub(super) fn park(task: &TaskRef, id: u64, outcome: Box<dyn Any>) {
-    if task.header.is_done() {
-        return; // drops the outcome: nobody can take it any more
-    }
-    let identity = identity(task);
+    let (identity, done) = (identity(task), task.header.is_done());
     let parked = with_parked(|parked| match parked.iter().position(|entry| entry.id == id) {
         Some(at) => match mem::replace(&mut parked[at].what, Waiting::Outcome(outcome)) {
             Waiting::Abandoned => (None, Some(parked.swap_remove(at).what)),
             Waiting::Waiter(waker) => (Some(waker), None),
             previous @ Waiting::Outcome(_) => (None, Some(previous)),
         },
+        None if done => (None, Some(Waiting::Outcome(outcome))),
         None => {
             parked.push(Parked { id, task: identity, what: Waiting::Outcome(outcome) });
             (None, None)
@@ -247,17 +251,15 @@ pub(super) fn park(task: &TaskRef, id: u64, outcome: Box<dyn Any>) {
     }
 }
 
-/// The task finished: drops what its awaits left in the table.
+/// The task finished: drops the marks its dropped futures left for outcomes still to come
+/// (an outcome that comes later finds the task finished and is dropped anyway).
 #[cold]
 #[inline(never)]
 pub(super) fn forget(task: &TaskRef) {
     let identity = identity(task);
-    let removed: Option<Vec<Parked>> = with_parked(|parked| {
-        let (gone, kept) = mem::take(parked).into_iter().partition(|entry| entry.task == identity);
-        *parked = kept;
-        gone
+    with_parked(|parked| {
+        parked.retain(|entry| entry.task != identity || !matches!(entry.what, Waiting::Abandoned));
     });
-    drop(removed);
 }
 
 /// A weak reference to the task being polled, for a `PromiseFuture` that waits in a slot of its
