@@ -33,6 +33,8 @@ const ABORTED: u8 = 4;
 const REPOLL: u8 = 8;
 /// `Rare::link` may hold a live waker link.
 const LINKED: u8 = 16;
+/// The future was dropped (`Body::drop_body`).
+const FUTURE_DROPPED: u8 = 32;
 
 /// Why a task's promise is rejected other than by its body.
 pub(crate) enum Failure {
@@ -43,9 +45,17 @@ pub(crate) enum Failure {
 /// A task: its bookkeeping, then its body (the future and the promise's resolving functions),
 /// in one allocation. The body is type-erased (`Task<dyn Body>`), the header is not, so the
 /// non-generic code reaches it without a virtual call.
-pub(crate) struct Task<B: ?Sized> {
+pub(crate) struct Task<B: ?Sized + Body> {
     pub(super) header: Header,
     pub(super) body: B,
+}
+
+impl<B: ?Sized + Body> Drop for Task<B> {
+    fn drop(&mut self) {
+        // A task dropped before it finished (nothing could resume it): its future is dropped
+        // here, as `finish` would have.
+        self.body.drop_body(&self.header);
+    }
 }
 
 /// A task as the non-generic code holds it.
@@ -58,7 +68,7 @@ pub(crate) trait Body {
     fn poll_body(&self, header: &Header, cx: &mut Context<'_>) -> Poll<()>;
     /// Rejects the promise (unless already settled by the body).
     fn fail(&self, failure: Failure);
-    /// Drops the future and the resolving functions in place. Never while polling.
+    /// Drops the future (in place, once) and the promise. Never while polling.
     fn drop_body(&self, header: &Header);
 }
 
@@ -109,6 +119,16 @@ impl Header {
     #[inline]
     pub(super) fn is_done(&self) -> bool {
         self.has(DONE)
+    }
+
+    #[inline]
+    pub(super) fn is_future_dropped(&self) -> bool {
+        self.has(FUTURE_DROPPED)
+    }
+
+    #[inline]
+    pub(super) fn mark_future_dropped(&self) {
+        self.set(FUTURE_DROPPED);
     }
 
     /// Runs `f` on the rare part, creating it if needed. `f` must not run user code (nor use
