@@ -22,6 +22,7 @@ use std::ops::Deref;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use settle_timers::{Clock, Host, TimerId, TimerQueue};
@@ -391,7 +392,7 @@ impl Inner {
         // still empty and then see the count already at zero, and the loop would finish with
         // that task unrun. Reading the count first (SeqCst, after the poster's post) makes a
         // zero count imply its posts are visible.
-        let kept_alive = self.shared.refs() > 0;
+        let kept_alive = self.shared.refs.load(Ordering::SeqCst) > 0;
         kept_alive
             || !self.tasks.borrow().is_empty()
             || !self.jobs.borrow().is_empty()
@@ -404,7 +405,7 @@ impl Inner {
     /// Step 4: sleeps until the next deadline, a remote post, or `limit`; never spins.
     fn wait_for_work(&self, limit: Option<Duration>) -> Waited {
         let next = self.timers.borrow_mut().next_deadline();
-        let refs = self.shared.refs();
+        let refs = self.shared.refs.load(Ordering::SeqCst);
         let (target, is_limit) = match (next, limit) {
             (Some(next), Some(limit)) if limit < next => (Some(limit), true),
             (None, Some(limit)) => (Some(limit), true),

@@ -20,54 +20,30 @@ struct Inbox {
 }
 
 /// The part of a loop that other threads can reach.
-///
-/// Two cache lines on purpose: the inbox, which a poster writes on every post, and the flags,
-/// which the loop reads on every turn and which are written about once per batch. Were they on
-/// one line, each post would take that line away from the loop thread and each turn would take
-/// it back (measured: W6 cross-thread posts, see docs/benchmarks.md).
 pub(crate) struct Shared {
-    inbox: CacheLine<Mutex<Inbox>>,
+    inbox: Mutex<Inbox>,
     wake: Condvar,
-    flags: CacheLine<Flags>,
-}
-
-/// The flags of [`Shared`], read without the lock.
-struct Flags {
-    /// `!inbox.posted.is_empty()`: the loop checks it every turn and takes the lock only when
-    /// there is something to take. Written under the lock, and only when it changes.
+    /// `!inbox.posted.is_empty()`, readable without the lock: the loop checks it every turn and
+    /// takes the lock only when there is something to take. Written under the lock.
     has_posted: AtomicBool,
     closed: AtomicBool,
     /// Remotes that keep the loop alive.
-    refs: AtomicUsize,
-}
-
-/// A value alone on its cache line (64 bytes on the x86-64 and most ARM cores settle runs on).
-#[repr(align(64))]
-struct CacheLine<T>(T);
-
-impl<T> std::ops::Deref for CacheLine<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
+    pub(crate) refs: AtomicUsize,
 }
 
 impl Shared {
     pub(crate) fn new() -> Shared {
         Shared {
-            inbox: CacheLine(Mutex::new(Inbox { posted: Vec::new(), sleeping: false })),
+            inbox: Mutex::new(Inbox { posted: Vec::new(), sleeping: false }),
             wake: Condvar::new(),
-            flags: CacheLine(Flags {
-                has_posted: AtomicBool::new(false),
-                closed: AtomicBool::new(false),
-                refs: AtomicUsize::new(0),
-            }),
+            has_posted: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            refs: AtomicUsize::new(0),
         }
     }
 
     pub(crate) fn close(&self) {
-        self.flags.closed.store(true, Ordering::SeqCst);
+        self.closed.store(true, Ordering::SeqCst);
     }
 
     /// Appends a task and wakes the loop if it is parked. A task that finds the loop closed
@@ -76,15 +52,13 @@ impl Shared {
     /// the inbox after `clear`.
     fn post(&self, task: SendJob) {
         let mut inbox = self.inbox.lock();
-        if self.flags.closed.load(Ordering::Acquire) {
+        if self.closed.load(Ordering::Acquire) {
             drop(inbox);
             drop(task); // outside the lock: its destructor may post
             return;
         }
-        if inbox.posted.is_empty() {
-            self.flags.has_posted.store(true, Ordering::Release);
-        }
         inbox.posted.push(task);
+        self.has_posted.store(true, Ordering::Release);
         let sleeping = inbox.sleeping;
         drop(inbox);
         if sleeping {
@@ -94,13 +68,8 @@ impl Shared {
 
     /// Whether tasks are waiting to be taken. Exact when no poster is running; otherwise a post
     /// may land just after, and the next turn (or `park`, which checks under the lock) sees it.
-    /// How many keep-alive remotes exist (sequentially consistent with `park`'s check).
-    pub(crate) fn refs(&self) -> usize {
-        self.flags.refs.load(Ordering::SeqCst)
-    }
-
     pub(crate) fn has_posted(&self) -> bool {
-        self.flags.has_posted.load(Ordering::Acquire)
+        self.has_posted.load(Ordering::Acquire)
     }
 
     /// Moves every task posted so far to the end of `into` (one lock for the whole batch; the
@@ -115,7 +84,7 @@ impl Shared {
         } else {
             into.append(&mut inbox.posted);
         }
-        self.flags.has_posted.store(false, Ordering::Release);
+        self.has_posted.store(false, Ordering::Release);
     }
 
     /// Wakes the loop if it is parked (after a keep-alive change). Taking the lock orders this
@@ -134,7 +103,7 @@ impl Shared {
     /// lost.
     pub(crate) fn park(&self, deadline: Option<Instant>, refs_seen: usize) {
         let mut inbox = self.inbox.lock();
-        if inbox.posted.is_empty() && self.flags.refs.load(Ordering::SeqCst) == refs_seen {
+        if inbox.posted.is_empty() && self.refs.load(Ordering::SeqCst) == refs_seen {
             inbox.sleeping = true;
             match deadline {
                 Some(deadline) => {
@@ -149,7 +118,7 @@ impl Shared {
     /// Drops every posted task (the loop is going away; `close` was called first).
     pub(crate) fn clear(&self) {
         let posted = mem::take(&mut self.inbox.lock().posted);
-        self.flags.has_posted.store(false, Ordering::Release);
+        self.has_posted.store(false, Ordering::Release);
         drop(posted); // outside the lock: destructors may post
     }
 }
@@ -209,7 +178,7 @@ impl Remote {
     where
         F: FnOnce() + Send + 'static,
     {
-        if self.shared.flags.closed.load(Ordering::Acquire) {
+        if self.shared.closed.load(Ordering::Acquire) {
             return Err(PostError(task));
         }
         self.shared.post(SendJob::from_fn(task));
@@ -226,7 +195,7 @@ impl Remote {
     /// assert!(remote.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.shared.flags.closed.load(Ordering::Acquire)
+        self.shared.closed.load(Ordering::Acquire)
     }
 
     /// Makes this remote keep the loop alive (`true`, Node's `ref()`) or not (`false`, Node's
@@ -250,9 +219,9 @@ impl Remote {
         }
         self.keep_alive = keep_alive;
         if keep_alive {
-            self.shared.flags.refs.fetch_add(1, Ordering::SeqCst);
+            self.shared.refs.fetch_add(1, Ordering::SeqCst);
         } else {
-            self.shared.flags.refs.fetch_sub(1, Ordering::SeqCst);
+            self.shared.refs.fetch_sub(1, Ordering::SeqCst);
         }
         self.shared.unpark();
     }
