@@ -591,31 +591,29 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     pub(crate) fn perform_promise_then(&self, reaction: ReactionRef<T, E>) {
         let cell = &self.cell;
         let mut state = cell.state.borrow_mut();
-        let argument = match &mut *state {
+        let job = match &mut *state {
             // Step 9: pending -> append to both reaction lists.
             State::Pending(reactions) => {
                 reactions.push(reaction);
-                drop(state);
-                // Step 12: set [[PromiseIsHandled]] to true.
-                cell.flags.set(cell.flags.get() | HANDLED);
-                return;
+                None
             }
             // Step 10: fulfilled -> NewPromiseReactionJob(fulfillReaction, value).
-            State::Fulfilled(value) => Ok(value.clone()),
+            State::Fulfilled(value) => Some((reaction, Ok(value.clone()))),
             // Step 11: rejected -> NewPromiseReactionJob(rejectReaction, reason).
-            State::Rejected(reason) => Err(reason.clone()),
+            State::Rejected(reason) => Some((reaction, Err(reason.clone()))),
         };
         drop(state);
-        let flags = cell.flags.get();
         // Step 11.b: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
         // "handle").
-        if argument.is_err() && flags & HANDLED == 0 {
+        if matches!(job, Some((_, Err(_)))) && cell.flags.get() & HANDLED == 0 {
             host_promise_rejection_tracker(self, Operation::Handle);
         }
         // Step 12: set [[PromiseIsHandled]] to true.
         cell.flags.set(cell.flags.get() | HANDLED);
         // Steps 10.c / 11.d: HostEnqueuePromiseJob(fulfillJob / rejectJob).
-        enqueue_reaction_job(reaction, argument);
+        if let Some((reaction, argument)) = job {
+            enqueue_reaction_job(reaction, argument);
+        }
     }
 
     /// 27.2.1.4 FulfillPromise ( promise, value ).
