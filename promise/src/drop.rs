@@ -5,10 +5,28 @@
 //! of a million-link chain would recurse a million frames deep. Instead, the first drop on a
 //! thread becomes the "drainer": drops that happen while it runs only queue their reactions,
 //! and the drainer drops the queue one record at a time, so the depth stays constant.
+//!
+//! A record's destructor runs user code (the destructors of what its handlers captured), and
+//! that code may panic. The drainer catches the panic, goes on with the rest of the queue, and
+//! only then, with the thread's state back to "no drainer", reports it:
+//!
+//! - with a loop current, through that loop's uncaught-error hook, as
+//!   [`UncaughtKind::Panic`](settle_runtime::UncaughtKind::Panic) (one report per panic), and
+//!   the drop that started the drainer returns normally;
+//! - with no loop current, the first panic is resumed from that drop, as Rust would propagate a
+//!   panicking destructor (the panic hook printed every message when it happened; later panics
+//!   of the same drain are not resumed, since one unwind can carry one payload).
+//!
+//! Why not just reset the state on unwind: the records still queued belong to other chains,
+//! and they would either leak or be dropped while unwinding, where a second panicking
+//! destructor aborts the process. Catching costs nothing on the path without a panic.
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
+
+use settle_runtime::{Handle, Uncaught};
 
 thread_local! {
     static DEFERRED: RefCell<Option<Vec<Rc<dyn Any>>>> = const { RefCell::new(None) };
@@ -35,13 +53,43 @@ pub(crate) fn drop_iteratively(records: Vec<Rc<dyn Any>>) {
     if DEFERRED.try_with(|d| *d.borrow_mut() = Some(records)).is_err() {
         return;
     }
+    let mut panics = Vec::new();
+    // A panic leaves the loop of `drain`; the next pass goes on with what is still queued.
+    while let Err(payload) = catch_unwind(AssertUnwindSafe(drain)) {
+        panics.push(payload);
+    }
+    DEFERRED.with(|d| *d.borrow_mut() = None);
+    if !panics.is_empty() {
+        report(panics);
+    }
+}
+
+/// Drops queued records until none is left.
+fn drain() {
     loop {
         // Pop with the borrow released before the record's destructor runs.
         let next = DEFERRED.with(|d| d.borrow_mut().as_mut().and_then(Vec::pop));
         match next {
             Some(record) => drop(record),
-            None => break,
+            None => return,
         }
     }
-    DEFERRED.with(|d| *d.borrow_mut() = None);
+}
+
+/// Reports the panics of one drain (see the module documentation). Runs with no drainer
+/// active, so whatever the uncaught hook drops is drained afresh.
+#[cold]
+fn report(panics: Vec<Box<dyn Any + Send>>) {
+    match Handle::try_current() {
+        Ok(handle) => {
+            for payload in &panics {
+                handle.report(&Uncaught::from_panic(payload.as_ref(), handle.origin()));
+            }
+        }
+        Err(_) => {
+            if let Some(first) = panics.into_iter().next() {
+                resume_unwind(first);
+            }
+        }
+    }
 }
