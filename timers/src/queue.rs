@@ -2,13 +2,14 @@
 //!
 //! The slots own each timer (payload, deadline, interval); the schedule only refers to it by
 //! key and sequence number: a [`Wheel`] for every deadline below 2^64 nanoseconds (584 years),
-//! and a heap for the rest, which then come after everything on the wheel.
+//! and a heap for the rest, which then come after everything on the wheel. A timer whose
+//! deadline is past [`Duration::MAX`] is dormant: stored, on no schedule.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
-use crate::slots::{Entry, Slots};
+use crate::slots::{DORMANT, Entry, Slots};
 use crate::wheel::{Sched, TICK_NANOS, Wheel};
 
 /// Identifies one timer of one [`TimerQueue`].
@@ -109,6 +110,20 @@ pub struct Fired<P> {
 /// Cleared timers leave their wheel entry behind and are skipped when it comes up, so clearing
 /// is O(1) and never reorders anything.
 ///
+/// # The end of time
+///
+/// Deadlines are [`Duration`]s on the loop's clock, so `Duration::MAX` (584 billion years) is
+/// the last one; a timer set for it fires when the clock reads `Duration::MAX`, in
+/// (deadline, sequence) order with the others. A deadline later than that (`now + delay`
+/// overflows, as for an interval re-armed at the end of time) is one no clock reaches:
+/// [`insert_after`](TimerQueue::insert_after) and [`rearm_after`](TimerQueue::rearm_after)
+/// make such a timer *dormant*. It stays live (clearing it returns its payload) but is never
+/// due, has no [`next_deadline`](TimerQueue::next_deadline), and is not
+/// [`pending`](TimerQueue::pending), so an event loop does not stay alive for it. The
+/// alternative, saturating the deadline to `Duration::MAX`, fired every such timer at the end
+/// of time in creation order rather than deadline order, and re-armed a saturated interval at
+/// `Duration::MAX` forever.
+///
 /// ```
 /// use std::time::Duration;
 /// use settle_timers::TimerQueue;
@@ -129,6 +144,8 @@ pub struct TimerQueue<P> {
     wheel: Wheel,
     /// Deadlines of 2^64 nanoseconds and beyond, which the wheel's `u64` cannot hold.
     far: BinaryHeap<Reverse<FarSched>>,
+    /// How many live timers are dormant (see "The end of time").
+    dormant: usize,
     next_seq: u64,
     next_generation: u32,
 }
@@ -159,6 +176,7 @@ impl<P> TimerQueue<P> {
             entries: Slots::new(),
             wheel: Wheel::new(),
             far: BinaryHeap::new(),
+            dormant: 0,
             next_seq: 0,
             next_generation: 1,
         }
@@ -187,6 +205,34 @@ impl<P> TimerQueue<P> {
         self.entries.len() == 0
     }
 
+    /// The number of live timers that can still fire: all but the dormant ones (see "The end
+    /// of time" above). An event loop has timer work left while this is not 0.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut timers = settle_timers::TimerQueue::new();
+    /// timers.insert_after(Duration::from_secs(1), Duration::MAX, None, "never");
+    /// timers.insert_after(Duration::from_secs(1), Duration::from_secs(1), None, "soon");
+    /// assert_eq!((timers.len(), timers.pending()), (2, 1));
+    /// ```
+    #[inline]
+    pub fn pending(&self) -> usize {
+        self.entries.len() - self.dormant
+    }
+
+    /// Whether `id` names a dormant timer: live, but with a deadline past `Duration::MAX`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut timers = settle_timers::TimerQueue::new();
+    /// let id = timers.insert_after(Duration::from_nanos(1), Duration::MAX, None, ());
+    /// assert!(timers.is_live(id) && timers.is_dormant(id));
+    /// assert_eq!(timers.next_deadline(), None);
+    /// ```
+    pub fn is_dormant(&self, id: TimerId) -> bool {
+        self.entry(id).is_some_and(Entry::is_dormant)
+    }
+
     /// Schedules a timer at `deadline` (a time on the loop's [`Clock`](crate::Clock)).
     /// `interval` makes it repeat: see [`rearm`](TimerQueue::rearm).
     ///
@@ -202,12 +248,50 @@ impl<P> TimerQueue<P> {
     /// ```
     #[inline]
     pub fn insert(&mut self, deadline: Duration, interval: Option<Duration>, payload: P) -> TimerId {
-        let generation = self.next_generation;
-        // Zero is skipped so that a packed id is never 0, which hosts may treat as "no timer".
-        self.next_generation = self.next_generation.checked_add(1).unwrap_or(1);
+        let generation = self.bump_generation();
         let seq = self.bump_seq();
         let key = self.entries.insert(generation, seq, deadline, interval, payload);
         self.schedule(deadline, seq, key);
+        TimerId { key, generation }
+    }
+
+    /// Schedules a timer `delay` after `now`, as `setTimeout` does: at `now + delay`, or
+    /// dormant if that is past `Duration::MAX` (see "The end of time" above).
+    ///
+    /// # Panics
+    ///
+    /// Panics if more than `u32::MAX` timers are live at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut timers = settle_timers::TimerQueue::new();
+    /// let now = Duration::from_millis(5);
+    /// let soon = timers.insert_after(now, Duration::from_millis(2), None, "soon");
+    /// let never = timers.insert_after(now, Duration::MAX, None, "never");
+    /// assert_eq!(timers.next_deadline(), Some(Duration::from_millis(7)));
+    /// assert_eq!(timers.pop_due(Duration::MAX).map(|d| d.id), Some(soon));
+    /// assert!(timers.pop_due(Duration::MAX).is_none());
+    /// assert_eq!(timers.cancel(never), Some(Some("never")));
+    /// ```
+    #[inline]
+    pub fn insert_after(
+        &mut self,
+        now: Duration,
+        delay: Duration,
+        interval: Option<Duration>,
+        payload: P,
+    ) -> TimerId {
+        match now.checked_add(delay) {
+            Some(deadline) => self.insert(deadline, interval, payload),
+            None => self.insert_dormant(interval, payload),
+        }
+    }
+
+    #[cold]
+    fn insert_dormant(&mut self, interval: Option<Duration>, payload: P) -> TimerId {
+        let generation = self.bump_generation();
+        let key = self.entries.insert(generation, DORMANT, Duration::ZERO, interval, payload);
+        self.dormant += 1;
         TimerId { key, generation }
     }
 
@@ -239,7 +323,9 @@ impl<P> TimerQueue<P> {
     /// assert_eq!(timers.cancel(id), None);
     /// ```
     pub fn cancel(&mut self, id: TimerId) -> Option<Option<P>> {
-        self.entry(id)?;
+        if self.entry(id)?.is_dormant() {
+            self.dormant -= 1;
+        }
         let payload = self.entries.vacate(id.key);
         if self.entries.len() == 0 {
             // Nothing live: every schedule entry is stale, drop them all at once.
@@ -249,7 +335,7 @@ impl<P> TimerQueue<P> {
         Some(payload)
     }
 
-    /// The earliest deadline still scheduled, if any.
+    /// The earliest deadline still scheduled, if any (dormant timers have none).
     ///
     /// ```
     /// use std::time::Duration;
@@ -371,7 +457,8 @@ impl<P> TimerQueue<P> {
 
     /// Hands over the payload of a timer that is due, to run it. A one-shot timer leaves the
     /// queue; an interval stays live without a payload until [`rearm`](TimerQueue::rearm) gives
-    /// it back (or it is cleared meanwhile). `None` if the timer was cleared.
+    /// it back (or it is cleared meanwhile). `None` if the timer was cleared, and for a
+    /// dormant timer, which is never due.
     ///
     /// ```
     /// use std::time::Duration;
@@ -383,7 +470,11 @@ impl<P> TimerQueue<P> {
     /// ```
     pub fn take(&mut self, id: TimerId) -> Option<Fired<P>> {
         // `None` for an interval whose callback is running (its payload is out).
-        self.entry(id)?.payload.as_ref()?;
+        let entry = self.entry(id)?;
+        if entry.is_dormant() {
+            return None;
+        }
+        entry.payload.as_ref()?;
         let (deadline, interval) = self.entries.times(id.key);
         let payload = match interval {
             None => self.entries.vacate(id.key),
@@ -411,11 +502,52 @@ impl<P> TimerQueue<P> {
     /// ```
     pub fn rearm(&mut self, id: TimerId, deadline: Duration, payload: P) -> Result<(), P> {
         let seq = self.bump_seq();
-        if self.entry(id).is_none() {
+        let Some(entry) = self.entry(id) else {
             return Err(payload);
+        };
+        if entry.is_dormant() {
+            self.dormant -= 1;
         }
         self.entries.reschedule(id.key, seq, deadline, payload);
         self.schedule(deadline, seq, id.key);
+        Ok(())
+    }
+
+    /// Puts an interval back on the schedule `delay` after `now`, as the loop does after its
+    /// callback ran: at `now + delay`, or dormant if that is past `Duration::MAX` (see "The end
+    /// of time" above), so an interval that fired at the end of time does not fire again.
+    ///
+    /// # Errors
+    ///
+    /// `Err(payload)` when `id` no longer names a live timer.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut timers = settle_timers::TimerQueue::new();
+    /// let every = Some(Duration::from_secs(1));
+    /// let id = timers.insert(Duration::MAX, every, "tick");
+    /// timers.pop_due(Duration::MAX).unwrap();
+    /// let fired = timers.take(id).unwrap();
+    /// assert!(timers.rearm_after(id, Duration::MAX, Duration::from_secs(1), fired.payload).is_ok());
+    /// assert!(timers.is_dormant(id));
+    /// assert!(timers.pop_due(Duration::MAX).is_none());
+    /// ```
+    pub fn rearm_after(&mut self, id: TimerId, now: Duration, delay: Duration, payload: P) -> Result<(), P> {
+        match now.checked_add(delay) {
+            Some(deadline) => self.rearm(id, deadline, payload),
+            None => self.rearm_dormant(id, payload),
+        }
+    }
+
+    #[cold]
+    fn rearm_dormant(&mut self, id: TimerId, payload: P) -> Result<(), P> {
+        let Some(entry) = self.entry(id) else {
+            return Err(payload);
+        };
+        if !entry.is_dormant() {
+            self.dormant += 1;
+        }
+        self.entries.reschedule(id.key, DORMANT, Duration::ZERO, payload);
         Ok(())
     }
 
@@ -430,6 +562,13 @@ impl<P> TimerQueue<P> {
     #[cold]
     fn schedule_far(&mut self, deadline: Duration, seq: u64, key: u32) {
         self.far.push(Reverse(FarSched { deadline, seq, key }));
+    }
+
+    fn bump_generation(&mut self) -> u32 {
+        let generation = self.next_generation;
+        // Zero is skipped so that a packed id is never 0, which hosts may treat as "no timer".
+        self.next_generation = self.next_generation.checked_add(1).unwrap_or(1);
+        generation
     }
 
     fn bump_seq(&mut self) -> u64 {
@@ -588,6 +727,64 @@ mod tests {
         let popped: Vec<_> =
             std::iter::from_fn(|| q.pop_due(Duration::MAX).map(|d| (d.deadline, d.id))).collect();
         assert_eq!(popped, live);
+    }
+
+    #[test]
+    fn a_deadline_past_the_end_of_time_is_dormant_and_never_due() {
+        let mut q = TimerQueue::new();
+        let now = Duration::from_secs(1);
+        let never = q.insert_after(now, Duration::MAX, None, "never");
+        let every = q.insert_after(now, Duration::MAX, Some(ms(1)), "every");
+        assert!(q.is_dormant(never) && q.is_dormant(every));
+        assert_eq!((q.len(), q.pending()), (2, 0));
+        assert_eq!(q.next_deadline(), None);
+        assert!(q.pop_due(Duration::MAX).is_none());
+        let mut drained = 0;
+        q.drain_due(Duration::MAX, |_| drained += 1);
+        assert_eq!(drained, 0);
+        assert!(q.take(never).is_none(), "a dormant timer is never taken");
+        assert_eq!(q.cancel(never), Some(Some("never")));
+        assert_eq!((q.len(), q.pending()), (1, 0));
+        // An absolute re-arm brings a dormant interval back onto the schedule.
+        assert!(q.rearm(every, ms(4), "every").is_ok());
+        assert_eq!((q.is_dormant(every), q.pending()), (false, 1));
+        assert_eq!(q.pop_due(ms(4)).map(|d| d.id), Some(every));
+        assert_eq!(q.cancel(every), Some(Some("every")));
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn an_interval_at_the_end_of_time_fires_once() {
+        let mut q = TimerQueue::new();
+        let id = q.insert_after(Duration::ZERO, Duration::MAX, Some(Duration::MAX), 0u32);
+        assert_eq!(q.next_deadline(), Some(Duration::MAX));
+        let mut fired = 0;
+        while let Some(due) = q.pop_due(Duration::MAX) {
+            fired += 1;
+            assert!(fired < 3, "fires over and over at the end of time");
+            let f = q.take(due.id).unwrap();
+            q.rearm_after(due.id, Duration::MAX, f.interval.unwrap(), f.payload + 1).unwrap();
+        }
+        assert_eq!(fired, 1);
+        assert!(q.is_dormant(id));
+        assert_eq!(q.pending(), 0);
+        // Dormant twice over counts once.
+        assert!(q.rearm_after(id, Duration::MAX, ms(1), 7).is_ok());
+        assert_eq!((q.len(), q.pending()), (1, 0));
+        assert_eq!(q.cancel(id), Some(Some(7)));
+        assert_eq!(q.rearm_after(id, Duration::MAX, ms(1), 8), Err(8));
+    }
+
+    #[test]
+    fn near_the_end_of_time_order_stays_deadline_then_sequence() {
+        let mut q = TimerQueue::new();
+        let now = Duration::MAX - ms(10);
+        let delays = [ms(8), ms(3), ms(10), ms(11), Duration::MAX, Duration::ZERO, ms(3), ms(10)];
+        let ids: Vec<_> = delays.iter().map(|d| q.insert_after(now, *d, None, *d)).collect();
+        let popped: Vec<_> = std::iter::from_fn(|| q.pop_due(Duration::MAX)).map(|d| d.id).collect();
+        // 0, 3, 3 (set later), 8, 10, 10 (set later): the two that overflow never come.
+        assert_eq!(popped, [ids[5], ids[1], ids[6], ids[0], ids[2], ids[7]]);
+        assert!(q.is_dormant(ids[3]) && q.is_dormant(ids[4]));
     }
 
     proptest! {

@@ -22,6 +22,10 @@ use std::time::Duration;
 const ELSEWHERE: u64 = u64::MAX - 1;
 /// `interval` value of a one-shot timer.
 const ONE_SHOT: u64 = u64::MAX;
+/// `seq` of a dormant timer, whose deadline no clock can reach: no schedule entry carries it
+/// (sequences count up from 0), so nothing ever finds the timer due. Its `deadline` field
+/// means nothing.
+pub(crate) const DORMANT: u64 = u64::MAX;
 
 /// One timer. A vacant entry has generation 0 and no payload.
 #[derive(Debug)]
@@ -43,6 +47,11 @@ impl<P> Entry<P> {
     /// Whether the timer repeats.
     pub(crate) fn is_interval(&self) -> bool {
         self.interval != ONE_SHOT
+    }
+
+    /// Whether the timer waits for a deadline past the end of time (see [`DORMANT`]).
+    pub(crate) fn is_dormant(&self) -> bool {
+        self.seq == DORMANT
     }
 
     fn is_elsewhere(&self) -> bool {

@@ -3,7 +3,8 @@
 //! The queue files timers on a timing wheel with millisecond ticks, an early heap, a rebuild
 //! path and a separate heap for deadlines beyond 2^64 ns; the model is the specification
 //! those must add up to: timers come out in (deadline, creation or re-arm order), never before
-//! their deadline, cleared and taken ones never, and `next_deadline` is exact.
+//! their deadline, cleared and taken ones never, and `next_deadline` is exact. A timer set or
+//! re-armed for after `Duration::MAX` is dormant: live and clearable, never due, not pending.
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
@@ -18,6 +19,8 @@ struct ModelTimer {
     interval: Option<Duration>,
     /// Whether the queue still has it scheduled (not popped, taken or re-armed away).
     scheduled: bool,
+    /// Whether its deadline is past the end of time.
+    dormant: bool,
     payload: Option<u32>,
 }
 
@@ -46,13 +49,30 @@ impl Model {
         t.deadline = deadline;
         t.seq = seq;
         t.scheduled = true;
+        t.dormant = false;
         self.order.insert((deadline, seq, id.as_u64()));
+    }
+
+    /// Schedules at `now + delay`, or makes the timer dormant if that overflows.
+    fn schedule_after(&mut self, id: TimerId, now: Duration, delay: Duration) {
+        match now.checked_add(delay) {
+            Some(deadline) => self.schedule(id, deadline),
+            None => {
+                self.unschedule(id);
+                self.timers.get_mut(&id).unwrap().dormant = true;
+            }
+        }
+    }
+
+    fn pending(&self) -> usize {
+        self.timers.values().filter(|t| !t.dormant).count()
     }
 }
 
 #[derive(Clone, Debug)]
 enum Op {
-    /// A timer `delay` after now (or before it, when `past`), one-shot or interval.
+    /// A timer `delay` after now (`insert_after`; or an absolute deadline `delay` before now,
+    /// when `past`), one-shot or interval.
     Insert {
         delay: Duration,
         past: bool,
@@ -75,6 +95,11 @@ enum Op {
     },
     /// Jump the clock to the exact next deadline (as the virtual loop does), then pop.
     Jump,
+    /// Move the clock to `left` before the end of time (if it is not later yet), then pop:
+    /// from there, short delays overflow or not depending on their length.
+    NearTheEnd {
+        left: Duration,
+    },
     NextDeadline,
 }
 
@@ -100,6 +125,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (delay(), any::<bool>(), any::<bool>())
             .prop_map(|(by, take_each, drain)| Op::Advance { by, take_each, drain }),
         2 => Just(Op::Jump),
+        1 => (0u64..5_000).prop_map(|ms| Op::NearTheEnd { left: Duration::from_millis(ms) }),
         2 => Just(Op::NextDeadline),
     ]
 }
@@ -113,15 +139,28 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     for op in ops {
         match op {
             Op::Insert { delay, past, interval } => {
-                let deadline = if past { now.saturating_sub(delay) } else { now.saturating_add(delay) };
                 label += 1;
-                let id = q.insert(deadline, interval, label);
+                let id = if past {
+                    q.insert(now.saturating_sub(delay), interval, label)
+                } else {
+                    q.insert_after(now, delay, interval, label)
+                };
                 prop_assert!(!m.timers.contains_key(&id), "a live id was issued twice");
-                m.timers.insert(
-                    id,
-                    ModelTimer { deadline, seq: 0, interval, scheduled: false, payload: Some(label) },
-                );
-                m.schedule(id, deadline);
+                let t = ModelTimer {
+                    deadline: Duration::ZERO,
+                    seq: 0,
+                    interval,
+                    scheduled: false,
+                    dormant: false,
+                    payload: Some(label),
+                };
+                m.timers.insert(id, t);
+                if past {
+                    m.schedule(id, now.saturating_sub(delay));
+                } else {
+                    m.schedule_after(id, now, delay);
+                }
+                prop_assert_eq!(q.is_dormant(id), m.timers[&id].dormant);
                 issued.push(id);
             }
             Op::Cancel(n) => {
@@ -135,7 +174,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let Some(&id) = issued.get(index) else { continue };
                 let got = q.take(id).map(|f| (f.payload, f.deadline, f.interval));
                 let want = match m.timers.get_mut(&id) {
-                    Some(t) if t.payload.is_some() => {
+                    // A dormant timer is never due, so it is never taken.
+                    Some(t) if t.payload.is_some() && !t.dormant => {
                         Some((t.payload.take().unwrap(), t.deadline, t.interval))
                     }
                     _ => None,
@@ -144,10 +184,9 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 if let Some((payload, _, interval)) = got {
                     m.unschedule(id);
                     if interval.is_some() {
-                        let deadline = now.saturating_add(rearm_after);
-                        prop_assert!(q.rearm(id, deadline, payload).is_ok());
+                        prop_assert!(q.rearm_after(id, now, rearm_after, payload).is_ok());
                         m.timers.get_mut(&id).unwrap().payload = Some(payload);
-                        m.schedule(id, deadline);
+                        m.schedule_after(id, now, rearm_after);
                     } else {
                         m.timers.remove(&id);
                     }
@@ -163,14 +202,28 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 }
                 pop_all(&mut q, &mut m, now, true, true)?;
             }
+            Op::NearTheEnd { left } => {
+                now = now.max(Duration::MAX - left);
+                pop_all(&mut q, &mut m, now, true, true)?;
+            }
             Op::NextDeadline => {}
         }
         prop_assert_eq!(q.next_deadline(), m.order.first().map(|f| f.0));
         prop_assert_eq!(q.len(), m.timers.len());
+        prop_assert_eq!(q.pending(), m.pending());
     }
-    // Everything left fires, in order, when the clock reaches the end of time.
+    // Everything left fires, in order, when the clock reaches the end of time; intervals
+    // re-armed there go dormant, so nothing is due afterwards.
     pop_all(&mut q, &mut m, Duration::MAX, true, false)?;
     prop_assert_eq!(q.next_deadline(), None);
+    prop_assert!(q.pop_due(Duration::MAX).is_none());
+    prop_assert_eq!(q.pending(), m.pending());
+    for (id, t) in &m.timers {
+        prop_assert_eq!(q.is_dormant(*id), t.dormant);
+        if t.dormant {
+            prop_assert!(q.take(*id).is_none(), "a dormant timer is never taken");
+        }
+    }
     Ok(())
 }
 
@@ -202,16 +255,11 @@ fn pop_all(
             if t.interval.is_none() {
                 m.timers.remove(&due.id);
             } else {
-                // Re-armed from "now", as the loop does; at the end of time, cleared instead.
-                let deadline = now.saturating_add(Duration::from_millis(1));
-                if deadline > now {
-                    q.rearm(due.id, deadline, fired.payload).unwrap();
-                    m.timers.get_mut(&due.id).unwrap().payload = Some(fired.payload);
-                    m.schedule(due.id, deadline);
-                } else {
-                    prop_assert_eq!(q.cancel(due.id), Some(None));
-                    m.timers.remove(&due.id);
-                }
+                // Re-armed from "now", as the loop does; at the end of time it goes dormant.
+                let period = Duration::from_millis(1);
+                q.rearm_after(due.id, now, period, fired.payload).unwrap();
+                m.timers.get_mut(&due.id).unwrap().payload = Some(fired.payload);
+                m.schedule_after(due.id, now, period);
             }
         }
     }
