@@ -299,16 +299,18 @@ fn run_once_and_next_deadline_drive_an_embedder_loop() {
     assert_eq!(el.now(), Duration::ZERO);
 
     // Real clock: an outer loop that sleeps until the next deadline between turns. Only the
-    // order of events is asserted, not how many idle turns the sleeping took.
+    // order of events is asserted, not how many idle turns the sleeping took. The timers are
+    // set in deadline order: set the other way round, a machine slower than 1 ms between the
+    // two calls (valgrind) gives the later-set one the earlier deadline.
     let el = EventLoop::new();
     let log = Log::new();
-    let l = log.clone();
-    el.set_timeout(Duration::from_millis(2), move || l.push("t2"));
     let l = log.clone();
     el.set_timeout(Duration::from_millis(1), move || {
         l.push("t1");
         queue_microtask(move || l.push("t1 job"));
     });
+    let l = log.clone();
+    el.set_timeout(Duration::from_millis(2), move || l.push("t2"));
     let l = log.clone();
     el.queue_task(move || l.push("task"));
     let mut turns = Vec::new();
