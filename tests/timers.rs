@@ -353,6 +353,128 @@ fn node_waits_at_least_1ms() {
     assert_eq!(el.now(), ms(10));
 }
 
+#[test]
+fn an_interval_of_duration_max_fires_once_at_the_end_of_time_and_run_returns() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let l = log.clone();
+    let interval = el.set_interval(Duration::MAX, move || l.push("interval"));
+    let l = log.clone();
+    el.set_timeout(Duration::MAX, move || l.push("timeout"));
+    el.run().unwrap();
+    // Both deadlines are Duration::MAX exactly; the interval's next one is past it.
+    assert_eq!(
+        log.entries(),
+        [("interval".to_string(), Duration::MAX), ("timeout".to_string(), Duration::MAX)]
+    );
+    assert_eq!(el.next_deadline(), None);
+    assert!(el.clear_timer(interval), "the dormant interval is still live, and clearable");
+    assert!(!el.clear_timer(interval));
+}
+
+#[test]
+fn a_timer_past_the_end_of_time_never_fires_and_keeps_no_loop_alive() {
+    let el = virtual_loop();
+    let fired = Rc::new(Cell::new(0));
+    let capture = Rc::new(());
+    let (f, c) = (fired.clone(), capture.clone());
+    el.set_timeout(ms(1), move || {
+        // From 1 ms on, Duration::MAX is past the end of time.
+        let h = Handle::current();
+        let (f2, c2) = (f.clone(), c.clone());
+        h.set_timeout(Duration::MAX, move || {
+            let _keep = &c2;
+            f2.set(f2.get() + 1);
+        });
+        h.set_interval(Duration::MAX, move || f.set(f.get() + 1));
+    });
+    el.run().unwrap();
+    assert_eq!(fired.get(), 0);
+    assert_eq!(el.now(), ms(1), "the clock did not jump to the end of time");
+    assert_eq!(Rc::strong_count(&capture), 2, "the dormant timeout holds its callback");
+    drop(el);
+    assert_eq!(Rc::strong_count(&capture), 1, "dropping the loop drops them");
+
+    // Likewise on the real clock: `run` returns instead of waiting 584 billion years.
+    let el = EventLoop::new();
+    let set = Rc::new(Cell::new(false));
+    let s = set.clone();
+    el.set_timeout(ms(1), move || {
+        Handle::current().set_timeout(Duration::MAX, || unreachable!());
+        s.set(true);
+    });
+    el.run().unwrap();
+    assert!(set.get());
+}
+
+#[test]
+fn near_the_end_of_time_timers_keep_deadline_then_creation_order() {
+    let el = virtual_loop();
+    let log = Log::default();
+    let l = log.clone();
+    let start = Duration::MAX - ms(10);
+    el.set_timeout(start, move || {
+        let h = Handle::current();
+        for (label, delay) in [
+            ("8", ms(8)),
+            ("3", ms(3)),
+            ("10", ms(10)),
+            ("11", ms(11)),
+            ("max", Duration::MAX),
+            ("0", ms(0)),
+            ("3 again", ms(3)),
+        ] {
+            let l = l.clone();
+            h.set_timeout(delay, move || l.push(label));
+        }
+        let l = l.clone();
+        h.set_interval(ms(4), move || l.push("every 4"));
+    });
+    el.run().unwrap();
+    let at = |label: &str, left: u64| (label.to_string(), Duration::MAX - ms(left));
+    assert_eq!(
+        log.entries(),
+        [
+            at("0", 10),
+            at("3", 7),
+            at("3 again", 7),
+            at("every 4", 6),
+            at("8", 2),
+            at("every 4", 2),
+            at("10", 0)
+        ]
+    );
+    assert_eq!(el.now(), Duration::MAX);
+}
+
+#[test]
+fn js_delays_that_overflow_follow_the_host_rules() {
+    // Plain: Infinity is Duration::MAX; HTML: WebIDL's `long` makes it 0; Node: beyond
+    // 2^31 - 1 ms, 1 ms. None of them fires over and over.
+    for (host, expected) in [(Host::Plain, Duration::MAX), (Host::Html, Duration::ZERO), (Host::Node, ms(1))]
+    {
+        let el = EventLoop::builder().virtual_clock().host(host).build();
+        let times = Rc::new(RefCell::new(Vec::new()));
+        let t = times.clone();
+        let id = Rc::new(Cell::new(None));
+        let me = id.clone();
+        id.set(Some(el.set_interval_ms(f64::INFINITY, move || {
+            let h = Handle::current();
+            t.borrow_mut().push(h.now());
+            if t.borrow().len() == 3 {
+                h.clear_timer(me.get().unwrap());
+            }
+        })));
+        el.run().unwrap();
+        let expected: Vec<_> = match host {
+            // Fires once, at the end of time; its next deadline is past it.
+            Host::Plain => vec![expected],
+            _ => vec![expected, expected * 2, expected * 3],
+        };
+        assert_eq!(*times.borrow(), expected, "{host:?}");
+    }
+}
+
 /// How many times this thread has blocked so far (`voluntary_ctxt_switches`: the thread gave
 /// up the CPU in a system call that waits, as parking on a futex does).
 #[cfg(target_os = "linux")]

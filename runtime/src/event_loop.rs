@@ -250,12 +250,14 @@ impl Inner {
                 // this task's level (under Host::Html, setInterval(f, 0) slows to 4 ms after
                 // five runs, as in browsers); without it a zero interval never clamped.
                 let interval = self.host.clamp(fired.interval.unwrap_or_default(), nesting);
-                let deadline = self.clock.now().saturating_add(interval);
+                let now = self.clock.now();
                 let entry = crate::event_loop::TimerEntry {
                     callback: TimerCallback::Repeat(callback),
                     nesting: std::num::NonZeroU32::MIN.saturating_add(nesting),
                 };
-                let rearmed = self.timers.borrow_mut().rearm(id, deadline, entry);
+                // Past Duration::MAX the interval goes dormant instead of firing at the end of
+                // time over and over.
+                let rearmed = self.timers.borrow_mut().rearm_after(id, now, interval, entry);
                 drop(rearmed); // Err: cleared by its own callback; dropping it ends the interval
             }
         }
@@ -398,7 +400,7 @@ impl Inner {
             || !self.jobs.borrow().is_empty()
             || !self.ticks.borrow().is_empty()
             || self.checkpoint_requested.get()
-            || !self.timers.borrow().is_empty()
+            || self.timers.borrow().pending() != 0
             || self.shared.has_posted()
     }
 

@@ -437,9 +437,10 @@ impl Handle {
         callback: TimerCallback,
         nesting: u32,
     ) -> TimerId {
-        let deadline = self.inner.clock.now().saturating_add(delay);
+        let now = self.inner.clock.now();
         let entry = TimerEntry { callback, nesting: std::num::NonZeroU32::MIN.saturating_add(nesting) };
-        self.inner.timers.borrow_mut().insert(deadline, interval, entry)
+        // Past Duration::MAX the timer is dormant: it never fires and keeps no loop alive.
+        self.inner.timers.borrow_mut().insert_after(now, delay, interval, entry)
     }
 }
 
