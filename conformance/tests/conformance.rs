@@ -9,7 +9,8 @@
 //! - `generated_programs_agree_with_node`: the CI batch, 2 000 generated programs from a fixed
 //!   seed (`SETTLE_CONFORMANCE_COUNT`, `SETTLE_CONFORMANCE_SEED` for long runs).
 //! - `mutation_check_a_broken_settle_is_caught`: the same batch against a deliberately broken
-//!   settle must fail.
+//!   settle must fail. Compiled only under `--cfg settle_mutation` (which compiles the bug into
+//!   settle-promise); .ci/run runs it so.
 //!
 //! Tests that need Node skip (saying so) when `node` is not on PATH. See docs/conformance.md.
 
@@ -21,6 +22,7 @@ use settle_conformance::harness::first_difference;
 use settle_conformance::node::{NodePool, node_available};
 use settle_conformance::settle::run_settle;
 use settle_conformance::{Config, Outcome, print, regressions_dir};
+#[cfg(settle_mutation)]
 use settle_promise::mutation::{Mutation, set_mutation};
 
 /// The Node-heavy tests run one at a time: side by side they would load the machine enough to
@@ -380,6 +382,7 @@ fn generated_programs_agree_with_node() {
 
 /// settle with the Promise Resolve Function adopting native promises without the
 /// NewPromiseResolveThenableJob (one tick early).
+#[cfg(settle_mutation)]
 fn broken_settle(source: &str) -> Outcome {
     let previous = set_mutation(Some(Mutation::AdoptPromiseWithoutJob));
     let outcome = run_settle(source);
@@ -388,6 +391,7 @@ fn broken_settle(source: &str) -> Outcome {
 }
 
 #[test]
+#[cfg(settle_mutation)]
 fn mutation_check_a_broken_settle_is_caught() {
     // The mutation is real: the p1/p3 fact changes.
     let p1p3 =

@@ -45,7 +45,7 @@ mod combinators;
 mod drop;
 mod error;
 mod future;
-#[cfg(feature = "mutation-testing")]
+#[cfg(settle_mutation)]
 pub mod mutation;
 pub mod patterns;
 mod promise;

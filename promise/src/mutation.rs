@@ -1,10 +1,13 @@
-//! Deliberate bugs, for mutation tests (feature `mutation-testing`).
+//! Deliberate bugs, for mutation tests (compiled only under `--cfg settle_mutation`).
 //!
 //! A differential or property test is only worth something if it fails when the code is wrong.
 //! This module lets such a test break one algorithm on purpose, on the current thread only, and
 //! check that the test notices (settle-conformance's mutation check does this against Node).
-//! Nothing changes unless [`set_mutation`] is called; without the feature the module and its
-//! checks are not compiled at all.
+//! Nothing changes unless [`set_mutation`] is called; without the flag the module and its
+//! checks are not compiled at all, so no ordinary build (and no feature unification in a
+//! workspace) can carry them. To run this example:
+//! `RUSTFLAGS="--cfg settle_mutation" RUSTDOCFLAGS="--cfg settle_mutation"
+//! CARGO_TARGET_DIR=target/mutation cargo test -p settle-promise --doc mutation`.
 //!
 //! ```
 //! use std::cell::RefCell;

@@ -201,7 +201,7 @@ where
     E: Reason,
     D: Thenables<T, E>,
 {
-    #[cfg(feature = "mutation-testing")]
+    #[cfg(settle_mutation)]
     let adopt_now = matches!(thenable, Adoptee::Promise(_))
         && crate::mutation::is_active(crate::mutation::Mutation::AdoptPromiseWithoutJob);
     let job = move || {
@@ -233,7 +233,7 @@ where
             }
         }
     };
-    #[cfg(feature = "mutation-testing")]
+    #[cfg(settle_mutation)]
     if adopt_now {
         return job();
     }
