@@ -492,8 +492,9 @@ fn times_blocked() -> u64 {
 fn waiting_for_a_timer_does_not_spin() {
     // On the real clock the loop must park until the deadline, not poll or spin. What that
     // looks like from outside, on any machine however slow or loaded: the thread blocks, and
-    // it blocks once (a spurious wake-up or two allowed), not once per polling interval. A
-    // spinning loop blocks 0 times; one that polls every 10 ms, 20 times. (This asserted CPU
+    // it blocks once, not once per polling interval. A spinning loop blocks 0 times; one that
+    // polls every 10 ms, 20 times. The margin is for spurious wake-ups and for page faults that
+    // wait on a lock held by another test's thread (also voluntary switches). (This asserted CPU
     // time against wall time once; under valgrind the wait alone costs 30-55 ms of CPU.)
     // Under valgrind, run the binary with --test-threads=1, as .ci/run does: valgrind runs one
     // thread at a time, and every hand-over to another test's thread is a block of this one.
@@ -507,5 +508,5 @@ fn waiting_for_a_timer_does_not_spin() {
     let blocked = times_blocked() - blocked_before;
     assert!(fired.get());
     assert!(wall.elapsed() >= ms(200), "the timer fired early: {:?}", wall.elapsed());
-    assert!((1..=5).contains(&blocked), "the loop blocked {blocked} times while waiting 200 ms");
+    assert!((1..=10).contains(&blocked), "the loop blocked {blocked} times while waiting 200 ms");
 }
