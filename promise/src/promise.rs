@@ -1,6 +1,8 @@
 //! The Promise object (27.2.6): its state, the operations that settle it (FulfillPromise,
 //! RejectPromise, TriggerPromiseReactions), PerformPromiseThen, and the constructor and
 //! prototype methods built on them.
+//!
+//! Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -249,7 +251,7 @@ impl<T: Clone, E: Clone, D> Promise<T, E, D> {
 }
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
-    fn pending() -> Promise<T, E, D> {
+    pub(crate) fn pending() -> Promise<T, E, D> {
         Promise { cell: Rc::new(PromiseCell::pending(())) }
     }
 
@@ -569,7 +571,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// The common part of `then`, `catch` and `finally`: 27.2.5.4 Promise.prototype.then
     /// steps 3-5 with C = %Promise%. `job` is the reaction job's body for both outcomes; it
     /// receives the derived promise's capability.
-    fn then_reaction<U>(
+    pub(crate) fn then_reaction<U>(
         &self,
         job: impl FnOnce(Result<T, E>, &Resolvers<U, E, D>) + 'static,
     ) -> Promise<U, E, D>
@@ -589,31 +591,44 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// 27.2.5.4.1 PerformPromiseThen ( promise, onFulfilled, onRejected, resultCapability ),
     /// with the two reaction records already built as one `reaction` (steps 1-8).
     pub(crate) fn perform_promise_then(&self, reaction: ReactionRef<T, E>) {
+        // 1. Assert: IsPromise(promise) is true.
+        // 2-8. resultCapability, the job callbacks, fulfillReaction and rejectReaction: all in
+        //    `reaction`, built by the caller.
         let cell = &self.cell;
         let mut state = cell.state.borrow_mut();
         let job = match &mut *state {
-            // Step 9: pending -> append to both reaction lists.
+            // 9. If promise.[[PromiseState]] is pending, then
+            //    a. Append fulfillReaction to promise.[[PromiseFulfillReactions]].
+            //    b. Append rejectReaction to promise.[[PromiseRejectReactions]].
             State::Pending(reactions) => {
                 reactions.push(reaction);
                 None
             }
-            // Step 10: fulfilled -> NewPromiseReactionJob(fulfillReaction, value).
+            // 10. Else if promise.[[PromiseState]] is fulfilled, then
+            //    a. Let value be promise.[[PromiseResult]].
+            //    b. Let fulfillJob be NewPromiseReactionJob(fulfillReaction, value).
             State::Fulfilled(value) => Some((reaction, Ok(value.clone()))),
-            // Step 11: rejected -> NewPromiseReactionJob(rejectReaction, reason).
+            // 11. Else,
+            //    a. Assert: The value of promise.[[PromiseState]] is rejected.
+            //    b. Let reason be promise.[[PromiseResult]].
+            //    d. Let rejectJob be NewPromiseReactionJob(rejectReaction, reason).
             State::Rejected(reason) => Some((reaction, Err(reason.clone()))),
         };
         drop(state);
-        // Step 11.b: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
-        // "handle").
+        //    c. If promise.[[PromiseIsHandled]] is false, perform
+        //       HostPromiseRejectionTracker(promise, "handle").
         if matches!(job, Some((_, Err(_)))) && cell.flags.get() & HANDLED == 0 {
             host_promise_rejection_tracker(self, Operation::Handle);
         }
-        // Step 12: set [[PromiseIsHandled]] to true.
+        // 12. Set promise.[[PromiseIsHandled]] to true.
         cell.flags.set(cell.flags.get() | HANDLED);
-        // Steps 10.c / 11.d: HostEnqueuePromiseJob(fulfillJob / rejectJob).
+        // 10.c. Perform HostEnqueuePromiseJob(fulfillJob.[[Job]], fulfillJob.[[Realm]]).
+        // 11.e. Perform HostEnqueuePromiseJob(rejectJob.[[Job]], rejectJob.[[Realm]]).
+        // (After step 12: a job never runs before the flag is set, so the order is unobservable.)
         if let Some((reaction, argument)) = job {
             enqueue_reaction_job(reaction, argument);
         }
+        // 13-14. Return resultCapability.[[Promise]] (or undefined): the caller holds it.
     }
 
     /// 27.2.1.4 FulfillPromise ( promise, value ).
