@@ -478,3 +478,228 @@ fn with_resolvers_and_try_construct_a_subclass_receiver() {
     let outcomes: Vec<_> = outcomes.borrow().iter().map(|p| m.outcome(p)).collect();
     assert_eq!(outcomes, ["fulfilled 3", "fulfilled 3", "rejected not numbers"]);
 }
+
+/// A ruler (spec-ticks.md's method): "tick k" is logged by the k-th job of a chain started
+/// after the scenario, so an entry logged just before "tick k" ran in tick k.
+fn ruler(m: &Model, ticks: usize) {
+    let mut p = settle_promise::Promise::<()>::resolve(());
+    for k in 1..=ticks {
+        let m = m.clone();
+        p = p.then(move |()| {
+            m.note(format!("tick {k}"));
+            Ok(())
+        });
+    }
+}
+
+/// In which tick `scenario` logs "X" (it gets a function that logs it).
+fn tick_of(scenario: impl FnOnce(&Model, Val)) -> usize {
+    let m = Model::new();
+    run(|| {
+        let x = m.function("", |m, _, _| {
+            m.note("X");
+            Ok(Val::Undefined)
+        });
+        scenario(&m, x);
+        ruler(&m, 6);
+    });
+    let log = m.take_log();
+    let at = log.iter().position(|e| e == "X").unwrap_or_else(|| panic!("X never ran: {log:?}"));
+    let tick = log[at + 1].strip_prefix("tick ").unwrap().parse().unwrap();
+    assert_eq!(log.iter().filter(|e| *e == "X").count(), 1, "{log:?}");
+    tick
+}
+
+#[test]
+fn the_engine_level_algorithms_keep_the_spec_tick_counts() {
+    let then = |m: &Model, p: &Val, f: &Val| realm::promise_prototype_then(m, p, f, f).unwrap();
+    // `fulfilled.then(X)`: tick 1.
+    assert_eq!(tick_of(|m, x| drop(then(m, &m.fulfilled(Val::Num(1.0)), &x))), 1);
+    // `p.then(() => v).then(X)`: tick 2.
+    assert_eq!(tick_of(|m, x| {
+        let id = m.function("", |_, _, _| Ok(Val::Num(2.0)));
+        let q = then(m, &m.fulfilled(Val::Num(1.0)), &id);
+        then(m, &q, &x);
+    }), 2);
+    // `p.then(() => nativePromise).then(X)`: tick 4.
+    assert_eq!(tick_of(|m, x| {
+        let native = m.function("", |m, _, _| Ok(m.fulfilled(Val::Num(2.0))));
+        let q = then(m, &m.fulfilled(Val::Num(1.0)), &native);
+        then(m, &q, &x);
+    }), 4);
+    // `new Promise(r => r(nativeFulfilled)).then(X)`: tick 3.
+    assert_eq!(tick_of(|m, x| {
+        let (promise, resolvers) = ModelPromise::with_resolvers();
+        let (resolve, _) = realm::create_resolving_functions(m, &resolvers);
+        m.call(&resolve, &Val::Undefined, &[m.fulfilled(Val::Num(1.0))]).unwrap();
+        then(m, &m.promise_object(promise), &x);
+    }), 3);
+    // `new Promise(r => r({ then(f) { f(1) } })).then(X)`: tick 2.
+    assert_eq!(tick_of(|m, x| {
+        let t = m.object("");
+        t.set(Key::s("then"), m.function("", |m, _, args| m.call(&args[0], &Val::Undefined, &[Val::Num(1.0)])));
+        let (promise, resolvers) = ModelPromise::with_resolvers();
+        let (resolve, _) = realm::create_resolving_functions(m, &resolvers);
+        m.call(&resolve, &Val::Undefined, &[Val::Obj(t)]).unwrap();
+        then(m, &m.promise_object(promise), &x);
+    }), 2);
+    // `p.finally(f).then(X)`, fulfilled or rejected: tick 4.
+    for settled in [true, false] {
+        assert_eq!(tick_of(|m, x| {
+            let p = if settled {
+                m.fulfilled(Val::Num(1.0))
+            } else {
+                realm::promise_reject(m, &m.promise_constructor(), Val::Num(1.0)).unwrap()
+            };
+            let f = m.function("", |_, _, _| Ok(Val::Undefined));
+            let q = realm::promise_prototype_finally(m, &p, &f).unwrap();
+            then(m, &q, &x);
+        }), 4);
+    }
+    // `Promise.all/allSettled/any/race([fulfilled]).then(X)`: tick 2.
+    for combinator in [
+        realm::promise_all::<Model> as fn(&Model, &Val, &Val) -> Result<Val, Val>,
+        realm::promise_all_settled::<Model>,
+        realm::promise_any::<Model>,
+        realm::promise_race::<Model>,
+        realm::promise_all_keyed::<Model>,
+    ] {
+        assert_eq!(tick_of(|m, x| {
+            let input = m.iterable("", vec![m.fulfilled(Val::Num(1.0))]);
+            input.obj().set(Key::s("k"), m.fulfilled(Val::Num(1.0))); // for allKeyed
+            let p = combinator(m, &m.promise_constructor(), &input).unwrap();
+            then(m, &p, &x);
+        }), 2);
+    }
+    // `Promise.resolve(nativePromise)` is that promise.
+    let m = Model::new();
+    run(|| {
+        let p = m.fulfilled(Val::Num(1.0));
+        let q = realm::promise_resolve_method(&m, &m.promise_constructor(), p.clone()).unwrap();
+        assert!(m.same_value(&p, &q));
+    });
+}
+
+#[test]
+fn combinators_collect_their_results() {
+    let m = Model::new();
+    let results = std::cell::RefCell::new(Vec::new());
+    run(|| {
+        let c = m.promise_constructor();
+        let rejected = |v: &str| realm::promise_reject(&m, &c, Val::str(v)).unwrap();
+        let inputs = || m.iterable("", vec![m.fulfilled(Val::Num(1.0)), rejected("no"), Val::Num(3.0)]);
+        for combinator in [
+            realm::promise_all::<Model> as fn(&Model, &Val, &Val) -> Result<Val, Val>,
+            realm::promise_all_settled::<Model>,
+            realm::promise_any::<Model>,
+            realm::promise_race::<Model>,
+        ] {
+            results.borrow_mut().push(combinator(&m, &c, &inputs()).unwrap());
+        }
+        let all_rejected = m.iterable("", vec![rejected("a"), rejected("b")]);
+        results.borrow_mut().push(realm::promise_any(&m, &c, &all_rejected).unwrap());
+        results.borrow_mut().push(realm::promise_any(&m, &c, &m.iterable("", vec![])).unwrap());
+        results.borrow_mut().push(realm::promise_all(&m, &c, &m.iterable("", vec![])).unwrap());
+    });
+    let outcomes: Vec<_> = results.borrow().iter().map(|p| m.outcome(p)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "rejected no",
+            "fulfilled [{status:fulfilled,value:1}, {status:rejected,reason:no}, {status:fulfilled,value:3}]",
+            "fulfilled 1",
+            "fulfilled 1",
+            "rejected {name:AggregateError,errors:[a, b]}",
+            "rejected {name:AggregateError,errors:[]}",
+            "fulfilled []",
+        ]
+    );
+}
+
+#[test]
+fn element_functions_count_once_and_resolve_after_the_iteration() {
+    // A thenable calling back synchronously, twice: [[AlreadyCalled]] ignores the second call
+    // and remainingElementsCount keeps the result until the iterator is done.
+    let m = Model::new();
+    let c = foreign_constructor(&m);
+    c.obj().set(Key::s("resolve"), m.function("C.resolve", |_, _, args| Ok(args[0].clone())));
+    let twice = |name: &str, v: f64| {
+        let t = m.object(name);
+        t.set(
+            Key::s("then"),
+            m.function("", move |m, _, args| {
+                m.call(&args[0], &Val::Undefined, &[Val::Num(v)])?;
+                m.call(&args[0], &Val::Undefined, &[Val::Num(v * 10.0)])?;
+                Ok(Val::Undefined)
+            }),
+        );
+        Val::Obj(t)
+    };
+    run(|| {
+        let input = m.iterable("it", vec![twice("a", 1.0), twice("b", 2.0)]);
+        realm::promise_all(&m, &c, &input).unwrap();
+        m.note("returned");
+    });
+    let log: Vec<_> = m.take_log().into_iter().filter(|e| !e.starts_with("get ") && !e.contains(" it")).collect();
+    assert_eq!(log, ["construct C", "call C.resolve", "call C.resolve", "call C.resolveFn", "resolved with [1, 2]", "returned"]);
+}
+
+#[test]
+fn all_keyed_walks_own_enumerable_properties_in_order() {
+    let m = Model::new();
+    let input = m.object("o");
+    let result = std::cell::RefCell::new(None);
+    run(|| {
+        input.set(Key::s("a"), m.fulfilled(Val::Num(1.0)));
+        input.set_hidden(Key::s("b"), m.fulfilled(Val::Num(2.0)));
+        let t = m.object("tc");
+        t.set(Key::s("then"), m.function("tc.then", |m, _, args| m.call(&args[0], &Val::Undefined, &[Val::Num(3.0)])));
+        input.set(Key::s("c"), Val::Obj(t));
+        let c = m.promise_constructor();
+        *result.borrow_mut() = Some(realm::promise_all_keyed(&m, &c, &Val::Obj(input.clone())).unwrap());
+        m.note("returned");
+    });
+    assert_eq!(
+        m.take_log(),
+        [
+            "get Promise.resolve",
+            "ownKeys o",
+            "getOwnProperty o.a",
+            "get o.a",
+            "call Promise.resolve",
+            "getOwnProperty o.b",
+            "getOwnProperty o.c",
+            "get o.c",
+            "call Promise.resolve",
+            "get tc.then",
+            "returned",
+            "call tc.then",
+        ]
+    );
+    let result = result.into_inner().unwrap();
+    assert_eq!(m.outcome(&result), "fulfilled {a:1,c:3}");
+    let value = result.obj().promise().unwrap().result().unwrap().unwrap();
+    assert!(value.obj().0.proto.borrow().is_none(), "a null-prototype object");
+
+    // allSettledKeyed, and a non-object argument (rejected, not thrown).
+    let m = Model::new();
+    let results = std::cell::RefCell::new(Vec::new());
+    run(|| {
+        let c = m.promise_constructor();
+        let input = m.object("");
+        input.set(Key::s("x"), m.fulfilled(Val::Num(1.0)));
+        input.set(Key::s("y"), realm::promise_reject(&m, &c, Val::str("no")).unwrap());
+        results.borrow_mut().push(realm::promise_all_settled_keyed(&m, &c, &Val::Obj(input)).unwrap());
+        results.borrow_mut().push(realm::promise_all_keyed(&m, &c, &Val::Num(86.0)).unwrap());
+        results.borrow_mut().push(realm::promise_all_settled_keyed(&m, &c, &Val::Undefined).unwrap());
+    });
+    let outcomes: Vec<_> = results.borrow().iter().map(|p| m.outcome(p)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            "fulfilled {x:{status:fulfilled,value:1},y:{status:rejected,reason:no}}",
+            "rejected TypeError: 86 is not an object",
+            "rejected TypeError: undefined is not an object",
+        ]
+    );
+}

@@ -50,8 +50,8 @@ impl fmt::Debug for Val {
                     for (i, (key, prop)) in o.0.props.borrow().iter().enumerate() {
                         let sep = if i == 0 { "" } else { "," };
                         match &prop.value {
-                            PropValue::Data(v) => write!(f, "{sep}{key:?}:{v:?}")?,
-                            PropValue::Getter(_) => write!(f, "{sep}{key:?}:<getter>")?,
+                            PropValue::Data(v) => write!(f, "{sep}{}:{v:?}", key.name())?,
+                            PropValue::Getter(_) => write!(f, "{sep}{}:<getter>", key.name())?,
                         }
                     }
                     f.write_str("}")
