@@ -2,7 +2,7 @@
 //! receiver, foreign constructors and capabilities, species, `then` looked up and invoked, the
 //! iterator protocol.
 //!
-//! The Rust-typed API ([`Promise`](crate::Promise)`<T, E, D>`) serves Rust code, where the
+//! The Rust-typed API (`Promise<T, E, D>`) serves Rust code, where the
 //! receiver is always %Promise% and a value is never an object with properties. A JavaScript
 //! engine needs the object-level algorithms: `Promise.all.call(C, iterable)` constructs `C`,
 //! looks `C.resolve` up once, walks `iterable` through `Symbol.iterator`, `next`, `done` and
@@ -41,9 +41,7 @@ use crate::promise::Promise;
 use crate::resolution::Thenables;
 
 pub use capability::{PromiseCapability, if_abrupt_reject_promise, new_promise_capability};
-pub use combinators::{
-    get_promise_resolve, promise_all, promise_all_settled, promise_any, promise_race,
-};
+pub use combinators::{get_promise_resolve, promise_all, promise_all_settled, promise_any, promise_race};
 pub use finally::promise_prototype_finally;
 pub use iterator::{IteratorRecord, get_iterator, iterator_close, iterator_step_value};
 pub use keyed::{promise_all_keyed, promise_all_settled_keyed};
@@ -124,7 +122,7 @@ pub enum TypeErrorCase<'a, V> {
 /// The algorithms never hold a borrow of anything while they call into the engine, and the
 /// engine may call back into them (a `then` getter that calls `Promise.all` is fine).
 ///
-/// A small engine implementing this trait is in the crate's tests (`tests/realm/model.rs`).
+/// A small engine implementing this trait is in the crate's tests (`promise/tests/realm/model.rs`).
 pub trait Realm: Clone + 'static {
     /// An ECMAScript language value.
     type Value: Reason;
@@ -193,7 +191,11 @@ pub trait Realm: Clone + 'static {
     /// # Errors
     ///
     /// What the object throws (a proxy's `getOwnPropertyDescriptor` trap).
-    fn get_own_property_enumerable(&self, object: &Self::Value, key: &Self::Key) -> Result<Option<bool>, Self::Value>;
+    fn get_own_property_enumerable(
+        &self,
+        object: &Self::Value,
+        key: &Self::Key,
+    ) -> Result<Option<bool>, Self::Value>;
 
     /// CreateBuiltinFunction (10.3.4) with name `""`, the given `length`, %Function.prototype%
     /// as its prototype, extensible, not a constructor. `steps` receives the engine and the

@@ -24,7 +24,11 @@ fn undefined() -> Val {
 }
 
 /// A named promise object with prototype `proto`, pending, and its resolving functions.
-fn named_promise(m: &Model, name: &str, proto: model::Obj) -> (Val, settle_promise::Resolvers<Val, Val, model::ModelThenables>) {
+fn named_promise(
+    m: &Model,
+    name: &str,
+    proto: model::Obj,
+) -> (Val, settle_promise::Resolvers<Val, Val, model::ModelThenables>) {
     let (promise, resolvers) = ModelPromise::with_resolvers();
     (Val::Obj(m.object_with(name, Some(proto), Kind::Promise(promise))), resolvers)
 }
@@ -133,7 +137,10 @@ fn then_constructs_the_species() {
         log.borrow_mut().extend(m.take_log());
         *q.borrow_mut() = Some(derived);
     });
-    assert_eq!(*log.borrow(), ["get p.constructor", "get Sub.@@species", "call get Promise[@@species]", "construct Sub"]);
+    assert_eq!(
+        *log.borrow(),
+        ["get p.constructor", "get Sub.@@species", "call get Promise[@@species]", "construct Sub"]
+    );
     let q = q.into_inner().unwrap();
     assert!(matches!(&*q.obj().0.proto.borrow(), Some(o) if std::rc::Rc::ptr_eq(&o.0, &proto.0)), "a Sub");
     assert_eq!(m.take_log(), ["call f", "f got [1]"]);
@@ -146,7 +153,9 @@ fn then_constructs_the_species() {
     let (p, _r) = named_promise(&m, "p", sub.obj().data("prototype").obj().clone());
     run(|| {
         let q = realm::promise_prototype_then(&m, &p, &undefined(), &undefined()).unwrap();
-        assert!(matches!(&*q.obj().0.proto.borrow(), Some(o) if std::rc::Rc::ptr_eq(&o.0, &m.promise_proto().0)));
+        assert!(
+            matches!(&*q.obj().0.proto.borrow(), Some(o) if std::rc::Rc::ptr_eq(&o.0, &m.promise_proto().0))
+        );
     });
     assert_eq!(m.take_log(), ["get p.constructor", "get Sub.@@species"]);
 }
@@ -206,7 +215,10 @@ fn a_replaced_then_is_invoked_once_per_resolution() {
     p.obj().set(
         Key::s("then"),
         m.function("p.then", |m, this, args| {
-            m.note(format!("this is p: {}", m.same_value(this, &m.fulfilled(Val::Undefined)) || this.obj().0.name == "p"));
+            m.note(format!(
+                "this is p: {}",
+                m.same_value(this, &m.fulfilled(Val::Undefined)) || this.obj().0.name == "p"
+            ));
             m.call(&args[0], &Val::Undefined, &[Val::Num(42.0)])
         }),
     );
@@ -215,8 +227,8 @@ fn a_replaced_then_is_invoked_once_per_resolution() {
         // The resolve function: Get(p, "then") now, the call one job later.
         let (promise, resolvers) = ModelPromise::with_resolvers();
         let (resolve, _) = realm::create_resolving_functions(&m, &resolvers);
-        m.call(&resolve, &undefined(), &[p.clone()]).unwrap();
-        m.call(&resolve, &undefined(), &[p.clone()]).unwrap(); // already resolved: no lookup
+        m.call(&resolve, &undefined(), std::slice::from_ref(&p)).unwrap();
+        m.call(&resolve, &undefined(), std::slice::from_ref(&p)).unwrap(); // already resolved: no lookup
         m.note("sync done");
         *target.borrow_mut() = Some(m.promise_object(promise));
     });
@@ -325,9 +337,21 @@ fn resolve_is_looked_up_once_per_combinator_call() {
             let p = combinator(&m, &sub, &iterable).unwrap();
             assert_eq!(m.outcome(&p), "pending", "{name}");
         });
-        let mut expected = vec!["construct Sub", "get Sub.resolve", "get it.@@iterator", "call it[@@iterator]", "get it.iterator.next"];
+        let mut expected = vec![
+            "construct Sub",
+            "get Sub.resolve",
+            "get it.@@iterator",
+            "call it[@@iterator]",
+            "get it.iterator.next",
+        ];
         for t in ["t1", "t2"] {
-            expected.extend(["call it.next", "get it.result.done", "get it.result.value", "call Sub.resolve", "this is Sub: true"]);
+            expected.extend([
+                "call it.next",
+                "get it.result.done",
+                "get it.result.value",
+                "call Sub.resolve",
+                "this is Sub: true",
+            ]);
             expected.extend([format!("get {t}.then").leak() as &str, format!("call {t}.then").leak()]);
         }
         expected.extend(["call it.next", "get it.result.done"]);
@@ -375,7 +399,10 @@ fn an_abrupt_completion_closes_the_iterator_but_not_when_the_iterator_threw() {
         let iterable = m.iterable("it", vec![Val::Obj(bad.clone())]);
         let p = realm::promise_race(&m, &sub, &iterable).unwrap();
         let log = m.take_log();
-        assert_eq!(log[log.len() - 4..], ["get bad.then", "call bad.then", "get it.iterator.return", "call it.return"]);
+        assert_eq!(
+            log[log.len() - 4..],
+            ["get bad.then", "call bad.then", "get it.iterator.return", "call it.return"]
+        );
         assert_eq!(m.outcome(&p), "rejected then threw");
     });
 
@@ -428,7 +455,8 @@ fn a_non_iterable_is_rejected_not_thrown() {
         ] {
             let p = combinator(&m, &m.promise_constructor(), &Val::Num(5.0)).unwrap();
             assert_eq!(m.outcome(&p), "rejected TypeError: 5 is not iterable");
-            let p = combinator(&m, &m.promise_constructor(), &m.function("g", |_, _, _| Ok(Val::Undefined))).unwrap();
+            let p = combinator(&m, &m.promise_constructor(), &m.function("g", |_, _, _| Ok(Val::Undefined)))
+                .unwrap();
             assert_eq!(m.outcome(&p), "rejected TypeError: g is not iterable");
         }
         // GetPromiseResolve comes first: a non-callable C.resolve rejects before iterating.
@@ -448,7 +476,8 @@ fn with_resolvers_and_try_construct_a_subclass_receiver() {
     let m = Model::new();
     let sub = m.subclass("Sub");
     let sub_proto = sub.obj().data("prototype").obj().clone();
-    let is_sub = |v: &Val| matches!(&*v.obj().0.proto.borrow(), Some(o) if std::rc::Rc::ptr_eq(&o.0, &sub_proto.0));
+    let is_sub =
+        |v: &Val| matches!(&*v.obj().0.proto.borrow(), Some(o) if std::rc::Rc::ptr_eq(&o.0, &sub_proto.0));
     let outcomes = std::cell::RefCell::new(Vec::new());
     run(|| {
         let record = realm::promise_with_resolvers(&m, &sub).unwrap();
@@ -474,7 +503,18 @@ fn with_resolvers_and_try_construct_a_subclass_receiver() {
         let e = realm::promise_try(&m, &Val::Num(1.0), &add, &[]).unwrap_err();
         assert_eq!(format!("{e:?}"), "TypeError: 1 is not an object");
     });
-    assert_eq!(m.take_log(), ["construct Sub", "construct Sub", "call add", "add this=undefined", "construct Sub", "call add", "add this=undefined"]);
+    assert_eq!(
+        m.take_log(),
+        [
+            "construct Sub",
+            "construct Sub",
+            "call add",
+            "add this=undefined",
+            "construct Sub",
+            "call add",
+            "add this=undefined"
+        ]
+    );
     let outcomes: Vec<_> = outcomes.borrow().iter().map(|p| m.outcome(p)).collect();
     assert_eq!(outcomes, ["fulfilled 3", "fulfilled 3", "rejected not numbers"]);
 }
@@ -516,45 +556,63 @@ fn the_engine_level_algorithms_keep_the_spec_tick_counts() {
     // `fulfilled.then(X)`: tick 1.
     assert_eq!(tick_of(|m, x| drop(then(m, &m.fulfilled(Val::Num(1.0)), &x))), 1);
     // `p.then(() => v).then(X)`: tick 2.
-    assert_eq!(tick_of(|m, x| {
-        let id = m.function("", |_, _, _| Ok(Val::Num(2.0)));
-        let q = then(m, &m.fulfilled(Val::Num(1.0)), &id);
-        then(m, &q, &x);
-    }), 2);
+    assert_eq!(
+        tick_of(|m, x| {
+            let id = m.function("", |_, _, _| Ok(Val::Num(2.0)));
+            let q = then(m, &m.fulfilled(Val::Num(1.0)), &id);
+            then(m, &q, &x);
+        }),
+        2
+    );
     // `p.then(() => nativePromise).then(X)`: tick 4.
-    assert_eq!(tick_of(|m, x| {
-        let native = m.function("", |m, _, _| Ok(m.fulfilled(Val::Num(2.0))));
-        let q = then(m, &m.fulfilled(Val::Num(1.0)), &native);
-        then(m, &q, &x);
-    }), 4);
+    assert_eq!(
+        tick_of(|m, x| {
+            let native = m.function("", |m, _, _| Ok(m.fulfilled(Val::Num(2.0))));
+            let q = then(m, &m.fulfilled(Val::Num(1.0)), &native);
+            then(m, &q, &x);
+        }),
+        4
+    );
     // `new Promise(r => r(nativeFulfilled)).then(X)`: tick 3.
-    assert_eq!(tick_of(|m, x| {
-        let (promise, resolvers) = ModelPromise::with_resolvers();
-        let (resolve, _) = realm::create_resolving_functions(m, &resolvers);
-        m.call(&resolve, &Val::Undefined, &[m.fulfilled(Val::Num(1.0))]).unwrap();
-        then(m, &m.promise_object(promise), &x);
-    }), 3);
+    assert_eq!(
+        tick_of(|m, x| {
+            let (promise, resolvers) = ModelPromise::with_resolvers();
+            let (resolve, _) = realm::create_resolving_functions(m, &resolvers);
+            m.call(&resolve, &Val::Undefined, &[m.fulfilled(Val::Num(1.0))]).unwrap();
+            then(m, &m.promise_object(promise), &x);
+        }),
+        3
+    );
     // `new Promise(r => r({ then(f) { f(1) } })).then(X)`: tick 2.
-    assert_eq!(tick_of(|m, x| {
-        let t = m.object("");
-        t.set(Key::s("then"), m.function("", |m, _, args| m.call(&args[0], &Val::Undefined, &[Val::Num(1.0)])));
-        let (promise, resolvers) = ModelPromise::with_resolvers();
-        let (resolve, _) = realm::create_resolving_functions(m, &resolvers);
-        m.call(&resolve, &Val::Undefined, &[Val::Obj(t)]).unwrap();
-        then(m, &m.promise_object(promise), &x);
-    }), 2);
+    assert_eq!(
+        tick_of(|m, x| {
+            let t = m.object("");
+            t.set(
+                Key::s("then"),
+                m.function("", |m, _, args| m.call(&args[0], &Val::Undefined, &[Val::Num(1.0)])),
+            );
+            let (promise, resolvers) = ModelPromise::with_resolvers();
+            let (resolve, _) = realm::create_resolving_functions(m, &resolvers);
+            m.call(&resolve, &Val::Undefined, &[Val::Obj(t)]).unwrap();
+            then(m, &m.promise_object(promise), &x);
+        }),
+        2
+    );
     // `p.finally(f).then(X)`, fulfilled or rejected: tick 4.
     for settled in [true, false] {
-        assert_eq!(tick_of(|m, x| {
-            let p = if settled {
-                m.fulfilled(Val::Num(1.0))
-            } else {
-                realm::promise_reject(m, &m.promise_constructor(), Val::Num(1.0)).unwrap()
-            };
-            let f = m.function("", |_, _, _| Ok(Val::Undefined));
-            let q = realm::promise_prototype_finally(m, &p, &f).unwrap();
-            then(m, &q, &x);
-        }), 4);
+        assert_eq!(
+            tick_of(|m, x| {
+                let p = if settled {
+                    m.fulfilled(Val::Num(1.0))
+                } else {
+                    realm::promise_reject(m, &m.promise_constructor(), Val::Num(1.0)).unwrap()
+                };
+                let f = m.function("", |_, _, _| Ok(Val::Undefined));
+                let q = realm::promise_prototype_finally(m, &p, &f).unwrap();
+                then(m, &q, &x);
+            }),
+            4
+        );
     }
     // `Promise.all/allSettled/any/race([fulfilled]).then(X)`: tick 2.
     for combinator in [
@@ -564,12 +622,15 @@ fn the_engine_level_algorithms_keep_the_spec_tick_counts() {
         realm::promise_race::<Model>,
         realm::promise_all_keyed::<Model>,
     ] {
-        assert_eq!(tick_of(|m, x| {
-            let input = m.iterable("", vec![m.fulfilled(Val::Num(1.0))]);
-            input.obj().set(Key::s("k"), m.fulfilled(Val::Num(1.0))); // for allKeyed
-            let p = combinator(m, &m.promise_constructor(), &input).unwrap();
-            then(m, &p, &x);
-        }), 2);
+        assert_eq!(
+            tick_of(|m, x| {
+                let input = m.iterable("", vec![m.fulfilled(Val::Num(1.0))]);
+                input.obj().set(Key::s("k"), m.fulfilled(Val::Num(1.0))); // for allKeyed
+                let p = combinator(m, &m.promise_constructor(), &input).unwrap();
+                then(m, &p, &x);
+            }),
+            2
+        );
     }
     // `Promise.resolve(nativePromise)` is that promise.
     let m = Model::new();
@@ -640,8 +701,19 @@ fn element_functions_count_once_and_resolve_after_the_iteration() {
         realm::promise_all(&m, &c, &input).unwrap();
         m.note("returned");
     });
-    let log: Vec<_> = m.take_log().into_iter().filter(|e| !e.starts_with("get ") && !e.contains(" it")).collect();
-    assert_eq!(log, ["construct C", "call C.resolve", "call C.resolve", "call C.resolveFn", "resolved with [1, 2]", "returned"]);
+    let log: Vec<_> =
+        m.take_log().into_iter().filter(|e| !e.starts_with("get ") && !e.contains(" it")).collect();
+    assert_eq!(
+        log,
+        [
+            "construct C",
+            "call C.resolve",
+            "call C.resolve",
+            "call C.resolveFn",
+            "resolved with [1, 2]",
+            "returned"
+        ]
+    );
 }
 
 #[test]
@@ -653,7 +725,10 @@ fn all_keyed_walks_own_enumerable_properties_in_order() {
         input.set(Key::s("a"), m.fulfilled(Val::Num(1.0)));
         input.set_hidden(Key::s("b"), m.fulfilled(Val::Num(2.0)));
         let t = m.object("tc");
-        t.set(Key::s("then"), m.function("tc.then", |m, _, args| m.call(&args[0], &Val::Undefined, &[Val::Num(3.0)])));
+        t.set(
+            Key::s("then"),
+            m.function("tc.then", |m, _, args| m.call(&args[0], &Val::Undefined, &[Val::Num(3.0)])),
+        );
         input.set(Key::s("c"), Val::Obj(t));
         let c = m.promise_constructor();
         *result.borrow_mut() = Some(realm::promise_all_keyed(&m, &c, &Val::Obj(input.clone())).unwrap());

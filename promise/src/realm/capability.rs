@@ -136,7 +136,9 @@ impl<R: Realm> PromiseCapability<R> {
                 resolve_function(realm, resolvers, value);
                 Ok(())
             }
-            Functions::Foreign { resolve, .. } => call(realm, resolve, &realm.undefined(), &[value]).map(drop),
+            Functions::Foreign { resolve, .. } => {
+                call(realm, resolve, &realm.undefined(), &[value]).map(drop)
+            }
         }
     }
 

@@ -25,7 +25,10 @@ use super::{PropertyKey, Realm, TypeErrorCase, argument};
 /// # Errors
 ///
 /// What Get(C, "resolve") throws; a TypeError when it is not callable.
-pub fn get_promise_resolve<R: Realm>(realm: &R, promise_constructor: &R::Value) -> Result<R::Value, R::Value> {
+pub fn get_promise_resolve<R: Realm>(
+    realm: &R,
+    promise_constructor: &R::Value,
+) -> Result<R::Value, R::Value> {
     // 1. Let promiseResolve be ? Get(promiseConstructor, "resolve").
     let promise_resolve = realm.get(promise_constructor, PropertyKey::String("resolve"))?;
     // 2. If IsCallable(promiseResolve) is false, throw a TypeError exception.
@@ -221,7 +224,12 @@ fn perform_promise_all<R: Realm>(
         // m. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
         elements.increment();
         // n. Perform ? Invoke(nextPromise, "then", « onFulfilled, resultCapability.[[Reject]] »).
-        invoke_then_for_effect(realm, &next_promise, &on_fulfilled, &result_capability.reject_function(realm))?;
+        invoke_then_for_effect(
+            realm,
+            &next_promise,
+            &on_fulfilled,
+            &result_capability.reject_function(realm),
+        )?;
         // o. Set index to index + 1.
     }
 }
@@ -239,7 +247,11 @@ fn perform_promise_all<R: Realm>(
 ///
 /// What NewPromiseCapability(C) throws, or a foreign capability's `reject`. Every other error
 /// rejects the returned promise.
-pub fn promise_all_settled<R: Realm>(realm: &R, this: &R::Value, iterable: &R::Value) -> Result<R::Value, R::Value> {
+pub fn promise_all_settled<R: Realm>(
+    realm: &R,
+    this: &R::Value,
+    iterable: &R::Value,
+) -> Result<R::Value, R::Value> {
     promise_combinator(realm, this, iterable, perform_promise_all_settled)
 }
 
@@ -278,8 +290,14 @@ fn perform_promise_all_settled<R: Realm>(
         // j. Let alreadyCalled be the Record { [[Value]]: false }. (Shared by both functions.)
         let already_called = Rc::new(Cell::new(false));
         // e-n. onFulfilled: 27.2.4.2.2 Promise.allSettled Resolve Element Functions.
-        let on_fulfilled =
-            settled_element_function(realm, &elements, result_capability, &already_called, index, "fulfilled");
+        let on_fulfilled = settled_element_function(
+            realm,
+            &elements,
+            result_capability,
+            &already_called,
+            index,
+            "fulfilled",
+        );
         // o-w. onRejected: 27.2.4.2.3 Promise.allSettled Reject Element Functions.
         let on_rejected =
             settled_element_function(realm, &elements, result_capability, &already_called, index, "rejected");
@@ -315,7 +333,8 @@ fn settled_element_function<R: Realm>(
         // 10. Perform ! CreateDataPropertyOrThrow(obj, "status", "fulfilled" / "rejected").
         // 11. Perform ! CreateDataPropertyOrThrow(obj, "value" / "reason", x).
         let key = if status == "fulfilled" { "value" } else { "reason" };
-        let obj = realm.create_object(vec![("status", realm.string(status)), (key, argument(realm, args, 0))]);
+        let obj =
+            realm.create_object(vec![("status", realm.string(status)), (key, argument(realm, args, 0))]);
         // 12. Set values[index] to obj.
         values.set(index, obj);
         // 13. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
@@ -415,7 +434,12 @@ fn perform_promise_any<R: Realm>(
         // m. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
         errors.increment();
         // n. Perform ? Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »).
-        invoke_then_for_effect(realm, &next_promise, &result_capability.resolve_function(realm), &on_rejected)?;
+        invoke_then_for_effect(
+            realm,
+            &next_promise,
+            &result_capability.resolve_function(realm),
+            &on_rejected,
+        )?;
         // o. Set index to index + 1.
     }
 }

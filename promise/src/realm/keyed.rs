@@ -32,7 +32,11 @@ enum Variant {
 ///
 /// What NewPromiseCapability(C) throws, or a foreign capability's `reject`. Every other error
 /// rejects the returned promise.
-pub fn promise_all_keyed<R: Realm>(realm: &R, this: &R::Value, promises: &R::Value) -> Result<R::Value, R::Value> {
+pub fn promise_all_keyed<R: Realm>(
+    realm: &R,
+    this: &R::Value,
+    promises: &R::Value,
+) -> Result<R::Value, R::Value> {
     promise_keyed_combinator(realm, this, promises, Variant::All)
 }
 
@@ -115,7 +119,8 @@ impl<R: Realm> Entries<R> {
     ///    CreateDataPropertyOrThrow(obj, key, value).
     /// 3. Return obj.
     fn result_object(&self, realm: &R) -> R::Value {
-        let entries: Vec<_> = self.keys.borrow().iter().cloned().zip(self.values.borrow().iter().cloned()).collect();
+        let entries: Vec<_> =
+            self.keys.borrow().iter().cloned().zip(self.values.borrow().iter().cloned()).collect();
         realm.create_null_prototype_object(entries)
     }
 }
@@ -164,7 +169,8 @@ fn perform_promise_all_keyed<R: Realm>(
         let already_called = Rc::new(Cell::new(false));
         // vi-vii. Let onFulfilled be CreateBuiltinFunction(fulfilledSteps, 1, "",
         //    « [[AlreadyCalled]], [[Index]] »).
-        let on_fulfilled = element_function(realm, &entries, result_capability, &already_called, index, variant, true);
+        let on_fulfilled =
+            element_function(realm, &entries, result_capability, &already_called, index, variant, true);
         // viii. If variant is all, let onRejected be resultCapability.[[Reject]]; else let
         //    onRejected be CreateBuiltinFunction(rejectedSteps, 1, "", « [[AlreadyCalled]],
         //    [[Index]] »).
@@ -215,8 +221,12 @@ fn element_function<R: Realm>(
         //    %Object.prototype%) and CreateDataPropertyOrThrow.
         let element = match (variant, fulfilled) {
             (Variant::All, _) => x,
-            (Variant::AllSettled, true) => realm.create_object(vec![("status", realm.string("fulfilled")), ("value", x)]),
-            (Variant::AllSettled, false) => realm.create_object(vec![("status", realm.string("rejected")), ("reason", x)]),
+            (Variant::AllSettled, true) => {
+                realm.create_object(vec![("status", realm.string("fulfilled")), ("value", x)])
+            }
+            (Variant::AllSettled, false) => {
+                realm.create_object(vec![("status", realm.string("rejected")), ("reason", x)])
+            }
         };
         entries.values.borrow_mut()[index] = element;
         // 5. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.

@@ -11,7 +11,8 @@ use crate::resolution::{Resolution, Thenable};
 use crate::resolving::Resolvers;
 
 /// The core's resolving functions of an engine's promise.
-pub(crate) type RealmResolvers<R> = Resolvers<<R as Realm>::Value, <R as Realm>::Value, <R as Realm>::Thenables>;
+pub(crate) type RealmResolvers<R> =
+    Resolvers<<R as Realm>::Value, <R as Realm>::Value, <R as Realm>::Thenables>;
 
 /// 27.2.1.3.2 Promise Resolve Functions, steps 7-12: how `resolution` resolves a promise.
 /// An engine's [`Thenables::classify`](crate::Thenables::classify) calls this with the engine
@@ -63,9 +64,11 @@ pub(crate) fn classify_for<R: Realm>(
         Err(error) => Resolution::Throw(error),
         // 11. Let thenAction be then.[[Value]].
         // 13-15. NewPromiseResolveThenableJob(promise, resolution, thenJobCallback).
-        Ok(then_action) if realm.is_callable(&then_action) => {
-            Resolution::Thenable(Rc::new(RealmThenable { realm: realm.clone(), thenable: resolution, then_action }))
-        }
+        Ok(then_action) if realm.is_callable(&then_action) => Resolution::Thenable(Rc::new(RealmThenable {
+            realm: realm.clone(),
+            thenable: resolution,
+            then_action,
+        })),
         // 12. If IsCallable(thenAction) is false, then
         //     a. Perform FulfillPromise(promise, resolution).
         Ok(_) => Resolution::Value(resolution),
@@ -101,7 +104,10 @@ impl<R: Realm> Thenable<R::Value, R::Value, R::Thenables> for RealmThenable<R> {
 ///     (promise, resolve, reject)
 /// }
 /// ```
-pub fn create_resolving_functions<R: Realm>(realm: &R, resolvers: &RealmResolvers<R>) -> (R::Value, R::Value) {
+pub fn create_resolving_functions<R: Realm>(
+    realm: &R,
+    resolvers: &RealmResolvers<R>,
+) -> (R::Value, R::Value) {
     // 3. Let resolve be CreateBuiltinFunction(resolveSteps, 1, "", « »).
     let functions = resolvers.clone();
     let resolve = realm.create_builtin_function(1, move |realm, args| {

@@ -40,7 +40,11 @@ pub fn promise_reject<R: Realm>(realm: &R, this: &R::Value, r: R::Value) -> Resu
 /// # Errors
 ///
 /// A TypeError when `this` is not an object; what PromiseResolve throws.
-pub fn promise_resolve_method<R: Realm>(realm: &R, this: &R::Value, x: R::Value) -> Result<R::Value, R::Value> {
+pub fn promise_resolve_method<R: Realm>(
+    realm: &R,
+    this: &R::Value,
+    x: R::Value,
+) -> Result<R::Value, R::Value> {
     // 1. Let C be the this value.
     // 2. If C is not an Object, throw a TypeError exception.
     if !realm.is_object(this) {

@@ -35,7 +35,8 @@ pub fn promise_prototype_then<R: Realm>(
     // 3. Let C be ? SpeciesConstructor(promise, %Promise%). (Unobservable, and %Promise%,
     //    when the engine says `constructor` and the species are the intrinsic ones.)
     let intrinsic = realm.promise_with_intrinsic_then(this).is_some();
-    let c = if intrinsic { None } else { Some(species_constructor(realm, this, &realm.promise_constructor())?) };
+    let c =
+        if intrinsic { None } else { Some(species_constructor(realm, this, &realm.promise_constructor())?) };
     match c {
         Some(c) if !realm.is_intrinsic_promise(&c) => {
             // 4. Let resultCapability be ? NewPromiseCapability(C).
@@ -198,7 +199,11 @@ pub fn promise_prototype_catch<R: Realm>(
 
 /// `Invoke(value, "then", « onFulfilled, onRejected »)`, done natively while `then` is the
 /// intrinsic (no lookup, the derived promise wrapped once).
-pub(crate) fn invoke_then<R: Realm>(realm: &R, value: &R::Value, args: &[R::Value]) -> Result<R::Value, R::Value> {
+pub(crate) fn invoke_then<R: Realm>(
+    realm: &R,
+    value: &R::Value,
+    args: &[R::Value],
+) -> Result<R::Value, R::Value> {
     if let Some(promise) = realm.promise_with_intrinsic_then(value) {
         let (on_fulfilled, on_rejected) = (argument(realm, args, 0), argument(realm, args, 1));
         return Ok(realm.promise_object(then_intrinsic(realm, &promise, &on_fulfilled, &on_rejected)));
@@ -220,4 +225,3 @@ pub(crate) fn invoke_then_for_effect<R: Realm>(
     }
     invoke(realm, value, "then", &[on_fulfilled.clone(), on_rejected.clone()]).map(drop)
 }
-

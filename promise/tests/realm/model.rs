@@ -254,7 +254,11 @@ impl Model {
     }
 
     /// A function; calls of a named function are logged.
-    pub fn function(&self, name: &str, call: impl Fn(&Model, &Val, &[Val]) -> Result<Val, Val> + 'static) -> Val {
+    pub fn function(
+        &self,
+        name: &str,
+        call: impl Fn(&Model, &Val, &[Val]) -> Result<Val, Val> + 'static,
+    ) -> Val {
         Val::Obj(self.object_with(name, None, Kind::Function { call: Rc::new(call), construct: None }))
     }
 
@@ -292,7 +296,12 @@ impl Model {
         Ok(object)
     }
 
-    fn method(&self, target: &Obj, name: &str, f: impl Fn(&Model, &Val, &[Val]) -> Result<Val, Val> + 'static) -> Obj {
+    fn method(
+        &self,
+        target: &Obj,
+        name: &str,
+        f: impl Fn(&Model, &Val, &[Val]) -> Result<Val, Val> + 'static,
+    ) -> Obj {
         let full = format!("{}.{name}", target.0.name);
         let Val::Obj(function) = self.function(&full, f) else { unreachable!() };
         target.set_hidden(Key::s(name), Val::Obj(function.clone()));
@@ -305,16 +314,24 @@ impl Model {
             "Promise",
             None,
             Kind::Function {
-                call: Rc::new(|_, _, _| Err(Val::str("TypeError: Promise constructor cannot be invoked without 'new'"))),
-                construct: Some(Rc::new(|m: &Model, _, args: &[Val]| m.construct_promise(m.promise_proto(), &arg(args, 0)))),
+                call: Rc::new(|_, _, _| {
+                    Err(Val::str("TypeError: Promise constructor cannot be invoked without 'new'"))
+                }),
+                construct: Some(Rc::new(|m: &Model, _, args: &[Val]| {
+                    m.construct_promise(m.promise_proto(), &arg(args, 0))
+                })),
             },
         ));
         let c = ctor.obj().clone();
         c.set_hidden(Key::s("prototype"), Val::Obj(proto.clone()));
         proto.set_hidden(Key::s("constructor"), ctor.clone());
-        let then = self.method(&proto, "then", |m, this, args| realm::promise_prototype_then(m, this, &arg(args, 0), &arg(args, 1)));
+        let then = self.method(&proto, "then", |m, this, args| {
+            realm::promise_prototype_then(m, this, &arg(args, 0), &arg(args, 1))
+        });
         self.method(&proto, "catch", |m, this, args| realm::promise_prototype_catch(m, this, &arg(args, 0)));
-        self.method(&proto, "finally", |m, this, args| realm::promise_prototype_finally(m, this, &arg(args, 0)));
+        self.method(&proto, "finally", |m, this, args| {
+            realm::promise_prototype_finally(m, this, &arg(args, 0))
+        });
         self.method(&c, "resolve", |m, this, args| realm::promise_resolve_method(m, this, arg(args, 0)));
         self.method(&c, "reject", |m, this, args| realm::promise_reject(m, this, arg(args, 0)));
         self.method(&c, "all", |m, this, args| realm::promise_all(m, this, &arg(args, 0)));
@@ -322,10 +339,16 @@ impl Model {
         self.method(&c, "any", |m, this, args| realm::promise_any(m, this, &arg(args, 0)));
         self.method(&c, "race", |m, this, args| realm::promise_race(m, this, &arg(args, 0)));
         self.method(&c, "withResolvers", |m, this, _| realm::promise_with_resolvers(m, this));
-        self.method(&c, "try", |m, this, args| realm::promise_try(m, this, &arg(args, 0), args.get(1..).unwrap_or(&[])));
+        self.method(&c, "try", |m, this, args| {
+            realm::promise_try(m, this, &arg(args, 0), args.get(1..).unwrap_or(&[]))
+        });
         self.method(&c, "allKeyed", |m, this, args| realm::promise_all_keyed(m, this, &arg(args, 0)));
-        self.method(&c, "allSettledKeyed", |m, this, args| realm::promise_all_settled_keyed(m, this, &arg(args, 0)));
-        let Val::Obj(species) = self.function("get Promise[@@species]", |_, this, _| Ok(this.clone())) else { unreachable!() };
+        self.method(&c, "allSettledKeyed", |m, this, args| {
+            realm::promise_all_settled_keyed(m, this, &arg(args, 0))
+        });
+        let Val::Obj(species) = self.function("get Promise[@@species]", |_, this, _| Ok(this.clone())) else {
+            unreachable!()
+        };
         c.define_getter(Key::Species, Val::Obj(species.clone()));
         *self.0.promise_proto.borrow_mut() = Some(proto);
         *self.0.promise_ctor.borrow_mut() = Some(c);
@@ -335,7 +358,8 @@ impl Model {
 
     /// A subclass of Promise: `class name extends Promise {}` (with `Symbol.species` inherited).
     pub fn subclass(&self, name: &str) -> Val {
-        let proto = self.object_with(&format!("{name}.prototype"), Some(self.promise_proto()), Kind::Ordinary);
+        let proto =
+            self.object_with(&format!("{name}.prototype"), Some(self.promise_proto()), Kind::Ordinary);
         let p = proto.clone();
         let ctor = self.constructor(name, move |m, _, args| m.construct_promise(p.clone(), &arg(args, 0)));
         ctor.obj().0.proto.replace(Some(self.promise_ctor()));
@@ -355,10 +379,7 @@ impl Model {
             let iterator = m.object(&iterator_name);
             let queue = RefCell::new(values.clone().into_iter());
             let result_name = result_name.clone();
-            iterator.set(
-                Key::s("return"),
-                m.function(&return_name, |m, _, _| Ok(Val::Obj(m.object("")))),
-            );
+            iterator.set(Key::s("return"), m.function(&return_name, |m, _, _| Ok(Val::Obj(m.object("")))));
             iterator.set(
                 Key::s("next"),
                 m.function(&next_name, move |m, _, _| {
@@ -506,7 +527,11 @@ impl Realm for Model {
         self.log_access("getOwnProperty", object, Some(&key.name()));
         Ok(object.obj().own(key).map(|p| p.enumerable))
     }
-    fn create_builtin_function(&self, _length: u32, steps: impl Fn(&Self, &[Val]) -> Result<Val, Val> + 'static) -> Val {
+    fn create_builtin_function(
+        &self,
+        _length: u32,
+        steps: impl Fn(&Self, &[Val]) -> Result<Val, Val> + 'static,
+    ) -> Val {
         self.function("", move |m, _, args| steps(m, args))
     }
     fn create_array_from_list(&self, values: Vec<Val>) -> Val {
