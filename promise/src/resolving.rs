@@ -156,7 +156,32 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         // Steps 8-12 (is it an Object, Get(resolution, "then"), IsCallable) happen in the
         // classifier, here, after alreadyResolved is set, so an ignored call never runs a
         // `then` getter and a getter that calls this function again is ignored.
-        self.resolve_classified(resolution.into_resolution());
+        let promise = &self.promise;
+        match resolution.into_resolution() {
+            // 7. If SameValue(resolution, promise) is true, then
+            //    a. Let selfResolutionError be a newly created TypeError object.
+            //    b. Perform RejectPromise(promise, selfResolutionError).
+            Resolution::Promise(p) if p.ptr_eq(promise) => {
+                promise.reject_promise(E::from(TypeError::ChainingCycle));
+            }
+            // 8. If resolution is not an Object, then
+            //    a. Perform FulfillPromise(promise, resolution).
+            // 12. If IsCallable(thenAction) is false, then
+            //    a. Perform FulfillPromise(promise, resolution).
+            Resolution::Value(value) => promise.fulfill_promise(value),
+            // 9. Let then be Completion(Get(resolution, "then")).
+            // 10. If then is an abrupt completion, then
+            //    a. Perform RejectPromise(promise, then.[[Value]]).
+            Resolution::Throw(reason) => promise.reject_promise(reason),
+            // 13. Let thenJobCallback be HostMakeJobCallback(thenAction).
+            // 14. Let job be NewPromiseResolveThenableJob(promise, resolution, thenJobCallback).
+            // 15. Perform HostEnqueuePromiseJob(job.[[Job]], job.[[Realm]]).
+            Resolution::Promise(p) => new_promise_resolve_thenable_job(promise.clone(), Adoptee::Promise(p)),
+            Resolution::Thenable(t) => {
+                new_promise_resolve_thenable_job(promise.clone(), Adoptee::Thenable(t))
+            }
+        }
+        // 16. Return undefined.
     }
 
     /// The Promise Resolve Function (27.2.1.3.2) for an embedder that classifies the value
@@ -172,7 +197,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         self.resolve_classified(resolution);
     }
 
-    /// Steps 7-16 of the Promise Resolve Function, for a classified resolution.
+    /// Steps 7-16 of the Promise Resolve Function, for a classified resolution: the same
+    /// steps as `resolve`'s, which keeps its own copy so that the Rust-typed hot path stays
+    /// one function the compiler inlines into the reaction job (callgrind: a shared helper
+    /// cost 19 instructions per `then` link).
     fn resolve_classified(&self, resolution: Resolution<T, E, D>) {
         let promise = &self.promise;
         match resolution {
