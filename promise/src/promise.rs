@@ -269,22 +269,32 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// assert_eq!(q.result().unwrap().unwrap_err(), Error::msg("Oops"));
     /// ```
     pub fn new(executor: impl FnOnce(Resolvers<T, E, D>) -> Result<(), E>) -> Promise<T, E, D> {
-        // Steps 3-7: OrdinaryCreateFromConstructor, [[PromiseState]] pending, empty reaction
-        // lists, [[PromiseIsHandled]] false.
+        // 1. If NewTarget is undefined, throw a TypeError exception.
+        // 2. If IsCallable(executor) is false, throw a TypeError exception.
+        //    (Both guaranteed by the types.)
+        // 3. Let promise be ? OrdinaryCreateFromConstructor(NewTarget, "%Promise.prototype%",
+        //    « [[PromiseState]], [[PromiseResult]], [[PromiseFulfillReactions]],
+        //    [[PromiseRejectReactions]], [[PromiseIsHandled]] »).
+        // 4. Set promise.[[PromiseState]] to pending.
+        // 5. Set promise.[[PromiseFulfillReactions]] to a new empty List.
+        // 6. Set promise.[[PromiseRejectReactions]] to a new empty List.
+        // 7. Set promise.[[PromiseIsHandled]] to false.
         let promise = Promise::pending();
-        // Step 8: CreateResolvingFunctions(promise).
+        // 8. Let resolvingFunctions be CreateResolvingFunctions(promise).
         let resolving_functions = Resolvers::create_resolving_functions(&promise);
-        // Step 9: Call(executor, undefined, « resolve, reject »).
+        // 9. Let completion be Completion(Call(executor, undefined,
+        //    « resolvingFunctions.[[Resolve]], resolvingFunctions.[[Reject]] »)).
         let functions = resolving_functions.clone();
         let completion = match catch_unwind(AssertUnwindSafe(move || executor(functions))) {
             Ok(completion) => completion,
             Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
         };
-        // Step 10: if abrupt, Call(resolvingFunctions.[[Reject]], completion.[[Value]]).
+        // 10. If completion is an abrupt completion, then
+        //     a. Perform ? Call(resolvingFunctions.[[Reject]], undefined, « completion.[[Value]] »).
         if let Err(error) = completion {
             resolving_functions.reject(error);
         }
-        // Step 11.
+        // 11. Return promise.
         promise
     }
 

@@ -28,6 +28,7 @@
 
 mod capability;
 mod combinators;
+mod constructor;
 mod finally;
 mod iterator;
 mod keyed;
@@ -42,6 +43,7 @@ use crate::resolution::Thenables;
 
 pub use capability::{PromiseCapability, if_abrupt_reject_promise, new_promise_capability};
 pub use combinators::{get_promise_resolve, promise_all, promise_all_settled, promise_any, promise_race};
+pub use constructor::construct_promise;
 pub use finally::promise_prototype_finally;
 pub use iterator::{IteratorRecord, get_iterator, iterator_close, iterator_step_value};
 pub use keyed::{promise_all_keyed, promise_all_settled_keyed};
@@ -101,6 +103,10 @@ pub enum TypeErrorCase<'a, V> {
     NotAnObject(&'a V),
     /// `then` step 2: "Method Promise.prototype.then called on incompatible receiver {0}".
     NotAPromise(&'a V),
+    /// `Promise ( executor )` step 1: "Promise constructor cannot be invoked without 'new'".
+    NoNewTarget,
+    /// `Promise ( executor )` step 2: "Promise resolver {0} is not a function".
+    ExecutorNotCallable(&'a V),
     /// GetIterator step 3: "{0} is not iterable".
     NotIterable(&'a V),
     /// GetIteratorFromMethod step 2, IteratorNext step 5, IteratorClose step 7: "Iterator

@@ -778,3 +778,54 @@ fn all_keyed_walks_own_enumerable_properties_in_order() {
         ]
     );
 }
+
+#[test]
+fn the_constructor_checks_new_target_and_the_executor_first() {
+    let m = Model::new();
+    run(|| {
+        let target = m.object("Target");
+        let allocated = std::cell::Cell::new(0);
+        let allocate = |_: &Val, p: ModelPromise| {
+            allocated.set(allocated.get() + 1);
+            Ok(m.promise_object(p))
+        };
+        let e = realm::construct_promise(&m, None, &Val::Undefined, allocate).unwrap_err();
+        assert_eq!(format!("{e:?}"), "TypeError: Promise constructor cannot be invoked without 'new'");
+        let e = realm::construct_promise(&m, Some(&Val::Obj(target.clone())), &Val::Num(5.0), allocate)
+            .unwrap_err();
+        assert_eq!(format!("{e:?}"), "TypeError: Promise resolver 5 is not a function");
+        assert_eq!(allocated.get(), 0, "step 2 comes before OrdinaryCreateFromConstructor");
+        // The executor throws after resolving: the throw is ignored.
+        let executor = m.function("executor", |m, _, args| {
+            m.call(&args[0], &Val::Undefined, &[Val::Num(1.0)])?;
+            Err(Val::str("ignored"))
+        });
+        let p = realm::construct_promise(&m, Some(&Val::Obj(target.clone())), &executor, allocate).unwrap();
+        assert_eq!(m.outcome(&p), "fulfilled 1");
+        let thrower = m.function("thrower", |_, _, _| Err(Val::str("thrown")));
+        let p = realm::construct_promise(&m, Some(&Val::Obj(target)), &thrower, allocate).unwrap();
+        assert_eq!(m.outcome(&p), "rejected thrown");
+        let handled = m.function("", |_, _, _| Ok(Val::Undefined));
+        realm::promise_prototype_catch(&m, &p, &handled).unwrap();
+    });
+    assert_eq!(m.take_log(), ["call executor", "call thrower"]);
+}
+
+#[test]
+fn catch_invokes_then_with_undefined_and_the_handler() {
+    let m = Model::new();
+    let thenable = m.object("t");
+    thenable.set(
+        Key::s("then"),
+        m.function("t.then", |m, _, args| {
+            m.note(format!("then got {args:?}"));
+            Ok(Val::str("result of then"))
+        }),
+    );
+    run(|| {
+        let handler = m.function("handler", |_, _, _| Ok(Val::Undefined));
+        let result = realm::promise_prototype_catch(&m, &Val::Obj(thenable.clone()), &handler).unwrap();
+        assert_eq!(format!("{result:?}"), "result of then");
+    });
+    assert_eq!(m.take_log(), ["get t.then", "call t.then", "then got [undefined, handler]"]);
+}

@@ -284,16 +284,10 @@ impl Model {
     /// `super(executor)` of a Promise subclass, or `new Promise(executor)` (27.2.3.1 steps
     /// 2-12), with the new object's prototype `proto`.
     pub fn construct_promise(&self, proto: Obj, executor: &Val) -> Result<Val, Val> {
-        if !self.is_callable(executor) {
-            return Err(Val::str("TypeError: Promise resolver is not a function"));
-        }
-        let (promise, resolvers) = ModelPromise::with_resolvers();
-        let object = Val::Obj(self.object_with("", Some(proto), Kind::Promise(promise)));
-        let (resolve, reject) = realm::create_resolving_functions(self, &resolvers);
-        if let Err(e) = self.call(executor, &Val::Undefined, &[resolve, reject.clone()]) {
-            self.call(&reject, &Val::Undefined, &[e])?;
-        }
-        Ok(object)
+        let target = Val::Obj(proto.clone());
+        realm::construct_promise(self, Some(&target), executor, |_, promise| {
+            Ok(Val::Obj(self.object_with("", Some(proto), Kind::Promise(promise))))
+        })
     }
 
     fn method(
@@ -563,6 +557,8 @@ impl Realm for Model {
             TypeErrorCase::NotAPromise(v) => format!("{v:?} is not a promise"),
             TypeErrorCase::NotIterable(v) => format!("{v:?} is not iterable"),
             TypeErrorCase::IteratorResultNotAnObject(v) => format!("Iterator result {v:?} is not an object"),
+            TypeErrorCase::NoNewTarget => "Promise constructor cannot be invoked without 'new'".into(),
+            TypeErrorCase::ExecutorNotCallable(v) => format!("Promise resolver {v:?} is not a function"),
             _ => "unknown".into(),
         };
         Val::str(&format!("TypeError: {message}"))
