@@ -109,9 +109,10 @@ pub enum TypeErrorCase<'a, V> {
     ExecutorNotCallable(&'a V),
     /// GetIterator step 3: "{0} is not iterable".
     NotIterable(&'a V),
-    /// GetIteratorFromMethod step 2, IteratorNext step 5, IteratorClose step 7: "Iterator
-    /// result {0} is not an object".
+    /// IteratorNext step 5, IteratorClose step 7: "Iterator result {0} is not an object".
     IteratorResultNotAnObject(&'a V),
+    /// GetIteratorFromMethod step 2: "Result of the Symbol.iterator method is not an object".
+    IteratorNotAnObject(&'a V),
 }
 
 /// An engine, as the Promise algorithms see it: its values and the operations of ECMA-262

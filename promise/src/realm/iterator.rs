@@ -61,7 +61,7 @@ pub fn get_iterator<R: Realm>(realm: &R, obj: &R::Value) -> Result<IteratorRecor
     let iterator = call(realm, &method, obj, &[])?;
     // 2. If iterator is not an Object, throw a TypeError exception.
     if !realm.is_object(&iterator) {
-        return Err(realm.type_error(TypeErrorCase::IteratorResultNotAnObject(&iterator)));
+        return Err(realm.type_error(TypeErrorCase::IteratorNotAnObject(&iterator)));
     }
     // 3. Return ? GetIteratorDirect(iterator).
     // 7.4.2, 1. Let nextMethod be ? Get(obj, "next").

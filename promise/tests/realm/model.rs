@@ -557,6 +557,9 @@ impl Realm for Model {
             TypeErrorCase::NotAPromise(v) => format!("{v:?} is not a promise"),
             TypeErrorCase::NotIterable(v) => format!("{v:?} is not iterable"),
             TypeErrorCase::IteratorResultNotAnObject(v) => format!("Iterator result {v:?} is not an object"),
+            TypeErrorCase::IteratorNotAnObject(v) => {
+                format!("Result of the Symbol.iterator method {v:?} is not an object")
+            }
             TypeErrorCase::NoNewTarget => "Promise constructor cannot be invoked without 'new'".into(),
             TypeErrorCase::ExecutorNotCallable(v) => format!("Promise resolver {v:?} is not a function"),
             _ => "unknown".into(),
