@@ -396,7 +396,9 @@ impl Model {
 
     /// A native promise, fulfilled.
     pub fn fulfilled(&self, v: Val) -> Val {
-        self.promise_object(ModelPromise::resolve(settle_promise::Resolution::Value(v)))
+        let (promise, resolvers) = ModelPromise::with_resolvers();
+        resolvers.resolve(Resolution::Value(v));
+        self.promise_object(promise)
     }
 
     /// The settled outcome of a promise object, as text.
