@@ -677,8 +677,12 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         let mut state = self.cell.state.borrow_mut();
         match std::mem::replace(&mut *state, settled) {
             State::Pending(reactions) => reactions,
-            // The resolving functions' [[AlreadyResolved]] flag makes this unreachable.
-            _ => unreachable!("a settled promise was settled again"),
+            // The resolving functions' [[AlreadyResolved]] flag makes this unreachable. Should a
+            // bug reach it, the first outcome is put back: a promise never changes once settled.
+            first => {
+                *state = first;
+                unreachable!("a settled promise was settled again")
+            }
         }
     }
 }

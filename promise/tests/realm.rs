@@ -829,3 +829,32 @@ fn catch_invokes_then_with_undefined_and_the_handler() {
     });
     assert_eq!(m.take_log(), ["get t.then", "call t.then", "then got [undefined, handler]"]);
 }
+
+#[test]
+fn a_then_getter_that_resolves_again_is_ignored() {
+    // [[AlreadyResolved]] is set before Get(resolution, "then") (steps 5-6, then 9).
+    let m = Model::new();
+    let target = std::cell::RefCell::new(None);
+    run(|| {
+        let (promise, resolvers) = ModelPromise::with_resolvers();
+        let (resolve, _) = realm::create_resolving_functions(&m, &resolvers);
+        let t = m.object("t");
+        let again = resolve.clone();
+        t.define_getter(
+            Key::s("then"),
+            m.function("get t.then", move |m, _, _| {
+                m.call(&again, &Val::Undefined, &[Val::Num(99.0)])?;
+                // A `then` that never calls back: the promise stays pending.
+                Ok(m.function("t.then", |_, _, _| Ok(Val::Undefined)))
+            }),
+        );
+        m.call(&resolve, &undefined(), &[Val::Obj(t)]).unwrap();
+        *target.borrow_mut() = Some(m.promise_object(promise));
+    });
+    assert_eq!(m.take_log(), ["get t.then", "call get t.then", "call t.then"]);
+    assert_eq!(
+        m.outcome(&target.into_inner().unwrap()),
+        "pending",
+        "resolve(99) from the getter was ignored"
+    );
+}
