@@ -858,3 +858,26 @@ fn a_then_getter_that_resolves_again_is_ignored() {
         "resolve(99) from the getter was ignored"
     );
 }
+
+#[test]
+fn a_foreign_capability_that_throws_in_a_job_is_reported() {
+    // NewPromiseReactionJob step 1.i: `Return ? Call(promiseCapability.[[Resolve]], ...)`: the
+    // abrupt completion has nowhere to go but the host.
+    let m = Model::new();
+    let throwing = m.constructor("Throwing", |m, _, args| {
+        let resolve = m.function("", |_, _, _| Err(Val::str("resolve threw")));
+        let reject = m.function("", |_, _, _| Ok(Val::Undefined));
+        m.call(&args[0], &Val::Undefined, &[resolve, reject])?;
+        Ok(Val::Obj(m.object("")))
+    });
+    let species_holder = m.object("K");
+    species_holder.set(Key::Species, throwing);
+    run(|| {
+        let p = m.fulfilled(Val::Num(1.0));
+        p.obj().set(Key::s("constructor"), Val::Obj(species_holder.clone()));
+        let f = m.function("f", |_, _, args| Ok(args[0].clone()));
+        realm::promise_prototype_then(&m, &p, &f, &undefined()).unwrap();
+    });
+    assert_eq!(m.take_log(), ["get K.@@species", "construct Throwing", "call f"]);
+    assert_eq!(m.job_errors(), ["resolve threw"]);
+}
