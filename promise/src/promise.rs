@@ -651,23 +651,35 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         {
             return;
         }
-        // Steps 1-6: assert pending; take the reactions; set [[PromiseResult]] and the state.
+        // 1. Assert: The value of promise.[[PromiseState]] is pending.
+        // 2. Let reactions be promise.[[PromiseFulfillReactions]].
+        // 3. Set promise.[[PromiseResult]] to value.
+        // 4. Set promise.[[PromiseFulfillReactions]] to undefined.
+        // 5. Set promise.[[PromiseRejectReactions]] to undefined.
+        // 6. Set promise.[[PromiseState]] to fulfilled.
         let reactions = self.settle(State::Fulfilled(value.clone()));
-        // Step 7: TriggerPromiseReactions(reactions, value).
+        // 7. Perform TriggerPromiseReactions(reactions, value).
         trigger_promise_reactions(reactions, Ok(value));
+        // 8. Return unused.
     }
 
     /// 27.2.1.7 RejectPromise ( promise, reason ).
     pub(crate) fn reject_promise(&self, reason: E) {
-        // Steps 1-6.
+        // 1. Assert: The value of promise.[[PromiseState]] is pending.
+        // 2. Let reactions be promise.[[PromiseRejectReactions]].
+        // 3. Set promise.[[PromiseResult]] to reason.
+        // 4. Set promise.[[PromiseFulfillReactions]] to undefined.
+        // 5. Set promise.[[PromiseRejectReactions]] to undefined.
+        // 6. Set promise.[[PromiseState]] to rejected.
         let reactions = self.settle(State::Rejected(reason.clone()));
-        // Step 7: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
-        // "reject").
+        // 7. If promise.[[PromiseIsHandled]] is false, perform
+        //    HostPromiseRejectionTracker(promise, "reject").
         if self.cell.flags.get() & HANDLED == 0 {
             host_promise_rejection_tracker(self, Operation::Reject);
         }
-        // Step 8: TriggerPromiseReactions(reactions, reason).
+        // 8. Perform TriggerPromiseReactions(reactions, reason).
         trigger_promise_reactions(reactions, Err(reason));
+        // 9. Return unused.
     }
 
     /// Moves a pending promise to `settled`, returning its reactions. Dropping the reaction
@@ -693,6 +705,9 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     argument: Result<T, E>,
 ) {
     let mut argument = Some(argument);
+    // 1. For each element reaction of reactions, do
+    //    a. Let job be NewPromiseReactionJob(reaction, argument).
+    //    b. Perform HostEnqueuePromiseJob(job.[[Job]], job.[[Realm]]).
     reactions.drain_in_order(|reaction, last| {
         // The last reaction takes the argument itself; the others get clones.
         let arg = if last { argument.take() } else { argument.clone() };
@@ -700,6 +715,7 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
             enqueue_reaction_job(reaction, arg);
         }
     });
+    // 2. Return unused.
 }
 
 /// The reaction record a `then` call made, living in the promise that call returned: its job
