@@ -392,8 +392,9 @@ fn perform_promise_any<R: Realm>(
                 //    [[Configurable]]: true, [[Enumerable]]: false, [[Writable]]: true,
                 //    [[Value]]: CreateArrayFromList(errors) }).
                 let error = realm.aggregate_error(errors.list());
-                // 3. Perform ? Call(resultCapability.[[Reject]], undefined, « error »).
-                result_capability.reject(realm, error)?;
+                // 3. Return ThrowCompletion(error). (Promise.any step 8: [[Done]] is true, so
+                //    no IteratorClose; IfAbruptRejectPromise rejects with it.)
+                return Err(error);
             }
             //    iii. Return resultCapability.[[Promise]].
             return Ok(result_capability.promise().clone());
