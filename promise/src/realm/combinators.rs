@@ -287,9 +287,12 @@ fn perform_promise_all_settled<R: Realm>(
         let index = elements.append_undefined(realm);
         // d. Let nextPromise be ? Call(promiseResolve, constructor, « next »).
         let next_promise = call(realm, promise_resolve, constructor, &[next])?;
-        // j. Let alreadyCalled be the Record { [[Value]]: false }. (Shared by both functions.)
+        // h. Let alreadyCalled be the Record { [[Value]]: false }. (Shared by both functions.)
         let already_called = Rc::new(Cell::new(false));
-        // e-n. onFulfilled: 27.2.4.2.2 Promise.allSettled Resolve Element Functions.
+        // e-g, i-m. Let onFulfilled be CreateBuiltinFunction(stepsFulfilled, lengthFulfilled, "",
+        //    « [[AlreadyCalled]], [[Index]], [[Values]], [[Capability]], [[RemainingElements]] »),
+        //    with [[AlreadyCalled]] alreadyCalled and [[Index]] index (27.2.4.2.2 Promise.allSettled
+        //    Resolve Element Functions).
         let on_fulfilled = settled_element_function(
             realm,
             &elements,
@@ -298,14 +301,15 @@ fn perform_promise_all_settled<R: Realm>(
             index,
             "fulfilled",
         );
-        // o-w. onRejected: 27.2.4.2.3 Promise.allSettled Reject Element Functions.
+        // n-u. Let onRejected be CreateBuiltinFunction(stepsRejected, ...), with the same
+        //    alreadyCalled and index (27.2.4.2.3 Promise.allSettled Reject Element Functions).
         let on_rejected =
             settled_element_function(realm, &elements, result_capability, &already_called, index, "rejected");
-        // x. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
+        // v. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
         elements.increment();
-        // y. Perform ? Invoke(nextPromise, "then", « onFulfilled, onRejected »).
+        // w. Perform ? Invoke(nextPromise, "then", « onFulfilled, onRejected »).
         invoke_then_for_effect(realm, &next_promise, &on_fulfilled, &on_rejected)?;
-        // z. Set index to index + 1.
+        // x. Set index to index + 1.
     }
 }
 
