@@ -7,16 +7,25 @@ mod model;
 
 use model::{Key, Kind, Model, ModelPromise, Val};
 use settle_promise::realm::{self, Realm};
+use settle_promise::{RejectionPolicy, set_rejection_policy};
 use settle_runtime::EventLoop;
 
-/// Runs `f` inside a loop turn, then the loop to completion.
-fn run(f: impl FnOnce()) {
+/// Runs `f` inside a loop turn, then the loop to completion; returns how many rejections
+/// were reported as unhandled (counted, not printed).
+fn run(f: impl FnOnce()) -> usize {
     let el = EventLoop::new();
+    let reported = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counter = reported.clone();
+    set_rejection_policy(
+        &el,
+        RejectionPolicy::Callback(std::rc::Rc::new(move |_| counter.set(counter.get() + 1))),
+    );
     {
         let _g = el.enter();
         f();
     }
     el.run().unwrap();
+    reported.get()
 }
 
 fn undefined() -> Val {
@@ -446,7 +455,7 @@ fn an_abrupt_completion_closes_the_iterator_but_not_when_the_iterator_threw() {
 #[test]
 fn a_non_iterable_is_rejected_not_thrown() {
     let m = Model::new();
-    run(|| {
+    let reported = run(|| {
         for combinator in [
             realm::promise_all::<Model> as fn(&Model, &Val, &Val) -> Result<Val, Val>,
             realm::promise_all_settled::<Model>,
@@ -466,6 +475,7 @@ fn a_non_iterable_is_rejected_not_thrown() {
         let p = realm::promise_all(&m, &sub, &iterable).unwrap();
         assert_eq!(m.outcome(&p), "rejected TypeError: 1 is not a function");
     });
+    assert_eq!(reported, 9, "each rejected promise, unhandled, is reported");
     let log = m.take_log();
     assert_eq!(log.iter().filter(|e| *e == "get Promise.resolve").count(), 8);
     assert_eq!(log[log.len() - 2..], ["construct Sub", "get Sub.resolve"], "the iterable is never touched");
