@@ -891,3 +891,33 @@ fn a_foreign_capability_that_throws_in_a_job_is_reported() {
     assert_eq!(m.take_log(), ["get K.@@species", "construct Throwing", "call f"]);
     assert_eq!(m.job_errors(), ["resolve threw"]);
 }
+
+#[test]
+fn the_thenable_job_reads_the_species_when_it_runs() {
+    // resolve(p) with p's `then` intrinsic: unobservable so far. Before the job runs, p gets a
+    // `constructor`: the intrinsic `then` called by the job must read it then, and construct.
+    let m = Model::new();
+    let sub = m.subclass("Sub");
+    let (p, r) = named_promise(&m, "p", m.promise_proto());
+    let target = std::cell::RefCell::new(None);
+    run(|| {
+        r.resolve(Val::Num(5.0));
+        let (promise, resolvers) = ModelPromise::with_resolvers();
+        let (resolve, _) = realm::create_resolving_functions(&m, &resolvers);
+        m.call(&resolve, &undefined(), std::slice::from_ref(&p)).unwrap();
+        m.note("resolved");
+        p.obj().set(Key::s("constructor"), sub.clone());
+        *target.borrow_mut() = Some(m.promise_object(promise));
+    });
+    assert_eq!(
+        m.take_log(),
+        [
+            "resolved",
+            "get p.constructor",
+            "get Sub.@@species",
+            "call get Promise[@@species]",
+            "construct Sub"
+        ]
+    );
+    assert_eq!(m.outcome(&target.into_inner().unwrap()), "fulfilled 5");
+}

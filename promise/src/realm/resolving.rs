@@ -6,7 +6,9 @@
 use std::rc::Rc;
 
 use super::operations::call;
+use super::then::promise_prototype_then;
 use super::{PropertyKey, Realm, RealmPromise, argument};
+use crate::reaction::new_reaction;
 use crate::resolution::{Resolution, Thenable};
 use crate::resolving::Resolvers;
 
@@ -53,9 +55,19 @@ pub(crate) fn classify_for<R: Realm>(
     if !realm.is_object(&resolution) {
         return Resolution::Value(resolution);
     }
-    // The native shortcut: `then` is %Promise.prototype.then% and reading it runs nothing.
+    // The native shortcut: `then` is %Promise.prototype.then% and reading it runs nothing, so
+    // steps 9-12 are unobservable; the job (below) decides again, when it runs, whether the
+    // intrinsic `then` can still be done natively.
     if let Some(p) = realm.promise_with_intrinsic_then(&resolution) {
-        return Resolution::Promise(p);
+        return match promise {
+            Some(_) => {
+                Resolution::Thenable(Rc::new(IntrinsicThen { realm: realm.clone(), thenable: resolution }))
+            }
+            // Without the promise being resolved (the core's own resolve calls, through the
+            // engine's classifier), the core needs the promise itself to catch step 7; its job
+            // adopts natively.
+            None => Resolution::Promise(p),
+        };
     }
     // 9. Let then be Completion(Get(resolution, "then")).
     match realm.get(&resolution, PropertyKey::String("then")) {
@@ -89,6 +101,33 @@ impl<R: Realm> Thenable<R::Value, R::Value, R::Thenables> for RealmThenable<R> {
         // (Step 1.c, rejecting on a throw, is the core's.)
         let (resolve, reject) = create_resolving_functions(&self.realm, &resolvers);
         call(&self.realm, &self.then_action, &self.thenable, &[resolve, reject]).map(drop)
+    }
+}
+
+/// A promise whose `then` was %Promise.prototype.then% when it resolved another promise:
+/// the thenable job's `then` is that intrinsic.
+struct IntrinsicThen<R: Realm> {
+    realm: R,
+    thenable: R::Value,
+}
+
+impl<R: Realm> Thenable<R::Value, R::Value, R::Thenables> for IntrinsicThen<R> {
+    fn then(&self, resolvers: RealmResolvers<R>) -> Result<(), R::Value> {
+        // 27.2.2.2 step 1.b: Call(%Promise.prototype.then%, thenable, « resolve, reject »).
+        // While `constructor` and the species are still the intrinsic ones (checked now, as
+        // `then` would read them now), its steps are PerformPromiseThen with a derived promise
+        // nobody can observe: the resolving functions are attached directly.
+        let realm = self.realm.clone();
+        if let Some(promise) = realm.promise_with_intrinsic_then(&self.thenable) {
+            promise.perform_promise_then(new_reaction(move |argument| match argument {
+                Ok(value) => resolve_function(&realm, &resolvers, value),
+                Err(reason) => resolvers.reject(reason),
+            }));
+            return Ok(());
+        }
+        // Otherwise the intrinsic `then`, with SpeciesConstructor and all.
+        let (resolve, reject) = create_resolving_functions(&realm, &resolvers);
+        promise_prototype_then(&realm, &self.thenable, &resolve, &reject).map(drop)
     }
 }
 
