@@ -8,6 +8,10 @@
 //!
 //! The result collection is any `FromIterator` type, so an embedder can collect straight into
 //! its own array value, with no extra `then` (which would cost a tick).
+//!
+//! These are the Rust-typed combinators, with C = %Promise% and a Rust iterator; an engine's
+//! `Promise.all` with any receiver and the iterator protocol is `realm::promise_all` and its
+//! siblings. Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -111,20 +115,48 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         C: Value + FromIterator<T>,
         D: Thenables<C, E>,
     {
-        // Steps 1-2: NewPromiseCapability(C); GetPromiseResolve(C).
+        // 27.2.4.1 Promise.all, with C = %Promise%:
+        // 2. Let promiseCapability be ? NewPromiseCapability(C).
+        // 3. Let promiseResolve be Completion(GetPromiseResolve(C)). (%Promise.resolve%,
+        //    applied directly below.)
         let (result, capability) = Promise::<C, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
+        // 27.2.4.1.2 PerformPromiseAll ( iteratorRecord, constructor, resultCapability,
+        // promiseResolve ):
+        // 1. Let values be a new empty List.
+        // 2. Let remainingElementsCount be the Record { [[Value]]: 1 }.
+        // 3. Let index be 0.
         let elements = Elements::<T, _>::new(capability, expected_len(&iterable));
-        // PerformPromiseAll (27.2.4.1.2), step 4: repeat over the iterator.
+        // 4. Repeat,
+        //    a. Let next be ? IteratorStepValue(iteratorRecord).
         for next_value in iterable {
+            //    c. Append undefined to values.
+            //    m. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
+            //    (Reserved before the `then`, as the spec's order of steps h-n allows: nothing
+            //    in between can observe the count.)
             let index = elements.reserve();
-            // Step 4.f: nextPromise = Call(promiseResolve, constructor, « nextValue »).
+            //    d. Let nextPromise be ? Call(promiseResolve, constructor, « next »).
             let next_promise = Promise::<T, E, D>::resolve(next_value);
-            // Steps 4.g-4.r: the Promise.all Resolve Element Function, and
-            // Invoke(nextPromise, "then", « onFulfilled, resultCapability.[[Reject]] »).
+            //    e-l. Let onFulfilled be CreateBuiltinFunction(steps, length, "",
+            //       « [[AlreadyCalled]], [[Index]], [[Values]], [[Capability]],
+            //       [[RemainingElements]] »), with [[Index]] index (27.2.4.1.3 Promise.all
+            //       Resolve Element Functions: the reaction below runs once, so
+            //       [[AlreadyCalled]] needs no flag).
+            //    n. Perform ? Invoke(nextPromise, "then", « onFulfilled,
+            //       resultCapability.[[Reject]] »). (%Promise.prototype.then% on a settle
+            //       promise: PerformPromiseThen, with no derived promise since neither handler
+            //       can throw.)
+            //    o. Set index to index + 1.
             let elements = elements.clone();
             next_promise.perform_promise_then(new_reaction(move |argument| match argument {
                 Ok(x) => {
+                    // 27.2.4.1.3, 8. Set values[index] to x.
+                    // 9. Set remainingElementsCount.[[Value]] to
+                    //    remainingElementsCount.[[Value]] - 1.
+                    // 10. If remainingElementsCount.[[Value]] = 0, then
+                    //    a. Let valuesArray be CreateArrayFromList(values).
+                    //    b. Return ? Call(promiseCapability.[[Resolve]], undefined,
+                    //       « valuesArray »).
                     if let Some(values) = elements.store(index, x) {
                         elements.capability.resolve(collect_filled::<T, C>(values));
                     }
@@ -132,7 +164,12 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 Err(reason) => elements.capability.reject(reason),
             }));
         }
-        // Step 4.d (iterator done): remainingElementsCount -= 1; if 0, resolve with values.
+        //    b. If next is done, then
+        //       i. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
+        //       ii. If remainingElementsCount.[[Value]] = 0, then
+        //           1. Let valuesArray be CreateArrayFromList(values).
+        //           2. Perform ? Call(resultCapability.[[Resolve]], undefined, « valuesArray »).
+        //       iii. Return resultCapability.[[Promise]].
         if let Some(values) = elements.finish_one() {
             elements.capability.resolve(collect_filled::<T, C>(values));
         }
@@ -164,7 +201,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         let (result, capability) = Promise::<C, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
         let elements = Elements::<Settled<T, E>, _>::new(capability, expected_len(&iterable));
-        // PerformPromiseAllSettled (27.2.4.2.1), step 4.
+        // PerformPromiseAllSettled (27.2.4.2.1), step 4: Repeat, over the iterator.
         for next_value in iterable {
             let index = elements.reserve();
             let next_promise = Promise::<T, E, D>::resolve(next_value);
@@ -212,7 +249,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
         let errors = Elements::<E, _>::new(capability, expected_len(&iterable));
-        // PerformPromiseAny (27.2.4.3.1), step 4.
+        // PerformPromiseAny (27.2.4.3.1), step 4: Repeat, over the iterator.
         for next_value in iterable {
             let index = errors.reserve();
             let next_promise = Promise::<T, E, D>::resolve(next_value);
@@ -228,8 +265,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 }
             }));
         }
-        // Step 4.d: iterator done; if every input already rejected (or there were none),
-        // reject with an AggregateError.
+        // 4.b. If next is done, then ... ii. If remainingElementsCount.[[Value]] = 0, then
+        //    1. Let error be a newly created AggregateError object.
+        //    2. Perform ! DefinePropertyOrThrow(error, "errors", ... CreateArrayFromList(errors)).
+        //    3. Perform ? Call(resultCapability.[[Reject]], undefined, « error »).
         if let Some(all) = errors.finish_one() {
             errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
         }
@@ -254,7 +293,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         I::Item: IntoResolution<T, E, D>,
     {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
-        // PerformPromiseRace (27.2.4.5.1), step 1.
+        // PerformPromiseRace (27.2.4.5.1), 1. Repeat, over the iterator:
         for next_value in iterable {
             let next_promise = Promise::<T, E, D>::resolve(next_value);
             let capability: Resolvers<T, E, D> = capability.clone();

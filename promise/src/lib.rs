@@ -50,6 +50,7 @@ pub mod mutation;
 pub mod patterns;
 mod promise;
 mod reaction;
+pub mod realm;
 mod resolution;
 mod resolving;
 mod task;

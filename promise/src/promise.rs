@@ -1,6 +1,8 @@
 //! The Promise object (27.2.6): its state, the operations that settle it (FulfillPromise,
 //! RejectPromise, TriggerPromiseReactions), PerformPromiseThen, and the constructor and
 //! prototype methods built on them.
+//!
+//! Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -249,7 +251,7 @@ impl<T: Clone, E: Clone, D> Promise<T, E, D> {
 }
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
-    fn pending() -> Promise<T, E, D> {
+    pub(crate) fn pending() -> Promise<T, E, D> {
         Promise { cell: Rc::new(PromiseCell::pending(())) }
     }
 
@@ -267,22 +269,32 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// assert_eq!(q.result().unwrap().unwrap_err(), Error::msg("Oops"));
     /// ```
     pub fn new(executor: impl FnOnce(Resolvers<T, E, D>) -> Result<(), E>) -> Promise<T, E, D> {
-        // Steps 3-7: OrdinaryCreateFromConstructor, [[PromiseState]] pending, empty reaction
-        // lists, [[PromiseIsHandled]] false.
+        // 1. If NewTarget is undefined, throw a TypeError exception.
+        // 2. If IsCallable(executor) is false, throw a TypeError exception.
+        //    (Both guaranteed by the types.)
+        // 3. Let promise be ? OrdinaryCreateFromConstructor(NewTarget, "%Promise.prototype%",
+        //    « [[PromiseState]], [[PromiseResult]], [[PromiseFulfillReactions]],
+        //    [[PromiseRejectReactions]], [[PromiseIsHandled]] »).
+        // 4. Set promise.[[PromiseState]] to pending.
+        // 5. Set promise.[[PromiseFulfillReactions]] to a new empty List.
+        // 6. Set promise.[[PromiseRejectReactions]] to a new empty List.
+        // 7. Set promise.[[PromiseIsHandled]] to false.
         let promise = Promise::pending();
-        // Step 8: CreateResolvingFunctions(promise).
+        // 8. Let resolvingFunctions be CreateResolvingFunctions(promise).
         let resolving_functions = Resolvers::create_resolving_functions(&promise);
-        // Step 9: Call(executor, undefined, « resolve, reject »).
+        // 9. Let completion be Completion(Call(executor, undefined,
+        //    « resolvingFunctions.[[Resolve]], resolvingFunctions.[[Reject]] »)).
         let functions = resolving_functions.clone();
         let completion = match catch_unwind(AssertUnwindSafe(move || executor(functions))) {
             Ok(completion) => completion,
             Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
         };
-        // Step 10: if abrupt, Call(resolvingFunctions.[[Reject]], completion.[[Value]]).
+        // 10. If completion is an abrupt completion, then
+        //     a. Perform ? Call(resolvingFunctions.[[Reject]], undefined, « completion.[[Value]] »).
         if let Err(error) = completion {
             resolving_functions.reject(error);
         }
-        // Step 11.
+        // 11. Return promise.
         promise
     }
 
@@ -569,7 +581,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// The common part of `then`, `catch` and `finally`: 27.2.5.4 Promise.prototype.then
     /// steps 3-5 with C = %Promise%. `job` is the reaction job's body for both outcomes; it
     /// receives the derived promise's capability.
-    fn then_reaction<U>(
+    pub(crate) fn then_reaction<U>(
         &self,
         job: impl FnOnce(Result<T, E>, &Resolvers<U, E, D>) + 'static,
     ) -> Promise<U, E, D>
@@ -589,31 +601,44 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// 27.2.5.4.1 PerformPromiseThen ( promise, onFulfilled, onRejected, resultCapability ),
     /// with the two reaction records already built as one `reaction` (steps 1-8).
     pub(crate) fn perform_promise_then(&self, reaction: ReactionRef<T, E>) {
+        // 1. Assert: IsPromise(promise) is true.
+        // 2-8. resultCapability, the job callbacks, fulfillReaction and rejectReaction: all in
+        //    `reaction`, built by the caller.
         let cell = &self.cell;
         let mut state = cell.state.borrow_mut();
         let job = match &mut *state {
-            // Step 9: pending -> append to both reaction lists.
+            // 9. If promise.[[PromiseState]] is pending, then
+            //    a. Append fulfillReaction to promise.[[PromiseFulfillReactions]].
+            //    b. Append rejectReaction to promise.[[PromiseRejectReactions]].
             State::Pending(reactions) => {
                 reactions.push(reaction);
                 None
             }
-            // Step 10: fulfilled -> NewPromiseReactionJob(fulfillReaction, value).
+            // 10. Else if promise.[[PromiseState]] is fulfilled, then
+            //    a. Let value be promise.[[PromiseResult]].
+            //    b. Let fulfillJob be NewPromiseReactionJob(fulfillReaction, value).
             State::Fulfilled(value) => Some((reaction, Ok(value.clone()))),
-            // Step 11: rejected -> NewPromiseReactionJob(rejectReaction, reason).
+            // 11. Else,
+            //    a. Assert: The value of promise.[[PromiseState]] is rejected.
+            //    b. Let reason be promise.[[PromiseResult]].
+            //    d. Let rejectJob be NewPromiseReactionJob(rejectReaction, reason).
             State::Rejected(reason) => Some((reaction, Err(reason.clone()))),
         };
         drop(state);
-        // Step 11.b: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
-        // "handle").
+        //    c. If promise.[[PromiseIsHandled]] is false, perform
+        //       HostPromiseRejectionTracker(promise, "handle").
         if matches!(job, Some((_, Err(_)))) && cell.flags.get() & HANDLED == 0 {
             host_promise_rejection_tracker(self, Operation::Handle);
         }
-        // Step 12: set [[PromiseIsHandled]] to true.
+        // 12. Set promise.[[PromiseIsHandled]] to true.
         cell.flags.set(cell.flags.get() | HANDLED);
-        // Steps 10.c / 11.d: HostEnqueuePromiseJob(fulfillJob / rejectJob).
+        // 10.c. Perform HostEnqueuePromiseJob(fulfillJob.[[Job]], fulfillJob.[[Realm]]).
+        // 11.e. Perform HostEnqueuePromiseJob(rejectJob.[[Job]], rejectJob.[[Realm]]).
+        // (After step 12: a job never runs before the flag is set, so the order is unobservable.)
         if let Some((reaction, argument)) = job {
             enqueue_reaction_job(reaction, argument);
         }
+        // 13-14. Return resultCapability.[[Promise]] (or undefined): the caller holds it.
     }
 
     /// 27.2.1.4 FulfillPromise ( promise, value ).
@@ -626,23 +651,35 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         {
             return;
         }
-        // Steps 1-6: assert pending; take the reactions; set [[PromiseResult]] and the state.
+        // 1. Assert: The value of promise.[[PromiseState]] is pending.
+        // 2. Let reactions be promise.[[PromiseFulfillReactions]].
+        // 3. Set promise.[[PromiseResult]] to value.
+        // 4. Set promise.[[PromiseFulfillReactions]] to undefined.
+        // 5. Set promise.[[PromiseRejectReactions]] to undefined.
+        // 6. Set promise.[[PromiseState]] to fulfilled.
         let reactions = self.settle(State::Fulfilled(value.clone()));
-        // Step 7: TriggerPromiseReactions(reactions, value).
+        // 7. Perform TriggerPromiseReactions(reactions, value).
         trigger_promise_reactions(reactions, Ok(value));
+        // 8. Return unused.
     }
 
     /// 27.2.1.7 RejectPromise ( promise, reason ).
     pub(crate) fn reject_promise(&self, reason: E) {
-        // Steps 1-6.
+        // 1. Assert: The value of promise.[[PromiseState]] is pending.
+        // 2. Let reactions be promise.[[PromiseRejectReactions]].
+        // 3. Set promise.[[PromiseResult]] to reason.
+        // 4. Set promise.[[PromiseFulfillReactions]] to undefined.
+        // 5. Set promise.[[PromiseRejectReactions]] to undefined.
+        // 6. Set promise.[[PromiseState]] to rejected.
         let reactions = self.settle(State::Rejected(reason.clone()));
-        // Step 7: if [[PromiseIsHandled]] is false, HostPromiseRejectionTracker(promise,
-        // "reject").
+        // 7. If promise.[[PromiseIsHandled]] is false, perform
+        //    HostPromiseRejectionTracker(promise, "reject").
         if self.cell.flags.get() & HANDLED == 0 {
             host_promise_rejection_tracker(self, Operation::Reject);
         }
-        // Step 8: TriggerPromiseReactions(reactions, reason).
+        // 8. Perform TriggerPromiseReactions(reactions, reason).
         trigger_promise_reactions(reactions, Err(reason));
+        // 9. Return unused.
     }
 
     /// Moves a pending promise to `settled`, returning its reactions. Dropping the reaction
@@ -652,8 +689,12 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         let mut state = self.cell.state.borrow_mut();
         match std::mem::replace(&mut *state, settled) {
             State::Pending(reactions) => reactions,
-            // The resolving functions' [[AlreadyResolved]] flag makes this unreachable.
-            _ => unreachable!("a settled promise was settled again"),
+            // The resolving functions' [[AlreadyResolved]] flag makes this unreachable. Should a
+            // bug reach it, the first outcome is put back: a promise never changes once settled.
+            first => {
+                *state = first;
+                unreachable!("a settled promise was settled again")
+            }
         }
     }
 }
@@ -664,6 +705,9 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     argument: Result<T, E>,
 ) {
     let mut argument = Some(argument);
+    // 1. For each element reaction of reactions, do
+    //    a. Let job be NewPromiseReactionJob(reaction, argument).
+    //    b. Perform HostEnqueuePromiseJob(job.[[Job]], job.[[Realm]]).
     reactions.drain_in_order(|reaction, last| {
         // The last reaction takes the argument itself; the others get clones.
         let arg = if last { argument.take() } else { argument.clone() };
@@ -671,6 +715,7 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
             enqueue_reaction_job(reaction, arg);
         }
     });
+    // 2. Return unused.
 }
 
 /// The reaction record a `then` call made, living in the promise that call returned: its job
