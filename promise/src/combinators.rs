@@ -207,7 +207,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
-        E: From<AggregateError<E>>,
     {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
@@ -223,7 +222,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 Ok(value) => errors.capability.resolve(value),
                 Err(reason) => {
                     if let Some(all) = errors.store(index, reason) {
-                        errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
+                        errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
                     }
                 }
             }));
@@ -231,7 +230,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // Step 4.d: iterator done; if every input already rejected (or there were none),
         // reject with an AggregateError.
         if let Some(all) = errors.finish_one() {
-            errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
+            errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
         }
         result
     }

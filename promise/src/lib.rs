@@ -60,7 +60,8 @@ mod worker;
 pub use abort::{AbortController, AbortRegistration, AbortSignal};
 pub use combinators::Settled;
 pub use error::{
-    AbortError, AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value,
+    AbortError, AggregateError, DisplayReason, Error, ErrorKind, PanicError, Reason, SpecError, TimeoutError,
+    TypeError, Value,
 };
 pub use future::PromiseFuture;
 pub use promise::{Promise, PromiseState};

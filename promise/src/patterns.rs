@@ -79,13 +79,13 @@ use crate::resolving::Resolvers;
 pub fn timeout<T, E, D>(promise: Promise<T, E, D>, duration: Duration) -> Promise<T, E, D>
 where
     T: Value,
-    E: Reason + From<TimeoutError>,
+    E: Reason,
     D: Thenables<T, E>,
 {
     let handle = Handle::current();
     // The book's `timeoutPromise(delay)`: a promise that a timer rejects with "Timeout!".
     let (timer, expire) = Promise::<T, E, D>::with_resolvers();
-    let id = handle.set_timeout(duration, move || expire.reject(E::from(TimeoutError)));
+    let id = handle.set_timeout(duration, move || expire.reject(E::from_timeout(TimeoutError)));
     let raced = Promise::race([promise.clone(), timer]);
     // Clear the timer once `promise` settles (if the timer fired first, there is nothing left
     // to clear). The reaction goes on `promise`, not on `raced`: `race` already made `promise`
@@ -240,7 +240,7 @@ pub fn first<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E>,
 {
     Promise::any(iterable)
@@ -270,7 +270,7 @@ pub fn last<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E> + Thenables<(), E>,
 {
     gather_fulfillments(iterable)
@@ -291,7 +291,7 @@ fn gather_fulfillments<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E> + Thenables<(), E>,
 {
     // The book: `new Promise(function(resolve, reject){ prs.forEach(..) })`.
@@ -335,7 +335,7 @@ where
 fn finish_one<T, E, D>(tally: &Tally<T, E>, resolvers: &Resolvers<T, E, D>)
 where
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E>,
 {
     let remaining = tally.remaining.get() - 1;
@@ -348,7 +348,7 @@ where
         resolvers.resolve(value);
     } else {
         let reasons = std::mem::take(&mut *tally.reasons.borrow_mut());
-        resolvers.reject(E::from(AggregateError::new(reasons.into_iter().flatten().collect())));
+        resolvers.reject(E::from_aggregate(AggregateError::new(reasons.into_iter().flatten().collect())));
     }
 }
 

@@ -276,7 +276,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         let functions = resolving_functions.clone();
         let completion = match catch_unwind(AssertUnwindSafe(move || executor(functions))) {
             Ok(completion) => completion,
-            Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+            Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
         };
         // Step 10: if abrupt, Call(resolvingFunctions.[[Reject]], completion.[[Value]]).
         if let Err(error) = completion {

@@ -146,7 +146,7 @@ pub(crate) fn call_handler<A, R, E: Reason>(
 ) -> Result<R, E> {
     match catch_unwind(AssertUnwindSafe(move || handler(argument))) {
         Ok(completion) => completion,
-        Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+        Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
     }
 }
 

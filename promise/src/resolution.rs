@@ -127,11 +127,8 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 ///     Num(f64),
 ///     Promise(Promise<Dyn, Dyn, DynThenables>),
 /// }
-/// impl From<settle_promise::TypeError> for Dyn {
-///     fn from(_: settle_promise::TypeError) -> Dyn { Dyn::Num(f64::NAN) }
-/// }
-/// impl From<settle_promise::PanicError> for Dyn {
-///     fn from(_: settle_promise::PanicError) -> Dyn { Dyn::Num(f64::NAN) }
+/// impl settle_promise::Reason for Dyn {
+///     fn from_spec_error(_: settle_promise::SpecError<Dyn>) -> Dyn { Dyn::Num(f64::NAN) }
 /// }
 /// struct DynThenables;
 /// impl Thenables<Dyn, Dyn> for DynThenables {

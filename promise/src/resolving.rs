@@ -149,7 +149,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         match resolution.into_resolution() {
             // Step 7: SameValue(resolution, promise) -> reject with a TypeError.
             Resolution::Promise(p) if p.ptr_eq(promise) => {
-                promise.reject_promise(E::from(TypeError::ChainingCycle));
+                promise.reject_promise(E::from_type_error(TypeError::ChainingCycle));
             }
             // Steps 8 and 12: not an object, or `then` not callable -> FulfillPromise.
             Resolution::Value(value) => promise.fulfill_promise(value),
@@ -223,7 +223,7 @@ where
                 let functions = resolving_functions.clone();
                 let then_call_result = match catch_unwind(AssertUnwindSafe(|| thenable.then(functions))) {
                     Ok(completion) => completion,
-                    Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+                    Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
                 };
                 // Step 1.c: if abrupt, Call(resolvingFunctions.[[Reject]], error) -- ignored
                 // when `then` already resolved.

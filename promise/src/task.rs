@@ -67,9 +67,9 @@ impl<E> AbortReason<E> for Unabortable {
 /// `spawn_local_with_signal`: rejects with an [`AbortError`].
 struct Abortable;
 
-impl<E: From<AbortError>> AbortReason<E> for Abortable {
+impl<E: Reason> AbortReason<E> for Abortable {
     fn error() -> E {
-        E::from(AbortError)
+        E::from_abort(AbortError)
     }
 }
 
@@ -142,7 +142,7 @@ where
     fn fail(&self, failure: Failure) {
         if let Some(resolvers) = self.take_resolvers() {
             resolvers.reject(match failure {
-                Failure::Panic(error) => E::from(error),
+                Failure::Panic(error) => E::from_panic(error),
                 Failure::Abort => A::error(),
             });
         }
@@ -269,7 +269,7 @@ where
 pub fn spawn_local_with_signal<T, E, D, F, R>(future: F, signal: &AbortSignal) -> Promise<T, E, D>
 where
     T: Value,
-    E: Reason + From<AbortError>,
+    E: Reason,
     D: Thenables<T, E>,
     F: Future<Output = Result<R, E>> + 'static,
     R: IntoResolution<T, E, D>,

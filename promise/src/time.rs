@@ -86,7 +86,7 @@ pub fn sleep<E: Reason>(duration: Duration) -> Sleep<E> {
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::ZERO);
 /// ```
-pub fn sleep_with_signal<E: Reason + From<AbortError>>(duration: Duration, signal: &AbortSignal) -> Sleep<E> {
+pub fn sleep_with_signal<E: Reason>(duration: Duration, signal: &AbortSignal) -> Sleep<E> {
     let mut sleep = sleep::<E>(duration);
     if signal.aborted() {
         sleep.abort();
@@ -95,17 +95,17 @@ pub fn sleep_with_signal<E: Reason + From<AbortError>>(duration: Duration, signa
         let registration = signal.on_abort(move || {
             handle.clear_timer(timer);
             // Ignored if the timer already fired: [[AlreadyResolved]].
-            resolvers.reject(E::from(AbortError));
+            resolvers.reject(E::from_abort(AbortError));
         });
         sleep.abort = Some((signal.clone(), registration));
     }
     sleep
 }
 
-impl<E: Reason + From<AbortError>> Sleep<E> {
+impl<E: Reason> Sleep<E> {
     fn abort(&self) {
         self.handle.clear_timer(self.timer);
-        self.resolvers.reject(E::from(AbortError));
+        self.resolvers.reject(E::from_abort(AbortError));
     }
 }
 
@@ -156,7 +156,7 @@ impl<E> fmt::Debug for Sleep<E> {
 pub fn timeout<F, T, E>(future: F, duration: Duration) -> Timeout<F::IntoFuture, E>
 where
     F: IntoFuture<Output = Result<T, E>>,
-    E: Reason + From<TimeoutError>,
+    E: Reason,
 {
     Timeout { future: Box::pin(future.into_future()), sleep: Some(sleep(duration)) }
 }
@@ -186,7 +186,7 @@ pub fn timeout_with_signal<F, T, E>(
 ) -> Timeout<F::IntoFuture, E>
 where
     F: IntoFuture<Output = Result<T, E>>,
-    E: Reason + From<TimeoutError> + From<AbortError>,
+    E: Reason,
 {
     Timeout { future: Box::pin(future.into_future()), sleep: Some(sleep_with_signal(duration, signal)) }
 }
@@ -209,7 +209,7 @@ pub struct Timeout<F, E> {
 impl<F, T, E> Future for Timeout<F, E>
 where
     F: Future<Output = Result<T, E>>,
-    E: Reason + From<TimeoutError>,
+    E: Reason,
 {
     type Output = Result<T, E>;
 
@@ -222,7 +222,7 @@ where
         match Pin::new(sleep).poll(cx) {
             Poll::Ready(Ok(())) => {
                 self.sleep = None;
-                Poll::Ready(Err(E::from(TimeoutError)))
+                Poll::Ready(Err(E::from_timeout(TimeoutError)))
             }
             Poll::Ready(Err(abort)) => {
                 self.sleep = None;

@@ -23,6 +23,7 @@ use settle_runtime::{Handle, Origin, Uncaught, UncaughtKind};
 use settle_timers::Host;
 
 use crate::Promise;
+use crate::error::Reason;
 use crate::promise::{HANDLED, PENDING_NOTIFY, REPORTED, State};
 
 /// HostPromiseRejectionTracker's `operation` argument.
@@ -42,7 +43,7 @@ pub(crate) trait Tracked: 'static {
     fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
 }
 
-impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for Promise<T, E, D> {
+impl<T: 'static, E: Reason, D: 'static> Tracked for Promise<T, E, D> {
     fn flags(&self) -> u8 {
         self.cell.flags.get()
     }
@@ -53,7 +54,8 @@ impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for Promise<T, E, 
 
     fn describe(&self) -> String {
         match &*self.cell.state.borrow() {
-            State::Rejected(reason) => format!("{reason:?}"),
+            // Display where the reason type has it (Reason::fmt_reason).
+            State::Rejected(reason) => reason.display_reason().to_string(),
             _ => String::from("<not rejected>"),
         }
     }
@@ -185,7 +187,7 @@ impl std::hash::Hash for AnyPromise {
     }
 }
 
-impl<T: 'static, E: fmt::Debug + 'static, D: 'static> From<Promise<T, E, D>> for AnyPromise {
+impl<T: 'static, E: Reason, D: 'static> From<Promise<T, E, D>> for AnyPromise {
     fn from(p: Promise<T, E, D>) -> AnyPromise {
         AnyPromise(Rc::new(p))
     }
@@ -266,7 +268,7 @@ pub fn set_rejection_policy(handle: &Handle, policy: RejectionPolicy) {
 pub(crate) fn host_promise_rejection_tracker<T, E, D>(promise: &Promise<T, E, D>, operation: Operation)
 where
     T: 'static,
-    E: fmt::Debug + 'static,
+    E: Reason,
     D: 'static,
 {
     let flags = promise.flags();

@@ -325,7 +325,7 @@ where
     handle.extension(WorkerPool::default).submit(Box::new(move || {
         let outcome = match catch_unwind(AssertUnwindSafe(f)) {
             Ok(outcome) => outcome,
-            Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+            Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
         };
         let delivered = match outcome {
             Ok(value) => send.resolve(value),
