@@ -17,6 +17,7 @@ use crate::promise::Promise;
 use crate::reaction::new_reaction;
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
+use crate::statics::PromiseStatics;
 
 /// One input's outcome, as `Promise.allSettled` reports it (`{ status, value }` /
 /// `{ status, reason }` in JavaScript).
@@ -104,7 +105,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// });
     /// el.run().unwrap();
     /// ```
-    pub fn all<C, I>(iterable: I) -> Promise<C, E, D>
+    pub(crate) fn promise_all<C, I>(iterable: I) -> Promise<C, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
@@ -154,7 +155,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// });
     /// el.run().unwrap();
     /// ```
-    pub fn all_settled<C, I>(iterable: I) -> Promise<C, E, D>
+    pub(crate) fn promise_all_settled<C, I>(iterable: I) -> Promise<C, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
@@ -203,7 +204,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// });
     /// el.run().unwrap();
     /// ```
-    pub fn any<I>(iterable: I) -> Promise<T, E, D>
+    pub(crate) fn promise_any<I>(iterable: I) -> Promise<T, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
@@ -247,7 +248,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// el.run().unwrap();
     /// assert_eq!(never.state(), PromiseState::Pending);
     /// ```
-    pub fn race<I>(iterable: I) -> Promise<T, E, D>
+    pub(crate) fn promise_race<I>(iterable: I) -> Promise<T, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,

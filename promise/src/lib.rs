@@ -41,6 +41,8 @@
 //! ```
 
 mod abort;
+mod block_on;
+mod chain;
 mod combinators;
 mod drop;
 mod error;
@@ -52,12 +54,14 @@ mod promise;
 mod reaction;
 mod resolution;
 mod resolving;
+mod statics;
 mod task;
 mod time;
 mod tracker;
 mod worker;
 
 pub use abort::{AbortController, AbortRegistration, AbortSignal};
+pub use block_on::{BlockOn, block_on};
 pub use combinators::Settled;
 pub use error::{
     AbortError, AggregateError, DisplayReason, Error, ErrorKind, PanicError, Reason, SpecError, TimeoutError,
@@ -67,6 +71,7 @@ pub use future::PromiseFuture;
 pub use promise::{Promise, PromiseState};
 pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 pub use resolving::Resolvers;
+pub use statics::PromiseStatics;
 pub use task::{spawn_local, spawn_local_with_signal};
 pub use time::{Sleep, Timeout, sleep, sleep_with_signal, timeout, timeout_with_signal};
 pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};

@@ -45,6 +45,7 @@ use settle_runtime::Handle;
 use crate::error::{AggregateError, Reason, TimeoutError, Value};
 use crate::promise::Promise;
 use crate::resolution::{IntoResolution, Thenables};
+use crate::statics::PromiseStatics;
 use crate::resolving::Resolvers;
 
 /// The book's timeout race (chapter 3, "Promise.race"): `Promise.race([promise,
@@ -86,7 +87,7 @@ where
     // The book's `timeoutPromise(delay)`: a promise that a timer rejects with "Timeout!".
     let (timer, expire) = Promise::<T, E, D>::with_resolvers();
     let id = handle.set_timeout(duration, move || expire.reject(E::from_timeout(TimeoutError)));
-    let raced = Promise::race([promise.clone(), timer]);
+    let raced = Promise::<T, E, D>::race([promise.clone(), timer]);
     // Clear the timer once `promise` settles (if the timer fired first, there is nothing left
     // to clear). The reaction goes on `promise`, not on `raced`: `race` already made `promise`
     // handled, whereas a reaction on `raced` would mark the caller's promise as handled and
@@ -243,7 +244,7 @@ where
     E: Reason,
     D: Thenables<T, E>,
 {
-    Promise::any(iterable)
+    Promise::<T, E, D>::any(iterable)
 }
 
 /// The book's `last([..])` (chapter 3, "Variations on all([ .. ]) and race([ .. ])"): like

@@ -344,7 +344,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// let q: Promise<i32> = Promise::resolve(p.clone());
     /// assert!(q.ptr_eq(&p));
     /// ```
-    pub fn resolve(x: impl IntoResolution<T, E, D>) -> Promise<T, E, D> {
+    pub(crate) fn promise_resolve(x: impl IntoResolution<T, E, D>) -> Promise<T, E, D> {
         match x.into_resolution() {
             // PromiseResolve step 1: IsPromise(x) and x.constructor is C -> return x.
             Resolution::Promise(p) => p,
@@ -384,7 +384,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// assert_eq!(p.state(), PromiseState::Rejected);
     /// p.catch(|_| Ok(0)); // handled before the checkpoint: not reported
     /// ```
-    pub fn reject(r: E) -> Promise<T, E, D> {
+    #[track_caller]
+    pub(crate) fn promise_reject(r: E) -> Promise<T, E, D> {
         let (promise, capability) = Promise::with_resolvers();
         capability.reject(r);
         promise
@@ -555,7 +556,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 Err(error) => return capability.reject(error),
             };
             // Step 1.c: PromiseResolve(C, result).
-            let promise: Promise<X, E, D> = Promise::resolve(result);
+            let promise = Promise::<X, E, D>::promise_resolve(result);
             // Steps 1.d-1.f: return promise.then(valueThunk) / promise.then(thrower).
             let chained: Promise<T, E, D> = match argument {
                 Ok(value) => promise.then(move |_| Ok(value)),

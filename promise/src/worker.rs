@@ -113,6 +113,7 @@ impl<T: Value + Send, E: Reason + Send, D: Thenables<T, E>> Promise<T, E, D> {
     /// let (p, send) = settle_promise::Promise::<u8>::with_send_resolvers();
     /// send.resolve(1).unwrap();
     /// ```
+    #[track_caller]
     pub fn with_send_resolvers() -> (Promise<T, E, D>, SendResolvers<T, E>) {
         let handle = Handle::current();
         let (promise, resolvers) = Promise::<T, E, D>::with_resolvers();
@@ -300,42 +301,70 @@ pub fn set_worker_pool_size(handle: &Handle, size: usize) {
 /// [`PanicError`]. The loop stays alive until the result is back. If the loop is gone by then,
 /// the result cannot be delivered: it is dropped and a line says so on stderr.
 ///
+/// The closure's error type is settle's [`Error`](crate::Error), so `|| Ok(42)` needs no
+/// annotation; for another reason type use [`Promise::from_blocking`].
+///
 /// # Panics
 ///
 /// Panics when no event loop is current on this thread.
 ///
 /// ```
-/// use settle_promise::{spawn_blocking, Error, Promise};
-/// let el = settle_runtime::EventLoop::new();
-/// let p: Promise<String> = {
-///     let _g = el.enter();
-///     spawn_blocking(|| Ok::<_, Error>("computed elsewhere".to_string()))
-/// };
+/// use settle::prelude::*;
+/// let el = EventLoop::new();
+/// el.queue_task(|| {
+///     spawn_local(async {
+///         let s = spawn_blocking(|| Ok("computed elsewhere".to_string())).await?;
+///         assert_eq!(s, "computed elsewhere");
+///         Ok(())
+///     });
+/// });
 /// el.run().unwrap();
-/// assert_eq!(p.result().unwrap().unwrap(), "computed elsewhere");
 /// ```
-pub fn spawn_blocking<T, E, F>(f: F) -> Promise<T, E>
+#[track_caller]
+pub fn spawn_blocking<T, F>(f: F) -> Promise<T>
 where
     T: Value + Send,
-    E: Reason + Send,
-    F: FnOnce() -> Result<T, E> + Send + 'static,
+    F: FnOnce() -> Result<T, crate::Error> + Send + 'static,
 {
-    let handle = Handle::current();
-    let (promise, send) = Promise::<T, E>::with_send_resolvers();
-    handle.extension(WorkerPool::default).submit(Box::new(move || {
-        let outcome = match catch_unwind(AssertUnwindSafe(f)) {
-            Ok(outcome) => outcome,
-            Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
-        };
-        let delivered = match outcome {
-            Ok(value) => send.resolve(value),
-            Err(reason) => send.reject(reason),
-        };
-        if delivered.is_err() {
-            eprintln!(
-                "settle: a blocking task finished after its event loop was dropped; its result was dropped"
-            );
-        }
-    }));
-    promise
+    Promise::from_blocking(f)
+}
+
+impl<T: Value + Send, E: Reason + Send> Promise<T, E> {
+    /// [`spawn_blocking`] for any reason type.
+    ///
+    /// # Panics
+    ///
+    /// Panics when no event loop is current on this thread.
+    ///
+    /// ```
+    /// use settle::prelude::*;
+    /// let v = block_on(async {
+    ///     Promise::<u64, String>::from_blocking(|| Err("disk full".to_string())).await
+    /// });
+    /// assert_eq!(v, Err("disk full".to_string()));
+    /// ```
+    #[track_caller]
+    pub fn from_blocking<F>(f: F) -> Promise<T, E>
+    where
+        F: FnOnce() -> Result<T, E> + Send + 'static,
+    {
+        let handle = Handle::current();
+        let (promise, send) = Promise::<T, E>::with_send_resolvers();
+        handle.extension(WorkerPool::default).submit(Box::new(move || {
+            let outcome = match catch_unwind(AssertUnwindSafe(f)) {
+                Ok(outcome) => outcome,
+                Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
+            };
+            let delivered = match outcome {
+                Ok(value) => send.resolve(value),
+                Err(reason) => send.reject(reason),
+            };
+            if delivered.is_err() {
+                eprintln!(
+                    "settle: a blocking task finished after its event loop was dropped; its result was dropped"
+                );
+            }
+        }));
+        promise
+    }
 }
