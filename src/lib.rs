@@ -48,8 +48,8 @@ pub use settle_promise::block_on;
 /// ```
 pub mod prelude {
     pub use settle_promise::{
-        BlockOn, Error, Promise, PromiseStatics, Reason, Resolvers, block_on, sleep, spawn_blocking, spawn_local,
-        timeout,
+        BlockOn, Error, Promise, PromiseStatics, Reason, Resolvers, block_on, sleep, spawn_blocking,
+        spawn_local, timeout,
     };
     pub use settle_runtime::{EventLoop, Handle, Remote, RunError, queue_microtask};
     pub use settle_timers::{Host, TimerId};

@@ -166,9 +166,10 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             }
             if def.is_async {
                 let (def, env, fobj) = (def.clone(), env.clone(), obj.clone());
-                let promise = JsPromise::from_future(async move {
-                    run_closure(def, env, this, args, fobj, None).await
-                });
+                let promise =
+                    JsPromise::from_future(
+                        async move { run_closure(def, env, this, args, fobj, None).await },
+                    );
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
                 Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone(), None))

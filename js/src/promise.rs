@@ -11,7 +11,8 @@
 use std::rc::Rc;
 
 use settle_promise::{
-    AggregateError, PanicError, Reason, Resolution, Resolvers, Settled, SpecError, Thenable, Thenables, TypeError,
+    AggregateError, PanicError, Reason, Resolution, Resolvers, Settled, SpecError, Thenable, Thenables,
+    TypeError,
 };
 
 use crate::interp::call_sync;

@@ -39,7 +39,7 @@ type Outcome<T> = Rc<RefCell<Option<std::thread::Result<T>>>>;
 /// let answer = block_on(async {
 ///     let a = spawn_blocking(|| Ok(6)).await?;
 ///     sleep(Duration::from_millis(1)).await?;
-///     let b = Promise::resolve(7).then(|b| Ok(b * a)).await?;
+///     let b = Promise::resolve(7).then(move |b| Ok(b * a)).await?;
 ///     Ok::<_, Error>(b)
 /// });
 /// assert_eq!(answer.unwrap(), 42);

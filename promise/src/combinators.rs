@@ -94,17 +94,6 @@ fn expected_len(iter: &impl Iterator) -> usize {
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `Promise.all(iterable)` (27.2.4.1): fulfills with every value, in input order, once all
     /// inputs fulfill; rejects with the first rejection. An empty input fulfills at once.
-    ///
-    /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
-    /// el.queue_task(|| {
-    ///     let p2 = Promise::<i32>::resolve(43);
-    ///     Promise::<i32>::all::<Vec<i32>, _>([Promise::resolve(42), p2, Promise::resolve(44)])
-    ///         .then(|v| { assert_eq!(v, [42, 43, 44]); Ok(()) });
-    /// });
-    /// el.run().unwrap();
-    /// ```
     pub(crate) fn promise_all<C, I>(iterable: I) -> Promise<C, E, D>
     where
         I: IntoIterator,
@@ -142,19 +131,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 
     /// `Promise.allSettled(iterable)` (27.2.4.2): fulfills, once every input settled, with each
     /// outcome in input order. Never rejects.
-    ///
-    /// ```
-    /// use settle_promise::{Error, Promise, Settled};
-    /// let el = settle_runtime::EventLoop::new();
-    /// el.queue_task(|| {
-    ///     let inputs = [Promise::<i32>::resolve(1), Promise::reject(Error::msg("no"))];
-    ///     Promise::<i32>::all_settled::<Vec<_>, _>(inputs).then(|v| {
-    ///         assert_eq!(v, [Settled::Fulfilled(1), Settled::Rejected(Error::msg("no"))]);
-    ///         Ok(())
-    ///     });
-    /// });
-    /// el.run().unwrap();
-    /// ```
     pub(crate) fn promise_all_settled<C, I>(iterable: I) -> Promise<C, E, D>
     where
         I: IntoIterator,
@@ -190,20 +166,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `Promise.any(iterable)` (27.2.4.3): fulfills with the first fulfillment; rejects, once
     /// every input rejected, with an [`AggregateError`] holding every reason in input order. An
     /// empty input rejects at once.
-    ///
-    /// ```
-    /// use settle_promise::{Error, ErrorKind, Promise};
-    /// let el = settle_runtime::EventLoop::new();
-    /// el.queue_task(|| {
-    ///     let inputs = [Promise::<i32>::reject(Error::msg("a")), Promise::reject(Error::msg("b"))];
-    ///     Promise::<i32>::any(inputs).catch(|e| {
-    ///         let ErrorKind::Aggregate(agg) = e.kind() else { panic!() };
-    ///         assert_eq!(agg.errors, [Error::msg("a"), Error::msg("b")]);
-    ///         Ok(0)
-    ///     });
-    /// });
-    /// el.run().unwrap();
-    /// ```
     pub(crate) fn promise_any<I>(iterable: I) -> Promise<T, E, D>
     where
         I: IntoIterator,
@@ -238,16 +200,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 
     /// `Promise.race(iterable)` (27.2.4.5): settles like the first input to settle. An empty
     /// input stays pending forever, as the book warns (chapter 3, "Promise.race").
-    ///
-    /// ```
-    /// use settle_promise::{Promise, PromiseState};
-    /// let el = settle_runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let never = Promise::<i32>::race(Vec::<i32>::new());
-    /// drop(_g);
-    /// el.run().unwrap();
-    /// assert_eq!(never.state(), PromiseState::Pending);
-    /// ```
     pub(crate) fn promise_race<I>(iterable: I) -> Promise<T, E, D>
     where
         I: IntoIterator,

@@ -45,8 +45,8 @@ use settle_runtime::Handle;
 use crate::error::{AggregateError, Reason, TimeoutError, Value};
 use crate::promise::Promise;
 use crate::resolution::{IntoResolution, Thenables};
-use crate::statics::PromiseStatics;
 use crate::resolving::Resolvers;
+use crate::statics::PromiseStatics;
 
 /// The book's timeout race (chapter 3, "Promise.race"): `Promise.race([promise,
 /// timeoutPromise(duration)])`, where the timer rejects with [`TimeoutError`] ("Timeout!").
@@ -518,7 +518,7 @@ mod tests {
         let _p = timeout(never, ms(10));
         drop(_g);
         el.run().unwrap();
-        assert_eq!(*reported.borrow(), ["Timeout(TimeoutError)"]);
+        assert_eq!(*reported.borrow(), ["TimeoutError: Timeout!"]);
     }
 
     #[test]

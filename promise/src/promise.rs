@@ -335,15 +335,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `Promise.resolve(x)` (27.2.4.7), that is PromiseResolve(%Promise%, x) (27.2.4.7.1):
     /// a settle promise comes back as the very same promise; anything else gives a new promise
     /// resolved with it (a thenable is adopted one job later).
-    ///
-    /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let p = Promise::<i32>::resolve(7);
-    /// let q: Promise<i32> = Promise::resolve(p.clone());
-    /// assert!(q.ptr_eq(&p));
-    /// ```
     pub(crate) fn promise_resolve(x: impl IntoResolution<T, E, D>) -> Promise<T, E, D> {
         match x.into_resolution() {
             // PromiseResolve step 1: IsPromise(x) and x.constructor is C -> return x.
@@ -375,15 +366,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// # Panics
     ///
     /// Panics when no event loop is current: the rejection tracker lives on the loop.
-    ///
-    /// ```
-    /// use settle_promise::{Error, Promise, PromiseState};
-    /// let el = settle_runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let p = Promise::<i32>::reject(Error::msg("Oops"));
-    /// assert_eq!(p.state(), PromiseState::Rejected);
-    /// p.catch(|_| Ok(0)); // handled before the checkpoint: not reported
-    /// ```
     #[track_caller]
     pub(crate) fn promise_reject(r: E) -> Promise<T, E, D> {
         let (promise, capability) = Promise::with_resolvers();

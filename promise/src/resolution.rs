@@ -118,7 +118,7 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 /// for an ignored call.
 ///
 /// ```
-/// use settle_promise::{Promise, Resolution, Thenables};
+/// use settle_promise::{Promise, PromiseStatics, Resolution, Thenables};
 /// use settle_runtime::EventLoop;
 ///
 /// /// A toy dynamic value: numbers, or a promise of a value.

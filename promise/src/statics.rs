@@ -32,7 +32,7 @@ use crate::resolution::{IntoResolution, Thenables};
 /// let v = block_on(async {
 ///     // Plain values as inputs, collected into a String: the trait form.
 ///     let letters = ['a', 'b', 'c'];
-///     let joined: Promise<String> = PromiseStatics::all(letters);
+///     let joined = <Promise<char> as PromiseStatics<_, _, _>>::all::<String, _>(letters);
 ///     joined.await
 /// });
 /// assert_eq!(v.unwrap(), "abc");
@@ -45,7 +45,7 @@ pub trait PromiseStatics<T: Value, E: Reason, D: Thenables<T, E>>: Sized {
     /// use settle::promise::PromiseStatics;
     /// let el = EventLoop::new();
     /// let _g = el.enter();
-    /// let p: Promise<i32, String> = PromiseStatics::resolve(1);
+    /// let p = Promise::<i32, String>::resolve(1); // not the Error-only inherent form: this one
     /// assert_eq!(p.result(), Some(Ok(1)));
     /// ```
     fn resolve(x: impl IntoResolution<T, E, D>) -> Self;
@@ -61,7 +61,7 @@ pub trait PromiseStatics<T: Value, E: Reason, D: Thenables<T, E>>: Sized {
     /// use settle::promise::PromiseStatics;
     /// let el = EventLoop::new();
     /// let _g = el.enter();
-    /// let p: Promise<i32> = PromiseStatics::reject(Error::msg("no"));
+    /// let p = <Promise<i32> as PromiseStatics<_, _, _>>::reject(Error::msg("no"));
     /// p.catch(|_| Ok(0));
     /// ```
     fn reject(r: E) -> Self;
@@ -72,7 +72,7 @@ pub trait PromiseStatics<T: Value, E: Reason, D: Thenables<T, E>>: Sized {
     /// use settle::prelude::*;
     /// use settle::promise::PromiseStatics;
     /// let sum = block_on(async {
-    ///     let all: Promise<Vec<i32>> = PromiseStatics::all([1, 2, 3]);
+    ///     let all = <Promise<i32> as PromiseStatics<_, _, _>>::all::<Vec<i32>, _>([1, 2, 3]);
     ///     all.await.map(|v| v.iter().sum::<i32>())
     /// });
     /// assert_eq!(sum.unwrap(), 6);
@@ -90,7 +90,7 @@ pub trait PromiseStatics<T: Value, E: Reason, D: Thenables<T, E>>: Sized {
     /// use settle::prelude::*;
     /// use settle::promise::{PromiseStatics, Settled};
     /// let v = block_on(async {
-    ///     let all: Promise<Vec<Settled<i32, Error>>> = PromiseStatics::all_settled([1]);
+    ///     let all = <Promise<i32> as PromiseStatics<_, _, _>>::all_settled::<Vec<_>, _>([1]);
     ///     all.await
     /// });
     /// assert_eq!(v.unwrap(), [Settled::Fulfilled(1)]);
@@ -108,7 +108,7 @@ pub trait PromiseStatics<T: Value, E: Reason, D: Thenables<T, E>>: Sized {
     /// use settle::prelude::*;
     /// use settle::promise::PromiseStatics;
     /// let v = block_on(async {
-    ///     let any: Promise<i32> = PromiseStatics::any([7, 8]);
+    ///     let any = <Promise<i32> as PromiseStatics<_, _, _>>::any([7, 8]);
     ///     any.await
     /// });
     /// assert_eq!(v.unwrap(), 7);
@@ -124,7 +124,7 @@ pub trait PromiseStatics<T: Value, E: Reason, D: Thenables<T, E>>: Sized {
     /// use settle::prelude::*;
     /// use settle::promise::PromiseStatics;
     /// let v = block_on(async {
-    ///     let first: Promise<i32> = PromiseStatics::race([3, 4]);
+    ///     let first = <Promise<i32> as PromiseStatics<_, _, _>>::race([3, 4]);
     ///     first.await
     /// });
     /// assert_eq!(v.unwrap(), 3);

@@ -291,7 +291,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// use settle::prelude::*;
     /// let el = EventLoop::new();
     /// el.queue_task(|| {
-    ///     let p = Promise::<i32, String>::from_future(async { Err("no".to_string()) });
+    /// let p = Promise::<i32, String>::from_future(async { Err::<i32, _>("no".to_string()) });
     ///     assert_eq!(p.result(), Some(Err("no".to_string())), "ran to completion at once");
     ///     p.catch(|_| Ok(0));
     /// });

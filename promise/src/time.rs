@@ -204,7 +204,7 @@ impl<E> fmt::Debug for Sleep<E> {
 /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let p: Promise<()> = spawn_local(async {
-///         let slow = sleep::<Error>(Duration::from_secs(5));
+///         let slow = sleep(Duration::from_secs(5));
 ///         match timeout(slow, Duration::from_secs(3)).await {
 ///             Err(e) if matches!(e.kind(), ErrorKind::Timeout(_)) => Ok(()),
 ///             other => panic!("expected a timeout, got {other:?}"),
@@ -234,7 +234,7 @@ where
 ///     let c = AbortController::new();
 ///     let signal = c.signal();
 ///     let p: Promise<()> = spawn_local(async move {
-///         timeout_with_signal(sleep::<Error>(Duration::from_secs(1)), Duration::from_secs(5), &signal).await
+///         timeout_with_signal(sleep(Duration::from_secs(1)), Duration::from_secs(5), &signal).await
 ///     });
 ///     p.then(|()| Ok(()));
 /// });
@@ -321,9 +321,7 @@ mod tests {
             for i in 0..100u64 {
                 let sig = s.clone();
                 let _: Promise<()> =
-                    spawn_local(
-                        async move { sleep_with_signal::<Error>(Duration::from_millis(i), &sig).await },
-                    );
+                    spawn_local(async move { sleep_with_signal(Duration::from_millis(i), &sig).await });
                 let _: Promise<()> = spawn_local_with_signal(async { Ok::<(), Error>(()) }, &s);
             }
         });

@@ -79,7 +79,7 @@ impl<T: 'static, E: Reason, D: 'static> Tracked for Promise<T, E, D> {
 /// set_rejection_policy(&el, RejectionPolicy::Strict);
 /// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
 /// let err = el.run().unwrap_err();
-/// assert!(matches!(err, RunError::Failed(u) if u.message() == r#"Message("Oops")"#));
+/// assert!(matches!(err, RunError::Failed(u) if u.message() == "Oops"));
 /// ```
 #[derive(Clone, Default)]
 pub enum RejectionPolicy {
@@ -150,14 +150,15 @@ impl AnyPromise {
         self.0.clone().into_any().downcast::<Promise<T, E, D>>().ok().map(|promise| (*promise).clone())
     }
 
-    /// The rejection reason, formatted with `Debug`.
+    /// The rejection reason, formatted with [`Reason::fmt_reason`] (`Display` for settle's own
+    /// reason types).
     ///
     /// ```
     /// use settle_promise::{AnyPromise, Error, Promise};
     /// let el = settle_runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let any = AnyPromise::from(Promise::<i32>::reject(Error::msg("x")).defer());
-    /// assert_eq!(any.reason(), "Message(\"x\")");
+    /// assert_eq!(any.reason(), "x");
     /// ```
     pub fn reason(&self) -> String {
         self.0.describe()
@@ -207,7 +208,7 @@ impl fmt::Debug for AnyPromise {
 /// let el = settle_runtime::EventLoop::new();
 /// set_rejection_policy(&el, RejectionPolicy::Callback(Rc::new(|event| {
 ///     assert_eq!(event.kind, RejectionEventKind::Unhandled);
-///     assert_eq!(event.promise.reason(), r#"Message("Oops")"#);
+///     assert_eq!(event.promise.reason(), "Oops");
 /// })));
 /// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
 /// el.run().unwrap();

@@ -233,7 +233,7 @@ type WorkerJob = Box<dyn FnOnce() + Send>;
 /// set_worker_pool_size(&el, 2);
 /// let p = {
 ///     let _g = el.enter();
-///     spawn_blocking::<u64, Error, _>(|| Ok((1..=10).product()))
+///     spawn_blocking(|| Ok((1..=10).product::<u64>()))
 /// };
 /// el.run().unwrap();
 /// assert_eq!(p.result().unwrap().unwrap(), 3_628_800);
