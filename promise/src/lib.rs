@@ -49,6 +49,7 @@ mod error;
 mod future;
 #[cfg(feature = "mutation-testing")]
 pub mod mutation;
+mod owner;
 pub mod patterns;
 mod promise;
 mod reaction;

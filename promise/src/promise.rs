@@ -9,6 +9,8 @@ use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
+use settle_runtime::LoopId;
+
 use crate::drop::drop_iteratively;
 use crate::error::{Error, PanicError, Reason, Value};
 use crate::reaction::{Reaction, ReactionRef, Reactions, Record, Slot, call_handler, enqueue_reaction_job};
@@ -87,6 +89,9 @@ pub(crate) struct PromiseCell<T, E, D, X: ?Sized = dyn Tail> {
     pub(crate) flags: Cell<u8>,
     /// How many resolving-function pairs have been used (see `Resolvers`).
     pub(crate) resolutions: Cell<u32>,
+    /// The loop the promise was made on, which runs its jobs (`owner.rs`). Two bytes, in what
+    /// was padding.
+    pub(crate) owner: LoopId,
     marker: Marker<D>,
     tail: X,
 }
@@ -107,6 +112,7 @@ impl<T, E, D, X> PromiseCell<T, E, D, X> {
             state: RefCell::new(State::Pending(Reactions::new())),
             flags: Cell::new(0),
             resolutions: Cell::new(0),
+            owner: LoopId::current(),
             marker: PhantomData,
             tail,
         }
@@ -347,6 +353,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                     state: RefCell::new(State::Fulfilled(value)),
                     flags: Cell::new(0),
                     resolutions: Cell::new(1),
+                    owner: LoopId::current(),
                     marker: PhantomData,
                     tail: (),
                 }),
@@ -595,7 +602,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         cell.flags.set(cell.flags.get() | HANDLED);
         // Steps 10.c / 11.d: HostEnqueuePromiseJob(fulfillJob / rejectJob).
         if let Some((reaction, argument)) = job {
-            enqueue_reaction_job(reaction, argument);
+            enqueue_reaction_job(reaction, argument, cell.owner);
         }
     }
 
@@ -612,7 +619,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // Steps 1-6: assert pending; take the reactions; set [[PromiseResult]] and the state.
         let reactions = self.settle(State::Fulfilled(value.clone()));
         // Step 7: TriggerPromiseReactions(reactions, value).
-        trigger_promise_reactions(reactions, Ok(value));
+        trigger_promise_reactions(reactions, Ok(value), self.cell.owner);
     }
 
     /// 27.2.1.7 RejectPromise ( promise, reason ).
@@ -625,7 +632,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             host_promise_rejection_tracker(self, Operation::Reject);
         }
         // Step 8: TriggerPromiseReactions(reactions, reason).
-        trigger_promise_reactions(reactions, Err(reason));
+        trigger_promise_reactions(reactions, Err(reason), self.cell.owner);
     }
 
     /// Moves a pending promise to `settled`, returning its reactions. Dropping the reaction
@@ -645,13 +652,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     reactions: Reactions<T, E>,
     argument: Result<T, E>,
+    owner: LoopId,
 ) {
     let mut argument = Some(argument);
     reactions.drain_in_order(|reaction, last| {
         // The last reaction takes the argument itself; the others get clones.
         let arg = if last { argument.take() } else { argument.clone() };
         if let Some(arg) = arg {
-            enqueue_reaction_job(reaction, arg);
+            enqueue_reaction_job(reaction, arg, owner);
         }
     });
 }

@@ -201,6 +201,7 @@ where
     E: Reason,
     D: Thenables<T, E>,
 {
+    let promise_to_resolve_owner = promise_to_resolve.cell.owner;
     #[cfg(feature = "mutation-testing")]
     let adopt_now = matches!(thenable, Adoptee::Promise(_))
         && crate::mutation::is_active(crate::mutation::Mutation::AdoptPromiseWithoutJob);
@@ -237,5 +238,6 @@ where
     if adopt_now {
         return job();
     }
-    settle_runtime::queue_microtask(job);
+    // HostEnqueuePromiseJob, on the loop that owns promiseToResolve.
+    crate::owner::enqueue_on_owner(promise_to_resolve_owner, job);
 }

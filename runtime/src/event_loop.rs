@@ -31,6 +31,7 @@ use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
+use crate::owner::LoopId;
 use crate::remote::Shared;
 use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 
@@ -84,6 +85,8 @@ pub(crate) struct Inner {
     tasks_run: Cell<u64>,
     /// Per-loop state of the crates built on the loop (the promise crate's rejection tracker).
     pub(crate) extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
+    /// This loop's identity on its thread (`owner.rs`).
+    pub(crate) id: LoopId,
 }
 
 /// What one turn did.
@@ -125,6 +128,7 @@ enum Waited {
 impl Inner {
     pub(crate) fn new(builder: Builder) -> Inner {
         Inner {
+            id: LoopId::allocate(),
             jobs: RefCell::new(VecDeque::with_capacity(64)),
             ticks: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(VecDeque::with_capacity(64)),
@@ -804,7 +808,9 @@ impl Builder {
     /// el.run().unwrap();
     /// ```
     pub fn build(self) -> EventLoop {
-        EventLoop { handle: Handle { inner: Rc::new(Inner::new(self)) } }
+        let inner = Rc::new(Inner::new(self));
+        inner.id.register(&inner);
+        EventLoop { handle: Handle { inner } }
     }
 }
 
