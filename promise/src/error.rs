@@ -25,7 +25,7 @@ use std::sync::Arc;
 /// ECMA-262's TypeError, for the cases the promise algorithms raise it.
 ///
 /// ```
-/// use settle_promise::TypeError;
+/// use settle::promise::TypeError;
 /// assert_eq!(TypeError::ChainingCycle.to_string(), "Chaining cycle detected for promise #<Promise>");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -40,7 +40,7 @@ pub enum TypeError {
 /// A handler, executor or task panicked; in JavaScript terms, it threw.
 ///
 /// ```
-/// use settle_promise::PanicError;
+/// use settle::promise::PanicError;
 /// assert_eq!(PanicError::new("boom").message(), "boom");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -53,7 +53,7 @@ impl PanicError {
     /// A panic with this message.
     ///
     /// ```
-    /// assert_eq!(settle_promise::PanicError::new("x").to_string(), "x");
+    /// assert_eq!(settle::promise::PanicError::new("x").to_string(), "x");
     /// ```
     pub fn new(message: impl Into<Arc<str>>) -> PanicError {
         PanicError { message: message.into() }
@@ -62,7 +62,7 @@ impl PanicError {
     /// The panic message.
     ///
     /// ```
-    /// assert_eq!(settle_promise::PanicError::new("x").message(), "x");
+    /// assert_eq!(settle::promise::PanicError::new("x").message(), "x");
     /// ```
     pub fn message(&self) -> &str {
         &self.message
@@ -83,7 +83,7 @@ impl PanicError {
 /// `Promise.any`'s rejection: every input rejected. `errors` holds the reasons in input order.
 ///
 /// ```
-/// use settle_promise::AggregateError;
+/// use settle::promise::AggregateError;
 /// let e = AggregateError::new(vec!["a", "b"]);
 /// assert_eq!(e.errors, ["a", "b"]);
 /// assert_eq!(e.to_string(), "All promises were rejected");
@@ -99,7 +99,7 @@ impl<E> AggregateError<E> {
     /// An AggregateError holding `errors`.
     ///
     /// ```
-    /// assert!(settle_promise::AggregateError::<u8>::new(vec![]).errors.is_empty());
+    /// assert!(settle::promise::AggregateError::<u8>::new(vec![]).errors.is_empty());
     /// ```
     pub fn new(errors: Vec<E>) -> AggregateError<E> {
         AggregateError { errors }
@@ -109,7 +109,7 @@ impl<E> AggregateError<E> {
 /// The book's `timeout` pattern (chapter 3, "Promise.race"): the time ran out first.
 ///
 /// ```
-/// assert_eq!(settle_promise::TimeoutError.to_string(), "Timeout!");
+/// assert_eq!(settle::promise::TimeoutError.to_string(), "Timeout!");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("Timeout!")]
@@ -118,7 +118,7 @@ pub struct TimeoutError;
 /// An operation was aborted through its [`AbortSignal`](crate::AbortSignal).
 ///
 /// ```
-/// assert_eq!(settle_promise::AbortError.to_string(), "This operation was aborted");
+/// assert_eq!(settle::promise::AbortError.to_string(), "This operation was aborted");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("This operation was aborted")]
@@ -127,7 +127,7 @@ pub struct AbortError;
 /// What went wrong, for matching on an [`Error`].
 ///
 /// ```
-/// use settle_promise::{Error, ErrorKind, PanicError};
+/// use settle::promise::{Error, ErrorKind, PanicError};
 /// let e = Error::from(PanicError::new("boom"));
 /// assert!(matches!(e.kind(), ErrorKind::Panic(p) if p.message() == "boom"));
 /// ```
@@ -158,7 +158,7 @@ pub enum ErrorKind {
 /// can reject with it), printable, and matchable through [`Error::kind`].
 ///
 /// ```
-/// use settle_promise::{Error, ErrorKind};
+/// use settle::promise::{Error, ErrorKind};
 /// let e = Error::msg("Oops");
 /// assert_eq!(e.to_string(), "Oops");
 /// assert!(matches!(e.kind(), ErrorKind::Message(m) if &**m == "Oops"));
@@ -173,7 +173,7 @@ impl Error {
     /// An error carrying a message, like JavaScript's `reject("Oops")`.
     ///
     /// ```
-    /// assert_eq!(settle_promise::Error::msg("Oops").to_string(), "Oops");
+    /// assert_eq!(settle::promise::Error::msg("Oops").to_string(), "Oops");
     /// ```
     pub fn msg(message: impl Into<Arc<str>>) -> Error {
         Error::from(ErrorKind::Message(message.into()))
@@ -182,7 +182,7 @@ impl Error {
     /// What went wrong.
     ///
     /// ```
-    /// use settle_promise::{Error, ErrorKind, TimeoutError};
+    /// use settle::promise::{Error, ErrorKind, TimeoutError};
     /// assert!(matches!(Error::from(TimeoutError).kind(), ErrorKind::Timeout(_)));
     /// ```
     pub fn kind(&self) -> &ErrorKind {
@@ -479,7 +479,7 @@ text_reason!(String, Box<str>, Arc<str>, std::rc::Rc<str>);
 /// Implemented for every type that meets the bounds.
 ///
 /// ```
-/// fn assert_value<T: settle_promise::Value>() {}
+/// fn assert_value<T: settle::promise::Value>() {}
 /// assert_value::<std::rc::Rc<Vec<u8>>>();
 /// ```
 pub trait Value: Clone + 'static {}

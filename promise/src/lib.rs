@@ -17,8 +17,8 @@
 //! ```
 //! use std::cell::RefCell;
 //! use std::rc::Rc;
-//! use settle_promise::Promise;
-//! use settle_runtime::EventLoop;
+//! use settle::promise::Promise;
+//! use settle::runtime::EventLoop;
 //!
 //! // The book's A B C example (chapter 3, "Trust"): reactions on one promise run in
 //! // registration order, and one added while they run goes to the back.

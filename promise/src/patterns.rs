@@ -24,8 +24,8 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use settle_promise::{Error, Promise, patterns};
-//! use settle_runtime::EventLoop;
+//! use settle::promise::{Error, Promise, patterns};
+//! use settle::runtime::EventLoop;
 //!
 //! let el = EventLoop::builder().virtual_clock().build();
 //! let _g = el.enter();
@@ -62,8 +62,8 @@ use crate::statics::PromiseStatics;
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Error, Promise, patterns::timeout};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Error, Promise, patterns::timeout};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
@@ -123,8 +123,8 @@ where
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
-/// use settle_promise::{Error, Promise, patterns::observe};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, patterns::observe};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let seen = Rc::new(RefCell::new(None));
@@ -188,8 +188,8 @@ where
 /// swaps its outcome, so the result settles one tick after `Promise.all` would.
 ///
 /// ```
-/// use settle_promise::{Error, Promise, patterns::none};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, patterns::none};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -227,8 +227,8 @@ where
 /// (ticks included; an empty input rejects at once), under the book's name.
 ///
 /// ```
-/// use settle_promise::{Error, Promise, patterns::first};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, patterns::first};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -255,8 +255,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Error, Promise, patterns::last};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Error, Promise, patterns::last};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
@@ -365,8 +365,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Promise, patterns::map};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Promise, patterns::map};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
@@ -404,8 +404,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Error, Promise, patterns::promisify};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Error, Promise, patterns::promisify};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// /// A callback-style "Ajax" call that answers after 10 ms.
 /// fn ajax(url: &'static str, cb: Box<dyn FnOnce(Result<String, Error>)>) {

@@ -199,9 +199,9 @@ impl<E> fmt::Debug for Sleep<E> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{sleep, spawn_local, timeout, Error, ErrorKind, Promise};
+/// use settle::promise::{sleep, spawn_local, timeout, Error, ErrorKind, Promise};
 ///
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let el = settle::runtime::EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let p: Promise<()> = spawn_local(async {
 ///         let slow = sleep(Duration::from_secs(5));
@@ -227,9 +227,9 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{sleep, spawn_local, timeout_with_signal, AbortController, Error, Promise};
+/// use settle::promise::{sleep, spawn_local, timeout_with_signal, AbortController, Error, Promise};
 ///
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let el = settle::runtime::EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let c = AbortController::new();
 ///     let signal = c.signal();
@@ -258,8 +258,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{timeout, Error, Promise, Timeout};
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// use settle::promise::{timeout, Error, Promise, Timeout};
+/// let el = settle::runtime::EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
 /// let t: Timeout<_, Error> = timeout(Promise::<i32>::resolve(1), Duration::from_secs(1));
 /// drop(t); // dropping it clears its timer

@@ -72,8 +72,8 @@ impl<T: 'static, E: Reason, D: 'static> Tracked for Promise<T, E, D> {
 /// What happens to unhandled rejections on a loop. Set with [`set_rejection_policy`].
 ///
 /// ```
-/// use settle_promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
-/// use settle_runtime::{EventLoop, RunError};
+/// use settle::promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
+/// use settle::runtime::{EventLoop, RunError};
 ///
 /// let el = EventLoop::new();
 /// set_rejection_policy(&el, RejectionPolicy::Strict);
@@ -111,7 +111,7 @@ impl fmt::Debug for RejectionPolicy {
 /// Which of HTML's two rejection events this is.
 ///
 /// ```
-/// use settle_promise::RejectionEventKind;
+/// use settle::promise::RejectionEventKind;
 /// assert_ne!(RejectionEventKind::Unhandled, RejectionEventKind::Handled);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -125,8 +125,8 @@ pub enum RejectionEventKind {
 /// A promise of any type, as the rejection tracker reports it.
 ///
 /// ```
-/// use settle_promise::{AnyPromise, Error, NoThenables, Promise};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{AnyPromise, Error, NoThenables, Promise};
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// let p = Promise::<i32>::reject(Error::msg("x")).defer();
 /// let any = AnyPromise::from(p.clone());
@@ -140,8 +140,8 @@ impl AnyPromise {
     /// The promise with its types, if they are these.
     ///
     /// ```
-    /// use settle_promise::{AnyPromise, Error, NoThenables, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{AnyPromise, Error, NoThenables, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let any = AnyPromise::from(Promise::<i32>::resolve(1));
     /// assert!(any.downcast::<i32, Error, NoThenables>().is_some());
@@ -154,8 +154,8 @@ impl AnyPromise {
     /// reason types).
     ///
     /// ```
-    /// use settle_promise::{AnyPromise, Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{AnyPromise, Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let any = AnyPromise::from(Promise::<i32>::reject(Error::msg("x")).defer());
     /// assert_eq!(any.reason(), "x");
@@ -168,8 +168,8 @@ impl AnyPromise {
 /// Identity: the same promise, whatever handle it came through.
 ///
 /// ```
-/// use settle_promise::{AnyPromise, Promise};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{AnyPromise, Promise};
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// let p = Promise::<i32>::resolve(1);
 /// assert_eq!(AnyPromise::from(p.clone()), AnyPromise::from(p));
@@ -204,8 +204,8 @@ impl fmt::Debug for AnyPromise {
 ///
 /// ```
 /// use std::rc::Rc;
-/// use settle_promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+/// let el = settle::runtime::EventLoop::new();
 /// set_rejection_policy(&el, RejectionPolicy::Callback(Rc::new(|event| {
 ///     assert_eq!(event.kind, RejectionEventKind::Unhandled);
 ///     assert_eq!(event.promise.reason(), "Oops");
@@ -246,8 +246,8 @@ fn tracker(handle: &Handle) -> Rc<Tracker> {
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
-/// use settle_promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let events = Rc::new(RefCell::new(Vec::new()));

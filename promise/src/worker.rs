@@ -38,8 +38,8 @@ struct Pending {
 /// The loop is gone; the value that could not be delivered comes back.
 ///
 /// ```
-/// use settle_promise::{Error, Promise};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{Error, Promise};
+/// let el = settle::runtime::EventLoop::new();
 /// let send = {
 ///     let _g = el.enter();
 ///     let (_p, send) = Promise::<i32>::with_send_resolvers();
@@ -55,10 +55,10 @@ impl<T, E> LoopGone<T, E> {
     /// The outcome that was not delivered.
     ///
     /// ```
-    /// # let el = settle_runtime::EventLoop::new();
-    /// # let send = { let _g = el.enter(); settle_promise::Promise::<i32>::with_send_resolvers().1 };
+    /// # let el = settle::runtime::EventLoop::new();
+    /// # let send = { let _g = el.enter(); settle::promise::Promise::<i32>::with_send_resolvers().1 };
     /// # drop(el);
-    /// assert!(send.reject(settle_promise::Error::msg("x")).unwrap_err().into_inner().is_err());
+    /// assert!(send.reject(settle::promise::Error::msg("x")).unwrap_err().into_inner().is_err());
     /// ```
     pub fn into_inner(self) -> Result<T, E> {
         self.0
@@ -83,8 +83,8 @@ impl<T, E> std::error::Error for LoopGone<T, E> {}
 /// promise itself stays on the loop thread. The first of `resolve`/`reject` wins.
 ///
 /// ```
-/// use settle_promise::Promise;
-/// use settle_runtime::EventLoop;
+/// use settle::promise::Promise;
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let p = {
@@ -110,9 +110,9 @@ impl<T: Value + Send, E: Reason + Send, D: Thenables<T, E>> Promise<T, E, D> {
     /// Panics when no event loop is current on this thread.
     ///
     /// ```
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
-    /// let (p, send) = settle_promise::Promise::<u8>::with_send_resolvers();
+    /// let (p, send) = settle::promise::Promise::<u8>::with_send_resolvers();
     /// send.resolve(1).unwrap();
     /// ```
     #[track_caller]
@@ -138,9 +138,9 @@ impl<T: Send + 'static, E: Send + 'static> SendResolvers<T, E> {
     /// [`LoopGone`] with the value when the loop has been dropped.
     ///
     /// ```
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
-    /// let (_p, send) = settle_promise::Promise::<u8>::with_send_resolvers();
+    /// let (_p, send) = settle::promise::Promise::<u8>::with_send_resolvers();
     /// assert!(send.resolve(1).is_ok());
     /// ```
     pub fn resolve(self, value: T) -> Result<(), LoopGone<T, E>> {
@@ -154,11 +154,11 @@ impl<T: Send + 'static, E: Send + 'static> SendResolvers<T, E> {
     /// [`LoopGone`] with the reason when the loop has been dropped.
     ///
     /// ```
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
-    /// let (p, send) = settle_promise::Promise::<u8>::with_send_resolvers();
+    /// let (p, send) = settle::promise::Promise::<u8>::with_send_resolvers();
     /// p.catch(|_| Ok(0));
-    /// assert!(send.reject(settle_promise::Error::msg("no")).is_ok());
+    /// assert!(send.reject(settle::promise::Error::msg("no")).is_ok());
     /// ```
     pub fn reject(self, reason: E) -> Result<(), LoopGone<T, E>> {
         self.settle(Err(reason))
