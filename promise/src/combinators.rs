@@ -23,7 +23,7 @@ use crate::statics::PromiseStatics;
 /// `{ status, reason }` in JavaScript).
 ///
 /// ```
-/// use settle_promise::Settled;
+/// use settle::promise::Settled;
 /// let s: Settled<i32, &str> = Settled::Fulfilled(1);
 /// assert!(matches!(s, Settled::Fulfilled(1)));
 /// ```

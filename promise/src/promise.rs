@@ -28,8 +28,8 @@ pub(crate) const REPORTED: u8 = 4;
 /// \[\[PromiseState\]\] as seen from outside.
 ///
 /// ```
-/// use settle_promise::{Promise, PromiseState};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{Promise, PromiseState};
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// assert_eq!(Promise::<i32>::resolve(1).state(), PromiseState::Fulfilled);
 /// ```
@@ -58,8 +58,8 @@ pub enum PromiseState {
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
-/// use settle_promise::Promise;
-/// use settle_runtime::EventLoop;
+/// use settle::promise::Promise;
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let out = Rc::new(RefCell::new(Vec::new()));
@@ -139,8 +139,8 @@ impl<T, E, D> Clone for Promise<T, E, D> {
 ///
 /// ```
 /// use std::collections::HashSet;
-/// use settle_promise::Promise;
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::Promise;
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// let p = Promise::<i32>::resolve(1);
 /// let set: HashSet<_> = [p.clone(), p.clone(), Promise::resolve(1)].into_iter().collect();
@@ -165,8 +165,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// Whether two handles are the same promise (JavaScript's `===`).
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::resolve(1);
     /// assert!(Promise::resolve(p.clone()).ptr_eq(&p));
@@ -178,8 +178,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// \[\[PromiseState\]\].
     ///
     /// ```
-    /// use settle_promise::{Promise, PromiseState};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Promise, PromiseState};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, _r) = Promise::<i32>::with_resolvers();
     /// assert_eq!(p.state(), PromiseState::Pending);
@@ -196,8 +196,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// called). An unhandled rejected promise is reported at the end of the checkpoint.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::resolve(1);
     /// assert!(!p.is_handled());
@@ -215,8 +215,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// use settle_promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
-    /// use settle_runtime::EventLoop;
+    /// use settle::promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
+    /// use settle::runtime::EventLoop;
     ///
     /// let el = EventLoop::new();
     /// let reported = Rc::new(Cell::new(0));
@@ -240,8 +240,8 @@ impl<T: Clone, E: Clone, D> Promise<T, E, D> {
     /// \[\[PromiseResult\]\]: `None` while pending.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// assert_eq!(Promise::<i32>::resolve(3).result().unwrap().unwrap(), 3);
     /// ```
@@ -264,8 +264,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// (unless the executor already resolved it).
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::new(|r| { r.resolve(42); Ok(()) });
     /// assert_eq!(p.result().unwrap().unwrap(), 42);
@@ -296,8 +296,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// functions.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, r) = Promise::<&str>::with_resolvers();
     /// r.resolve("done");
@@ -314,8 +314,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// its failure (an `Err` or a panic) rejects it.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::r#try(|| Ok(6 * 7));
     /// assert_eq!(p.result().unwrap().unwrap(), 42);
@@ -385,8 +385,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// panic: the JavaScript `throw`, rejecting it). A rejection passes through unchanged.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     let p = Promise::<i32>::resolve(20).then(|v| Ok(v + 1)).then(|v| Ok(v * 2));
     ///     p.then(|v| { assert_eq!(v, 42); Ok(()) });
@@ -412,8 +412,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `promise.then(onFulfilled, onRejected)` (27.2.5.4) with both handlers.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     Promise::<i32>::reject(Error::msg("Oops"))
     ///         .then_both(|v| Ok(v), |e| Ok(if e == Error::msg("Oops") { -1 } else { 0 }))
@@ -449,9 +449,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// (Thrower) through, exactly as the spec's defaults do.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
+    /// use settle::promise::{Error, Promise};
     /// type Handler = fn(i32) -> Result<i32, Error>;
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     Promise::<i32>::resolve(5)
     ///         .then_with(None::<Handler>, None::<fn(Error) -> Result<i32, Error>>)
@@ -487,8 +487,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `promise.catch(onRejected)` (27.2.5.1), that is `then(undefined, onRejected)`.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     Promise::<i32>::reject(Error::msg("Oops"))
     ///         .catch(|e| { assert_eq!(e.to_string(), "Oops"); Ok(0) })
@@ -517,9 +517,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// use settle_promise::Promise;
+    /// use settle::promise::Promise;
     ///
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// let cleaned = Rc::new(Cell::new(false));
     /// let c = cleaned.clone();
     /// el.queue_task(move || {

@@ -23,8 +23,8 @@ use crate::resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thena
 /// Clones share the flag, as the two JavaScript functions share their record.
 ///
 /// ```
-/// use settle_promise::{Error, Promise};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -74,8 +74,8 @@ impl<T, E, D> Resolvers<T, E, D> {
     /// Whether `resolve` or `reject` has been called on this pair.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (_p, r) = Promise::<i32>::with_resolvers();
     /// assert!(!r.is_already_resolved());
@@ -89,8 +89,8 @@ impl<T, E, D> Resolvers<T, E, D> {
     /// The promise these functions resolve.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, r) = Promise::<i32>::with_resolvers();
     /// assert!(r.promise().ptr_eq(&p));
@@ -120,8 +120,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
     /// ```
     /// use std::cell::RefCell;
     /// use std::rc::Rc;
-    /// use settle_promise::Promise;
-    /// use settle_runtime::EventLoop;
+    /// use settle::promise::Promise;
+    /// use settle::runtime::EventLoop;
     ///
     /// // The book's p1/p3 example (chapter 3): prints A B, not B A.
     /// let el = EventLoop::new();
@@ -169,8 +169,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
     /// reason (it is not adopted).
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, r) = Promise::<i32>::with_resolvers();
     /// p.catch(|e| Ok(if e == Error::msg("Oops") { 1 } else { 0 }));
