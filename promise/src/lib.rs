@@ -77,5 +77,6 @@ pub use task::{spawn_local, spawn_local_with_signal};
 pub use time::{Sleep, Timeout, sleep, sleep_with_signal, timeout, timeout_with_signal};
 pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
 pub use worker::{
-    LoopGone, SendResolvers, WorkerPool, WorkerPoolBuilder, WorkerPoolConfig, set_worker_pool_size, spawn_blocking,
+    LoopGone, SendResolvers, WorkerPool, WorkerPoolBuilder, WorkerPoolConfig, set_worker_pool_size,
+    spawn_blocking,
 };

@@ -77,6 +77,7 @@ use crate::statics::PromiseStatics;
 /// // The loop did not wait for the (cleared) three-second timer.
 /// assert_eq!(el.now(), Duration::from_secs(1));
 /// ```
+#[track_caller]
 pub fn timeout<T, E, D>(promise: Promise<T, E, D>, duration: Duration) -> Promise<T, E, D>
 where
     T: Value,

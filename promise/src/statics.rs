@@ -175,6 +175,11 @@ impl<T: Value, E: Reason> Promise<T, E> {
     /// ```
     #[track_caller]
     pub fn reject(r: E) -> Promise<T, E> {
+        // Checked here so that the panic names the caller's line (the tracker, deeper down,
+        // would panic too, but inside settle).
+        if let Err(no_loop) = settle_runtime::Handle::try_current() {
+            panic!("{no_loop}");
+        }
         Promise::promise_reject(r)
     }
 

@@ -9,13 +9,13 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
 use std::thread;
+use std::time::Duration;
 
 use settle_runtime::{Handle, Remote};
 use slab::Slab;
@@ -499,7 +499,10 @@ impl Drop for WorkerPool {
 
 impl fmt::Debug for WorkerPool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WorkerPool").field("config", &self.config.get()).field("threads", &self.threads()).finish()
+        f.debug_struct("WorkerPool")
+            .field("config", &self.config.get())
+            .field("threads", &self.threads())
+            .finish()
     }
 }
 
