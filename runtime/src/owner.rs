@@ -151,10 +151,10 @@ impl<F> std::error::Error for OwnerGone<F> {}
 pub fn queue_microtask_on<F: FnOnce() + 'static>(owner: LoopId, job: F) -> Result<(), OwnerGone<F>> {
     let mut job = Some(job);
     let queued = context::with_current_inner(|inner| {
-        if owner == LoopId::NONE || inner.id == owner {
-            if let Some(job) = job.take() {
-                inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
-            }
+        if (owner == LoopId::NONE || inner.id == owner)
+            && let Some(job) = job.take()
+        {
+            inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
         }
     });
     match (job, queued) {
