@@ -31,7 +31,7 @@ use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
-use crate::owner::LoopId;
+use crate::owner::{LoopId, Registration};
 use crate::remote::Shared;
 use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 
@@ -86,7 +86,7 @@ pub(crate) struct Inner {
     /// Per-loop state of the crates built on the loop (the promise crate's rejection tracker).
     pub(crate) extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
     /// This loop's identity on its thread (`owner.rs`).
-    pub(crate) id: LoopId,
+    pub(crate) id: Registration,
 }
 
 /// What one turn did.

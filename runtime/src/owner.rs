@@ -12,7 +12,7 @@
 //! loops on one thread, newer loops get [`LoopId::NONE`]: their promises behave as unowned ones
 //! (jobs go to whichever loop is current), as every promise did before ownership existed.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
@@ -22,8 +22,13 @@ use crate::event_loop::Inner;
 use crate::job::QueuedJob;
 
 thread_local! {
-    /// The loops made on this thread, by id - 1. Weak: the table never keeps a loop alive.
-    static LOOPS: RefCell<Vec<Weak<Inner>>> = const { RefCell::new(Vec::new()) };
+    /// The live loops of this thread with their ids (usually one or two: searched linearly,
+    /// only off the fast path). Weak: the table never keeps a loop alive; a loop removes its
+    /// entry when it is dropped, and the table frees its buffer when empty, so a thread that
+    /// makes loops one after another holds nothing for the dead ones.
+    static LOOPS: RefCell<Vec<(LoopId, Weak<Inner>)>> = const { RefCell::new(Vec::new()) };
+    /// The last id given out on this thread: ids are never reused.
+    static LAST_ID: Cell<u16> = const { Cell::new(0) };
 }
 
 /// A loop's identity on its thread (see the module docs). `LoopId::NONE` names no loop.
@@ -50,29 +55,65 @@ impl LoopId {
     /// ```
     #[inline]
     pub fn current() -> LoopId {
-        context::with_current_inner(|inner| inner.id).unwrap_or(LoopId::NONE)
+        context::with_current_inner(|inner| inner.id.id()).unwrap_or(LoopId::NONE)
     }
 
-    /// The next id of this thread, recorded for `inner` once it is allocated.
-    pub(crate) fn allocate() -> LoopId {
-        LOOPS.with_borrow(|loops| u16::try_from(loops.len() + 1).map_or(LoopId::NONE, LoopId))
-    }
-
-    pub(crate) fn register(self, inner: &Rc<Inner>) {
-        if self != LoopId::NONE {
-            LOOPS.with_borrow_mut(|loops| loops.push(Rc::downgrade(inner)));
-        }
+    /// The next id of this thread ([`LoopId::NONE`] once the ids run out).
+    pub(crate) fn allocate() -> Registration {
+        let id = LAST_ID.with(|last| match last.get().checked_add(1) {
+            Some(next) => {
+                last.set(next);
+                LoopId(next)
+            }
+            None => LoopId::NONE,
+        });
+        Registration(id)
     }
 
     fn find(self) -> Option<Rc<Inner>> {
-        let index = usize::from(self.0).checked_sub(1)?;
-        LOOPS.try_with(|loops| loops.borrow().get(index).and_then(Weak::upgrade)).ok().flatten()
+        LOOPS
+            .try_with(|loops| {
+                loops.borrow().iter().find(|(id, _)| *id == self).and_then(|(_, weak)| weak.upgrade())
+            })
+            .ok()
+            .flatten()
     }
 }
 
 impl fmt::Debug for LoopId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "LoopId({})", self.0)
+    }
+}
+
+/// A loop's id and its entry in the thread's table, removed when the loop is dropped.
+pub(crate) struct Registration(LoopId);
+
+impl Registration {
+    pub(crate) fn id(&self) -> LoopId {
+        self.0
+    }
+
+    /// Records the loop in the thread's table, once its `Rc` exists.
+    pub(crate) fn register(&self, inner: &Rc<Inner>) {
+        if self.0 != LoopId::NONE {
+            LOOPS.with_borrow_mut(|loops| loops.push((self.0, Rc::downgrade(inner))));
+        }
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if self.0 == LoopId::NONE {
+            return;
+        }
+        let _ = LOOPS.try_with(|loops| {
+            let mut loops = loops.borrow_mut();
+            loops.retain(|(id, _)| *id != self.0);
+            if loops.is_empty() {
+                *loops = Vec::new();
+            }
+        });
     }
 }
 
@@ -94,8 +135,12 @@ impl<F> OwnerGone<F> {
     /// ```
     /// # use settle_runtime::{EventLoop, queue_microtask_on};
     /// # let id = EventLoop::new().id();
-    /// let job = queue_microtask_on(id, || 42).unwrap_err().into_inner();
-    /// assert_eq!(job(), 42);
+    /// # let other = EventLoop::new();
+    /// # let _g = other.enter();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let job = queue_microtask_on(id, move || tx.send(42).unwrap()).unwrap_err().into_inner();
+    /// job(); // handed back unrun: the caller may still run it
+    /// assert_eq!(rx.recv().unwrap(), 42);
     /// ```
     pub fn into_inner(self) -> F {
         self.0
@@ -130,7 +175,7 @@ impl<F> std::error::Error for OwnerGone<F> {}
 /// does.
 ///
 /// ```
-/// use std::cell::RefCell;
+/// use std::cell::{Cell, RefCell};
 /// use std::rc::Rc;
 /// use settle_runtime::{EventLoop, queue_microtask_on};
 ///
@@ -151,7 +196,7 @@ impl<F> std::error::Error for OwnerGone<F> {}
 pub fn queue_microtask_on<F: FnOnce() + 'static>(owner: LoopId, job: F) -> Result<(), OwnerGone<F>> {
     let mut job = Some(job);
     let queued = context::with_current_inner(|inner| {
-        if (owner == LoopId::NONE || inner.id == owner)
+        if (owner == LoopId::NONE || inner.id.id() == owner)
             && let Some(job) = job.take()
         {
             inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
@@ -185,6 +230,6 @@ impl crate::Handle {
     /// assert_eq!(el.id(), el.handle().id());
     /// ```
     pub fn id(&self) -> LoopId {
-        self.inner.id
+        self.inner.id.id()
     }
 }
