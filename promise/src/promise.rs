@@ -108,11 +108,16 @@ impl<T, E, D, X> PromiseCell<T, E, D, X> {
     /// A pending promise: \[\[PromiseState\]\] pending, empty reaction lists,
     /// \[\[PromiseIsHandled\]\] false.
     fn pending(tail: X) -> PromiseCell<T, E, D, X> {
+        PromiseCell::pending_on(tail, LoopId::current())
+    }
+
+    /// A pending promise owned by `owner` (`owner.rs`).
+    fn pending_on(tail: X, owner: LoopId) -> PromiseCell<T, E, D, X> {
         PromiseCell {
             state: RefCell::new(State::Pending(Reactions::new())),
             flags: Cell::new(0),
             resolutions: Cell::new(0),
-            owner: LoopId::current(),
+            owner,
             marker: PhantomData,
             tail,
         }
@@ -569,7 +574,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         // Step 4: NewPromiseCapability(C). The derived promise is allocated together with the
         // reaction record of step 5, as its tail; the record's job makes the capability.
-        let block = Rc::new(PromiseCell::<U, E, D, _>::pending(Record::<T, E, _>::new(job)));
+        // The derived promise belongs to the loop of the promise it derives from (its jobs
+        // follow the chain), which also spares a look at the current loop per `then`.
+        let block =
+            Rc::new(PromiseCell::<U, E, D, _>::pending_on(Record::<T, E, _>::new(job), self.cell.owner));
         let derived = Promise { cell: block.clone() as Rc<PromiseCell<U, E, D>> };
         // Step 5: PerformPromiseThen(promise, onFulfilled, onRejected, resultCapability).
         self.perform_promise_then(block);
