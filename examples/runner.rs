@@ -11,7 +11,7 @@ use settle::runtime::EventLoop;
 /// A fake `request(url)`: answers after a delay on the loop's clock.
 fn request(url: &'static str) -> Promise<String> {
     spawn_local(async move {
-        sleep::<Error>(Duration::from_millis(100)).await?;
+        sleep(Duration::from_millis(100)).await?;
         if url.contains("bad") {
             Err(Error::msg(format!("404 for {url}")))
         } else {

@@ -24,15 +24,33 @@ pub use settle_promise as promise;
 pub use settle_runtime as runtime;
 pub use settle_timers as timers;
 
-/// The names most programs use.
+/// [`block_on`](settle_promise::block_on) at the crate root: a Rust `main` waiting for a future.
+pub use settle_promise::block_on;
+
+/// The names most programs use: the loop, promises and their error, tasks, workers, timers.
 ///
 /// ```
+/// use std::time::Duration;
 /// use settle::prelude::*;
-/// let el = EventLoop::new();
-/// el.queue_task(|| queue_microtask(|| {}));
+///
+/// let el = EventLoop::builder().virtual_clock().build();
+/// el.queue_task(|| {
+///     queue_microtask(|| println!("a job"));
+///     spawn_local(async {
+///         let n = spawn_blocking(|| Ok(21)).await?;
+///         sleep(Duration::from_secs(1)).await?;
+///         Promise::resolve(n * 2).then(|v| { assert_eq!(v, 42); Ok(()) });
+///         Ok(())
+///     });
+/// });
 /// el.run().unwrap();
+/// assert_eq!(el.now(), Duration::from_secs(1));
 /// ```
 pub mod prelude {
+    pub use settle_promise::{
+        BlockOn, Error, Promise, PromiseStatics, Reason, Resolvers, block_on, sleep, spawn_blocking,
+        spawn_local, timeout,
+    };
     pub use settle_runtime::{EventLoop, Handle, Remote, RunError, queue_microtask};
     pub use settle_timers::{Host, TimerId};
 }

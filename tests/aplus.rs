@@ -31,7 +31,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use settle::promise::{
-    PanicError, Promise, PromiseState, Resolution, Resolvers, Thenable, Thenables, TypeError,
+    PanicError, Promise, PromiseState, PromiseStatics, Reason, Resolution, Resolvers, SpecError, Thenable,
+    Thenables, TypeError,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +148,17 @@ impl From<TypeError> for Js {
 impl From<PanicError> for Js {
     fn from(e: PanicError) -> Js {
         Js::Panic(e)
+    }
+}
+
+/// The embedder's conversion of the spec's errors; only these two can arise here.
+impl Reason for Js {
+    fn from_spec_error(error: SpecError<Js>) -> Js {
+        match error {
+            SpecError::Type(e) => Js::from(e),
+            SpecError::Panic(e) => Js::from(e),
+            other => unreachable!("no combinator or pattern in these tests: {other}"),
+        }
     }
 }
 

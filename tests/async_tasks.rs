@@ -129,11 +129,8 @@ fn the_books_generator_runner_as_async_blocks() {
         //   var r3 = yield request( "http://some.url.3/?v=" + r1 + "," + r2 );
         //   console.log( r3 );
         async fn foo2(l: Log) -> Result<String, Error> {
-            let results = Promise::<String>::all::<Vec<String>, _>([
-                request("http://some.url.1"),
-                request("http://some.url.2"),
-            ])
-            .await?;
+            let results =
+                Promise::<String>::all([request("http://some.url.1"), request("http://some.url.2")]).await?;
             let (r1, r2) = (&results[0], &results[1]);
             let r3 = request(&format!("http://some.url.3/?v={r1},{r2}")).await?;
             l.push(r3.clone());
@@ -174,7 +171,7 @@ fn the_books_generator_runner_as_async_blocks() {
                 Err(err) => step1_failed(err).await?,
             };
             let ret = step2(ret).await?;
-            let ret = Promise::<String>::all::<Vec<String>, _>([
+            let ret = Promise::<String>::all([
                 step3("3a", 30, &ret, &l),
                 step3("3b", 10, &ret, &l),
                 step3("3c", 20, &ret, &l),
@@ -337,7 +334,7 @@ fn async_returning_a_value_then_runs_in_tick_1() {
 fn async_returning_a_native_promise_then_runs_in_tick_3() {
     let log = ruled(|l| {
         // The body's Ok(promise) goes through the resolve function: adopted, +2 ticks.
-        let p: Promise<i32> = spawn_local(async { Ok::<_, Error>(Promise::<i32>::resolve(1)) });
+        let p: Promise<i32> = Promise::from_future(async { Ok::<_, Error>(Promise::<i32>::resolve(1)) });
         p.then(move |v| {
             assert_eq!(v, 1);
             l.push("X");
@@ -486,7 +483,7 @@ fn ten_thousand_tasks_sleep_and_finish_in_deadline_order() {
         for i in 0..N {
             let d = d.clone();
             let _: Promise<()> = spawn_local(async move {
-                sleep::<Error>(ms(delay_of(i))).await?;
+                sleep(ms(delay_of(i))).await?;
                 d.borrow_mut().push((i, Handle::current().now()));
                 Ok::<_, Error>(())
             });
@@ -621,7 +618,7 @@ fn a_panicking_task_rejects_with_a_panic_error_and_the_loop_goes_on() {
     el.queue_task(move || {
         let l1 = l.clone();
         let p: Promise<i32> = spawn_local(async move {
-            sleep::<Error>(ms(5)).await?;
+            sleep(ms(5)).await?;
             l1.push("before the panic");
             if l1.lines().len() == 1 {
                 panic!("task boom");
@@ -636,7 +633,7 @@ fn a_panicking_task_rejects_with_a_panic_error_and_the_loop_goes_on() {
         });
         let l3 = l.clone();
         let _: Promise<()> = spawn_local(async move {
-            sleep::<Error>(ms(10)).await?;
+            sleep(ms(10)).await?;
             l3.push("another task, later");
             Ok::<_, Error>(())
         });
@@ -653,7 +650,7 @@ fn a_task_returning_err_rejects_its_promise() {
     let l = log.clone();
     el.queue_task(move || {
         let p: Promise<i32> = spawn_local(async {
-            sleep::<Error>(ms(1)).await?;
+            sleep(ms(1)).await?;
             Err::<i32, _>(Error::msg("nope"))
         });
         assert_eq!(p.state(), PromiseState::Pending);
@@ -757,7 +754,7 @@ fn sleep_with_signal_aborted_before_the_timer_fires() {
     let (log, now, result) = with_abort_at(1_000, |c, l| {
         let signal = c.signal();
         spawn_local(async move {
-            sleep_with_signal::<Error>(ms(60_000), &signal).await?;
+            sleep_with_signal(ms(60_000), &signal).await?;
             l.push("slept (never)");
             Ok::<_, Error>(1)
         })
@@ -772,7 +769,7 @@ fn sleep_with_signal_aborted_after_the_timer_fired() {
     let (log, now, result) = with_abort_at(5_000, |c, l| {
         let signal = c.signal();
         spawn_local(async move {
-            sleep_with_signal::<Error>(ms(1_000), &signal).await?;
+            sleep_with_signal(ms(1_000), &signal).await?;
             l.push("slept");
             Ok::<_, Error>(1)
         })
@@ -787,7 +784,7 @@ fn timeout_with_signal_aborted_before_the_timers_fire() {
     let (log, now, result) = with_abort_at(1_000, |c, l| {
         let signal = c.signal();
         spawn_local(async move {
-            timeout_with_signal(sleep::<Error>(ms(10_000)), ms(20_000), &signal).await?;
+            timeout_with_signal(sleep(ms(10_000)), ms(20_000), &signal).await?;
             l.push("done (never)");
             Ok::<_, Error>(2)
         })
@@ -802,7 +799,7 @@ fn timeout_with_signal_aborted_after_the_work_finished() {
     let (log, now, result) = with_abort_at(5_000, |c, l| {
         let signal = c.signal();
         spawn_local(async move {
-            timeout_with_signal(sleep::<Error>(ms(1_000)), ms(20_000), &signal).await?;
+            timeout_with_signal(sleep(ms(1_000)), ms(20_000), &signal).await?;
             l.push("done");
             Ok::<_, Error>(2)
         })
@@ -818,7 +815,7 @@ fn spawn_local_with_signal_aborted_before_the_timer_fires() {
         spawn_local_with_signal(
             async move {
                 l.push("started");
-                sleep::<Error>(ms(60_000)).await?;
+                sleep(ms(60_000)).await?;
                 l.push("slept (never)");
                 Ok::<_, Error>(3)
             },
@@ -835,7 +832,7 @@ fn spawn_local_with_signal_aborted_after_the_task_finished() {
     let (log, now, result) = with_abort_at(5_000, |c, l| {
         spawn_local_with_signal(
             async move {
-                sleep::<Error>(ms(1_000)).await?;
+                sleep(ms(1_000)).await?;
                 l.push("slept");
                 Ok::<_, Error>(3)
             },
@@ -950,7 +947,7 @@ fn awaiting_a_rejection_only_later_reports_it_unhandled_then_handled() {
     el.queue_task(move || {
         let _: Promise<()> = spawn_local(async move {
             let p = Promise::<i32>::reject(Error::msg("too late"));
-            sleep::<Error>(ms(1)).await?;
+            sleep(ms(1)).await?;
             if let Err(e) = p.await {
                 l.push(format!("caught {e}"));
             }
@@ -1066,7 +1063,7 @@ fn a_task_aborting_its_own_signal_stops_at_its_next_await() {
                 body.push("started");
                 c.abort();
                 body.push("aborted itself");
-                sleep::<Error>(ms(1_000)).await?;
+                sleep(ms(1_000)).await?;
                 body.push("after the await (never)");
                 Ok::<_, Error>(1)
             },
@@ -1115,7 +1112,7 @@ fn spawn_local_with_an_already_aborted_signal_never_runs_the_body() {
         let signal = controller.signal();
         let l3 = l.clone();
         let _: Promise<()> = spawn_local(async move {
-            let r = sleep_with_signal::<Error>(ms(1_000), &signal).await;
+            let r = sleep_with_signal(ms(1_000), &signal).await;
             l3.push(format!("sleep: aborted = {}", r.is_err_and(|e| is_abort(&e))));
             Ok::<_, Error>(())
         });
@@ -1460,7 +1457,7 @@ fn an_abandoned_direct_await_drops_its_outcome_on_arrival() {
             })
             .await;
             drop(fut);
-            sleep::<Error>(ms(10)).await?;
+            sleep(ms(10)).await?;
             l.push(format!("holders of the value at 10ms: {}", Rc::strong_count(&v)));
             Ok::<_, Error>(())
         });

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use settle_promise::patterns::{first, last, map, none, observe, promisify, timeout};
 use settle_promise::{
-    Error, ErrorKind, Promise, PromiseState, Resolution, Resolvers, Thenable, TimeoutError,
+    Error, ErrorKind, Promise, PromiseState, PromiseStatics, Resolution, Resolvers, Thenable, TimeoutError,
 };
 use settle_runtime::{EventLoop, Handle, queue_microtask};
 
@@ -658,7 +658,7 @@ fn all_of_p1_p2_v3_is_42_43_44_and_with_p4_oops() {
     let out = run(|log| {
         let (p1, p2, p4) = (p1(), p2(), p4());
         let l = log.clone();
-        Promise::<i32>::all::<Vec<i32>, _>([
+        <Promise<i32> as PromiseStatics<_, _, _>>::all::<Vec<i32>, _>([
             Resolution::Promise(p1.clone()),
             Resolution::Promise(p2.clone()),
             v3(),
@@ -668,7 +668,7 @@ fn all_of_p1_p2_v3_is_42_43_44_and_with_p4_oops() {
             Ok(())
         });
         let (l1, l2) = (log.clone(), log.clone());
-        Promise::<i32>::all::<Vec<i32>, _>([p1, p2, Promise::resolve(v3()), p4]).then_both(
+        Promise::<i32>::all([p1, p2, Promise::resolve(v3()), p4]).then_both(
             move |vals| {
                 l1.at(format!("never gets here {vals:?}"));
                 Ok(())
@@ -696,7 +696,12 @@ fn all_of_p1_p2_v3_is_42_43_44_and_with_p4_oops() {
 fn race_of_p2_p1_v3_is_42_and_of_p2_p4_oops() {
     let out = run(|log| {
         let l = log.clone();
-        Promise::<i32>::race([Resolution::Promise(p2()), Resolution::Promise(p1()), v3()]).then(move |val| {
+        <Promise<i32> as PromiseStatics<_, _, _>>::race([
+            Resolution::Promise(p2()),
+            Resolution::Promise(p1()),
+            v3(),
+        ])
+        .then(move |val| {
             l.at(val);
             Ok(())
         });
@@ -746,11 +751,11 @@ fn ch3_race_all_and_all_of_p1_p2() {
             l1.log(format!("{msg:?}"));
             Ok(())
         });
-        Promise::<Js>::all::<Vec<Js>, _>([p1.clone(), p2.clone(), p3]).catch(move |err| {
+        Promise::<Js>::all([p1.clone(), p2.clone(), p3]).catch(move |err| {
             l2.log(err);
             Ok(vec![])
         });
-        Promise::<Js>::all::<Vec<Js>, _>([p1, p2]).then(move |msgs| {
+        Promise::<Js>::all([p1, p2]).then(move |msgs| {
             l3.log(format!("{msgs:?}"));
             Ok(())
         });

@@ -288,7 +288,7 @@ fn workload(n: usize) -> u64 {
             });
             p2.borrow_mut().push(r);
         }
-        Promise::<u64>::all::<Vec<u64>, _>(tails).then(move |v| {
+        Promise::<u64>::all(tails).then(move |v| {
             s.set(v.iter().sum());
             Ok(())
         });

@@ -17,7 +17,7 @@
 //!
 //! The `await` / `async` rows are in `spec_ticks_async.rs`.
 
-use settle_promise::{Error, Promise, Resolution, Resolvers, Settled, Thenable};
+use settle_promise::{Error, Promise, PromiseStatics, Resolution, Resolvers, Settled, Thenable};
 use settle_runtime::EventLoop;
 
 mod support;
@@ -167,7 +167,7 @@ fn all_of_fulfilled_promises_then_runs_in_tick_2() {
     // Node: 2
     assert_eq!(
         tick_of(|m| {
-            Promise::<i32>::all::<Vec<i32>, _>([fulfilled(), fulfilled()]).then(move |v| {
+            Promise::<i32>::all([fulfilled(), fulfilled()]).then(move |v| {
                 assert_eq!(v, [1, 1]);
                 m.hit();
                 Ok(())
@@ -182,7 +182,7 @@ fn all_settled_of_fulfilled_promises_then_runs_in_tick_2() {
     // Node: 2
     assert_eq!(
         tick_of(|m| {
-            Promise::<i32>::all_settled::<Vec<_>, _>([fulfilled(), fulfilled()]).then(move |v| {
+            Promise::<i32>::all_settled([fulfilled(), fulfilled()]).then(move |v| {
                 assert_eq!(v, [Settled::Fulfilled(1), Settled::Fulfilled(1)]);
                 m.hit();
                 Ok(())
@@ -209,7 +209,7 @@ fn all_of_plain_values_then_runs_in_tick_2() {
     // Node: 2 (each value becomes a fulfilled promise through PromiseResolve, then `.then`)
     assert_eq!(
         tick_of(|m| {
-            Promise::<i32>::all::<Vec<i32>, _>([1, 2]).then(move |v| {
+            <Promise<i32> as PromiseStatics<_, _, _>>::all::<Vec<i32>, _>([1, 2]).then(move |v| {
                 assert_eq!(v, [1, 2]);
                 m.hit();
                 Ok(())
@@ -224,7 +224,7 @@ fn all_of_nothing_then_runs_in_tick_1() {
     // Node: 1 (`Promise.all([])` fulfills synchronously)
     assert_eq!(
         tick_of(|m| {
-            Promise::<i32>::all::<Vec<i32>, _>(Vec::<i32>::new()).then(move |v| {
+            <Promise<i32> as PromiseStatics<_, _, _>>::all::<Vec<i32>, _>(Vec::<i32>::new()).then(move |v| {
                 assert!(v.is_empty());
                 m.hit();
                 Ok(())

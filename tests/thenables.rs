@@ -15,8 +15,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use settle::promise::{
-    Error, ErrorKind, PanicError, Promise, PromiseState, Resolution, Resolvers, Thenable, Thenables,
-    TypeError,
+    Error, ErrorKind, PanicError, Promise, PromiseState, PromiseStatics, Reason, Resolution, Resolvers,
+    SpecError, Thenable, Thenables, TypeError,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -467,6 +467,17 @@ impl From<TypeError> for Dyn {
 impl From<PanicError> for Dyn {
     fn from(e: PanicError) -> Dyn {
         Dyn::Panic(e)
+    }
+}
+
+/// The embedder's conversion of the spec's errors; only these two can arise here.
+impl Reason for Dyn {
+    fn from_spec_error(error: SpecError<Dyn>) -> Dyn {
+        match error {
+            SpecError::Type(e) => Dyn::from(e),
+            SpecError::Panic(e) => Dyn::from(e),
+            other => unreachable!("no combinator or pattern in these tests: {other}"),
+        }
     }
 }
 

@@ -136,7 +136,7 @@ pub fn settle_w4_resolved(el: &EventLoop, n: u64) {
     let out = Rc::new(Cell::new(0usize));
     let o = out.clone();
     el.queue_task(move || {
-        let all = Promise::<u64>::all::<Vec<u64>, _>((0..n).map(Promise::<u64>::resolve));
+        let all = Promise::<u64>::all((0..n).map(Promise::<u64>::resolve));
         all.then(move |v| {
             o.set(v.len());
             Ok(())
@@ -153,7 +153,7 @@ pub fn settle_w4_pending(el: &EventLoop, n: u64) {
     el.queue_task(move || {
         let (promises, resolvers): (Vec<Promise<u64>>, Vec<Resolvers<u64>>) =
             (0..n).map(|_| Promise::<u64>::with_resolvers()).unzip();
-        Promise::<u64>::all::<Vec<u64>, _>(promises).then(move |v| {
+        Promise::<u64>::all(promises).then(move |v| {
             o.set(v.len());
             Ok(())
         });

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use settle_promise::PromiseStatics;
 use settle_runtime::{Handle, Origin, TimerId, Uncaught, UncaughtKind};
 
 use crate::inspect::{error_head, format_log, inspect};

@@ -13,6 +13,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use settle_promise::PromiseStatics;
+
 use crate::generator::{GenSlot, Generator, Resume, YieldPoint, as_generator};
 use crate::ir::*;
 use crate::promise::wrap_promise;
@@ -164,9 +166,10 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             }
             if def.is_async {
                 let (def, env, fobj) = (def.clone(), env.clone(), obj.clone());
-                let promise: JsPromise = settle_promise::spawn_local(async move {
-                    run_closure(def, env, this, args, fobj, None).await
-                });
+                let promise =
+                    JsPromise::from_future(
+                        async move { run_closure(def, env, this, args, fobj, None).await },
+                    );
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
                 Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone(), None))

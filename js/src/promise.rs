@@ -3,7 +3,7 @@
 //! - [`JsThenables`] is the classifier: the spec's Get(value, "then") for the resolve
 //!   functions, so a wrapped settle promise is adopted as a promise (self-resolution is caught)
 //!   and any object with a callable `then` (found through getters) as a thenable.
-//! - `From<TypeError>`, `From<PanicError>` and `From<AggregateError<JsValue>>` turn the errors
+//! - `Reason` (through `From<TypeError>`, `From<PanicError>` and `From<AggregateError<JsValue>>`) turns the errors
 //!   the Promise algorithms raise into JavaScript error objects.
 //! - `FromIterator<JsValue>` and `FromIterator<Settled<..>>` let `Promise.all` and
 //!   `Promise.allSettled` build their JavaScript array in the same tick.
@@ -11,7 +11,8 @@
 use std::rc::Rc;
 
 use settle_promise::{
-    AggregateError, PanicError, Resolution, Resolvers, Settled, Thenable, Thenables, TypeError,
+    AggregateError, PanicError, Reason, Resolution, Resolvers, Settled, SpecError, Thenable, Thenables,
+    TypeError,
 };
 
 use crate::interp::call_sync;
@@ -123,6 +124,20 @@ impl From<AggregateError<JsValue>> for JsValue {
             o.define("errors", r.new_array(e.errors), false);
         }
         error
+    }
+}
+
+/// The spec's own errors become JavaScript error objects of this realm.
+impl Reason for JsValue {
+    fn from_spec_error(error: SpecError<JsValue>) -> JsValue {
+        match error {
+            SpecError::Type(e) => JsValue::from(e),
+            SpecError::Panic(e) => JsValue::from(e),
+            SpecError::Aggregate(e) => JsValue::from(e),
+            // settle-js raises no timeouts or aborts of settle's patterns; should one reach a
+            // script, it is an Error with the same text.
+            other => realm().error("Error", &other.to_string()),
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use std::rc::Rc;
 /// Aborts the operations that were given its [`AbortSignal`].
 ///
 /// ```
-/// use settle_promise::AbortController;
+/// use settle::promise::AbortController;
 /// let controller = AbortController::new();
 /// let signal = controller.signal();
 /// assert!(!signal.aborted());
@@ -31,7 +31,7 @@ impl AbortController {
     /// A controller with a fresh signal.
     ///
     /// ```
-    /// assert!(!settle_promise::AbortController::new().signal().aborted());
+    /// assert!(!settle::promise::AbortController::new().signal().aborted());
     /// ```
     pub fn new() -> AbortController {
         AbortController::default()
@@ -40,7 +40,7 @@ impl AbortController {
     /// The signal to hand to abortable operations.
     ///
     /// ```
-    /// let c = settle_promise::AbortController::new();
+    /// let c = settle::promise::AbortController::new();
     /// let (a, b) = (c.signal(), c.signal());
     /// c.abort();
     /// assert!(a.aborted() && b.aborted());
@@ -55,7 +55,7 @@ impl AbortController {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// let c = settle_promise::AbortController::new();
+    /// let c = settle::promise::AbortController::new();
     /// let n = Rc::new(Cell::new(0));
     /// let m = n.clone();
     /// c.signal().on_abort(move || m.set(m.get() + 1));
@@ -71,7 +71,7 @@ impl AbortController {
 /// Tells an operation whether, and when, it was aborted. Clones share the state.
 ///
 /// ```
-/// use settle_promise::AbortController;
+/// use settle::promise::AbortController;
 /// let controller = AbortController::new();
 /// let signal = controller.signal();
 /// let copy = signal.clone();
@@ -98,7 +98,7 @@ struct SignalInner {
 /// [`AbortSignal::remove`] once the operation it would cancel is over.
 ///
 /// ```
-/// let c = settle_promise::AbortController::new();
+/// let c = settle::promise::AbortController::new();
 /// let registration = c.signal().on_abort(|| unreachable!("removed before the abort"));
 /// c.signal().remove(registration);
 /// c.abort();
@@ -110,7 +110,7 @@ impl AbortSignal {
     /// Whether the signal was aborted.
     ///
     /// ```
-    /// assert!(!settle_promise::AbortController::new().signal().aborted());
+    /// assert!(!settle::promise::AbortController::new().signal().aborted());
     /// ```
     pub fn aborted(&self) -> bool {
         self.inner.aborted.get()
@@ -124,7 +124,7 @@ impl AbortSignal {
     /// it was ever given.
     ///
     /// ```
-    /// let c = settle_promise::AbortController::new();
+    /// let c = settle::promise::AbortController::new();
     /// c.signal().on_abort(|| println!("aborted"));
     /// c.abort();
     /// ```
@@ -143,7 +143,7 @@ impl AbortSignal {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// let c = settle_promise::AbortController::new();
+    /// let c = settle::promise::AbortController::new();
     /// let ran = Rc::new(Cell::new(false));
     /// let r = ran.clone();
     /// let registration = c.signal().on_abort(move || r.set(true));

@@ -21,12 +21,13 @@ use crate::promise::Promise;
 use crate::reaction::new_reaction;
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
+use crate::statics::PromiseStatics;
 
 /// One input's outcome, as `Promise.allSettled` reports it (`{ status, value }` /
 /// `{ status, reason }` in JavaScript).
 ///
 /// ```
-/// use settle_promise::Settled;
+/// use settle::promise::Settled;
 /// let s: Settled<i32, &str> = Settled::Fulfilled(1);
 /// assert!(matches!(s, Settled::Fulfilled(1)));
 /// ```
@@ -97,18 +98,7 @@ fn expected_len(iter: &impl Iterator) -> usize {
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `Promise.all(iterable)` (27.2.4.1): fulfills with every value, in input order, once all
     /// inputs fulfill; rejects with the first rejection. An empty input fulfills at once.
-    ///
-    /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
-    /// el.queue_task(|| {
-    ///     let p2 = Promise::<i32>::resolve(43);
-    ///     Promise::<i32>::all::<Vec<i32>, _>([Promise::resolve(42), p2, Promise::resolve(44)])
-    ///         .then(|v| { assert_eq!(v, [42, 43, 44]); Ok(()) });
-    /// });
-    /// el.run().unwrap();
-    /// ```
-    pub fn all<C, I>(iterable: I) -> Promise<C, E, D>
+    pub(crate) fn promise_all<C, I>(iterable: I) -> Promise<C, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
@@ -178,20 +168,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 
     /// `Promise.allSettled(iterable)` (27.2.4.2): fulfills, once every input settled, with each
     /// outcome in input order. Never rejects.
-    ///
-    /// ```
-    /// use settle_promise::{Error, Promise, Settled};
-    /// let el = settle_runtime::EventLoop::new();
-    /// el.queue_task(|| {
-    ///     let inputs = [Promise::<i32>::resolve(1), Promise::reject(Error::msg("no"))];
-    ///     Promise::<i32>::all_settled::<Vec<_>, _>(inputs).then(|v| {
-    ///         assert_eq!(v, [Settled::Fulfilled(1), Settled::Rejected(Error::msg("no"))]);
-    ///         Ok(())
-    ///     });
-    /// });
-    /// el.run().unwrap();
-    /// ```
-    pub fn all_settled<C, I>(iterable: I) -> Promise<C, E, D>
+    pub(crate) fn promise_all_settled<C, I>(iterable: I) -> Promise<C, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
@@ -226,25 +203,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `Promise.any(iterable)` (27.2.4.3): fulfills with the first fulfillment; rejects, once
     /// every input rejected, with an [`AggregateError`] holding every reason in input order. An
     /// empty input rejects at once.
-    ///
-    /// ```
-    /// use settle_promise::{Error, ErrorKind, Promise};
-    /// let el = settle_runtime::EventLoop::new();
-    /// el.queue_task(|| {
-    ///     let inputs = [Promise::<i32>::reject(Error::msg("a")), Promise::reject(Error::msg("b"))];
-    ///     Promise::<i32>::any(inputs).catch(|e| {
-    ///         let ErrorKind::Aggregate(agg) = e.kind() else { panic!() };
-    ///         assert_eq!(agg.errors, [Error::msg("a"), Error::msg("b")]);
-    ///         Ok(0)
-    ///     });
-    /// });
-    /// el.run().unwrap();
-    /// ```
-    pub fn any<I>(iterable: I) -> Promise<T, E, D>
+    pub(crate) fn promise_any<I>(iterable: I) -> Promise<T, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,
-        E: From<AggregateError<E>>,
     {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
@@ -260,7 +222,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 Ok(value) => errors.capability.resolve(value),
                 Err(reason) => {
                     if let Some(all) = errors.store(index, reason) {
-                        errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
+                        errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
                     }
                 }
             }));
@@ -270,24 +232,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         //    2. Perform ! DefinePropertyOrThrow(error, "errors", ... CreateArrayFromList(errors)).
         //    3. Perform ? Call(resultCapability.[[Reject]], undefined, « error »).
         if let Some(all) = errors.finish_one() {
-            errors.capability.reject(E::from(AggregateError::new(collect_filled(all))));
+            errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
         }
         result
     }
 
     /// `Promise.race(iterable)` (27.2.4.5): settles like the first input to settle. An empty
     /// input stays pending forever, as the book warns (chapter 3, "Promise.race").
-    ///
-    /// ```
-    /// use settle_promise::{Promise, PromiseState};
-    /// let el = settle_runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let never = Promise::<i32>::race(Vec::<i32>::new());
-    /// drop(_g);
-    /// el.run().unwrap();
-    /// assert_eq!(never.state(), PromiseState::Pending);
-    /// ```
-    pub fn race<I>(iterable: I) -> Promise<T, E, D>
+    pub(crate) fn promise_race<I>(iterable: I) -> Promise<T, E, D>
     where
         I: IntoIterator,
         I::Item: IntoResolution<T, E, D>,

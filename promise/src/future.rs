@@ -22,10 +22,10 @@ use crate::task::{DirectAwait, WeakTask, own_task};
 /// or on another executor on the loop thread) it wakes the waker it was last polled with.
 ///
 /// ```
-/// use settle_promise::{spawn_local, Error, Promise};
+/// use settle::promise::{spawn_local, Error, Promise};
 /// use std::future::IntoFuture;
 ///
-/// let el = settle_runtime::EventLoop::new();
+/// let el = settle::runtime::EventLoop::new();
 /// el.queue_task(|| {
 ///     let p = Promise::<&str>::resolve("done");
 ///     let _: Promise<()> = spawn_local(async move {

@@ -17,8 +17,8 @@
 //! ```
 //! use std::cell::RefCell;
 //! use std::rc::Rc;
-//! use settle_promise::Promise;
-//! use settle_runtime::EventLoop;
+//! use settle::promise::Promise;
+//! use settle::runtime::EventLoop;
 //!
 //! // The book's A B C example (chapter 3, "Trust"): reactions on one promise run in
 //! // registration order, and one added while they run goes to the back.
@@ -41,33 +41,43 @@
 //! ```
 
 mod abort;
+mod block_on;
+mod chain;
 mod combinators;
 mod drop;
 mod error;
 mod future;
 #[cfg(settle_mutation)]
 pub mod mutation;
+mod owner;
 pub mod patterns;
 mod promise;
 mod reaction;
 pub mod realm;
 mod resolution;
 mod resolving;
+mod statics;
 mod task;
 mod time;
 mod tracker;
 mod worker;
 
 pub use abort::{AbortController, AbortRegistration, AbortSignal};
+pub use block_on::{BlockOn, block_on};
 pub use combinators::Settled;
 pub use error::{
-    AbortError, AggregateError, Error, ErrorKind, PanicError, Reason, TimeoutError, TypeError, Value,
+    AbortError, AggregateError, DisplayReason, Error, ErrorKind, PanicError, Reason, SpecError, TimeoutError,
+    TypeError, Value,
 };
 pub use future::PromiseFuture;
 pub use promise::{Promise, PromiseState};
 pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 pub use resolving::Resolvers;
+pub use statics::PromiseStatics;
 pub use task::{spawn_local, spawn_local_with_signal};
 pub use time::{Sleep, Timeout, sleep, sleep_with_signal, timeout, timeout_with_signal};
 pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-pub use worker::{LoopGone, SendResolvers, WorkerPool, set_worker_pool_size, spawn_blocking};
+pub use worker::{
+    LoopGone, SendResolvers, WorkerPool, WorkerPoolBuilder, WorkerPoolConfig, set_worker_pool_size,
+    spawn_blocking,
+};

@@ -24,8 +24,8 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use settle_promise::{Error, Promise, patterns};
-//! use settle_runtime::EventLoop;
+//! use settle::promise::{Error, Promise, patterns};
+//! use settle::runtime::EventLoop;
 //!
 //! let el = EventLoop::builder().virtual_clock().build();
 //! let _g = el.enter();
@@ -46,6 +46,7 @@ use crate::error::{AggregateError, Reason, TimeoutError, Value};
 use crate::promise::Promise;
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
+use crate::statics::PromiseStatics;
 
 /// The book's timeout race (chapter 3, "Promise.race"): `Promise.race([promise,
 /// timeoutPromise(duration)])`, where the timer rejects with [`TimeoutError`] ("Timeout!").
@@ -61,8 +62,8 @@ use crate::resolving::Resolvers;
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Error, Promise, patterns::timeout};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Error, Promise, patterns::timeout};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
@@ -76,17 +77,18 @@ use crate::resolving::Resolvers;
 /// // The loop did not wait for the (cleared) three-second timer.
 /// assert_eq!(el.now(), Duration::from_secs(1));
 /// ```
+#[track_caller]
 pub fn timeout<T, E, D>(promise: Promise<T, E, D>, duration: Duration) -> Promise<T, E, D>
 where
     T: Value,
-    E: Reason + From<TimeoutError>,
+    E: Reason,
     D: Thenables<T, E>,
 {
     let handle = Handle::current();
     // The book's `timeoutPromise(delay)`: a promise that a timer rejects with "Timeout!".
     let (timer, expire) = Promise::<T, E, D>::with_resolvers();
-    let id = handle.set_timeout(duration, move || expire.reject(E::from(TimeoutError)));
-    let raced = Promise::race([promise.clone(), timer]);
+    let id = handle.set_timeout(duration, move || expire.reject(E::from_timeout(TimeoutError)));
+    let raced = Promise::<T, E, D>::race([promise.clone(), timer]);
     // Clear the timer once `promise` settles (if the timer fired first, there is nothing left
     // to clear). The reaction goes on `promise`, not on `raced`: `race` already made `promise`
     // handled, whereas a reaction on `raced` would mark the caller's promise as handled and
@@ -122,8 +124,8 @@ where
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
-/// use settle_promise::{Error, Promise, patterns::observe};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, patterns::observe};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let seen = Rc::new(RefCell::new(None));
@@ -187,8 +189,8 @@ where
 /// swaps its outcome, so the result settles one tick after `Promise.all` would.
 ///
 /// ```
-/// use settle_promise::{Error, Promise, patterns::none};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, patterns::none};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -226,8 +228,8 @@ where
 /// (ticks included; an empty input rejects at once), under the book's name.
 ///
 /// ```
-/// use settle_promise::{Error, Promise, patterns::first};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, patterns::first};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -240,10 +242,10 @@ pub fn first<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E>,
 {
-    Promise::any(iterable)
+    Promise::<T, E, D>::any(iterable)
 }
 
 /// The book's `last([..])` (chapter 3, "Variations on all([ .. ]) and race([ .. ])"): like
@@ -254,8 +256,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Error, Promise, patterns::last};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Error, Promise, patterns::last};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
@@ -270,7 +272,7 @@ pub fn last<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E> + Thenables<(), E>,
 {
     gather_fulfillments(iterable)
@@ -291,7 +293,7 @@ fn gather_fulfillments<T, E, D, I>(iterable: I) -> Promise<T, E, D>
 where
     I: IntoIterator<Item = Promise<T, E, D>>,
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E> + Thenables<(), E>,
 {
     // The book: `new Promise(function(resolve, reject){ prs.forEach(..) })`.
@@ -335,7 +337,7 @@ where
 fn finish_one<T, E, D>(tally: &Tally<T, E>, resolvers: &Resolvers<T, E, D>)
 where
     T: Value,
-    E: Reason + From<AggregateError<E>>,
+    E: Reason,
     D: Thenables<T, E>,
 {
     let remaining = tally.remaining.get() - 1;
@@ -348,7 +350,7 @@ where
         resolvers.resolve(value);
     } else {
         let reasons = std::mem::take(&mut *tally.reasons.borrow_mut());
-        resolvers.reject(E::from(AggregateError::new(reasons.into_iter().flatten().collect())));
+        resolvers.reject(E::from_aggregate(AggregateError::new(reasons.into_iter().flatten().collect())));
     }
 }
 
@@ -364,8 +366,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Promise, patterns::map};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Promise, patterns::map};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
@@ -403,8 +405,8 @@ where
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{Error, Promise, patterns::promisify};
-/// use settle_runtime::{EventLoop, Handle};
+/// use settle::promise::{Error, Promise, patterns::promisify};
+/// use settle::runtime::{EventLoop, Handle};
 ///
 /// /// A callback-style "Ajax" call that answers after 10 ms.
 /// fn ajax(url: &'static str, cb: Box<dyn FnOnce(Result<String, Error>)>) {
@@ -517,7 +519,7 @@ mod tests {
         let _p = timeout(never, ms(10));
         drop(_g);
         el.run().unwrap();
-        assert_eq!(*reported.borrow(), ["Timeout(TimeoutError)"]);
+        assert_eq!(*reported.borrow(), ["TimeoutError: Timeout!"]);
     }
 
     #[test]

@@ -11,6 +11,8 @@ use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
+use settle_runtime::LoopId;
+
 use crate::drop::drop_iteratively;
 use crate::error::{Error, PanicError, Reason, Value};
 use crate::reaction::{Reaction, ReactionRef, Reactions, Record, Slot, call_handler, enqueue_reaction_job};
@@ -28,8 +30,8 @@ pub(crate) const REPORTED: u8 = 4;
 /// \[\[PromiseState\]\] as seen from outside.
 ///
 /// ```
-/// use settle_promise::{Promise, PromiseState};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{Promise, PromiseState};
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// assert_eq!(Promise::<i32>::resolve(1).state(), PromiseState::Fulfilled);
 /// ```
@@ -58,8 +60,8 @@ pub enum PromiseState {
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
-/// use settle_promise::Promise;
-/// use settle_runtime::EventLoop;
+/// use settle::promise::Promise;
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let out = Rc::new(RefCell::new(Vec::new()));
@@ -89,6 +91,9 @@ pub(crate) struct PromiseCell<T, E, D, X: ?Sized = dyn Tail> {
     pub(crate) flags: Cell<u8>,
     /// How many resolving-function pairs have been used (see `Resolvers`).
     pub(crate) resolutions: Cell<u32>,
+    /// The loop the promise was made on, which runs its jobs (`owner.rs`). Two bytes, in what
+    /// was padding.
+    pub(crate) owner: LoopId,
     marker: Marker<D>,
     tail: X,
 }
@@ -105,10 +110,16 @@ impl<T, E, D, X> PromiseCell<T, E, D, X> {
     /// A pending promise: \[\[PromiseState\]\] pending, empty reaction lists,
     /// \[\[PromiseIsHandled\]\] false.
     fn pending(tail: X) -> PromiseCell<T, E, D, X> {
+        PromiseCell::pending_on(tail, LoopId::current())
+    }
+
+    /// A pending promise owned by `owner` (`owner.rs`).
+    fn pending_on(tail: X, owner: LoopId) -> PromiseCell<T, E, D, X> {
         PromiseCell {
             state: RefCell::new(State::Pending(Reactions::new())),
             flags: Cell::new(0),
             resolutions: Cell::new(0),
+            owner,
             marker: PhantomData,
             tail,
         }
@@ -135,8 +146,8 @@ impl<T, E, D> Clone for Promise<T, E, D> {
 ///
 /// ```
 /// use std::collections::HashSet;
-/// use settle_promise::Promise;
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::Promise;
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// let p = Promise::<i32>::resolve(1);
 /// let set: HashSet<_> = [p.clone(), p.clone(), Promise::resolve(1)].into_iter().collect();
@@ -161,8 +172,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// Whether two handles are the same promise (JavaScript's `===`).
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::resolve(1);
     /// assert!(Promise::resolve(p.clone()).ptr_eq(&p));
@@ -174,8 +185,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// \[\[PromiseState\]\].
     ///
     /// ```
-    /// use settle_promise::{Promise, PromiseState};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Promise, PromiseState};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, _r) = Promise::<i32>::with_resolvers();
     /// assert_eq!(p.state(), PromiseState::Pending);
@@ -192,8 +203,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// called). An unhandled rejected promise is reported at the end of the checkpoint.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::resolve(1);
     /// assert!(!p.is_handled());
@@ -211,8 +222,8 @@ impl<T, E, D> Promise<T, E, D> {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// use settle_promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
-    /// use settle_runtime::EventLoop;
+    /// use settle::promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
+    /// use settle::runtime::EventLoop;
     ///
     /// let el = EventLoop::new();
     /// let reported = Rc::new(Cell::new(0));
@@ -236,8 +247,8 @@ impl<T: Clone, E: Clone, D> Promise<T, E, D> {
     /// \[\[PromiseResult\]\]: `None` while pending.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// assert_eq!(Promise::<i32>::resolve(3).result().unwrap().unwrap(), 3);
     /// ```
@@ -260,8 +271,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// (unless the executor already resolved it).
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::new(|r| { r.resolve(42); Ok(()) });
     /// assert_eq!(p.result().unwrap().unwrap(), 42);
@@ -287,7 +298,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         let functions = resolving_functions.clone();
         let completion = match catch_unwind(AssertUnwindSafe(move || executor(functions))) {
             Ok(completion) => completion,
-            Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+            Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
         };
         // 10. If completion is an abrupt completion, then
         //     a. Perform ? Call(resolvingFunctions.[[Reject]], undefined, « completion.[[Value]] »).
@@ -302,8 +313,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// functions.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, r) = Promise::<&str>::with_resolvers();
     /// r.resolve("done");
@@ -320,8 +331,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// its failure (an `Err` or a panic) rejects it.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let p = Promise::<i32>::r#try(|| Ok(6 * 7));
     /// assert_eq!(p.result().unwrap().unwrap(), 42);
@@ -347,16 +358,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `Promise.resolve(x)` (27.2.4.7), that is PromiseResolve(%Promise%, x) (27.2.4.7.1):
     /// a settle promise comes back as the very same promise; anything else gives a new promise
     /// resolved with it (a thenable is adopted one job later).
-    ///
-    /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let p = Promise::<i32>::resolve(7);
-    /// let q: Promise<i32> = Promise::resolve(p.clone());
-    /// assert!(q.ptr_eq(&p));
-    /// ```
-    pub fn resolve(x: impl IntoResolution<T, E, D>) -> Promise<T, E, D> {
+    pub(crate) fn promise_resolve(x: impl IntoResolution<T, E, D>) -> Promise<T, E, D> {
         match x.into_resolution() {
             // PromiseResolve step 1: IsPromise(x) and x.constructor is C -> return x.
             Resolution::Promise(p) => p,
@@ -368,6 +370,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                     state: RefCell::new(State::Fulfilled(value)),
                     flags: Cell::new(0),
                     resolutions: Cell::new(1),
+                    owner: LoopId::current(),
                     marker: PhantomData,
                     tail: (),
                 }),
@@ -387,16 +390,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// # Panics
     ///
     /// Panics when no event loop is current: the rejection tracker lives on the loop.
-    ///
-    /// ```
-    /// use settle_promise::{Error, Promise, PromiseState};
-    /// let el = settle_runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let p = Promise::<i32>::reject(Error::msg("Oops"));
-    /// assert_eq!(p.state(), PromiseState::Rejected);
-    /// p.catch(|_| Ok(0)); // handled before the checkpoint: not reported
-    /// ```
-    pub fn reject(r: E) -> Promise<T, E, D> {
+    #[track_caller]
+    pub(crate) fn promise_reject(r: E) -> Promise<T, E, D> {
         let (promise, capability) = Promise::with_resolvers();
         capability.reject(r);
         promise
@@ -407,8 +402,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// panic: the JavaScript `throw`, rejecting it). A rejection passes through unchanged.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     let p = Promise::<i32>::resolve(20).then(|v| Ok(v + 1)).then(|v| Ok(v * 2));
     ///     p.then(|v| { assert_eq!(v, 42); Ok(()) });
@@ -434,8 +429,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `promise.then(onFulfilled, onRejected)` (27.2.5.4) with both handlers.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     Promise::<i32>::reject(Error::msg("Oops"))
     ///         .then_both(|v| Ok(v), |e| Ok(if e == Error::msg("Oops") { -1 } else { 0 }))
@@ -471,9 +466,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// (Thrower) through, exactly as the spec's defaults do.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
+    /// use settle::promise::{Error, Promise};
     /// type Handler = fn(i32) -> Result<i32, Error>;
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     Promise::<i32>::resolve(5)
     ///         .then_with(None::<Handler>, None::<fn(Error) -> Result<i32, Error>>)
@@ -509,8 +504,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// `promise.catch(onRejected)` (27.2.5.1), that is `then(undefined, onRejected)`.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// el.queue_task(|| {
     ///     Promise::<i32>::reject(Error::msg("Oops"))
     ///         .catch(|e| { assert_eq!(e.to_string(), "Oops"); Ok(0) })
@@ -539,9 +534,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// use settle_promise::Promise;
+    /// use settle::promise::Promise;
     ///
-    /// let el = settle_runtime::EventLoop::new();
+    /// let el = settle::runtime::EventLoop::new();
     /// let cleaned = Rc::new(Cell::new(false));
     /// let c = cleaned.clone();
     /// el.queue_task(move || {
@@ -567,7 +562,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 Err(error) => return capability.reject(error),
             };
             // Step 1.c: PromiseResolve(C, result).
-            let promise: Promise<X, E, D> = Promise::resolve(result);
+            let promise = Promise::<X, E, D>::promise_resolve(result);
             // Steps 1.d-1.f: return promise.then(valueThunk) / promise.then(thrower).
             let chained: Promise<T, E, D> = match argument {
                 Ok(value) => promise.then(move |_| Ok(value)),
@@ -591,7 +586,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         // Step 4: NewPromiseCapability(C). The derived promise is allocated together with the
         // reaction record of step 5, as its tail; the record's job makes the capability.
-        let block = Rc::new(PromiseCell::<U, E, D, _>::pending(Record::<T, E, _>::new(job)));
+        // The derived promise belongs to the loop of the promise it derives from (its jobs
+        // follow the chain), which also spares a look at the current loop per `then`.
+        let block =
+            Rc::new(PromiseCell::<U, E, D, _>::pending_on(Record::<T, E, _>::new(job), self.cell.owner));
         let derived = Promise { cell: block.clone() as Rc<PromiseCell<U, E, D>> };
         // Step 5: PerformPromiseThen(promise, onFulfilled, onRejected, resultCapability).
         self.perform_promise_then(block);
@@ -636,7 +634,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // 11.e. Perform HostEnqueuePromiseJob(rejectJob.[[Job]], rejectJob.[[Realm]]).
         // (After step 12: a job never runs before the flag is set, so the order is unobservable.)
         if let Some((reaction, argument)) = job {
-            enqueue_reaction_job(reaction, argument);
+            enqueue_reaction_job(reaction, argument, cell.owner);
         }
         // 13-14. Return resultCapability.[[Promise]] (or undefined): the caller holds it.
     }
@@ -659,7 +657,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // 6. Set promise.[[PromiseState]] to fulfilled.
         let reactions = self.settle(State::Fulfilled(value.clone()));
         // 7. Perform TriggerPromiseReactions(reactions, value).
-        trigger_promise_reactions(reactions, Ok(value));
+        trigger_promise_reactions(reactions, Ok(value), self.cell.owner);
         // 8. Return unused.
     }
 
@@ -678,7 +676,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             host_promise_rejection_tracker(self, Operation::Reject);
         }
         // 8. Perform TriggerPromiseReactions(reactions, reason).
-        trigger_promise_reactions(reactions, Err(reason));
+        trigger_promise_reactions(reactions, Err(reason), self.cell.owner);
         // 9. Return unused.
     }
 
@@ -703,6 +701,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     reactions: Reactions<T, E>,
     argument: Result<T, E>,
+    owner: LoopId,
 ) {
     let mut argument = Some(argument);
     // 1. For each element reaction of reactions, do
@@ -712,7 +711,7 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
         // The last reaction takes the argument itself; the others get clones.
         let arg = if last { argument.take() } else { argument.clone() };
         if let Some(arg) = arg {
-            enqueue_reaction_job(reaction, arg);
+            enqueue_reaction_job(reaction, arg, owner);
         }
     });
     // 2. Return unused.

@@ -11,7 +11,10 @@ use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
+use settle_runtime::LoopId;
+
 use crate::error::{PanicError, Reason};
+use crate::owner::enqueue_on_owner;
 
 /// A reaction record, whatever its handler and wherever it lives.
 pub(crate) type ReactionRef<T, E> = Rc<dyn Reaction<T, E>>;
@@ -127,15 +130,17 @@ impl<T, E> dyn Reaction<T, E> {
 }
 
 /// NewPromiseReactionJob ( reaction, argument ) (27.2.2.1) and HostEnqueuePromiseJob (9.5.5):
-/// stores the argument in the record and queues the record as the job. The record is queued as
-/// it is (two words, stored in the queue itself): no allocation.
+/// stores the argument in the record and queues the record as the job, on the loop that owns
+/// the settled promise (`owner.rs`). The record is queued as it is (two words, stored in the
+/// queue itself): no allocation.
 #[inline]
 pub(crate) fn enqueue_reaction_job<T: 'static, E: 'static>(
     reaction: ReactionRef<T, E>,
     argument: Result<T, E>,
+    owner: LoopId,
 ) {
     reaction.slot().set(Slot::Argument(argument));
-    settle_runtime::queue_microtask(move || reaction.run());
+    enqueue_on_owner(owner, move || reaction.run());
 }
 
 /// Calls a user handler: 27.2.2.1 step 1.e, `Call(handler, undefined, « argument »)`.
@@ -146,7 +151,7 @@ pub(crate) fn call_handler<A, R, E: Reason>(
 ) -> Result<R, E> {
     match catch_unwind(AssertUnwindSafe(move || handler(argument))) {
         Ok(completion) => completion,
-        Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+        Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
     }
 }
 

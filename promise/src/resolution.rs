@@ -12,8 +12,8 @@ use crate::resolving::Resolvers;
 /// ECMA-262's Promise Resolve Functions (27.2.1.3.2) classify it.
 ///
 /// ```
-/// use settle_promise::{Promise, Resolution};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Promise, Resolution};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -38,7 +38,7 @@ impl<T, E, D> Resolution<T, E, D> {
     /// A foreign thenable as a resolution.
     ///
     /// ```
-    /// use settle_promise::{Error, Resolution, Resolvers, Thenable};
+    /// use settle::promise::{Error, Resolution, Resolvers, Thenable};
     ///
     /// struct FortyTwo;
     /// impl Thenable<i32, Error> for FortyTwo {
@@ -74,8 +74,8 @@ impl<T: fmt::Debug, E: fmt::Debug, D> fmt::Debug for Resolution<T, E, D> {
 /// call (the book's "trust" examples, chapter 3).
 ///
 /// ```
-/// use settle_promise::{Error, Promise, Resolution, Resolvers, Thenable};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, Resolution, Resolvers, Thenable};
+/// use settle::runtime::EventLoop;
 ///
 /// /// The book's "evil laugh" thenable: calls both callbacks.
 /// struct Evil;
@@ -118,8 +118,8 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 /// for an ignored call.
 ///
 /// ```
-/// use settle_promise::{Promise, Resolution, Thenables};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Promise, PromiseStatics, Resolution, Thenables};
+/// use settle::runtime::EventLoop;
 ///
 /// /// A toy dynamic value: numbers, or a promise of a value.
 /// #[derive(Clone, Debug)]
@@ -127,11 +127,8 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 ///     Num(f64),
 ///     Promise(Promise<Dyn, Dyn, DynThenables>),
 /// }
-/// impl From<settle_promise::TypeError> for Dyn {
-///     fn from(_: settle_promise::TypeError) -> Dyn { Dyn::Num(f64::NAN) }
-/// }
-/// impl From<settle_promise::PanicError> for Dyn {
-///     fn from(_: settle_promise::PanicError) -> Dyn { Dyn::Num(f64::NAN) }
+/// impl settle::promise::Reason for Dyn {
+///     fn from_spec_error(_: settle::promise::SpecError<Dyn>) -> Dyn { Dyn::Num(f64::NAN) }
 /// }
 /// struct DynThenables;
 /// impl Thenables<Dyn, Dyn> for DynThenables {
@@ -160,7 +157,7 @@ pub trait Thenables<T, E>: Sized + 'static {
 /// The default classifier: no plain value is a thenable.
 ///
 /// ```
-/// use settle_promise::{NoThenables, Resolution, Thenables};
+/// use settle::promise::{NoThenables, Resolution, Thenables};
 /// let r = <NoThenables as Thenables<i32, ()>>::classify(5);
 /// assert!(matches!(r, Resolution::Value(5)));
 /// ```
@@ -182,7 +179,7 @@ impl<T, E> Thenables<T, E> for NoThenables {
 /// name the type once (`let p: Promise<i32> = ...`, or a closure parameter type further on).
 ///
 /// ```
-/// use settle_promise::{IntoResolution, NoThenables, Resolution, Error};
+/// use settle::promise::{IntoResolution, NoThenables, Resolution, Error};
 /// let r: Resolution<i32, Error, NoThenables> = 7.into_resolution();
 /// assert!(matches!(r, Resolution::Value(7)));
 /// ```

@@ -25,8 +25,8 @@ use crate::resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thena
 /// Clones share the flag, as the two JavaScript functions share their record.
 ///
 /// ```
-/// use settle_promise::{Error, Promise};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let _g = el.enter();
@@ -79,8 +79,8 @@ impl<T, E, D> Resolvers<T, E, D> {
     /// Whether `resolve` or `reject` has been called on this pair.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (_p, r) = Promise::<i32>::with_resolvers();
     /// assert!(!r.is_already_resolved());
@@ -94,8 +94,8 @@ impl<T, E, D> Resolvers<T, E, D> {
     /// The promise these functions resolve.
     ///
     /// ```
-    /// use settle_promise::Promise;
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::Promise;
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, r) = Promise::<i32>::with_resolvers();
     /// assert!(r.promise().ptr_eq(&p));
@@ -125,8 +125,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
     /// ```
     /// use std::cell::RefCell;
     /// use std::rc::Rc;
-    /// use settle_promise::Promise;
-    /// use settle_runtime::EventLoop;
+    /// use settle::promise::Promise;
+    /// use settle::runtime::EventLoop;
     ///
     /// // The book's p1/p3 example (chapter 3): prints A B, not B A.
     /// let el = EventLoop::new();
@@ -162,7 +162,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
             //    a. Let selfResolutionError be a newly created TypeError object.
             //    b. Perform RejectPromise(promise, selfResolutionError).
             Resolution::Promise(p) if p.ptr_eq(promise) => {
-                promise.reject_promise(E::from(TypeError::ChainingCycle));
+                promise.reject_promise(E::from_type_error(TypeError::ChainingCycle));
             }
             // 8. If resolution is not an Object, then
             //    a. Perform FulfillPromise(promise, resolution).
@@ -208,7 +208,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
             //    a. Let selfResolutionError be a newly created TypeError object.
             //    b. Perform RejectPromise(promise, selfResolutionError).
             Resolution::Promise(p) if p.ptr_eq(promise) => {
-                promise.reject_promise(E::from(TypeError::ChainingCycle));
+                promise.reject_promise(E::from_type_error(TypeError::ChainingCycle));
             }
             // 8. If resolution is not an Object, then
             //    a. Perform FulfillPromise(promise, resolution).
@@ -236,8 +236,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
     /// reason (it is not adopted).
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, r) = Promise::<i32>::with_resolvers();
     /// p.catch(|e| Ok(if e == Error::msg("Oops") { 1 } else { 0 }));
@@ -274,6 +274,7 @@ where
     E: Reason,
     D: Thenables<T, E>,
 {
+    let promise_to_resolve_owner = promise_to_resolve.cell.owner;
     #[cfg(settle_mutation)]
     let adopt_now = matches!(thenable, Adoptee::Promise(_))
         && crate::mutation::is_active(crate::mutation::Mutation::AdoptPromiseWithoutJob);
@@ -300,7 +301,7 @@ where
                 let functions = resolving_functions.clone();
                 let then_call_result = match catch_unwind(AssertUnwindSafe(|| thenable.then(functions))) {
                     Ok(completion) => completion,
-                    Err(payload) => Err(E::from(PanicError::from_payload(payload.as_ref()))),
+                    Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
                 };
                 // c. If thenCallResult is an abrupt completion, then
                 //    i. Return ? Call(resolvingFunctions.[[Reject]], undefined,
@@ -317,5 +318,6 @@ where
     if adopt_now {
         return job();
     }
-    settle_runtime::queue_microtask(job);
+    // HostEnqueuePromiseJob, on the loop that owns promiseToResolve.
+    crate::owner::enqueue_on_owner(promise_to_resolve_owner, job);
 }

@@ -38,9 +38,9 @@ use std::task::{Context, Poll};
 use settle_runtime::Handle;
 
 use crate::abort::AbortSignal;
-use crate::error::{AbortError, Reason, Value};
+use crate::error::{AbortError, Error, Reason, Value};
 use crate::promise::Promise;
-use crate::resolution::{IntoResolution, Thenables};
+use crate::resolution::{IntoResolution, NoThenables, Thenables};
 use crate::resolving::Resolvers;
 
 use self::core::{Body, Failure, Header, Task, TaskRef, resume};
@@ -64,12 +64,12 @@ impl<E> AbortReason<E> for Unabortable {
     }
 }
 
-/// `spawn_local_with_signal`: rejects with an [`AbortError`].
+/// `spawn_local_with_signal`: rejects with an AbortError.
 struct Abortable;
 
-impl<E: From<AbortError>> AbortReason<E> for Abortable {
+impl<E: Reason> AbortReason<E> for Abortable {
     fn error() -> E {
-        E::from(AbortError)
+        E::from_abort(AbortError)
     }
 }
 
@@ -142,7 +142,7 @@ where
     fn fail(&self, failure: Failure) {
         if let Some(resolvers) = self.take_resolvers() {
             resolvers.reject(match failure {
-                Failure::Panic(error) => E::from(error),
+                Failure::Panic(error) => E::from_panic(error),
                 Failure::Abort => A::error(),
             });
         }
@@ -163,6 +163,7 @@ where
     }
 }
 
+#[track_caller]
 fn spawn_task<T, E, D, F, R, A>(future: F, signal: Option<&AbortSignal>) -> Promise<T, E, D>
 where
     T: Value,
@@ -204,38 +205,42 @@ where
 
 /// Runs a `!Send` future as a task on the current loop and returns a promise of its result,
 /// like calling a JavaScript `async` function (or the book's `run(gen)`): the future runs at
-/// once until it first waits; `Ok` resolves the promise (a returned promise is adopted), `Err`
-/// rejects it, so `?` works like `try`/`catch` across awaits. A panic rejects the promise with
-/// a [`PanicError`]; the loop goes on.
+/// once until it first waits; `Ok` fulfills the promise, `Err` rejects it, so `?` works like
+/// `try`/`catch` across awaits. A panic rejects the promise with a [`PanicError`]; the loop
+/// goes on.
+///
+/// The future's error type is settle's [`Error`], so that `Ok(())` at the end of an `async`
+/// block needs no annotation and `?` converts into it. For another reason type, a body that
+/// returns a promise to adopt, or an embedder's classifier, use [`Promise::from_future`].
 ///
 /// # Panics
 ///
 /// Panics when no event loop is current on this thread.
 ///
 /// ```
-/// use settle_promise::{spawn_local, Error, Promise};
-/// use settle_runtime::EventLoop;
+/// use settle::prelude::*;
 ///
 /// let el = EventLoop::new();
 /// el.queue_task(|| {
-///     let p: Promise<i32> = spawn_local(async {
-///         let a = Promise::<i32>::resolve(20).await?;
-///         let b = Promise::<i32>::resolve(22).await?;
-///         Ok::<_, Error>(a + b)
+///     let p = spawn_local(async {
+///         let a = Promise::resolve(20).await?;
+///         let b = Promise::resolve(22).await?;
+///         Ok(a + b)
 ///     });
 ///     p.then(|v| { assert_eq!(v, 42); Ok(()) });
+///     spawn_local(async { Ok(()) }); // discarding the promise is fine
 /// });
 /// el.run().unwrap();
 /// ```
-pub fn spawn_local<T, E, D, F, R>(future: F) -> Promise<T, E, D>
+///
+/// [`PanicError`]: crate::PanicError
+#[track_caller]
+pub fn spawn_local<T, F>(future: F) -> Promise<T>
 where
     T: Value,
-    E: Reason,
-    D: Thenables<T, E>,
-    F: Future<Output = Result<R, E>> + 'static,
-    R: IntoResolution<T, E, D>,
+    F: Future<Output = Result<T, Error>> + 'static,
 {
-    spawn_task::<T, E, D, F, R, Unabortable>(future, None)
+    spawn_task::<T, Error, NoThenables, F, T, Unabortable>(future, None)
 }
 
 /// [`spawn_local`] with an [`AbortSignal`]: aborting drops the future (cancelling whatever it
@@ -247,18 +252,16 @@ where
 /// Panics when no event loop is current on this thread.
 ///
 /// ```
-/// use settle_promise::{spawn_local_with_signal, sleep, AbortController, Error, ErrorKind, Promise};
-/// use settle_runtime::EventLoop;
+/// use settle::prelude::*;
+/// use settle::promise::{spawn_local_with_signal, AbortController, ErrorKind};
 /// use std::time::Duration;
 ///
 /// let el = EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let controller = AbortController::new();
-///     let p: Promise<()> = spawn_local_with_signal(async {
-///         sleep::<Error>(Duration::from_secs(60)).await?;
-///         panic!("aborted before the timer fired: never gets here");
-///         #[allow(unreachable_code)]
-///         Ok::<(), Error>(())
+///     let p = spawn_local_with_signal(async {
+///         sleep(Duration::from_secs(60)).await?;
+///         unreachable!("aborted before the timer fired");
 ///     }, &controller.signal());
 ///     controller.abort();
 ///     p.catch(|e| { assert!(matches!(e.kind(), ErrorKind::Abort(_))); Ok(()) });
@@ -266,38 +269,70 @@ where
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::ZERO, "the aborted task's timer was cleared");
 /// ```
-pub fn spawn_local_with_signal<T, E, D, F, R>(future: F, signal: &AbortSignal) -> Promise<T, E, D>
+#[track_caller]
+pub fn spawn_local_with_signal<T, F>(future: F, signal: &AbortSignal) -> Promise<T>
 where
     T: Value,
-    E: Reason + From<AbortError>,
-    D: Thenables<T, E>,
-    F: Future<Output = Result<R, E>> + 'static,
-    R: IntoResolution<T, E, D>,
+    F: Future<Output = Result<T, Error>> + 'static,
 {
-    spawn_task::<T, E, D, F, R, Abortable>(future, Some(signal))
+    Promise::from_future_with_signal(future, signal)
 }
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
-    /// A promise of a future's result: [`spawn_local`].
+    /// A promise of a future's result, for any reason type and classifier: [`spawn_local`]
+    /// without its fixed types. `Ok` resolves the promise (a returned promise or thenable is
+    /// adopted, as an `async` function's return value is), `Err` rejects it.
     ///
     /// # Panics
     ///
     /// Panics when no event loop is current on this thread.
     ///
     /// ```
-    /// use settle_promise::{Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::prelude::*;
+    /// let el = EventLoop::new();
     /// el.queue_task(|| {
-    ///     let p = Promise::<i32>::from_future(async { Ok::<i32, Error>(7) });
-    ///     assert_eq!(p.result().unwrap().unwrap(), 7, "ran to completion at once");
+    /// let p = Promise::<i32, String>::from_future(async { Err::<i32, _>("no".to_string()) });
+    ///     assert_eq!(p.result(), Some(Err("no".to_string())), "ran to completion at once");
+    ///     p.catch(|_| Ok(0));
     /// });
     /// el.run().unwrap();
     /// ```
+    #[track_caller]
     pub fn from_future<F, R>(future: F) -> Promise<T, E, D>
     where
         F: Future<Output = Result<R, E>> + 'static,
         R: IntoResolution<T, E, D>,
     {
-        spawn_local(future)
+        spawn_task::<T, E, D, F, R, Unabortable>(future, None)
+    }
+
+    /// [`Promise::from_future`] with an [`AbortSignal`], as [`spawn_local_with_signal`]: aborting
+    /// drops the future and rejects the promise with an AbortError (through
+    /// [`Reason::from_abort`]).
+    ///
+    /// # Panics
+    ///
+    /// Panics when no event loop is current on this thread.
+    ///
+    /// ```
+    /// use settle::prelude::*;
+    /// use settle::promise::AbortController;
+    /// let el = EventLoop::new();
+    /// el.queue_task(|| {
+    ///     let c = AbortController::new();
+    ///     c.abort();
+    ///     let p = Promise::<i32, String>::from_future_with_signal(async { Ok(1) }, &c.signal());
+    ///     assert_eq!(p.result(), Some(Err("AbortError: This operation was aborted".to_string())));
+    ///     p.catch(|_| Ok(0));
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    #[track_caller]
+    pub fn from_future_with_signal<F, R>(future: F, signal: &AbortSignal) -> Promise<T, E, D>
+    where
+        F: Future<Output = Result<R, E>> + 'static,
+        R: IntoResolution<T, E, D>,
+    {
+        spawn_task::<T, E, D, F, R, Abortable>(future, Some(signal))
     }
 }

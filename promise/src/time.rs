@@ -19,21 +19,27 @@ use crate::resolving::Resolvers;
 /// promise; the awaiting task resumes in that macrotask's checkpoint). Dropping it clears the
 /// timer, so an abandoned sleep never keeps the loop alive.
 ///
+/// Its output is a `Result` so that `?` works in a task; it is `Err` only when a signal
+/// aborted it ([`sleep_with_signal`]). `E` is the error of that case: settle's [`Error`] from
+/// [`sleep`], any [`Reason`] from [`Sleep::new`].
+///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{sleep, spawn_local, Error, Promise};
+/// use settle::prelude::*;
 ///
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let el = EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
-///     let _: Promise<()> = spawn_local(async {
-///         sleep::<Error>(Duration::from_secs(3600)).await?;
-///         Ok::<(), Error>(())
+///     spawn_local(async {
+///         sleep(Duration::from_secs(3600)).await?;
+///         Ok(())
 ///     });
 /// });
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::from_secs(3600));
 /// ```
-pub struct Sleep<E> {
+///
+/// [`Error`]: crate::Error
+pub struct Sleep<E = crate::Error> {
     handle: Handle,
     timer: TimerId,
     resolvers: Resolvers<(), E>,
@@ -49,21 +55,19 @@ pub struct Sleep<E> {
 /// Panics when no event loop is current on this thread.
 ///
 /// ```
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::prelude::*;
+/// let el = EventLoop::new();
 /// let _g = el.enter();
-/// let s = settle_promise::sleep::<settle_promise::Error>(std::time::Duration::from_millis(1));
+/// let s = sleep(std::time::Duration::from_millis(1));
 /// drop(s); // clears the timer
 /// ```
-pub fn sleep<E: Reason>(duration: Duration) -> Sleep<E> {
-    let handle = Handle::current();
-    let (promise, resolvers) = Promise::<(), E>::with_resolvers();
-    let fire = resolvers.clone();
-    let timer = handle.set_timeout(duration, move || fire.resolve(()));
-    Sleep { handle, timer, resolvers, future: promise.into_future(), abort: None }
+#[track_caller]
+pub fn sleep(duration: Duration) -> Sleep {
+    Sleep::new(duration)
 }
 
 /// [`sleep`] that an [`AbortSignal`] can cut short: aborting clears the timer and the sleep
-/// fails with an [`AbortError`]. An already aborted signal fails at once.
+/// fails with an AbortError. An already aborted signal fails at once.
 ///
 /// # Panics
 ///
@@ -71,41 +75,98 @@ pub fn sleep<E: Reason>(duration: Duration) -> Sleep<E> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{sleep_with_signal, spawn_local, AbortController, Error, ErrorKind, Promise};
+/// use settle::prelude::*;
+/// use settle::promise::{sleep_with_signal, AbortController, ErrorKind};
 ///
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let el = EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let controller = AbortController::new();
 ///     let signal = controller.signal();
-///     let p: Promise<()> = spawn_local(async move {
-///         sleep_with_signal::<Error>(Duration::from_secs(10), &signal).await
-///     });
+///     let p = spawn_local(async move { sleep_with_signal(Duration::from_secs(10), &signal).await });
 ///     controller.abort();
 ///     p.catch(|e| { assert!(matches!(e.kind(), ErrorKind::Abort(_))); Ok(()) });
 /// });
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::ZERO);
 /// ```
-pub fn sleep_with_signal<E: Reason + From<AbortError>>(duration: Duration, signal: &AbortSignal) -> Sleep<E> {
-    let mut sleep = sleep::<E>(duration);
-    if signal.aborted() {
-        sleep.abort();
-    } else {
-        let (handle, timer, resolvers) = (sleep.handle.clone(), sleep.timer, sleep.resolvers.clone());
-        let registration = signal.on_abort(move || {
-            handle.clear_timer(timer);
-            // Ignored if the timer already fired: [[AlreadyResolved]].
-            resolvers.reject(E::from(AbortError));
-        });
-        sleep.abort = Some((signal.clone(), registration));
-    }
-    sleep
+#[track_caller]
+pub fn sleep_with_signal(duration: Duration, signal: &AbortSignal) -> Sleep {
+    Sleep::with_signal(duration, signal)
 }
 
-impl<E: Reason + From<AbortError>> Sleep<E> {
+impl<E: Reason> Sleep<E> {
+    /// [`sleep`] for any reason type `E` (the type of an abort's error).
+    ///
+    /// # Panics
+    ///
+    /// Panics when no event loop is current on this thread.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use settle::prelude::*;
+    /// use settle::promise::Sleep;
+    /// let el = EventLoop::builder().virtual_clock().build();
+    /// el.queue_task(|| {
+    ///     Promise::<(), String>::from_future(async {
+    ///         Sleep::<String>::new(Duration::from_secs(1)).await?;
+    ///         Ok(())
+    ///     });
+    /// });
+    /// el.run().unwrap();
+    /// assert_eq!(el.now(), Duration::from_secs(1));
+    /// ```
+    #[track_caller]
+    pub fn new(duration: Duration) -> Sleep<E> {
+        let handle = Handle::current();
+        let (promise, resolvers) = Promise::<(), E>::with_resolvers();
+        let fire = resolvers.clone();
+        let timer = handle.set_timeout(duration, move || fire.resolve(()));
+        Sleep { handle, timer, resolvers, future: promise.into_future(), abort: None }
+    }
+
+    /// [`sleep_with_signal`] for any reason type `E`: the abort rejects through
+    /// [`Reason::from_abort`].
+    ///
+    /// # Panics
+    ///
+    /// Panics when no event loop is current on this thread.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use settle::prelude::*;
+    /// use settle::promise::{AbortController, Sleep};
+    /// let el = EventLoop::builder().virtual_clock().build();
+    /// el.queue_task(|| {
+    ///     let c = AbortController::new();
+    ///     c.abort();
+    ///     let s = Sleep::<String>::with_signal(Duration::from_secs(1), &c.signal());
+    ///     Promise::<(), String>::from_future(s).catch(|e| {
+    ///         assert_eq!(e, "AbortError: This operation was aborted");
+    ///         Ok(())
+    ///     });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    #[track_caller]
+    pub fn with_signal(duration: Duration, signal: &AbortSignal) -> Sleep<E> {
+        let mut sleep = Sleep::<E>::new(duration);
+        if signal.aborted() {
+            sleep.abort();
+        } else {
+            let (handle, timer, resolvers) = (sleep.handle.clone(), sleep.timer, sleep.resolvers.clone());
+            let registration = signal.on_abort(move || {
+                handle.clear_timer(timer);
+                // Ignored if the timer already fired: [[AlreadyResolved]].
+                resolvers.reject(E::from_abort(AbortError));
+            });
+            sleep.abort = Some((signal.clone(), registration));
+        }
+        sleep
+    }
+
     fn abort(&self) {
         self.handle.clear_timer(self.timer);
-        self.resolvers.reject(E::from(AbortError));
+        self.resolvers.reject(E::from_abort(AbortError));
     }
 }
 
@@ -138,12 +199,12 @@ impl<E> fmt::Debug for Sleep<E> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{sleep, spawn_local, timeout, Error, ErrorKind, Promise};
+/// use settle::promise::{sleep, spawn_local, timeout, Error, ErrorKind, Promise};
 ///
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let el = settle::runtime::EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let p: Promise<()> = spawn_local(async {
-///         let slow = sleep::<Error>(Duration::from_secs(5));
+///         let slow = sleep(Duration::from_secs(5));
 ///         match timeout(slow, Duration::from_secs(3)).await {
 ///             Err(e) if matches!(e.kind(), ErrorKind::Timeout(_)) => Ok(()),
 ///             other => panic!("expected a timeout, got {other:?}"),
@@ -153,32 +214,34 @@ impl<E> fmt::Debug for Sleep<E> {
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::from_secs(3), "the slow timer was cleared");
 /// ```
+#[track_caller]
 pub fn timeout<F, T, E>(future: F, duration: Duration) -> Timeout<F::IntoFuture, E>
 where
     F: IntoFuture<Output = Result<T, E>>,
-    E: Reason + From<TimeoutError>,
+    E: Reason,
 {
-    Timeout { future: Box::pin(future.into_future()), sleep: Some(sleep(duration)) }
+    Timeout { future: Box::pin(future.into_future()), sleep: Some(Sleep::new(duration)) }
 }
 
 /// [`timeout`] that an [`AbortSignal`] can also end, with an [`AbortError`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{sleep, spawn_local, timeout_with_signal, AbortController, Error, Promise};
+/// use settle::promise::{sleep, spawn_local, timeout_with_signal, AbortController, Error, Promise};
 ///
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let el = settle::runtime::EventLoop::builder().virtual_clock().build();
 /// el.queue_task(|| {
 ///     let c = AbortController::new();
 ///     let signal = c.signal();
 ///     let p: Promise<()> = spawn_local(async move {
-///         timeout_with_signal(sleep::<Error>(Duration::from_secs(1)), Duration::from_secs(5), &signal).await
+///         timeout_with_signal(sleep(Duration::from_secs(1)), Duration::from_secs(5), &signal).await
 ///     });
 ///     p.then(|()| Ok(()));
 /// });
 /// el.run().unwrap();
 /// assert_eq!(el.now(), Duration::from_secs(1));
 /// ```
+#[track_caller]
 pub fn timeout_with_signal<F, T, E>(
     future: F,
     duration: Duration,
@@ -186,17 +249,17 @@ pub fn timeout_with_signal<F, T, E>(
 ) -> Timeout<F::IntoFuture, E>
 where
     F: IntoFuture<Output = Result<T, E>>,
-    E: Reason + From<TimeoutError> + From<AbortError>,
+    E: Reason,
 {
-    Timeout { future: Box::pin(future.into_future()), sleep: Some(sleep_with_signal(duration, signal)) }
+    Timeout { future: Box::pin(future.into_future()), sleep: Some(Sleep::with_signal(duration, signal)) }
 }
 
 /// The future of [`timeout`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use settle_promise::{timeout, Error, Promise, Timeout};
-/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// use settle::promise::{timeout, Error, Promise, Timeout};
+/// let el = settle::runtime::EventLoop::builder().virtual_clock().build();
 /// let _g = el.enter();
 /// let t: Timeout<_, Error> = timeout(Promise::<i32>::resolve(1), Duration::from_secs(1));
 /// drop(t); // dropping it clears its timer
@@ -209,7 +272,7 @@ pub struct Timeout<F, E> {
 impl<F, T, E> Future for Timeout<F, E>
 where
     F: Future<Output = Result<T, E>>,
-    E: Reason + From<TimeoutError>,
+    E: Reason,
 {
     type Output = Result<T, E>;
 
@@ -222,7 +285,7 @@ where
         match Pin::new(sleep).poll(cx) {
             Poll::Ready(Ok(())) => {
                 self.sleep = None;
-                Poll::Ready(Err(E::from(TimeoutError)))
+                Poll::Ready(Err(E::from_timeout(TimeoutError)))
             }
             Poll::Ready(Err(abort)) => {
                 self.sleep = None;
@@ -258,9 +321,7 @@ mod tests {
             for i in 0..100u64 {
                 let sig = s.clone();
                 let _: Promise<()> =
-                    spawn_local(
-                        async move { sleep_with_signal::<Error>(Duration::from_millis(i), &sig).await },
-                    );
+                    spawn_local(async move { sleep_with_signal(Duration::from_millis(i), &sig).await });
                 let _: Promise<()> = spawn_local_with_signal(async { Ok::<(), Error>(()) }, &s);
             }
         });

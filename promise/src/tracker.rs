@@ -23,6 +23,7 @@ use settle_runtime::{Handle, Origin, Uncaught, UncaughtKind};
 use settle_timers::Host;
 
 use crate::Promise;
+use crate::error::Reason;
 use crate::promise::{HANDLED, PENDING_NOTIFY, REPORTED, State};
 
 /// HostPromiseRejectionTracker's `operation` argument.
@@ -42,7 +43,7 @@ pub(crate) trait Tracked: 'static {
     fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
 }
 
-impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for Promise<T, E, D> {
+impl<T: 'static, E: Reason, D: 'static> Tracked for Promise<T, E, D> {
     fn flags(&self) -> u8 {
         self.cell.flags.get()
     }
@@ -53,7 +54,8 @@ impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for Promise<T, E, 
 
     fn describe(&self) -> String {
         match &*self.cell.state.borrow() {
-            State::Rejected(reason) => format!("{reason:?}"),
+            // Display where the reason type has it (Reason::fmt_reason).
+            State::Rejected(reason) => reason.display_reason().to_string(),
             _ => String::from("<not rejected>"),
         }
     }
@@ -70,14 +72,14 @@ impl<T: 'static, E: fmt::Debug + 'static, D: 'static> Tracked for Promise<T, E, 
 /// What happens to unhandled rejections on a loop. Set with [`set_rejection_policy`].
 ///
 /// ```
-/// use settle_promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
-/// use settle_runtime::{EventLoop, RunError};
+/// use settle::promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
+/// use settle::runtime::{EventLoop, RunError};
 ///
 /// let el = EventLoop::new();
 /// set_rejection_policy(&el, RejectionPolicy::Strict);
 /// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
 /// let err = el.run().unwrap_err();
-/// assert!(matches!(err, RunError::Failed(u) if u.message() == r#"Message("Oops")"#));
+/// assert!(matches!(err, RunError::Failed(u) if u.message() == "Oops"));
 /// ```
 #[derive(Clone, Default)]
 pub enum RejectionPolicy {
@@ -109,7 +111,7 @@ impl fmt::Debug for RejectionPolicy {
 /// Which of HTML's two rejection events this is.
 ///
 /// ```
-/// use settle_promise::RejectionEventKind;
+/// use settle::promise::RejectionEventKind;
 /// assert_ne!(RejectionEventKind::Unhandled, RejectionEventKind::Handled);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,8 +125,8 @@ pub enum RejectionEventKind {
 /// A promise of any type, as the rejection tracker reports it.
 ///
 /// ```
-/// use settle_promise::{AnyPromise, Error, NoThenables, Promise};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{AnyPromise, Error, NoThenables, Promise};
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// let p = Promise::<i32>::reject(Error::msg("x")).defer();
 /// let any = AnyPromise::from(p.clone());
@@ -138,8 +140,8 @@ impl AnyPromise {
     /// The promise with its types, if they are these.
     ///
     /// ```
-    /// use settle_promise::{AnyPromise, Error, NoThenables, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{AnyPromise, Error, NoThenables, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let any = AnyPromise::from(Promise::<i32>::resolve(1));
     /// assert!(any.downcast::<i32, Error, NoThenables>().is_some());
@@ -148,14 +150,15 @@ impl AnyPromise {
         self.0.clone().into_any().downcast::<Promise<T, E, D>>().ok().map(|promise| (*promise).clone())
     }
 
-    /// The rejection reason, formatted with `Debug`.
+    /// The rejection reason, formatted with [`Reason::fmt_reason`] (`Display` for settle's own
+    /// reason types).
     ///
     /// ```
-    /// use settle_promise::{AnyPromise, Error, Promise};
-    /// let el = settle_runtime::EventLoop::new();
+    /// use settle::promise::{AnyPromise, Error, Promise};
+    /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let any = AnyPromise::from(Promise::<i32>::reject(Error::msg("x")).defer());
-    /// assert_eq!(any.reason(), "Message(\"x\")");
+    /// assert_eq!(any.reason(), "x");
     /// ```
     pub fn reason(&self) -> String {
         self.0.describe()
@@ -165,8 +168,8 @@ impl AnyPromise {
 /// Identity: the same promise, whatever handle it came through.
 ///
 /// ```
-/// use settle_promise::{AnyPromise, Promise};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{AnyPromise, Promise};
+/// let el = settle::runtime::EventLoop::new();
 /// let _g = el.enter();
 /// let p = Promise::<i32>::resolve(1);
 /// assert_eq!(AnyPromise::from(p.clone()), AnyPromise::from(p));
@@ -185,7 +188,7 @@ impl std::hash::Hash for AnyPromise {
     }
 }
 
-impl<T: 'static, E: fmt::Debug + 'static, D: 'static> From<Promise<T, E, D>> for AnyPromise {
+impl<T: 'static, E: Reason, D: 'static> From<Promise<T, E, D>> for AnyPromise {
     fn from(p: Promise<T, E, D>) -> AnyPromise {
         AnyPromise(Rc::new(p))
     }
@@ -201,11 +204,11 @@ impl fmt::Debug for AnyPromise {
 ///
 /// ```
 /// use std::rc::Rc;
-/// use settle_promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-/// let el = settle_runtime::EventLoop::new();
+/// use settle::promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+/// let el = settle::runtime::EventLoop::new();
 /// set_rejection_policy(&el, RejectionPolicy::Callback(Rc::new(|event| {
 ///     assert_eq!(event.kind, RejectionEventKind::Unhandled);
-///     assert_eq!(event.promise.reason(), r#"Message("Oops")"#);
+///     assert_eq!(event.promise.reason(), "Oops");
 /// })));
 /// el.queue_task(|| { Promise::<i32>::reject(Error::msg("Oops")); });
 /// el.run().unwrap();
@@ -243,8 +246,8 @@ fn tracker(handle: &Handle) -> Rc<Tracker> {
 /// ```
 /// use std::cell::RefCell;
 /// use std::rc::Rc;
-/// use settle_promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-/// use settle_runtime::EventLoop;
+/// use settle::promise::{Error, Promise, RejectionEventKind, RejectionPolicy, set_rejection_policy};
+/// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
 /// let events = Rc::new(RefCell::new(Vec::new()));
@@ -266,7 +269,7 @@ pub fn set_rejection_policy(handle: &Handle, policy: RejectionPolicy) {
 pub(crate) fn host_promise_rejection_tracker<T, E, D>(promise: &Promise<T, E, D>, operation: Operation)
 where
     T: 'static,
-    E: fmt::Debug + 'static,
+    E: Reason,
     D: 'static,
 {
     let flags = promise.flags();

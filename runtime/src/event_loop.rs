@@ -31,6 +31,7 @@ use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
+use crate::owner::{LoopId, Registration};
 use crate::remote::Shared;
 use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 
@@ -84,6 +85,8 @@ pub(crate) struct Inner {
     tasks_run: Cell<u64>,
     /// Per-loop state of the crates built on the loop (the promise crate's rejection tracker).
     pub(crate) extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
+    /// This loop's identity on its thread (`owner.rs`).
+    pub(crate) id: Registration,
 }
 
 /// What one turn did.
@@ -123,8 +126,9 @@ enum Waited {
 }
 
 impl Inner {
-    pub(crate) fn new(builder: Builder) -> Inner {
+    pub(crate) fn new(mut builder: Builder) -> Inner {
         Inner {
+            id: LoopId::allocate(),
             jobs: RefCell::new(VecDeque::with_capacity(64)),
             ticks: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(VecDeque::with_capacity(64)),
@@ -143,7 +147,7 @@ impl Inner {
             timer_nesting: Cell::new(0),
             origin: Cell::new(Origin::Outside),
             tasks_run: Cell::new(0),
-            extensions: RefCell::new(Vec::new()),
+            extensions: RefCell::new(std::mem::take(&mut builder.extensions)),
         }
     }
 
@@ -739,9 +743,28 @@ pub struct Builder {
     host: Host,
     microtask_budget: Option<usize>,
     on_uncaught: Option<UncaughtHook>,
+    /// Extensions set before the loop exists (`with_extension`).
+    extensions: Vec<(TypeId, Rc<dyn Any>)>,
 }
 
 impl Builder {
+    /// Sets the loop's extension of type `X` up front: what [`Handle::extension`] returns for
+    /// `X`, without its `init`. This is how the crates built on the loop take their options on
+    /// the builder (settle-promise's worker pool), without the runtime knowing them. A second
+    /// call for the same `X` replaces the first.
+    ///
+    /// ```
+    /// struct Greeting(&'static str);
+    /// let el = settle_runtime::EventLoop::builder().with_extension(Greeting("hi")).build();
+    /// assert_eq!(el.extension(|| Greeting("unused")).0, "hi");
+    /// ```
+    pub fn with_extension<X: 'static>(mut self, value: X) -> Builder {
+        let id = TypeId::of::<X>();
+        self.extensions.retain(|(t, _)| *t != id);
+        self.extensions.push((id, Rc::new(value)));
+        self
+    }
+
     /// Use the virtual clock: time stands still while work is runnable and jumps to the next
     /// timer deadline when the loop is idle.
     ///
@@ -806,7 +829,9 @@ impl Builder {
     /// el.run().unwrap();
     /// ```
     pub fn build(self) -> EventLoop {
-        EventLoop { handle: Handle { inner: Rc::new(Inner::new(self)) } }
+        let inner = Rc::new(Inner::new(self));
+        inner.id.register(&inner);
+        EventLoop { handle: Handle { inner } }
     }
 }
 

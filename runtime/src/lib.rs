@@ -38,6 +38,7 @@ mod error;
 mod event_loop;
 mod handle;
 mod job;
+mod owner;
 mod remote;
 mod uncaught;
 
@@ -46,6 +47,7 @@ pub use error::{NoLoop, PostError, RunError};
 pub use event_loop::{Builder, EventLoop, Turn};
 pub use handle::{Handle, enqueue_job, queue_microtask};
 pub use job::Job;
+pub use owner::{LoopId, OwnerGone, queue_microtask_on};
 pub use remote::Remote;
 pub use settle_timers::{Host, TimerId};
 pub use uncaught::{Origin, Uncaught, UncaughtKind};

@@ -93,6 +93,9 @@ pub enum UncaughtKind {
     MicrotaskBudgetExceeded,
     /// An embedder's own uncaught exception (a script's `throw` that nothing caught).
     Exception,
+    /// Work for a loop that was dropped: a promise of that loop was settled on this one, and
+    /// its reaction jobs were dropped unrun (see [`queue_microtask_on`](crate::queue_microtask_on)).
+    OwnerGone,
 }
 
 /// An error that reached the loop without being caught, as the uncaught-error hook receives it
@@ -181,6 +184,7 @@ impl fmt::Display for Uncaught {
             UncaughtKind::UnhandledRejection => "unhandled rejection",
             UncaughtKind::MicrotaskBudgetExceeded => "microtask budget exceeded",
             UncaughtKind::Exception => "uncaught exception",
+            UncaughtKind::OwnerGone => "owner loop gone",
         };
         write!(f, "{kind} ({}): {}", self.origin, self.message)
     }

@@ -8,7 +8,7 @@ use std::fmt;
 use std::rc::{Rc, Weak};
 
 use settle_promise::realm::{self, PropertyKey, Realm, RealmPromise, TypeErrorCase};
-use settle_promise::{PanicError, Resolution, Thenables, TypeError};
+use settle_promise::{Reason, Resolution, SpecError, Thenables};
 
 /// An ECMAScript language value.
 #[derive(Clone)]
@@ -62,15 +62,9 @@ impl fmt::Debug for Val {
 }
 
 // The spec's own errors, as the core raises them, become strings.
-impl From<TypeError> for Val {
-    fn from(e: TypeError) -> Val {
-        Val::str(&format!("TypeError: {e}"))
-    }
-}
-
-impl From<PanicError> for Val {
-    fn from(e: PanicError) -> Val {
-        Val::str(&format!("panic: {}", e.message()))
+impl Reason for Val {
+    fn from_spec_error(error: SpecError<Val>) -> Val {
+        Val::str(&error.to_string())
     }
 }
 

@@ -1,0 +1,235 @@
+//! Loop identities: which loop a promise belongs to, in two bytes.
+//!
+//! A promise queues its reaction jobs on the loop it was created on, whichever loop is current
+//! when it is settled (several loops can live on one thread: nested runs, a test's second loop).
+//! A handle in every promise would cost a pointer per promise; a [`LoopId`] is a per-thread
+//! number that fits in the padding of a promise's cell. The common case costs one comparison:
+//! the owner is the current loop ([`queue_microtask_on`]'s fast path). Otherwise the thread's
+//! table of loops finds the owner, and the job joins the owner's queue behind what it queued
+//! earlier; an owner that is gone gets nothing, and the caller learns it.
+//!
+//! Ids are never reused on a thread, so a stale id can never name a newer loop. After 65 535
+//! loops on one thread, newer loops get [`LoopId::NONE`]: their promises behave as unowned ones
+//! (jobs go to whichever loop is current), as every promise did before ownership existed.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+use crate::context;
+use crate::error::NoLoop;
+use crate::event_loop::Inner;
+use crate::job::QueuedJob;
+
+thread_local! {
+    /// The live loops of this thread with their ids (usually one or two: searched linearly,
+    /// only off the fast path). Weak: the table never keeps a loop alive; a loop removes its
+    /// entry when it is dropped, and the table frees its buffer when empty, so a thread that
+    /// makes loops one after another holds nothing for the dead ones.
+    static LOOPS: RefCell<Vec<(LoopId, Weak<Inner>)>> = const { RefCell::new(Vec::new()) };
+    /// The last id given out on this thread: ids are never reused.
+    static LAST_ID: Cell<u16> = const { Cell::new(0) };
+}
+
+/// A loop's identity on its thread (see the module docs). `LoopId::NONE` names no loop.
+///
+/// ```
+/// use settle_runtime::{EventLoop, LoopId};
+/// let (a, b) = (EventLoop::new(), EventLoop::new());
+/// assert_ne!(a.id(), b.id());
+/// assert_ne!(a.id(), LoopId::NONE);
+/// let _g = a.enter();
+/// assert_eq!(LoopId::current(), a.id());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct LoopId(u16);
+
+impl LoopId {
+    /// No loop: a promise made with no loop current.
+    pub const NONE: LoopId = LoopId(0);
+
+    /// The current loop's id, or [`LoopId::NONE`] when no loop is current.
+    ///
+    /// ```
+    /// assert_eq!(settle_runtime::LoopId::current(), settle_runtime::LoopId::NONE);
+    /// ```
+    #[inline]
+    pub fn current() -> LoopId {
+        context::with_current_inner(|inner| inner.id.id()).unwrap_or(LoopId::NONE)
+    }
+
+    /// The next id of this thread ([`LoopId::NONE`] once the ids run out).
+    pub(crate) fn allocate() -> Registration {
+        let id = LAST_ID.with(|last| match last.get().checked_add(1) {
+            Some(next) => {
+                last.set(next);
+                LoopId(next)
+            }
+            None => LoopId::NONE,
+        });
+        Registration(id)
+    }
+
+    fn find(self) -> Option<Rc<Inner>> {
+        LOOPS
+            .try_with(|loops| {
+                loops.borrow().iter().find(|(id, _)| *id == self).and_then(|(_, weak)| weak.upgrade())
+            })
+            .ok()
+            .flatten()
+    }
+}
+
+impl fmt::Debug for LoopId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LoopId({})", self.0)
+    }
+}
+
+/// A loop's id and its entry in the thread's table, removed when the loop is dropped.
+pub(crate) struct Registration(LoopId);
+
+impl Registration {
+    pub(crate) fn id(&self) -> LoopId {
+        self.0
+    }
+
+    /// Records the loop in the thread's table, once its `Rc` exists.
+    pub(crate) fn register(&self, inner: &Rc<Inner>) {
+        if self.0 != LoopId::NONE {
+            LOOPS.with_borrow_mut(|loops| loops.push((self.0, Rc::downgrade(inner))));
+        }
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        if self.0 == LoopId::NONE {
+            return;
+        }
+        let _ = LOOPS.try_with(|loops| {
+            let mut loops = loops.borrow_mut();
+            loops.retain(|(id, _)| *id != self.0);
+            if loops.is_empty() {
+                *loops = Vec::new();
+            }
+        });
+    }
+}
+
+/// The owner of a job is gone (its loop was dropped); the job comes back unrun.
+///
+/// ```
+/// use settle_runtime::{EventLoop, queue_microtask_on};
+/// let id = EventLoop::new().id(); // dropped at once
+/// let other = EventLoop::new();
+/// let _g = other.enter();
+/// let gone = queue_microtask_on(id, || unreachable!()).unwrap_err();
+/// drop(gone.into_inner()); // the job, never run
+/// ```
+pub struct OwnerGone<F>(F);
+
+impl<F> OwnerGone<F> {
+    /// The job that was not queued.
+    ///
+    /// ```
+    /// # use settle_runtime::{EventLoop, queue_microtask_on};
+    /// # let id = EventLoop::new().id();
+    /// # let other = EventLoop::new();
+    /// # let _g = other.enter();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let job = queue_microtask_on(id, move || tx.send(42).unwrap()).unwrap_err().into_inner();
+    /// job(); // handed back unrun: the caller may still run it
+    /// assert_eq!(rx.recv().unwrap(), 42);
+    /// ```
+    pub fn into_inner(self) -> F {
+        self.0
+    }
+}
+
+impl<F> fmt::Debug for OwnerGone<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OwnerGone(..)")
+    }
+}
+
+impl<F> fmt::Display for OwnerGone<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the event loop that owns this job was dropped; the job was not queued")
+    }
+}
+
+impl<F> std::error::Error for OwnerGone<F> {}
+
+/// Queues a microtask on the loop `owner`: at once on the current loop when it is the owner
+/// (or `owner` is [`LoopId::NONE`]); otherwise on the owner's queue, behind the jobs it queued
+/// earlier, to run at the owner's next checkpoint.
+///
+/// # Errors
+///
+/// [`OwnerGone`] with the job when the owner loop was dropped.
+///
+/// # Panics
+///
+/// Panics when `owner` is [`LoopId::NONE`] and no loop is current, as [`queue_microtask`]
+/// does.
+///
+/// ```
+/// use std::cell::{Cell, RefCell};
+/// use std::rc::Rc;
+/// use settle_runtime::{EventLoop, queue_microtask_on};
+///
+/// let (a, b) = (EventLoop::new(), EventLoop::new());
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let l = log.clone();
+/// let _g = b.enter();
+/// queue_microtask_on(a.id(), move || l.borrow_mut().push("on a")).unwrap();
+/// b.run().unwrap();
+/// assert!(log.borrow().is_empty(), "b does not run a's job");
+/// a.run().unwrap();
+/// assert_eq!(*log.borrow(), ["on a"]);
+/// ```
+///
+/// [`queue_microtask`]: crate::queue_microtask
+#[track_caller]
+#[inline]
+pub fn queue_microtask_on<F: FnOnce() + 'static>(owner: LoopId, job: F) -> Result<(), OwnerGone<F>> {
+    let mut job = Some(job);
+    let queued = context::with_current_inner(|inner| {
+        if (owner == LoopId::NONE || inner.id.id() == owner)
+            && let Some(job) = job.take()
+        {
+            inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
+        }
+    });
+    match (job, queued) {
+        (None, _) => Ok(()),
+        (Some(_), Err(NoLoop)) if owner == LoopId::NONE => panic!("{NoLoop}"),
+        (Some(job), _) => queue_on_other(owner, job),
+    }
+}
+
+/// The owner is not the current loop: find it in the thread's table.
+#[cold]
+#[inline(never)]
+fn queue_on_other<F: FnOnce() + 'static>(owner: LoopId, job: F) -> Result<(), OwnerGone<F>> {
+    match owner.find() {
+        Some(inner) => {
+            inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
+            Ok(())
+        }
+        None => Err(OwnerGone(job)),
+    }
+}
+
+impl crate::Handle {
+    /// This loop's [`LoopId`].
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// assert_eq!(el.id(), el.handle().id());
+    /// ```
+    pub fn id(&self) -> LoopId {
+        self.inner.id.id()
+    }
+}
