@@ -203,6 +203,7 @@ async fn run_closure(
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
     let r = realm();
+    r.step()?;
     let counted = !def.is_async && !def.is_generator;
     if counted {
         if r.depth.get() >= MAX_DEPTH {
@@ -273,14 +274,38 @@ async fn run_closure(
 pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsValue> {
     let r = realm();
     let global_scope = Scope::new(None, Some(this));
+    let classic = r.script.then(|| r.global.clone());
     drop(r);
     let def = script.body.clone();
     let mut fut: CallFuture = Box::pin(async move {
-        for name in &def.var_names {
-            global_scope.declare(name, Some(JsValue::Undefined), true);
-        }
         let Body::Block(block) = &def.body else { return Ok(JsValue::Undefined) };
-        hoist(block, &global_scope);
+        match &classic {
+            // GlobalDeclarationInstantiation (16.1.7), steps 16-17: function declarations
+            // (CreateGlobalFunctionBinding) and then `var` names (CreateGlobalVarBinding)
+            // become properties of the global object; `let`/`const` stay in the lexical scope.
+            // V8 creates them in source order instead; the spec's order (functions first) shows
+            // in Object.keys(globalThis).
+            Some(global) => {
+                let lexical =
+                    Block { stmts: Vec::new(), lexical: block.lexical.clone(), functions: Vec::new() };
+                hoist(&lexical, &global_scope);
+                for f in &block.functions {
+                    let value = JsValue::Object(make_function(f.clone(), global_scope.clone()));
+                    global.define(&f.name, value, true);
+                }
+                for name in &def.var_names {
+                    if !global.has_own(name) {
+                        global.define(name, JsValue::Undefined, true);
+                    }
+                }
+            }
+            None => {
+                for name in &def.var_names {
+                    global_scope.declare(name, Some(JsValue::Undefined), true);
+                }
+                hoist(block, &global_scope);
+            }
+        }
         for stmt in &block.stmts {
             match exec(stmt, &global_scope).await {
                 Ok(()) => {}
@@ -665,6 +690,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 };
                 let mut iter_env = copy(&loop_env);
                 loop {
+                    realm().step()?;
                     if let Some(test) = test
                         && !eval(test, &iter_env).await?.truthy()
                     {
@@ -684,6 +710,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 realm().pos.set(*pos);
                 if let Some(generator) = as_generator(&value) {
                     loop {
+                        realm().step()?;
                         let (item, done) =
                             crate::generator::step(&generator, Resume::Next(JsValue::Undefined))?;
                         if done {
@@ -714,6 +741,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 let snapshot = if live.is_some() { Vec::new() } else { iterate(&value)? };
                 let mut i = 0;
                 loop {
+                    realm().step()?;
                     let item = match &live {
                         Some(o) => match o.array_items().and_then(|items| items.borrow().get(i).cloned()) {
                             Some(v) => v,
@@ -744,6 +772,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     current = o.proto();
                 }
                 for key in keys {
+                    realm().step()?;
                     let result = for_each_body(head, JsValue::String(key), body, env).await;
                     if let Flow::Exit = loop_flow(result, &labels)? {
                         break;
@@ -752,12 +781,14 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             }
             Stmt::While(test, body) => {
                 while eval(test, env).await?.truthy() {
+                    realm().step()?;
                     if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
                         break;
                     }
                 }
             }
             Stmt::DoWhile(body, test) => loop {
+                realm().step()?;
                 if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
                     break;
                 }

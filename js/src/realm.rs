@@ -57,6 +57,10 @@ pub(crate) struct Realm {
     pub(crate) pos: Cell<u32>,
     pub(crate) cancelled_immediates: RefCell<HashSet<u64>>,
     pub(crate) next_immediate: Cell<u64>,
+    /// A classic script (`Options::script`): top-level declarations are global properties.
+    pub(crate) script: bool,
+    /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
+    pub(crate) steps_left: Cell<u64>,
 }
 
 thread_local! {
@@ -97,6 +101,8 @@ pub(crate) struct RealmConfig {
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
+    pub(crate) script: bool,
+    pub(crate) max_steps: Option<u64>,
 }
 
 impl Realm {
@@ -135,7 +141,44 @@ impl Realm {
             pos: Cell::new(0),
             cancelled_immediates: RefCell::new(HashSet::new()),
             next_immediate: Cell::new(1),
+            script: config.script,
+            steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
         })
+    }
+
+    /// Spends one evaluation step (a loop iteration or a call). Once the budget is spent, the
+    /// run is stopped like a killed process: nothing more is printed, the event loop fails,
+    /// and every later step throws again, so `catch` blocks cannot resume the script.
+    ///
+    /// # Errors
+    ///
+    /// The budget is spent: an error the caller propagates.
+    pub(crate) fn step(&self) -> Result<(), JsValue> {
+        let left = self.steps_left.get();
+        if left == u64::MAX {
+            return Ok(());
+        }
+        if left > 0 {
+            self.steps_left.set(left - 1);
+            return Ok(());
+        }
+        if !self.halted.get() {
+            let _ = writeln!(self.stderr.borrow_mut(), "settle-js: the step limit was reached");
+            self.halted.set(true);
+            if let Ok(handle) = settle_runtime::Handle::try_current() {
+                handle.fail(settle_runtime::Uncaught::new(
+                    settle_runtime::UncaughtKind::Exception,
+                    "the step limit was reached".to_string(),
+                    handle.origin(),
+                ));
+            }
+        }
+        Err(self.error("RangeError", "the step limit was reached"))
+    }
+
+    /// Whether the run was stopped by its step budget.
+    pub(crate) fn steps_exhausted(&self) -> bool {
+        self.steps_left.get() == 0
     }
 
     /// A native function object.
