@@ -13,9 +13,10 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use crate::generator::{GenSlot, Generator, Resume, YieldPoint, as_generator};
+use crate::generator::{GenSlot, Generator, Resume, YieldPoint};
 use crate::ir::*;
 use crate::promise::wrap_promise;
+use crate::property::PropertyKey;
 use crate::realm::realm;
 use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
@@ -31,6 +32,9 @@ pub(crate) struct Scope {
     this: Option<JsValue>,
     /// A generator's slot, in the scope of its body.
     generator: Option<Rc<GenSlot>>,
+    /// Whether the code of this scope is strict mode code (11.2.2): inherited by blocks,
+    /// set by functions.
+    strict: bool,
 }
 
 struct Binding {
@@ -46,7 +50,12 @@ impl Scope {
     }
 
     fn with_generator(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>) -> Env {
-        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator });
+        let strict = parent.as_ref().is_some_and(|p| p.strict);
+        Scope::make(parent, this, generator, strict)
+    }
+
+    fn make(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>, strict: bool) -> Env {
+        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator, strict });
         crate::heap::register_scope(&scope);
         scope
     }
@@ -222,11 +231,14 @@ async fn run_closure(
     let this = if def.is_arrow {
         None
     } else if !def.strict && this.is_nullish() {
+        // OrdinaryCallBindThis (10.2.1.2) step 6: sloppy code sees the global object for
+        // undefined or null, and a wrapper object for other primitives; strict code sees
+        // thisArgument as it is.
         Some(JsValue::Object(r.global.clone()))
     } else {
         Some(this)
     };
-    let scope = Scope::with_generator(Some(env), this, generator);
+    let scope = Scope::make(Some(env), this, generator, def.strict);
     if def.uses_arguments && !def.is_arrow {
         let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
         scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
@@ -273,7 +285,7 @@ async fn run_closure(
 /// Runs a script's top level.
 pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsValue> {
     let r = realm();
-    let global_scope = Scope::new(None, Some(this));
+    let global_scope = Scope::make(None, Some(this), None, script.body.strict);
     let classic = r.script.then(|| r.global.clone());
     drop(r);
     let def = script.body.clone();
@@ -335,16 +347,25 @@ fn hoist(block: &Block, scope: &Env) {
 /// A function object for a closure.
 pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
     let r = realm();
-    let constructor = !def.is_arrow && !def.is_async && !def.is_generator;
+    let constructor = def.is_constructor();
     let is_generator = def.is_generator;
+    let (length, name) = (def.length, def.name.clone());
     let f = Obj::new(Class::Function(Func::Closure { def, env }), Some(r.function_proto.clone()));
+    // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
+    // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
+    f.define_with("length", JsValue::Number(length as f64), false, false, true);
+    f.define_with("name", JsValue::String(name), false, false, true);
     if is_generator {
+        // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
+        // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
         let proto = Obj::new(Class::Object, Some(r.generator_proto.clone()));
-        f.define("prototype", JsValue::Object(proto), false);
+        f.define_with("prototype", JsValue::Object(proto), true, false, false);
     } else if constructor {
+        // MakeConstructor (10.2.5): the same attributes; the prototype's `constructor` is
+        // writable and configurable, not enumerable.
         let proto = r.new_object();
         proto.define("constructor", JsValue::Object(f.clone()), false);
-        f.define("prototype", JsValue::Object(proto), false);
+        f.define_with("prototype", JsValue::Object(proto), true, false, false);
     }
     f
 }
@@ -370,7 +391,7 @@ fn get_var(env: &Env, name: &str) -> Res<JsValue> {
         };
     }
     let global = realm().global.clone();
-    if has_property(&global, name) {
+    if global.has_property(name) {
         return Ok(global.get(name)?);
     }
     Err(reference_error(&format!("{name} is not defined")))
@@ -390,8 +411,13 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
         b.value = Some(value);
         return Ok(());
     }
-    // Sloppy mode: assigning an undeclared name creates a global property.
-    realm().global.set(name, value)?;
+    // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
+    // code; sloppy code creates a global property.
+    let global = realm().global.clone();
+    if env.strict && !global.has_property(name) {
+        return Err(reference_error(&format!("{name} is not defined")));
+    }
+    set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
     Ok(())
 }
 
@@ -429,20 +455,6 @@ fn lookup_this(env: &Env) -> JsValue {
     JsValue::Undefined
 }
 
-pub(crate) fn has_property(obj: &Obj, key: &str) -> bool {
-    let mut current = Some(obj.clone());
-    while let Some(o) = current {
-        if o.has_own(key) {
-            return true;
-        }
-        if matches!(o.class(), Class::Function(_)) && (key == "name" || key == "length") {
-            return true;
-        }
-        current = o.proto();
-    }
-    false
-}
-
 /// How a pattern binds its names.
 #[derive(Clone, Copy)]
 enum Mode {
@@ -475,7 +487,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 let object = eval(object, env).await?;
                 let key = eval_key(key, env).await?;
                 realm().pos.set(*pos);
-                set_member(&object, &key, value)?;
+                set_member(&object, &key, value, env.strict)?;
             }
             Pattern::Object { props, rest, .. } => {
                 if value.is_nullish() {
@@ -502,7 +514,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 if let Some(rest) = rest {
                     let copy = realm().new_object();
                     if let JsValue::Object(o) = &value {
-                        for k in o.own_keys(true) {
+                        for k in o.own_enumerable_keys() {
                             if !used.contains(&k) {
                                 copy.define(&k, o.get(&k)?, true);
                             }
@@ -512,20 +524,58 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 }
             }
             Pattern::Array { elems, rest, .. } => {
-                let items = match as_generator(&value) {
-                    Some(g) => {
-                        crate::generator::take(&g, if rest.is_some() { None } else { Some(elems.len()) })?
+                // 8.6.2 BindingInitialization: Let iteratorRecord be ? GetIterator(value, sync),
+                // then IteratorBindingInitialization; if iteratorRecord.[[Done]] is false,
+                // return ? IteratorClose(iteratorRecord, result).
+                if let Some(array) = crate::iteration::unobservable_array(&value) {
+                    let items = array.array_items().map(|i| i.borrow().clone()).unwrap_or_default();
+                    for (i, elem) in elems.iter().enumerate() {
+                        if let Some(target) = elem {
+                            bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
+                        }
                     }
-                    None => iterate(&value)?,
-                };
-                for (i, elem) in elems.iter().enumerate() {
-                    if let Some(target) = elem {
-                        bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
+                    if let Some(rest) = rest {
+                        let tail = items.get(elems.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
+                        bind(rest, realm().new_array(tail), env, mode).await?;
                     }
+                    return Ok(());
                 }
-                if let Some(rest) = rest {
-                    let tail = items.get(elems.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
-                    bind(rest, realm().new_array(tail), env, mode).await?;
+                let mut record = crate::iteration::get_iterator(&value)?;
+                let result: Res<()> = async {
+                    for elem in elems {
+                        let v = if record.done {
+                            JsValue::Undefined
+                        } else {
+                            crate::iteration::iterator_step_value(&mut record)?.unwrap_or_default()
+                        };
+                        if let Some(target) = elem {
+                            bind(target, v, env, mode).await?;
+                        }
+                    }
+                    if let Some(rest) = rest {
+                        let mut tail = Vec::new();
+                        while !record.done {
+                            if let Some(v) = crate::iteration::iterator_step_value(&mut record)? {
+                                tail.push(v);
+                            }
+                        }
+                        bind(rest, realm().new_array(tail), env, mode).await?;
+                    }
+                    Ok(())
+                }
+                .await;
+                if record.done {
+                    return result;
+                }
+                match result {
+                    Ok(()) => crate::iteration::iterator_close(&record, Ok(()))?,
+                    Err(Ctrl::Throw(e)) => {
+                        crate::iteration::iterator_close(&record, Err::<(), _>(e))?;
+                    }
+                    Err(other) => {
+                        crate::iteration::iterator_close(&record, Ok(()))?;
+                        return Err(other);
+                    }
                 }
             }
         }
@@ -533,49 +583,23 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
     })
 }
 
-/// The values of an iterable: arrays, `arguments` and strings (the subset has no iterator
-/// protocol).
+/// The values of an iterable (IteratorToList of GetIterator): spread elements and arguments.
 pub(crate) fn iterate(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
-    if let Some(generator) = as_generator(value) {
-        return crate::generator::take(&generator, None);
-    }
-    match value {
-        JsValue::Object(o) if o.array_items().is_some() => {
-            Ok(o.array_items().map(|i| i.borrow().clone()).unwrap_or_default())
-        }
-        JsValue::String(s) => Ok(s.chars().map(|c| JsValue::from(c.to_string())).collect()),
-        other => {
-            let text = match other {
-                JsValue::Undefined | JsValue::Null => {
-                    format!(
-                        "{} is not iterable (cannot read property Symbol(Symbol.iterator))",
-                        crate::inspect::inspect(other)
-                    )
-                }
-                JsValue::Object(o) if o.is_callable() => {
-                    format!("{} is not iterable", crate::inspect::inspect(other))
-                }
-                JsValue::Object(_) => {
-                    "object is not iterable (cannot read property Symbol(Symbol.iterator))".to_string()
-                }
-                _ => format!("{} is not iterable", crate::inspect::inspect(other)),
-            };
-            Err(realm().error("TypeError", &text))
-        }
-    }
+    crate::iteration::iterate_to_list(value)
 }
 
-async fn eval_key(key: &PropKey, env: &Env) -> Res<Rc<str>> {
+async fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
     match key {
-        PropKey::Static(n) => Ok(n.clone()),
+        PropKey::Static(n) => Ok(PropertyKey::String(n.clone())),
         PropKey::Computed(e) => Ok(eval(e, env).await?.to_key()?),
     }
 }
 
 /// `object[key]`.
-pub(crate) fn get_member(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+pub(crate) fn get_member(object: &JsValue, key: &PropertyKey) -> Result<JsValue, JsValue> {
     if object.is_nullish() {
         let what = if matches!(object, JsValue::Null) { "null" } else { "undefined" };
+        let key = key.display();
         return Err(
             realm().error("TypeError", &format!("Cannot read properties of {what} (reading '{key}')"))
         );
@@ -583,16 +607,45 @@ pub(crate) fn get_member(object: &JsValue, key: &str) -> Result<JsValue, JsValue
     object.get(key)
 }
 
-/// `object[key] = value`.
-pub(crate) fn set_member(object: &JsValue, key: &str, value: JsValue) -> Result<(), JsValue> {
+/// `object[key] = value`: PutValue (6.2.5.6) step 5 for a property reference; a refused
+/// [[Set]] throws in strict code (step 5.e) and is ignored in sloppy code.
+pub(crate) fn set_member(
+    object: &JsValue,
+    key: &PropertyKey,
+    value: JsValue,
+    strict: bool,
+) -> Result<(), JsValue> {
+    let refused = |what: &str| {
+        let message = format!("Cannot assign to read only property '{}' of {what}", key.display());
+        Err(realm().error("TypeError", &message))
+    };
     match object {
-        JsValue::Object(o) => o.set(key, value),
+        JsValue::Object(o) => {
+            if !o.set_with(key, value, object)? && strict {
+                let what = format!("object '{}'", crate::inspect::inspect(object));
+                return refused(&what);
+            }
+            Ok(())
+        }
         JsValue::Undefined | JsValue::Null => {
             let what = if matches!(object, JsValue::Null) { "null" } else { "undefined" };
+            let key = key.display();
             Err(realm().error("TypeError", &format!("Cannot set properties of {what} (setting '{key}')")))
         }
-        // Setting a property on a primitive is ignored in sloppy mode.
-        _ => Ok(()),
+        // A primitive: the property is looked up on its prototype (a setter there runs); with
+        // none, the assignment is refused (OrdinarySet step 2.b: the receiver is not an Object).
+        primitive => {
+            let proto = match primitive {
+                JsValue::String(_) => realm().string_proto.clone(),
+                JsValue::Number(_) => realm().number_proto.clone(),
+                JsValue::Bool(_) => realm().boolean_proto.clone(),
+                _ => realm().symbol_proto.clone(),
+            };
+            if !proto.set_with(key, value, primitive)? && strict {
+                return refused(&format!("{} '{}'", primitive.type_of(), crate::inspect::inspect(primitive)));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -708,54 +761,45 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::ForOf { head, iterable, body, pos } => {
                 let value = eval(iterable, env).await?;
                 realm().pos.set(*pos);
-                if let Some(generator) = as_generator(&value) {
+                // Arrays whose iteration is unobservable are iterated live, as their iterator
+                // does (pushing extends the loop).
+                if let Some(array) = crate::iteration::unobservable_array(&value) {
+                    let mut i = 0;
                     loop {
                         realm().step()?;
-                        let (item, done) =
-                            crate::generator::step(&generator, Resume::Next(JsValue::Undefined))?;
-                        if done {
+                        let Some(item) = array.array_items().and_then(|items| items.borrow().get(i).cloned())
+                        else {
                             break;
-                        }
+                        };
+                        i += 1;
                         let result = for_each_body(head, item, body, env).await;
-                        match loop_flow(result, &labels) {
-                            Ok(Flow::Next) => {}
-                            Ok(Flow::Exit) => {
-                                // IteratorClose: a `break` returns the generator.
-                                crate::generator::step(&generator, Resume::Return(JsValue::Undefined))?;
-                                break;
-                            }
-                            Err(e) => {
-                                let _ =
-                                    crate::generator::step(&generator, Resume::Return(JsValue::Undefined));
-                                return Err(e);
-                            }
+                        if let Flow::Exit = loop_flow(result, &labels)? {
+                            break;
                         }
                     }
                     return Ok(());
                 }
-                // Arrays are iterated live, as their iterator does (pushing extends the loop).
-                let live = match &value {
-                    JsValue::Object(o) if o.array_items().is_some() => Some(o.clone()),
-                    _ => None,
-                };
-                let snapshot = if live.is_some() { Vec::new() } else { iterate(&value)? };
-                let mut i = 0;
+                // 14.7.5.7 ForIn/OfBodyEvaluation with iterationKind iterate: each step is
+                // IteratorStepValue; leaving the body abruptly (break, return, throw, a
+                // labelled continue of an outer loop) closes the iterator.
+                let mut record = crate::iteration::get_iterator(&value)?;
                 loop {
                     realm().step()?;
-                    let item = match &live {
-                        Some(o) => match o.array_items().and_then(|items| items.borrow().get(i).cloned()) {
-                            Some(v) => v,
-                            None => break,
-                        },
-                        None => match snapshot.get(i) {
-                            Some(v) => v.clone(),
-                            None => break,
-                        },
-                    };
-                    i += 1;
+                    let Some(item) = crate::iteration::iterator_step_value(&mut record)? else { break };
                     let result = for_each_body(head, item, body, env).await;
-                    if let Flow::Exit = loop_flow(result, &labels)? {
-                        break;
+                    match loop_flow(result, &labels) {
+                        Ok(Flow::Next) => {}
+                        Ok(Flow::Exit) => {
+                            crate::iteration::iterator_close(&record, Ok(()))?;
+                            break;
+                        }
+                        Err(Ctrl::Throw(e)) => {
+                            crate::iteration::iterator_close(&record, Err::<(), _>(e))?;
+                        }
+                        Err(other) => {
+                            crate::iteration::iterator_close(&record, Ok(()))?;
+                            return Err(other);
+                        }
                     }
                 }
             }
@@ -915,6 +959,31 @@ async fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
 
 /// `new F(...args)`.
 pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFuture {
+    construct_with(f, args, f, text)
+}
+
+/// Construct (7.3.14) with `new.target` from the caller, driven to completion at once.
+pub(crate) fn construct_sync(
+    f: &JsValue,
+    args: Vec<JsValue>,
+    new_target: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = crate::inspect::inspect(f);
+    let mut fut = construct_with(f, args, new_target, &text);
+    poll_once(fut.as_mut())
+}
+
+/// GetPrototypeFromConstructor (10.1.14): `constructor.prototype` if it is an object, else
+/// the realm's intrinsic default.
+fn prototype_from_constructor(constructor: &JsValue, default: &Obj) -> Result<Obj, JsValue> {
+    match constructor.get("prototype")? {
+        JsValue::Object(p) => Ok(p),
+        _ => Ok(default.clone()),
+    }
+}
+
+/// [[Construct]] of `f` with `new_target` (10.2.2 for ordinary functions).
+fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &str) -> CallFuture {
     let not_ctor = || -> CallFuture {
         let e = realm().error("TypeError", &format!("{text} is not a constructor"));
         Box::pin(std::future::ready(Err(e)))
@@ -922,13 +991,28 @@ pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFutu
     let JsValue::Object(obj) = f else { return not_ctor() };
     match obj.class() {
         Class::Function(Func::Native { f: native, ctor: true, .. }) => {
-            Box::pin(std::future::ready(native(&JsValue::Undefined, &args, true)))
+            let result = native(&JsValue::Undefined, &args, true);
+            // A built-in constructor creates its object from %Intrinsic.prototype%; called
+            // with another new.target (a subclass, Reflect.construct), the object's
+            // prototype is newTarget's instead (OrdinaryCreateFromConstructor).
+            if !new_target.strict_equals(f)
+                && let Ok(JsValue::Object(o)) = &result
+            {
+                let default = o.proto().unwrap_or_else(|| realm().object_proto.clone());
+                match prototype_from_constructor(new_target, &default) {
+                    Ok(p) => {
+                        o.set_prototype_of(Some(p));
+                    }
+                    Err(e) => return Box::pin(std::future::ready(Err(e))),
+                }
+            }
+            Box::pin(std::future::ready(result))
         }
-        Class::Function(Func::Closure { def, .. }) if !def.is_arrow && !def.is_async && !def.is_generator => {
+        Class::Function(Func::Closure { def, .. }) if def.is_constructor() => {
             let r = realm();
-            let proto = match obj.get("prototype") {
-                Ok(JsValue::Object(p)) => p,
-                Ok(_) => r.object_proto.clone(),
+            // 10.2.2 [[Construct]] step 3.a: Let thisArgument be ? OrdinaryCreateFromConstructor(newTarget, "%Object.prototype%").
+            let proto = match prototype_from_constructor(new_target, &r.object_proto) {
+                Ok(p) => p,
                 Err(e) => return Box::pin(std::future::ready(Err(e))),
             };
             let this = JsValue::Object(Obj::new(Class::Object, Some(proto)));
@@ -941,7 +1025,9 @@ pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFutu
         Class::Function(Func::Bound { target, args: bound, .. }) => {
             let mut all = bound.clone();
             all.extend(args);
-            construct(target, all, text)
+            // 10.4.1.2 step 5: If SameValue(F, newTarget) is true, set newTarget to target.
+            let new_target = if new_target.strict_equals(f) { target.clone() } else { new_target.clone() };
+            construct_with(target, all, &new_target, text)
         }
         _ => not_ctor(),
     }
@@ -1039,7 +1125,7 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
                     ),
                 ));
             };
-            JsValue::Bool(has_property(o, &a.to_key()?))
+            JsValue::Bool(o.has_property(&a.to_key()?))
         }
     })
 }
@@ -1067,7 +1153,7 @@ fn compound_op(op: AssignmentOperator) -> Option<BinaryOperator> {
 /// A reference that can be read and written: a variable or a property.
 enum Place {
     Var(Name),
-    Prop(JsValue, Rc<str>),
+    Prop(JsValue, PropertyKey),
 }
 
 async fn place(target: &Expr, env: &Env) -> Res<Place> {
@@ -1093,7 +1179,7 @@ fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
 fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
     match p {
         Place::Var(name) => assign_var(env, name, value),
-        Place::Prop(o, k) => Ok(set_member(o, k, value)?),
+        Place::Prop(o, k) => Ok(set_member(o, k, value, env.strict)?),
     }
 }
 
@@ -1146,18 +1232,18 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         ObjProp::Getter(key, def) => {
                             let key = eval_key(key, env).await?;
                             let f = make_function(def.clone(), env.clone());
-                            obj.define_accessor(&key, Some(JsValue::Object(f)), None);
+                            obj.define_accessor(&key, Some(JsValue::Object(f)), None, true);
                         }
                         ObjProp::Setter(key, def) => {
                             let key = eval_key(key, env).await?;
                             let f = make_function(def.clone(), env.clone());
-                            obj.define_accessor(&key, None, Some(JsValue::Object(f)));
+                            obj.define_accessor(&key, None, Some(JsValue::Object(f)), true);
                         }
                         ObjProp::Spread(e) => {
                             let v = eval(e, env).await?;
                             match &v {
                                 JsValue::Object(src) => {
-                                    for k in src.own_keys(true) {
+                                    for k in src.own_enumerable_keys() {
                                         obj.define(&k, src.get(&k)?, true);
                                     }
                                 }

@@ -48,6 +48,14 @@ pub(crate) struct FuncDef {
     pub source: Rc<str>,
 }
 
+impl FuncDef {
+    /// Whether the function has [[Construct]]: an ordinary `function` (not an arrow, a method,
+    /// an async function or a generator).
+    pub(crate) fn is_constructor(&self) -> bool {
+        !self.is_arrow && !self.is_async && !self.is_generator
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum Body {
     Block(Block),

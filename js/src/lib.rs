@@ -30,9 +30,12 @@ mod heap;
 mod inspect;
 mod interp;
 mod ir;
+mod iteration;
 mod lower;
 mod number;
+mod object;
 mod promise;
+mod property;
 mod realm;
 mod value;
 

@@ -27,7 +27,7 @@ use frontmatter::{Frontmatter, Phase};
 /// The evaluation-step budget of one run of a test (loop iterations and calls): far above what
 /// any passing test needs (the largest Promise test takes a few thousand), low enough that a
 /// test that loops forever fails in well under a second.
-pub const MAX_STEPS: u64 = 2_000_000;
+pub const MAX_STEPS: u64 = 100_000;
 
 /// The test262 directory: `TEST262_DIR` if set, else `../shared/test262` beside the workspace
 /// root (or beside its parent, for a git worktree kept one level down); `None` when there is no
