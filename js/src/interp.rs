@@ -28,13 +28,38 @@ pub(crate) type Env = Rc<Scope>;
 pub(crate) struct Scope {
     vars: RefCell<Vec<Binding>>,
     parent: Option<Env>,
-    /// `this` of a function or script scope; `None` for blocks and arrow functions.
-    this: Option<JsValue>,
+    /// The function Environment Record's fields (9.1.1.3) of a function or script scope;
+    /// `None` for blocks and arrow functions, which see their parent's.
+    pub(crate) frame: Option<Rc<Frame>>,
     /// A generator's slot, in the scope of its body.
     generator: Option<Rc<GenSlot>>,
     /// Whether the code of this scope is strict mode code (11.2.2): inherited by blocks,
     /// set by functions.
     strict: bool,
+}
+
+/// A function call's (or the script's) `this`, `new.target`, active function and home object.
+pub(crate) struct Frame {
+    /// [[ThisValue]]; `None` while uninitialized ([[ThisBindingStatus]] uninitialized: a
+    /// derived constructor before `super()`).
+    pub(crate) this: RefCell<Option<JsValue>>,
+    /// [[NewTarget]]: the constructor `new` was applied to, or undefined for a call.
+    pub(crate) new_target: JsValue,
+    /// [[FunctionObject]].
+    pub(crate) function: Option<Obj>,
+    /// The function's [[HomeObject]] (methods), for `super.x`.
+    pub(crate) home: Option<Obj>,
+}
+
+impl Frame {
+    pub(crate) fn new(
+        this: Option<JsValue>,
+        new_target: JsValue,
+        function: Option<Obj>,
+        home: Option<Obj>,
+    ) -> Rc<Frame> {
+        Rc::new(Frame { this: RefCell::new(this), new_target, function, home })
+    }
 }
 
 struct Binding {
@@ -45,17 +70,19 @@ struct Binding {
 }
 
 impl Scope {
-    pub(crate) fn new(parent: Option<Env>, this: Option<JsValue>) -> Env {
-        Scope::with_generator(parent, this, None)
-    }
-
-    fn with_generator(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>) -> Env {
+    /// A block's scope.
+    pub(crate) fn new(parent: Option<Env>) -> Env {
         let strict = parent.as_ref().is_some_and(|p| p.strict);
-        Scope::make(parent, this, generator, strict)
+        Scope::make(parent, None, None, strict)
     }
 
-    fn make(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>, strict: bool) -> Env {
-        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator, strict });
+    pub(crate) fn make(
+        parent: Option<Env>,
+        frame: Option<Rc<Frame>>,
+        generator: Option<Rc<GenSlot>>,
+        strict: bool,
+    ) -> Env {
+        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, frame, generator, strict });
         crate::heap::register_scope(&scope);
         scope
     }
@@ -102,7 +129,7 @@ impl From<JsValue> for Ctrl {
     }
 }
 
-type Res<T> = Result<T, Ctrl>;
+pub(crate) type Res<T> = Result<T, Ctrl>;
 type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
 /// A call in progress: `Err` is a thrown value.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
@@ -153,17 +180,17 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             all.extend(args);
             call(target.clone(), bound_this.clone(), all)
         }
-        Class::Function(Func::Closure { def, env }) => {
+        Class::Function(Func::Closure { def, env, .. }) => {
+            // 10.2.1 [[Call]] step 2: If F.[[IsClassConstructor]] is true, throw a TypeError.
+            if matches!(def.kind, FuncKind::ClassConstructor { .. }) {
+                let message = format!("Class constructor {} cannot be invoked without 'new'", def.name);
+                return Box::pin(std::future::ready(Err(realm().error("TypeError", &message))));
+            }
+            let call =
+                Invocation { def: def.clone(), env: env.clone(), fobj: obj.clone(), this, args, frame: None };
             if def.is_generator {
                 let slot = Rc::new(GenSlot::default());
-                let body: CallFuture = Box::pin(run_closure(
-                    def.clone(),
-                    env.clone(),
-                    this,
-                    args,
-                    obj.clone(),
-                    Some(slot.clone()),
-                ));
+                let body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
                 let proto = match obj.get("prototype") {
                     Ok(JsValue::Object(p)) => p,
                     _ => realm().generator_proto.clone(),
@@ -172,13 +199,11 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 return Box::pin(std::future::ready(Ok(JsValue::Object(generator))));
             }
             if def.is_async {
-                let (def, env, fobj) = (def.clone(), env.clone(), obj.clone());
-                let promise: JsPromise = settle_promise::spawn_local(async move {
-                    run_closure(def, env, this, args, fobj, None).await
-                });
+                let promise: JsPromise =
+                    settle_promise::spawn_local(async move { run_closure(call, None).await });
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
-                Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone(), None))
+                Box::pin(run_closure(call, None))
             }
         }
         _ => {
@@ -202,15 +227,23 @@ impl Drop for DepthGuard {
     }
 }
 
+/// A call of a closure: what [[Call]] and [[Construct]] hand to its body.
+pub(crate) struct Invocation {
+    pub(crate) def: Rc<FuncDef>,
+    pub(crate) env: Env,
+    pub(crate) fobj: Obj,
+    pub(crate) this: JsValue,
+    pub(crate) args: Vec<JsValue>,
+    /// The frame [[Construct]] made (so it can read `this` afterwards); a call makes its own.
+    pub(crate) frame: Option<Rc<Frame>>,
+}
+
 /// Runs a closure's body: binds `this`, `arguments` and the parameters, hoists declarations.
-async fn run_closure(
-    def: Rc<FuncDef>,
-    env: Env,
-    this: JsValue,
-    args: Vec<JsValue>,
-    fobj: Obj,
+pub(crate) async fn run_closure(
+    call: Invocation,
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
+    let Invocation { def, env, fobj, this, args, frame } = call;
     let r = realm();
     r.step()?;
     let counted = !def.is_async && !def.is_generator;
@@ -221,24 +254,30 @@ async fn run_closure(
         r.depth.set(r.depth.get() + 1);
     }
     let _guard = DepthGuard(counted);
+    let home = match fobj.class() {
+        Class::Function(Func::Closure { home, .. }) => home.clone(),
+        _ => None,
+    };
     let env = if def.self_binding {
-        let named = Scope::new(Some(env), None);
-        named.declare(&def.name, Some(JsValue::Object(fobj)), false);
+        let named = Scope::new(Some(env));
+        named.declare(&def.name, Some(JsValue::Object(fobj.clone())), false);
         named
     } else {
         env
     };
-    let this = if def.is_arrow {
+    let frame = if def.is_arrow {
         None
+    } else if let Some(frame) = frame {
+        Some(frame)
     } else if !def.strict && this.is_nullish() {
         // OrdinaryCallBindThis (10.2.1.2) step 6: sloppy code sees the global object for
         // undefined or null, and a wrapper object for other primitives; strict code sees
         // thisArgument as it is.
-        Some(JsValue::Object(r.global.clone()))
+        Some(Frame::new(Some(JsValue::Object(r.global.clone())), JsValue::Undefined, Some(fobj), home))
     } else {
-        Some(this)
+        Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj), home))
     };
-    let scope = Scope::make(Some(env), this, generator, def.strict);
+    let scope = Scope::make(Some(env), frame, generator, def.strict);
     if def.uses_arguments && !def.is_arrow {
         let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
         scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
@@ -285,7 +324,8 @@ async fn run_closure(
 /// Runs a script's top level.
 pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsValue> {
     let r = realm();
-    let global_scope = Scope::make(None, Some(this), None, script.body.strict);
+    let frame = Frame::new(Some(this), JsValue::Undefined, None, None);
+    let global_scope = Scope::make(None, Some(frame), None, script.body.strict);
     let classic = r.script.then(|| r.global.clone());
     drop(r);
     let def = script.body.clone();
@@ -346,11 +386,20 @@ fn hoist(block: &Block, scope: &Env) {
 
 /// A function object for a closure.
 pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
+    make_method(def, env, None)
+}
+
+/// A function object for a closure with a [[HomeObject]] (a class's or object literal's
+/// method).
+pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj {
     let r = realm();
     let constructor = def.is_constructor();
     let is_generator = def.is_generator;
     let (length, name) = (def.length, def.name.clone());
-    let f = Obj::new(Class::Function(Func::Closure { def, env }), Some(r.function_proto.clone()));
+    let f = Obj::new(
+        Class::Function(Func::Closure { def, env, home, class: None }),
+        Some(r.function_proto.clone()),
+    );
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
     // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
     f.define_with("length", JsValue::Number(length as f64), false, false, true);
@@ -444,15 +493,27 @@ fn generator_slot(env: &Env) -> Option<Rc<GenSlot>> {
     None
 }
 
-fn lookup_this(env: &Env) -> JsValue {
+/// The nearest function (or script) frame: GetThisEnvironment (9.4.3).
+pub(crate) fn this_frame(env: &Env) -> Option<Rc<Frame>> {
     let mut scope = Some(env.clone());
     while let Some(s) = scope {
-        if let Some(this) = &s.this {
-            return this.clone();
+        if let Some(frame) = &s.frame {
+            return Some(frame.clone());
         }
         scope = s.parent.clone();
     }
-    JsValue::Undefined
+    None
+}
+
+/// ResolveThisBinding (9.4.4): a derived constructor's `this` before `super()` is a
+/// ReferenceError.
+fn lookup_this(env: &Env) -> Res<JsValue> {
+    match this_frame(env) {
+        None => Ok(JsValue::Undefined),
+        Some(frame) => frame.this.borrow().clone().ok_or_else(|| {
+            reference_error("Must call super constructor in derived class before accessing 'this' or returning from derived constructor")
+        }),
+    }
 }
 
 /// How a pattern binds its names.
@@ -588,7 +649,7 @@ pub(crate) fn iterate(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
     crate::iteration::iterate_to_list(value)
 }
 
-async fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
+pub(crate) async fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
     match key {
         PropKey::Static(n) => Ok(PropertyKey::String(n.clone())),
         PropKey::Computed(e) => Ok(eval(e, env).await?.to_key()?),
@@ -652,7 +713,7 @@ pub(crate) fn set_member(
 fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
     Box::pin(async move {
         let scope = if block.needs_scope() {
-            let s = Scope::new(Some(env.clone()), None);
+            let s = Scope::new(Some(env.clone()));
             hoist(block, &s);
             s
         } else {
@@ -712,7 +773,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 let loop_env = if per_iteration.is_empty() {
                     env.clone()
                 } else {
-                    let s = Scope::new(Some(env.clone()), None);
+                    let s = Scope::new(Some(env.clone()));
                     if let Some(ForInit::Var(decl)) = init {
                         for name in per_iteration {
                             s.declare(name, None, decl.kind == DeclKind::Let);
@@ -731,7 +792,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     if per_iteration.is_empty() {
                         return from.clone();
                     }
-                    let s = Scope::new(Some(env.clone()), None);
+                    let s = Scope::new(Some(env.clone()));
                     for b in from.vars.borrow().iter() {
                         s.vars.borrow_mut().push(Binding {
                             name: b.name.clone(),
@@ -850,7 +911,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Try { block, catch, finally } => {
                 let mut result = exec_block(block, env).await;
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
-                    let scope = Scope::new(Some(env.clone()), None);
+                    let scope = Scope::new(Some(env.clone()));
                     let error = error.clone();
                     result = async {
                         if let Some(param) = param {
@@ -867,7 +928,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             }
             Stmt::Switch { discriminant, cases, scope } => {
                 let value = eval(discriminant, env).await?;
-                let s = Scope::new(Some(env.clone()), None);
+                let s = Scope::new(Some(env.clone()));
                 hoist(scope, &s);
                 let mut start = None;
                 for (i, (test, _)) in cases.iter().enumerate() {
@@ -902,6 +963,10 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     other => other?,
                 }
             }
+            Stmt::Class(name, def) => {
+                let f = crate::class::class_definition_evaluation(def, env).await?;
+                init_var(env, name, JsValue::Object(f));
+            }
             Stmt::Empty => {}
         }
         Ok(())
@@ -915,7 +980,7 @@ async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) 
             exec(body, env).await
         }
         ForOfHead::Decl(kind, pattern) => {
-            let scope = Scope::new(Some(env.clone()), None);
+            let scope = Scope::new(Some(env.clone()));
             bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)).await?;
             exec(body, &scope).await
         }
@@ -1008,18 +1073,64 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
             }
             Box::pin(std::future::ready(result))
         }
-        Class::Function(Func::Closure { def, .. }) if def.is_constructor() => {
+        Class::Function(Func::Closure { def, env, home, class }) if def.is_constructor() => {
             let r = realm();
-            // 10.2.2 [[Construct]] step 3.a: Let thisArgument be ? OrdinaryCreateFromConstructor(newTarget, "%Object.prototype%").
-            let proto = match prototype_from_constructor(new_target, &r.object_proto) {
-                Ok(p) => p,
-                Err(e) => return Box::pin(std::future::ready(Err(e))),
+            let (derived, default) = match def.kind {
+                FuncKind::ClassConstructor { derived, default } => (derived, default),
+                _ => (false, false),
             };
-            let this = JsValue::Object(Obj::new(Class::Object, Some(proto)));
-            let fut = call(f.clone(), this.clone(), args);
+            // 10.2.2 [[Construct]] step 3: if kind is base, Let thisArgument be ?
+            // OrdinaryCreateFromConstructor(newTarget, "%Object.prototype%").
+            let this = if derived {
+                None
+            } else {
+                match prototype_from_constructor(new_target, &r.object_proto) {
+                    Ok(p) => Some(JsValue::Object(Obj::new(Class::Object, Some(p)))),
+                    Err(e) => return Box::pin(std::future::ready(Err(e))),
+                }
+            };
+            drop(r);
+            let frame = Frame::new(this.clone(), new_target.clone(), Some(obj.clone()), home.clone());
+            let call = Invocation {
+                def: def.clone(),
+                env: env.clone(),
+                fobj: obj.clone(),
+                this: this.clone().unwrap_or_default(),
+                args,
+                frame: Some(frame.clone()),
+            };
+            let (fobj, has_fields) = (obj.clone(), class.is_some());
             Box::pin(async move {
-                let result = fut.await?;
-                Ok(if matches!(result, JsValue::Object(_)) { result } else { this })
+                // Step 6.b: a base class constructor initializes the fields before its body.
+                if let (Some(JsValue::Object(t)), true) = (&this, has_fields) {
+                    crate::class::initialize_instance_elements(t, &fobj).await?;
+                }
+                let result = if derived && default {
+                    // 15.7.14 step 14.a: a derived default constructor does
+                    // `super(...args)` without the array iterator.
+                    crate::class::super_call_in(&frame, call.args).await?;
+                    JsValue::Undefined
+                } else {
+                    run_closure(call, None).await?
+                };
+                // Steps 10-12: an object result replaces `this`.
+                if matches!(result, JsValue::Object(_)) {
+                    return Ok(result);
+                }
+                if let Some(this) = this {
+                    return Ok(this);
+                }
+                if !matches!(result, JsValue::Undefined) {
+                    return Err(realm()
+                        .error("TypeError", "Derived constructors may only return object or undefined"));
+                }
+                // Step 13: Let thisBinding be ? constructorEnv.GetThisBinding().
+                frame.this.borrow().clone().ok_or_else(|| {
+                    realm().error(
+                        "ReferenceError",
+                        "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
+                    )
+                })
             })
         }
         Class::Function(Func::Bound { target, args: bound, .. }) => {
@@ -1205,7 +1316,28 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 realm().pos.set(*pos);
                 get_var(env, name)?
             }
-            Expr::This => lookup_this(env),
+            Expr::This => lookup_this(env)?,
+            Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
+            Expr::SuperCall { args, pos } => {
+                let args = eval_args(args, env).await?;
+                realm().pos.set(*pos);
+                crate::class::super_call(env, args).await?
+            }
+            Expr::SuperMember { key, pos } => {
+                let key = eval_key(key, env).await?;
+                realm().pos.set(*pos);
+                let (base, this) = crate::class::super_base(env)?;
+                match base {
+                    Some(base) => base.get_with(&key, &this)?,
+                    None => {
+                        return Err(type_error(&format!(
+                            "Cannot read properties of null (reading '{}')",
+                            key.display()
+                        )));
+                    }
+                }
+            }
+            Expr::NewTarget => this_frame(env).map_or(JsValue::Undefined, |f| f.new_target.clone()),
             Expr::Array(elems) => {
                 let mut items = Vec::with_capacity(elems.len());
                 for el in elems {
@@ -1373,6 +1505,16 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         realm().pos.set(*mpos);
                         let f = get_member(&o, &k)?;
                         (f, o)
+                    }
+                    Expr::SuperMember { key, pos: mpos } => {
+                        let key = eval_key(key, env).await?;
+                        realm().pos.set(*mpos);
+                        let (base, this) = crate::class::super_base(env)?;
+                        let f = match base {
+                            Some(base) => base.get_with(&key, &this)?,
+                            None => JsValue::Undefined,
+                        };
+                        (f, this)
                     }
                     other => (eval(other, env).await?, JsValue::Undefined),
                 };

@@ -25,6 +25,7 @@
 //! ```
 
 mod builtins;
+mod class;
 mod generator;
 mod heap;
 mod inspect;
@@ -132,7 +133,7 @@ pub const EXIT_STEP_LIMIT: i32 = 152;
 /// ```
 /// let e = settle_js::check("x.js", "let a = ;").unwrap_err();
 /// assert!(e.starts_with("x.js:1:9: SyntaxError"), "{e}");
-/// let e = settle_js::check("x.js", "class A {}").unwrap_err();
+/// let e = settle_js::check("x.js", "class A { #secret = 1; }").unwrap_err();
 /// assert!(e.contains("outside the subset"), "{e}");
 /// ```
 pub fn check(file: &str, source: &str) -> Result<(), String> {

@@ -61,9 +61,24 @@ pub(crate) enum Class {
 pub(crate) type NativeFn = Rc<dyn Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue>>;
 
 pub(crate) enum Func {
-    Closure { def: Rc<FuncDef>, env: Env },
-    Native { name: Name, f: NativeFn, ctor: bool },
-    Bound { target: JsValue, this: JsValue, args: Vec<JsValue> },
+    Closure {
+        def: Rc<FuncDef>,
+        env: Env,
+        /// [[HomeObject]] of a method (what `super` refers to).
+        home: Option<Obj>,
+        /// A class constructor's [[Fields]] (10.2's ClassFieldDefinition records).
+        class: Option<Rc<crate::class::ClassFields>>,
+    },
+    Native {
+        name: Name,
+        f: NativeFn,
+        ctor: bool,
+    },
+    Bound {
+        target: JsValue,
+        this: JsValue,
+        args: Vec<JsValue>,
+    },
 }
 
 /// A stored property: a data value (with [[Writable]]) or an accessor pair.
@@ -286,10 +301,10 @@ impl Obj {
                 let level = self.0.elements.get();
                 let (writable, configurable) =
                     (level != IntegrityLevel::Frozen, level == IntegrityLevel::None);
-                return items
-                    .borrow()
-                    .get(i as usize)
-                    .map(|v| PropertyDescriptor::data(v.clone(), writable, true, configurable));
+                if let Some(v) = items.borrow().get(i as usize) {
+                    return Some(PropertyDescriptor::data(v.clone(), writable, true, configurable));
+                }
+                return self.own_prop(key).map(|p| p.descriptor());
             }
             if key.as_string() == Some("length") {
                 let len = JsValue::Number(items.borrow().len() as f64);
@@ -341,7 +356,16 @@ impl Obj {
                     && desc.enumerable != Some(false)
                     && same(desc.configurable, if exists { configurable } else { true });
                 if !fits {
-                    return Ok(false);
+                    // An element that is not a plain data property cannot live in the element
+                    // vector; past the elements (Array.prototype's accessors, say) it is kept
+                    // as an ordinary property, and `length` does not count it.
+                    if exists {
+                        return Ok(false);
+                    }
+                    drop(items);
+                    let current = self.own_prop(key).map(|p| p.descriptor());
+                    let extensible = self.is_extensible();
+                    return Ok(self.validate_and_apply_property_descriptor(key, extensible, desc, current));
                 }
                 if exists
                     && !writable

@@ -507,8 +507,15 @@ fn install_promise(r: &Rc<Realm>) {
         });
         Ok(wrap_promise(p))
     });
-    promise.define("prototype", JsValue::Object(proto.clone()), false);
+    promise.define_with("prototype", JsValue::Object(proto.clone()), false, false, false);
     proto.define("constructor", JsValue::Object(promise.clone()), false);
+    // 27.2.4.9 get Promise [ @@species ]: Return the this value.
+    let species = r.native("get [Symbol.species]", 0, |this, _, _| Ok(this.clone()));
+    let species_key = crate::property::PropertyKey::Symbol(r.symbols.species.clone());
+    promise.define_accessor(&species_key, Some(JsValue::Object(species)), None, false);
+    // 27.2.5.5 Promise.prototype [ @@toStringTag ]: "Promise", not writable, configurable.
+    let tag_key = crate::property::PropertyKey::Symbol(r.symbols.to_string_tag.clone());
+    proto.define_with(&tag_key, JsValue::from("Promise"), false, false, true);
 
     r.method(proto, "then", 2, |this, args, _| {
         let p = this_promise(this, "then")?;
