@@ -8,7 +8,7 @@ use std::rc::Rc;
 use settle_js::{HostKind, Options, Sink};
 
 const USAGE: &str = "\
-usage: settle [--trace] [--host node|html] [--seed N] [--virtual-time] [FILE.js]
+usage: settle [--trace] [--host node|html] [--seed N] [--virtual-time] [--script] [FILE.js]
 
 Runs FILE.js on settle (a subset of JavaScript; see README.md, \"JavaScript\").
 With no FILE, runs a tour of the book's examples, each shown with its output.
@@ -17,7 +17,10 @@ With no FILE, runs a tour of the book's examples, each shown with its output.
   --host node|html host profile (default node): timers, process.nextTick and
                    unhandled-rejection events as in Node, or as in a browser
   --seed N         seed of Math.random (default: fixed)
-  --virtual-time   timers fire in order without waiting (virtual clock)";
+  --virtual-time   timers fire in order without waiting (virtual clock)
+  --script         run FILE as a classic script (as test262 does): top-level `this`
+                   is globalThis and top-level var/function declarations are its
+                   properties (default: like `node FILE`, a CommonJS module body)";
 
 /// The tour: the book's examples, in reading order.
 const TOUR: &[(&str, &str)] = &[
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--trace" => options.trace = true,
             "--virtual-time" => options.virtual_clock = true,
+            "--script" => options.script = true,
             "--host" => match args.next().as_deref() {
                 Some("node") => options.host = HostKind::Node,
                 Some("html") => options.host = HostKind::Html,

@@ -73,7 +73,16 @@ fn examples_print_what_node_prints() {
             })
             .collect();
         for h in handles {
-            let (file, code, stdout, expected) = h.join().expect("a node run");
+            let (file, mut code, mut stdout, expected) = h.join().expect("a node run");
+            // A loaded machine can delay Node's real timers enough to reorder close deadlines
+            // (ch1-cooperative's chunks against its timer): as the differential harness does,
+            // a difference counts only if it holds on two more runs of that file alone.
+            for _ in 0..2 {
+                if code == 0 && stdout == expected {
+                    break;
+                }
+                (code, stdout) = run("node", &[], &file);
+            }
             if code != 0 || stdout != expected {
                 failures.push(format!(
                     "{}: exit {code}\n--- recorded\n{expected}--- node\n{stdout}",

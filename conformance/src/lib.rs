@@ -14,6 +14,7 @@ pub mod node;
 mod print;
 pub mod settle;
 mod strategy;
+pub mod test262;
 
 use std::path::PathBuf;
 

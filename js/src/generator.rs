@@ -133,20 +133,6 @@ pub(crate) fn step(generator: &Generator, resume: Resume) -> Result<(JsValue, bo
     }
 }
 
-/// Up to `limit` values of a generator (all when `None`), closing it if it is not done.
-pub(crate) fn take(generator: &Generator, limit: Option<usize>) -> Result<Vec<JsValue>, JsValue> {
-    let mut out = Vec::new();
-    while limit.is_none_or(|n| out.len() < n) {
-        let (value, done) = step(generator, Resume::Next(JsValue::Undefined))?;
-        if done {
-            return Ok(out);
-        }
-        out.push(value);
-    }
-    step(generator, Resume::Return(JsValue::Undefined))?;
-    Ok(out)
-}
-
 /// %GeneratorPrototype%: `next`, `return`, `throw`.
 pub(crate) fn install(proto: &Obj) {
     let r = realm();

@@ -15,7 +15,8 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use crate::interp::Scope;
-use crate::value::{Class, ObjData};
+use crate::object::ObjData;
+use crate::value::Class;
 
 #[derive(Default)]
 struct Heap {

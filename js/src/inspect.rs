@@ -105,6 +105,7 @@ fn format_primitive(v: &JsValue) -> String {
         JsValue::Bool(b) => b.to_string(),
         JsValue::Number(n) => format_number(*n),
         JsValue::String(s) => quote(s),
+        JsValue::Symbol(s) => s.descriptive_string(),
         JsValue::Object(_) => String::new(),
     }
 }
@@ -229,6 +230,21 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
         }
         Class::Promise(_) => {
             braces_open = "Promise {".into();
+        }
+        Class::Symbol(s) => {
+            base = format!("[Symbol: {}]", s.descriptive_string());
+            if keys.is_empty() {
+                return base;
+            }
+            braces_open = "{".into();
+        }
+        Class::ListIterator(state) => {
+            let tag =
+                if matches!(state.borrow().target, Some(JsValue::String(_))) { "String" } else { "Array" };
+            if keys.is_empty() {
+                return format!("Object [{tag} Iterator] {{}}");
+            }
+            braces_open = format!("Object [{tag} Iterator] {{");
         }
         Class::Generator(_) => {
             if keys.is_empty() {

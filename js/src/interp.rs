@@ -15,9 +15,10 @@ use std::task::{Context, Poll, Waker};
 
 use settle_promise::PromiseStatics;
 
-use crate::generator::{GenSlot, Generator, Resume, YieldPoint, as_generator};
+use crate::generator::{GenSlot, Generator, Resume, YieldPoint};
 use crate::ir::*;
 use crate::promise::wrap_promise;
+use crate::property::PropertyKey;
 use crate::realm::realm;
 use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
@@ -29,10 +30,38 @@ pub(crate) type Env = Rc<Scope>;
 pub(crate) struct Scope {
     vars: RefCell<Vec<Binding>>,
     parent: Option<Env>,
-    /// `this` of a function or script scope; `None` for blocks and arrow functions.
-    this: Option<JsValue>,
+    /// The function Environment Record's fields (9.1.1.3) of a function or script scope;
+    /// `None` for blocks and arrow functions, which see their parent's.
+    pub(crate) frame: Option<Rc<Frame>>,
     /// A generator's slot, in the scope of its body.
     generator: Option<Rc<GenSlot>>,
+    /// Whether the code of this scope is strict mode code (11.2.2): inherited by blocks,
+    /// set by functions.
+    strict: bool,
+}
+
+/// A function call's (or the script's) `this`, `new.target`, active function and home object.
+pub(crate) struct Frame {
+    /// [[ThisValue]]; `None` while uninitialized ([[ThisBindingStatus]] uninitialized: a
+    /// derived constructor before `super()`).
+    pub(crate) this: RefCell<Option<JsValue>>,
+    /// [[NewTarget]]: the constructor `new` was applied to, or undefined for a call.
+    pub(crate) new_target: JsValue,
+    /// [[FunctionObject]].
+    pub(crate) function: Option<Obj>,
+    /// The function's [[HomeObject]] (methods), for `super.x`.
+    pub(crate) home: Option<Obj>,
+}
+
+impl Frame {
+    pub(crate) fn new(
+        this: Option<JsValue>,
+        new_target: JsValue,
+        function: Option<Obj>,
+        home: Option<Obj>,
+    ) -> Rc<Frame> {
+        Rc::new(Frame { this: RefCell::new(this), new_target, function, home })
+    }
 }
 
 struct Binding {
@@ -43,12 +72,19 @@ struct Binding {
 }
 
 impl Scope {
-    pub(crate) fn new(parent: Option<Env>, this: Option<JsValue>) -> Env {
-        Scope::with_generator(parent, this, None)
+    /// A block's scope.
+    pub(crate) fn new(parent: Option<Env>) -> Env {
+        let strict = parent.as_ref().is_some_and(|p| p.strict);
+        Scope::make(parent, None, None, strict)
     }
 
-    fn with_generator(parent: Option<Env>, this: Option<JsValue>, generator: Option<Rc<GenSlot>>) -> Env {
-        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, this, generator });
+    pub(crate) fn make(
+        parent: Option<Env>,
+        frame: Option<Rc<Frame>>,
+        generator: Option<Rc<GenSlot>>,
+        strict: bool,
+    ) -> Env {
+        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, frame, generator, strict });
         crate::heap::register_scope(&scope);
         scope
     }
@@ -95,7 +131,7 @@ impl From<JsValue> for Ctrl {
     }
 }
 
-type Res<T> = Result<T, Ctrl>;
+pub(crate) type Res<T> = Result<T, Ctrl>;
 type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
 /// A call in progress: `Err` is a thrown value.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
@@ -146,17 +182,17 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             all.extend(args);
             call(target.clone(), bound_this.clone(), all)
         }
-        Class::Function(Func::Closure { def, env }) => {
+        Class::Function(Func::Closure { def, env, .. }) => {
+            // 10.2.1 [[Call]] step 2: If F.[[IsClassConstructor]] is true, throw a TypeError.
+            if matches!(def.kind, FuncKind::ClassConstructor { .. }) {
+                let message = format!("Class constructor {} cannot be invoked without 'new'", def.name);
+                return Box::pin(std::future::ready(Err(realm().error("TypeError", &message))));
+            }
+            let call =
+                Invocation { def: def.clone(), env: env.clone(), fobj: obj.clone(), this, args, frame: None };
             if def.is_generator {
                 let slot = Rc::new(GenSlot::default());
-                let body: CallFuture = Box::pin(run_closure(
-                    def.clone(),
-                    env.clone(),
-                    this,
-                    args,
-                    obj.clone(),
-                    Some(slot.clone()),
-                ));
+                let body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
                 let proto = match obj.get("prototype") {
                     Ok(JsValue::Object(p)) => p,
                     _ => realm().generator_proto.clone(),
@@ -165,14 +201,10 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 return Box::pin(std::future::ready(Ok(JsValue::Object(generator))));
             }
             if def.is_async {
-                let (def, env, fobj) = (def.clone(), env.clone(), obj.clone());
-                let promise =
-                    JsPromise::from_future(
-                        async move { run_closure(def, env, this, args, fobj, None).await },
-                    );
+                let promise = JsPromise::from_future(async move { run_closure(call, None).await });
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
-                Box::pin(run_closure(def.clone(), env.clone(), this, args, obj.clone(), None))
+                Box::pin(run_closure(call, None))
             }
         }
         _ => {
@@ -196,16 +228,25 @@ impl Drop for DepthGuard {
     }
 }
 
+/// A call of a closure: what [[Call]] and [[Construct]] hand to its body.
+pub(crate) struct Invocation {
+    pub(crate) def: Rc<FuncDef>,
+    pub(crate) env: Env,
+    pub(crate) fobj: Obj,
+    pub(crate) this: JsValue,
+    pub(crate) args: Vec<JsValue>,
+    /// The frame [[Construct]] made (so it can read `this` afterwards); a call makes its own.
+    pub(crate) frame: Option<Rc<Frame>>,
+}
+
 /// Runs a closure's body: binds `this`, `arguments` and the parameters, hoists declarations.
-async fn run_closure(
-    def: Rc<FuncDef>,
-    env: Env,
-    this: JsValue,
-    args: Vec<JsValue>,
-    fobj: Obj,
+pub(crate) async fn run_closure(
+    call: Invocation,
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
+    let Invocation { def, env, fobj, this, args, frame } = call;
     let r = realm();
+    r.step()?;
     let counted = !def.is_async && !def.is_generator;
     if counted {
         if r.depth.get() >= MAX_DEPTH {
@@ -214,21 +255,30 @@ async fn run_closure(
         r.depth.set(r.depth.get() + 1);
     }
     let _guard = DepthGuard(counted);
+    let home = match fobj.class() {
+        Class::Function(Func::Closure { home, .. }) => home.clone(),
+        _ => None,
+    };
     let env = if def.self_binding {
-        let named = Scope::new(Some(env), None);
-        named.declare(&def.name, Some(JsValue::Object(fobj)), false);
+        let named = Scope::new(Some(env));
+        named.declare(&def.name, Some(JsValue::Object(fobj.clone())), false);
         named
     } else {
         env
     };
-    let this = if def.is_arrow {
+    let frame = if def.is_arrow {
         None
+    } else if let Some(frame) = frame {
+        Some(frame)
     } else if !def.strict && this.is_nullish() {
-        Some(JsValue::Object(r.global.clone()))
+        // OrdinaryCallBindThis (10.2.1.2) step 6: sloppy code sees the global object for
+        // undefined or null, and a wrapper object for other primitives; strict code sees
+        // thisArgument as it is.
+        Some(Frame::new(Some(JsValue::Object(r.global.clone())), JsValue::Undefined, Some(fobj), home))
     } else {
-        Some(this)
+        Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj), home))
     };
-    let scope = Scope::with_generator(Some(env), this, generator);
+    let scope = Scope::make(Some(env), frame, generator, def.strict);
     if def.uses_arguments && !def.is_arrow {
         let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
         scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
@@ -275,15 +325,40 @@ async fn run_closure(
 /// Runs a script's top level.
 pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsValue> {
     let r = realm();
-    let global_scope = Scope::new(None, Some(this));
+    let frame = Frame::new(Some(this), JsValue::Undefined, None, None);
+    let global_scope = Scope::make(None, Some(frame), None, script.body.strict);
+    let classic = r.script.then(|| r.global.clone());
     drop(r);
     let def = script.body.clone();
     let mut fut: CallFuture = Box::pin(async move {
-        for name in &def.var_names {
-            global_scope.declare(name, Some(JsValue::Undefined), true);
-        }
         let Body::Block(block) = &def.body else { return Ok(JsValue::Undefined) };
-        hoist(block, &global_scope);
+        match &classic {
+            // GlobalDeclarationInstantiation (16.1.7), steps 16-17: function declarations
+            // (CreateGlobalFunctionBinding) and then `var` names (CreateGlobalVarBinding)
+            // become properties of the global object; `let`/`const` stay in the lexical scope.
+            // V8 creates them in source order instead; the spec's order (functions first) shows
+            // in Object.keys(globalThis).
+            Some(global) => {
+                let lexical =
+                    Block { stmts: Vec::new(), lexical: block.lexical.clone(), functions: Vec::new() };
+                hoist(&lexical, &global_scope);
+                for f in &block.functions {
+                    let value = JsValue::Object(make_function(f.clone(), global_scope.clone()));
+                    global.define(&f.name, value, true);
+                }
+                for name in &def.var_names {
+                    if !global.has_own(name) {
+                        global.define(name, JsValue::Undefined, true);
+                    }
+                }
+            }
+            None => {
+                for name in &def.var_names {
+                    global_scope.declare(name, Some(JsValue::Undefined), true);
+                }
+                hoist(block, &global_scope);
+            }
+        }
         for stmt in &block.stmts {
             match exec(stmt, &global_scope).await {
                 Ok(()) => {}
@@ -312,17 +387,35 @@ fn hoist(block: &Block, scope: &Env) {
 
 /// A function object for a closure.
 pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
+    make_method(def, env, None)
+}
+
+/// A function object for a closure with a [[HomeObject]] (a class's or object literal's
+/// method).
+pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj {
     let r = realm();
-    let constructor = !def.is_arrow && !def.is_async && !def.is_generator;
+    let constructor = def.is_constructor();
     let is_generator = def.is_generator;
-    let f = Obj::new(Class::Function(Func::Closure { def, env }), Some(r.function_proto.clone()));
+    let (length, name) = (def.length, def.name.clone());
+    let f = Obj::new(
+        Class::Function(Func::Closure { def, env, home, class: None }),
+        Some(r.function_proto.clone()),
+    );
+    // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
+    // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
+    f.define_with("length", JsValue::Number(length as f64), false, false, true);
+    f.define_with("name", JsValue::String(name), false, false, true);
     if is_generator {
+        // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
+        // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
         let proto = Obj::new(Class::Object, Some(r.generator_proto.clone()));
-        f.define("prototype", JsValue::Object(proto), false);
+        f.define_with("prototype", JsValue::Object(proto), true, false, false);
     } else if constructor {
+        // MakeConstructor (10.2.5): the same attributes; the prototype's `constructor` is
+        // writable and configurable, not enumerable.
         let proto = r.new_object();
         proto.define("constructor", JsValue::Object(f.clone()), false);
-        f.define("prototype", JsValue::Object(proto), false);
+        f.define_with("prototype", JsValue::Object(proto), true, false, false);
     }
     f
 }
@@ -348,7 +441,7 @@ fn get_var(env: &Env, name: &str) -> Res<JsValue> {
         };
     }
     let global = realm().global.clone();
-    if has_property(&global, name) {
+    if global.has_property(name) {
         return Ok(global.get(name)?);
     }
     Err(reference_error(&format!("{name} is not defined")))
@@ -368,8 +461,13 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
         b.value = Some(value);
         return Ok(());
     }
-    // Sloppy mode: assigning an undeclared name creates a global property.
-    realm().global.set(name, value)?;
+    // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
+    // code; sloppy code creates a global property.
+    let global = realm().global.clone();
+    if env.strict && !global.has_property(name) {
+        return Err(reference_error(&format!("{name} is not defined")));
+    }
+    set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
     Ok(())
 }
 
@@ -396,29 +494,27 @@ fn generator_slot(env: &Env) -> Option<Rc<GenSlot>> {
     None
 }
 
-fn lookup_this(env: &Env) -> JsValue {
+/// The nearest function (or script) frame: GetThisEnvironment (9.4.3).
+pub(crate) fn this_frame(env: &Env) -> Option<Rc<Frame>> {
     let mut scope = Some(env.clone());
     while let Some(s) = scope {
-        if let Some(this) = &s.this {
-            return this.clone();
+        if let Some(frame) = &s.frame {
+            return Some(frame.clone());
         }
         scope = s.parent.clone();
     }
-    JsValue::Undefined
+    None
 }
 
-pub(crate) fn has_property(obj: &Obj, key: &str) -> bool {
-    let mut current = Some(obj.clone());
-    while let Some(o) = current {
-        if o.has_own(key) {
-            return true;
-        }
-        if matches!(o.class(), Class::Function(_)) && (key == "name" || key == "length") {
-            return true;
-        }
-        current = o.proto();
+/// ResolveThisBinding (9.4.4): a derived constructor's `this` before `super()` is a
+/// ReferenceError.
+fn lookup_this(env: &Env) -> Res<JsValue> {
+    match this_frame(env) {
+        None => Ok(JsValue::Undefined),
+        Some(frame) => frame.this.borrow().clone().ok_or_else(|| {
+            reference_error("Must call super constructor in derived class before accessing 'this' or returning from derived constructor")
+        }),
     }
-    false
 }
 
 /// How a pattern binds its names.
@@ -453,7 +549,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 let object = eval(object, env).await?;
                 let key = eval_key(key, env).await?;
                 realm().pos.set(*pos);
-                set_member(&object, &key, value)?;
+                set_member(&object, &key, value, env.strict)?;
             }
             Pattern::Object { props, rest, .. } => {
                 if value.is_nullish() {
@@ -480,7 +576,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 if let Some(rest) = rest {
                     let copy = realm().new_object();
                     if let JsValue::Object(o) = &value {
-                        for k in o.own_keys(true) {
+                        for k in o.own_enumerable_keys() {
                             if !used.contains(&k) {
                                 copy.define(&k, o.get(&k)?, true);
                             }
@@ -490,20 +586,58 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 }
             }
             Pattern::Array { elems, rest, .. } => {
-                let items = match as_generator(&value) {
-                    Some(g) => {
-                        crate::generator::take(&g, if rest.is_some() { None } else { Some(elems.len()) })?
+                // 8.6.2 BindingInitialization: Let iteratorRecord be ? GetIterator(value, sync),
+                // then IteratorBindingInitialization; if iteratorRecord.[[Done]] is false,
+                // return ? IteratorClose(iteratorRecord, result).
+                if let Some(array) = crate::iteration::unobservable_array(&value) {
+                    let items = array.array_items().map(|i| i.borrow().clone()).unwrap_or_default();
+                    for (i, elem) in elems.iter().enumerate() {
+                        if let Some(target) = elem {
+                            bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
+                        }
                     }
-                    None => iterate(&value)?,
-                };
-                for (i, elem) in elems.iter().enumerate() {
-                    if let Some(target) = elem {
-                        bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
+                    if let Some(rest) = rest {
+                        let tail = items.get(elems.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
+                        bind(rest, realm().new_array(tail), env, mode).await?;
                     }
+                    return Ok(());
                 }
-                if let Some(rest) = rest {
-                    let tail = items.get(elems.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
-                    bind(rest, realm().new_array(tail), env, mode).await?;
+                let mut record = crate::iteration::get_iterator(&value)?;
+                let result: Res<()> = async {
+                    for elem in elems {
+                        let v = if record.done {
+                            JsValue::Undefined
+                        } else {
+                            crate::iteration::iterator_step_value(&mut record)?.unwrap_or_default()
+                        };
+                        if let Some(target) = elem {
+                            bind(target, v, env, mode).await?;
+                        }
+                    }
+                    if let Some(rest) = rest {
+                        let mut tail = Vec::new();
+                        while !record.done {
+                            if let Some(v) = crate::iteration::iterator_step_value(&mut record)? {
+                                tail.push(v);
+                            }
+                        }
+                        bind(rest, realm().new_array(tail), env, mode).await?;
+                    }
+                    Ok(())
+                }
+                .await;
+                if record.done {
+                    return result;
+                }
+                match result {
+                    Ok(()) => crate::iteration::iterator_close(&record, Ok(()))?,
+                    Err(Ctrl::Throw(e)) => {
+                        crate::iteration::iterator_close(&record, Err::<(), _>(e))?;
+                    }
+                    Err(other) => {
+                        crate::iteration::iterator_close(&record, Ok(()))?;
+                        return Err(other);
+                    }
                 }
             }
         }
@@ -511,49 +645,23 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
     })
 }
 
-/// The values of an iterable: arrays, `arguments` and strings (the subset has no iterator
-/// protocol).
+/// The values of an iterable (IteratorToList of GetIterator): spread elements and arguments.
 pub(crate) fn iterate(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
-    if let Some(generator) = as_generator(value) {
-        return crate::generator::take(&generator, None);
-    }
-    match value {
-        JsValue::Object(o) if o.array_items().is_some() => {
-            Ok(o.array_items().map(|i| i.borrow().clone()).unwrap_or_default())
-        }
-        JsValue::String(s) => Ok(s.chars().map(|c| JsValue::from(c.to_string())).collect()),
-        other => {
-            let text = match other {
-                JsValue::Undefined | JsValue::Null => {
-                    format!(
-                        "{} is not iterable (cannot read property Symbol(Symbol.iterator))",
-                        crate::inspect::inspect(other)
-                    )
-                }
-                JsValue::Object(o) if o.is_callable() => {
-                    format!("{} is not iterable", crate::inspect::inspect(other))
-                }
-                JsValue::Object(_) => {
-                    "object is not iterable (cannot read property Symbol(Symbol.iterator))".to_string()
-                }
-                _ => format!("{} is not iterable", crate::inspect::inspect(other)),
-            };
-            Err(realm().error("TypeError", &text))
-        }
-    }
+    crate::iteration::iterate_to_list(value)
 }
 
-async fn eval_key(key: &PropKey, env: &Env) -> Res<Rc<str>> {
+pub(crate) async fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
     match key {
-        PropKey::Static(n) => Ok(n.clone()),
+        PropKey::Static(n) => Ok(PropertyKey::String(n.clone())),
         PropKey::Computed(e) => Ok(eval(e, env).await?.to_key()?),
     }
 }
 
 /// `object[key]`.
-pub(crate) fn get_member(object: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+pub(crate) fn get_member(object: &JsValue, key: &PropertyKey) -> Result<JsValue, JsValue> {
     if object.is_nullish() {
         let what = if matches!(object, JsValue::Null) { "null" } else { "undefined" };
+        let key = key.display();
         return Err(
             realm().error("TypeError", &format!("Cannot read properties of {what} (reading '{key}')"))
         );
@@ -561,23 +669,52 @@ pub(crate) fn get_member(object: &JsValue, key: &str) -> Result<JsValue, JsValue
     object.get(key)
 }
 
-/// `object[key] = value`.
-pub(crate) fn set_member(object: &JsValue, key: &str, value: JsValue) -> Result<(), JsValue> {
+/// `object[key] = value`: PutValue (6.2.5.6) step 5 for a property reference; a refused
+/// [[Set]] throws in strict code (step 5.e) and is ignored in sloppy code.
+pub(crate) fn set_member(
+    object: &JsValue,
+    key: &PropertyKey,
+    value: JsValue,
+    strict: bool,
+) -> Result<(), JsValue> {
+    let refused = |what: &str| {
+        let message = format!("Cannot assign to read only property '{}' of {what}", key.display());
+        Err(realm().error("TypeError", &message))
+    };
     match object {
-        JsValue::Object(o) => o.set(key, value),
+        JsValue::Object(o) => {
+            if !o.set_with(key, value, object)? && strict {
+                let what = format!("object '{}'", crate::inspect::inspect(object));
+                return refused(&what);
+            }
+            Ok(())
+        }
         JsValue::Undefined | JsValue::Null => {
             let what = if matches!(object, JsValue::Null) { "null" } else { "undefined" };
+            let key = key.display();
             Err(realm().error("TypeError", &format!("Cannot set properties of {what} (setting '{key}')")))
         }
-        // Setting a property on a primitive is ignored in sloppy mode.
-        _ => Ok(()),
+        // A primitive: the property is looked up on its prototype (a setter there runs); with
+        // none, the assignment is refused (OrdinarySet step 2.b: the receiver is not an Object).
+        primitive => {
+            let proto = match primitive {
+                JsValue::String(_) => realm().string_proto.clone(),
+                JsValue::Number(_) => realm().number_proto.clone(),
+                JsValue::Bool(_) => realm().boolean_proto.clone(),
+                _ => realm().symbol_proto.clone(),
+            };
+            if !proto.set_with(key, value, primitive)? && strict {
+                return refused(&format!("{} '{}'", primitive.type_of(), crate::inspect::inspect(primitive)));
+            }
+            Ok(())
+        }
     }
 }
 
 fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
     Box::pin(async move {
         let scope = if block.needs_scope() {
-            let s = Scope::new(Some(env.clone()), None);
+            let s = Scope::new(Some(env.clone()));
             hoist(block, &s);
             s
         } else {
@@ -637,7 +774,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 let loop_env = if per_iteration.is_empty() {
                     env.clone()
                 } else {
-                    let s = Scope::new(Some(env.clone()), None);
+                    let s = Scope::new(Some(env.clone()));
                     if let Some(ForInit::Var(decl)) = init {
                         for name in per_iteration {
                             s.declare(name, None, decl.kind == DeclKind::Let);
@@ -656,7 +793,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     if per_iteration.is_empty() {
                         return from.clone();
                     }
-                    let s = Scope::new(Some(env.clone()), None);
+                    let s = Scope::new(Some(env.clone()));
                     for b in from.vars.borrow().iter() {
                         s.vars.borrow_mut().push(Binding {
                             name: b.name.clone(),
@@ -668,6 +805,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 };
                 let mut iter_env = copy(&loop_env);
                 loop {
+                    realm().step()?;
                     if let Some(test) = test
                         && !eval(test, &iter_env).await?.truthy()
                     {
@@ -685,52 +823,45 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::ForOf { head, iterable, body, pos } => {
                 let value = eval(iterable, env).await?;
                 realm().pos.set(*pos);
-                if let Some(generator) = as_generator(&value) {
+                // Arrays whose iteration is unobservable are iterated live, as their iterator
+                // does (pushing extends the loop).
+                if let Some(array) = crate::iteration::unobservable_array(&value) {
+                    let mut i = 0;
                     loop {
-                        let (item, done) =
-                            crate::generator::step(&generator, Resume::Next(JsValue::Undefined))?;
-                        if done {
+                        realm().step()?;
+                        let Some(item) = array.array_items().and_then(|items| items.borrow().get(i).cloned())
+                        else {
                             break;
-                        }
+                        };
+                        i += 1;
                         let result = for_each_body(head, item, body, env).await;
-                        match loop_flow(result, &labels) {
-                            Ok(Flow::Next) => {}
-                            Ok(Flow::Exit) => {
-                                // IteratorClose: a `break` returns the generator.
-                                crate::generator::step(&generator, Resume::Return(JsValue::Undefined))?;
-                                break;
-                            }
-                            Err(e) => {
-                                let _ =
-                                    crate::generator::step(&generator, Resume::Return(JsValue::Undefined));
-                                return Err(e);
-                            }
+                        if let Flow::Exit = loop_flow(result, &labels)? {
+                            break;
                         }
                     }
                     return Ok(());
                 }
-                // Arrays are iterated live, as their iterator does (pushing extends the loop).
-                let live = match &value {
-                    JsValue::Object(o) if o.array_items().is_some() => Some(o.clone()),
-                    _ => None,
-                };
-                let snapshot = if live.is_some() { Vec::new() } else { iterate(&value)? };
-                let mut i = 0;
+                // 14.7.5.7 ForIn/OfBodyEvaluation with iterationKind iterate: each step is
+                // IteratorStepValue; leaving the body abruptly (break, return, throw, a
+                // labelled continue of an outer loop) closes the iterator.
+                let mut record = crate::iteration::get_iterator(&value)?;
                 loop {
-                    let item = match &live {
-                        Some(o) => match o.array_items().and_then(|items| items.borrow().get(i).cloned()) {
-                            Some(v) => v,
-                            None => break,
-                        },
-                        None => match snapshot.get(i) {
-                            Some(v) => v.clone(),
-                            None => break,
-                        },
-                    };
-                    i += 1;
+                    realm().step()?;
+                    let Some(item) = crate::iteration::iterator_step_value(&mut record)? else { break };
                     let result = for_each_body(head, item, body, env).await;
-                    if let Flow::Exit = loop_flow(result, &labels)? {
-                        break;
+                    match loop_flow(result, &labels) {
+                        Ok(Flow::Next) => {}
+                        Ok(Flow::Exit) => {
+                            crate::iteration::iterator_close(&record, Ok(()))?;
+                            break;
+                        }
+                        Err(Ctrl::Throw(e)) => {
+                            crate::iteration::iterator_close(&record, Err::<(), _>(e))?;
+                        }
+                        Err(other) => {
+                            crate::iteration::iterator_close(&record, Ok(()))?;
+                            return Err(other);
+                        }
                     }
                 }
             }
@@ -747,6 +878,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     current = o.proto();
                 }
                 for key in keys {
+                    realm().step()?;
                     let result = for_each_body(head, JsValue::String(key), body, env).await;
                     if let Flow::Exit = loop_flow(result, &labels)? {
                         break;
@@ -755,12 +887,14 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             }
             Stmt::While(test, body) => {
                 while eval(test, env).await?.truthy() {
+                    realm().step()?;
                     if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
                         break;
                     }
                 }
             }
             Stmt::DoWhile(body, test) => loop {
+                realm().step()?;
                 if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
                     break;
                 }
@@ -778,7 +912,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Try { block, catch, finally } => {
                 let mut result = exec_block(block, env).await;
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
-                    let scope = Scope::new(Some(env.clone()), None);
+                    let scope = Scope::new(Some(env.clone()));
                     let error = error.clone();
                     result = async {
                         if let Some(param) = param {
@@ -795,7 +929,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             }
             Stmt::Switch { discriminant, cases, scope } => {
                 let value = eval(discriminant, env).await?;
-                let s = Scope::new(Some(env.clone()), None);
+                let s = Scope::new(Some(env.clone()));
                 hoist(scope, &s);
                 let mut start = None;
                 for (i, (test, _)) in cases.iter().enumerate() {
@@ -830,6 +964,10 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     other => other?,
                 }
             }
+            Stmt::Class(name, def) => {
+                let f = crate::class::class_definition_evaluation(def, env).await?;
+                init_var(env, name, JsValue::Object(f));
+            }
             Stmt::Empty => {}
         }
         Ok(())
@@ -843,7 +981,7 @@ async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) 
             exec(body, env).await
         }
         ForOfHead::Decl(kind, pattern) => {
-            let scope = Scope::new(Some(env.clone()), None);
+            let scope = Scope::new(Some(env.clone()));
             bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)).await?;
             exec(body, &scope).await
         }
@@ -887,6 +1025,31 @@ async fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
 
 /// `new F(...args)`.
 pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFuture {
+    construct_with(f, args, f, text)
+}
+
+/// Construct (7.3.14) with `new.target` from the caller, driven to completion at once.
+pub(crate) fn construct_sync(
+    f: &JsValue,
+    args: Vec<JsValue>,
+    new_target: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = crate::inspect::inspect(f);
+    let mut fut = construct_with(f, args, new_target, &text);
+    poll_once(fut.as_mut())
+}
+
+/// GetPrototypeFromConstructor (10.1.14): `constructor.prototype` if it is an object, else
+/// the realm's intrinsic default.
+fn prototype_from_constructor(constructor: &JsValue, default: &Obj) -> Result<Obj, JsValue> {
+    match constructor.get("prototype")? {
+        JsValue::Object(p) => Ok(p),
+        _ => Ok(default.clone()),
+    }
+}
+
+/// [[Construct]] of `f` with `new_target` (10.2.2 for ordinary functions).
+fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &str) -> CallFuture {
     let not_ctor = || -> CallFuture {
         let e = realm().error("TypeError", &format!("{text} is not a constructor"));
         Box::pin(std::future::ready(Err(e)))
@@ -894,26 +1057,89 @@ pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFutu
     let JsValue::Object(obj) = f else { return not_ctor() };
     match obj.class() {
         Class::Function(Func::Native { f: native, ctor: true, .. }) => {
-            Box::pin(std::future::ready(native(&JsValue::Undefined, &args, true)))
+            let result = native(&JsValue::Undefined, &args, true);
+            // A built-in constructor creates its object from %Intrinsic.prototype%; called
+            // with another new.target (a subclass, Reflect.construct), the object's
+            // prototype is newTarget's instead (OrdinaryCreateFromConstructor).
+            if !new_target.strict_equals(f)
+                && let Ok(JsValue::Object(o)) = &result
+            {
+                let default = o.proto().unwrap_or_else(|| realm().object_proto.clone());
+                match prototype_from_constructor(new_target, &default) {
+                    Ok(p) => {
+                        o.set_prototype_of(Some(p));
+                    }
+                    Err(e) => return Box::pin(std::future::ready(Err(e))),
+                }
+            }
+            Box::pin(std::future::ready(result))
         }
-        Class::Function(Func::Closure { def, .. }) if !def.is_arrow && !def.is_async && !def.is_generator => {
+        Class::Function(Func::Closure { def, env, home, class }) if def.is_constructor() => {
             let r = realm();
-            let proto = match obj.get("prototype") {
-                Ok(JsValue::Object(p)) => p,
-                Ok(_) => r.object_proto.clone(),
-                Err(e) => return Box::pin(std::future::ready(Err(e))),
+            let (derived, default) = match def.kind {
+                FuncKind::ClassConstructor { derived, default } => (derived, default),
+                _ => (false, false),
             };
-            let this = JsValue::Object(Obj::new(Class::Object, Some(proto)));
-            let fut = call(f.clone(), this.clone(), args);
+            // 10.2.2 [[Construct]] step 3: if kind is base, Let thisArgument be ?
+            // OrdinaryCreateFromConstructor(newTarget, "%Object.prototype%").
+            let this = if derived {
+                None
+            } else {
+                match prototype_from_constructor(new_target, &r.object_proto) {
+                    Ok(p) => Some(JsValue::Object(Obj::new(Class::Object, Some(p)))),
+                    Err(e) => return Box::pin(std::future::ready(Err(e))),
+                }
+            };
+            drop(r);
+            let frame = Frame::new(this.clone(), new_target.clone(), Some(obj.clone()), home.clone());
+            let call = Invocation {
+                def: def.clone(),
+                env: env.clone(),
+                fobj: obj.clone(),
+                this: this.clone().unwrap_or_default(),
+                args,
+                frame: Some(frame.clone()),
+            };
+            let (fobj, has_fields) = (obj.clone(), class.is_some());
             Box::pin(async move {
-                let result = fut.await?;
-                Ok(if matches!(result, JsValue::Object(_)) { result } else { this })
+                // Step 6.b: a base class constructor initializes the fields before its body.
+                if let (Some(JsValue::Object(t)), true) = (&this, has_fields) {
+                    crate::class::initialize_instance_elements(t, &fobj).await?;
+                }
+                let result = if derived && default {
+                    // 15.7.14 step 14.a: a derived default constructor does
+                    // `super(...args)` without the array iterator.
+                    crate::class::super_call_in(&frame, call.args).await?;
+                    JsValue::Undefined
+                } else {
+                    run_closure(call, None).await?
+                };
+                // Steps 10-12: an object result replaces `this`.
+                if matches!(result, JsValue::Object(_)) {
+                    return Ok(result);
+                }
+                if let Some(this) = this {
+                    return Ok(this);
+                }
+                if !matches!(result, JsValue::Undefined) {
+                    return Err(realm()
+                        .error("TypeError", "Derived constructors may only return object or undefined"));
+                }
+                // Step 13: Let thisBinding be ? constructorEnv.GetThisBinding().
+                frame.this.borrow().clone().ok_or_else(|| {
+                    realm().error(
+                        "ReferenceError",
+                        "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
+                    )
+                })
             })
         }
         Class::Function(Func::Bound { target, args: bound, .. }) => {
             let mut all = bound.clone();
             all.extend(args);
-            construct(target, all, text)
+            // 10.4.1.2 step 5: If SameValue(F, newTarget) is true, set newTarget to target.
+            let new_target = if new_target.strict_equals(f) { target.clone() } else { new_target.clone() };
+            construct_with(target, all, &new_target, text)
         }
         _ => not_ctor(),
     }
@@ -1011,7 +1237,7 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
                     ),
                 ));
             };
-            JsValue::Bool(has_property(o, &a.to_key()?))
+            JsValue::Bool(o.has_property(&a.to_key()?))
         }
     })
 }
@@ -1039,7 +1265,7 @@ fn compound_op(op: AssignmentOperator) -> Option<BinaryOperator> {
 /// A reference that can be read and written: a variable or a property.
 enum Place {
     Var(Name),
-    Prop(JsValue, Rc<str>),
+    Prop(JsValue, PropertyKey),
 }
 
 async fn place(target: &Expr, env: &Env) -> Res<Place> {
@@ -1065,7 +1291,7 @@ fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
 fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
     match p {
         Place::Var(name) => assign_var(env, name, value),
-        Place::Prop(o, k) => Ok(set_member(o, k, value)?),
+        Place::Prop(o, k) => Ok(set_member(o, k, value, env.strict)?),
     }
 }
 
@@ -1091,7 +1317,28 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 realm().pos.set(*pos);
                 get_var(env, name)?
             }
-            Expr::This => lookup_this(env),
+            Expr::This => lookup_this(env)?,
+            Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
+            Expr::SuperCall { args, pos } => {
+                let args = eval_args(args, env).await?;
+                realm().pos.set(*pos);
+                crate::class::super_call(env, args).await?
+            }
+            Expr::SuperMember { key, pos } => {
+                let key = eval_key(key, env).await?;
+                realm().pos.set(*pos);
+                let (base, this) = crate::class::super_base(env)?;
+                match base {
+                    Some(base) => base.get_with(&key, &this)?,
+                    None => {
+                        return Err(type_error(&format!(
+                            "Cannot read properties of null (reading '{}')",
+                            key.display()
+                        )));
+                    }
+                }
+            }
+            Expr::NewTarget => this_frame(env).map_or(JsValue::Undefined, |f| f.new_target.clone()),
             Expr::Array(elems) => {
                 let mut items = Vec::with_capacity(elems.len());
                 for el in elems {
@@ -1118,18 +1365,18 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         ObjProp::Getter(key, def) => {
                             let key = eval_key(key, env).await?;
                             let f = make_function(def.clone(), env.clone());
-                            obj.define_accessor(&key, Some(JsValue::Object(f)), None);
+                            obj.define_accessor(&key, Some(JsValue::Object(f)), None, true);
                         }
                         ObjProp::Setter(key, def) => {
                             let key = eval_key(key, env).await?;
                             let f = make_function(def.clone(), env.clone());
-                            obj.define_accessor(&key, None, Some(JsValue::Object(f)));
+                            obj.define_accessor(&key, None, Some(JsValue::Object(f)), true);
                         }
                         ObjProp::Spread(e) => {
                             let v = eval(e, env).await?;
                             match &v {
                                 JsValue::Object(src) => {
-                                    for k in src.own_keys(true) {
+                                    for k in src.own_enumerable_keys() {
                                         obj.define(&k, src.get(&k)?, true);
                                     }
                                 }
@@ -1259,6 +1506,16 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         realm().pos.set(*mpos);
                         let f = get_member(&o, &k)?;
                         (f, o)
+                    }
+                    Expr::SuperMember { key, pos: mpos } => {
+                        let key = eval_key(key, env).await?;
+                        realm().pos.set(*mpos);
+                        let (base, this) = crate::class::super_base(env)?;
+                        let f = match base {
+                            Some(base) => base.get_with(&key, &this)?,
+                            None => JsValue::Undefined,
+                        };
+                        (f, this)
                     }
                     other => (eval(other, env).await?, JsValue::Undefined),
                 };

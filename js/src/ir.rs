@@ -46,6 +46,67 @@ pub(crate) struct FuncDef {
     pub length: usize,
     /// The function's source text (`String(fn)`).
     pub source: Rc<str>,
+    /// A plain function, a method, or a class constructor.
+    pub kind: FuncKind,
+}
+
+/// What a function is, for [[Call]] and [[Construct]] (10.2's [[ConstructorKind]] and
+/// [[IsClassConstructor]]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FuncKind {
+    /// A function declaration or expression (a constructor unless arrow, async or generator).
+    Normal,
+    /// A method, accessor, field initializer or static block: never a constructor.
+    Method,
+    /// A class's constructor; `derived` for a class with `extends`, `default` when the class
+    /// has no `constructor` (a derived default constructor passes its arguments to `super`).
+    ClassConstructor { derived: bool, default: bool },
+}
+
+/// A class (15.7): the constructor, then the elements in source order.
+#[derive(Debug)]
+pub(crate) struct ClassDef {
+    /// The class's binding name inside its body (`None` for an anonymous class).
+    pub binding: Option<Name>,
+    pub heritage: Option<Expr>,
+    pub constructor: Rc<FuncDef>,
+    pub elements: Vec<ClassElement>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MethodKind {
+    Method,
+    Get,
+    Set,
+}
+
+#[derive(Debug)]
+pub(crate) enum ClassElement {
+    Method {
+        key: PropKey,
+        def: Rc<FuncDef>,
+        is_static: bool,
+        kind: MethodKind,
+    },
+    /// A field; its initializer is a method evaluated with `this` the instance (or the class).
+    Field {
+        key: PropKey,
+        init: Option<Rc<FuncDef>>,
+        is_static: bool,
+    },
+    StaticBlock(Rc<FuncDef>),
+}
+
+impl FuncDef {
+    /// Whether the function has [[Construct]]: an ordinary `function` (not an arrow, a method,
+    /// an async function or a generator).
+    pub(crate) fn is_constructor(&self) -> bool {
+        match self.kind {
+            FuncKind::Normal => !self.is_arrow && !self.is_async && !self.is_generator,
+            FuncKind::Method => false,
+            FuncKind::ClassConstructor { .. } => true,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -156,6 +217,8 @@ pub(crate) enum Stmt {
         scope: Block,
     },
     Labeled(Name, Box<Stmt>),
+    /// A class declaration: evaluates the class and initializes its (lexical) binding.
+    Class(Name, Rc<ClassDef>),
     Empty,
 }
 
@@ -240,4 +303,17 @@ pub(crate) enum Expr {
     Seq(Vec<Expr>),
     Await(Box<Expr>),
     Yield(Option<Box<Expr>>),
+    Class(Rc<ClassDef>),
+    /// `super(...args)`.
+    SuperCall {
+        args: Vec<Arg>,
+        pos: Pos,
+    },
+    /// `super.key` / `super[key]`.
+    SuperMember {
+        key: Box<PropKey>,
+        pos: Pos,
+    },
+    /// `new.target`.
+    NewTarget,
 }

@@ -25,14 +25,18 @@
 //! ```
 
 mod builtins;
+mod class;
 mod generator;
 mod heap;
 mod inspect;
 mod interp;
 mod ir;
+mod iteration;
 mod lower;
 mod number;
+mod object;
 mod promise;
+mod property;
 mod realm;
 mod value;
 
@@ -63,16 +67,61 @@ pub struct Options {
     /// Run timers on settle's virtual clock: a script with long timeouts finishes at once,
     /// in the same order.
     pub virtual_clock: bool,
+    /// Run the file as a classic script (ECMA-262 16.1, ScriptEvaluation), as test262 and a
+    /// browser's `<script>` do: top-level `this` is `globalThis`, and top-level `var` and
+    /// function declarations become properties of the global object. The default (`false`)
+    /// imitates `node FILE`, which runs a file as a CommonJS module body: top-level `this` is
+    /// `module.exports` and top-level declarations stay local.
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_js::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let source = "var x = 1; function f() {} console.log(this === globalThis, globalThis.x, typeof globalThis.f);";
+    /// let script = Options { script: true, ..Options::default() };
+    /// assert_eq!(run("s.js", source, &script, out.clone(), out.clone()), 0);
+    /// assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "true 1 function\n");
+    /// ```
+    pub script: bool,
+    /// A budget of evaluation steps (loop iterations and function calls): once spent, the
+    /// script stops as if killed, with exit code [`EXIT_STEP_LIMIT`] and a message on stderr.
+    /// `None` (the default) is no limit. For running untrusted or test code that may loop
+    /// forever (the test262 runner gives each test a budget).
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_js::{EXIT_STEP_LIMIT, Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let limited = Options { max_steps: Some(10_000), ..Options::default() };
+    /// let code = run("loop.js", "while (true) { try { for (;;) {} } catch (e) {} }", &limited, out.clone(), out.clone());
+    /// assert_eq!(code, EXIT_STEP_LIMIT);
+    /// ```
+    pub max_steps: Option<u64>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { host: HostKind::Node, trace: false, seed: 0x5eed_5e77_1e00_0001, virtual_clock: false }
+        Options {
+            host: HostKind::Node,
+            trace: false,
+            seed: 0x5eed_5e77_1e00_0001,
+            virtual_clock: false,
+            script: false,
+            max_steps: None,
+        }
     }
 }
 
 /// Exit code of a script that could not run: a syntax error or a feature outside the subset.
 pub const EXIT_SCRIPT_ERROR: i32 = 2;
+
+/// Exit code of a script stopped because it spent its [`Options::max_steps`] budget (the
+/// shell's code for a process killed by SIGKILL's neighbour, SIGXCPU: 128 + 24).
+pub const EXIT_STEP_LIMIT: i32 = 152;
 
 /// Parses a script without running it; the error is the one-line `file:line:column: ...`
 /// report.
@@ -84,7 +133,7 @@ pub const EXIT_SCRIPT_ERROR: i32 = 2;
 /// ```
 /// let e = settle_js::check("x.js", "let a = ;").unwrap_err();
 /// assert!(e.starts_with("x.js:1:9: SyntaxError"), "{e}");
-/// let e = settle_js::check("x.js", "class A {}").unwrap_err();
+/// let e = settle_js::check("x.js", "class A { #secret = 1; }").unwrap_err();
 /// assert!(e.contains("outside the subset"), "{e}");
 /// ```
 pub fn check(file: &str, source: &str) -> Result<(), String> {
@@ -131,6 +180,8 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
         file: file.to_string(),
         source: source.into(),
         seed: options.seed,
+        script: options.script,
+        max_steps: options.max_steps,
     });
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
@@ -141,10 +192,11 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
         if let Origin::Task { index } = Handle::current().origin() {
             r.script_task.set(index);
         }
-        // Node runs a file as a CommonJS module: top-level `this` is `module.exports`.
+        // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
+        // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).
         let this = match r.host {
-            HostKind::Node => JsValue::Object(r.new_object()),
-            HostKind::Html => JsValue::Object(r.global.clone()),
+            HostKind::Node if !r.script => JsValue::Object(r.new_object()),
+            _ => JsValue::Object(r.global.clone()),
         };
         drop(r);
         if let Err(e) = interp::run_script(&script, this) {
@@ -154,6 +206,7 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     let result = el.run();
     let code = match result {
         Ok(()) => realm.exit_code.get(),
+        Err(_) if realm.steps_exhausted() => EXIT_STEP_LIMIT,
         Err(_) => realm.exit_code.get().max(1),
     };
     drop(el);

@@ -34,9 +34,7 @@ const MISSING_GLOBALS: &[&str] = &[
     "WeakSet",
     "WeakRef",
     "FinalizationRegistry",
-    "Symbol",
     "Proxy",
-    "Reflect",
     "Date",
     "RegExp",
     "BigInt",
@@ -98,7 +96,7 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
     let program = &ret.program;
     let mut lower = Lower { src: source, fns: Vec::new(), declared: HashSet::new(), missing: Vec::new() };
     let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
-    lower.fns.push(FnCtx::default());
+    lower.fns.push(FnCtx { strict, ..FnCtx::default() });
     let block = lower.block(&program.body, true)?;
     let ctx = lower.fns.pop().unwrap_or_default();
     for (name, offset) in &lower.missing {
@@ -120,6 +118,7 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         uses_arguments: false,
         length: 0,
         source: "".into(),
+        kind: FuncKind::Normal,
     };
     Ok(Script { body: Rc::new(body) })
 }
@@ -141,6 +140,9 @@ struct FnCtx {
     is_arrow: bool,
     is_async: bool,
     is_generator: bool,
+    /// Strict mode code (11.2.2): a `"use strict"` directive here or in an enclosing
+    /// function, or inside a class.
+    strict: bool,
 }
 
 struct Lower<'s> {
@@ -192,6 +194,19 @@ impl Lower<'_> {
                         }
                     }
                 }
+                ast::Statement::ClassDeclaration(c) => {
+                    if let Some(id) = &c.id {
+                        let name: Name = id.name.as_str().into();
+                        if block.lexical.iter().any(|(n, _)| *n == name) {
+                            return Err(syntax(
+                                id.span.start,
+                                &format!("Identifier '{name}' has already been declared"),
+                            ));
+                        }
+                        self.declared.insert(name.to_string());
+                        block.lexical.push((name, DeclKind::Let));
+                    }
+                }
                 ast::Statement::FunctionDeclaration(f) => {
                     if let Some(id) = &f.id {
                         let name: Name = id.name.as_str().into();
@@ -206,7 +221,7 @@ impl Lower<'_> {
         }
         for stmt in stmts {
             if let ast::Statement::FunctionDeclaration(f) = stmt {
-                let def = self.function(f, None)?;
+                let def = self.function(f, None, FuncKind::Normal)?;
                 block.functions.push(def);
             } else {
                 let s = self.stmt(stmt)?;
@@ -340,7 +355,12 @@ impl Lower<'_> {
                 // Only reached for a function declaration as the body of `if` or a label.
                 return Err(unsupported(f.span.start, "a function declaration outside a block"));
             }
-            S::ClassDeclaration(c) => return Err(unsupported(c.span.start, "`class`")),
+            S::ClassDeclaration(c) => {
+                let Some(id) = &c.id else {
+                    return Err(syntax(c.span.start, "A class declaration needs a name"));
+                };
+                Stmt::Class(id.name.as_str().into(), self.class(c, None)?)
+            }
             S::WithStatement(w) => return Err(unsupported(w.span.start, "`with`")),
             other => return Err(unsupported(other.span().start, "modules and TypeScript syntax")),
         })
@@ -528,7 +548,10 @@ impl Lower<'_> {
     fn named_expr(&mut self, e: &ast::Expression<'_>, name: Option<&str>) -> R<Expr> {
         match (e, name) {
             (ast::Expression::FunctionExpression(f), Some(name)) if f.id.is_none() => {
-                Ok(Expr::Function(self.function(f, Some(name))?))
+                Ok(Expr::Function(self.function(f, Some(name), FuncKind::Normal)?))
+            }
+            (ast::Expression::ClassExpression(c), Some(name)) if c.id.is_none() => {
+                Ok(Expr::Class(self.class(c, Some(name))?))
             }
             (ast::Expression::ArrowFunctionExpression(a), Some(name)) => {
                 Ok(Expr::Function(self.arrow(a, name)?))
@@ -552,6 +575,20 @@ impl Lower<'_> {
     }
 
     fn member(&mut self, m: &ast::MemberExpression<'_>) -> R<Expr> {
+        if matches!(m.object(), ast::Expression::Super(_)) {
+            let key = match m {
+                ast::MemberExpression::StaticMemberExpression(s) => {
+                    PropKey::Static(s.property.name.as_str().into())
+                }
+                ast::MemberExpression::ComputedMemberExpression(c) => {
+                    PropKey::Computed(self.expr(&c.expression)?)
+                }
+                ast::MemberExpression::PrivateFieldExpression(p) => {
+                    return Err(unsupported(p.span.start, "private fields"));
+                }
+            };
+            return Ok(Expr::SuperMember { key: Box::new(key), pos: m.span().start });
+        }
         Ok(match m {
             ast::MemberExpression::StaticMemberExpression(s) => Expr::Member {
                 object: Box::new(self.expr(&s.object)?),
@@ -573,7 +610,7 @@ impl Lower<'_> {
 
     fn call(&mut self, c: &ast::CallExpression<'_>) -> R<Expr> {
         if matches!(c.callee, ast::Expression::Super(_)) {
-            return Err(unsupported(c.span.start, "`super`"));
+            return Ok(Expr::SuperCall { args: self.args(&c.arguments)?, pos: c.span.start });
         }
         Ok(Expr::Call {
             callee: Box::new(self.expr(&c.callee)?),
@@ -641,7 +678,17 @@ impl Lower<'_> {
                             };
                             match p.kind {
                                 ast::PropertyKind::Init => {
-                                    let value = self.named_expr(&p.value, static_name.as_deref())?;
+                                    let value = match &p.value {
+                                        // A method (15.4): not a constructor.
+                                        ast::Expression::FunctionExpression(f) if p.method => {
+                                            Expr::Function(self.function(
+                                                f,
+                                                Some(static_name.as_deref().unwrap_or("")),
+                                                FuncKind::Method,
+                                            )?)
+                                        }
+                                        other => self.named_expr(other, static_name.as_deref())?,
+                                    };
                                     props.push(ObjProp::Value(key, value));
                                 }
                                 ast::PropertyKind::Get | ast::PropertyKind::Set => {
@@ -651,7 +698,7 @@ impl Lower<'_> {
                                     let prefix =
                                         if p.kind == ast::PropertyKind::Get { "get " } else { "set " };
                                     let name = format!("{prefix}{}", static_name.as_deref().unwrap_or(""));
-                                    let def = self.function(f, Some(&name))?;
+                                    let def = self.function(f, Some(&name), FuncKind::Method)?;
                                     props.push(if p.kind == ast::PropertyKind::Get {
                                         ObjProp::Getter(key, def)
                                     } else {
@@ -664,7 +711,7 @@ impl Lower<'_> {
                 }
                 Expr::Object(props)
             }
-            E::FunctionExpression(f) => Expr::Function(self.function(f, None)?),
+            E::FunctionExpression(f) => Expr::Function(self.function(f, None, FuncKind::Normal)?),
             E::ArrowFunctionExpression(a) => Expr::Function(self.arrow(a, "")?),
             E::AssignmentExpression(a) => {
                 let target = self.assign_target(&a.left)?;
@@ -763,14 +810,14 @@ impl Lower<'_> {
                 }
                 Expr::Yield(y.argument.as_ref().map(|a| self.expr(a).map(Box::new)).transpose()?)
             }
-            E::ClassExpression(c) => return Err(unsupported(c.span.start, "`class`")),
+            E::ClassExpression(c) => Expr::Class(self.class(c, None)?),
             E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
             E::BigIntLiteral(b) => return Err(unsupported(b.span.start, "BigInt")),
             E::TaggedTemplateExpression(t) => return Err(unsupported(t.span.start, "tagged templates")),
             E::Super(s) => return Err(unsupported(s.span.start, "`super`")),
             E::ImportExpression(i) => return Err(unsupported(i.span.start, "`import()`")),
             E::ImportMeta(i) => return Err(unsupported(i.span.start, "`import.meta`")),
-            E::NewTarget(n) => return Err(unsupported(n.span.start, "`new.target`")),
+            E::NewTarget(_) => Expr::NewTarget,
             other => return Err(unsupported(other.span().start, "this expression")),
         })
     }
@@ -817,7 +864,7 @@ impl Lower<'_> {
         Ok((out, rest, length))
     }
 
-    fn function(&mut self, f: &ast::Function<'_>, inferred: Option<&str>) -> R<Rc<FuncDef>> {
+    fn function(&mut self, f: &ast::Function<'_>, inferred: Option<&str>, kind: FuncKind) -> R<Rc<FuncDef>> {
         if f.generator && f.r#async {
             return Err(unsupported(f.span.start, "async generators"));
         }
@@ -829,7 +876,9 @@ impl Lower<'_> {
             (None, Some(n)) => (n.into(), false),
             (None, None) => ("".into(), false),
         };
-        self.fns.push(FnCtx { is_async: f.r#async, is_generator: f.generator, ..FnCtx::default() });
+        let strict = self.fns.last().is_some_and(|c| c.strict)
+            || body.directives.iter().any(|d| d.directive.as_str() == "use strict");
+        self.fns.push(FnCtx { is_async: f.r#async, is_generator: f.generator, strict, ..FnCtx::default() });
         let result = (|| {
             let (params, rest, length) = self.params(&f.params)?;
             let block = self.block(&body.statements, true)?;
@@ -846,16 +895,18 @@ impl Lower<'_> {
             is_arrow: false,
             is_async: f.r#async,
             is_generator: f.generator,
-            strict: body.directives.iter().any(|d| d.directive.as_str() == "use strict"),
+            strict,
             var_names: ctx.var_names,
             uses_arguments: ctx.uses_arguments,
             length,
             source: self.text(f.span),
+            kind,
         }))
     }
 
     fn arrow(&mut self, a: &ast::ArrowFunctionExpression<'_>, name: &str) -> R<Rc<FuncDef>> {
-        self.fns.push(FnCtx { is_async: a.r#async, is_arrow: true, ..FnCtx::default() });
+        let strict = self.fns.last().is_some_and(|c| c.strict);
+        self.fns.push(FnCtx { is_async: a.r#async, is_arrow: true, strict, ..FnCtx::default() });
         let result = (|| {
             let (params, rest, length) = self.params(&a.params)?;
             let body = match &a.body {
@@ -883,12 +934,158 @@ impl Lower<'_> {
             is_arrow: true,
             is_async: a.r#async,
             is_generator: false,
-            strict: false,
+            strict,
             var_names: ctx.var_names,
             uses_arguments: false,
             length,
             source: self.text(a.span),
+            kind: FuncKind::Normal,
         }))
+    }
+
+    /// A function made from a piece of a class: a field initializer (an expression evaluated
+    /// with `this` the instance) or a static block.
+    fn synthetic_method(
+        &mut self,
+        name: &str,
+        span: Span,
+        body: impl FnOnce(&mut Self) -> R<Body>,
+    ) -> R<Rc<FuncDef>> {
+        self.fns.push(FnCtx { strict: true, ..FnCtx::default() });
+        let result = body(self);
+        let ctx = self.fns.pop().unwrap_or_default();
+        Ok(Rc::new(FuncDef {
+            name: name.into(),
+            self_binding: false,
+            params: Vec::new(),
+            rest: None,
+            body: result?,
+            is_arrow: false,
+            is_async: false,
+            is_generator: false,
+            strict: true,
+            var_names: ctx.var_names,
+            uses_arguments: ctx.uses_arguments,
+            length: 0,
+            source: self.text(span),
+            kind: FuncKind::Method,
+        }))
+    }
+
+    /// ClassDefinitionEvaluation's parts (15.7.14): all of a class is strict mode code.
+    fn class(&mut self, c: &ast::Class<'_>, inferred: Option<&str>) -> R<Rc<ClassDef>> {
+        let binding: Option<Name> = c.id.as_ref().map(|id| id.name.as_str().into());
+        let name: Name = binding.clone().or_else(|| inferred.map(Name::from)).unwrap_or_else(|| "".into());
+        let heritage = c.heritage.as_ref().map(|h| self.expr(&h.expression)).transpose()?;
+        let derived = heritage.is_some();
+        let outer_strict = self.fns.last().map(|ctx| ctx.strict);
+        if let Some(ctx) = self.fns.last_mut() {
+            ctx.strict = true;
+        }
+        let result = self.class_body(c, &name, derived);
+        if let (Some(ctx), Some(strict)) = (self.fns.last_mut(), outer_strict) {
+            ctx.strict = strict;
+        }
+        let (constructor, elements) = result?;
+        Ok(Rc::new(ClassDef { binding, heritage, constructor, elements }))
+    }
+
+    fn class_body(
+        &mut self,
+        c: &ast::Class<'_>,
+        name: &Name,
+        derived: bool,
+    ) -> R<(Rc<FuncDef>, Vec<ClassElement>)> {
+        let mut constructor = None;
+        let mut elements = Vec::new();
+        for element in &c.body.body {
+            match element {
+                ast::ClassElement::MethodDefinition(m) => {
+                    if matches!(m.key, ast::PropertyKey::PrivateIdentifier(_)) {
+                        return Err(unsupported(m.span.start, "private methods"));
+                    }
+                    let key = self.prop_key(&m.key, m.computed)?;
+                    let static_name = match &key {
+                        PropKey::Static(n) => n.to_string(),
+                        PropKey::Computed(_) => String::new(),
+                    };
+                    let kind = match m.kind {
+                        ast::MethodDefinitionKind::Constructor => {
+                            let mut def = self.function(
+                                &m.value,
+                                Some(name),
+                                FuncKind::ClassConstructor { derived, default: false },
+                            )?;
+                            if let Some(d) = Rc::get_mut(&mut def) {
+                                d.source = self.text(c.span);
+                            }
+                            constructor = Some(def);
+                            continue;
+                        }
+                        ast::MethodDefinitionKind::Method => MethodKind::Method,
+                        ast::MethodDefinitionKind::Get => MethodKind::Get,
+                        ast::MethodDefinitionKind::Set => MethodKind::Set,
+                    };
+                    let fname = match kind {
+                        MethodKind::Get => format!("get {static_name}"),
+                        MethodKind::Set => format!("set {static_name}"),
+                        MethodKind::Method => static_name,
+                    };
+                    let def = self.function(&m.value, Some(&fname), FuncKind::Method)?;
+                    elements.push(ClassElement::Method { key, def, is_static: m.r#static, kind });
+                }
+                ast::ClassElement::PropertyDefinition(p) => {
+                    if matches!(p.key, ast::PropertyKey::PrivateIdentifier(_)) {
+                        return Err(unsupported(p.span.start, "private fields"));
+                    }
+                    let key = self.prop_key(&p.key, p.computed)?;
+                    let static_name = match &key {
+                        PropKey::Static(n) => Some(n.to_string()),
+                        PropKey::Computed(_) => None,
+                    };
+                    let init = match &p.value {
+                        Some(v) => Some(self.synthetic_method("", p.span, |this| {
+                            Ok(Body::Expr(this.named_expr(v, static_name.as_deref())?))
+                        })?),
+                        None => None,
+                    };
+                    elements.push(ClassElement::Field { key, init, is_static: p.r#static });
+                }
+                ast::ClassElement::StaticBlock(b) => {
+                    let def = self
+                        .synthetic_method("", b.span, |this| Ok(Body::Block(this.block(&b.body, true)?)))?;
+                    elements.push(ClassElement::StaticBlock(def));
+                }
+                ast::ClassElement::AccessorProperty(a) => {
+                    return Err(unsupported(a.span.start, "`accessor` fields"));
+                }
+                ast::ClassElement::TSIndexSignature(t) => {
+                    return Err(unsupported(t.span.start, "TypeScript syntax"));
+                }
+            }
+        }
+        let constructor = match constructor {
+            Some(c) => c,
+            // 15.7.14 step 14: a default constructor (an empty body; a derived one passes its
+            // arguments to the parent constructor without the array iterator).
+            None => Rc::new(FuncDef {
+                name: name.clone(),
+                self_binding: false,
+                params: Vec::new(),
+                rest: None,
+                body: Body::Block(Block::default()),
+                is_arrow: false,
+                is_async: false,
+                is_generator: false,
+                strict: true,
+                var_names: Vec::new(),
+                uses_arguments: false,
+                length: 0,
+                source: self.text(c.span),
+                kind: FuncKind::ClassConstructor { derived, default: true },
+            }),
+        };
+        Ok((constructor, elements))
     }
 }
 

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::rc::{Rc, Weak};
 
-use crate::value::{Class, Func, JsValue, NativeFn, Obj, ObjData};
+use crate::object::ObjData;
+use crate::property::Symbol;
+use crate::value::{Class, Func, JsValue, NativeFn, Obj};
 
 /// Which host the script runs in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,6 +35,21 @@ pub(crate) struct Realm {
     pub(crate) boolean_proto: Obj,
     pub(crate) promise_proto: Obj,
     pub(crate) generator_proto: Obj,
+    pub(crate) symbol_proto: Obj,
+    /// %IteratorPrototype% (27.1.2).
+    pub(crate) iterator_proto: Obj,
+    /// %ArrayIteratorPrototype% (23.1.5.2).
+    pub(crate) array_iterator_proto: Obj,
+    /// %StringIteratorPrototype% (22.1.5.2).
+    pub(crate) string_iterator_proto: Obj,
+    /// %Array.prototype.values% and %ArrayIteratorPrototype%.next, to tell when iterating an
+    /// array is unobservable (`iteration.rs`).
+    pub(crate) array_values: RefCell<Option<Obj>>,
+    pub(crate) array_iterator_next: RefCell<Option<Obj>>,
+    /// The well-known symbols (6.1.5.1), shared by every realm in the spec; one realm here.
+    pub(crate) symbols: WellKnownSymbols,
+    /// The GlobalSymbolRegistry (20.4.2.2's `Symbol.for`), in registration order.
+    pub(crate) symbol_registry: RefCell<Vec<(Rc<str>, Symbol)>>,
     pub(crate) error_protos: RefCell<Vec<(&'static str, Obj)>>,
     pub(crate) global: Obj,
     pub(crate) host: HostKind,
@@ -57,6 +74,10 @@ pub(crate) struct Realm {
     pub(crate) pos: Cell<u32>,
     pub(crate) cancelled_immediates: RefCell<HashSet<u64>>,
     pub(crate) next_immediate: Cell<u64>,
+    /// A classic script (`Options::script`): top-level declarations are global properties.
+    pub(crate) script: bool,
+    /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
+    pub(crate) steps_left: Cell<u64>,
 }
 
 thread_local! {
@@ -89,6 +110,48 @@ impl Drop for RealmGuard {
     }
 }
 
+/// The well-known symbols of ECMA-262's Table 1 that settle-js uses.
+pub(crate) struct WellKnownSymbols {
+    pub(crate) async_iterator: Symbol,
+    pub(crate) has_instance: Symbol,
+    pub(crate) is_concat_spreadable: Symbol,
+    pub(crate) iterator: Symbol,
+    pub(crate) species: Symbol,
+    pub(crate) to_primitive: Symbol,
+    pub(crate) to_string_tag: Symbol,
+    pub(crate) unscopables: Symbol,
+}
+
+impl WellKnownSymbols {
+    fn new() -> WellKnownSymbols {
+        let s = |d: &str| Symbol::new(Some(d.into()));
+        WellKnownSymbols {
+            async_iterator: s("Symbol.asyncIterator"),
+            has_instance: s("Symbol.hasInstance"),
+            is_concat_spreadable: s("Symbol.isConcatSpreadable"),
+            iterator: s("Symbol.iterator"),
+            species: s("Symbol.species"),
+            to_primitive: s("Symbol.toPrimitive"),
+            to_string_tag: s("Symbol.toStringTag"),
+            unscopables: s("Symbol.unscopables"),
+        }
+    }
+
+    /// The ones `Symbol` exposes, with their property names.
+    pub(crate) fn all(&self) -> [(&'static str, &Symbol); 8] {
+        [
+            ("asyncIterator", &self.async_iterator),
+            ("hasInstance", &self.has_instance),
+            ("isConcatSpreadable", &self.is_concat_spreadable),
+            ("iterator", &self.iterator),
+            ("species", &self.species),
+            ("toPrimitive", &self.to_primitive),
+            ("toStringTag", &self.to_string_tag),
+            ("unscopables", &self.unscopables),
+        ]
+    }
+}
+
 pub(crate) struct RealmConfig {
     pub(crate) host: HostKind,
     pub(crate) stdout: Sink,
@@ -97,6 +160,8 @@ pub(crate) struct RealmConfig {
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
+    pub(crate) script: bool,
+    pub(crate) max_steps: Option<u64>,
 }
 
 impl Realm {
@@ -104,10 +169,8 @@ impl Realm {
         let object_proto = Obj::new(Class::Object, None);
         let proto = || Some(object_proto.clone());
         let noop: NativeFn = Rc::new(|_, _, _| Ok(JsValue::Undefined));
-        let function_proto = Obj::new(
-            Class::Function(Func::Native { name: "".into(), length: 0, f: noop, ctor: false }),
-            proto(),
-        );
+        let function_proto =
+            Obj::new(Class::Function(Func::Native { name: "".into(), f: noop, ctor: false }), proto());
         Rc::new(Realm {
             array_proto: Obj::new(Class::Array(RefCell::new(Vec::new())), proto()),
             string_proto: Obj::new(Class::Object, proto()),
@@ -115,6 +178,14 @@ impl Realm {
             boolean_proto: Obj::new(Class::Object, proto()),
             promise_proto: Obj::new(Class::Object, proto()),
             generator_proto: Obj::new(Class::Object, proto()),
+            symbol_proto: Obj::new(Class::Object, proto()),
+            iterator_proto: Obj::new(Class::Object, proto()),
+            array_iterator_proto: Obj::new(Class::Object, proto()),
+            string_iterator_proto: Obj::new(Class::Object, proto()),
+            array_values: RefCell::new(None),
+            array_iterator_next: RefCell::new(None),
+            symbols: WellKnownSymbols::new(),
+            symbol_registry: RefCell::new(Vec::new()),
             error_protos: RefCell::new(Vec::new()),
             global: Obj::new(Class::Object, proto()),
             function_proto,
@@ -135,7 +206,44 @@ impl Realm {
             pos: Cell::new(0),
             cancelled_immediates: RefCell::new(HashSet::new()),
             next_immediate: Cell::new(1),
+            script: config.script,
+            steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
         })
+    }
+
+    /// Spends one evaluation step (a loop iteration or a call). Once the budget is spent, the
+    /// run is stopped like a killed process: nothing more is printed, the event loop fails,
+    /// and every later step throws again, so `catch` blocks cannot resume the script.
+    ///
+    /// # Errors
+    ///
+    /// The budget is spent: an error the caller propagates.
+    pub(crate) fn step(&self) -> Result<(), JsValue> {
+        let left = self.steps_left.get();
+        if left == u64::MAX {
+            return Ok(());
+        }
+        if left > 0 {
+            self.steps_left.set(left - 1);
+            return Ok(());
+        }
+        if !self.halted.get() {
+            let _ = writeln!(self.stderr.borrow_mut(), "settle-js: the step limit was reached");
+            self.halted.set(true);
+            if let Ok(handle) = settle_runtime::Handle::try_current() {
+                handle.fail(settle_runtime::Uncaught::new(
+                    settle_runtime::UncaughtKind::Exception,
+                    "the step limit was reached".to_string(),
+                    handle.origin(),
+                ));
+            }
+        }
+        Err(self.error("RangeError", "the step limit was reached"))
+    }
+
+    /// Whether the run was stopped by its step budget.
+    pub(crate) fn steps_exhausted(&self) -> bool {
+        self.steps_left.get() == 0
     }
 
     /// A native function object.
@@ -159,10 +267,15 @@ impl Realm {
     }
 
     fn native_function(&self, name: &str, length: usize, f: NativeFn, ctor: bool) -> Obj {
-        Obj::new(
-            Class::Function(Func::Native { name: name.into(), length, f, ctor }),
+        let obj = Obj::new(
+            Class::Function(Func::Native { name: name.into(), f, ctor }),
             Some(self.function_proto.clone()),
-        )
+        );
+        // CreateBuiltinFunction (10.3.4): `length`, then `name`, both { [[Writable]]: false,
+        // [[Enumerable]]: false, [[Configurable]]: true }.
+        obj.define_with("length", JsValue::Number(length as f64), false, false, true);
+        obj.define_with("name", JsValue::from(name), false, false, true);
+        obj
     }
 
     /// Defines a non-enumerable method on `obj`.

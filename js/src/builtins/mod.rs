@@ -3,6 +3,11 @@
 
 use std::rc::Rc;
 
+mod iterator;
+mod object;
+mod reflect;
+mod symbol;
+
 use settle_promise::PromiseStatics;
 use settle_runtime::{Handle, Origin, TimerId, Uncaught, UncaughtKind};
 
@@ -179,7 +184,9 @@ pub(crate) fn install(r: &Rc<Realm>) {
     g.define("Infinity", JsValue::Number(f64::INFINITY), false);
     install_console(r);
     install_timers(r);
-    install_object(r);
+    object::install(r);
+    symbol::install(r);
+    reflect::install(r);
     install_function(r);
     install_errors(r);
     install_promise(r);
@@ -187,6 +194,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     install_string_number(r);
     install_math_json(r);
     crate::generator::install(&r.generator_proto);
+    iterator::install(r);
     match r.host {
         HostKind::Node => install_process(r),
         HostKind::Html => install_html(r),
@@ -339,120 +347,6 @@ fn install_html(r: &Rc<Realm>) {
     g.define("self", JsValue::Object(g.clone()), false);
 }
 
-fn install_object(r: &Rc<Realm>) {
-    let proto = &r.object_proto;
-    r.method(proto, "hasOwnProperty", 1, |this, args, _| {
-        let key = arg(args, 0).to_key()?;
-        Ok(JsValue::Bool(matches!(this, JsValue::Object(o) if o.has_own(&key))))
-    });
-    r.method(proto, "toString", 0, |this, _, _| {
-        Ok(JsValue::from(match this {
-            JsValue::Undefined => "[object Undefined]",
-            JsValue::Null => "[object Null]",
-            JsValue::Object(o) => match o.class() {
-                Class::Array(_) => "[object Array]",
-                Class::Arguments(_) => "[object Arguments]",
-                Class::Function(_) => "[object Function]",
-                Class::Error(_) => "[object Error]",
-                Class::Promise(_) => "[object Promise]",
-                Class::Generator(_) => "[object Generator]",
-                Class::Object => "[object Object]",
-            },
-            JsValue::String(_) => "[object String]",
-            JsValue::Number(_) => "[object Number]",
-            JsValue::Bool(_) => "[object Boolean]",
-        }))
-    });
-    r.method(proto, "valueOf", 0, |this, _, _| Ok(this.clone()));
-    let object = r.native_ctor("Object", 1, |_, args, _| {
-        Ok(match arg(args, 0) {
-            v @ JsValue::Object(_) => v,
-            _ => JsValue::Object(realm().new_object()),
-        })
-    });
-    object.define("prototype", JsValue::Object(proto.clone()), false);
-    proto.define("constructor", JsValue::Object(object.clone()), false);
-    let own_object = |v: &JsValue| -> Result<Obj, JsValue> {
-        match v {
-            JsValue::Object(o) => Ok(o.clone()),
-            JsValue::Undefined | JsValue::Null => {
-                Err(type_error("Cannot convert undefined or null to object"))
-            }
-            _ => Ok(realm().new_object()),
-        }
-    };
-    r.method(&object, "keys", 1, move |_, args, _| {
-        let v = arg(args, 0);
-        if let JsValue::String(s) = &v {
-            return Ok(
-                realm().new_array((0..s.chars().count()).map(|i| JsValue::from(i.to_string())).collect())
-            );
-        }
-        let o = own_object(&v)?;
-        Ok(realm().new_array(o.own_keys(true).into_iter().map(JsValue::String).collect()))
-    });
-    r.method(&object, "values", 1, move |_, args, _| {
-        let o = own_object(&arg(args, 0))?;
-        let values = o.own_keys(true).into_iter().map(|k| o.get(&k)).collect::<Result<Vec<_>, _>>()?;
-        Ok(realm().new_array(values))
-    });
-    r.method(&object, "entries", 1, move |_, args, _| {
-        let o = own_object(&arg(args, 0))?;
-        let r = realm();
-        let mut entries = Vec::new();
-        for k in o.own_keys(true) {
-            let v = o.get(&k)?;
-            entries.push(r.new_array(vec![JsValue::String(k), v]));
-        }
-        Ok(r.new_array(entries))
-    });
-    r.method(&object, "assign", 2, move |_, args, _| {
-        let target = own_object(&arg(args, 0))?;
-        for src in args.iter().skip(1) {
-            if let JsValue::Object(s) = src {
-                for k in s.own_keys(true) {
-                    target.set(&k, s.get(&k)?)?;
-                }
-            }
-        }
-        Ok(JsValue::Object(target))
-    });
-    r.method(&object, "create", 1, |_, args, _| match arg(args, 0) {
-        JsValue::Object(p) => Ok(JsValue::Object(Obj::new(Class::Object, Some(p)))),
-        JsValue::Null => Ok(JsValue::Object(Obj::new(Class::Object, None))),
-        other => {
-            Err(type_error(&format!("Object prototype may only be an Object or null: {}", inspect(&other))))
-        }
-    });
-    r.method(&object, "getPrototypeOf", 1, move |_, args, _| {
-        let o = own_object(&arg(args, 0))?;
-        Ok(o.proto().map_or(JsValue::Null, JsValue::Object))
-    });
-    r.method(&object, "freeze", 1, |_, args, _| Ok(arg(args, 0)));
-    r.method(&object, "defineProperty", 3, |_, args, _| {
-        let JsValue::Object(o) = arg(args, 0) else {
-            return Err(type_error("Object.defineProperty called on non-object"));
-        };
-        let key = arg(args, 1).to_key()?;
-        let JsValue::Object(desc) = arg(args, 2) else {
-            return Err(type_error("Property description must be an object"));
-        };
-        let getter = desc.get("get")?;
-        let setter = desc.get("set")?;
-        if getter.is_callable() || setter.is_callable() {
-            o.define_accessor(
-                &key,
-                getter.is_callable().then_some(getter),
-                setter.is_callable().then_some(setter),
-            );
-        } else {
-            o.define(&key, desc.get("value")?, desc.get("enumerable")?.truthy());
-        }
-        Ok(JsValue::Object(o))
-    });
-    r.global.define("Object", JsValue::Object(object), false);
-}
-
 fn install_function(r: &Rc<Realm>) {
     let proto = &r.function_proto;
     r.method(proto, "call", 1, |this, args, _| call_sync(this, &arg(args, 0), args.get(1..).unwrap_or(&[])));
@@ -467,12 +361,30 @@ fn install_function(r: &Rc<Realm>) {
         if !this.is_callable() {
             return Err(type_error("Bind must be called on a function"));
         }
-        let bound = Func::Bound {
-            target: this.clone(),
-            this: arg(args, 0),
-            args: args.get(1..).unwrap_or(&[]).to_vec(),
+        // 20.2.3.2 Function.prototype.bind: BoundFunctionCreate, then `length` (the target's
+        // minus the bound arguments, at least 0) and `name` ("bound " + the target's name).
+        let bound_args = args.get(1..).unwrap_or(&[]).to_vec();
+        let target =
+            this.as_object().cloned().ok_or_else(|| type_error("Bind must be called on a function"))?;
+        let length = if target.has_own("length") {
+            match target.get("length")? {
+                JsValue::Number(n) if n == f64::INFINITY => f64::INFINITY,
+                JsValue::Number(n) if n.is_finite() => (n.trunc() - bound_args.len() as f64).max(0.0),
+                JsValue::Number(_) => 0.0,
+                _ => 0.0,
+            }
+        } else {
+            0.0
         };
-        Ok(JsValue::Object(Obj::new(Class::Function(bound), Some(realm().function_proto.clone()))))
+        let name = match target.get("name")? {
+            JsValue::String(s) => s.to_string(),
+            _ => String::new(),
+        };
+        let bound = Func::Bound { target: this.clone(), this: arg(args, 0), args: bound_args };
+        let f = Obj::new(Class::Function(bound), target.proto());
+        f.define_with("length", JsValue::Number(length), false, false, true);
+        f.define_with("name", JsValue::from(format!("bound {name}")), false, false, true);
+        Ok(JsValue::Object(f))
     });
     r.method(proto, "toString", 0, |this, _, _| {
         Ok(JsValue::from(match this {
@@ -596,8 +508,15 @@ fn install_promise(r: &Rc<Realm>) {
         });
         Ok(wrap_promise(p))
     });
-    promise.define("prototype", JsValue::Object(proto.clone()), false);
+    promise.define_with("prototype", JsValue::Object(proto.clone()), false, false, false);
     proto.define("constructor", JsValue::Object(promise.clone()), false);
+    // 27.2.4.9 get Promise [ @@species ]: Return the this value.
+    let species = r.native("get [Symbol.species]", 0, |this, _, _| Ok(this.clone()));
+    let species_key = crate::property::PropertyKey::Symbol(r.symbols.species.clone());
+    promise.define_accessor(&species_key, Some(JsValue::Object(species)), None, false);
+    // 27.2.5.5 Promise.prototype [ @@toStringTag ]: "Promise", not writable, configurable.
+    let tag_key = crate::property::PropertyKey::Symbol(r.symbols.to_string_tag.clone());
+    proto.define_with(&tag_key, JsValue::from("Promise"), false, false, true);
 
     r.method(proto, "then", 2, |this, args, _| {
         let p = this_promise(this, "then")?;
@@ -634,19 +553,31 @@ fn install_promise(r: &Rc<Realm>) {
     });
     r.method(&promise, "reject", 1, |_, args, _| Ok(wrap_promise(JsPromise::reject(arg(args, 0)))));
     r.method(&promise, "all", 1, |_, args, _| {
-        let items = iterate_for_combinator(&arg(args, 0))?;
+        let items = match iterate_for_combinator(&arg(args, 0)) {
+            Ok(items) => items,
+            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
+        };
         Ok(wrap_promise(JsPromise::all::<JsValue, _>(items)))
     });
     r.method(&promise, "allSettled", 1, |_, args, _| {
-        let items = iterate_for_combinator(&arg(args, 0))?;
+        let items = match iterate_for_combinator(&arg(args, 0)) {
+            Ok(items) => items,
+            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
+        };
         Ok(wrap_promise(JsPromise::all_settled::<JsValue, _>(items)))
     });
     r.method(&promise, "any", 1, |_, args, _| {
-        let items = iterate_for_combinator(&arg(args, 0))?;
+        let items = match iterate_for_combinator(&arg(args, 0)) {
+            Ok(items) => items,
+            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
+        };
         Ok(wrap_promise(JsPromise::any(items)))
     });
     r.method(&promise, "race", 1, |_, args, _| {
-        let items = iterate_for_combinator(&arg(args, 0))?;
+        let items = match iterate_for_combinator(&arg(args, 0)) {
+            Ok(items) => items,
+            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
+        };
         Ok(wrap_promise(JsPromise::race(items)))
     });
     r.method(&promise, "withResolvers", 0, |_, _, _| {
@@ -667,8 +598,10 @@ fn install_promise(r: &Rc<Realm>) {
     r.global.define("Promise", JsValue::Object(promise), false);
 }
 
-/// A combinator's input: an array (or string); anything else rejects, as a failing
-/// GetIterator rejects the combined promise.
+/// A combinator's input, through the iterator protocol: an error (GetIterator's or a
+/// step's) rejects the combined promise (IfAbruptRejectPromise, 27.2.4.1 step 4 and the
+/// steps of PerformPromiseAll). The list is taken before any element is resolved, where the
+/// spec interleaves each IteratorStepValue with its Invoke(nextPromise, "then").
 fn iterate_for_combinator(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
     iterate(v)
 }
@@ -700,8 +633,14 @@ fn install_array(r: &Rc<Realm>) {
         Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Object(o) if matches!(o.class(), Class::Array(_)))))
     });
     r.method(&array, "of", 0, |_, args, _| Ok(realm().new_array(args.to_vec())));
+    // 23.1.2.1 Array.from ( items [ , mapfn [ , thisArg ] ] ): through the iterator
+    // protocol when items has @@iterator (step 5), else as an array-like (steps 6-14).
     r.method(&array, "from", 1, |_, args, _| {
-        let items = to_list(&arg(args, 0))?;
+        let source = arg(args, 0);
+        let iterator_key = crate::property::PropertyKey::Symbol(realm().symbols.iterator.clone());
+        let using_iterator =
+            if source.is_nullish() { JsValue::Undefined } else { source.get(&iterator_key)? };
+        let items = if using_iterator.is_nullish() { to_list(&source)? } else { iterate(&source)? };
         let f = arg(args, 1);
         if f.is_callable() {
             let mut out = Vec::with_capacity(items.len());
@@ -1299,6 +1238,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                 }
             }
             JsValue::String(s) => json_quote(s),
+            JsValue::Symbol(_) => return Ok(None),
             JsValue::Undefined => return Ok(None),
             JsValue::Object(o) => {
                 if o.is_callable() {

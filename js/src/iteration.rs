@@ -1,0 +1,255 @@
+//! Operations on Iterator Objects (ECMA-262 2025, 7.4): GetIterator, IteratorStepValue,
+//! IteratorClose, IteratorToList, and the iterator objects of arrays and strings (23.1.5,
+//! 22.1.5).
+//!
+//! Arrays whose iteration is unobservable (their `@@iterator` is the intrinsic
+//! `%Array.prototype.values%` and `%ArrayIteratorPrototype%.next` was not replaced) are read
+//! directly, which is what the protocol would do step by step; everything else goes through
+//! the protocol.
+
+use std::cell::RefCell;
+
+use crate::interp::call_sync;
+use crate::property::PropertyKey;
+use crate::realm::realm;
+use crate::value::{Class, JsValue, Obj};
+
+/// An Iterator Record (7.4.1).
+pub(crate) struct IteratorRecord {
+    /// [[Iterator]].
+    pub(crate) iterator: JsValue,
+    /// [[NextMethod]].
+    pub(crate) next: JsValue,
+    /// [[Done]].
+    pub(crate) done: bool,
+}
+
+/// What an array or string iterator yields (23.1.5.1 CreateArrayIterator's kind).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IterKind {
+    Keys,
+    Values,
+    Entries,
+}
+
+/// The state of an %ArrayIterator% or %StringIterator% object.
+pub(crate) struct ListIterator {
+    /// The iterated object or string; `None` once exhausted.
+    pub(crate) target: Option<JsValue>,
+    /// The next index (a UTF-16 index for strings).
+    pub(crate) index: usize,
+    pub(crate) kind: IterKind,
+}
+
+/// The message Node gives for a value that is not iterable.
+fn not_iterable(value: &JsValue) -> JsValue {
+    let text = match value {
+        JsValue::Undefined | JsValue::Null => format!(
+            "{} is not iterable (cannot read property Symbol(Symbol.iterator))",
+            crate::inspect::inspect(value)
+        ),
+        JsValue::Object(o) if o.is_callable() => {
+            format!("{} is not iterable", crate::inspect::inspect(value))
+        }
+        JsValue::Object(_) => {
+            "object is not iterable (cannot read property Symbol(Symbol.iterator))".to_string()
+        }
+        _ => format!("{} is not iterable", crate::inspect::inspect(value)),
+    };
+    realm().error("TypeError", &text)
+}
+
+/// The array itself when iterating it is unobservable (see the module doc).
+pub(crate) fn unobservable_array(value: &JsValue) -> Option<Obj> {
+    let JsValue::Object(o) = value else { return None };
+    if !matches!(o.class(), Class::Array(_)) {
+        return None;
+    }
+    let r = realm();
+    let (values, next) = (r.array_values.borrow().clone()?, r.array_iterator_next.borrow().clone()?);
+    let method = o.get(&PropertyKey::Symbol(r.symbols.iterator.clone())).ok()?;
+    let current_next = r.array_iterator_proto.own_prop("next")?;
+    let same_next =
+        matches!(current_next.slot, crate::value::Slot::Data(JsValue::Object(f)) if f.ptr_eq(&next));
+    (method.as_object().is_some_and(|m| m.ptr_eq(&values)) && same_next).then(|| o.clone())
+}
+
+/// GetIterator (7.4.3) with kind sync: GetMethod(obj, @@iterator), call it, and
+/// GetIteratorFromMethod's checks (7.4.2).
+pub(crate) fn get_iterator(value: &JsValue) -> Result<IteratorRecord, JsValue> {
+    if value.is_nullish() {
+        return Err(not_iterable(value));
+    }
+    // b. Let method be ? GetMethod(obj, @@iterator).
+    let key = PropertyKey::Symbol(realm().symbols.iterator.clone());
+    let method = value.get(&key)?;
+    // 3. If method is undefined, throw a TypeError exception.
+    if method.is_nullish() {
+        return Err(not_iterable(value));
+    }
+    if !method.is_callable() {
+        return Err(realm().error("TypeError", "Symbol.iterator is not a function"));
+    }
+    // 7.4.2 step 1: Let iterator be ? Call(method, obj).
+    let iterator = call_sync(&method, value, &[])?;
+    // 2. If iterator is not an Object, throw a TypeError exception.
+    if !matches!(iterator, JsValue::Object(_)) {
+        return Err(realm().error("TypeError", "Result of the Symbol.iterator method is not an object"));
+    }
+    // 3. Let nextMethod be ? Get(iterator, "next").
+    let next = iterator.get("next")?;
+    // 4-5. Return the Iterator Record { [[Iterator]]: iterator, [[NextMethod]]: nextMethod,
+    // [[Done]]: false }.
+    Ok(IteratorRecord { iterator, next, done: false })
+}
+
+/// IteratorStepValue (7.4.10): the next value, or `None` when done. An abrupt completion
+/// (a throwing `next`, a non-object result, a throwing `done` or `value` getter) sets
+/// [[Done]], so the iterator is not closed afterwards.
+pub(crate) fn iterator_step_value(record: &mut IteratorRecord) -> Result<Option<JsValue>, JsValue> {
+    let result = (|| {
+        // IteratorNext (7.4.4): 1-2. Let result be ? Call(iteratorRecord.[[NextMethod]],
+        // iteratorRecord.[[Iterator]]).
+        let result = call_sync(&record.next, &record.iterator, &[])?;
+        // 5. If result is not an Object, throw a TypeError exception.
+        let JsValue::Object(result) = result else {
+            let text = crate::inspect::inspect(&result);
+            return Err(realm().error("TypeError", &format!("Iterator result {text} is not an object")));
+        };
+        // IteratorComplete (7.4.5): ToBoolean(? Get(iterResult, "done")).
+        if result.get("done")?.truthy() {
+            return Ok(None);
+        }
+        // IteratorValue (7.4.6): ? Get(iterResult, "value").
+        Ok(Some(result.get("value")?))
+    })();
+    if !matches!(result, Ok(Some(_))) {
+        record.done = true;
+    }
+    result
+}
+
+/// IteratorClose (7.4.11) for a completion: `completion` is what the loop was leaving with
+/// (`Err` a throw, whose value wins over anything `return` does).
+pub(crate) fn iterator_close<T>(
+    record: &IteratorRecord,
+    completion: Result<T, JsValue>,
+) -> Result<T, JsValue> {
+    // 3. Let innerResult be Completion(GetMethod(iterator, "return")).
+    let inner = (|| {
+        let method = record.iterator.get("return")?;
+        // 4.a-b. If return is undefined, return ? completion.
+        if method.is_nullish() {
+            return Ok(None);
+        }
+        // 4.c. Set innerResult to Completion(Call(return, iterator)).
+        call_sync(&method, &record.iterator, &[]).map(Some)
+    })();
+    // 5. If completion is a throw completion, return ? completion.
+    let value = completion?;
+    match inner {
+        // 6. If innerResult is a throw completion, return ? innerResult.
+        Err(e) => Err(e),
+        // 7. If innerResult.[[Value]] is not an Object, throw a TypeError exception.
+        Ok(Some(v)) if !matches!(v, JsValue::Object(_)) => Err(realm().error(
+            "TypeError",
+            &format!("Iterator result {} is not an object", crate::inspect::inspect(&v)),
+        )),
+        // 8. Return ? completion.
+        Ok(_) => Ok(value),
+    }
+}
+
+/// IteratorToList(? GetIterator(value, sync)) (7.4.13): spread and `Function.prototype.apply`'s
+/// callers.
+pub(crate) fn iterate_to_list(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    if let Some(array) = unobservable_array(value) {
+        return Ok(array.array_items().map(|i| i.borrow().clone()).unwrap_or_default());
+    }
+    let mut record = get_iterator(value)?;
+    let mut out = Vec::new();
+    while let Some(v) = iterator_step_value(&mut record)? {
+        realm().step()?;
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// CreateIterResultObject (7.4.14).
+pub(crate) fn iter_result(value: JsValue, done: bool) -> JsValue {
+    let o = realm().new_object();
+    o.define("value", value, true);
+    o.define("done", JsValue::Bool(done), true);
+    JsValue::Object(o)
+}
+
+/// A new array or string iterator over `target`.
+pub(crate) fn create_list_iterator(target: JsValue, kind: IterKind) -> JsValue {
+    let r = realm();
+    let proto = if matches!(target, JsValue::String(_)) {
+        r.string_iterator_proto.clone()
+    } else {
+        r.array_iterator_proto.clone()
+    };
+    let state = ListIterator { target: Some(target), index: 0, kind };
+    JsValue::Object(Obj::new(Class::ListIterator(RefCell::new(state)), Some(proto)))
+}
+
+/// %ArrayIteratorPrototype%.next (23.1.5.2.1) and %StringIteratorPrototype%.next (22.1.5.2.1).
+pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
+    let state = match this {
+        JsValue::Object(o) => match o.class() {
+            Class::ListIterator(s) => s,
+            _ => return Err(realm().error("TypeError", "next method called on an incompatible receiver")),
+        },
+        _ => return Err(realm().error("TypeError", "next method called on an incompatible receiver")),
+    };
+    let (target, index, kind) = {
+        let s = state.borrow();
+        match &s.target {
+            None => return Ok(iter_result(JsValue::Undefined, true)),
+            Some(t) => (t.clone(), s.index, s.kind),
+        }
+    };
+    if let JsValue::String(s) = &target {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        if index >= units.len() {
+            state.borrow_mut().target = None;
+            return Ok(iter_result(JsValue::Undefined, true));
+        }
+        // CodePointAt: a surrogate pair is one code point.
+        let len = if (0xD800..0xDC00).contains(&units[index])
+            && units.get(index + 1).is_some_and(|u| (0xDC00..0xE000).contains(u))
+        {
+            2
+        } else {
+            1
+        };
+        state.borrow_mut().index = index + len;
+        return Ok(iter_result(JsValue::from(String::from_utf16_lossy(&units[index..index + len])), false));
+    }
+    // 23.1.5.1 step 2.b.iii: Let len be ? LengthOfArrayLike(array) (elements read live).
+    let len = match &target {
+        JsValue::Object(o) => match o.array_items() {
+            Some(items) => items.borrow().len(),
+            None => {
+                let n = o.get("length")?.to_number()?;
+                if n.is_nan() || n <= 0.0 { 0 } else { n.min(9_007_199_254_740_991.0) as usize }
+            }
+        },
+        _ => 0,
+    };
+    // iv. If index ≥ len, return NormalCompletion(undefined) (done).
+    if index >= len {
+        state.borrow_mut().target = None;
+        return Ok(iter_result(JsValue::Undefined, true));
+    }
+    state.borrow_mut().index = index + 1;
+    let key = JsValue::Number(index as f64);
+    let value = || target.get(&*index.to_string());
+    Ok(match kind {
+        IterKind::Keys => iter_result(key, false),
+        IterKind::Values => iter_result(value()?, false),
+        IterKind::Entries => iter_result(realm().new_array(vec![key, value()?]), false),
+    })
+}

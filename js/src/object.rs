@@ -1,0 +1,740 @@
+//! Objects and the ordinary object internal methods (ECMA-262 2025, 10.1), with the Array
+//! exotic object's [[DefineOwnProperty]] (10.4.2.1).
+//!
+//! Properties are kept in creation order, keyed by [`PropertyKey`]; array elements live in the
+//! array's own vector (every element is a plain data property: writable, enumerable and
+//! configurable), and its `length` is derived from it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::interp::{Env, call_sync};
+use crate::ir::{FuncDef, Name};
+use crate::property::{Key, PropertyDescriptor, PropertyKey};
+use crate::realm::realm;
+use crate::value::{JsPromise, JsValue, array_index};
+
+/// A reference to an object.
+#[derive(Clone)]
+pub struct Obj(pub(crate) Rc<ObjData>);
+
+pub(crate) struct ObjData {
+    pub(crate) class: Class,
+    pub(crate) props: RefCell<Vec<(PropertyKey, Prop)>>,
+    pub(crate) proto: RefCell<Option<Obj>>,
+    /// [[Extensible]].
+    pub(crate) extensible: Cell<bool>,
+    /// The attributes every element of an array (or arguments object) has: elements are kept
+    /// in one vector, so `Object.seal` and `Object.freeze` (SetIntegrityLevel) change them all.
+    pub(crate) elements: Cell<IntegrityLevel>,
+}
+
+/// An integrity level (7.3.15 SetIntegrityLevel), as the elements of an array have it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntegrityLevel {
+    /// Writable and configurable.
+    None,
+    /// Not configurable.
+    Sealed,
+    /// Neither writable nor configurable.
+    Frozen,
+}
+
+/// What kind of object, with its internal slots.
+pub(crate) enum Class {
+    Object,
+    Array(RefCell<Vec<JsValue>>),
+    Arguments(RefCell<Vec<JsValue>>),
+    Function(Func),
+    /// An Error instance; the offset where it was created (for reports).
+    Error(Option<u32>),
+    Promise(JsPromise),
+    Generator(Rc<crate::generator::Generator>),
+    /// A Symbol wrapper object (ToObject of a Symbol).
+    Symbol(crate::property::Symbol),
+    /// An array or string iterator.
+    ListIterator(RefCell<crate::iteration::ListIterator>),
+}
+
+/// A native function: `(this, arguments, new.target)`; `Err` is a `throw`. `new.target` is
+/// `None` for a call, the constructor for `new`.
+pub(crate) type NativeFn = Rc<dyn Fn(&JsValue, &[JsValue], bool) -> Result<JsValue, JsValue>>;
+
+pub(crate) enum Func {
+    Closure {
+        def: Rc<FuncDef>,
+        env: Env,
+        /// [[HomeObject]] of a method (what `super` refers to).
+        home: Option<Obj>,
+        /// A class constructor's [[Fields]] (10.2's ClassFieldDefinition records).
+        class: Option<Rc<crate::class::ClassFields>>,
+    },
+    Native {
+        name: Name,
+        f: NativeFn,
+        ctor: bool,
+    },
+    Bound {
+        target: JsValue,
+        this: JsValue,
+        args: Vec<JsValue>,
+    },
+}
+
+/// A stored property: a data value (with [[Writable]]) or an accessor pair.
+#[derive(Clone)]
+pub(crate) struct Prop {
+    pub(crate) slot: Slot,
+    pub(crate) enumerable: bool,
+    pub(crate) configurable: bool,
+    /// [[Writable]] of a data property (ignored for accessors).
+    pub(crate) writable: bool,
+}
+
+#[derive(Clone)]
+pub(crate) enum Slot {
+    Data(JsValue),
+    Accessor(Option<JsValue>, Option<JsValue>),
+}
+
+impl Prop {
+    fn descriptor(&self) -> PropertyDescriptor {
+        match &self.slot {
+            Slot::Data(v) => {
+                PropertyDescriptor::data(v.clone(), self.writable, self.enumerable, self.configurable)
+            }
+            Slot::Accessor(g, s) => PropertyDescriptor {
+                get: Some(g.clone().unwrap_or_default()),
+                set: Some(s.clone().unwrap_or_default()),
+                enumerable: Some(self.enumerable),
+                configurable: Some(self.configurable),
+                ..PropertyDescriptor::default()
+            },
+        }
+    }
+}
+
+fn defined(v: Option<JsValue>) -> Option<JsValue> {
+    v.filter(|v| !matches!(v, JsValue::Undefined))
+}
+
+impl Obj {
+    pub(crate) fn new(class: Class, proto: Option<Obj>) -> Obj {
+        let data = Rc::new(ObjData {
+            class,
+            props: RefCell::new(Vec::new()),
+            proto: RefCell::new(proto),
+            extensible: Cell::new(true),
+            elements: Cell::new(IntegrityLevel::None),
+        });
+        crate::heap::register_object(&data);
+        Obj(data)
+    }
+
+    pub(crate) fn ptr_eq(&self, other: &Obj) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    pub(crate) fn class(&self) -> &Class {
+        &self.0.class
+    }
+
+    /// [[GetPrototypeOf]] (10.1.1).
+    pub(crate) fn proto(&self) -> Option<Obj> {
+        self.0.proto.borrow().clone()
+    }
+
+    /// [[SetPrototypeOf]] (10.1.2, OrdinarySetPrototypeOf 10.1.2.1).
+    pub(crate) fn set_prototype_of(&self, v: Option<Obj>) -> bool {
+        // 1. Let current be O.[[Prototype]].
+        // 2. If SameValue(V, current) is true, return true.
+        let current = self.proto();
+        if match (&v, &current) {
+            (Some(a), Some(b)) => a.ptr_eq(b),
+            (None, None) => true,
+            _ => false,
+        } {
+            return true;
+        }
+        // 3. Let extensible be O.[[Extensible]].
+        // 4. If extensible is false, return false.
+        if !self.0.extensible.get() {
+            return false;
+        }
+        // 5-8. Let p be V; repeat while p is not null: if SameValue(p, O) is true, return
+        // false; otherwise let p be p.[[Prototype]].
+        let mut p = v.clone();
+        while let Some(o) = p {
+            if o.ptr_eq(self) {
+                return false;
+            }
+            p = o.proto();
+        }
+        // 9. Set O.[[Prototype]] to V.
+        *self.0.proto.borrow_mut() = v;
+        // 10. Return true.
+        true
+    }
+
+    /// [[IsExtensible]] (10.1.3).
+    pub(crate) fn is_extensible(&self) -> bool {
+        self.0.extensible.get()
+    }
+
+    /// [[PreventExtensions]] (10.1.4): 1. Set O.[[Extensible]] to false. 2. Return true.
+    pub(crate) fn prevent_extensions(&self) -> bool {
+        self.0.extensible.set(false);
+        true
+    }
+
+    pub(crate) fn is_callable(&self) -> bool {
+        matches!(self.0.class, Class::Function(_))
+    }
+
+    /// IsConstructor (7.2.4).
+    pub(crate) fn is_constructor(&self) -> bool {
+        match &self.0.class {
+            Class::Function(Func::Native { ctor, .. }) => *ctor,
+            Class::Function(Func::Closure { def, .. }) => def.is_constructor(),
+            Class::Function(Func::Bound { target, .. }) => {
+                target.as_object().is_some_and(Obj::is_constructor)
+            }
+            _ => false,
+        }
+    }
+
+    pub(crate) fn array_items(&self) -> Option<&RefCell<Vec<JsValue>>> {
+        match &self.0.class {
+            Class::Array(items) | Class::Arguments(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn is_array(&self) -> bool {
+        matches!(self.0.class, Class::Array(_))
+    }
+
+    pub(crate) fn promise(&self) -> Option<&JsPromise> {
+        match &self.0.class {
+            Class::Promise(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Defines (or replaces) an own data property, writable and configurable: how built-in
+    /// methods are installed (CreateMethodProperty, 7.3.7's attributes) and how object
+    /// literals create theirs (CreateDataPropertyOrThrow).
+    pub(crate) fn define<K: Key + ?Sized>(&self, key: &K, value: JsValue, enumerable: bool) {
+        self.define_with(key, value, true, enumerable, true);
+    }
+
+    /// Defines (or replaces) an own data property with the given attributes, without checks
+    /// (for the realm's own set-up).
+    pub(crate) fn define_with<K: Key + ?Sized>(
+        &self,
+        key: &K,
+        value: JsValue,
+        writable: bool,
+        enumerable: bool,
+        configurable: bool,
+    ) {
+        if let Some(items) = self.array_items()
+            && let Some(i) = key.as_string().and_then(array_index)
+        {
+            let mut items = items.borrow_mut();
+            let i = i as usize;
+            if i >= items.len() {
+                items.resize(i + 1, JsValue::Undefined);
+            }
+            items[i] = value;
+            return;
+        }
+        let mut props = self.0.props.borrow_mut();
+        let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
+        match props.iter_mut().find(|(k, _)| key.matches(k)) {
+            Some((_, p)) => *p = prop,
+            None => props.push((key.to_key(), prop)),
+        }
+    }
+
+    /// Defines a getter or setter, keeping the other half of an existing accessor (object
+    /// literals' `get`/`set`).
+    pub(crate) fn define_accessor<K: Key + ?Sized>(
+        &self,
+        key: &K,
+        getter: Option<JsValue>,
+        setter: Option<JsValue>,
+        enumerable: bool,
+    ) {
+        let mut props = self.0.props.borrow_mut();
+        match props.iter_mut().find(|(k, _)| key.matches(k)) {
+            Some((_, p)) => {
+                let (g0, s0) = match &p.slot {
+                    Slot::Accessor(g, s) => (g.clone(), s.clone()),
+                    Slot::Data(_) => (None, None),
+                };
+                p.slot = Slot::Accessor(getter.or(g0), setter.or(s0));
+                p.enumerable = enumerable;
+                p.configurable = true;
+            }
+            None => props.push((
+                key.to_key(),
+                Prop {
+                    slot: Slot::Accessor(getter, setter),
+                    enumerable,
+                    configurable: true,
+                    writable: false,
+                },
+            )),
+        }
+    }
+
+    /// The stored property (not array elements or `length`).
+    pub(crate) fn own_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {
+        self.0.props.borrow().iter().find(|(k, _)| key.matches(k)).map(|(_, p)| p.clone())
+    }
+
+    /// [[GetOwnProperty]] (10.1.5, OrdinaryGetOwnProperty 10.1.5.1).
+    pub(crate) fn get_own_property<K: Key + ?Sized>(&self, key: &K) -> Option<PropertyDescriptor> {
+        if let Some(items) = self.array_items() {
+            if let Some(i) = key.as_string().and_then(array_index) {
+                let level = self.0.elements.get();
+                let (writable, configurable) =
+                    (level != IntegrityLevel::Frozen, level == IntegrityLevel::None);
+                if let Some(v) = items.borrow().get(i as usize) {
+                    return Some(PropertyDescriptor::data(v.clone(), writable, true, configurable));
+                }
+                return self.own_prop(key).map(|p| p.descriptor());
+            }
+            if key.as_string() == Some("length") {
+                let len = JsValue::Number(items.borrow().len() as f64);
+                // An arguments object's `length` is an ordinary, configurable property.
+                return Some(PropertyDescriptor::data(len, true, false, !self.is_array()));
+            }
+        }
+        // 1. If O does not have an own property with key P, return undefined.
+        // 2-9. Create a descriptor from the property's attributes and return it.
+        self.own_prop(key).map(|p| p.descriptor())
+    }
+
+    /// [[DefineOwnProperty]] (10.1.6, OrdinaryDefineOwnProperty 10.1.6.1), with the Array
+    /// exotic object's (10.4.2.1) for arrays.
+    ///
+    /// # Errors
+    ///
+    /// ArraySetLength's ToNumber of a `length` value (a throwing `valueOf`), or a RangeError
+    /// for an invalid array length.
+    pub(crate) fn define_own_property(
+        &self,
+        key: &PropertyKey,
+        desc: PropertyDescriptor,
+    ) -> Result<bool, JsValue> {
+        if let Some(items) = self.array_items() {
+            // 10.4.2.1 step 1: If P is "length", return ? ArraySetLength(A, Desc).
+            if key.as_str() == Some("length") && self.is_array() {
+                if desc.is_accessor() || desc.configurable == Some(true) || desc.enumerable == Some(true) {
+                    return Ok(false);
+                }
+                if let Some(v) = &desc.value {
+                    let len = array_length(v)?;
+                    items.borrow_mut().resize(len, JsValue::Undefined);
+                }
+                return Ok(true);
+            }
+            // Step 2: an array index. Elements are plain data properties here: any other
+            // attributes are not representable, and the definition is refused.
+            if let Some(i) = key.array_index() {
+                let level = self.0.elements.get();
+                let (writable, configurable) =
+                    (level != IntegrityLevel::Frozen, level == IntegrityLevel::None);
+                let i = i as usize;
+                let mut items = items.borrow_mut();
+                let exists = i < items.len();
+                let same = |want: Option<bool>, have: bool| want.is_none_or(|w| w == have);
+                let fits = !desc.is_accessor()
+                    && same(desc.writable, if exists { writable } else { true })
+                    && desc.enumerable != Some(false)
+                    && same(desc.configurable, if exists { configurable } else { true });
+                if !fits {
+                    // An element that is not a plain data property cannot live in the element
+                    // vector; past the elements (Array.prototype's accessors, say) it is kept
+                    // as an ordinary property, and `length` does not count it.
+                    if exists {
+                        return Ok(false);
+                    }
+                    drop(items);
+                    let current = self.own_prop(key).map(|p| p.descriptor());
+                    let extensible = self.is_extensible();
+                    return Ok(self.validate_and_apply_property_descriptor(key, extensible, desc, current));
+                }
+                if exists
+                    && !writable
+                    && let Some(v) = &desc.value
+                    && !v.same_value(&items[i])
+                {
+                    return Ok(false);
+                }
+                if i >= items.len() {
+                    if !self.is_extensible() {
+                        return Ok(false);
+                    }
+                    items.resize(i + 1, JsValue::Undefined);
+                }
+                if let Some(v) = desc.value {
+                    items[i] = v;
+                }
+                return Ok(true);
+            }
+        }
+        // 1. Let current be ? O.[[GetOwnProperty]](P).
+        let current = self.get_own_property(key);
+        // 2. Let extensible be ? IsExtensible(O).
+        let extensible = self.is_extensible();
+        // 3. Return ValidateAndApplyPropertyDescriptor(O, P, extensible, Desc, current).
+        Ok(self.validate_and_apply_property_descriptor(key, extensible, desc, current))
+    }
+
+    /// ValidateAndApplyPropertyDescriptor (10.1.6.3), with O always an object.
+    fn validate_and_apply_property_descriptor(
+        &self,
+        key: &PropertyKey,
+        extensible: bool,
+        desc: PropertyDescriptor,
+        current: Option<PropertyDescriptor>,
+    ) -> bool {
+        // 1. Assert: P is a property key.
+        // 2. If current is undefined, then
+        let Some(current) = current else {
+            // a. If extensible is false, return false.
+            if !extensible {
+                return false;
+            }
+            // c. If IsAccessorDescriptor(Desc) is true, then create an own accessor property
+            // whose attributes are Desc's or their defaults.
+            let prop = if desc.is_accessor() {
+                Prop {
+                    slot: Slot::Accessor(defined(desc.get), defined(desc.set)),
+                    enumerable: desc.enumerable.unwrap_or(false),
+                    configurable: desc.configurable.unwrap_or(false),
+                    writable: false,
+                }
+            } else {
+                // d. Else, create an own data property with Desc's attributes or defaults.
+                Prop {
+                    slot: Slot::Data(desc.value.unwrap_or_default()),
+                    enumerable: desc.enumerable.unwrap_or(false),
+                    configurable: desc.configurable.unwrap_or(false),
+                    writable: desc.writable.unwrap_or(false),
+                }
+            };
+            self.0.props.borrow_mut().push((key.clone(), prop));
+            // e. Return true.
+            return true;
+        };
+        // 3. Assert: current is a fully populated Property Descriptor.
+        // 4. If Desc does not have any fields, return true.
+        // 5. If current.[[Configurable]] is false, then
+        if current.configurable == Some(false) {
+            // a. If Desc has a [[Configurable]] field and Desc.[[Configurable]] is true, return
+            // false.
+            if desc.configurable == Some(true) {
+                return false;
+            }
+            // b. If Desc has an [[Enumerable]] field and Desc.[[Enumerable]] is not
+            // current.[[Enumerable]], return false.
+            if desc.enumerable.is_some() && desc.enumerable != current.enumerable {
+                return false;
+            }
+            // c. If IsGenericDescriptor(Desc) is false and IsAccessorDescriptor(Desc) is not
+            // IsAccessorDescriptor(current), return false.
+            if !desc.is_generic() && desc.is_accessor() != current.is_accessor() {
+                return false;
+            }
+            // d. If IsAccessorDescriptor(current) is true, then
+            if current.is_accessor() {
+                // i-ii. A [[Get]] or [[Set]] field that is not SameValue to current's: false.
+                let same = |a: &Option<JsValue>, b: &Option<JsValue>| match (a, b) {
+                    (Some(a), Some(b)) => a.same_value(b),
+                    _ => true,
+                };
+                if !same(&desc.get, &current.get) || !same(&desc.set, &current.set) {
+                    return false;
+                }
+            } else if current.writable == Some(false) {
+                // e. Else if current.[[Writable]] is false, then
+                // i. If Desc has a [[Writable]] field and Desc.[[Writable]] is true, return false.
+                if desc.writable == Some(true) {
+                    return false;
+                }
+                // ii. If Desc has a [[Value]] field and SameValue(Desc.[[Value]],
+                // current.[[Value]]) is false, return false.
+                if let (Some(v), Some(c)) = (&desc.value, &current.value)
+                    && !v.same_value(c)
+                {
+                    return false;
+                }
+            }
+        }
+        // 6. If O is not undefined, then
+        let mut props = self.0.props.borrow_mut();
+        let Some((_, prop)) = props.iter_mut().find(|(k, _)| k == key) else { return true };
+        if current.is_data() && desc.is_accessor() {
+            // a. If IsDataDescriptor(current) is true and IsAccessorDescriptor(Desc) is true,
+            // then replace the property with an accessor, keeping [[Configurable]] and
+            // [[Enumerable]] unless Desc gives them, and the rest from Desc or defaults.
+            prop.slot = Slot::Accessor(defined(desc.get), defined(desc.set));
+            prop.writable = false;
+        } else if current.is_accessor() && desc.is_data() {
+            // b. Else if IsAccessorDescriptor(current) is true and IsDataDescriptor(Desc) is
+            // true, then replace the property with a data property likewise.
+            prop.slot = Slot::Data(desc.value.unwrap_or_default());
+            prop.writable = desc.writable.unwrap_or(false);
+        } else {
+            // c. Else, for each field of Desc, set the corresponding attribute of the property
+            // named P of object O to the value of the field.
+            if let Some(v) = desc.value {
+                prop.slot = Slot::Data(v);
+            }
+            if let Some(w) = desc.writable {
+                prop.writable = w;
+            }
+            if let Slot::Accessor(g, s) = &mut prop.slot {
+                if let Some(get) = desc.get {
+                    *g = defined(Some(get));
+                }
+                if let Some(set) = desc.set {
+                    *s = defined(Some(set));
+                }
+            }
+        }
+        if let Some(e) = desc.enumerable {
+            prop.enumerable = e;
+        }
+        if let Some(c) = desc.configurable {
+            prop.configurable = c;
+        }
+        // 7. Return true.
+        true
+    }
+
+    /// Own string keys in the spec's order (10.1.11): array indices ascending, then the other
+    /// strings in creation order; only enumerable ones when asked (what `for-in`, spread and
+    /// `console.log` list).
+    pub(crate) fn own_keys(&self, only_enumerable: bool) -> Vec<Name> {
+        self.own_property_keys()
+            .into_iter()
+            .filter_map(|k| match k {
+                PropertyKey::String(s) => Some(s),
+                PropertyKey::Symbol(_) => None,
+            })
+            .filter(|k| {
+                !only_enumerable || self.get_own_property(&**k).is_some_and(|d| d.enumerable == Some(true))
+            })
+            .collect()
+    }
+
+    /// The own enumerable keys, Strings and Symbols, in [[OwnPropertyKeys]] order: what
+    /// CopyDataProperties (7.3.25) copies (object spread and rest).
+    pub(crate) fn own_enumerable_keys(&self) -> Vec<PropertyKey> {
+        self.own_property_keys()
+            .into_iter()
+            .filter(|k| self.get_own_property(k).is_some_and(|d| d.enumerable == Some(true)))
+            .collect()
+    }
+
+    /// [[OwnPropertyKeys]] (10.1.11, OrdinaryOwnPropertyKeys 10.1.11.1).
+    pub(crate) fn own_property_keys(&self) -> Vec<PropertyKey> {
+        // 1. Let keys be a new empty List.
+        let mut keys: Vec<PropertyKey> = Vec::new();
+        // 2. For each own property key P of O such that P is an array index, in ascending
+        // numeric index order, append P to keys.
+        if let Some(items) = self.array_items() {
+            keys.extend((0..items.borrow().len()).map(|i| PropertyKey::from(i.to_string())));
+        }
+        let props = self.0.props.borrow();
+        let mut index_keys: Vec<(u32, PropertyKey)> =
+            props.iter().filter_map(|(k, _)| k.array_index().map(|i| (i, k.clone()))).collect();
+        index_keys.sort_by_key(|(i, _)| *i);
+        keys.extend(index_keys.into_iter().map(|(_, k)| k));
+        // 3. For each own property key P of O such that P is a String and P is not an array
+        // index, in ascending chronological order of property creation, append P to keys.
+        if self.array_items().is_some() {
+            keys.push(PropertyKey::from("length"));
+        }
+        keys.extend(
+            props
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some() && k.array_index().is_none())
+                .map(|(k, _)| k.clone()),
+        );
+        // 4. For each own property key P of O such that P is a Symbol, in ascending
+        // chronological order of property creation, append P to keys.
+        keys.extend(props.iter().filter(|(k, _)| k.as_str().is_none()).map(|(k, _)| k.clone()));
+        // 5. Return keys.
+        keys
+    }
+
+    pub(crate) fn has_own<K: Key + ?Sized>(&self, key: &K) -> bool {
+        self.get_own_property(key).is_some()
+    }
+
+    /// [[HasProperty]] (10.1.7, OrdinaryHasProperty 10.1.7.1).
+    pub(crate) fn has_property<K: Key + ?Sized>(&self, key: &K) -> bool {
+        let mut current = Some(self.clone());
+        while let Some(o) = current {
+            if o.has_own(key) {
+                return true;
+            }
+            current = o.proto();
+        }
+        false
+    }
+
+    /// [[Get]] (10.1.8, OrdinaryGet 10.1.8.1) with `receiver` as `this` for getters.
+    pub(crate) fn get_with<K: Key + ?Sized>(&self, key: &K, receiver: &JsValue) -> Result<JsValue, JsValue> {
+        let mut current = Some(self.clone());
+        while let Some(obj) = current {
+            // 1. Let desc be ? O.[[GetOwnProperty]](P).
+            if let Some(items) = obj.array_items() {
+                if let Some(i) = key.as_string().and_then(array_index) {
+                    if let Some(v) = items.borrow().get(i as usize) {
+                        return Ok(v.clone());
+                    }
+                } else if key.as_string() == Some("length") {
+                    return Ok(JsValue::Number(items.borrow().len() as f64));
+                }
+            }
+            if let Some(prop) = obj.own_prop(key) {
+                return match prop.slot {
+                    // 3. If IsDataDescriptor(desc) is true, return desc.[[Value]].
+                    Slot::Data(v) => Ok(v),
+                    // 5-7. Let getter be desc.[[Get]]; if undefined, return undefined; return
+                    // ? Call(getter, Receiver).
+                    Slot::Accessor(Some(getter), _) => call_sync(&getter, receiver, &[]),
+                    Slot::Accessor(None, _) => Ok(JsValue::Undefined),
+                };
+            }
+            // 2. If desc is undefined, then let parent be ? O.[[GetPrototypeOf]](); if parent
+            // is null, return undefined; return ? parent.[[Get]](P, Receiver).
+            current = obj.proto();
+        }
+        Ok(JsValue::Undefined)
+    }
+
+    pub(crate) fn get<K: Key + ?Sized>(&self, key: &K) -> Result<JsValue, JsValue> {
+        self.get_with(key, &JsValue::Object(self.clone()))
+    }
+
+    /// [[Set]] (10.1.9, OrdinarySet 10.1.9.1 and OrdinarySetWithOwnDescriptor 10.1.9.2):
+    /// `false` when the assignment is refused (strict code throws a TypeError).
+    pub(crate) fn set_with(
+        &self,
+        key: &PropertyKey,
+        value: JsValue,
+        receiver: &JsValue,
+    ) -> Result<bool, JsValue> {
+        // 10.1.9.2 step 1: If ownDesc is undefined, look up the prototype chain; with no
+        // property anywhere, ownDesc is a writable, enumerable, configurable data property.
+        let mut owner = Some(self.clone());
+        let mut own_desc = None;
+        while let Some(o) = owner {
+            if let Some(d) = o.get_own_property(key) {
+                own_desc = Some(d);
+                break;
+            }
+            owner = o.proto();
+        }
+        let own_desc =
+            own_desc.unwrap_or_else(|| PropertyDescriptor::data(JsValue::Undefined, true, true, true));
+        // 2. If IsDataDescriptor(ownDesc) is true, then
+        if own_desc.is_data() {
+            // a. If ownDesc.[[Writable]] is false, return false.
+            if own_desc.writable == Some(false) {
+                return Ok(false);
+            }
+            // b. If Receiver is not an Object, return false.
+            let JsValue::Object(receiver) = receiver else { return Ok(false) };
+            // c. Let existingDescriptor be ? Receiver.[[GetOwnProperty]](P).
+            match receiver.get_own_property(key) {
+                // d. If existingDescriptor is not undefined, then
+                Some(existing) => {
+                    // i. If IsAccessorDescriptor(existingDescriptor) is true, return false.
+                    // ii. If existingDescriptor.[[Writable]] is false, return false.
+                    if existing.is_accessor() || existing.writable == Some(false) {
+                        return Ok(false);
+                    }
+                    // iii. Let valueDesc be the PropertyDescriptor { [[Value]]: V }.
+                    // iv. Return ? Receiver.[[DefineOwnProperty]](P, valueDesc).
+                    let value_desc =
+                        PropertyDescriptor { value: Some(value), ..PropertyDescriptor::default() };
+                    return receiver.define_own_property(key, value_desc);
+                }
+                // e. Else, return ? CreateDataProperty(Receiver, P, V).
+                None => return receiver.create_data_property(key, value),
+            }
+        }
+        // 3. Assert: IsAccessorDescriptor(ownDesc) is true.
+        // 4. Let setter be ownDesc.[[Set]].
+        // 5. If setter is undefined, return false.
+        let setter = own_desc.set.unwrap_or_default();
+        if !setter.is_callable() {
+            return Ok(false);
+        }
+        // 6. Perform ? Call(setter, Receiver, « V »).
+        call_sync(&setter, receiver, &[value])?;
+        // 7. Return true.
+        Ok(true)
+    }
+
+    /// CreateDataProperty (7.3.5).
+    pub(crate) fn create_data_property(&self, key: &PropertyKey, value: JsValue) -> Result<bool, JsValue> {
+        // 1. Let newDesc be the PropertyDescriptor { [[Value]]: V, [[Writable]]: true,
+        // [[Enumerable]]: true, [[Configurable]]: true }.
+        // 2. Return ? O.[[DefineOwnProperty]](P, newDesc).
+        self.define_own_property(key, PropertyDescriptor::data(value, true, true, true))
+    }
+
+    /// [[Delete]] (10.1.10, OrdinaryDelete 10.1.10.1).
+    pub(crate) fn delete<K: Key + ?Sized>(&self, key: &K) -> bool {
+        if let Some(items) = self.array_items() {
+            if let Some(i) = key.as_string().and_then(array_index) {
+                let mut items = items.borrow_mut();
+                let i = i as usize;
+                if i < items.len() && self.0.elements.get() != IntegrityLevel::None {
+                    return false;
+                }
+                // Without holes in the element vector, a deleted element is left `undefined`.
+                if i < items.len() {
+                    items[i] = JsValue::Undefined;
+                }
+                return true;
+            }
+            if key.as_string() == Some("length") {
+                return !self.is_array();
+            }
+        }
+        // 1. Let desc be ? O.[[GetOwnProperty]](P).
+        let mut props = self.0.props.borrow_mut();
+        let Some(i) = props.iter().position(|(k, _)| key.matches(k)) else {
+            // 2. If desc is undefined, return true.
+            return true;
+        };
+        // 3. If desc.[[Configurable]] is true, then remove the own property with name P from
+        // O and return true.
+        if props[i].1.configurable {
+            props.remove(i);
+            return true;
+        }
+        // 4. Return false.
+        false
+    }
+}
+
+/// ArraySetLength's (10.4.2.4) steps 3-5: ToUint32 and ToNumber of the value must agree.
+fn array_length(v: &JsValue) -> Result<usize, JsValue> {
+    let n = v.to_number()?;
+    if n < 0.0 || n.fract() != 0.0 || n > 4_294_967_295.0 || n.is_nan() {
+        return Err(realm().error("RangeError", "Invalid array length"));
+    }
+    Ok(n as usize)
+}

@@ -1,0 +1,50 @@
+//! `settle --script FILE`: a classic script (ECMA-262 16.1), as test262 runs tests: top-level
+//! `this` is `globalThis`, top-level `var` and function declarations are global properties,
+//! `let`/`const` are not. Without `--script`, a file keeps running as Node runs it (a CommonJS
+//! module body).
+
+use std::process::Command;
+
+fn settle(args: &[&str], source: &str) -> (i32, String, String) {
+    let dir = std::env::temp_dir().join(format!("settle-js-script-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(format!("case{}.js", args.len()));
+    std::fs::write(&path, source).expect("the script is written");
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_settle")).args(args).arg(&path).output().expect("settle runs");
+    let _ = std::fs::remove_file(&path);
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const GLOBALS: &str = "\
+var v = 1;
+let l = 2;
+const c = 3;
+function f() { return 'f'; }
+console.log(this === globalThis, globalThis.v, globalThis.l, globalThis.c, typeof globalThis.f);
+// GlobalDeclarationInstantiation creates the functions first (V8 prints `v,f`).
+console.log(Object.keys(globalThis).filter(k => k.length === 1).join());
+globalThis.v = 10;
+console.log(v);
+function $DONE() { console.log('done'); }
+Promise.resolve().then(() => globalThis.$DONE());
+";
+
+#[test]
+fn script_mode_makes_top_level_declarations_global_properties() {
+    let (code, stdout, stderr) = settle(&["--script"], GLOBALS);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, "true 1 undefined undefined function\nf,v\n10\ndone\n");
+}
+
+#[test]
+fn the_default_keeps_node_module_scope() {
+    let (code, stdout, stderr) = settle(&[], GLOBALS);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(stdout, "false undefined undefined undefined undefined\n\n1\n");
+    assert!(stderr.contains("TypeError: globalThis.$DONE is not a function"), "{stderr}");
+}
