@@ -122,7 +122,11 @@ fn a_panicking_job_is_reported_and_the_next_job_runs() {
     assert_eq!(log.take(), ["task", "next job", "next task"]);
     assert_eq!(
         *reports.borrow(),
-        [(UncaughtKind::Panic, "job exploded".to_string(), Origin::Microtask { checkpoint: 1, index: 1 })]
+        [(
+            UncaughtKind::Panic,
+            "job exploded".to_string(),
+            Origin::Microtask { checkpoint: 1, index: 1, label: None }
+        )]
     );
 }
 
@@ -145,7 +149,7 @@ fn a_panicking_task_is_reported_and_its_jobs_and_the_next_task_run() {
     assert_eq!(log.take(), ["before panic", "job of the panicking task", "next task"]);
     assert_eq!(
         *reports.borrow(),
-        [(UncaughtKind::Panic, "task exploded: 42".to_string(), Origin::Task { index: 1 })]
+        [(UncaughtKind::Panic, "task exploded: 42".to_string(), Origin::Task { index: 1, label: None })]
     );
 }
 
@@ -364,12 +368,12 @@ fn origin_tells_task_timer_microtask_and_tick_apart() {
     assert_eq!(
         *seen.borrow(),
         [
-            ("task", Origin::Task { index: 1 }),
-            ("tick", Origin::NextTick { checkpoint: 1, index: 1 }),
-            ("job 1", Origin::Microtask { checkpoint: 1, index: 1 }),
-            ("job 2", Origin::Microtask { checkpoint: 1, index: 2 }),
+            ("task", Origin::Task { index: 1, label: None }),
+            ("tick", Origin::NextTick { checkpoint: 1, index: 1, label: None }),
+            ("job 1", Origin::Microtask { checkpoint: 1, index: 1, label: None }),
+            ("job 2", Origin::Microtask { checkpoint: 1, index: 2, label: None }),
             ("timer", Origin::Timer { index: 2, id }),
-            ("timer job", Origin::Microtask { checkpoint: 2, index: 1 }),
+            ("timer job", Origin::Microtask { checkpoint: 2, index: 1, label: None }),
         ]
     );
 }

@@ -179,7 +179,7 @@ struct World {
 /// The turn (macrotask index) that code with this origin belongs to.
 fn turn_of(origin: Origin) -> u64 {
     match origin {
-        Origin::Task { index } | Origin::Timer { index, .. } | Origin::Remote { index } => index,
+        Origin::Task { index, .. } | Origin::Timer { index, .. } | Origin::Remote { index } => index,
         Origin::Microtask { checkpoint, .. } | Origin::NextTick { checkpoint, .. } => checkpoint,
         Origin::Outside => 0,
     }

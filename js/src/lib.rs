@@ -43,7 +43,7 @@ mod value;
 use std::rc::Rc;
 
 use settle_promise::{RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-use settle_runtime::{EventLoop, Handle, Host, Origin, Uncaught, UncaughtKind};
+use settle_runtime::{EventLoop, Handle, Host, Uncaught, UncaughtKind};
 
 pub use lower::ScriptError;
 pub use promise::JsThenables;
@@ -116,6 +116,9 @@ impl Default for Options {
     }
 }
 
+/// The label of the task that runs a script's top level (see `Origin`).
+pub(crate) const SCRIPT_LABEL: &str = "script";
+
 /// Exit code of a script that could not run: a syntax error or a feature outside the subset.
 pub const EXIT_SCRIPT_ERROR: i32 = 2;
 
@@ -187,11 +190,9 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     builtins::install(&realm);
     set_rejection_policy(&el.handle(), RejectionPolicy::Callback(Rc::new(on_rejection)));
     let script = Rc::new(script);
-    el.queue_task(move || {
+    // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
+    el.queue_task_labelled(SCRIPT_LABEL, move || {
         let r = crate::realm::realm();
-        if let Origin::Task { index } = Handle::current().origin() {
-            r.script_task.set(index);
-        }
         // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
         // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).
         let this = match r.host {

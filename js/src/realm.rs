@@ -58,8 +58,6 @@ pub(crate) struct Realm {
     pub(crate) trace: bool,
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
-    /// The macrotask index the script's top level ran as (shown as "script" by `--trace`).
-    pub(crate) script_task: Cell<u64>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
     /// Set once the process "died" (an uncaught error under Node): nothing else runs.
@@ -196,7 +194,6 @@ impl Realm {
             trace: config.trace,
             file: config.file,
             source: config.source,
-            script_task: Cell::new(0),
             listeners: RefCell::new(Vec::new()),
             halted: Cell::new(false),
             exit_code: Cell::new(0),
@@ -348,7 +345,7 @@ impl Realm {
         let _ = writeln!(w, "{text}");
         if self.trace {
             let origin = settle_runtime::Handle::try_current()
-                .map_or_else(|_| "script".to_string(), |h| crate::builtins::origin_text(self, h.origin()));
+                .map_or_else(|_| "script".to_string(), |h| crate::builtins::origin_text(h.origin()));
             let _ = writeln!(w, "    \u{2190} {origin}");
         }
         let _ = w.flush();

@@ -20,12 +20,8 @@ use crate::resolution::{IntoResolution, Marker, NoThenables, Resolution, Thenabl
 use crate::resolving::Resolvers;
 use crate::tracker::{Operation, host_promise_rejection_tracker};
 
-/// \[\[PromiseIsHandled\]\].
+/// \[\[PromiseIsHandled\]\]. (The rejection tracker's lists live on the loop.)
 pub(crate) const HANDLED: u8 = 1;
-/// On the rejection tracker's about-to-be-notified list.
-pub(crate) const PENDING_NOTIFY: u8 = 2;
-/// Reported as unhandled and not handled since (HTML's "outstanding rejected promises").
-pub(crate) const REPORTED: u8 = 4;
 
 /// \[\[PromiseState\]\] as seen from outside.
 ///

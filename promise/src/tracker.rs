@@ -1,30 +1,22 @@
-//! HostPromiseRejectionTracker (27.2.1.9) with HTML's timing, and the policies that decide what
-//! an unhandled rejection does.
+//! HostPromiseRejectionTracker (ECMA-262 2025, 27.2.1.9) for settle's `Promise`: a thin user of
+//! the loop's engine-agnostic tracker (`settle_runtime::TrackedPromise`), which keeps HTML's
+//! timing, Node's batch rule and the policies.
 //!
-//! - A promise rejected with no handler goes on the loop's about-to-be-notified list.
-//! - At the end of each microtask checkpoint (the loop's after-checkpoint hook, HTML's "notify
-//!   about rejected promises"), every listed promise that still has no handler is reported once
-//!   as unhandled, and marked as an outstanding rejected promise. (Under `Host::Node` the list
-//!   is taken as a batch: a promise unhandled when the reporting starts is reported even if a
-//!   listener gives it a handler before its turn, as Node does.)
-//! - A handler attached later to an outstanding rejected promise reports "rejection handled", at
-//!   the end of that checkpoint: after the handler ran, as in Node (`unhandledRejection`, the
-//!   handler, `rejectionHandled`) and in HTML (where `rejectionhandled` is a later task).
-//!
-//! The marks live in the promise itself (two bits), so the list is the only allocation, and a
-//! promise is never reported twice.
+//! A `Promise` is its own tracked identity (the address of its cell); [`AnyPromise`] is the
+//! type-erased handle the tracker reports, and [`RejectionPolicy`] the runtime's policy with a
+//! callback that receives `AnyPromise`.
 
 use std::any::Any;
-use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use settle_runtime::{Handle, Origin, Uncaught, UncaughtKind};
-use settle_timers::Host;
+use settle_runtime::{Handle, TrackedPromise};
+
+pub use settle_runtime::RejectionEventKind;
 
 use crate::Promise;
 use crate::error::Reason;
-use crate::promise::{HANDLED, PENDING_NOTIFY, REPORTED, State};
+use crate::promise::{HANDLED, State};
 
 /// HostPromiseRejectionTracker's `operation` argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,43 +25,53 @@ pub(crate) enum Operation {
     Handle,
 }
 
-/// What the tracker needs of a promise, whatever its types.
-pub(crate) trait Tracked: 'static {
-    fn flags(&self) -> u8;
-    fn set_flags(&self, flags: u8);
-    fn describe(&self) -> String;
-    /// The promise's identity: the address of its cell.
-    fn address(&self) -> *const ();
-    fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
-}
-
-impl<T: 'static, E: Reason, D: 'static> Tracked for Promise<T, E, D> {
-    fn flags(&self) -> u8 {
-        self.cell.flags.get()
+impl<T: 'static, E: Reason, D: 'static> TrackedPromise for Promise<T, E, D> {
+    fn is_handled(&self) -> bool {
+        self.cell.flags.get() & HANDLED != 0
     }
 
-    fn set_flags(&self, flags: u8) {
-        self.cell.flags.set(flags);
-    }
-
-    fn describe(&self) -> String {
+    fn reason(&self) -> String {
         match &*self.cell.state.borrow() {
-            // Display where the reason type has it (Reason::fmt_reason).
             State::Rejected(reason) => reason.display_reason().to_string(),
             _ => String::from("<not rejected>"),
         }
     }
 
-    fn address(&self) -> *const () {
+    fn identity(&self) -> *const () {
         Rc::as_ptr(&self.cell) as *const ()
     }
 
-    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
-        self
+    /// Only the tracker's own handle is left: nobody can attach a handler any more.
+    fn is_reachable(&self) -> bool {
+        Rc::strong_count(&self.cell) > 1
     }
 }
 
-/// What happens to unhandled rejections on a loop. Set with [`set_rejection_policy`].
+/// 27.2.1.9 HostPromiseRejectionTracker ( promise, operation ): hands the operation to the
+/// current loop's tracker.
+///
+/// # Panics
+///
+/// Panics when no event loop is current on this thread.
+#[track_caller]
+pub(crate) fn host_promise_rejection_tracker<T, E, D>(promise: &Promise<T, E, D>, operation: Operation)
+where
+    T: 'static,
+    E: Reason,
+    D: 'static,
+{
+    let handle = Handle::current();
+    match operation {
+        // The list holds a type-erased handle, made only when a promise goes on it.
+        Operation::Reject => handle.track_reject(Rc::new(promise.clone())),
+        Operation::Handle => handle.track_handle(promise),
+    }
+}
+
+/// What happens to unhandled rejections on a loop: the runtime's
+/// [`settle_runtime::RejectionPolicy`], with a callback that receives settle's [`AnyPromise`].
+/// Set with [`set_rejection_policy`], or on the builder
+/// (`EventLoop::builder().rejection_policy(..)` accepts it).
 ///
 /// ```
 /// use settle::promise::{Error, Promise, RejectionPolicy, set_rejection_policy};
@@ -108,18 +110,25 @@ impl fmt::Debug for RejectionPolicy {
     }
 }
 
-/// Which of HTML's two rejection events this is.
+/// The runtime's policy for settle's: a callback gets each event with its promise as an
+/// [`AnyPromise`].
 ///
 /// ```
-/// use settle::promise::RejectionEventKind;
-/// assert_ne!(RejectionEventKind::Unhandled, RejectionEventKind::Handled);
+/// use settle::promise::RejectionPolicy;
+/// let el = settle::runtime::EventLoop::builder().rejection_policy(RejectionPolicy::None).build();
+/// assert!(matches!(el.rejection_policy(), settle::runtime::RejectionPolicy::None));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RejectionEventKind {
-    /// `unhandledrejection`: rejected, and no handler by the end of the checkpoint.
-    Unhandled,
-    /// `rejectionhandled`: a handler was attached to a promise already reported as unhandled.
-    Handled,
+impl From<RejectionPolicy> for settle_runtime::RejectionPolicy {
+    fn from(policy: RejectionPolicy) -> settle_runtime::RejectionPolicy {
+        match policy {
+            RejectionPolicy::Warn => settle_runtime::RejectionPolicy::Warn,
+            RejectionPolicy::Strict => settle_runtime::RejectionPolicy::Strict,
+            RejectionPolicy::None => settle_runtime::RejectionPolicy::None,
+            RejectionPolicy::Callback(f) => settle_runtime::RejectionPolicy::callback(move |event| {
+                f(&RejectionEvent { kind: event.kind, promise: AnyPromise(event.promise.clone()) });
+            }),
+        }
+    }
 }
 
 /// A promise of any type, as the rejection tracker reports it.
@@ -134,10 +143,11 @@ pub enum RejectionEventKind {
 /// assert!(any.downcast::<u8, Error, NoThenables>().is_none());
 /// ```
 #[derive(Clone)]
-pub struct AnyPromise(Rc<dyn Tracked>);
+pub struct AnyPromise(Rc<dyn TrackedPromise>);
 
 impl AnyPromise {
-    /// The promise with its types, if they are these.
+    /// The promise with its types, if they are these (and it is a settle promise at all: an
+    /// engine with its own promises shares the loop's tracker).
     ///
     /// ```
     /// use settle::promise::{AnyPromise, Error, NoThenables, Promise};
@@ -147,11 +157,12 @@ impl AnyPromise {
     /// assert!(any.downcast::<i32, Error, NoThenables>().is_some());
     /// ```
     pub fn downcast<T: 'static, E: 'static, D: 'static>(&self) -> Option<Promise<T, E, D>> {
-        self.0.clone().into_any().downcast::<Promise<T, E, D>>().ok().map(|promise| (*promise).clone())
+        let any: &dyn Any = &*self.0;
+        any.downcast_ref::<Promise<T, E, D>>().cloned()
     }
 
-    /// The rejection reason, formatted with [`Reason::fmt_reason`] (`Display` for settle's own
-    /// reason types).
+    /// The rejection reason, formatted with [`Reason::display_reason`] (Display where the
+    /// reason type has it).
     ///
     /// ```
     /// use settle::promise::{AnyPromise, Error, Promise};
@@ -161,7 +172,7 @@ impl AnyPromise {
     /// assert_eq!(any.reason(), "x");
     /// ```
     pub fn reason(&self) -> String {
-        self.0.describe()
+        self.0.reason()
     }
 }
 
@@ -176,7 +187,7 @@ impl AnyPromise {
 /// ```
 impl PartialEq for AnyPromise {
     fn eq(&self, other: &AnyPromise) -> bool {
-        self.0.address() == other.0.address()
+        self.0.identity() == other.0.identity()
     }
 }
 
@@ -184,7 +195,7 @@ impl Eq for AnyPromise {}
 
 impl std::hash::Hash for AnyPromise {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.address().hash(state);
+        self.0.identity().hash(state);
     }
 }
 
@@ -196,7 +207,7 @@ impl<T: 'static, E: Reason, D: 'static> From<Promise<T, E, D>> for AnyPromise {
 
 impl fmt::Debug for AnyPromise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("AnyPromise").field(&self.0.describe()).finish()
+        f.debug_tuple("AnyPromise").field(&self.0.reason()).finish()
     }
 }
 
@@ -221,27 +232,8 @@ pub struct RejectionEvent {
     pub promise: AnyPromise,
 }
 
-/// The per-loop tracker state.
-#[derive(Default)]
-struct Tracker {
-    about_to_be_notified: RefCell<Vec<Rc<dyn Tracked>>>,
-    /// Outstanding rejected promises that got a handler since the last notification.
-    handled_since: RefCell<Vec<Rc<dyn Tracked>>>,
-    policy: RefCell<RejectionPolicy>,
-    hooked: std::cell::Cell<bool>,
-}
-
-fn tracker(handle: &Handle) -> Rc<Tracker> {
-    let tracker = handle.extension(Tracker::default);
-    if !tracker.hooked.replace(true) {
-        let t = tracker.clone();
-        let h = handle.clone();
-        handle.add_checkpoint_hook(move || notify_about_rejected_promises(&h, &t));
-    }
-    tracker
-}
-
-/// Chooses what unhandled rejections do on the loop of `handle`.
+/// Chooses what unhandled rejections do on the loop of `handle` (the same as
+/// `handle.set_rejection_policy(policy)`).
 ///
 /// ```
 /// use std::cell::RefCell;
@@ -258,96 +250,5 @@ fn tracker(handle: &Handle) -> Rc<Tracker> {
 /// assert_eq!(*events.borrow(), [RejectionEventKind::Unhandled]);
 /// ```
 pub fn set_rejection_policy(handle: &Handle, policy: RejectionPolicy) {
-    *tracker(handle).policy.borrow_mut() = policy;
-}
-
-/// 27.2.1.9 HostPromiseRejectionTracker ( promise, operation ), as HTML defines it (8.1.5.7).
-///
-/// # Panics
-///
-/// Panics when no event loop is current on this thread.
-pub(crate) fn host_promise_rejection_tracker<T, E, D>(promise: &Promise<T, E, D>, operation: Operation)
-where
-    T: 'static,
-    E: Reason,
-    D: 'static,
-{
-    let flags = promise.flags();
-    // The lists hold type-erased handles, made only when a promise goes on one.
-    let erased = || Rc::new(promise.clone()) as Rc<dyn Tracked>;
-    match operation {
-        // "reject": append to the about-to-be-notified list.
-        Operation::Reject => {
-            if flags & PENDING_NOTIFY == 0 {
-                promise.set_flags(flags | PENDING_NOTIFY);
-                let handle = Handle::current();
-                tracker(&handle).about_to_be_notified.borrow_mut().push(erased());
-                // Outside any task no checkpoint may be coming; make sure one does.
-                handle.request_checkpoint();
-            }
-        }
-        // "handle": a promise still on the list is simply found handled at notification time;
-        // one already reported (outstanding) gets `rejectionhandled` at the end of this
-        // checkpoint, after the handler's job ran (Node's processPromiseRejections).
-        Operation::Handle => {
-            if flags & REPORTED != 0 {
-                promise.set_flags(flags & !REPORTED);
-                tracker(&Handle::current()).handled_since.borrow_mut().push(erased());
-            }
-        }
-    }
-}
-
-/// HTML's "notify about rejected promises", run at the end of every checkpoint.
-fn notify_about_rejected_promises(handle: &Handle, tracker: &Tracker) {
-    // Node emits the `rejectionHandled` events first, then the new `unhandledRejection`s.
-    let handled = std::mem::take(&mut *tracker.handled_since.borrow_mut());
-    for promise in handled {
-        let event = RejectionEvent { kind: RejectionEventKind::Handled, promise: AnyPromise(promise) };
-        emit(handle, tracker, &event);
-    }
-    if tracker.about_to_be_notified.borrow().is_empty() {
-        return;
-    }
-    let list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
-    // Off the list now; a promise is rejected only once, so nothing puts it back.
-    for promise in &list {
-        promise.set_flags(promise.flags() & !PENDING_NOTIFY);
-    }
-    // Node (lib/internal/process/promises.js, processPromiseRejections) takes the batch first
-    // and reports every promise in it that was unhandled then, even one that a listener earlier
-    // in the batch gave a handler (that one never gets `rejectionHandled`). HTML checks
-    // [[PromiseIsHandled]] as it reaches each promise.
-    let node = handle.host() == Host::Node;
-    let batch: Vec<_> =
-        if node { list.into_iter().filter(|p| p.flags() & HANDLED == 0).collect() } else { list };
-    for promise in batch {
-        let flags = promise.flags();
-        if flags & HANDLED == 0 {
-            promise.set_flags(flags | REPORTED);
-        } else if !node {
-            continue; // HTML: handled before its turn came
-        }
-        let event = RejectionEvent { kind: RejectionEventKind::Unhandled, promise: AnyPromise(promise) };
-        emit(handle, tracker, &event);
-    }
-}
-
-fn emit(handle: &Handle, tracker: &Tracker, event: &RejectionEvent) {
-    // Cloned out, so a callback may change the policy.
-    let policy = tracker.policy.borrow().clone();
-    let reason = || event.promise.reason();
-    match (policy, event.kind) {
-        (RejectionPolicy::Warn, RejectionEventKind::Unhandled) => {
-            handle.report(&Uncaught::new(UncaughtKind::UnhandledRejection, reason(), Origin::Outside));
-        }
-        (RejectionPolicy::Warn, RejectionEventKind::Handled) => {
-            eprintln!("settle: a rejection reported as unhandled was handled later: {}", reason());
-        }
-        (RejectionPolicy::Strict, RejectionEventKind::Unhandled) => {
-            handle.fail(Uncaught::new(UncaughtKind::UnhandledRejection, reason(), Origin::Outside));
-        }
-        (RejectionPolicy::Callback(f), _) => f(event),
-        (RejectionPolicy::Strict | RejectionPolicy::None, _) => {}
-    }
+    handle.set_rejection_policy(policy);
 }

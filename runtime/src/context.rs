@@ -114,6 +114,11 @@ impl EnterGuard {
             Err(_) => panic!("cannot enter an event loop while this thread is exiting"),
         }
     }
+
+    /// As `new`, or `None` during thread exit (for the loop's own drop, which must not panic).
+    pub(crate) fn try_new(handle: Handle) -> Option<EnterGuard> {
+        set_current(Some(handle)).ok().map(|previous| EnterGuard { previous })
+    }
 }
 
 impl Drop for EnterGuard {

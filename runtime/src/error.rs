@@ -18,7 +18,7 @@ use crate::uncaught::Uncaught;
 /// });
 /// el.run().unwrap();
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum RunError {
     /// `run` was called from inside a task or job of the loop it would run. A task that wants
     /// to wait for other work must queue a continuation instead (or be an async task).
@@ -37,6 +37,10 @@ pub enum RunError {
     /// unhandled rejection under the strict policy.
     #[error("{0}")]
     Failed(Uncaught),
+    /// A component stopped the loop at once with [`Handle::halt`](crate::Handle::halt) (an
+    /// uncaught exception under Node: the process dies); nothing more of the checkpoint ran.
+    #[error("{0}")]
+    Halted(Uncaught),
 }
 
 /// No settle event loop is current on this thread.
@@ -51,8 +55,8 @@ pub enum RunError {
 )]
 pub struct NoLoop;
 
-/// A [`Remote`](crate::Remote) post to a loop that has been dropped. The task comes back, so
-/// nothing is silently lost.
+/// A [`Remote`](crate::Remote) post to a loop that has been dropped (or is being dropped). The
+/// task comes back, so nothing is silently lost.
 ///
 /// ```
 /// use settle_runtime::EventLoop;

@@ -2,19 +2,25 @@
 //!
 //! A turn (HTML's "event loop processing model", which Node follows for promises):
 //!
+//! 0. A loop halted ([`Handle::halt`]) runs nothing more: the run returns the reason.
 //! 1. Move what became ready into the macrotask queue: posts from other threads, then every
 //!    timer whose deadline is `<= now`, each as a task of its own, in (deadline, creation) order.
-//! 2. Take one macrotask and run it.
+//! 2. Take one macrotask (skipping cancelled ones) and run it.
 //! 3. Perform a microtask checkpoint: drain Node's `nextTick` queue, then the Job queue (jobs
-//!    queued by jobs run in the same checkpoint), again until both are empty; then run the
-//!    after-checkpoint hooks (unhandled-rejection reporting lives there), and drain again if
-//!    they queued more or asked for another checkpoint (a rejection made while reporting).
+//!    queued by jobs run in the same checkpoint), again until both are empty; then notify about
+//!    rejected promises and run the after-checkpoint hooks, and drain again if they queued more
+//!    or asked for another checkpoint (a rejection made while reporting). The microtask budget
+//!    counts every callback of all of these; a halt stops the checkpoint after the callback
+//!    that asked for it.
 //! 4. If nothing was runnable: return when nothing can ever become runnable, otherwise sleep until
 //!    the next timer deadline or a remote post (the virtual clock jumps to the deadline instead).
+//!    Driven as a future ([`Handle::poll_run`]), the loop returns `Pending` instead of sleeping.
+//!
+//! Every callback runs with the host lent to this run ([`Handle::run_with`]) as `&mut dyn Any`.
 //!
 //! [`Inner::turn`] is that list, in code.
 
-use std::any::{Any, TypeId};
+use std::any::{Any, TypeId, type_name};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -27,18 +33,27 @@ use std::time::Duration;
 
 use settle_timers::{Clock, Host, TimerId, TimerQueue};
 
+use crate::alarm::Alarm;
 use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
 use crate::owner::{LoopId, Registration};
+use crate::rejection::{RejectionPolicy, RejectionTracker};
 use crate::remote::Shared;
-use crate::uncaught::{Origin, Uncaught, UncaughtKind};
+use crate::task::{Task, TaskQueue};
+use crate::uncaught::{Origin, OriginCell, OriginKind, Uncaught, UncaughtKind};
+
+/// An interval's callback: called with the lent host each time it fires.
+pub(crate) type RepeatFn = dyn FnMut(&mut dyn Any);
+
+/// An after-checkpoint hook.
+pub(crate) type HookFn = dyn Fn(&mut dyn Any);
 
 /// A timer's callback as the timer queue stores it.
 pub(crate) enum TimerCallback {
     Once(QueuedJob),
-    Repeat(Box<dyn FnMut()>),
+    Repeat(Box<RepeatFn>),
 }
 
 /// A timer's payload: its callback and its HTML timer nesting level.
@@ -52,41 +67,44 @@ pub(crate) struct TimerEntry {
 /// The loop's `reportError`.
 type UncaughtHook = Box<dyn FnMut(&Uncaught)>;
 
-/// One macrotask.
-enum Task {
-    Local(QueuedJob),
-    Remote(QueuedJob),
-    /// A timer that came due; it may have been cleared since, which is checked when it runs.
-    Timer(TimerId),
-}
-
 /// Everything one loop owns. Only ever borrowed for the few instructions that push or pop;
 /// no borrow is held while a task, job, hook or timer callback runs.
 pub(crate) struct Inner {
     pub(crate) jobs: RefCell<VecDeque<QueuedJob>>,
     pub(crate) ticks: RefCell<VecDeque<QueuedJob>>,
-    tasks: RefCell<VecDeque<Task>>,
+    pub(crate) tasks: RefCell<TaskQueue>,
     /// The buffer remote posts are taken into, kept between turns.
     posted: Cell<Vec<SendJob>>,
     pub(crate) timers: RefCell<TimerQueue<TimerEntry>>,
     pub(crate) clock: Clock,
     pub(crate) host: Host,
     pub(crate) shared: Arc<Shared>,
-    checkpoint_hooks: RefCell<Vec<Rc<dyn Fn()>>>,
+    checkpoint_hooks: RefCell<Vec<Rc<HookFn>>>,
+    pub(crate) rejections: RejectionTracker,
     uncaught_hook: RefCell<Option<UncaughtHook>>,
     budget: Option<usize>,
-    running: Cell<bool>,
+    /// How many callbacks a checkpoint may run: the budget, or 0 once halted (so the one
+    /// comparison the drain makes per callback covers both).
+    limit: Cell<usize>,
+    halted: Cell<bool>,
+    pub(crate) running: Cell<bool>,
     in_checkpoint: Cell<bool>,
+    /// The type name of the host lent to the current run, for mismatch reports.
+    host_type: Cell<&'static str>,
     /// A checkpoint is owed even though no job is queued (see `Handle::request_checkpoint`).
     pub(crate) checkpoint_requested: Cell<bool>,
     failure: RefCell<Option<RunError>>,
     pub(crate) timer_nesting: Cell<u32>,
-    pub(crate) origin: Cell<Origin>,
+    pub(crate) origin: OriginCell,
+    /// The label of the task running now, or whose checkpoint is running.
+    task_label: Cell<Option<&'static str>>,
     tasks_run: Cell<u64>,
-    /// Per-loop state of the crates built on the loop (the promise crate's rejection tracker).
+    /// Per-loop state of the crates built on the loop (the promise crate's task registry).
     pub(crate) extensions: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
     /// This loop's identity on its thread (`owner.rs`).
     pub(crate) id: Registration,
+    /// Wakes a loop driven as a future at its next timer deadline; started on first need.
+    pub(crate) alarm: RefCell<Option<Alarm>>,
 }
 
 /// What one turn did.
@@ -112,8 +130,8 @@ pub enum Turn {
 
 /// How long a turn may wait when nothing is runnable.
 #[derive(Clone, Copy)]
-enum Wait {
-    /// Do not wait (an embedder's own outer loop drives us).
+pub(crate) enum Wait {
+    /// Do not wait (an embedder's own outer loop, or an async executor, drives us).
     No,
     /// Wait for the next event, but not past this loop-clock time (`None`: no limit).
     Until(Option<Duration>),
@@ -131,49 +149,57 @@ impl Inner {
             id: LoopId::allocate(),
             jobs: RefCell::new(VecDeque::with_capacity(64)),
             ticks: RefCell::new(VecDeque::new()),
-            tasks: RefCell::new(VecDeque::with_capacity(64)),
+            tasks: RefCell::new(TaskQueue::new()),
             posted: Cell::new(Vec::new()),
             timers: RefCell::new(TimerQueue::new()),
             clock: if builder.virtual_clock { Clock::virtual_at_zero() } else { Clock::real() },
             host: builder.host,
             shared: Arc::new(Shared::new()),
             checkpoint_hooks: RefCell::new(Vec::new()),
+            rejections: RejectionTracker::new(builder.rejection_policy),
             uncaught_hook: RefCell::new(builder.on_uncaught),
             budget: builder.microtask_budget,
+            limit: Cell::new(builder.microtask_budget.unwrap_or(usize::MAX)),
+            halted: Cell::new(false),
             running: Cell::new(false),
             in_checkpoint: Cell::new(false),
+            host_type: Cell::new(type_name::<()>()),
             checkpoint_requested: Cell::new(false),
             failure: RefCell::new(None),
             timer_nesting: Cell::new(0),
-            origin: Cell::new(Origin::Outside),
+            origin: OriginCell::new(),
+            task_label: Cell::new(None),
             tasks_run: Cell::new(0),
             extensions: RefCell::new(std::mem::take(&mut builder.extensions)),
+            alarm: RefCell::new(None),
         }
     }
 
-    pub(crate) fn push_task(&self, job: QueuedJob) {
-        self.tasks.borrow_mut().push_back(Task::Local(job));
-    }
-
-    pub(crate) fn add_checkpoint_hook(&self, hook: Rc<dyn Fn()>) {
+    pub(crate) fn add_checkpoint_hook(&self, hook: Rc<HookFn>) {
         self.checkpoint_hooks.borrow_mut().push(hook);
     }
 
     pub(crate) fn set_uncaught_hook(&self, hook: UncaughtHook) {
-        *self.uncaught_hook.borrow_mut() = Some(hook);
+        let old = self.uncaught_hook.borrow_mut().replace(hook);
+        drop(old);
     }
 
     /// One turn of the loop; see the module documentation for the steps.
-    fn turn(&self, wait: Wait) -> Result<Turn, RunError> {
+    pub(crate) fn turn(&self, wait: Wait, host: &mut dyn Any) -> Result<Turn, RunError> {
+        // Step 0: a halted loop runs nothing more.
+        if self.halted.get() {
+            return self.take_failure().map(|()| Turn::Ran);
+        }
+
         // Step 1: what became ready joins the macrotask queue.
         self.collect_ready();
 
         // Step 2: one macrotask.
-        let task = self.tasks.borrow_mut().pop_front();
-        if let Some(task) = task {
-            self.run_task(task);
+        if let Some(task) = self.next_task() {
+            self.run_task(task, host);
             // Step 3: the checkpoint that follows every task.
-            self.perform_microtask_checkpoint();
+            self.perform_microtask_checkpoint(host);
+            self.task_label.set(None);
             return self.take_failure().map(|()| Turn::Ran);
         }
         // Jobs queued from outside any task (under `enter`) still get their checkpoint, and so
@@ -182,7 +208,7 @@ impl Inner {
             || !self.ticks.borrow().is_empty()
             || self.checkpoint_requested.get()
         {
-            self.perform_microtask_checkpoint();
+            self.perform_microtask_checkpoint(host);
             return self.take_failure().map(|()| Turn::Ran);
         }
 
@@ -205,7 +231,11 @@ impl Inner {
             // Only what is there now, so a fast poster cannot keep this turn from ending.
             let mut posted = self.posted.take();
             self.shared.take_posted(&mut posted);
-            self.tasks.borrow_mut().extend(posted.drain(..).map(|task| Task::Remote(task.into_job())));
+            let mut tasks = self.tasks.borrow_mut();
+            for task in posted.drain(..) {
+                tasks.push(Task::Remote(task.into_job()));
+            }
+            drop(tasks);
             self.posted.set(posted); // keeps its buffer for the next batch
         }
         let mut timers = self.timers.borrow_mut();
@@ -214,40 +244,60 @@ impl Inner {
         }
         let now = self.clock.now();
         let mut tasks = self.tasks.borrow_mut();
-        timers.drain_due(now, |due| tasks.push_back(Task::Timer(due.id)));
+        timers.drain_due(now, |due| {
+            tasks.push(Task::Timer(due.id));
+        });
+    }
+
+    /// Step 2's "take one macrotask": the oldest one not cancelled.
+    fn next_task(&self) -> Option<Task> {
+        loop {
+            match self.tasks.borrow_mut().pop()? {
+                Task::Cancelled => continue,
+                task => return Some(task),
+            }
+        }
     }
 
     /// Step 2: runs one macrotask, catching a panic.
-    fn run_task(&self, task: Task) {
+    fn run_task(&self, task: Task, host: &mut dyn Any) {
         let index = self.tasks_run.get() + 1;
         self.tasks_run.set(index);
         match task {
             Task::Local(job) => {
-                self.origin.set(Origin::Task { index });
-                self.run_guarded(|| job.run());
+                self.origin.set(OriginKind::Task, index, None);
+                self.run_guarded(|| job.run(host));
+            }
+            Task::Labelled(labelled) => {
+                let (job, label) = *labelled;
+                self.task_label.set(Some(label));
+                self.origin.set(OriginKind::Task, index, Some(label));
+                self.run_guarded(|| job.run(host));
             }
             Task::Remote(task) => {
-                self.origin.set(Origin::Remote { index });
-                self.run_guarded(|| task.run());
+                self.origin.set(OriginKind::Remote, index, None);
+                self.run_guarded(|| task.run(host));
             }
-            Task::Timer(id) => self.fire_timer(id, index),
+            Task::Timer(id) => self.fire_timer(id, index, host),
+            Task::Cancelled => {}
         }
-        self.origin.set(Origin::Outside);
+        self.origin.set_outside();
     }
 
     /// Runs a due timer's callback, and re-arms an interval that was not cleared meanwhile.
-    fn fire_timer(&self, id: TimerId, index: u64) {
+    fn fire_timer(&self, id: TimerId, index: u64, host: &mut dyn Any) {
         let fired = self.timers.borrow_mut().take(id);
         let Some(fired) = fired else {
             return; // cleared after it came due
         };
-        self.origin.set(Origin::Timer { index, id: id.as_u64() });
+        self.origin.set(OriginKind::Timer, index, None);
+        self.origin.set_minor(id.as_u64());
         let nesting = fired.payload.nesting.get();
         self.timer_nesting.set(nesting);
         match fired.payload.callback {
-            TimerCallback::Once(callback) => self.run_guarded(|| callback.run()),
+            TimerCallback::Once(callback) => self.run_guarded(|| callback.run(host)),
             TimerCallback::Repeat(mut callback) => {
-                self.run_guarded(&mut callback);
+                self.run_guarded(|| callback(host));
                 // HTML re-runs the timer initialization steps after the callback: the next
                 // deadline counts from now, and a cleared interval is simply not found. Those
                 // steps run inside this timer's task, so the host's nesting clamp applies with
@@ -269,16 +319,17 @@ impl Inner {
     }
 
     /// Step 3: HTML's "perform a microtask checkpoint", with Node's nextTick queue in front.
-    pub(crate) fn perform_microtask_checkpoint(&self) {
+    pub(crate) fn perform_microtask_checkpoint(&self, host: &mut dyn Any) {
         // HTML step 1: a checkpoint inside a checkpoint does nothing.
         if self.in_checkpoint.get() {
             return;
         }
-        // Nothing queued and no after-checkpoint hook: the steps below would do nothing. (Most
-        // tasks of a message-driven loop end here.)
+        // Nothing queued, nothing to report and no after-checkpoint hook: the steps below would
+        // do nothing. (Most tasks of a message-driven loop end here.)
         if self.jobs.borrow().is_empty()
             && self.ticks.borrow().is_empty()
             && self.checkpoint_hooks.borrow().is_empty()
+            && !self.rejections.has_work()
         {
             self.checkpoint_requested.set(false);
             return;
@@ -286,77 +337,136 @@ impl Inner {
         self.in_checkpoint.set(true);
         self.checkpoint_requested.set(false);
         let checkpoint = self.tasks_run.get();
-        let mut ran = 0usize;
-        let mut ticks_ran = 0u64;
+        let label = self.task_label.get();
+        // Callbacks run in this checkpoint, of every queue, against the budget (`limit`).
+        let mut spent = 0usize;
+        let (mut jobs_ran, mut ticks_ran) = (0u64, 0u64);
         'drain: loop {
-            while let Some(tick) = self.pop(&self.ticks) {
-                ticks_ran += 1;
-                self.origin.set(Origin::NextTick { checkpoint, index: ticks_ran });
-                self.run_guarded(|| tick.run());
-            }
+            // Node: the nextTick queue drains first.
+            self.origin.set(OriginKind::NextTick, checkpoint, label);
             loop {
-                if self.budget.is_some_and(|budget| ran >= budget) && !self.jobs.borrow().is_empty() {
-                    self.exceed_budget(ran);
+                if spent >= self.limit.get() && self.stop_draining(spent, !self.ticks.borrow().is_empty()) {
+                    break 'drain;
+                }
+                let Some(tick) = self.pop(&self.ticks) else { break };
+                spent += 1;
+                ticks_ran += 1;
+                self.origin.set_minor(ticks_ran);
+                self.run_guarded(|| tick.run(host));
+            }
+            // HTML steps 2-3: run the oldest job until the Job queue is empty.
+            self.origin.set(OriginKind::Microtask, checkpoint, label);
+            loop {
+                if spent >= self.limit.get() && self.stop_draining(spent, !self.jobs.borrow().is_empty()) {
                     break 'drain;
                 }
                 let Some(job) = self.pop(&self.jobs) else { break };
-                ran += 1;
-                self.origin.set(Origin::Microtask { checkpoint, index: ran as u64 });
-                self.run_guarded(|| job.run());
+                spent += 1;
+                jobs_ran += 1;
+                self.origin.set_minor(jobs_ran);
+                self.run_guarded(|| job.run(host));
             }
             if !self.ticks.borrow().is_empty() {
                 continue;
             }
-            self.origin.set(Origin::Outside);
-            // A hook that asks for a checkpoint (the rejection tracker, when a listener rejects
-            // another promise) gets another pass, as Node's processTicksAndRejections loops
-            // while processPromiseRejections reports work.
+            self.origin.set_outside();
+            // HTML step 4: notify about rejected promises; then the embedders' hooks. A
+            // rejection made meanwhile asks for a checkpoint and gets another pass, as Node's
+            // processTicksAndRejections loops while processPromiseRejections reports work.
             self.checkpoint_requested.set(false);
-            self.run_checkpoint_hooks();
-            if self.jobs.borrow().is_empty()
-                && self.ticks.borrow().is_empty()
-                && !self.checkpoint_requested.get()
-            {
+            self.notify_about_rejected_promises(host);
+            self.run_checkpoint_hooks(host);
+            let more = !self.jobs.borrow().is_empty()
+                || !self.ticks.borrow().is_empty()
+                || self.checkpoint_requested.get();
+            if !more || self.is_halted() {
                 break;
             }
+            // Another pass is a callback too: an endless reject-in-a-listener loop is stopped
+            // by the budget like an endless job loop.
+            if spent >= self.limit.get() && self.stop_draining(spent, true) {
+                break;
+            }
+            spent += 1;
         }
-        self.origin.set(Origin::Outside);
+        self.origin.set_outside();
         self.in_checkpoint.set(false);
+    }
+
+    /// Called when `spent` reached the limit: whether the checkpoint stops here. A halted loop
+    /// stops; a budget stops only if more work is waiting (`more`), and reports it.
+    #[cold]
+    fn stop_draining(&self, spent: usize, more: bool) -> bool {
+        if self.halted.get() {
+            return true;
+        }
+        if more {
+            self.exceed_budget(spent);
+        }
+        more
+    }
+
+    pub(crate) fn is_halted(&self) -> bool {
+        self.halted.get()
     }
 
     fn pop(&self, queue: &RefCell<VecDeque<QueuedJob>>) -> Option<QueuedJob> {
         queue.borrow_mut().pop_front()
     }
 
-    fn exceed_budget(&self, budget: usize) {
+    fn exceed_budget(&self, spent: usize) {
         let uncaught = Uncaught::new(
             UncaughtKind::MicrotaskBudgetExceeded,
-            format!("{budget} jobs ran in one checkpoint and more were still queued"),
+            format!(
+                "{spent} callbacks (nextTick callbacks, jobs and rejection-report passes) ran in one checkpoint and more were still queued"
+            ),
             self.origin.get(),
         );
         self.report(&uncaught);
-        self.fail(RunError::MicrotaskBudgetExceeded { budget });
+        self.fail(RunError::MicrotaskBudgetExceeded { budget: self.budget.unwrap_or(spent) });
     }
 
     /// Calls each after-checkpoint hook; a hook added by a hook runs in the same pass.
-    fn run_checkpoint_hooks(&self) {
+    fn run_checkpoint_hooks(&self, host: &mut dyn Any) {
         let mut i = 0;
         loop {
+            if self.halted.get() {
+                return;
+            }
             let hook = self.checkpoint_hooks.borrow().get(i).cloned();
             let Some(hook) = hook else { break };
-            self.run_guarded(|| hook());
+            self.run_guarded(|| hook(host));
             i += 1;
         }
     }
 
     /// Runs user code with no borrow held; a panic becomes an uncaught-error report.
-    fn run_guarded(&self, f: impl FnOnce()) {
+    pub(crate) fn run_guarded(&self, f: impl FnOnce()) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
             let uncaught = Uncaught::from_panic(payload.as_ref(), self.origin.get());
             // The payload may itself panic when dropped; keep that from unwinding the loop.
             let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
             self.report(&uncaught);
         }
+    }
+
+    /// Reports a callback that wanted another host type than the one lent to this run.
+    #[cold]
+    pub(crate) fn report_mismatch(&self, wanted: &'static str) {
+        let lent = self.host_type.get();
+        let uncaught = Uncaught::new(
+            UncaughtKind::HostMismatch,
+            format!(
+                "a callback queued for host type `{wanted}` was dropped unrun: this run of the loop was lent a host of type `{lent}` (run it with run_with(&mut host) where host: {wanted})"
+            ),
+            self.origin.get(),
+        );
+        self.report(&uncaught);
+    }
+
+    /// Sets the host type name for mismatch reports, returning the previous one.
+    pub(crate) fn lend_host_type(&self, name: &'static str) -> &'static str {
+        self.host_type.replace(name)
     }
 
     /// Hands `uncaught` to the uncaught-error hook (default: print to stderr, like
@@ -377,6 +487,7 @@ impl Inner {
         }
     }
 
+    /// Stops the run after the current checkpoint; only the first failure is kept.
     pub(crate) fn fail(&self, error: RunError) {
         let mut failure = self.failure.borrow_mut();
         if failure.is_none() {
@@ -384,11 +495,37 @@ impl Inner {
         }
     }
 
-    fn take_failure(&self) -> Result<(), RunError> {
-        match self.failure.borrow_mut().take() {
-            Some(error) => Err(error),
+    /// Stops the run now: nothing more of the current checkpoint runs.
+    pub(crate) fn halt(&self, error: RunError) {
+        self.fail(error);
+        self.halted.set(true);
+        self.limit.set(0);
+    }
+
+    /// The failure that stops this run, if any, clearing it (and a halt) for the next run.
+    pub(crate) fn take_failure(&self) -> Result<(), RunError> {
+        let failure = self.failure.borrow_mut().take();
+        match failure {
+            Some(error) => {
+                self.halted.set(false);
+                self.limit.set(self.budget.unwrap_or(usize::MAX));
+                Err(error)
+            }
             None => Ok(()),
         }
+    }
+
+    /// The failure that will stop this run, left in place (for a checkpoint performed from
+    /// inside a task: the run around it must stop too).
+    pub(crate) fn peek_failure(&self) -> Result<(), RunError> {
+        match &*self.failure.borrow() {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn in_checkpoint(&self) -> bool {
+        self.in_checkpoint.get()
     }
 
     /// Whether anything is queued, scheduled, or kept alive from another thread.
@@ -435,18 +572,91 @@ impl Inner {
         }
     }
 
-    /// Drops every queued task, job and timer: the loop is going away, and anything they capture
-    /// (including handles to this loop) must be released. Taken out first, so destructors that
-    /// touch the loop find it consistent.
-    fn clear(&self) {
-        let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
-        let jobs = std::mem::take(&mut *self.jobs.borrow_mut());
-        let ticks = std::mem::take(&mut *self.ticks.borrow_mut());
-        let timers = std::mem::take(&mut *self.timers.borrow_mut());
-        let hooks = std::mem::take(&mut *self.checkpoint_hooks.borrow_mut());
-        let extensions = std::mem::take(&mut *self.extensions.borrow_mut());
-        drop((tasks, jobs, ticks, timers, hooks, extensions));
-        self.shared.clear();
+    /// The drop contract (docs/design.md): every task a [`Remote`](crate::Remote) accepted runs;
+    /// everything else queued is dropped unrun; no panic escapes.
+    ///
+    /// 1. Close the inbox under its lock: from then on a post gets its task back in
+    ///    `PostError`, and every post that returned `Ok` is in the inbox or the task queue.
+    /// 2. Run the accepted remote tasks, in order (those already moved to the task queue
+    ///    first), with the loop entered and no host (`&mut ()`); a panic is reported.
+    /// 3. Drop what is left one by one (tasks, jobs, ticks, timers, hooks, extensions, the
+    ///    rejection tracker's promises), each destructor's panic caught and reported. Work the
+    ///    remote tasks queued meanwhile is dropped with the rest.
+    fn shut_down(&self) {
+        // Step 1.
+        let posted = self.shared.close_and_take();
+        // Step 2. (`running` makes a task that calls `run` get `Reentrant`, as in any task.)
+        let was_running = self.running.replace(true);
+        let tasks = self.tasks.borrow_mut().take_all();
+        let mut unrun = Vec::new();
+        let remote = tasks
+            .into_iter()
+            .filter_map(|task| match task {
+                Task::Remote(job) => Some(job),
+                other => {
+                    unrun.push(other);
+                    None
+                }
+            })
+            .chain(posted.into_iter().map(SendJob::into_job));
+        for job in remote {
+            let index = self.tasks_run.get() + 1;
+            self.tasks_run.set(index);
+            self.origin.set(OriginKind::Remote, index, None);
+            self.run_guarded(|| job.run(&mut ()));
+        }
+        self.origin.set_outside();
+        self.running.set(was_running);
+        // Step 3, until nothing is left (a destructor may queue more).
+        for task in unrun {
+            self.drop_reporting(task);
+        }
+        loop {
+            let tasks = self.tasks.borrow_mut().take_all();
+            let jobs = std::mem::take(&mut *self.jobs.borrow_mut());
+            let ticks = std::mem::take(&mut *self.ticks.borrow_mut());
+            let mut timers = std::mem::take(&mut *self.timers.borrow_mut());
+            let hooks = std::mem::take(&mut *self.checkpoint_hooks.borrow_mut());
+            let extensions = std::mem::take(&mut *self.extensions.borrow_mut());
+            let late = self.shared.close_and_take();
+            if tasks.is_empty()
+                && jobs.is_empty()
+                && ticks.is_empty()
+                && timers.is_empty()
+                && hooks.is_empty()
+                && extensions.is_empty()
+                && late.is_empty()
+                && !self.rejections.has_work()
+            {
+                break;
+            }
+            tasks.into_iter().for_each(|t| self.drop_reporting(t));
+            jobs.into_iter().chain(ticks).for_each(|j| self.drop_reporting(j));
+            while let Some(due) = timers.pop_due(Duration::MAX) {
+                let entry = timers.take(due.id);
+                self.drop_reporting(entry);
+            }
+            hooks.into_iter().for_each(|h| self.drop_reporting(h));
+            extensions.into_iter().for_each(|x| self.drop_reporting(x));
+            late.into_iter().for_each(|j| self.drop_reporting(j));
+            let tracked = self.rejections.clear();
+            self.drop_reporting(tracked);
+        }
+        let tracked = self.rejections.clear();
+        self.drop_reporting(tracked);
+    }
+
+    /// Drops `value`, reporting a panic of its destructor instead of unwinding.
+    fn drop_reporting<T>(&self, value: T) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(move || drop(value))) {
+            let message = crate::uncaught::panic_message(payload.as_ref());
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+            self.report(&Uncaught::new(
+                UncaughtKind::Panic,
+                format!("a destructor panicked while the loop was dropped: {message}"),
+                Origin::Outside,
+            ));
+        }
     }
 }
 
@@ -544,6 +754,10 @@ impl EventLoop {
 /// Running the loop. These live on [`Handle`] so that code holding only a handle can drive
 /// the loop (an embedder's outer loop) and gets the re-entrancy error from inside a task;
 /// [`EventLoop`] reaches them through `Deref`.
+///
+/// Each has a `_with` form that lends the loop a host value for the run: every callback queued
+/// with a `_with` method (`queue_task_with`, `set_timeout_with`, ...) borrows it as `&mut H`.
+/// The plain forms lend `()`.
 impl Handle {
     /// Runs until nothing is left: no tasks, no jobs, no live timers, no keep-alive remotes.
     ///
@@ -551,7 +765,7 @@ impl Handle {
     ///
     /// [`RunError::Reentrant`] when called from a task or job of this loop;
     /// [`RunError::MicrotaskBudgetExceeded`] and [`RunError::Failed`] stop the loop after the
-    /// current checkpoint, leaving the remaining work queued.
+    /// current checkpoint, [`RunError::Halted`] at once, leaving the remaining work queued.
     ///
     /// ```
     /// use std::time::Duration;
@@ -560,9 +774,34 @@ impl Handle {
     /// el.run().unwrap();
     /// ```
     pub fn run(&self) -> Result<(), RunError> {
-        let _running = self.begin_run()?;
+        self.run_with(&mut ())
+    }
+
+    /// [`Handle::run`], lending `host` to every callback queued with a `_with` method. A
+    /// callback that wants another host type is reported ([`UncaughtKind::HostMismatch`]) and
+    /// dropped unrun.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Handle::run`].
+    ///
+    /// ```
+    /// use settle_runtime::EventLoop;
+    ///
+    /// struct Engine { log: Vec<&'static str> }
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|engine: &mut Engine| {
+    ///     engine.log.push("task");
+    ///     settle_runtime::Handle::current().queue_microtask_with(|engine: &mut Engine| engine.log.push("job"));
+    /// });
+    /// let mut engine = Engine { log: Vec::new() };
+    /// el.run_with(&mut engine).unwrap();
+    /// assert_eq!(engine.log, ["task", "job"]);
+    /// ```
+    pub fn run_with<H: 'static>(&self, host: &mut H) -> Result<(), RunError> {
+        let _running = self.begin_run::<H>()?;
         loop {
-            if self.inner().turn(Wait::Until(None))? == Turn::Done {
+            if self.inner().turn(Wait::Until(None), host)? == Turn::Done {
                 return Ok(());
             }
         }
@@ -583,8 +822,26 @@ impl Handle {
     /// assert!(el.next_deadline().is_some());
     /// ```
     pub fn run_once(&self) -> Result<Turn, RunError> {
-        let _running = self.begin_run()?;
-        self.inner().turn(Wait::No)
+        self.run_once_with(&mut ())
+    }
+
+    /// [`Handle::run_once`] with a host (see [`Handle::run_with`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Handle::run`].
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, Turn};
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// assert_eq!(el.run_once_with(&mut n).unwrap(), Turn::Ran);
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn run_once_with<H: 'static>(&self, host: &mut H) -> Result<Turn, RunError> {
+        let _running = self.begin_run::<H>()?;
+        self.inner().turn(Wait::No, host)
     }
 
     /// Runs until `done()` returns true (checked before each turn) or nothing is left. Returns
@@ -606,13 +863,34 @@ impl Handle {
     /// assert!(el.run_until(|| fired.get() == 3).unwrap());
     /// ```
     pub fn run_until(&self, mut done: impl FnMut() -> bool) -> Result<bool, RunError> {
-        let _running = self.begin_run()?;
+        self.run_until_with(&mut (), |_| done())
+    }
+
+    /// [`Handle::run_until`] with a host, which `done` may look at between turns.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Handle::run`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_interval_with(Duration::from_secs(1), |n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// assert!(el.run_until_with(&mut n, |n| *n == 3).unwrap());
+    /// ```
+    pub fn run_until_with<H: 'static>(
+        &self,
+        host: &mut H,
+        mut done: impl FnMut(&mut H) -> bool,
+    ) -> Result<bool, RunError> {
+        let _running = self.begin_run::<H>()?;
         loop {
-            if done() {
+            if done(host) {
                 return Ok(true);
             }
-            if self.inner().turn(Wait::Until(None))? == Turn::Done {
-                return Ok(done());
+            if self.inner().turn(Wait::Until(None), host)? == Turn::Done {
+                return Ok(done(host));
             }
         }
     }
@@ -632,15 +910,33 @@ impl Handle {
     /// assert_eq!(el.now(), Duration::from_secs(10));
     /// ```
     pub fn run_for(&self, duration: Duration) -> Result<(), RunError> {
-        let _running = self.begin_run()?;
+        self.run_for_with(&mut (), duration)
+    }
+
+    /// [`Handle::run_for`] with a host (see [`Handle::run_with`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Handle::run`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_interval_with(Duration::from_secs(1), |n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_for_with(&mut n, Duration::from_secs(10)).unwrap();
+    /// assert_eq!(n, 10);
+    /// ```
+    pub fn run_for_with<H: 'static>(&self, host: &mut H, duration: Duration) -> Result<(), RunError> {
+        let _running = self.begin_run::<H>()?;
         let limit = self.inner().clock.now().saturating_add(duration);
         loop {
-            match self.inner().turn(Wait::Until(Some(limit)))? {
+            match self.inner().turn(Wait::Until(Some(limit)), host)? {
                 Turn::Done => return Ok(()),
                 Turn::Ran => {}
                 Turn::Idle => {
                     // The limit is reached: run what is due at the limit itself, then stop.
-                    while self.inner().turn(Wait::No)? == Turn::Ran {}
+                    while self.inner().turn(Wait::No, host)? == Turn::Ran {}
                     return Ok(());
                 }
             }
@@ -652,8 +948,8 @@ impl Handle {
     ///
     /// # Errors
     ///
-    /// [`RunError::Reentrant`] when called from a task or job of this loop, and the errors a
-    /// checkpoint can stop with (see [`Handle::run`]).
+    /// [`RunError::Reentrant`] when called from a job, tick or hook of this loop (a checkpoint
+    /// is running), and the errors a checkpoint can stop with (see [`Handle::run`]).
     ///
     /// ```
     /// use std::cell::Cell;
@@ -667,25 +963,67 @@ impl Handle {
     /// assert!(ran.get());
     /// ```
     pub fn perform_microtask_checkpoint(&self) -> Result<(), RunError> {
-        let _running = self.begin_run()?;
-        self.inner().perform_microtask_checkpoint();
-        self.inner().take_failure()
+        self.perform_microtask_checkpoint_with(&mut ())
     }
 
-    fn inner(&self) -> &Inner {
+    /// [`Handle::perform_microtask_checkpoint`] with a host. This is also how code inside a
+    /// task re-enters the loop: a task that holds `&mut H` (it was queued with
+    /// [`Handle::queue_task_with`]) may drain the jobs it queued before it goes on (HTML's
+    /// "clean up after running script" does this for a callback the engine invoked), by passing
+    /// its host down. From inside a checkpoint (a job, tick or hook) it is refused, as HTML's
+    /// step 1 does nothing there.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Handle::perform_microtask_checkpoint`]. From inside a task, a failure or halt
+    /// is returned and also stops the run around it.
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, Handle};
+    ///
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|log: &mut Vec<&'static str>| {
+    ///     let h = Handle::current();
+    ///     h.queue_microtask_with(|log: &mut Vec<&'static str>| log.push("job"));
+    ///     h.perform_microtask_checkpoint_with(log).unwrap();
+    ///     log.push("rest of the task");
+    /// });
+    /// let mut log: Vec<&'static str> = Vec::new();
+    /// el.run_with(&mut log).unwrap();
+    /// assert_eq!(log, ["job", "rest of the task"]);
+    /// ```
+    pub fn perform_microtask_checkpoint_with<H: 'static>(&self, host: &mut H) -> Result<(), RunError> {
+        let inner = self.inner();
+        if inner.running.get() {
+            if inner.in_checkpoint() {
+                return Err(RunError::Reentrant);
+            }
+            // Inside a task of this loop: the host is passed down by its holder.
+            let previous = inner.lend_host_type(type_name::<H>());
+            inner.perform_microtask_checkpoint(host);
+            inner.lend_host_type(previous);
+            return inner.peek_failure();
+        }
+        let _running = self.begin_run::<H>()?;
+        inner.perform_microtask_checkpoint(host);
+        inner.take_failure()
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }
 
-    fn begin_run(&self) -> Result<RunGuard<'_>, RunError> {
+    pub(crate) fn begin_run<H: 'static>(&self) -> Result<RunGuard<'_>, RunError> {
         if self.inner().running.replace(true) {
             return Err(RunError::Reentrant);
         }
+        self.inner().lend_host_type(type_name::<H>());
         Ok(RunGuard { inner: self.inner(), _enter: EnterGuard::new(self.clone()) })
     }
 }
 
 /// Clears the running flag even when a run ends by unwinding.
-struct RunGuard<'a> {
+pub(crate) struct RunGuard<'a> {
     inner: &'a Inner,
     _enter: EnterGuard,
 }
@@ -712,8 +1050,11 @@ impl Deref for EventLoop {
 
 impl Drop for EventLoop {
     fn drop(&mut self) {
-        self.handle.inner.shared.close();
-        self.handle.inner.clear();
+        let _enter = EnterGuard::try_new(self.handle.clone());
+        self.handle.inner.shut_down();
+        // The alarm thread of a loop driven as a future, if one was started, ends now.
+        let alarm = self.handle.inner.alarm.borrow_mut().take();
+        drop(alarm);
     }
 }
 
@@ -745,6 +1086,7 @@ pub struct Builder {
     on_uncaught: Option<UncaughtHook>,
     /// Extensions set before the loop exists (`with_extension`).
     extensions: Vec<(TypeId, Rc<dyn Any>)>,
+    rejection_policy: RejectionPolicy,
 }
 
 impl Builder {
@@ -789,9 +1131,12 @@ impl Builder {
         self
     }
 
-    /// Stops a checkpoint after `jobs` jobs when more are still queued, reporting
+    /// Stops a checkpoint after `jobs` callbacks when more are still queued, reporting
     /// [`UncaughtKind::MicrotaskBudgetExceeded`] and making `run` return
-    /// [`RunError::MicrotaskBudgetExceeded`]. Off by default: the spec sets no limit.
+    /// [`RunError::MicrotaskBudgetExceeded`]. Every queue a checkpoint drains counts: `nextTick`
+    /// callbacks, jobs, and each extra pass of rejection reporting and hooks (a rejection
+    /// listener that rejects a new promise every time is stopped too). Off by default: the
+    /// spec sets no limit.
     ///
     /// ```
     /// use settle_runtime::{EventLoop, Handle, RunError};
@@ -822,6 +1167,19 @@ impl Builder {
         self
     }
 
+    /// What unhandled rejections do on this loop (default [`RejectionPolicy::Warn`]); see
+    /// [`Handle::set_rejection_policy`] to change it later. Accepts settle-promise's policy too.
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, RejectionPolicy};
+    /// let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
+    /// assert!(matches!(el.rejection_policy(), RejectionPolicy::Strict));
+    /// ```
+    pub fn rejection_policy(mut self, policy: impl Into<RejectionPolicy>) -> Builder {
+        self.rejection_policy = policy.into();
+        self
+    }
+
     /// Creates the loop.
     ///
     /// ```
@@ -841,6 +1199,7 @@ impl fmt::Debug for Builder {
             .field("virtual_clock", &self.virtual_clock)
             .field("host", &self.host)
             .field("microtask_budget", &self.microtask_budget)
+            .field("rejection_policy", &self.rejection_policy)
             .finish_non_exhaustive()
     }
 }

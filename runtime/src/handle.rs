@@ -10,9 +10,11 @@ use settle_timers::{Host, TimerId};
 use crate::context;
 use crate::error::{NoLoop, RunError};
 use crate::event_loop::{Inner, TimerCallback, TimerEntry};
-use crate::job::{Job, QueuedJob};
+use crate::job::{QueuedJob, with_host_as};
+use crate::rejection::{RejectionPolicy, TrackedPromise};
 use crate::remote::Remote;
-use crate::uncaught::{Origin, Uncaught};
+use crate::task::{Task, TaskId};
+use crate::uncaught::{Origin, OriginKind, Uncaught};
 
 /// A cheap, clonable, single-threaded reference to an event loop.
 ///
@@ -88,19 +90,90 @@ impl Handle {
     }
 
     /// Queues a macrotask (HTML's "queue a task"). Tasks run one per turn, in FIFO order, each
-    /// followed by a microtask checkpoint.
+    /// followed by a microtask checkpoint. Returns an id for [`Handle::cancel_task`].
     ///
     /// ```
     /// let el = settle_runtime::EventLoop::new();
     /// el.queue_task(|| println!("a macrotask"));
     /// el.run().unwrap();
     /// ```
-    pub fn queue_task(&self, task: impl FnOnce() + 'static) {
-        self.inner.push_task(QueuedJob::from_fn(task));
+    #[inline]
+    pub fn queue_task(&self, task: impl FnOnce() + 'static) -> TaskId {
+        self.inner.tasks.borrow_mut().push(Task::Local(QueuedJob::from_fn(task)))
+    }
+
+    /// [`Handle::queue_task`] for a task that borrows the host the loop is run with (see
+    /// [`Handle::run_with`]).
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task_with(|n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn queue_task_with<H: 'static>(&self, task: impl FnOnce(&mut H) + 'static) -> TaskId {
+        self.inner.tasks.borrow_mut().push(Task::Local(QueuedJob::with_host(task)))
+    }
+
+    /// [`Handle::queue_task`] with a label that [`Origin::Task`] carries while the task runs,
+    /// and [`Origin::Microtask`] / [`Origin::NextTick`] during its checkpoint (a script's top
+    /// level, shown as "script" by a trace).
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, Handle, Origin};
+    /// let el = EventLoop::new();
+    /// el.queue_task_labelled("script", || {
+    ///     assert_eq!(Handle::current().origin(), Origin::Task { index: 1, label: Some("script") });
+    /// });
+    /// el.run().unwrap();
+    /// ```
+    pub fn queue_task_labelled(&self, label: &'static str, task: impl FnOnce() + 'static) -> TaskId {
+        self.inner.tasks.borrow_mut().push(Task::Labelled(Box::new((QueuedJob::from_fn(task), label))))
+    }
+
+    /// [`Handle::queue_task_labelled`] for a task that borrows the host.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_task_labelled_with("script", |n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn queue_task_labelled_with<H: 'static>(
+        &self,
+        label: &'static str,
+        task: impl FnOnce(&mut H) + 'static,
+    ) -> TaskId {
+        self.inner.tasks.borrow_mut().push(Task::Labelled(Box::new((QueuedJob::with_host(task), label))))
+    }
+
+    /// Cancels a queued macrotask (Node's `clearImmediate`): it never runs, and its closure is
+    /// dropped now. Returns whether a queued task was cancelled; a task that ran, is running or
+    /// was cancelled already is left alone.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// let el = settle_runtime::EventLoop::new();
+    /// let ran = Rc::new(Cell::new(false));
+    /// let r = ran.clone();
+    /// let id = el.queue_task(move || r.set(true));
+    /// assert!(el.cancel_task(id));
+    /// assert!(!el.cancel_task(id));
+    /// el.run().unwrap();
+    /// assert!(!ran.get());
+    /// ```
+    pub fn cancel_task(&self, id: TaskId) -> bool {
+        let cancelled = self.inner.tasks.borrow_mut().cancel(id);
+        // Dropped after the borrow ends: its destructor may use the loop.
+        cancelled.is_some()
     }
 
     /// Queues a microtask (the global `queueMicrotask`): it runs at the end of the current
-    /// task, before the next one, after the jobs already queued.
+    /// task, before the next one, after the jobs already queued. This is also the path of the
+    /// promise crate's reaction jobs (HostEnqueuePromiseJob, ECMA-262 9.5.5).
     ///
     /// ```
     /// let el = settle_runtime::EventLoop::new();
@@ -111,20 +184,17 @@ impl Handle {
         self.inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
     }
 
-    /// Queues an already boxed [`Job`] on the microtask queue: ECMA-262's
-    /// HostEnqueuePromiseJob (9.5.5) for this host. Jobs run in FIFO order.
+    /// [`Handle::queue_microtask`] for a job that borrows the host (an engine's promise jobs).
     ///
     /// ```
     /// let el = settle_runtime::EventLoop::new();
-    /// struct Hello;
-    /// impl settle_runtime::Job for Hello {
-    ///     fn run(self: Box<Self>) { println!("hello"); }
-    /// }
-    /// el.queue_job(Box::new(Hello));
-    /// el.run().unwrap();
+    /// el.queue_microtask_with(|s: &mut String| s.push_str("job"));
+    /// let mut s = String::new();
+    /// el.run_with(&mut s).unwrap();
+    /// assert_eq!(s, "job");
     /// ```
-    pub fn queue_job(&self, job: Box<dyn Job>) {
-        self.inner.jobs.borrow_mut().push_back(QueuedJob::from_box(job));
+    pub fn queue_microtask_with<H: 'static>(&self, job: impl FnOnce(&mut H) + 'static) {
+        self.inner.jobs.borrow_mut().push_back(QueuedJob::with_host(job));
     }
 
     /// Queues a callback on Node's `process.nextTick` queue, which each checkpoint drains before
@@ -146,6 +216,19 @@ impl Handle {
         self.inner.ticks.borrow_mut().push_back(QueuedJob::from_fn(callback));
     }
 
+    /// [`Handle::queue_next_tick`] for a callback that borrows the host.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.queue_next_tick_with(|n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn queue_next_tick_with<H: 'static>(&self, callback: impl FnOnce(&mut H) + 'static) {
+        self.inner.ticks.borrow_mut().push_back(QueuedJob::with_host(callback));
+    }
+
     /// Calls `callback` once, as a macrotask of its own, when `delay` (clamped by the host
     /// profile) has passed. Returns an id for [`Handle::clear_timer`].
     ///
@@ -158,6 +241,24 @@ impl Handle {
     /// ```
     pub fn set_timeout(&self, delay: Duration, callback: impl FnOnce() + 'static) -> TimerId {
         self.insert_timer(delay, None, TimerCallback::Once(QueuedJob::from_fn(callback)))
+    }
+
+    /// [`Handle::set_timeout`] for a callback that borrows the host.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_timeout_with(Duration::from_millis(10), |n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn set_timeout_with<H: 'static>(
+        &self,
+        delay: Duration,
+        callback: impl FnOnce(&mut H) + 'static,
+    ) -> TimerId {
+        self.insert_timer(delay, None, TimerCallback::Once(QueuedJob::with_host(callback)))
     }
 
     /// Calls `callback` every `period` (clamped by the host profile), each call a macrotask of
@@ -183,8 +284,26 @@ impl Handle {
     /// el.run().unwrap();
     /// assert_eq!(n.get(), 3);
     /// ```
-    pub fn set_interval(&self, period: Duration, callback: impl FnMut() + 'static) -> TimerId {
-        self.insert_timer(period, Some(()), TimerCallback::Repeat(Box::new(callback)))
+    pub fn set_interval(&self, period: Duration, mut callback: impl FnMut() + 'static) -> TimerId {
+        self.insert_timer(period, Some(()), repeat(move |_| callback()))
+    }
+
+    /// [`Handle::set_interval`] for a callback that borrows the host each time it fires.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_interval_with(Duration::from_millis(5), |n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_for_with(&mut n, Duration::from_millis(20)).unwrap();
+    /// assert_eq!(n, 4);
+    /// ```
+    pub fn set_interval_with<H: 'static>(
+        &self,
+        period: Duration,
+        callback: impl FnMut(&mut H) + 'static,
+    ) -> TimerId {
+        self.insert_timer(period, Some(()), repeat_with(callback))
     }
 
     /// [`Handle::set_timeout`] with a JavaScript-style delay in `f64` milliseconds, converted by
@@ -200,9 +319,24 @@ impl Handle {
     /// assert_eq!(el.now(), Duration::from_millis(1), "Node waits at least 1 ms");
     /// ```
     pub fn set_timeout_ms(&self, ms: f64, callback: impl FnOnce() + 'static) -> TimerId {
-        let nesting = self.nesting_for_new_timer();
-        let delay = self.inner.host.delay_from_millis(ms, nesting);
-        self.insert_clamped(delay, None, TimerCallback::Once(QueuedJob::from_fn(callback)), nesting)
+        self.insert_ms(ms, false, TimerCallback::Once(QueuedJob::from_fn(callback)))
+    }
+
+    /// [`Handle::set_timeout_ms`] for a callback that borrows the host.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// el.set_timeout_ms_with(1.5, |n: &mut u32| *n += 1);
+    /// let mut n = 0u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn set_timeout_ms_with<H: 'static>(
+        &self,
+        ms: f64,
+        callback: impl FnOnce(&mut H) + 'static,
+    ) -> TimerId {
+        self.insert_ms(ms, false, TimerCallback::Once(QueuedJob::with_host(callback)))
     }
 
     /// [`Handle::set_interval`] with a JavaScript-style delay in `f64` milliseconds.
@@ -215,10 +349,23 @@ impl Handle {
     /// el.run().unwrap();
     /// assert_eq!(el.now(), Duration::ZERO);
     /// ```
-    pub fn set_interval_ms(&self, ms: f64, callback: impl FnMut() + 'static) -> TimerId {
-        let nesting = self.nesting_for_new_timer();
-        let delay = self.inner.host.delay_from_millis(ms, nesting);
-        self.insert_clamped(delay, Some(delay), TimerCallback::Repeat(Box::new(callback)), nesting)
+    pub fn set_interval_ms(&self, ms: f64, mut callback: impl FnMut() + 'static) -> TimerId {
+        self.insert_ms(ms, true, repeat(move |_| callback()))
+    }
+
+    /// [`Handle::set_interval_ms`] for a callback that borrows the host each time it fires.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// let id = el.set_interval_ms_with(2.5, |_: &mut u32| {});
+    /// assert!(el.clear_timer(id));
+    /// ```
+    pub fn set_interval_ms_with<H: 'static>(
+        &self,
+        ms: f64,
+        callback: impl FnMut(&mut H) + 'static,
+    ) -> TimerId {
+        self.insert_ms(ms, true, repeat_with(callback))
     }
 
     /// Clears a timeout or an interval (`clearTimeout` and `clearInterval` are the same
@@ -320,7 +467,23 @@ impl Handle {
     /// assert_eq!(n.get(), 2);
     /// ```
     pub fn add_checkpoint_hook(&self, hook: impl Fn() + 'static) {
-        self.inner.add_checkpoint_hook(Rc::new(hook));
+        self.inner.add_checkpoint_hook(Rc::new(move |_: &mut dyn Any| hook()));
+    }
+
+    /// [`Handle::add_checkpoint_hook`] for a hook that borrows the host.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// el.add_checkpoint_hook_with(|n: &mut u32| *n += 1);
+    /// el.queue_task(|| {});
+    /// let mut n = 0u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 1);
+    /// ```
+    pub fn add_checkpoint_hook_with<H: 'static>(&self, hook: impl Fn(&mut H) + 'static) {
+        self.inner.add_checkpoint_hook(Rc::new(move |host: &mut dyn Any| {
+            with_host_as::<H, ()>(host, &hook);
+        }));
     }
 
     /// Asks for a microtask checkpoint at the next turn even if no job is queued, so that the
@@ -385,6 +548,126 @@ impl Handle {
         self.inner.fail(RunError::Failed(uncaught));
     }
 
+    /// Stops the loop now (Node's process death on an uncaught exception): once the callback
+    /// that calls this returns, nothing more of the current checkpoint runs (no further
+    /// `nextTick` callback, job, rejection report or hook), and the current `run` returns
+    /// [`RunError::Halted`] with `uncaught`. Queued work stays queued; running the loop again
+    /// continues with it. Compare [`Handle::fail`], which lets the checkpoint finish.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use settle_runtime::{EventLoop, Handle, RunError, Uncaught, UncaughtKind};
+    ///
+    /// let el = EventLoop::new();
+    /// let later = Rc::new(Cell::new(false));
+    /// let l = later.clone();
+    /// el.queue_task(move || {
+    ///     let h = Handle::current();
+    ///     h.queue_microtask(|| {
+    ///         let h = Handle::current();
+    ///         h.halt(Uncaught::new(UncaughtKind::Exception, "died", h.origin()));
+    ///     });
+    ///     h.queue_microtask(move || l.set(true));
+    /// });
+    /// assert!(matches!(el.run(), Err(RunError::Halted(u)) if u.message() == "died"));
+    /// assert!(!later.get(), "the second job of the checkpoint did not run");
+    /// ```
+    pub fn halt(&self, uncaught: Uncaught) {
+        self.inner.halt(RunError::Halted(uncaught));
+    }
+
+    /// Whether [`Handle::halt`] stopped the current run (its `run` has not returned yet).
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// assert!(!el.is_halted());
+    /// ```
+    pub fn is_halted(&self) -> bool {
+        self.inner.is_halted()
+    }
+
+    /// HostPromiseRejectionTracker(promise, "reject") (ECMA-262 27.2.1.9, as HTML defines it):
+    /// an engine calls this when it rejects a promise that has no handler. The promise is
+    /// reported at the end of the checkpoint if it still has none then; see [`TrackedPromise`].
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use settle_runtime::{EventLoop, RejectionPolicy, RunError, TrackedPromise};
+    ///
+    /// struct P;
+    /// impl TrackedPromise for P {
+    ///     fn is_handled(&self) -> bool { false }
+    ///     fn reason(&self) -> String { "boom".into() }
+    ///     fn identity(&self) -> *const () { self as *const P as *const () }
+    /// }
+    /// let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
+    /// el.track_reject(Rc::new(P));
+    /// assert!(matches!(el.run(), Err(RunError::Failed(u)) if u.message() == "boom"));
+    /// ```
+    pub fn track_reject(&self, promise: Rc<dyn TrackedPromise>) {
+        self.inner.rejections.reject(promise);
+        // Outside any task no checkpoint may be coming; make sure one does.
+        self.inner.checkpoint_requested.set(true);
+    }
+
+    /// HostPromiseRejectionTracker(promise, "handle"): an engine calls this when it attaches a
+    /// handler to a rejected promise that had none (before setting \[\[PromiseIsHandled\]\]). A
+    /// promise already reported as unhandled is reported as handled at the end of the
+    /// checkpoint.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use settle_runtime::{EventLoop, RejectionEventKind, RejectionPolicy, TrackedPromise};
+    ///
+    /// struct P(Cell<bool>);
+    /// impl TrackedPromise for P {
+    ///     fn is_handled(&self) -> bool { self.0.get() }
+    ///     fn reason(&self) -> String { "late".into() }
+    ///     fn identity(&self) -> *const () { self as *const P as *const () }
+    /// }
+    /// let kinds = Rc::new(std::cell::RefCell::new(Vec::new()));
+    /// let k = kinds.clone();
+    /// let el = EventLoop::builder()
+    ///     .rejection_policy(RejectionPolicy::callback(move |e| k.borrow_mut().push(e.kind)))
+    ///     .build();
+    /// let p = Rc::new(P(Cell::new(false)));
+    /// el.track_reject(p.clone());
+    /// el.run().unwrap();
+    /// el.queue_task(move || {
+    ///     settle_runtime::Handle::current().track_handle(&*p);
+    ///     p.0.set(true);
+    /// });
+    /// el.run().unwrap();
+    /// assert_eq!(*kinds.borrow(), [RejectionEventKind::Unhandled, RejectionEventKind::Handled]);
+    /// ```
+    pub fn track_handle(&self, promise: &dyn TrackedPromise) {
+        self.inner.rejections.handle(promise);
+    }
+
+    /// Chooses what unhandled rejections do on this loop from now on.
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, RejectionPolicy};
+    /// let el = EventLoop::new();
+    /// el.set_rejection_policy(RejectionPolicy::None);
+    /// assert!(matches!(el.rejection_policy(), RejectionPolicy::None));
+    /// ```
+    pub fn set_rejection_policy(&self, policy: impl Into<RejectionPolicy>) {
+        self.inner.rejections.set_policy(policy.into());
+    }
+
+    /// The loop's current rejection policy.
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, RejectionPolicy};
+    /// assert!(matches!(EventLoop::new().rejection_policy(), RejectionPolicy::Warn));
+    /// ```
+    pub fn rejection_policy(&self) -> RejectionPolicy {
+        self.inner.rejections.policy()
+    }
+
     /// The loop's instance of `X`, created by `init` on first use. Crates built on the loop keep
     /// per-loop state here (the promise crate's rejection tracker), so that two loops on one
     /// thread never share it.
@@ -417,10 +700,16 @@ impl Handle {
     fn nesting_for_new_timer(&self) -> u32 {
         // HTML timer initialization steps 5-6: the new timer's level is one more than the level
         // of the timer task that is running (0 outside timer tasks).
-        match self.inner.origin.get() {
-            Origin::Timer { .. } => self.inner.timer_nesting.get(),
+        match self.inner.origin.kind() {
+            OriginKind::Timer => self.inner.timer_nesting.get(),
             _ => 0,
         }
+    }
+
+    fn insert_ms(&self, ms: f64, repeat: bool, callback: TimerCallback) -> TimerId {
+        let nesting = self.nesting_for_new_timer();
+        let delay = self.inner.host.delay_from_millis(ms, nesting);
+        self.insert_clamped(delay, repeat.then_some(delay), callback, nesting)
     }
 
     fn insert_timer(&self, delay: Duration, repeat: Option<()>, callback: TimerCallback) -> TimerId {
@@ -442,6 +731,18 @@ impl Handle {
         // Past Duration::MAX the timer is dormant: it never fires and keeps no loop alive.
         self.inner.timers.borrow_mut().insert_after(now, delay, interval, entry)
     }
+}
+
+/// An interval callback that ignores the host.
+fn repeat(callback: impl FnMut(&mut dyn Any) + 'static) -> TimerCallback {
+    TimerCallback::Repeat(Box::new(callback))
+}
+
+/// An interval callback that borrows the host as an `H`.
+fn repeat_with<H: 'static>(mut callback: impl FnMut(&mut H) + 'static) -> TimerCallback {
+    TimerCallback::Repeat(Box::new(move |host| {
+        with_host_as::<H, ()>(host, &mut callback);
+    }))
 }
 
 impl fmt::Debug for Handle {
@@ -467,27 +768,6 @@ impl fmt::Debug for Handle {
 #[track_caller]
 pub fn queue_microtask(job: impl FnOnce() + 'static) {
     push_job(QueuedJob::from_fn(job));
-}
-
-/// Queues a job on the current loop's microtask queue without cloning its handle: the fast path
-/// of HostEnqueuePromiseJob (ECMA-262 9.5.5) for the promise crate.
-///
-/// # Panics
-///
-/// Panics when no loop is current on this thread (see [`Handle::current`]).
-///
-/// ```
-/// struct Hi;
-/// impl settle_runtime::Job for Hi {
-///     fn run(self: Box<Self>) { println!("hi"); }
-/// }
-/// let el = settle_runtime::EventLoop::new();
-/// let _g = el.enter();
-/// settle_runtime::enqueue_job(Box::new(Hi));
-/// ```
-#[track_caller]
-pub fn enqueue_job(job: Box<dyn Job>) {
-    push_job(QueuedJob::from_box(job));
 }
 
 #[track_caller]

@@ -1,80 +1,87 @@
-//! The unit of work both queues hold.
+//! The unit of work both queues hold, and the host a job may borrow while it runs.
+//!
+//! Every job is run with the host the loop was lent for this run (`EventLoop::run_with`), as
+//! `&mut dyn Any`. A plain closure ignores it; a `_with` closure ([`WithHost`]) downcasts it to
+//! the type it was queued for, and reports a mismatch to the current loop instead of running
+//! (off the hot path: the plain job's run returns nothing to check).
 
+use std::any::{Any, type_name};
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit, align_of, size_of};
 use std::ptr;
 
-/// A piece of work for the loop: a macrotask or a microtask Job.
-///
-/// Closures are wrapped for you by [`Handle::queue_microtask`](crate::Handle::queue_microtask)
-/// and friends. The trait exists so that a crate built on the loop can queue a record it already
-/// allocated (the promise crate queues its reaction records as they are, with no second box).
-///
-/// ```
-/// use std::cell::Cell;
-/// use std::rc::Rc;
-/// use settle_runtime::{EventLoop, Job};
-///
-/// struct Count(Rc<Cell<u32>>);
-/// impl Job for Count {
-///     fn run(self: Box<Self>) {
-///         self.0.set(self.0.get() + 1);
-///     }
-/// }
-///
-/// let el = EventLoop::new();
-/// let n = Rc::new(Cell::new(0));
-/// el.queue_job(Box::new(Count(n.clone())));
-/// el.run().unwrap();
-/// assert_eq!(n.get(), 1);
-/// ```
-pub trait Job: 'static {
-    /// Performs the work. Called at most once, with no borrow of the loop held.
-    fn run(self: Box<Self>);
-}
-
-/// A closure as a [`Job`].
+/// A closure that runs with no host.
 pub(crate) struct FnJob<F>(pub(crate) F);
 
-impl<F: FnOnce() + 'static> Job for FnJob<F> {
-    fn run(self: Box<Self>) {
-        (self.0)()
+/// A closure that borrows the lent host as an `H`. Same size as `F`, so a closure capturing up
+/// to two words is still stored inline.
+pub(crate) struct WithHost<H, F>(F, PhantomData<fn(&mut H)>);
+
+impl<H, F> WithHost<H, F> {
+    pub(crate) fn new(f: F) -> WithHost<H, F> {
+        WithHost(f, PhantomData)
     }
 }
 
-/// Room for a job stored in the queue itself: two words, word-aligned. A `Box<dyn Job>` (a fat
-/// pointer) fits, and so does a closure capturing up to two words (`queueMicrotask(() =>
+/// Calls `f` with the lent host as an `H`, or reports that the host is another type (to the
+/// current loop's uncaught hook, naming both types) and drops `f` unrun.
+#[inline]
+pub(crate) fn with_host_as<H: 'static, R>(host: &mut dyn Any, f: impl FnOnce(&mut H) -> R) -> Option<R> {
+    match host.downcast_mut::<H>() {
+        Some(host) => Some(f(host)),
+        None => {
+            report_mismatch(type_name::<H>());
+            None
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn report_mismatch(wanted: &'static str) {
+    match crate::Handle::try_current() {
+        Ok(handle) => handle.inner.report_mismatch(wanted),
+        Err(_) => eprintln!("settle: a callback queued for host type `{wanted}` ran with no loop current"),
+    }
+}
+
+/// Room for a job stored in the queue itself: two words, word-aligned. A closure capturing up to
+/// two words fits a closure capturing up to two words (`queueMicrotask(() =>
 /// next(i))`), which then costs no allocation at all.
 type Slot = MaybeUninit<[usize; 2]>;
 
 /// What a [`QueuedJob`] knows about the value in its slot.
 struct VTable {
-    /// Moves the value out of the slot and runs it.
-    run: unsafe fn(*mut Slot),
+    /// Moves the value out of the slot and runs it with the lent host.
+    run: unsafe fn(*mut Slot, &mut dyn Any),
     /// Drops the value in the slot, unrun.
     drop: unsafe fn(*mut Slot),
 }
 
-/// Values a [`QueuedJob`] can hold: run by value, exactly once.
+/// Values a [`QueuedJob`] can hold: run by value, exactly once. A value whose host type does not
+/// match is reported and dropped unrun.
 trait RunOnce: 'static {
-    fn run_once(self);
-}
-
-impl RunOnce for Box<dyn Job> {
-    fn run_once(self) {
-        self.run();
-    }
+    fn run_once(self, host: &mut dyn Any);
 }
 
 impl<F: FnOnce() + 'static> RunOnce for FnJob<F> {
-    fn run_once(self) {
+    #[inline]
+    fn run_once(self, _host: &mut dyn Any) {
         (self.0)();
     }
 }
 
-impl<F: FnOnce() + 'static> RunOnce for Box<FnJob<F>> {
-    fn run_once(self) {
-        (self.0)();
+impl<H: 'static, F: FnOnce(&mut H) + 'static> RunOnce for WithHost<H, F> {
+    #[inline]
+    fn run_once(self, host: &mut dyn Any) {
+        with_host_as::<H, ()>(host, self.0);
+    }
+}
+
+impl<T: RunOnce> RunOnce for Box<T> {
+    #[inline]
+    fn run_once(self, host: &mut dyn Any) {
+        (*self).run_once(host);
     }
 }
 
@@ -86,12 +93,12 @@ impl<T: RunOnce> VTableOf<T> {
     /// # Safety
     ///
     /// `slot` holds a valid `T`, which the caller gives up (it must not be used or dropped again).
-    unsafe fn run(slot: *mut Slot) {
+    unsafe fn run(slot: *mut Slot, host: &mut dyn Any) {
         // SAFETY: by the contract above, the slot holds an initialized `T` that nobody else
         // will read or drop; `QueuedJob::new` checked that `T` fits the slot's size and
         // alignment.
         let value = unsafe { ptr::read(slot.cast::<T>()) };
-        value.run_once();
+        value.run_once(host)
     }
 
     /// # Safety
@@ -130,22 +137,28 @@ impl QueuedJob {
     /// A closure: inline when it captures at most two words, boxed otherwise.
     #[inline]
     pub(crate) fn from_fn<F: FnOnce() + 'static>(f: F) -> QueuedJob {
-        if fits::<FnJob<F>>() { QueuedJob::new(FnJob(f)) } else { QueuedJob::new(Box::new(FnJob(f))) }
+        QueuedJob::inline_or_boxed(FnJob(f))
     }
 
-    /// An already boxed job (the promise crate's reaction records).
+    /// A closure that borrows the lent host as an `H`: inline or boxed as for `from_fn`.
     #[inline]
-    pub(crate) fn from_box(job: Box<dyn Job>) -> QueuedJob {
-        QueuedJob::new(job)
+    pub(crate) fn with_host<H: 'static, F: FnOnce(&mut H) + 'static>(f: F) -> QueuedJob {
+        QueuedJob::inline_or_boxed(WithHost::<H, F>::new(f))
     }
 
-    /// Runs the job, consuming it.
     #[inline]
-    pub(crate) fn run(self) {
+    fn inline_or_boxed<T: RunOnce>(value: T) -> QueuedJob {
+        if fits::<T>() { QueuedJob::new(value) } else { QueuedJob::new(Box::new(value)) }
+    }
+
+    /// Runs the job with the lent host, consuming it. A `_with` job that wanted another host
+    /// type is reported to the current loop and dropped unrun.
+    #[inline]
+    pub(crate) fn run(self, host: &mut dyn Any) {
         let mut this = ManuallyDrop::new(self);
         // SAFETY: the slot holds the vtable's type (struct invariant); `this` is never dropped,
         // so the value is consumed exactly once, here, even if it panics.
-        unsafe { (this.vtable.run)(&mut this.slot) }
+        unsafe { (this.vtable.run)(&mut this.slot, host) }
     }
 }
 
@@ -206,17 +219,15 @@ mod tests {
         let big = [7u64; 3];
         let large = move || assert_eq!(big.iter().sum::<u64>(), 21);
         assert!(!inline(&large), "three words are boxed");
-        assert!(fits::<Box<dyn Job>>(), "a boxed job is stored as its fat pointer");
-        QueuedJob::from_fn(small).run();
-        QueuedJob::from_fn(large).run();
-        QueuedJob::from_box(Box::new(FnJob(|| {}))).run();
+        QueuedJob::from_fn(small).run(&mut ());
+        QueuedJob::from_fn(large).run(&mut ());
     }
 
     #[test]
     fn each_value_is_dropped_exactly_once_run_or_not() {
         let drops = Rc::new(Cell::new(0));
         let ran = Rc::new(Cell::new(0));
-        // Inline (one Rc plus one Rc: two words), boxed (four words), and a boxed dyn Job.
+        // Inline (one Rc plus one Rc: two words), boxed (four words), and a host-taking one.
         let jobs = vec![
             {
                 let (w, r) = (Witness(drops.clone()), ran.clone());
@@ -234,16 +245,16 @@ mod tests {
             },
             {
                 let (w, r) = (Witness(drops.clone()), ran.clone());
-                QueuedJob::from_box(Box::new(FnJob(move || {
+                QueuedJob::with_host(move |_: &mut u32| {
                     let _w = &w;
                     r.set(r.get() + 1);
-                })))
+                })
             },
         ];
         let mut unrun = jobs;
         // Run the first, drop the other two unrun.
         let first = unrun.remove(0);
-        first.run();
+        first.run(&mut ());
         assert_eq!((ran.get(), drops.get()), (1, 1));
         drop(unrun);
         assert_eq!((ran.get(), drops.get()), (1, 3));
@@ -266,10 +277,27 @@ mod tests {
                     panic!("boom");
                 })
             };
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run()));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run(&mut ())));
             assert!(r.is_err());
         }
         assert_eq!(drops.get(), 2);
+    }
+
+    #[test]
+    fn a_host_job_borrows_the_host_or_names_the_type_it_wanted() {
+        let mut host = 41u32;
+        let small = QueuedJob::with_host(|h: &mut u32| *h += 1);
+        assert!(fits::<WithHost<u32, fn(&mut u32)>>(), "a host closure is no bigger than its captures");
+        small.run(&mut host);
+        assert_eq!(host, 42);
+        let drops = Rc::new(Cell::new(0));
+        let w = Witness(drops.clone());
+        let wrong = QueuedJob::with_host(move |_: &mut String| {
+            let _w = &w;
+            unreachable!("never runs with a u32 host");
+        });
+        wrong.run(&mut host); // no loop current: reported on stderr
+        assert_eq!(drops.get(), 1, "dropped unrun");
     }
 
     #[test]
@@ -277,7 +305,7 @@ mod tests {
         let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let o = out.clone();
         let job = SendJob::from_fn(move || o.lock().unwrap().push(1));
-        std::thread::spawn(move || job.into_job().run()).join().unwrap();
+        std::thread::spawn(move || job.into_job().run(&mut ())).join().unwrap();
         assert_eq!(*out.lock().unwrap(), [1]);
     }
 }

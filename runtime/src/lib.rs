@@ -10,6 +10,15 @@
 //! - [`EventLoop`] owns a loop; [`Handle`] reaches it from inside tasks and jobs (also as
 //!   [`Handle::current`]).
 //! - Panics in tasks and jobs are caught and reported ([`Uncaught`]); the loop goes on.
+//! - An engine lends its state to a run ([`Handle::run_with`]); callbacks queued with the
+//!   `_with` methods borrow it as `&mut H`.
+//! - Unhandled rejections of any engine's promises are tracked here ([`TrackedPromise`],
+//!   [`RejectionPolicy`]), with HTML's timing and Node's batch rule.
+//! - The loop can be driven as a future ([`Handle::poll_run`], [`Handle::run_async`]) inside
+//!   another executor.
+//!
+//! Examples in this crate's docs use `settle_runtime::` paths: the `settle` facade is not a
+//! dependency of this crate. Through the facade the same items are `settle::runtime::...`.
 //! - Time comes from a real or a virtual [`Clock`](settle_timers::Clock); see `settle-timers`.
 //!
 //! ```
@@ -33,21 +42,27 @@
 //! assert_eq!(*out.borrow(), ["task", "job", "timer"]);
 //! ```
 
+mod alarm;
 mod context;
+mod drive;
 mod error;
 mod event_loop;
 mod handle;
 mod job;
 mod owner;
+mod rejection;
 mod remote;
+mod task;
 mod uncaught;
 
 pub use context::EnterGuard;
+pub use drive::RunAsync;
 pub use error::{NoLoop, PostError, RunError};
 pub use event_loop::{Builder, EventLoop, Turn};
-pub use handle::{Handle, enqueue_job, queue_microtask};
-pub use job::Job;
+pub use handle::{Handle, queue_microtask};
 pub use owner::{LoopId, OwnerGone, queue_microtask_on};
+pub use rejection::{RejectionCallback, RejectionEvent, RejectionEventKind, RejectionPolicy, TrackedPromise};
 pub use remote::Remote;
 pub use settle_timers::{Host, TimerId};
+pub use task::TaskId;
 pub use uncaught::{Origin, Uncaught, UncaughtKind};

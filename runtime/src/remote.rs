@@ -4,6 +4,7 @@ use std::fmt;
 use std::mem;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::task::Waker;
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
@@ -17,6 +18,11 @@ struct Inbox {
     posted: Vec<SendJob>,
     /// Whether the loop is parked (or about to park) on `Shared::wake`: posters notify only then.
     sleeping: bool,
+    /// The waker of a loop driven as a future (`Handle::poll_run`) that returned `Pending`:
+    /// posters and keep-alive changes wake it, once.
+    waker: Option<Waker>,
+    /// Set by the loop's drop, under this lock: a post that finds it set gets its task back.
+    closed: bool,
 }
 
 /// The part of a loop that other threads can reach.
@@ -34,7 +40,7 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new() -> Shared {
         Shared {
-            inbox: Mutex::new(Inbox { posted: Vec::new(), sleeping: false }),
+            inbox: Mutex::new(Inbox { posted: Vec::new(), sleeping: false, waker: None, closed: false }),
             wake: Condvar::new(),
             has_posted: AtomicBool::new(false),
             closed: AtomicBool::new(false),
@@ -42,28 +48,57 @@ impl Shared {
         }
     }
 
-    pub(crate) fn close(&self) {
-        self.closed.store(true, Ordering::SeqCst);
+    /// The drop contract's step 1: closes the inbox under its lock and takes what it holds. Every
+    /// post that returned `Ok` before this is in the returned batch (or was taken earlier); every
+    /// post after it gets its task back.
+    pub(crate) fn close_and_take(&self) -> Vec<SendJob> {
+        let mut inbox = self.inbox.lock();
+        inbox.closed = true;
+        self.closed.store(true, Ordering::Release);
+        self.has_posted.store(false, Ordering::Release);
+        let waker = inbox.waker.take();
+        let posted = mem::take(&mut inbox.posted);
+        drop(inbox);
+        drop(waker); // outside the lock: a waker's drop is foreign code
+        posted
     }
 
-    /// Appends a task and wakes the loop if it is parked. A task that finds the loop closed
-    /// (dropped after the caller's own check) is dropped unrun, as if the loop had accepted it
-    /// just before going away: the closed check under the lock means nothing is ever left in
-    /// the inbox after `clear`.
-    fn post(&self, task: SendJob) {
+    /// Appends a task and wakes the loop (parked, or a registered waker). Returns the task when
+    /// the loop is closed: the check is made under the lock that the loop's drop closes the
+    /// inbox under, so a task is either handed back or in the batch the drop runs.
+    fn post<F: FnOnce() + Send + 'static>(&self, task: F) -> Result<(), F> {
         let mut inbox = self.inbox.lock();
-        if self.closed.load(Ordering::Acquire) {
-            drop(inbox);
-            drop(task); // outside the lock: its destructor may post
-            return;
+        if inbox.closed {
+            return Err(task);
         }
-        inbox.posted.push(task);
+        inbox.posted.push(SendJob::from_fn(task));
         self.has_posted.store(true, Ordering::Release);
         let sleeping = inbox.sleeping;
+        let waker = inbox.waker.take();
         drop(inbox);
         if sleeping {
             self.wake.notify_one();
         }
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        Ok(())
+    }
+
+    /// Registers the waker of a loop driven as a future, unless a post or a keep-alive change
+    /// (from `refs_seen`) came in meanwhile: then `false`, and the loop should turn again.
+    pub(crate) fn register_waker(&self, waker: &Waker, refs_seen: usize) -> bool {
+        let mut inbox = self.inbox.lock();
+        if !inbox.posted.is_empty() || self.refs.load(Ordering::SeqCst) != refs_seen {
+            return false;
+        }
+        let old = match &inbox.waker {
+            Some(current) if current.will_wake(waker) => None,
+            _ => inbox.waker.replace(waker.clone()),
+        };
+        drop(inbox);
+        drop(old);
+        true
     }
 
     /// Whether tasks are waiting to be taken. Exact when no poster is running; otherwise a post
@@ -91,9 +126,15 @@ impl Shared {
     /// with `park`'s check: either the loop sees the change before it waits, or it is already
     /// waiting and we see `sleeping`.
     pub(crate) fn unpark(&self) {
-        let sleeping = self.inbox.lock().sleeping;
+        let mut inbox = self.inbox.lock();
+        let sleeping = inbox.sleeping;
+        let waker = inbox.waker.take();
+        drop(inbox);
         if sleeping {
             self.wake.notify_one();
+        }
+        if let Some(waker) = waker {
+            waker.wake();
         }
     }
 
@@ -114,19 +155,13 @@ impl Shared {
             inbox.sleeping = false;
         }
     }
-
-    /// Drops every posted task (the loop is going away; `close` was called first).
-    pub(crate) fn clear(&self) {
-        let posted = mem::take(&mut self.inbox.lock().posted);
-        self.has_posted.store(false, Ordering::Release);
-        drop(posted); // outside the lock: destructors may post
-    }
 }
 
 /// A `Send + Sync` handle through which any thread posts macrotasks to one loop.
 ///
 /// Tasks posted by one sender run in the order they were posted. Posting to a loop that has been
-/// dropped returns the task in a [`PostError`]. A remote made to keep the loop alive
+/// dropped returns the task in a [`PostError`]. A post that returned `Ok` runs, at the latest
+/// while the loop is dropped (the drop contract: see [`Remote::post`]). A remote made to keep the loop alive
 /// ([`Remote::set_keep_alive`]) keeps [`EventLoop::run`](crate::Handle::run) from returning
 /// while it exists, like a referenced handle in Node; by default a remote does not.
 ///
@@ -163,8 +198,11 @@ impl Remote {
     ///
     /// # Errors
     ///
-    /// [`PostError`] holding `task` when the loop has been dropped. A task accepted by a loop
-    /// that is dropped before running it is dropped with the loop, never run.
+    /// [`PostError`] holding `task` when the loop has been dropped, or is being dropped. `Ok`
+    /// means the loop accepted the task and it will run: if the loop is dropped before its turn
+    /// comes, the drop runs it (with the loop entered, after closing the inbox; a panic is
+    /// reported through the uncaught hook). Work that task queues on the loop then (jobs,
+    /// timers) is dropped with the loop, unrun.
     ///
     /// ```
     /// let el = settle_runtime::EventLoop::new();
@@ -179,10 +217,9 @@ impl Remote {
         F: FnOnce() + Send + 'static,
     {
         if self.shared.closed.load(Ordering::Acquire) {
-            return Err(PostError(task));
+            return Err(PostError(task)); // without the lock: the common case once closed
         }
-        self.shared.post(SendJob::from_fn(task));
-        Ok(())
+        self.shared.post(task).map_err(PostError)
     }
 
     /// Whether the loop has been dropped.

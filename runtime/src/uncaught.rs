@@ -1,6 +1,7 @@
 //! Errors that no user code caught, and where they came from.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::fmt;
 
 /// Where the code that is running came from: the answer to "why did this run now?".
@@ -11,10 +12,10 @@ use std::fmt;
 /// let el = EventLoop::new();
 /// let h = el.handle();
 /// el.queue_task(move || {
-///     assert_eq!(h.origin(), Origin::Task { index: 1 });
+///     assert_eq!(h.origin(), Origin::Task { index: 1, label: None });
 ///     let h2 = h.clone();
 ///     h.queue_microtask(move || {
-///         assert_eq!(h2.origin(), Origin::Microtask { checkpoint: 1, index: 1 });
+///         assert_eq!(h2.origin(), Origin::Microtask { checkpoint: 1, index: 1, label: None });
 ///     });
 /// });
 /// el.run().unwrap();
@@ -28,6 +29,8 @@ pub enum Origin {
     Task {
         /// 1-based count of macrotasks, timers and remote posts run so far.
         index: u64,
+        /// The label it was queued with ([`Handle::queue_task_labelled`](crate::Handle::queue_task_labelled)).
+        label: Option<&'static str>,
     },
     /// A macrotask posted from another thread through a [`Remote`](crate::Remote).
     Remote {
@@ -47,6 +50,8 @@ pub enum Origin {
         checkpoint: u64,
         /// 1-based position of the job within its checkpoint.
         index: u64,
+        /// The label of the task this checkpoint follows, if it had one.
+        label: Option<&'static str>,
     },
     /// A callback of Node's `process.nextTick` queue.
     NextTick {
@@ -54,6 +59,8 @@ pub enum Origin {
         checkpoint: u64,
         /// 1-based position within the checkpoint.
         index: u64,
+        /// The label of the task this checkpoint follows, if it had one.
+        label: Option<&'static str>,
     },
 }
 
@@ -61,14 +68,17 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Origin::Outside => f.write_str("script"),
-            Origin::Task { index } => write!(f, "macrotask {index}"),
+            Origin::Task { index, label: None } => write!(f, "macrotask {index}"),
+            Origin::Task { index, label: Some(label) } => write!(f, "{label} (macrotask {index})"),
             Origin::Remote { index } => write!(f, "macrotask {index} (remote)"),
             Origin::Timer { index, .. } => write!(f, "macrotask {index} (timer)"),
-            Origin::Microtask { checkpoint, index } => {
-                write!(f, "microtask {index} of checkpoint {checkpoint}")
+            Origin::Microtask { checkpoint, index, label } => {
+                write!(f, "microtask {index} of checkpoint {checkpoint}")?;
+                label.map_or(Ok(()), |label| write!(f, " (after {label})"))
             }
-            Origin::NextTick { checkpoint, index } => {
-                write!(f, "nextTick {index} of checkpoint {checkpoint}")
+            Origin::NextTick { checkpoint, index, label } => {
+                write!(f, "nextTick {index} of checkpoint {checkpoint}")?;
+                label.map_or(Ok(()), |label| write!(f, " (after {label})"))
             }
         }
     }
@@ -96,6 +106,9 @@ pub enum UncaughtKind {
     /// Work for a loop that was dropped: a promise of that loop was settled on this one, and
     /// its reaction jobs were dropped unrun (see [`queue_microtask_on`](crate::queue_microtask_on)).
     OwnerGone,
+    /// A callback queued for one host type ran on a loop lent another (see
+    /// [`Handle::run_with`](crate::Handle::run_with)); it was dropped unrun.
+    HostMismatch,
 }
 
 /// An error that reached the loop without being caught, as the uncaught-error hook receives it
@@ -169,8 +182,8 @@ impl Uncaught {
     ///
     /// ```
     /// use settle_runtime::{Origin, Uncaught, UncaughtKind};
-    /// let u = Uncaught::new(UncaughtKind::Panic, "x", Origin::Task { index: 2 });
-    /// assert_eq!(u.origin(), Origin::Task { index: 2 });
+    /// let u = Uncaught::new(UncaughtKind::Panic, "x", Origin::Task { index: 2, label: None });
+    /// assert_eq!(u.origin(), Origin::Task { index: 2, label: None });
     /// ```
     pub fn origin(&self) -> Origin {
         self.origin
@@ -185,6 +198,7 @@ impl fmt::Display for Uncaught {
             UncaughtKind::MicrotaskBudgetExceeded => "microtask budget exceeded",
             UncaughtKind::Exception => "uncaught exception",
             UncaughtKind::OwnerGone => "owner loop gone",
+            UncaughtKind::HostMismatch => "host type mismatch",
         };
         write!(f, "{kind} ({}): {}", self.origin, self.message)
     }
@@ -198,5 +212,72 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
         s.clone()
     } else {
         "Box<dyn Any>".to_string()
+    }
+}
+
+/// The loop's current [`Origin`], kept field by field so that the checkpoint writes one word
+/// per job (the index) instead of the whole value.
+pub(crate) struct OriginCell {
+    kind: Cell<OriginKind>,
+    /// The task index, or the checkpoint's.
+    major: Cell<u64>,
+    /// The position in the checkpoint, or the timer id.
+    minor: Cell<u64>,
+    label: Cell<Option<&'static str>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OriginKind {
+    Outside,
+    Task,
+    Remote,
+    Timer,
+    Microtask,
+    NextTick,
+}
+
+impl OriginCell {
+    pub(crate) fn new() -> OriginCell {
+        OriginCell {
+            kind: Cell::new(OriginKind::Outside),
+            major: Cell::new(0),
+            minor: Cell::new(0),
+            label: Cell::new(None),
+        }
+    }
+
+    pub(crate) fn get(&self) -> Origin {
+        let (index, label) = (self.major.get(), self.label.get());
+        let minor = self.minor.get();
+        match self.kind.get() {
+            OriginKind::Outside => Origin::Outside,
+            OriginKind::Task => Origin::Task { index, label },
+            OriginKind::Remote => Origin::Remote { index },
+            OriginKind::Timer => Origin::Timer { index, id: minor },
+            OriginKind::Microtask => Origin::Microtask { checkpoint: index, index: minor, label },
+            OriginKind::NextTick => Origin::NextTick { checkpoint: index, index: minor, label },
+        }
+    }
+
+    pub(crate) fn kind(&self) -> OriginKind {
+        self.kind.get()
+    }
+
+    /// A kind with its major index and label; the minor index is set by `set_minor`.
+    #[inline]
+    pub(crate) fn set(&self, kind: OriginKind, major: u64, label: Option<&'static str>) {
+        self.kind.set(kind);
+        self.major.set(major);
+        self.label.set(label);
+    }
+
+    #[inline]
+    pub(crate) fn set_minor(&self, minor: u64) {
+        self.minor.set(minor);
+    }
+
+    #[inline]
+    pub(crate) fn set_outside(&self) {
+        self.kind.set(OriginKind::Outside);
     }
 }

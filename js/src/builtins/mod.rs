@@ -1284,16 +1284,15 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
     go(value, indent, "", &mut Vec::new())
 }
 
-/// The label `--trace` prints for where the running code came from.
-pub(crate) fn origin_text(r: &Realm, origin: Origin) -> String {
+/// The label `--trace` prints for where the running code came from: the script's top level
+/// is the task labelled "script", and its checkpoint is "after the script".
+pub(crate) fn origin_text(origin: Origin) -> String {
     match origin {
-        Origin::Task { index } if index == r.script_task.get() => "script".into(),
-        Origin::Microtask { checkpoint, index } if checkpoint == r.script_task.get() => {
-            format!("microtask {index} (after the script)")
+        Origin::Task { label: Some(label), .. } => label.into(),
+        Origin::Microtask { index, label: Some(label), .. } => {
+            format!("microtask {index} (after the {label})")
         }
-        Origin::NextTick { checkpoint, index } if checkpoint == r.script_task.get() => {
-            format!("nextTick {index} (after the script)")
-        }
+        Origin::NextTick { index, label: Some(label), .. } => format!("nextTick {index} (after the {label})"),
         other => other.to_string(),
     }
 }
