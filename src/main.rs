@@ -8,11 +8,13 @@ use std::rc::Rc;
 use settle_js::{HostKind, Options, Sink};
 
 const USAGE: &str = "\
-usage: settle [--trace] [--host node|html] [--seed N] [--virtual-time] [--script] [FILE.js]
+usage: settle [--engine settle|boa] [--trace] [--host node|html] [--seed N] [--virtual-time] [--script] [FILE.js]
 
 Runs FILE.js on settle (a subset of JavaScript; see README.md, \"JavaScript\").
 With no FILE, runs a tour of the book's examples, each shown with its output.
 
+  --engine E       settle (the default: settle-js, whose Promise is settle's own)
+                   or boa (the Boa engine, its jobs and timers on settle's loop)
   --trace          after each line of output, show which queue the code came from
   --host node|html host profile (default node): timers, process.nextTick and
                    unhandled-rejection events as in Node, or as in a browser
@@ -43,9 +45,15 @@ const TOUR: &[(&str, &str)] = &[
 fn main() -> ExitCode {
     let mut options = Options::default();
     let mut file = None;
+    let mut boa = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--engine" => match args.next().as_deref() {
+                Some("settle") => boa = false,
+                Some("boa") => boa = true,
+                _ => return usage_error("--engine takes `settle` or `boa`"),
+            },
             "--trace" => options.trace = true,
             "--virtual-time" => options.virtual_clock = true,
             "--script" => options.script = true,
@@ -69,6 +77,7 @@ fn main() -> ExitCode {
     }
     // The interpreter evaluates nested calls recursively: give it a deep stack.
     let worker = std::thread::Builder::new().stack_size(512 << 20).spawn(move || match file {
+        Some(path) if boa => run_file_on_boa(&path, &options),
         Some(path) => run_file(&path, &options),
         None => tour(&options),
     });
@@ -98,6 +107,23 @@ fn run_file(path: &str, options: &Options) -> i32 {
     };
     let (out, err) = sinks();
     settle_js::run(path, &source, options, out, err)
+}
+
+fn run_file_on_boa(path: &str, options: &Options) -> i32 {
+    let source = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("settle: cannot read {path}: {e}");
+            return 66;
+        }
+    };
+    let host = match options.host {
+        HostKind::Node => settle_boa::HostKind::Node,
+        HostKind::Html => settle_boa::HostKind::Html,
+    };
+    let options = settle_boa::Options { host, trace: options.trace, virtual_clock: options.virtual_clock };
+    let (out, err) = sinks();
+    settle_boa::run(path, &source, &options, out, err)
 }
 
 fn tour(options: &Options) -> i32 {

@@ -7,8 +7,12 @@
 //! are discarded ([`settle::timing_sensitive`]). Any difference in output or exit code is
 //! shrunk to a minimal program and saved to the regression corpus
 //! (`tests/conformance/regressions/`). See `docs/conformance.md`.
+//!
+//! The engine is a switch ([`Config::settle`]): [`settle::run_settle`] runs settle-js,
+//! [`boa::run_boa`] runs Boa on settle's loop (settle-boa).
 
 pub mod ast;
+pub mod boa;
 pub mod harness;
 pub mod node;
 mod print;

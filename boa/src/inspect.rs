@@ -1,0 +1,174 @@
+//! `console.log` for Boa's values: settle-inspect's Node rules, read through [`Heap`].
+
+use boa_engine::builtins::error::Error;
+use boa_engine::builtins::generator::Generator;
+use boa_engine::builtins::promise::{Promise, PromiseState};
+use boa_engine::object::builtins::JsPromise;
+use boa_engine::property::PropertyKey;
+use boa_engine::value::JsVariant;
+use boa_engine::{Context, JsObject, JsString, JsValue, js_string};
+use settle_inspect::{Class, Heap, Slot, View};
+
+/// Boa's values as the inspector reads them: own data properties straight from the object's
+/// property map, so that inspecting never calls a getter or a `toString`.
+struct BoaHeap<'a>(&'a mut Context);
+
+fn data(obj: &JsObject, key: &str) -> Option<JsValue> {
+    let desc = obj.borrow().properties().get(&PropertyKey::from(JsString::from(key)))?;
+    desc.value().cloned()
+}
+
+fn string(v: &JsValue) -> Option<String> {
+    v.as_string().map(|s| s.to_std_string_escaped())
+}
+
+impl Heap for BoaHeap<'_> {
+    type Value = JsValue;
+    type Object = JsObject;
+
+    fn view(&mut self, v: &JsValue) -> View<JsObject> {
+        match v.variant() {
+            JsVariant::Undefined => View::Undefined,
+            JsVariant::Null => View::Null,
+            JsVariant::Boolean(b) => View::Bool(b),
+            JsVariant::Integer32(i) => View::Number(f64::from(i)),
+            JsVariant::Float64(n) => View::Number(n),
+            JsVariant::String(s) => View::String(s.to_std_string_escaped()),
+            JsVariant::Symbol(s) => {
+                View::Symbol(s.description().map(|d| d.to_std_string_escaped()).unwrap_or_default())
+            }
+            JsVariant::BigInt(b) => View::BigInt(b.to_string()),
+            JsVariant::Object(o) => View::Object(o),
+        }
+    }
+
+    fn same(&mut self, a: &JsObject, b: &JsObject) -> bool {
+        JsObject::equals(a, b)
+    }
+
+    fn class(&mut self, o: &JsObject) -> Class<JsValue> {
+        if o.is_array() {
+            let len = data(o, "length").and_then(|l| l.as_number()).unwrap_or(0.0) as u32;
+            let items = (0..len)
+                .map(|i| o.borrow().properties().get(&PropertyKey::from(i)).and_then(|d| d.value().cloned()))
+                .map(Option::unwrap_or_default)
+                .collect();
+            return Class::Array(items);
+        }
+        if o.is_callable() {
+            let name = data(o, "name").as_ref().and_then(string).unwrap_or_default();
+            let async_proto = self.0.intrinsics().constructors().async_function().prototype();
+            let is_async = o.prototype().is_some_and(|p| JsObject::equals(&p, &async_proto));
+            return Class::Function { name, is_async, is_class: false };
+        }
+        if o.is::<Error>() {
+            return Class::Error;
+        }
+        if o.is::<Promise>() {
+            let state = match JsPromise::from_object(o.clone()).map(|p| p.state()) {
+                Ok(PromiseState::Fulfilled(v)) => Some(Ok(v)),
+                Ok(PromiseState::Rejected(e)) => Some(Err(e)),
+                _ => None,
+            };
+            return Class::Promise(state);
+        }
+        if o.is::<Generator>() {
+            return Class::Generator;
+        }
+        Class::Object
+    }
+
+    fn own_keys(&mut self, o: &JsObject) -> Vec<String> {
+        let Ok(keys) = o.own_property_keys(self.0) else { return Vec::new() };
+        keys.into_iter()
+            .filter(|k| !matches!(k, PropertyKey::Symbol(_)))
+            .filter(|k| o.borrow().properties().get(k).is_some_and(|d| d.expect_enumerable()))
+            .map(|k| k.to_string())
+            .collect()
+    }
+
+    fn own_slot(&mut self, o: &JsObject, key: &str) -> Option<Slot<JsValue>> {
+        let key = match key.parse::<u32>() {
+            Ok(i) if i.to_string() == key => PropertyKey::from(i),
+            _ => PropertyKey::from(JsString::from(key)),
+        };
+        let desc = o.borrow().properties().get(&key)?;
+        if desc.is_accessor_descriptor() {
+            let present = |v: Option<&JsValue>| v.is_some_and(|v| !v.is_undefined());
+            return Some(Slot::Accessor { get: present(desc.get()), set: present(desc.set()) });
+        }
+        Some(Slot::Data(desc.value().cloned().unwrap_or_default()))
+    }
+
+    fn constructor_name(&mut self, o: &JsObject) -> Option<String> {
+        let mut current = o.prototype();
+        while let Some(p) = current {
+            if let Some(c) = data(&p, "constructor").and_then(|c| c.as_object())
+                && c.is_callable()
+            {
+                return data(&c, "name").as_ref().and_then(string);
+            }
+            current = p.prototype();
+        }
+        None
+    }
+
+    fn has_prototype(&mut self, o: &JsObject) -> bool {
+        o.prototype().is_some()
+    }
+
+    fn error_stack(&mut self, o: &JsObject) -> String {
+        if let Some(stack) = data(o, "stack").as_ref().and_then(string) {
+            return stack;
+        }
+        // Boa's `stack` is an accessor on Error.prototype: its getter is Boa's, not the script's.
+        let head = error_head(self.0, o);
+        match o.get(js_string!("stack"), self.0).ok().as_ref().and_then(string) {
+            Some(stack) if stack.starts_with(&head) => stack,
+            Some(stack) if !stack.is_empty() => format!("{head}\n{stack}"),
+            _ => format!("{head}\n    at <anonymous>"),
+        }
+    }
+
+    fn to_number(&mut self, v: &JsValue) -> f64 {
+        if v.is_object() { f64::NAN } else { v.to_number(self.0).unwrap_or(f64::NAN) }
+    }
+}
+
+/// `Name: message` (or just the name when the message is empty), from data properties.
+fn error_head(cx: &mut Context, o: &JsObject) -> String {
+    let get = |cx: &mut Context, key: &str| -> String {
+        match o.get(JsString::from(key), cx) {
+            Ok(v) if v.is_string() => string(&v).unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let (name, message) = (get(cx, "name"), get(cx, "message"));
+    let name = if name.is_empty() && message.is_empty() { "Error".to_string() } else { name };
+    match (name.is_empty(), message.is_empty()) {
+        (_, true) => name,
+        (true, false) => message,
+        (false, false) => format!("{name}: {message}"),
+    }
+}
+
+/// Whether `v` is an Error instance.
+pub(crate) fn is_error(v: &JsValue) -> bool {
+    v.as_object().is_some_and(|o| o.is::<Error>())
+}
+
+/// `util.inspect(value)`.
+pub(crate) fn inspect(value: &JsValue, cx: &mut Context) -> String {
+    settle_inspect::inspect(&mut BoaHeap(cx), value)
+}
+
+/// `console.log(...args)`.
+pub(crate) fn format_log(args: &[JsValue], cx: &mut Context) -> String {
+    settle_inspect::format_log(&mut BoaHeap(cx), args, |heap, v| {
+        let cx = &mut *heap.0;
+        let json = cx.global_object().get(js_string!("JSON"), cx).ok()?.as_object()?;
+        let stringify = json.get(js_string!("stringify"), cx).ok()?.as_callable()?;
+        let out = stringify.call(&JsValue::undefined(), std::slice::from_ref(v), cx).ok()?;
+        string(&out)
+    })
+}

@@ -1,0 +1,232 @@
+//! settle-boa: the [Boa](https://boajs.dev) JavaScript engine on settle's event loop.
+//!
+//! Boa lets its host supply the event loop (`boa_engine::job::JobExecutor`) and the reporting of
+//! unhandled rejections (`HostHooks::promise_rejection_tracker`). This crate implements both on
+//! settle, and Boa's clock on settle's:
+//!
+//! - [`SettleJobExecutor`]: promise jobs are microtasks, timeout and interval jobs settle timers
+//!   (with the host's delay rules; Boa's cancellation token clears them), generic jobs
+//!   macrotasks, and async jobs are polled on the loop, each poll a macrotask.
+//! - [`SettleHooks`]: rejections go to the runtime's rejection tracker, which has HTML's timing
+//!   and Node's batch rule.
+//! - [`SettleClock`]: `Date.now()` and `performance.now()` read the loop clock, so a virtual
+//!   clock applies to them too.
+//!
+//! The loop is run with Boa's `Context` lent to it ([`SettleJobExecutor::run`]): every job,
+//! task and timer callback borrows the context as `&mut Context`. There is no `unsafe` code and
+//! no thread-local here.
+//!
+//! [`run`] runs a script as the `settle --engine boa` command does, with Node's host (the
+//! default: `process.nextTick`, `setImmediate`, `process.on`, Node's exit codes) or a browser's.
+//!
+//! ```
+//! use std::cell::RefCell;
+//! use std::rc::Rc;
+//! use settle_boa::{Options, run};
+//!
+//! let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+//! let err = Rc::new(RefCell::new(Vec::<u8>::new()));
+//! let code = run(
+//!     "demo.js",
+//!     "setTimeout(() => console.log('B'), 0); Promise.resolve().then(() => console.log('C')); console.log('A');",
+//!     &Options { virtual_clock: true, ..Options::default() },
+//!     out.clone(),
+//!     err.clone(),
+//! );
+//! assert_eq!(code, 0);
+//! assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "A\nC\nB\n");
+//! ```
+#![forbid(unsafe_code)]
+
+mod clock;
+mod drive;
+mod executor;
+mod host;
+mod inspect;
+mod report;
+mod tracker;
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::Path;
+use std::rc::Rc;
+
+use boa_engine::context::ContextBuilder;
+use boa_engine::{Context, JsResult, Script, Source};
+use settle_runtime::{EventLoop, Handle, Host, Uncaught};
+
+pub use clock::SettleClock;
+pub use executor::SettleJobExecutor;
+pub use tracker::{BoaPromise, SettleHooks};
+
+/// Where console output goes.
+pub type Sink = Rc<RefCell<dyn Write>>;
+
+/// Which host's globals and rules a script runs with.
+///
+/// ```
+/// assert_eq!(settle_boa::HostKind::default(), settle_boa::HostKind::Node);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HostKind {
+    /// Node: `process`, `setImmediate`, a 1 ms timer minimum, death on an unhandled rejection.
+    #[default]
+    Node,
+    /// A browser: `addEventListener('unhandledrejection')`, the 4 ms nesting clamp, no
+    /// `process`.
+    Html,
+}
+
+/// How to run a script.
+///
+/// ```
+/// let options = settle_boa::Options { virtual_clock: true, ..Default::default() };
+/// assert!(!options.trace);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Node (the default) or a browser.
+    pub host: HostKind,
+    /// After each line of output, print which queue the running code came from.
+    pub trace: bool,
+    /// Run timers on settle's virtual clock: long timeouts finish at once, in the same order.
+    pub virtual_clock: bool,
+}
+
+/// A Boa `ContextBuilder` whose job executor, host hooks and clock are settle's, for the loop
+/// of `handle`. Add your own settings, build, and run with [`SettleJobExecutor::run`].
+///
+/// ```
+/// use std::rc::Rc;
+/// use boa_engine::Source;
+/// use settle_boa::{SettleJobExecutor, context_builder};
+///
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let executor = Rc::new(SettleJobExecutor::new(el.handle()));
+/// let mut context = context_builder(&el.handle(), executor.clone()).build().unwrap();
+/// context.eval(Source::from_bytes("Promise.resolve(1)")).unwrap();
+/// executor.run(&mut context).unwrap();
+/// ```
+pub fn context_builder(handle: &Handle, executor: Rc<SettleJobExecutor>) -> ContextBuilder {
+    Context::builder()
+        .job_executor(executor)
+        .host_hooks(Rc::new(SettleHooks::new(handle.clone())))
+        .clock(Rc::new(SettleClock::new(handle.clone())))
+}
+
+/// Installs the host's globals in `context`, for the loop of `handle`: `console`,
+/// `performance.now`, timers, `queueMicrotask`, and Node's `process` and `setImmediate` or a
+/// browser's `addEventListener` and `window`; and sets the loop's rejection policy to the host's
+/// events. Console output goes to `stdout` and `stderr`; `file` names the script in crash
+/// reports. [`run`] is this plus parsing and running a script.
+///
+/// # Errors
+///
+/// Defining a global failed (it cannot for a fresh context).
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use boa_engine::Source;
+/// use settle_boa::{Options, SettleJobExecutor, context_builder, install};
+///
+/// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+/// let executor = Rc::new(SettleJobExecutor::new(el.handle()));
+/// let mut context = context_builder(&el.handle(), executor.clone()).build().unwrap();
+/// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+/// let err = Rc::new(RefCell::new(Vec::<u8>::new()));
+/// install(&mut context, &el.handle(), &Options::default(), "x.js", out.clone(), err).unwrap();
+/// context.eval(Source::from_bytes("setTimeout(() => console.log('later'), 10); console.log('now');")).unwrap();
+/// executor.run(&mut context).unwrap();
+/// assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "now\nlater\n");
+/// assert_eq!(settle_boa::exit_code(&mut context), 0);
+/// ```
+pub fn install(
+    context: &mut Context,
+    handle: &Handle,
+    options: &Options,
+    file: &str,
+    stdout: Sink,
+    stderr: Sink,
+) -> JsResult<()> {
+    let state = host::HostState {
+        kind: options.host,
+        stdout,
+        stderr,
+        trace: options.trace,
+        file: file.to_string(),
+        listeners: RefCell::new(Vec::new()),
+        exit_code: std::cell::Cell::new(0),
+        handle: handle.clone(),
+    };
+    host::install(context, state)
+}
+
+/// The exit code of a finished run in a context set up by [`install`]: 1 after a crash (Node)
+/// or an uncaught exception (browser), else Node's `process.exitCode` if the script set it,
+/// else 0.
+///
+/// ```
+/// let mut context = boa_engine::Context::default();
+/// assert_eq!(settle_boa::exit_code(&mut context), 0);
+/// ```
+pub fn exit_code(context: &mut Context) -> i32 {
+    match host::state(context) {
+        Some(state) => host::exit_code(context, &state),
+        None => 0,
+    }
+}
+
+/// Runs a script on Boa and settle until the loop has nothing left, and returns its exit code:
+/// 0, 1 after a syntax error, an uncaught exception or (under Node) an unhandled rejection, or
+/// Node's `process.exitCode`. Console output goes to `stdout` and `stderr`.
+///
+/// See the crate documentation for an example.
+pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    let host = match options.host {
+        HostKind::Node => Host::Node,
+        HostKind::Html => Host::Html,
+    };
+    let mut builder = EventLoop::builder().host(host);
+    if options.virtual_clock {
+        builder = builder.virtual_clock();
+    }
+    let internal = stderr.clone();
+    let el = builder
+        .on_uncaught(move |u: &Uncaught| {
+            let _ = writeln!(internal.borrow_mut(), "settle-boa internal error: {u}");
+        })
+        .build();
+    let handle = el.handle();
+    let executor = Rc::new(SettleJobExecutor::new(handle.clone()));
+    let mut context = match context_builder(&handle, executor.clone()).build() {
+        Ok(context) => context,
+        Err(e) => {
+            let _ = writeln!(stderr.borrow_mut(), "settle-boa: cannot create the engine: {e}");
+            return 70;
+        }
+    };
+    if let Err(e) = install(&mut context, &handle, options, file, stdout, stderr.clone()) {
+        let _ = writeln!(stderr.borrow_mut(), "settle-boa: cannot install the host: {e}");
+        return 70;
+    }
+    let source = Source::from_bytes(source).with_path(Path::new(file));
+    let script = match Script::parse(source, None, &mut context) {
+        Ok(script) => script,
+        Err(e) => {
+            let _ = writeln!(stderr.borrow_mut(), "{file}\n\n{e}");
+            return 1;
+        }
+    };
+    handle.queue_task_labelled_with("script", move |cx: &mut Context| {
+        if let Err(e) = script.evaluate(cx) {
+            report::uncaught(cx, e);
+        }
+    });
+    let result = executor.run(&mut context);
+    let code = exit_code(&mut context);
+    match result {
+        Ok(()) => code,
+        Err(_) => code.max(1),
+    }
+}

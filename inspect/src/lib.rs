@@ -1,0 +1,585 @@
+//! settle-inspect: Node's `util.inspect` and `console.log` formatting, for any JavaScript engine.
+//!
+//! The rules (depth 2, line width 80, `compact: 3`, arrays of more than six short items grouped
+//! in columns, `[Circular *1]`, Promise states, errors by their stack) are written once here;
+//! an engine shows its values to them through the small [`Heap`] trait. settle-boa uses it for
+//! Boa's values; settle-js's own inspector has the same rules and is to move onto it.
+//!
+//! ```
+//! use settle_inspect::{Class, Heap, Slot, View, inspect};
+//!
+//! // A toy engine whose values are numbers and arrays of them.
+//! #[derive(Clone)]
+//! enum V { N(f64), A(std::rc::Rc<Vec<V>>) }
+//! struct Toy;
+//! impl Heap for Toy {
+//!     type Value = V;
+//!     type Object = std::rc::Rc<Vec<V>>;
+//!     fn view(&mut self, v: &V) -> View<Self::Object> {
+//!         match v { V::N(n) => View::Number(*n), V::A(a) => View::Object(a.clone()) }
+//!     }
+//!     fn same(&mut self, a: &Self::Object, b: &Self::Object) -> bool { std::rc::Rc::ptr_eq(a, b) }
+//!     fn class(&mut self, a: &Self::Object) -> Class<V> { Class::Array(a.to_vec()) }
+//!     fn own_keys(&mut self, _: &Self::Object) -> Vec<String> { Vec::new() }
+//!     fn own_slot(&mut self, _: &Self::Object, _: &str) -> Option<Slot<V>> { None }
+//!     fn constructor_name(&mut self, _: &Self::Object) -> Option<String> { Some("Array".into()) }
+//!     fn has_prototype(&mut self, _: &Self::Object) -> bool { true }
+//!     fn error_stack(&mut self, _: &Self::Object) -> String { String::new() }
+//!     fn to_number(&mut self, v: &V) -> f64 { match v { V::N(n) => *n, _ => f64::NAN } }
+//! }
+//! let v = V::A(std::rc::Rc::new(vec![V::N(1.0), V::N(2.5)]));
+//! assert_eq!(inspect(&mut Toy, &v), "[ 1, 2.5 ]");
+//! ```
+
+mod number;
+
+pub use number::number_to_string;
+
+const BREAK_LENGTH: usize = 80;
+const DEPTH: usize = 2;
+const MAX_ARRAY_LENGTH: usize = 100;
+
+/// What a value is, as the inspector needs to know it.
+#[derive(Clone, Debug)]
+pub enum View<O> {
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string.
+    String(String),
+    /// A symbol, by its description (`Symbol(desc)`).
+    Symbol(String),
+    /// A BigInt, by its decimal digits.
+    BigInt(String),
+    /// An object.
+    Object(O),
+}
+
+/// What kind of object it is.
+#[derive(Clone, Debug)]
+pub enum Class<V> {
+    /// An array and its elements.
+    Array(Vec<V>),
+    /// An `arguments` object.
+    Arguments,
+    /// A function, with its `name`, and whether it is async or a class.
+    Function {
+        /// The function's name (empty for an anonymous one).
+        name: String,
+        /// An async function.
+        is_async: bool,
+        /// A class constructor.
+        is_class: bool,
+    },
+    /// An Error instance.
+    Error,
+    /// A promise: `None` pending, else fulfilled or rejected with a value.
+    Promise(Option<Result<V, V>>),
+    /// A generator object.
+    Generator,
+    /// Any other object.
+    Object,
+}
+
+/// An own property as the inspector shows it.
+#[derive(Clone, Debug)]
+pub enum Slot<V> {
+    /// A data property's value.
+    Data(V),
+    /// An accessor, with whether it has a getter and a setter.
+    Accessor {
+        /// It has a getter.
+        get: bool,
+        /// It has a setter.
+        set: bool,
+    },
+}
+
+/// An engine's values, as [`inspect`] reads them. No method may run user code.
+///
+/// See the crate documentation for an implementation.
+pub trait Heap {
+    /// A value.
+    type Value: Clone;
+    /// An object (a cheap handle).
+    type Object: Clone;
+    /// What `v` is.
+    fn view(&mut self, v: &Self::Value) -> View<Self::Object>;
+    /// Whether `a` and `b` are the same object.
+    fn same(&mut self, a: &Self::Object, b: &Self::Object) -> bool;
+    /// What kind of object `o` is.
+    fn class(&mut self, o: &Self::Object) -> Class<Self::Value>;
+    /// `o`'s own enumerable string keys, in property order (array indices first).
+    fn own_keys(&mut self, o: &Self::Object) -> Vec<String>;
+    /// `o`'s own property `key`.
+    fn own_slot(&mut self, o: &Self::Object, key: &str) -> Option<Slot<Self::Value>>;
+    /// The name of the constructor on `o`'s prototype chain, if any.
+    fn constructor_name(&mut self, o: &Self::Object) -> Option<String>;
+    /// Whether `o` has a prototype (`false`: `[Object: null prototype]`).
+    fn has_prototype(&mut self, o: &Self::Object) -> bool;
+    /// An error's `stack` (`Name: message` and where it was made).
+    fn error_stack(&mut self, o: &Self::Object) -> String;
+    /// ToNumber, for `%d` and `%f` (NaN where it would run user code).
+    fn to_number(&mut self, v: &Self::Value) -> f64;
+}
+
+struct Ctx<H: Heap> {
+    seen: Vec<H::Object>,
+    indentation: usize,
+}
+
+/// `util.inspect(value)`.
+///
+/// See the crate documentation for an example.
+pub fn inspect<H: Heap>(heap: &mut H, value: &H::Value) -> String {
+    let mut ctx = Ctx { seen: Vec::new(), indentation: 0 };
+    format_value(heap, &mut ctx, value, 0)
+}
+
+/// `console.log(...args)`: format specifiers in a first string argument, then the rest
+/// separated by spaces, strings as they are.
+///
+/// `%j` is left to the caller (`json`: JSON.stringify of the value, `None` for `undefined`).
+///
+/// ```
+/// # use settle_inspect::*;
+/// # #[derive(Clone)] enum V { S(&'static str), N(f64) }
+/// # struct T;
+/// # impl Heap for T {
+/// #     type Value = V; type Object = ();
+/// #     fn view(&mut self, v: &V) -> View<()> { match v { V::S(s) => View::String(s.to_string()), V::N(n) => View::Number(*n) } }
+/// #     fn same(&mut self, _: &(), _: &()) -> bool { true }
+/// #     fn class(&mut self, _: &()) -> Class<V> { Class::Object }
+/// #     fn own_keys(&mut self, _: &()) -> Vec<String> { vec![] }
+/// #     fn own_slot(&mut self, _: &(), _: &str) -> Option<Slot<V>> { None }
+/// #     fn constructor_name(&mut self, _: &()) -> Option<String> { None }
+/// #     fn has_prototype(&mut self, _: &()) -> bool { true }
+/// #     fn error_stack(&mut self, _: &()) -> String { String::new() }
+/// #     fn to_number(&mut self, v: &V) -> f64 { match v { V::N(n) => *n, _ => f64::NAN } }
+/// # }
+/// let line = format_log(&mut T, &[V::S("%d items:"), V::N(3.0), V::S("ok")], |_, _| None);
+/// assert_eq!(line, "3 items: ok");
+/// ```
+pub fn format_log<H: Heap>(
+    heap: &mut H,
+    args: &[H::Value],
+    mut json: impl FnMut(&mut H, &H::Value) -> Option<String>,
+) -> String {
+    let mut out = String::new();
+    if let Some(first) = args.first()
+        && args.len() > 1
+        && let View::String(first) = heap.view(first)
+        && first.contains('%')
+    {
+        let mut used = 1;
+        let mut chars = first.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.peek().copied() {
+                Some('%') => {
+                    chars.next();
+                    out.push('%');
+                }
+                Some(spec @ ('s' | 'd' | 'i' | 'f' | 'j' | 'o' | 'O' | 'c')) if used < args.len() => {
+                    chars.next();
+                    let arg = &args[used];
+                    used += 1;
+                    match spec {
+                        's' => match heap.view(arg) {
+                            View::String(s) => out.push_str(&s),
+                            View::Object(_) => out.push_str(&inspect(heap, arg)),
+                            other => out.push_str(&format_primitive(&other)),
+                        },
+                        'd' | 'i' => {
+                            let n = heap.to_number(arg);
+                            let n = if spec == 'i' { n.trunc() } else { n };
+                            out.push_str(&format_number(n));
+                        }
+                        'f' => out.push_str(&format_number(heap.to_number(arg))),
+                        'j' => out.push_str(&json(heap, arg).unwrap_or_else(|| "undefined".into())),
+                        'o' | 'O' => out.push_str(&inspect(heap, arg)),
+                        _ => {}
+                    }
+                }
+                _ => out.push('%'),
+            }
+        }
+        for arg in &args[used..] {
+            out.push(' ');
+            push_arg(heap, &mut out, arg);
+        }
+        return out;
+    }
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_arg(heap, &mut out, arg);
+    }
+    out
+}
+
+fn push_arg<H: Heap>(heap: &mut H, out: &mut String, arg: &H::Value) {
+    match heap.view(arg) {
+        View::String(s) => out.push_str(&s),
+        _ => out.push_str(&inspect(heap, arg)),
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n == 0.0 && n.is_sign_negative() { "-0".into() } else { number_to_string(n) }
+}
+
+fn format_primitive<O>(v: &View<O>) -> String {
+    match v {
+        View::Undefined => "undefined".into(),
+        View::Null => "null".into(),
+        View::Bool(b) => b.to_string(),
+        View::Number(n) => format_number(*n),
+        View::String(s) => quote(s),
+        View::Symbol(d) => format!("Symbol({d})"),
+        View::BigInt(digits) => format!("{digits}n"),
+        View::Object(_) => String::new(),
+    }
+}
+
+/// Node's `strEscape`: single quotes unless the string has some, then double quotes or
+/// backticks.
+///
+/// ```
+/// assert_eq!(settle_inspect::quote("it's"), "\"it's\"");
+/// assert_eq!(settle_inspect::quote("a\nb"), "'a\\nb'");
+/// ```
+pub fn quote(s: &str) -> String {
+    let quote = if s.contains('\'') {
+        if !s.contains('"') {
+            '"'
+        } else if !s.contains('`') && !s.contains("${") {
+            '`'
+        } else {
+            '\''
+        }
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\'' if quote == '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn format_key(key: &str) -> String {
+    let mut chars = key.chars();
+    let ident = match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+            chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        _ => false,
+    };
+    if ident { key.to_string() } else { quote(key) }
+}
+
+fn is_array_index(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) && (key == "0" || !key.starts_with('0'))
+}
+
+fn format_value<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, value: &H::Value, recurse_times: usize) -> String {
+    let view = heap.view(value);
+    let View::Object(obj) = view else { return format_primitive(&view) };
+    if ctx.seen.iter().any(|o| heap.same(o, &obj)) {
+        return "[Circular *1]".into();
+    }
+    format_raw(heap, ctx, &obj, recurse_times)
+}
+
+fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_times: usize) -> String {
+    let keys = heap.own_keys(obj);
+    let constructor = heap.constructor_name(obj);
+    let class = heap.class(obj);
+    let mut base = String::new();
+    let braces_open: String;
+    let mut array = None;
+    let mut keys_to_show = keys.clone();
+    match &class {
+        Class::Array(items) => {
+            keys_to_show = keys.iter().filter(|k| !is_array_index(k)).cloned().collect();
+            let prefix = match constructor.as_deref() {
+                Some("Array") => String::new(),
+                Some(other) => format!("{other}({}) ", items.len()),
+                None => format!("[Array({}): null prototype] ", items.len()),
+            };
+            if items.is_empty() && keys_to_show.is_empty() {
+                return format!("{prefix}[]");
+            }
+            braces_open = format!("{prefix}[");
+            array = Some(items.clone());
+        }
+        Class::Arguments => {
+            braces_open = "[Arguments] {".into();
+            if keys.is_empty() {
+                return "[Arguments] {}".into();
+            }
+        }
+        Class::Function { name, is_async, is_class } => {
+            base = if *is_class {
+                if name.is_empty() { "[class (anonymous)]".into() } else { format!("[class {name}]") }
+            } else {
+                let kind = if *is_async { "AsyncFunction" } else { "Function" };
+                if name.is_empty() { format!("[{kind} (anonymous)]") } else { format!("[{kind}: {name}]") }
+            };
+            if keys.is_empty() {
+                return base;
+            }
+            braces_open = "{".into();
+        }
+        Class::Error => {
+            let stack = heap.error_stack(obj);
+            base = if ctx.indentation > 0 {
+                stack.replace('\n', &format!("\n{}", " ".repeat(ctx.indentation)))
+            } else {
+                stack
+            };
+            if keys.is_empty() {
+                return base;
+            }
+            braces_open = "{".into();
+        }
+        Class::Promise(_) => {
+            braces_open = "Promise {".into();
+        }
+        Class::Generator => {
+            if keys.is_empty() {
+                return "Object [Generator] {}".into();
+            }
+            braces_open = "Object [Generator] {".into();
+        }
+        Class::Object => {
+            let name = match (&constructor, heap.has_prototype(obj)) {
+                (_, false) => "[Object: null prototype] ".to_string(),
+                (Some(n), _) if n == "Object" => String::new(),
+                (Some(n), _) => format!("{n} "),
+                (None, _) => String::new(),
+            };
+            if keys.is_empty() {
+                return format!("{name}{{}}");
+            }
+            braces_open = format!("{name}{{");
+        }
+    }
+    let braces_close = if array.is_some() { "]" } else { "}" };
+    if recurse_times > DEPTH {
+        let name = match &class {
+            Class::Array(_) => "Array".to_string(),
+            Class::Promise(_) => "Promise".to_string(),
+            _ => constructor.unwrap_or_else(|| "Object".into()),
+        };
+        return format!("[{name}]");
+    }
+    let recurse_times = recurse_times + 1;
+    ctx.seen.push(obj.clone());
+    let mut output: Vec<String> = Vec::new();
+    match &class {
+        Class::Array(items) => {
+            for item in items.iter().take(MAX_ARRAY_LENGTH) {
+                ctx.indentation += 2;
+                let s = format_value(heap, ctx, item, recurse_times);
+                ctx.indentation -= 2;
+                output.push(s);
+            }
+            if items.len() > MAX_ARRAY_LENGTH {
+                let more = items.len() - MAX_ARRAY_LENGTH;
+                output.push(format!("... {more} more item{}", if more > 1 { "s" } else { "" }));
+            }
+        }
+        Class::Promise(state) => match state {
+            None => output.push("<pending>".into()),
+            Some(result) => {
+                ctx.indentation += 2;
+                let (prefix, v) = match result {
+                    Ok(v) => ("", v),
+                    Err(e) => ("<rejected> ", e),
+                };
+                let s = format_value(heap, ctx, v, recurse_times);
+                ctx.indentation -= 2;
+                output.push(format!("{prefix}{s}"));
+            }
+        },
+        _ => {}
+    }
+    for key in &keys_to_show {
+        output.push(format_property(heap, ctx, obj, key, recurse_times));
+    }
+    ctx.seen.pop();
+    reduce_to_single_string(heap, ctx, output, &base, &braces_open, braces_close, array.as_deref())
+}
+
+fn format_property<H: Heap>(
+    heap: &mut H,
+    ctx: &mut Ctx<H>,
+    obj: &H::Object,
+    key: &str,
+    recurse_times: usize,
+) -> String {
+    let str = match heap.own_slot(obj, key) {
+        Some(Slot::Accessor { get: true, set: true }) => "[Getter/Setter]".to_string(),
+        Some(Slot::Accessor { get: true, set: false }) => "[Getter]".to_string(),
+        Some(Slot::Accessor { get: false, set: true }) => "[Setter]".to_string(),
+        Some(Slot::Accessor { get: false, set: false }) | None => "undefined".to_string(),
+        Some(Slot::Data(v)) => {
+            ctx.indentation += 2;
+            let s = format_value(heap, ctx, &v, recurse_times);
+            ctx.indentation -= 2;
+            s
+        }
+    };
+    format!("{}: {str}", format_key(key))
+}
+
+fn is_below_break_length(output: &[String], start: usize, base: &str) -> bool {
+    let mut total = output.len() + start;
+    if total + output.len() > BREAK_LENGTH {
+        return false;
+    }
+    for entry in output {
+        total += entry.chars().count();
+        if total > BREAK_LENGTH {
+            return false;
+        }
+    }
+    base.is_empty() || !base.contains('\n')
+}
+
+fn reduce_to_single_string<H: Heap>(
+    heap: &mut H,
+    ctx: &mut Ctx<H>,
+    mut output: Vec<String>,
+    base: &str,
+    open: &str,
+    close: &str,
+    array: Option<&[H::Value]>,
+) -> String {
+    let entries = output.len();
+    if let Some(items) = array
+        && entries > 6
+    {
+        output = group_array_elements(heap, ctx, output, items);
+    }
+    if entries == output.len() {
+        let start = output.len() + ctx.indentation + open.chars().count() + base.chars().count() + 10;
+        if is_below_break_length(&output, start, base) {
+            let joined = output.join(", ");
+            if !joined.contains('\n') {
+                let base = if base.is_empty() { String::new() } else { format!("{base} ") };
+                return format!("{base}{open} {joined} {close}");
+            }
+        }
+    }
+    let indentation = format!("\n{}", " ".repeat(ctx.indentation));
+    let base = if base.is_empty() { String::new() } else { format!("{base} ") };
+    format!("{base}{open}{indentation}  {}{indentation}{close}", output.join(&format!(",{indentation}  ")))
+}
+
+fn group_array_elements<H: Heap>(
+    heap: &mut H,
+    ctx: &Ctx<H>,
+    output: Vec<String>,
+    items: &[H::Value],
+) -> Vec<String> {
+    let mut total_length = 0;
+    let mut max_length = 0;
+    let mut output_length = output.len();
+    if items.len() > MAX_ARRAY_LENGTH {
+        output_length -= 1;
+    }
+    let separator_space = 2;
+    let data_len: Vec<usize> = output.iter().take(output_length).map(|s| s.chars().count()).collect();
+    for len in &data_len {
+        total_length += len + separator_space;
+        max_length = max_length.max(*len);
+    }
+    let actual_max = max_length + separator_space;
+    if actual_max * 3 + ctx.indentation < BREAK_LENGTH
+        && (total_length as f64 / actual_max as f64 > 5.0 || max_length <= 6)
+    {
+        let approx_char_heights = 2.5;
+        let average_bias = (actual_max as f64 - total_length as f64 / output.len() as f64).sqrt();
+        let biased_max = (actual_max as f64 - 3.0 - average_bias).max(1.0);
+        let columns = ((approx_char_heights * biased_max * output_length as f64).sqrt() / biased_max)
+            .round()
+            .min(((BREAK_LENGTH - ctx.indentation) / actual_max) as f64)
+            .min(12.0)
+            .min(15.0) as usize;
+        if columns <= 1 {
+            return output;
+        }
+        let mut max_line_length = Vec::new();
+        for i in 0..columns {
+            let mut line_length = 0;
+            let mut j = i;
+            while j < output_length {
+                line_length = line_length.max(data_len[j]);
+                j += columns;
+            }
+            max_line_length.push(line_length + separator_space);
+        }
+        let numbers = items.iter().take(output_length).all(|v| matches!(heap.view(v), View::Number(_)));
+        let mut tmp = Vec::new();
+        let mut i = 0;
+        while i < output_length {
+            let max = (i + columns).min(output_length);
+            let mut line = String::new();
+            let mut j = i;
+            while j < max - 1 {
+                let cell = format!("{}, ", output[j]);
+                let width = max_line_length[j - i];
+                line.push_str(&pad(&cell, width, numbers));
+                j += 1;
+            }
+            if numbers {
+                let width = max_line_length[j - i] - separator_space;
+                line.push_str(&pad(&output[j], width, true));
+            } else {
+                line.push_str(&output[j]);
+            }
+            tmp.push(line);
+            i += columns;
+        }
+        if output_length < output.len() {
+            tmp.push(output[output_length].clone());
+        }
+        return tmp;
+    }
+    output
+}
+
+fn pad(s: &str, width: usize, start: bool) -> String {
+    let len = s.chars().count();
+    if len >= width {
+        return s.to_string();
+    }
+    let fill = " ".repeat(width - len);
+    if start { format!("{fill}{s}") } else { format!("{s}{fill}") }
+}
