@@ -21,9 +21,9 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use boa_engine::job::{Job, JobExecutor, NativeAsyncJob};
+use boa_engine::job::{CancellationToken, Job, JobExecutor, NativeAsyncJob};
 use boa_engine::{Context, JsResult};
-use settle_runtime::Handle;
+use settle_runtime::{Handle, TimerId};
 
 use crate::report;
 
@@ -141,10 +141,7 @@ impl JobExecutor for SettleJobExecutor {
                         report::job_result(cx, result);
                     }
                 });
-                let h = handle.clone();
-                token.push_callback(move |_| {
-                    h.clear_timer(id);
-                });
+                clear_on_cancel(&token, handle, id);
             }
             Job::IntervalJob(job) => {
                 if job.cancelled() {
@@ -158,10 +155,7 @@ impl JobExecutor for SettleJobExecutor {
                         report::job_result(cx, result);
                     }
                 });
-                let h = handle.clone();
-                token.push_callback(move |_| {
-                    h.clear_timer(id);
-                });
+                clear_on_cancel(&token, handle, id);
             }
             Job::AsyncJob(job) => self.enqueue_async(job, AsyncKind::KeepsAlive),
             Job::FinalizationRegistryCleanupJob(job) => self.enqueue_async(job, AsyncKind::Weak),
@@ -181,6 +175,15 @@ impl JobExecutor for SettleJobExecutor {
                 .into()
         })
     }
+}
+
+/// Boa's cancellation of a timeout or interval job (clearTimeout / clearInterval) clears the
+/// settle timer that carries it.
+fn clear_on_cancel(token: &CancellationToken, handle: &Handle, id: TimerId) {
+    let handle = handle.clone();
+    token.push_callback(move |_| {
+        handle.clear_timer(id);
+    });
 }
 
 impl fmt::Debug for SettleJobExecutor {

@@ -1,45 +1,8 @@
 //! Number <-> string conversions with JavaScript's rules (Number::toString, StringToNumber).
 
-/// ECMA-262 Number::toString(x) with radix 10: the shortest digits that round-trip, laid out
-/// as JavaScript does (`1e+21`, `0.000001`, `1e-7`, `-0` prints as `0`).
-pub(crate) fn number_to_string(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    if x < 0.0 {
-        return format!("-{}", number_to_string(-x));
-    }
-    // Rust's `{:e}` gives the shortest round-trip digits: "d.ddde±x".
-    let formatted = format!("{x:e}");
-    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let k = digits.len() as i32;
-    let n = exponent + 1;
-    if k <= n && n <= 21 {
-        let mut s = digits;
-        s.extend(std::iter::repeat_n('0', (n - k) as usize));
-        s
-    } else if 0 < n && n <= 21 {
-        format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{}", "0".repeat((-n) as usize), digits)
-    } else {
-        let e = n - 1;
-        let sign = if e < 0 { '-' } else { '+' };
-        if k == 1 {
-            format!("{digits}e{sign}{}", e.abs())
-        } else {
-            format!("{}.{}e{sign}{}", &digits[..1], &digits[1..], e.abs())
-        }
-    }
-}
+/// ECMA-262 Number::toString(x) with radix 10: one implementation, shared with console.log's
+/// inspector (settle-inspect) and so with settle-boa.
+pub(crate) use settle_inspect::number_to_string;
 
 /// ECMA-262 StringToNumber: trims whitespace; "" is 0; decimal, `Infinity`, and 0x/0o/0b
 /// integers; anything else is NaN.

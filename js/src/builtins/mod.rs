@@ -312,17 +312,21 @@ fn install_process(r: &Rc<Realm>) {
     r.method(&process, "on", 2, on);
     r.method(&process, "addListener", 2, on);
     r.method(&process, "off", 2, |this, args, _| {
-        let event = arg(args, 0).to_js_string()?;
-        let f = arg(args, 1);
-        let r = realm();
-        let mut listeners = r.listeners.borrow_mut();
-        if let Some(i) = listeners.iter().position(|(e, l)| **e == *event && l.strict_equals(&f)) {
-            listeners.remove(i);
-        }
+        remove_listener(&arg(args, 0).to_js_string()?, &arg(args, 1));
         Ok(this.clone())
     });
     process.define("platform", JsValue::from("settle"), true);
     r.global.define("process", JsValue::Object(process), false);
+}
+
+/// `process.off` / `removeEventListener`: removes the first registration of `f` for `event`
+/// (Node's EventEmitter and the DOM both remove one).
+fn remove_listener(event: &str, f: &JsValue) {
+    let r = realm();
+    let mut listeners = r.listeners.borrow_mut();
+    if let Some(i) = listeners.iter().position(|(e, l)| e.as_str() == event && l.strict_equals(f)) {
+        listeners.remove(i);
+    }
 }
 
 fn install_html(r: &Rc<Realm>) {
@@ -334,13 +338,7 @@ fn install_html(r: &Rc<Realm>) {
         Ok(JsValue::Undefined)
     });
     r.method(g, "removeEventListener", 2, |_, args, _| {
-        let event = arg(args, 0).to_js_string()?;
-        let f = arg(args, 1);
-        let r = realm();
-        let mut listeners = r.listeners.borrow_mut();
-        if let Some(i) = listeners.iter().position(|(e, l)| **e == *event && l.strict_equals(&f)) {
-            listeners.remove(i);
-        }
+        remove_listener(&arg(args, 0).to_js_string()?, &arg(args, 1));
         Ok(JsValue::Undefined)
     });
     g.define("window", JsValue::Object(g.clone()), false);

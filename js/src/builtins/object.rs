@@ -126,6 +126,20 @@ pub(crate) fn define_property_or_throw(o: &Obj, key: &PropertyKey, desc: Propert
     Ok(JsValue::Undefined)
 }
 
+/// The steps Object.freeze (20.1.2.6) and Object.seal (20.1.2.21) share, with `level` frozen or
+/// sealed.
+fn set_integrity_level_of(v: JsValue, level: IntegrityLevel, failure: &str) -> Result<JsValue, JsValue> {
+    // 1. If O is not an Object, return O.
+    let JsValue::Object(o) = &v else { return Ok(v) };
+    // 2. Let status be ? SetIntegrityLevel(O, level).
+    // 3. If status is false, throw a TypeError exception.
+    if !set_integrity_level(o, level)? {
+        return Err(type_error(failure));
+    }
+    // 4. Return O.
+    Ok(v)
+}
+
 /// SetIntegrityLevel (7.3.15).
 fn set_integrity_level(o: &Obj, level: IntegrityLevel) -> Result<bool, JsValue> {
     // 1-2. Let status be ? O.[[PreventExtensions]](); if false, return false.
@@ -414,15 +428,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     });
     // 20.1.2.6 Object.freeze ( O )
     r.method(&object, "freeze", 1, |_, args, _| {
-        // 1. If O is not an Object, return O.
-        let v = arg(args, 0);
-        let JsValue::Object(o) = &v else { return Ok(v) };
-        // 2-3. Let status be ? SetIntegrityLevel(O, frozen); if false, throw a TypeError.
-        if !set_integrity_level(o, IntegrityLevel::Frozen)? {
-            return Err(type_error("Cannot freeze"));
-        }
-        // 4. Return O.
-        Ok(v)
+        set_integrity_level_of(arg(args, 0), IntegrityLevel::Frozen, "Cannot freeze")
     });
     // 20.1.2.8 Object.getOwnPropertyDescriptor ( O, P )
     r.method(&object, "getOwnPropertyDescriptor", 2, |_, args, _| {
@@ -500,12 +506,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     });
     // 20.1.2.21 Object.seal ( O )
     r.method(&object, "seal", 1, |_, args, _| {
-        let v = arg(args, 0);
-        let JsValue::Object(o) = &v else { return Ok(v) };
-        if !set_integrity_level(o, IntegrityLevel::Sealed)? {
-            return Err(type_error("Cannot seal"));
-        }
-        Ok(v)
+        set_integrity_level_of(arg(args, 0), IntegrityLevel::Sealed, "Cannot seal")
     });
     // 20.1.2.22 Object.setPrototypeOf ( O, proto )
     r.method(&object, "setPrototypeOf", 2, |_, args, _| {
