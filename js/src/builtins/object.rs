@@ -126,6 +126,18 @@ pub(crate) fn define_property_or_throw(o: &Obj, key: &PropertyKey, desc: Propert
     Ok(JsValue::Undefined)
 }
 
+/// A prototype argument of Object.create (step 1) or Object.setPrototypeOf (step 2): an Object
+/// or null, else a TypeError (V8's message).
+fn prototype_argument(v: JsValue) -> Result<Option<Obj>, JsValue> {
+    match v {
+        JsValue::Object(p) => Ok(Some(p)),
+        JsValue::Null => Ok(None),
+        other => {
+            Err(type_error(&format!("Object prototype may only be an Object or null: {}", inspect(&other))))
+        }
+    }
+}
+
 /// The steps Object.freeze (20.1.2.6) and Object.seal (20.1.2.21) share, with `level` frozen or
 /// sealed.
 fn set_integrity_level_of(v: JsValue, level: IntegrityLevel, failure: &str) -> Result<JsValue, JsValue> {
@@ -377,16 +389,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     // 20.1.2.2 Object.create ( O, Properties )
     r.method(&object, "create", 2, |_, args, _| {
         // 1. If O is not an Object and O is not null, throw a TypeError exception.
-        let proto = match arg(args, 0) {
-            JsValue::Object(p) => Some(p),
-            JsValue::Null => None,
-            other => {
-                return Err(type_error(&format!(
-                    "Object prototype may only be an Object or null: {}",
-                    inspect(&other)
-                )));
-            }
-        };
+        let proto = prototype_argument(arg(args, 0))?;
         // 2. Let obj be OrdinaryObjectCreate(O).
         let obj = Obj::new(Class::Object, proto);
         // 3. If Properties is not undefined, return ? ObjectDefineProperties(obj, Properties).
@@ -516,16 +519,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
             return Err(type_error("Object.setPrototypeOf called on null or undefined"));
         }
         // 2. If proto is not an Object and proto is not null, throw a TypeError exception.
-        let proto = match arg(args, 1) {
-            JsValue::Object(p) => Some(p),
-            JsValue::Null => None,
-            other => {
-                return Err(type_error(&format!(
-                    "Object prototype may only be an Object or null: {}",
-                    inspect(&other)
-                )));
-            }
-        };
+        let proto = prototype_argument(arg(args, 1))?;
         // 3. If O is not an Object, return O.
         let JsValue::Object(obj) = &o else { return Ok(o) };
         // 4-5. Let status be ? O.[[SetPrototypeOf]](proto); if false, throw a TypeError.
