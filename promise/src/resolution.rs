@@ -152,6 +152,44 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 pub trait Thenables<T, E>: Sized + 'static {
     /// Classifies `value` (steps 8-12 of the resolve function).
     fn classify(value: T) -> Resolution<T, E, Self>;
+
+    /// Classifies `value` with the engine's state at hand: what
+    /// [`Resolvers::resolve_in`] calls, with the host it was given (the `&mut H` a callback
+    /// queued with a `_with` method borrows; see `Handle::run_with`). An engine whose `then`
+    /// lookup needs its context (a getter runs script) downcasts `host` to its own type here.
+    /// The default ignores the host and calls [`Thenables::classify`].
+    ///
+    /// ```
+    /// use std::any::Any;
+    /// use settle::prelude::*;
+    /// use settle::promise::{Resolution, Thenables};
+    ///
+    /// struct Engine { lookups: u32 }
+    /// struct Counting;
+    /// impl Thenables<i32, i32> for Counting {
+    ///     fn classify(value: i32) -> Resolution<i32, i32, Counting> { Resolution::Value(value) }
+    ///     fn classify_in(host: &mut dyn Any, value: i32) -> Resolution<i32, i32, Counting> {
+    ///         if let Some(engine) = host.downcast_mut::<Engine>() {
+    ///             engine.lookups += 1; // Get(value, "then") would run here, in the engine
+    ///         }
+    ///         Resolution::Value(value)
+    ///     }
+    /// }
+    ///
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|engine: &mut Engine| {
+    ///     let (p, r) = Promise::<i32, i32, Counting>::with_resolvers();
+    ///     r.resolve_in(engine, 7);
+    ///     assert_eq!(p.result(), Some(Ok(7)));
+    /// });
+    /// let mut engine = Engine { lookups: 0 };
+    /// el.run_with(&mut engine).unwrap();
+    /// assert_eq!(engine.lookups, 1);
+    /// ```
+    fn classify_in(host: &mut dyn std::any::Any, value: T) -> Resolution<T, E, Self> {
+        let _ = host;
+        Self::classify(value)
+    }
 }
 
 /// The default classifier: no plain value is a thenable.

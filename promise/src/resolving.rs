@@ -184,6 +184,33 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         // 16. Return undefined.
     }
 
+    /// The Promise Resolve Function (27.2.1.3.2) with the host at hand: as
+    /// [`Resolvers::resolve`], but a plain value is classified by
+    /// [`Thenables::classify_in`](crate::Thenables::classify_in) with `host`, so an engine's
+    /// `then` lookup (steps 9-12) runs with its context, after the \[\[AlreadyResolved\]\] check
+    /// (a second call does not classify at all). A callback queued with a `_with` method
+    /// passes the `&mut H` it borrows.
+    ///
+    /// ```
+    /// use settle::prelude::*;
+    ///
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|calls: &mut u32| {
+    ///     *calls += 1;
+    ///     let (p, r) = Promise::<i32>::with_resolvers();
+    ///     r.resolve_in(calls, 1);
+    ///     r.resolve_in(calls, 2); // already resolved: ignored
+    ///     assert_eq!(p.result().unwrap().unwrap(), 1);
+    /// });
+    /// let mut calls = 0u32;
+    /// el.run_with(&mut calls).unwrap();
+    /// assert_eq!(calls, 1);
+    /// ```
+    pub fn resolve_in<H: 'static>(&self, host: &mut H, value: T) {
+        // Steps 1-6 in `resolve_with`; steps 7-16 on the classified value.
+        self.resolve_with(move |_| D::classify_in(host, value));
+    }
+
     /// The Promise Resolve Function (27.2.1.3.2) for an embedder that classifies the value
     /// itself (steps 7-12) with its own engine at hand: `classify` runs after steps 5-6, so it
     /// runs at most once per pair, only for the call that counts, and a re-entrant call made

@@ -552,7 +552,8 @@ impl Handle {
     /// that calls this returns, nothing more of the current checkpoint runs (no further
     /// `nextTick` callback, job, rejection report or hook), and the current `run` returns
     /// [`RunError::Halted`] with `uncaught`. Queued work stays queued; running the loop again
-    /// continues with it. Compare [`Handle::fail`], which lets the checkpoint finish.
+    /// continues with it, finishing the interrupted checkpoint before any macrotask. Compare
+    /// [`Handle::fail`], which lets the checkpoint finish.
     ///
     /// ```
     /// use std::cell::Cell;
