@@ -166,9 +166,9 @@ pub trait Thenables<T, E>: Sized + 'static {
     ///
     /// struct Engine { lookups: u32 }
     /// struct Counting;
-    /// impl Thenables<i32, i32> for Counting {
-    ///     fn classify(value: i32) -> Resolution<i32, i32, Counting> { Resolution::Value(value) }
-    ///     fn classify_in(host: &mut dyn Any, value: i32) -> Resolution<i32, i32, Counting> {
+    /// impl Thenables<i32, String> for Counting {
+    ///     fn classify(value: i32) -> Resolution<i32, String, Counting> { Resolution::Value(value) }
+    ///     fn classify_in(host: &mut dyn Any, value: i32) -> Resolution<i32, String, Counting> {
     ///         if let Some(engine) = host.downcast_mut::<Engine>() {
     ///             engine.lookups += 1; // Get(value, "then") would run here, in the engine
     ///         }
@@ -178,7 +178,7 @@ pub trait Thenables<T, E>: Sized + 'static {
     ///
     /// let el = EventLoop::new();
     /// el.queue_task_with(|engine: &mut Engine| {
-    ///     let (p, r) = Promise::<i32, i32, Counting>::with_resolvers();
+    ///     let (p, r) = Promise::<i32, String, Counting>::with_resolvers();
     ///     r.resolve_in(engine, 7);
     ///     assert_eq!(p.result(), Some(Ok(7)));
     /// });

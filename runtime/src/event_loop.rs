@@ -40,7 +40,7 @@ use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
 use crate::owner::{LoopId, Registration};
-use crate::rejection::{RejectionPolicy, RejectionTracker};
+use crate::rejection::{RejectionTracker, TrackerPolicy};
 use crate::remote::Shared;
 use crate::task::{Task, TaskQueue};
 use crate::uncaught::{Origin, OriginCell, OriginKind, Uncaught, UncaughtKind};
@@ -1101,7 +1101,7 @@ pub struct Builder {
     on_uncaught: Option<UncaughtHook>,
     /// Extensions set before the loop exists (`with_extension`).
     extensions: Vec<(TypeId, Rc<dyn Any>)>,
-    rejection_policy: RejectionPolicy,
+    rejection_policy: TrackerPolicy,
 }
 
 impl Builder {
@@ -1182,15 +1182,15 @@ impl Builder {
         self
     }
 
-    /// What unhandled rejections do on this loop (default [`RejectionPolicy::Warn`]); see
+    /// What unhandled rejections do on this loop (default [`TrackerPolicy::Warn`]); see
     /// [`Handle::set_rejection_policy`] to change it later. Accepts settle-promise's policy too.
     ///
     /// ```
-    /// use settle_runtime::{EventLoop, RejectionPolicy};
-    /// let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
-    /// assert!(matches!(el.rejection_policy(), RejectionPolicy::Strict));
+    /// use settle_runtime::{EventLoop, TrackerPolicy};
+    /// let el = EventLoop::builder().rejection_policy(TrackerPolicy::Strict).build();
+    /// assert!(matches!(el.rejection_policy(), TrackerPolicy::Strict));
     /// ```
-    pub fn rejection_policy(mut self, policy: impl Into<RejectionPolicy>) -> Builder {
+    pub fn rejection_policy(mut self, policy: impl Into<TrackerPolicy>) -> Builder {
         self.rejection_policy = policy.into();
         self
     }

@@ -126,7 +126,7 @@ fn a_foreign_waker_of_a_settle_task_wakes_the_loop() {
     let s = shared.clone();
     let out = {
         let _g = el.enter();
-        spawn_local(async move { FromThread(s).await })
+        spawn_local(FromThread(s))
     };
     let mut completer = None;
     let (polls, wakes) = drive(&el, |polls| {

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use settle::prelude::*;
-use settle::runtime::{RejectionEvent, RejectionEventKind, RejectionPolicy, TrackedPromise};
+use settle::runtime::{RejectionEventKind, TrackedPromise, TrackerEvent, TrackerPolicy};
 
 /// A foreign engine's promise: shared state behind an `Rc`, its identity the allocation.
 #[derive(Clone)]
@@ -53,7 +53,7 @@ impl TrackedPromise for ForeignPromise {
 
 type Events = Rc<RefCell<Vec<String>>>;
 
-fn describe(event: &RejectionEvent) -> String {
+fn describe(event: &TrackerEvent) -> String {
     let kind = match event.kind {
         RejectionEventKind::Unhandled => "unhandled",
         RejectionEventKind::Handled => "handled",
@@ -74,7 +74,7 @@ fn scenario(host: Host) -> Vec<String> {
     let second = p2.clone();
     let el = EventLoop::builder()
         .host(host)
-        .rejection_policy(RejectionPolicy::callback(move |event| {
+        .rejection_policy(TrackerPolicy::callback(move |event| {
             e.borrow_mut().push(describe(event));
             if event.kind == RejectionEventKind::Unhandled && event.promise.reason() == "p1" {
                 second.attach_handler();
@@ -110,7 +110,7 @@ fn node_reports_the_whole_pending_batch() {
 
 #[test]
 fn strict_stops_the_run_with_the_foreign_reason() {
-    let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
+    let el = EventLoop::builder().rejection_policy(TrackerPolicy::Strict).build();
     el.queue_task(|| ForeignPromise::new("disk full").reject());
     let err = el.run().unwrap_err();
     assert!(matches!(&err, RunError::Failed(u) if u.message() == "disk full"), "{err}");
@@ -121,7 +121,7 @@ fn a_policy_of_none_reports_nothing() {
     let reports = Rc::new(Cell::new(0));
     let r = reports.clone();
     let el = EventLoop::builder()
-        .rejection_policy(RejectionPolicy::None)
+        .rejection_policy(TrackerPolicy::None)
         .on_uncaught(move |_| r.set(r.get() + 1))
         .build();
     el.queue_task(|| ForeignPromise::new("ignored").reject());

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use settle::prelude::*;
 use settle::promise::{Resolution, Thenables};
-use settle::runtime::{RejectionPolicy, TrackedPromise, UncaughtKind};
+use settle::runtime::{TrackedPromise, TrackerPolicy, UncaughtKind};
 
 /// The engine: nothing but a log, and a count of `then` lookups its classifier made.
 #[derive(Default)]
@@ -126,7 +126,7 @@ impl TrackedPromise for Rejected {
 #[test]
 fn the_rejection_callback_gets_the_host() {
     let el = EventLoop::builder()
-        .rejection_policy(RejectionPolicy::callback_with(|e: &mut Engine, event| {
+        .rejection_policy(TrackerPolicy::callback_with(|e: &mut Engine, event| {
             e.push(format!("unhandled {}", event.promise.reason()))
         }))
         .build();

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use settle::prelude::*;
-use settle::runtime::{RejectionPolicy, TrackedPromise, Uncaught, UncaughtKind};
+use settle::runtime::{TrackedPromise, TrackerPolicy, Uncaught, UncaughtKind};
 
 type Log = Rc<RefCell<Vec<&'static str>>>;
 
@@ -35,7 +35,7 @@ fn setup(stop: fn()) -> (EventLoop, Log) {
     let log: Log = Rc::default();
     let l = log.clone();
     let el = EventLoop::builder()
-        .rejection_policy(RejectionPolicy::callback(move |_| l.borrow_mut().push("rejection reported")))
+        .rejection_policy(TrackerPolicy::callback(move |_| l.borrow_mut().push("rejection reported")))
         .build();
     let l = log.clone();
     el.add_checkpoint_hook(move || l.borrow_mut().push("hook"));
