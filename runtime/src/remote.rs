@@ -67,38 +67,30 @@ impl Shared {
     /// the loop is closed: the check is made under the lock that the loop's drop closes the
     /// inbox under, so a task is either handed back or in the batch the drop runs.
     fn post<F: FnOnce() + Send + 'static>(&self, task: F) -> Result<(), F> {
-        let mut inbox = self.inbox.lock();
-        if inbox.closed {
-            return Err(task);
-        }
-        inbox.posted.push(SendJob::from_fn(task));
-        self.has_posted.store(true, Ordering::Release);
-        let sleeping = inbox.sleeping;
-        let waker = inbox.waker.take();
-        drop(inbox);
-        if sleeping {
-            self.wake.notify_one();
-        }
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-        Ok(())
+        self.push(task, SendJob::from_fn)
     }
 
     /// [`Shared::post`] for [`Remote::post_last`]: `release` travels with the task and ends the
-    /// poster's keep-alive when the task has run (or is dropped). Refused, the task comes back
-    /// and `release` ends the keep-alive now.
+    /// poster's keep-alive when the task has run (or is dropped, unrun). Refused, the task comes
+    /// back and `release` ends the keep-alive now.
     fn post_releasing<F: FnOnce() + Send + 'static>(&self, task: F, release: Release) -> Result<(), F> {
+        self.push(task, move |task| {
+            SendJob::from_fn(move || {
+                task();
+                drop(release);
+            })
+        })
+    }
+
+    /// Makes `task` into a job and appends it, unless the inbox is closed (then `task` comes
+    /// back, and `make`, with what it captured, is dropped after the lock is released).
+    fn push<F>(&self, task: F, make: impl FnOnce(F) -> SendJob) -> Result<(), F> {
         let mut inbox = self.inbox.lock();
         if inbox.closed {
             drop(inbox);
-            drop(release);
             return Err(task);
         }
-        inbox.posted.push(SendJob::from_fn(move || {
-            task();
-            drop(release);
-        }));
+        inbox.posted.push(make(task));
         self.has_posted.store(true, Ordering::Release);
         let sleeping = inbox.sleeping;
         let waker = inbox.waker.take();
