@@ -1,9 +1,9 @@
 //! Work on other threads, settled back on the loop (the book's Web Workers, chapter 5).
 //!
 //! - [`SendResolvers`]: a `Send` handle that lets any thread settle a promise living on the
-//!   loop thread, through the loop's [`Remote`]. It keeps the loop alive until used or dropped.
-//!   If the loop is gone, the value comes back to the caller as an error: nothing is lost
-//!   silently.
+//!   loop thread, through the loop's [`Remote`]. It keeps the loop alive until its outcome is
+//!   delivered (or it is dropped unused). If the loop is gone, the value comes back to the
+//!   caller as an error: nothing is lost silently.
 //! - [`spawn_blocking`]: runs a `Send` closure on the loop's worker pool and resolves a promise
 //!   with its result; a panicking closure rejects it.
 
