@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use settle::prelude::*;
-use settle::promise::{Resolution, Thenables};
+use settle::promise::{Resolution, Resolvers, Thenable, Thenables};
 use settle::runtime::{TrackedPromise, TrackerPolicy, UncaughtKind};
 
 /// The engine: nothing but a log, and a count of `then` lookups its classifier made.
@@ -47,9 +47,9 @@ impl Thenables<Value, Value> for EngineThenables {
     }
 
     fn classify_in(host: &mut dyn Any, value: Value) -> Resolution<Value, Value, EngineThenables> {
-        let engine = host.downcast_mut::<Engine>().expect("the engine is lent");
         match value {
             Value::WithThen(n) => {
+                let engine = host.downcast_mut::<Engine>().expect("the engine is lent");
                 engine.then_lookups += 1;
                 engine.push(format!("Get(then) on object {n}"));
                 // The getter says: not callable, so the object itself fulfills (step 12).
@@ -106,6 +106,45 @@ fn the_classifier_of_a_resolve_gets_the_host_and_runs_once() {
     let promises = results.borrow();
     assert_eq!(promises.len(), 1);
     assert_eq!(promises[0].result(), Some(Ok(Value::Number(3))));
+}
+
+/// A handler's result is classified in its reaction job, which runs with the lent host; so is
+/// the `then` of a thenable, called by NewPromiseResolveThenableJob.
+#[test]
+fn reaction_and_thenable_jobs_pass_the_host_to_the_engine() {
+    struct EngineThenable;
+    impl Thenable<Value, Value, EngineThenables> for EngineThenable {
+        fn then(&self, _: Resolvers<Value, Value, EngineThenables>) -> Result<(), Value> {
+            unreachable!("called with the host")
+        }
+        fn then_in(
+            &self,
+            host: &mut dyn Any,
+            resolvers: Resolvers<Value, Value, EngineThenables>,
+        ) -> Result<(), Value> {
+            let engine = host.downcast_mut::<Engine>().expect("the engine is lent");
+            engine.push("then() of a thenable");
+            resolvers.resolve_in(engine, Value::Number(5));
+            Ok(())
+        }
+    }
+    let el = EventLoop::new();
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let o = out.clone();
+    el.queue_task_with(move |e: &mut Engine| {
+        e.push("task");
+        let from_handler = Promise::<Value, Value, EngineThenables>::resolve(Value::Number(1))
+            .then(|_| Ok(Value::WithThen(2)));
+        let from_thenable =
+            Promise::<Value, Value, EngineThenables>::resolve(Resolution::thenable(EngineThenable));
+        o.borrow_mut().extend([from_handler, from_thenable]);
+    });
+    let mut engine = Engine::default();
+    el.run_with(&mut engine).unwrap();
+    assert_eq!(engine.log, ["task", "Get(then) on object 2", "then() of a thenable"]);
+    let out = out.borrow();
+    assert_eq!(out[0].result(), Some(Ok(Value::Number(2))));
+    assert_eq!(out[1].result(), Some(Ok(Value::Number(5))));
 }
 
 /// A promise of the engine's own, for the rejection callback.
