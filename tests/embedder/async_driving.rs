@@ -148,3 +148,14 @@ fn a_foreign_waker_of_a_settle_task_wakes_the_loop() {
     // the loop thread when the task finishes, so the post is the only wake-up.
     assert_eq!((polls, wakes), (2, 1), "one poll to start, one for the foreign waker");
 }
+
+#[test]
+fn a_due_timer_wakes_the_loop_once() {
+    let el = EventLoop::new(); // the real clock: the loop's alarm thread wakes the waker
+    let fired = std::rc::Rc::new(std::cell::Cell::new(0));
+    let f = fired.clone();
+    el.set_timeout(std::time::Duration::from_millis(5), move || f.set(f.get() + 1));
+    let (polls, wakes) = drive(&el, |_| {});
+    assert_eq!(fired.get(), 1);
+    assert_eq!((polls, wakes), (2, 1), "one poll to start, one at the deadline");
+}
