@@ -54,3 +54,8 @@ pub mod prelude {
     pub use settle_runtime::{EventLoop, Handle, Remote, RunError, queue_microtask};
     pub use settle_timers::{Host, TimerId};
 }
+
+/// docs/embedding.md, whose examples run as this crate's doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/embedding.md")]
+pub struct EmbeddingGuide;

@@ -17,8 +17,7 @@ use boa_engine::{
     Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction, js_string,
 };
 use settle_runtime::{
-    Handle, Origin, RejectionEvent, RejectionEventKind, RejectionPolicy, TaskId, TimerId, Uncaught,
-    UncaughtKind,
+    Handle, Origin, RejectionEventKind, TaskId, TimerId, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
 };
 
 use crate::inspect;
@@ -89,7 +88,7 @@ pub(crate) fn install(cx: &mut Context, state: HostState) -> JsResult<()> {
         HostKind::Node => install_process(cx)?,
         HostKind::Html => install_html(cx)?,
     }
-    handle.set_rejection_policy(RejectionPolicy::callback_with(on_rejection));
+    handle.set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
     Ok(())
 }
 
@@ -391,7 +390,7 @@ fn unhandled_rejection_message(reason: &JsValue, cx: &mut Context) -> String {
 }
 
 /// The runtime tracker's reports (HTML's timing, Node's batch rule), as the host's events.
-fn on_rejection(cx: &mut Context, event: &RejectionEvent) {
+fn on_rejection(cx: &mut Context, event: &TrackerEvent) {
     let Some(state) = state(cx) else { return };
     let Some(promise) = BoaPromise::of(event) else { return };
     let reason = promise.reason_value();

@@ -12,7 +12,7 @@ use boa_engine::context::HostHooks;
 use boa_engine::object::JsObject;
 use boa_engine::object::builtins::JsPromise;
 use boa_engine::{Context, JsValue};
-use settle_runtime::{Handle, RejectionEvent, TrackedPromise};
+use settle_runtime::{Handle, TrackedPromise, TrackerEvent};
 
 use boa_engine::builtins::promise::Promise;
 
@@ -23,7 +23,7 @@ use boa_engine::builtins::promise::Promise;
 ///
 /// ```
 /// # use settle_boa::BoaPromise;
-/// fn reason_of(event: &settle_runtime::RejectionEvent) -> Option<boa_engine::JsValue> {
+/// fn reason_of(event: &settle_runtime::TrackerEvent) -> Option<boa_engine::JsValue> {
 ///     BoaPromise::of(event).map(BoaPromise::reason_value)
 /// }
 /// # let _ = reason_of;
@@ -39,13 +39,13 @@ impl BoaPromise {
     ///
     /// ```
     /// # use settle_boa::BoaPromise;
-    /// # fn f(event: &settle_runtime::RejectionEvent) {
+    /// # fn f(event: &settle_runtime::TrackerEvent) {
     /// if let Some(p) = BoaPromise::of(event) {
     ///     let _promise: boa_engine::object::builtins::JsPromise = p.promise();
     /// }
     /// # }
     /// ```
-    pub fn of(event: &RejectionEvent) -> Option<&BoaPromise> {
+    pub fn of(event: &TrackerEvent) -> Option<&BoaPromise> {
         let any: &dyn Any = &*event.promise;
         any.downcast_ref::<BoaPromise>()
     }

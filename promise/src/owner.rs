@@ -2,7 +2,7 @@
 //!
 //! Each promise records the [`LoopId`] current when it was made, in its cell's padding (no
 //! extra word). Its reaction jobs and thenable jobs are queued with
-//! [`queue_microtask_on`]: on the current loop when that is the owner (one comparison more
+//! [`queue_microtask_on_with`]: on the current loop when that is the owner (one comparison more
 //! than before), else on the owner's queue behind what it queued earlier. When the owner is
 //! gone, the jobs are dropped unrun and that is reported: through the current loop's
 //! uncaught-error hook ([`UncaughtKind::OwnerGone`]), or on stderr when no loop is current. A
@@ -10,13 +10,15 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use settle_runtime::{Handle, LoopId, Uncaught, UncaughtKind, queue_microtask_on};
+use settle_runtime::{Handle, LoopId, Uncaught, UncaughtKind, queue_microtask_on_with};
 
 /// HostEnqueuePromiseJob (9.5.5) for a job of a promise owned by `owner`.
 #[track_caller]
 #[inline]
-pub(crate) fn enqueue_on_owner(owner: LoopId, job: impl FnOnce() + 'static) {
-    if let Err(gone) = queue_microtask_on(owner, job) {
+pub(crate) fn enqueue_on_owner(owner: LoopId, job: impl FnOnce(&mut dyn std::any::Any) + 'static) {
+    // The job takes the host the loop is run with: the value it resolves a promise with is
+    // classified with it (`Thenables::classify_in`).
+    if let Err(gone) = queue_microtask_on_with(owner, job) {
         owner_gone(gone.into_inner());
     }
 }

@@ -412,9 +412,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         D: Thenables<U, E>,
         R: IntoResolution<U, E, D>,
     {
-        self.then_reaction(move |argument, capability| match argument {
+        self.then_reaction(move |argument, capability, host| match argument {
             Ok(value) => match call_handler(on_fulfilled, value) {
-                Ok(result) => capability.resolve(result),
+                Ok(result) => capability.resolve_lent(host, result),
                 Err(error) => capability.reject(error),
             },
             // No onRejected: the "Thrower" default, NewPromiseReactionJob step 1.d.ii.
@@ -445,13 +445,13 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         R1: IntoResolution<U, E, D>,
         R2: IntoResolution<U, E, D>,
     {
-        self.then_reaction(move |argument, capability| match argument {
+        self.then_reaction(move |argument, capability, host| match argument {
             Ok(value) => match call_handler(on_fulfilled, value) {
-                Ok(result) => capability.resolve(result),
+                Ok(result) => capability.resolve_lent(host, result),
                 Err(error) => capability.reject(error),
             },
             Err(reason) => match call_handler(on_rejected, reason) {
-                Ok(result) => capability.resolve(result),
+                Ok(result) => capability.resolve_lent(host, result),
                 Err(error) => capability.reject(error),
             },
         })
@@ -481,15 +481,15 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         R1: IntoResolution<T, E, D>,
         R2: IntoResolution<T, E, D>,
     {
-        self.then_reaction(move |argument, capability| match (argument, on_fulfilled, on_rejected) {
+        self.then_reaction(move |argument, capability, host| match (argument, on_fulfilled, on_rejected) {
             (Ok(value), Some(handler), _) => match call_handler(handler, value) {
-                Ok(result) => capability.resolve(result),
+                Ok(result) => capability.resolve_lent(host, result),
                 Err(error) => capability.reject(error),
             },
             // Step 1.d.i: handler empty, type Fulfill -> NormalCompletion(argument).
-            (Ok(value), None, _) => capability.resolve(value),
+            (Ok(value), None, _) => capability.resolve_lent(host, value),
             (Err(reason), _, Some(handler)) => match call_handler(handler, reason) {
-                Ok(result) => capability.resolve(result),
+                Ok(result) => capability.resolve_lent(host, result),
                 Err(error) => capability.reject(error),
             },
             // Step 1.d.ii: handler empty, type Reject -> ThrowCompletion(argument).
@@ -513,10 +513,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     where
         R: IntoResolution<T, E, D>,
     {
-        self.then_reaction(move |argument, capability| match argument {
-            Ok(value) => capability.resolve(value),
+        self.then_reaction(move |argument, capability, host| match argument {
+            Ok(value) => capability.resolve_lent(host, value),
             Err(reason) => match call_handler(on_rejected, reason) {
-                Ok(result) => capability.resolve(result),
+                Ok(result) => capability.resolve_lent(host, result),
                 Err(error) => capability.reject(error),
             },
         })
@@ -549,7 +549,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         D: Thenables<X, E>,
         R: IntoResolution<X, E, D>,
     {
-        self.then_reaction(move |argument, capability| {
+        self.then_reaction(move |argument, capability, _host| {
             // thenFinally (27.2.5.3.1) and catchFinally (27.2.5.3.2), step 1.a:
             // Call(onFinally, undefined).
             let result = match call_handler(|()| on_finally(), ()) {
@@ -574,7 +574,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     /// receives the derived promise's capability.
     pub(crate) fn then_reaction<U>(
         &self,
-        job: impl FnOnce(Result<T, E>, &Resolvers<U, E, D>) + 'static,
+        job: impl FnOnce(Result<T, E>, &Resolvers<U, E, D>, &mut dyn Any) + 'static,
     ) -> Promise<U, E, D>
     where
         U: Value,
@@ -721,17 +721,17 @@ where
     U: 'static,
     E: 'static,
     D: 'static,
-    F: FnOnce(Result<T, E>, &Resolvers<U, E, D>) + 'static,
+    F: FnOnce(Result<T, E>, &Resolvers<U, E, D>, &mut dyn Any) + 'static,
 {
     fn slot(&self) -> &Cell<Slot<T, E>> {
         self.tail.slot()
     }
 
-    fn run(self: Rc<Self>) {
+    fn run(self: Rc<Self>, host: &mut dyn Any) {
         let Some((argument, handler)) = self.tail.take() else { return };
         // The record's [[Capability]]: the promise it shares its allocation with.
         let capability = Resolvers::capability_of(Promise { cell: self as Rc<PromiseCell<U, E, D>> });
-        handler(argument, &capability);
+        handler(argument, &capability, host);
     }
 
     fn into_any(self: Rc<Self>) -> Rc<dyn Any> {

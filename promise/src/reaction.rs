@@ -25,8 +25,9 @@ pub(crate) trait Reaction<T, E> {
     fn slot(&self) -> &Cell<Slot<T, E>>;
 
     /// 27.2.2.1 NewPromiseReactionJob, step 1: the Job Abstract Closure. Runs the handler with
-    /// the argument stored by [`ReactionRef::set_argument`]; called once, by the job queue.
-    fn run(self: Rc<Self>);
+    /// the argument stored by [`ReactionRef::set_argument`]; called once, by the job queue,
+    /// with the host the loop is run with (for the classification of the handler's result).
+    fn run(self: Rc<Self>, host: &mut dyn Any);
 
     /// The record, type-erased, for dropping without recursion (see `drop.rs`).
     fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
@@ -85,7 +86,7 @@ where
         &self.slot
     }
 
-    fn run(self: Rc<Self>) {
+    fn run(self: Rc<Self>, _host: &mut dyn Any) {
         if let Some((argument, handler)) = self.take() {
             handler(argument);
         }
@@ -140,7 +141,7 @@ pub(crate) fn enqueue_reaction_job<T: 'static, E: 'static>(
     owner: LoopId,
 ) {
     reaction.slot().set(Slot::Argument(argument));
-    enqueue_on_owner(owner, move || reaction.run());
+    enqueue_on_owner(owner, move |host| reaction.run(host));
 }
 
 /// Calls a user handler: 27.2.2.1 step 1.e, `Call(handler, undefined, « argument »)`.

@@ -102,6 +102,42 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
     ///
     /// Whatever the thenable throws.
     fn then(&self, resolvers: Resolvers<T, E, D>) -> Result<(), E>;
+
+    /// [`Thenable::then`] with the host the loop is run with (see `Handle::run_with`):
+    /// what NewPromiseResolveThenableJob calls, so an engine's `then` runs with its context
+    /// (downcast `host` to the engine's type). The default ignores the host and calls `then`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the thenable throws.
+    ///
+    /// ```
+    /// use std::any::Any;
+    /// use settle::prelude::*;
+    /// use settle::promise::{Resolution, Resolvers, Thenable};
+    ///
+    /// struct AnswerFromTheHost;
+    /// impl Thenable<i32, Error> for AnswerFromTheHost {
+    ///     fn then(&self, _: Resolvers<i32, Error>) -> Result<(), Error> {
+    ///         Err(Error::msg("no host"))
+    ///     }
+    ///     fn then_in(&self, host: &mut dyn Any, resolvers: Resolvers<i32, Error>) -> Result<(), Error> {
+    ///         resolvers.resolve(*host.downcast_mut::<i32>().ok_or_else(|| Error::msg("no i32"))?);
+    ///         Ok(())
+    ///     }
+    /// }
+    /// let el = EventLoop::new();
+    /// let p = {
+    ///     let _g = el.enter();
+    ///     Promise::<i32>::resolve(Resolution::thenable(AnswerFromTheHost))
+    /// };
+    /// el.run_with(&mut 42).unwrap();
+    /// assert_eq!(p.result().unwrap().unwrap(), 42);
+    /// ```
+    fn then_in(&self, host: &mut dyn std::any::Any, resolvers: Resolvers<T, E, D>) -> Result<(), E> {
+        let _ = host;
+        self.then(resolvers)
+    }
 }
 
 /// How values of one value type are classified when they resolve a promise: ECMA-262's
@@ -152,6 +188,44 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 pub trait Thenables<T, E>: Sized + 'static {
     /// Classifies `value` (steps 8-12 of the resolve function).
     fn classify(value: T) -> Resolution<T, E, Self>;
+
+    /// Classifies `value` with the engine's state at hand: what
+    /// [`Resolvers::resolve_in`] calls, with the host it was given (the `&mut H` a callback
+    /// queued with a `_with` method borrows; see `Handle::run_with`). An engine whose `then`
+    /// lookup needs its context (a getter runs script) downcasts `host` to its own type here.
+    /// The default ignores the host and calls [`Thenables::classify`].
+    ///
+    /// ```
+    /// use std::any::Any;
+    /// use settle::prelude::*;
+    /// use settle::promise::{Resolution, Thenables};
+    ///
+    /// struct Engine { lookups: u32 }
+    /// struct Counting;
+    /// impl Thenables<i32, String> for Counting {
+    ///     fn classify(value: i32) -> Resolution<i32, String, Counting> { Resolution::Value(value) }
+    ///     fn classify_in(host: &mut dyn Any, value: i32) -> Resolution<i32, String, Counting> {
+    ///         if let Some(engine) = host.downcast_mut::<Engine>() {
+    ///             engine.lookups += 1; // Get(value, "then") would run here, in the engine
+    ///         }
+    ///         Resolution::Value(value)
+    ///     }
+    /// }
+    ///
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|engine: &mut Engine| {
+    ///     let (p, r) = Promise::<i32, String, Counting>::with_resolvers();
+    ///     r.resolve_in(engine, 7);
+    ///     assert_eq!(p.result(), Some(Ok(7)));
+    /// });
+    /// let mut engine = Engine { lookups: 0 };
+    /// el.run_with(&mut engine).unwrap();
+    /// assert_eq!(engine.lookups, 1);
+    /// ```
+    fn classify_in(host: &mut dyn std::any::Any, value: T) -> Resolution<T, E, Self> {
+        let _ = host;
+        Self::classify(value)
+    }
 }
 
 /// The default classifier: no plain value is a thenable.
@@ -186,11 +260,35 @@ impl<T, E> Thenables<T, E> for NoThenables {
 pub trait IntoResolution<T, E, D = NoThenables> {
     /// Classifies `self`.
     fn into_resolution(self) -> Resolution<T, E, D>;
+
+    /// Classifies `self` with the host at hand (a plain value through
+    /// [`Thenables::classify_in`]): how the value a handler returned is classified in its
+    /// reaction job, which runs with the host the loop is run with.
+    ///
+    /// ```
+    /// use settle::promise::{IntoResolution, NoThenables, Resolution, Error};
+    /// let r: Resolution<i32, Error, NoThenables> = 7.into_resolution_in(&mut ());
+    /// assert!(matches!(r, Resolution::Value(7)));
+    /// ```
+    #[inline]
+    fn into_resolution_in(self, host: &mut dyn std::any::Any) -> Resolution<T, E, D>
+    where
+        Self: Sized,
+    {
+        let _ = host;
+        self.into_resolution()
+    }
 }
 
 impl<T, E, D: Thenables<T, E>> IntoResolution<T, E, D> for T {
+    #[inline]
     fn into_resolution(self) -> Resolution<T, E, D> {
         D::classify(self)
+    }
+
+    #[inline]
+    fn into_resolution_in(self, host: &mut dyn std::any::Any) -> Resolution<T, E, D> {
+        D::classify_in(host, self)
     }
 }
 

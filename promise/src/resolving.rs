@@ -8,6 +8,7 @@
 //!
 //! Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
+use std::any::Any;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
@@ -143,7 +144,16 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
     /// el.run().unwrap();
     /// assert_eq!(*out.borrow(), ["A", "B"]);
     /// ```
+    #[inline]
     pub fn resolve(&self, resolution: impl IntoResolution<T, E, D>) {
+        // No host at hand: the classifier gets `&mut ()`.
+        self.resolve_lent(&mut (), resolution);
+    }
+
+    /// The Promise Resolve Function (27.2.1.3.2) inside a job, which has the host the loop is
+    /// run with: a plain value is classified with it (`Thenables::classify_in`).
+    #[inline]
+    pub(crate) fn resolve_lent(&self, host: &mut dyn Any, resolution: impl IntoResolution<T, E, D>) {
         // 1. Let F be the active function object.
         // 2. Assert: F has a [[Promise]] internal slot whose value is an Object.
         // 3. Let promise be F.[[Promise]].
@@ -157,7 +167,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         // classifier, here, after alreadyResolved is set, so an ignored call never runs a
         // `then` getter and a getter that calls this function again is ignored.
         let promise = &self.promise;
-        match resolution.into_resolution() {
+        match resolution.into_resolution_in(host) {
             // 7. If SameValue(resolution, promise) is true, then
             //    a. Let selfResolutionError be a newly created TypeError object.
             //    b. Perform RejectPromise(promise, selfResolutionError).
@@ -182,6 +192,33 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
             }
         }
         // 16. Return undefined.
+    }
+
+    /// The Promise Resolve Function (27.2.1.3.2) with the host at hand: as
+    /// [`Resolvers::resolve`], but a plain value is classified by
+    /// [`Thenables::classify_in`](crate::Thenables::classify_in) with `host`, so an engine's
+    /// `then` lookup (steps 9-12) runs with its context, after the \[\[AlreadyResolved\]\] check
+    /// (a second call does not classify at all). A callback queued with a `_with` method
+    /// passes the `&mut H` it borrows.
+    ///
+    /// ```
+    /// use settle::prelude::*;
+    ///
+    /// let el = EventLoop::new();
+    /// el.queue_task_with(|calls: &mut u32| {
+    ///     *calls += 1;
+    ///     let (p, r) = Promise::<i32>::with_resolvers();
+    ///     r.resolve_in(calls, 1);
+    ///     r.resolve_in(calls, 2); // already resolved: ignored
+    ///     assert_eq!(p.result().unwrap().unwrap(), 1);
+    /// });
+    /// let mut calls = 0u32;
+    /// el.run_with(&mut calls).unwrap();
+    /// assert_eq!(calls, 1);
+    /// ```
+    pub fn resolve_in<H: 'static>(&self, host: &mut H, value: T) {
+        // Steps 1-6 in `resolve_with`; steps 7-16 on the classified value.
+        self.resolve_with(move |_| D::classify_in(host, value));
     }
 
     /// The Promise Resolve Function (27.2.1.3.2) for an embedder that classifies the value
@@ -280,7 +317,7 @@ where
         && crate::mutation::is_active(crate::mutation::Mutation::AdoptPromiseWithoutJob);
     // 1. Let job be a new Job Abstract Closure with no parameters that captures
     //    promiseToResolve, thenable, and then and performs the following steps when called:
-    let job = move || {
+    let job = move |host: &mut dyn Any| {
         // a. Let resolvingFunctions be CreateResolvingFunctions(promiseToResolve).
         let resolving_functions = Resolvers::create_resolving_functions(&promise_to_resolve);
         match thenable {
@@ -299,10 +336,11 @@ where
             // b. (as above) for any other thenable: Call(then, thenable, « resolve, reject »).
             Adoptee::Thenable(thenable) => {
                 let functions = resolving_functions.clone();
-                let then_call_result = match catch_unwind(AssertUnwindSafe(|| thenable.then(functions))) {
-                    Ok(completion) => completion,
-                    Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
-                };
+                let then_call_result =
+                    match catch_unwind(AssertUnwindSafe(|| thenable.then_in(host, functions))) {
+                        Ok(completion) => completion,
+                        Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
+                    };
                 // c. If thenCallResult is an abrupt completion, then
                 //    i. Return ? Call(resolvingFunctions.[[Reject]], undefined,
                 //       « thenCallResult.[[Value]] »).
@@ -316,7 +354,7 @@ where
     };
     #[cfg(settle_mutation)]
     if adopt_now {
-        return job();
+        return job(&mut ());
     }
     // HostEnqueuePromiseJob, on the loop that owns promiseToResolve.
     crate::owner::enqueue_on_owner(promise_to_resolve_owner, job);

@@ -68,8 +68,10 @@ where
     }
 }
 
-/// What happens to unhandled rejections on a loop: the runtime's
-/// [`settle_runtime::RejectionPolicy`], with a callback that receives settle's [`AnyPromise`].
+/// What happens to unhandled rejections on a loop, with a callback typed for settle's
+/// `Promise` (its [`RejectionEvent`] carries an [`AnyPromise`]). The loop keeps the runtime's
+/// [`settle_runtime::TrackerPolicy`], the same policy for any engine's promises, which this
+/// converts into (`From`); only the callback's argument differs.
 /// Set with [`set_rejection_policy`], or on the builder
 /// (`EventLoop::builder().rejection_policy(..)` accepts it).
 ///
@@ -116,15 +118,15 @@ impl fmt::Debug for RejectionPolicy {
 /// ```
 /// use settle::promise::RejectionPolicy;
 /// let el = settle::runtime::EventLoop::builder().rejection_policy(RejectionPolicy::None).build();
-/// assert!(matches!(el.rejection_policy(), settle::runtime::RejectionPolicy::None));
+/// assert!(matches!(el.rejection_policy(), settle::runtime::TrackerPolicy::None));
 /// ```
-impl From<RejectionPolicy> for settle_runtime::RejectionPolicy {
-    fn from(policy: RejectionPolicy) -> settle_runtime::RejectionPolicy {
+impl From<RejectionPolicy> for settle_runtime::TrackerPolicy {
+    fn from(policy: RejectionPolicy) -> settle_runtime::TrackerPolicy {
         match policy {
-            RejectionPolicy::Warn => settle_runtime::RejectionPolicy::Warn,
-            RejectionPolicy::Strict => settle_runtime::RejectionPolicy::Strict,
-            RejectionPolicy::None => settle_runtime::RejectionPolicy::None,
-            RejectionPolicy::Callback(f) => settle_runtime::RejectionPolicy::callback(move |event| {
+            RejectionPolicy::Warn => settle_runtime::TrackerPolicy::Warn,
+            RejectionPolicy::Strict => settle_runtime::TrackerPolicy::Strict,
+            RejectionPolicy::None => settle_runtime::TrackerPolicy::None,
+            RejectionPolicy::Callback(f) => settle_runtime::TrackerPolicy::callback(move |event| {
                 f(&RejectionEvent { kind: event.kind, promise: AnyPromise(event.promise.clone()) });
             }),
         }

@@ -1,9 +1,9 @@
 //! Work on other threads, settled back on the loop (the book's Web Workers, chapter 5).
 //!
 //! - [`SendResolvers`]: a `Send` handle that lets any thread settle a promise living on the
-//!   loop thread, through the loop's [`Remote`]. It keeps the loop alive until used or dropped.
-//!   If the loop is gone, the value comes back to the caller as an error: nothing is lost
-//!   silently.
+//!   loop thread, through the loop's [`Remote`]. It keeps the loop alive until its outcome is
+//!   delivered (or it is dropped unused). If the loop is gone, the value comes back to the
+//!   caller as an error: nothing is lost silently.
 //! - [`spawn_blocking`]: runs a `Send` closure on the loop's worker pool and resolves a promise
 //!   with its result; a panicking closure rejects it.
 
@@ -97,7 +97,8 @@ impl<T, E> std::error::Error for LoopGone<T, E> {}
 /// assert_eq!(p.result().unwrap().unwrap(), 42);
 /// ```
 pub struct SendResolvers<T, E> {
-    remote: Remote,
+    /// `None` once used.
+    remote: Option<Remote>,
     key: usize,
     _types: std::marker::PhantomData<fn(T, E)>,
 }
@@ -126,7 +127,7 @@ impl<T: Value + Send, E: Reason + Send, D: Thenables<T, E>> Promise<T, E, D> {
         let key = handle.extension(Pending::default).deliveries.borrow_mut().insert(Box::new(deliver));
         let mut remote = handle.remote();
         remote.set_keep_alive(true);
-        (promise, SendResolvers { remote, key, _types: std::marker::PhantomData })
+        (promise, SendResolvers { remote: Some(remote), key, _types: std::marker::PhantomData })
     }
 }
 
@@ -166,10 +167,13 @@ impl<T: Send + 'static, E: Send + 'static> SendResolvers<T, E> {
 
     fn settle(mut self, outcome: Result<T, E>) -> Result<(), LoopGone<T, E>> {
         let key = std::mem::replace(&mut self.key, usize::MAX); // Drop: nothing left to do
+        let remote = self.remote.take().expect("SendResolvers is used once (it is consumed)");
         // The outcome waits in a slot, so that a refused post can hand it back.
         let slot = Arc::new(Mutex::new(Some(outcome)));
         let delivered = slot.clone();
-        let posted = self.remote.post(move || {
+        // The keep-alive ends on the loop thread after the delivery ran (`post_last`): one
+        // wake-up per result for a loop driven as a future.
+        let posted = remote.post_last(move || {
             let outcome = delivered.lock().unwrap_or_else(|p| p.into_inner()).take();
             if let (Some(deliver), Some(outcome)) = (take_delivery::<T, E>(key), outcome) {
                 deliver(outcome);
@@ -198,11 +202,11 @@ fn take_delivery<T: 'static, E: 'static>(key: usize) -> Option<Deliver<T, E>> {
 
 impl<T, E> Drop for SendResolvers<T, E> {
     fn drop(&mut self) {
-        if self.key != usize::MAX {
+        if let (Some(remote), true) = (self.remote.take(), self.key != usize::MAX) {
             let key = self.key;
             // Never used: forget the loop side. The promise stays pending, as a JavaScript
             // promise whose resolve function was dropped does.
-            let _ = self.remote.post(move || {
+            let _ = remote.post_last(move || {
                 if let Ok(handle) = Handle::try_current() {
                     let pending = handle.extension(Pending::default);
                     let removed = {

@@ -2,7 +2,8 @@
 //!
 //! A turn (HTML's "event loop processing model", which Node follows for promises):
 //!
-//! 0. A loop halted ([`Handle::halt`]) runs nothing more: the run returns the reason.
+//! 0. A loop halted ([`Handle::halt`]) runs nothing more: the run returns the reason. The
+//!    next run first finishes the checkpoint the halt interrupted, before any macrotask.
 //! 1. Move what became ready into the macrotask queue: posts from other threads, then every
 //!    timer whose deadline is `<= now`, each as a task of its own, in (deadline, creation) order.
 //! 2. Take one macrotask (skipping cancelled ones) and run it.
@@ -39,7 +40,7 @@ use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
 use crate::owner::{LoopId, Registration};
-use crate::rejection::{RejectionPolicy, RejectionTracker};
+use crate::rejection::{RejectionTracker, TrackerPolicy};
 use crate::remote::Shared;
 use crate::task::{Task, TaskQueue};
 use crate::uncaught::{Origin, OriginCell, OriginKind, Uncaught, UncaughtKind};
@@ -87,6 +88,10 @@ pub(crate) struct Inner {
     /// comparison the drain makes per callback covers both).
     limit: Cell<usize>,
     halted: Cell<bool>,
+    /// A halt stopped a checkpoint (or came before the checkpoint of its task): the next turn
+    /// finishes it before any macrotask, so that a resumed loop keeps "microtasks before the
+    /// next task".
+    interrupted: Cell<bool>,
     pub(crate) running: Cell<bool>,
     in_checkpoint: Cell<bool>,
     /// The type name of the host lent to the current run, for mismatch reports.
@@ -161,6 +166,7 @@ impl Inner {
             budget: builder.microtask_budget,
             limit: Cell::new(builder.microtask_budget.unwrap_or(usize::MAX)),
             halted: Cell::new(false),
+            interrupted: Cell::new(false),
             running: Cell::new(false),
             in_checkpoint: Cell::new(false),
             host_type: Cell::new(type_name::<()>()),
@@ -188,6 +194,13 @@ impl Inner {
     pub(crate) fn turn(&self, wait: Wait, host: &mut dyn Any) -> Result<Turn, RunError> {
         // Step 0: a halted loop runs nothing more.
         if self.halted.get() {
+            return self.take_failure().map(|()| Turn::Ran);
+        }
+
+        // A checkpoint a halt interrupted is finished first (the halt's run has returned).
+        if self.interrupted.replace(false) {
+            self.perform_microtask_checkpoint(host);
+            self.task_label.set(None);
             return self.take_failure().map(|()| Turn::Ran);
         }
 
@@ -497,6 +510,8 @@ impl Inner {
 
     /// Stops the run now: nothing more of the current checkpoint runs.
     pub(crate) fn halt(&self, error: RunError) {
+        // The checkpoint under way (or the one owed to the task under way) is left unfinished.
+        self.interrupted.set(true);
         self.fail(error);
         self.halted.set(true);
         self.limit.set(0);
@@ -1086,7 +1101,7 @@ pub struct Builder {
     on_uncaught: Option<UncaughtHook>,
     /// Extensions set before the loop exists (`with_extension`).
     extensions: Vec<(TypeId, Rc<dyn Any>)>,
-    rejection_policy: RejectionPolicy,
+    rejection_policy: TrackerPolicy,
 }
 
 impl Builder {
@@ -1167,15 +1182,15 @@ impl Builder {
         self
     }
 
-    /// What unhandled rejections do on this loop (default [`RejectionPolicy::Warn`]); see
+    /// What unhandled rejections do on this loop (default [`TrackerPolicy::Warn`]); see
     /// [`Handle::set_rejection_policy`] to change it later. Accepts settle-promise's policy too.
     ///
     /// ```
-    /// use settle_runtime::{EventLoop, RejectionPolicy};
-    /// let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
-    /// assert!(matches!(el.rejection_policy(), RejectionPolicy::Strict));
+    /// use settle_runtime::{EventLoop, TrackerPolicy};
+    /// let el = EventLoop::builder().rejection_policy(TrackerPolicy::Strict).build();
+    /// assert!(matches!(el.rejection_policy(), TrackerPolicy::Strict));
     /// ```
-    pub fn rejection_policy(mut self, policy: impl Into<RejectionPolicy>) -> Builder {
+    pub fn rejection_policy(mut self, policy: impl Into<TrackerPolicy>) -> Builder {
         self.rejection_policy = policy.into();
         self
     }

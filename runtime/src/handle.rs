@@ -11,7 +11,7 @@ use crate::context;
 use crate::error::{NoLoop, RunError};
 use crate::event_loop::{Inner, TimerCallback, TimerEntry};
 use crate::job::{QueuedJob, with_host_as};
-use crate::rejection::{RejectionPolicy, TrackedPromise};
+use crate::rejection::{TrackedPromise, TrackerPolicy};
 use crate::remote::Remote;
 use crate::task::{Task, TaskId};
 use crate::uncaught::{Origin, OriginKind, Uncaught};
@@ -552,7 +552,8 @@ impl Handle {
     /// that calls this returns, nothing more of the current checkpoint runs (no further
     /// `nextTick` callback, job, rejection report or hook), and the current `run` returns
     /// [`RunError::Halted`] with `uncaught`. Queued work stays queued; running the loop again
-    /// continues with it. Compare [`Handle::fail`], which lets the checkpoint finish.
+    /// continues with it, finishing the interrupted checkpoint before any macrotask. Compare
+    /// [`Handle::fail`], which lets the checkpoint finish.
     ///
     /// ```
     /// use std::cell::Cell;
@@ -593,7 +594,7 @@ impl Handle {
     ///
     /// ```
     /// use std::rc::Rc;
-    /// use settle_runtime::{EventLoop, RejectionPolicy, RunError, TrackedPromise};
+    /// use settle_runtime::{EventLoop, TrackerPolicy, RunError, TrackedPromise};
     ///
     /// struct P;
     /// impl TrackedPromise for P {
@@ -601,7 +602,7 @@ impl Handle {
     ///     fn reason(&self) -> String { "boom".into() }
     ///     fn identity(&self) -> *const () { self as *const P as *const () }
     /// }
-    /// let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
+    /// let el = EventLoop::builder().rejection_policy(TrackerPolicy::Strict).build();
     /// el.track_reject(Rc::new(P));
     /// assert!(matches!(el.run(), Err(RunError::Failed(u)) if u.message() == "boom"));
     /// ```
@@ -619,7 +620,7 @@ impl Handle {
     /// ```
     /// use std::cell::Cell;
     /// use std::rc::Rc;
-    /// use settle_runtime::{EventLoop, RejectionEventKind, RejectionPolicy, TrackedPromise};
+    /// use settle_runtime::{EventLoop, RejectionEventKind, TrackerPolicy, TrackedPromise};
     ///
     /// struct P(Cell<bool>);
     /// impl TrackedPromise for P {
@@ -630,7 +631,7 @@ impl Handle {
     /// let kinds = Rc::new(std::cell::RefCell::new(Vec::new()));
     /// let k = kinds.clone();
     /// let el = EventLoop::builder()
-    ///     .rejection_policy(RejectionPolicy::callback(move |e| k.borrow_mut().push(e.kind)))
+    ///     .rejection_policy(TrackerPolicy::callback(move |e| k.borrow_mut().push(e.kind)))
     ///     .build();
     /// let p = Rc::new(P(Cell::new(false)));
     /// el.track_reject(p.clone());
@@ -649,22 +650,22 @@ impl Handle {
     /// Chooses what unhandled rejections do on this loop from now on.
     ///
     /// ```
-    /// use settle_runtime::{EventLoop, RejectionPolicy};
+    /// use settle_runtime::{EventLoop, TrackerPolicy};
     /// let el = EventLoop::new();
-    /// el.set_rejection_policy(RejectionPolicy::None);
-    /// assert!(matches!(el.rejection_policy(), RejectionPolicy::None));
+    /// el.set_rejection_policy(TrackerPolicy::None);
+    /// assert!(matches!(el.rejection_policy(), TrackerPolicy::None));
     /// ```
-    pub fn set_rejection_policy(&self, policy: impl Into<RejectionPolicy>) {
+    pub fn set_rejection_policy(&self, policy: impl Into<TrackerPolicy>) {
         self.inner.rejections.set_policy(policy.into());
     }
 
     /// The loop's current rejection policy.
     ///
     /// ```
-    /// use settle_runtime::{EventLoop, RejectionPolicy};
-    /// assert!(matches!(EventLoop::new().rejection_policy(), RejectionPolicy::Warn));
+    /// use settle_runtime::{EventLoop, TrackerPolicy};
+    /// assert!(matches!(EventLoop::new().rejection_policy(), TrackerPolicy::Warn));
     /// ```
-    pub fn rejection_policy(&self) -> RejectionPolicy {
+    pub fn rejection_policy(&self) -> TrackerPolicy {
         self.inner.rejections.policy()
     }
 

@@ -23,6 +23,10 @@ impl<H, F> WithHost<H, F> {
     }
 }
 
+/// A closure that takes the lent host as it is, whatever its type: for code that passes it on
+/// (settle-promise's reaction jobs hand it to the classifier of the value they resolve with).
+pub(crate) struct AnyHost<F>(pub(crate) F);
+
 /// Calls `f` with the lent host as an `H`, or reports that the host is another type (to the
 /// current loop's uncaught hook, naming both types) and drops `f` unrun.
 #[inline]
@@ -75,6 +79,13 @@ impl<H: 'static, F: FnOnce(&mut H) + 'static> RunOnce for WithHost<H, F> {
     #[inline]
     fn run_once(self, host: &mut dyn Any) {
         with_host_as::<H, ()>(host, self.0);
+    }
+}
+
+impl<F: FnOnce(&mut dyn Any) + 'static> RunOnce for AnyHost<F> {
+    #[inline]
+    fn run_once(self, host: &mut dyn Any) {
+        (self.0)(host);
     }
 }
 
@@ -144,6 +155,12 @@ impl QueuedJob {
     #[inline]
     pub(crate) fn with_host<H: 'static, F: FnOnce(&mut H) + 'static>(f: F) -> QueuedJob {
         QueuedJob::inline_or_boxed(WithHost::<H, F>::new(f))
+    }
+
+    /// A closure that takes the lent host untyped: inline or boxed as for `from_fn`.
+    #[inline]
+    pub(crate) fn with_any_host<F: FnOnce(&mut dyn Any) + 'static>(f: F) -> QueuedJob {
+        QueuedJob::inline_or_boxed(AnyHost(f))
     }
 
     #[inline]

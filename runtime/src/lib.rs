@@ -13,7 +13,7 @@
 //! - An engine lends its state to a run ([`Handle::run_with`]); callbacks queued with the
 //!   `_with` methods borrow it as `&mut H`.
 //! - Unhandled rejections of any engine's promises are tracked here ([`TrackedPromise`],
-//!   [`RejectionPolicy`]), with HTML's timing and Node's batch rule.
+//!   [`TrackerPolicy`]), with HTML's timing and Node's batch rule.
 //! - The loop can be driven as a future ([`Handle::poll_run`], [`Handle::run_async`]) inside
 //!   another executor.
 //!
@@ -60,8 +60,8 @@ pub use drive::RunAsync;
 pub use error::{NoLoop, PostError, RunError};
 pub use event_loop::{Builder, EventLoop, Turn};
 pub use handle::{Handle, queue_microtask};
-pub use owner::{LoopId, OwnerGone, queue_microtask_on};
-pub use rejection::{RejectionCallback, RejectionEvent, RejectionEventKind, RejectionPolicy, TrackedPromise};
+pub use owner::{LoopId, OwnerGone, queue_microtask_on, queue_microtask_on_with};
+pub use rejection::{RejectionEventKind, TrackedPromise, TrackerCallback, TrackerEvent, TrackerPolicy};
 pub use remote::Remote;
 pub use settle_timers::{Host, TimerId};
 pub use task::TaskId;

@@ -12,6 +12,7 @@
 //! loops on one thread, newer loops get [`LoopId::NONE`]: their promises behave as unowned ones
 //! (jobs go to whichever loop is current), as every promise did before ownership existed.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
@@ -194,28 +195,72 @@ impl<F> std::error::Error for OwnerGone<F> {}
 #[track_caller]
 #[inline]
 pub fn queue_microtask_on<F: FnOnce() + 'static>(owner: LoopId, job: F) -> Result<(), OwnerGone<F>> {
+    queue_on(owner, job, QueuedJob::from_fn)
+}
+
+/// [`queue_microtask_on`] for a job that takes the host lent to the run (see
+/// [`Handle::run_with`](crate::Handle::run_with)) as it is, `&mut dyn Any`, whatever its type:
+/// for code that passes the host on rather than using it (settle-promise's reaction jobs hand
+/// it to the classifier of the value a handler returned). Run with no host, it gets `&mut ()`.
+///
+/// # Errors
+///
+/// As for [`queue_microtask_on`].
+///
+/// # Panics
+///
+/// As for [`queue_microtask_on`].
+///
+/// ```
+/// use settle_runtime::{EventLoop, queue_microtask_on_with};
+///
+/// let el = EventLoop::new();
+/// let _g = el.enter();
+/// queue_microtask_on_with(el.id(), |host| {
+///     if let Some(n) = host.downcast_mut::<u32>() {
+///         *n += 1;
+///     }
+/// })
+/// .unwrap();
+/// drop(_g);
+/// let mut n = 0u32;
+/// el.run_with(&mut n).unwrap();
+/// assert_eq!(n, 1);
+/// ```
+#[track_caller]
+#[inline]
+pub fn queue_microtask_on_with<F: FnOnce(&mut dyn Any) + 'static>(
+    owner: LoopId,
+    job: F,
+) -> Result<(), OwnerGone<F>> {
+    queue_on(owner, job, QueuedJob::with_any_host)
+}
+
+#[track_caller]
+#[inline]
+fn queue_on<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob + Copy) -> Result<(), OwnerGone<F>> {
     let mut job = Some(job);
     let queued = context::with_current_inner(|inner| {
         if (owner == LoopId::NONE || inner.id.id() == owner)
             && let Some(job) = job.take()
         {
-            inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
+            inner.jobs.borrow_mut().push_back(make(job));
         }
     });
     match (job, queued) {
         (None, _) => Ok(()),
         (Some(_), Err(NoLoop)) if owner == LoopId::NONE => panic!("{NoLoop}"),
-        (Some(job), _) => queue_on_other(owner, job),
+        (Some(job), _) => queue_on_other(owner, job, make),
     }
 }
 
 /// The owner is not the current loop: find it in the thread's table.
 #[cold]
 #[inline(never)]
-fn queue_on_other<F: FnOnce() + 'static>(owner: LoopId, job: F) -> Result<(), OwnerGone<F>> {
+fn queue_on_other<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob) -> Result<(), OwnerGone<F>> {
     match owner.find() {
         Some(inner) => {
-            inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
+            inner.jobs.borrow_mut().push_back(make(job));
             Ok(())
         }
         None => Err(OwnerGone(job)),

@@ -36,7 +36,7 @@ use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 /// ```
 /// use std::cell::Cell;
 /// use std::rc::Rc;
-/// use settle_runtime::{EventLoop, RejectionEvent, RejectionPolicy, TrackedPromise};
+/// use settle_runtime::{EventLoop, TrackerEvent, TrackerPolicy, TrackedPromise};
 ///
 /// struct MyPromise { handled: Cell<bool>, reason: &'static str }
 /// impl TrackedPromise for MyPromise {
@@ -48,7 +48,7 @@ use crate::uncaught::{Origin, Uncaught, UncaughtKind};
 /// let seen = Rc::new(Cell::new(0));
 /// let s = seen.clone();
 /// let el = EventLoop::builder()
-///     .rejection_policy(RejectionPolicy::callback(move |e: &RejectionEvent| {
+///     .rejection_policy(TrackerPolicy::callback(move |e: &TrackerEvent| {
 ///         assert_eq!(e.promise.reason(), "Oops");
 ///         s.set(s.get() + 1);
 ///     }))
@@ -92,11 +92,11 @@ pub enum RejectionEventKind {
     Handled,
 }
 
-/// One report of the rejection tracker.
+/// One report of the rejection tracker, on the engine's own promise handle.
 ///
 /// ```
-/// use settle_runtime::{RejectionEvent, RejectionEventKind};
-/// fn on_event(e: &RejectionEvent) {
+/// use settle_runtime::{TrackerEvent, RejectionEventKind};
+/// fn on_event(e: &TrackerEvent) {
 ///     if e.kind == RejectionEventKind::Unhandled {
 ///         eprintln!("unhandled: {}", e.promise.reason());
 ///     }
@@ -104,35 +104,38 @@ pub enum RejectionEventKind {
 /// # let _ = on_event;
 /// ```
 #[derive(Clone)]
-pub struct RejectionEvent {
+pub struct TrackerEvent {
     /// Unhandled, or handled later.
     pub kind: RejectionEventKind,
     /// The promise, as the engine handed it to the tracker (downcast it through `Any`).
     pub promise: Rc<dyn TrackedPromise>,
 }
 
-impl fmt::Debug for RejectionEvent {
+impl fmt::Debug for TrackerEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RejectionEvent")
+        f.debug_struct("TrackerEvent")
             .field("kind", &self.kind)
             .field("reason", &self.promise.reason())
             .finish()
     }
 }
 
-type CallbackFn = dyn Fn(&mut dyn Any, &RejectionEvent);
+type CallbackFn = dyn Fn(&mut dyn Any, &TrackerEvent);
 
-/// What happens to unhandled rejections on a loop: set with
+/// What happens to unhandled rejections on a loop, for promises of any engine: set with
 /// [`Builder::rejection_policy`](crate::Builder::rejection_policy) or
-/// [`Handle::set_rejection_policy`](crate::Handle::set_rejection_policy).
+/// [`Handle::set_rejection_policy`](crate::Handle::set_rejection_policy). Its callback receives
+/// the tracker's [`TrackerEvent`], whose promise is the engine's own handle. settle-promise's
+/// `RejectionPolicy` is the same policy with a callback typed for settle's `Promise` (its
+/// events carry an `AnyPromise`); it converts into this one, which is what the loop keeps.
 ///
 /// ```
-/// use settle_runtime::{EventLoop, RejectionPolicy};
-/// let el = EventLoop::builder().rejection_policy(RejectionPolicy::Strict).build();
-/// el.set_rejection_policy(RejectionPolicy::None);
+/// use settle_runtime::{EventLoop, TrackerPolicy};
+/// let el = EventLoop::builder().rejection_policy(TrackerPolicy::Strict).build();
+/// el.set_rejection_policy(TrackerPolicy::None);
 /// ```
 #[derive(Clone, Default)]
-pub enum RejectionPolicy {
+pub enum TrackerPolicy {
     /// Report through the loop's uncaught-error hook (by default printed to stderr) and go on;
     /// a later "rejection handled" is printed to stderr. The default.
     #[default]
@@ -142,73 +145,73 @@ pub enum RejectionPolicy {
     Strict,
     /// Call a function with each event (an embedder's `unhandledrejection` /
     /// `rejectionhandled` events, Node's `process.on('unhandledRejection')`). Made by
-    /// [`RejectionPolicy::callback`] or [`RejectionPolicy::callback_with`].
-    Callback(RejectionCallback),
+    /// [`TrackerPolicy::callback`] or [`TrackerPolicy::callback_with`].
+    Callback(TrackerCallback),
     /// Ignore unhandled rejections.
     None,
 }
 
-impl RejectionPolicy {
-    /// A [`RejectionPolicy::Callback`] calling `f`.
+impl TrackerPolicy {
+    /// A [`TrackerPolicy::Callback`] calling `f`.
     ///
     /// ```
-    /// use settle_runtime::{EventLoop, RejectionPolicy};
+    /// use settle_runtime::{EventLoop, TrackerPolicy};
     /// let el = EventLoop::builder()
-    ///     .rejection_policy(RejectionPolicy::callback(|e| eprintln!("{:?}", e.kind)))
+    ///     .rejection_policy(TrackerPolicy::callback(|e| eprintln!("{:?}", e.kind)))
     ///     .build();
     /// ```
-    pub fn callback(f: impl Fn(&RejectionEvent) + 'static) -> RejectionPolicy {
-        RejectionPolicy::Callback(RejectionCallback(Rc::new(move |_, event| f(event))))
+    pub fn callback(f: impl Fn(&TrackerEvent) + 'static) -> TrackerPolicy {
+        TrackerPolicy::Callback(TrackerCallback(Rc::new(move |_, event| f(event))))
     }
 
-    /// A [`RejectionPolicy::Callback`] calling `f` with the host the loop is run with (see
+    /// A [`TrackerPolicy::Callback`] calling `f` with the host the loop is run with (see
     /// [`Handle::run_with`](crate::Handle::run_with)): an engine's listeners need its context.
     /// Run with a host of another type, the event is reported as
     /// [`UncaughtKind::HostMismatch`] instead.
     ///
     /// ```
     /// use std::rc::Rc;
-    /// use settle_runtime::{EventLoop, RejectionPolicy};
+    /// use settle_runtime::{EventLoop, TrackerPolicy};
     ///
     /// struct Engine { unhandled: u32 }
     /// let el = EventLoop::builder()
-    ///     .rejection_policy(RejectionPolicy::callback_with(|engine: &mut Engine, _| engine.unhandled += 1))
+    ///     .rejection_policy(TrackerPolicy::callback_with(|engine: &mut Engine, _| engine.unhandled += 1))
     ///     .build();
     /// let mut engine = Engine { unhandled: 0 };
     /// el.run_with(&mut engine).unwrap();
     /// assert_eq!(engine.unhandled, 0);
     /// ```
-    pub fn callback_with<H: 'static>(f: impl Fn(&mut H, &RejectionEvent) + 'static) -> RejectionPolicy {
-        RejectionPolicy::Callback(RejectionCallback(Rc::new(move |host, event| {
+    pub fn callback_with<H: 'static>(f: impl Fn(&mut H, &TrackerEvent) + 'static) -> TrackerPolicy {
+        TrackerPolicy::Callback(TrackerCallback(Rc::new(move |host, event| {
             with_host_as::<H, ()>(host, |host| f(host, event));
         })))
     }
 }
 
-impl fmt::Debug for RejectionPolicy {
+impl fmt::Debug for TrackerPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            RejectionPolicy::Warn => "Warn",
-            RejectionPolicy::Strict => "Strict",
-            RejectionPolicy::Callback(_) => "Callback(..)",
-            RejectionPolicy::None => "None",
+            TrackerPolicy::Warn => "Warn",
+            TrackerPolicy::Strict => "Strict",
+            TrackerPolicy::Callback(_) => "Callback(..)",
+            TrackerPolicy::None => "None",
         })
     }
 }
 
-/// The function of a [`RejectionPolicy::Callback`].
+/// The function of a [`TrackerPolicy::Callback`].
 ///
 /// ```
-/// use settle_runtime::RejectionPolicy;
-/// let RejectionPolicy::Callback(callback) = RejectionPolicy::callback(|_| {}) else { unreachable!() };
+/// use settle_runtime::TrackerPolicy;
+/// let TrackerPolicy::Callback(callback) = TrackerPolicy::callback(|_| {}) else { unreachable!() };
 /// let _same = callback.clone();
 /// ```
 #[derive(Clone)]
-pub struct RejectionCallback(Rc<CallbackFn>);
+pub struct TrackerCallback(Rc<CallbackFn>);
 
-impl fmt::Debug for RejectionCallback {
+impl fmt::Debug for TrackerCallback {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RejectionCallback(..)")
+        f.write_str("TrackerCallback(..)")
     }
 }
 
@@ -219,7 +222,7 @@ pub(crate) struct RejectionTracker {
     outstanding: RefCell<HashMap<*const (), Rc<dyn TrackedPromise>>>,
     /// Outstanding promises that got a handler since the last notification.
     handled_since: RefCell<Vec<Rc<dyn TrackedPromise>>>,
-    policy: RefCell<RejectionPolicy>,
+    policy: RefCell<TrackerPolicy>,
     /// `outstanding`'s size at which unreachable entries are pruned next.
     prune_at: Cell<usize>,
 }
@@ -227,7 +230,7 @@ pub(crate) struct RejectionTracker {
 const FIRST_PRUNE: usize = 64;
 
 impl RejectionTracker {
-    pub(crate) fn new(policy: RejectionPolicy) -> RejectionTracker {
+    pub(crate) fn new(policy: TrackerPolicy) -> RejectionTracker {
         RejectionTracker {
             about_to_be_notified: RefCell::new(Vec::new()),
             outstanding: RefCell::new(HashMap::new()),
@@ -237,12 +240,12 @@ impl RejectionTracker {
         }
     }
 
-    pub(crate) fn set_policy(&self, policy: RejectionPolicy) {
+    pub(crate) fn set_policy(&self, policy: TrackerPolicy) {
         let old = std::mem::replace(&mut *self.policy.borrow_mut(), policy);
         drop(old); // after the borrow: a callback's captures may use the loop when dropped
     }
 
-    pub(crate) fn policy(&self) -> RejectionPolicy {
+    pub(crate) fn policy(&self) -> TrackerPolicy {
         self.policy.borrow().clone()
     }
 
@@ -309,7 +312,7 @@ impl Inner {
             if self.is_halted() {
                 return;
             }
-            self.emit(host, RejectionEvent { kind: RejectionEventKind::Handled, promise });
+            self.emit(host, TrackerEvent { kind: RejectionEventKind::Handled, promise });
         }
         // Steps 1-3: take the list.
         let list = std::mem::take(&mut *tracker.about_to_be_notified.borrow_mut());
@@ -333,28 +336,28 @@ impl Inner {
                 continue; // HTML step 4.1: handled before its turn came
             }
             // Steps 4.2-4.3: fire `unhandledrejection`.
-            self.emit(host, RejectionEvent { kind: RejectionEventKind::Unhandled, promise });
+            self.emit(host, TrackerEvent { kind: RejectionEventKind::Unhandled, promise });
         }
     }
 
-    fn emit(&self, host: &mut dyn Any, event: RejectionEvent) {
+    fn emit(&self, host: &mut dyn Any, event: TrackerEvent) {
         // Cloned out, so a callback may change the policy.
         let policy = self.rejections.policy();
         let unhandled =
             || Uncaught::new(UncaughtKind::UnhandledRejection, event.promise.reason(), Origin::Outside);
         match (policy, event.kind) {
-            (RejectionPolicy::Warn, RejectionEventKind::Unhandled) => self.report(&unhandled()),
-            (RejectionPolicy::Warn, RejectionEventKind::Handled) => {
+            (TrackerPolicy::Warn, RejectionEventKind::Unhandled) => self.report(&unhandled()),
+            (TrackerPolicy::Warn, RejectionEventKind::Handled) => {
                 eprintln!(
                     "settle: a rejection reported as unhandled was handled later: {}",
                     event.promise.reason()
                 );
             }
-            (RejectionPolicy::Strict, RejectionEventKind::Unhandled) => {
+            (TrackerPolicy::Strict, RejectionEventKind::Unhandled) => {
                 self.fail(RunError::Failed(unhandled()))
             }
-            (RejectionPolicy::Callback(callback), _) => self.run_guarded(|| (callback.0)(host, &event)),
-            (RejectionPolicy::Strict | RejectionPolicy::None, _) => {}
+            (TrackerPolicy::Callback(callback), _) => self.run_guarded(|| (callback.0)(host, &event)),
+            (TrackerPolicy::Strict | TrackerPolicy::None, _) => {}
         }
     }
 }

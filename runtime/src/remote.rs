@@ -67,11 +67,30 @@ impl Shared {
     /// the loop is closed: the check is made under the lock that the loop's drop closes the
     /// inbox under, so a task is either handed back or in the batch the drop runs.
     fn post<F: FnOnce() + Send + 'static>(&self, task: F) -> Result<(), F> {
+        self.push(task, SendJob::from_fn)
+    }
+
+    /// [`Shared::post`] for [`Remote::post_last`]: `release` travels with the task and ends the
+    /// poster's keep-alive when the task has run (or is dropped, unrun). Refused, the task comes
+    /// back and `release` ends the keep-alive now.
+    fn post_releasing<F: FnOnce() + Send + 'static>(&self, task: F, release: Release) -> Result<(), F> {
+        self.push(task, move |task| {
+            SendJob::from_fn(move || {
+                task();
+                drop(release);
+            })
+        })
+    }
+
+    /// Makes `task` into a job and appends it, unless the inbox is closed (then `task` comes
+    /// back, and `make`, with what it captured, is dropped after the lock is released).
+    fn push<F>(&self, task: F, make: impl FnOnce(F) -> SendJob) -> Result<(), F> {
         let mut inbox = self.inbox.lock();
         if inbox.closed {
+            drop(inbox);
             return Err(task);
         }
-        inbox.posted.push(SendJob::from_fn(task));
+        inbox.posted.push(make(task));
         self.has_posted.store(true, Ordering::Release);
         let sleeping = inbox.sleeping;
         let waker = inbox.waker.take();
@@ -222,6 +241,38 @@ impl Remote {
         self.shared.post(task).map_err(PostError)
     }
 
+    /// Posts `task` as this remote's last: [`Remote::post`], consuming the remote, whose
+    /// keep-alive (if it keeps the loop alive) ends only after `task` has run on the loop, not
+    /// when the post returns. So the loop never sees the keep-alive gone before the task
+    /// arrived, and a loop driven as a future ([`Handle::poll_run`](crate::Handle::poll_run))
+    /// is woken once, by the post, rather than by the post and then by the keep-alive change.
+    /// A worker's result (settle-promise's `SendResolvers`) is posted this way.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Remote::post`]; the keep-alive has ended when the error is returned.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// let mut remote = el.remote();
+    /// remote.set_keep_alive(true);
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// std::thread::spawn(move || remote.post_last(move || tx.send("done").unwrap()).unwrap());
+    /// el.run().unwrap(); // kept alive until the task ran
+    /// assert_eq!(rx.recv().unwrap(), "done");
+    /// ```
+    pub fn post_last<F>(mut self, task: F) -> Result<(), PostError<F>>
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        // The keep-alive moves to `release`; `self` then drops without changing the count.
+        let release = Release { shared: self.shared.clone(), active: self.keep_alive };
+        self.keep_alive = false;
+        let shared = self.shared.clone();
+        drop(self);
+        shared.post_releasing(task, release).map_err(PostError)
+    }
+
     /// Whether the loop has been dropped.
     ///
     /// ```
@@ -271,6 +322,21 @@ impl Remote {
     /// ```
     pub fn keeps_alive(&self) -> bool {
         self.keep_alive
+    }
+}
+
+/// A keep-alive handed over by [`Remote::post_last`]: ends when dropped.
+struct Release {
+    shared: Arc<Shared>,
+    active: bool,
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        if self.active {
+            self.shared.refs.fetch_sub(1, Ordering::SeqCst);
+            self.shared.unpark();
+        }
     }
 }
 

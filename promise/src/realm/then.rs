@@ -61,7 +61,7 @@ pub(crate) fn then_intrinsic<R: Realm>(
 ) -> RealmPromise<R> {
     let (on_fulfilled, on_rejected) = job_callbacks(realm, on_fulfilled, on_rejected);
     let realm = realm.clone();
-    promise.then_reaction(move |argument, capability| {
+    promise.then_reaction(move |argument, capability, _host| {
         match handler_result(&realm, argument, on_fulfilled, on_rejected) {
             // 27.2.2.1 step 1.i: Return ? Call(promiseCapability.[[Resolve]], undefined,
             // « handlerResult.[[Value]] »).
