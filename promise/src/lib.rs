@@ -40,8 +40,6 @@
 //! assert_eq!(*out.borrow(), "ABC");
 //! ```
 
-mod abort;
-mod block_on;
 mod chain;
 mod combinators;
 mod drop;
@@ -50,7 +48,6 @@ mod future;
 #[cfg(settle_mutation)]
 pub mod mutation;
 mod owner;
-pub mod patterns;
 mod promise;
 mod reaction;
 pub mod realm;
@@ -58,12 +55,8 @@ mod resolution;
 mod resolving;
 mod statics;
 mod task;
-mod time;
 mod tracker;
-mod worker;
 
-pub use abort::{AbortController, AbortRegistration, AbortSignal};
-pub use block_on::{BlockOn, block_on};
 pub use combinators::Settled;
 pub use error::{
     AbortError, AggregateError, DisplayReason, Error, ErrorKind, PanicError, Reason, SpecError, TimeoutError,
@@ -74,10 +67,5 @@ pub use promise::{Promise, PromiseState};
 pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 pub use resolving::Resolvers;
 pub use statics::PromiseStatics;
-pub use task::{spawn_local, spawn_local_with_signal};
-pub use time::{Sleep, Timeout, sleep, sleep_with_signal, timeout, timeout_with_signal};
+pub use task::TaskAbort;
 pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-pub use worker::{
-    LoopGone, SendResolvers, WorkerPool, WorkerPoolBuilder, WorkerPoolConfig, set_worker_pool_size,
-    spawn_blocking,
-};
