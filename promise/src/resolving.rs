@@ -389,6 +389,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
 }
 
 /// 27.2.1.8 TriggerPromiseReactions ( reactions, argument ): one job per reaction, in order.
+// `#[inline]`: moved here from promise.rs, it stopped being inlined into FulfillPromise and W2
+// counted 3 more instructions per link (callgrind); with the hint, the same count as before.
+#[inline]
 fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     reactions: Reactions<T, E>,
     argument: Result<T, E>,

@@ -53,22 +53,22 @@ pub(crate) use self::direct::{DirectAwait, WeakTask};
 
 pub(crate) use self::waker::own_task;
 
-/// The error an aborted task's promise rejects with: a type parameter, so that a task without
-/// a signal stores nothing for it.
+/// The error an aborted task's promise rejects with: a type parameter, so that a task that
+/// cannot be aborted stores nothing for it.
 trait AbortReason<E> {
     fn error() -> E;
 }
 
-/// `spawn_local`: never aborted.
+/// `Promise::from_future` (and `spawn_local`): never aborted.
 struct Unabortable;
 
 impl<E> AbortReason<E> for Unabortable {
     fn error() -> E {
-        unreachable!("a task without a signal is never aborted")
+        unreachable!("a task without a TaskAbort is never aborted")
     }
 }
 
-/// `spawn_local_with_signal`: rejects with an AbortError.
+/// `Promise::from_future_abortable` (and `spawn_local_with_signal`): rejects with an AbortError.
 struct Abortable;
 
 impl<E: Reason> AbortReason<E> for Abortable {
@@ -306,5 +306,50 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         R: IntoResolution<T, E, D>,
     {
         spawn_task::<T, E, D, F, R, Abortable>(future, |task| arm(TaskAbort(Rc::downgrade(task))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use settle_runtime::EventLoop;
+
+    use super::TaskAbort;
+    use crate::Promise;
+
+    /// `on_finish` runs once per call, in order, when the task completes; registered after
+    /// that, at once; and an abort after completion changes nothing.
+    #[test]
+    fn on_finish_runs_once_each_in_order_and_at_once_after_the_end() {
+        let el = EventLoop::new();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<i32, String>::with_resolvers()
+        };
+        let handle: Rc<RefCell<Option<TaskAbort>>> = Rc::default();
+        let (h, l1, l2) = (handle.clone(), log.clone(), log.clone());
+        let task = {
+            let _g = el.enter();
+            Promise::<i32, String>::from_future_abortable(async move { gate.await }, move |abort| {
+                abort.on_finish(move || l1.borrow_mut().push("first"));
+                abort.on_finish(move || l2.borrow_mut().push("second"));
+                *h.borrow_mut() = Some(abort);
+            })
+        };
+        assert!(log.borrow().is_empty(), "still waiting");
+        el.queue_task(move || open.resolve(7));
+        el.run().unwrap();
+        assert_eq!(task.result(), Some(Ok(7)));
+        assert_eq!(*log.borrow(), ["first", "second"]);
+        let abort = handle.borrow_mut().take().unwrap();
+        let l3 = log.clone();
+        abort.on_finish(move || l3.borrow_mut().push("late"));
+        assert_eq!(*log.borrow(), ["first", "second", "late"]);
+        abort.abort();
+        assert_eq!(task.result(), Some(Ok(7)), "a finished task is not aborted");
+        assert_eq!(format!("{abort:?}"), "TaskAbort { finished: true }");
     }
 }

@@ -162,8 +162,17 @@ impl Header {
         self.rare.take()
     }
 
+    /// Adds `on_finish` after those already there (each runs once, in order).
     pub(super) fn set_on_finish(&self, on_finish: Box<dyn FnOnce()>) {
-        self.with_rare(|rare| rare.on_finish = Some(on_finish));
+        self.with_rare(|rare| {
+            rare.on_finish = Some(match rare.on_finish.take() {
+                Some(earlier) => Box::new(move || {
+                    earlier();
+                    on_finish();
+                }),
+                None => on_finish,
+            });
+        });
     }
 
     /// Remembers the task's waker link, so later polls hand out the same one.
