@@ -123,7 +123,8 @@ impl<E> AggregateError<E> {
 #[error("Timeout!")]
 pub struct TimeoutError;
 
-/// An operation was aborted through its [`AbortSignal`](crate::AbortSignal).
+/// An operation was aborted: through its `AbortSignal` (settle-futures), or a task through
+/// its [`TaskAbort`](crate::TaskAbort).
 ///
 /// ```
 /// assert_eq!(settle::promise::AbortError.to_string(), "This operation was aborted");
