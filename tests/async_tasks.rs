@@ -24,6 +24,8 @@ use settle::promise::{
     RejectionPolicy, Resolution, Resolvers, Thenable, set_rejection_policy, set_worker_pool_size, sleep,
     sleep_with_signal, spawn_blocking, spawn_local, spawn_local_with_signal, timeout_with_signal,
 };
+// `Promise::with_send_resolvers` is settle-futures' (an extension trait since the split).
+use settle::promise::PromiseFutures;
 use settle::runtime::{EventLoop, Handle};
 
 mod support;

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use settle_promise::patterns::{first, last, map, none, observe, promisify, timeout};
+use settle_futures::patterns::{first, last, map, none, observe, promisify, timeout};
 use settle_promise::{
     Error, ErrorKind, Promise, PromiseState, PromiseStatics, Resolution, Resolvers, Thenable, TimeoutError,
 };

@@ -8,7 +8,8 @@
 //! PerformPromiseThen). Every number was checked against Node 20.20.2 (V8 11.3) with the ruler
 //! shown in `spec_ticks.rs`.
 
-use settle_promise::{Error, Promise, Resolution, Resolvers, Thenable, spawn_local};
+use settle_futures::spawn_local;
+use settle_promise::{Error, Promise, Resolution, Resolvers, Thenable};
 
 mod support;
 use support::{Mark, tick_of};

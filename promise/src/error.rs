@@ -68,7 +68,15 @@ impl PanicError {
         &self.message
     }
 
-    pub(crate) fn from_payload(payload: &(dyn std::any::Any + Send)) -> PanicError {
+    /// The error for a caught panic, from its payload (what `catch_unwind` returns): the
+    /// message of a `panic!` with a string, or `Box<dyn Any>` for any other payload.
+    ///
+    /// ```
+    /// use settle::promise::PanicError;
+    /// let payload = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+    /// assert_eq!(PanicError::from_payload(payload.as_ref()).message(), "boom");
+    /// ```
+    pub fn from_payload(payload: &(dyn std::any::Any + Send)) -> PanicError {
         let message = if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).to_string()
         } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -115,7 +123,8 @@ impl<E> AggregateError<E> {
 #[error("Timeout!")]
 pub struct TimeoutError;
 
-/// An operation was aborted through its [`AbortSignal`](crate::AbortSignal).
+/// An operation was aborted: through its `AbortSignal` (settle-futures), or a task through
+/// its [`TaskAbort`](crate::TaskAbort).
 ///
 /// ```
 /// assert_eq!(settle::promise::AbortError.to_string(), "This operation was aborted");

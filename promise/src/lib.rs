@@ -1,15 +1,25 @@
-//! A spec-faithful ECMAScript Promise on the settle event loop.
+//! A spec-faithful ECMAScript Promise on the settle event loop: ECMA-262 27.2, plus Await
+//! (`promise.await`, 27.7.5.3) and the task it resumes ([`Promise::from_future`]), which must
+//! live here (docs/design.md, "Crates"). The Rust-futures interop built on them (`spawn_local`,
+//! `block_on`, `sleep`, `AbortController`, the worker pool, the book's patterns) is
+//! settle-futures; the facade's `settle::promise` holds both.
 //!
 //! Every algorithm is a function named after its ECMA-262 abstract operation, with the
-//! section and step numbers beside the code (see `docs/spec-map.md`). A value travels like this:
+//! section and step numbers beside the code (see `docs/spec-map.md`). A value travels from
+//! `resolve` to the handler that receives it through three files:
 //!
-//! 1. [`Resolvers::resolve`] (`resolving.rs`) is the Promise Resolve Function: it checks
+//! 1. `resolving.rs`: [`Resolvers::resolve`] is the Promise Resolve Function: it checks
 //!    \[\[AlreadyResolved\]\], classifies the value (through the promise's [`Thenables`]), and
-//!    either fulfills the promise or queues NewPromiseResolveThenableJob.
-//! 2. FulfillPromise / RejectPromise (`promise.rs`) settle the promise and hand its reactions
-//!    to TriggerPromiseReactions, which queues one job per reaction on the loop.
-//! 3. Each job (`reaction.rs`) calls its handler and resolves the derived promise with the
-//!    result: back to step 1 for that promise.
+//!    either fulfills the promise or queues NewPromiseResolveThenableJob (same file).
+//!    FulfillPromise / RejectPromise settle the promise and hand its reactions to
+//!    TriggerPromiseReactions, which queues one job per reaction on the promise's loop.
+//! 2. `reaction.rs`: NewPromiseReactionJob. The reaction record is the job; running it takes
+//!    the argument and calls the record's handler, giving a `then` record the derived
+//!    promise's capability.
+//! 3. `promise.rs`: that handler, the closure `then` (27.2.5.4) built around the user's
+//!    function: it calls the function with the value (`call_handler`, NewPromiseReactionJob
+//!    step 1.e) and resolves the derived promise with the result: back to step 1 for that
+//!    promise.
 //!
 //! Promises need a current event loop ([`settle_runtime::Handle::current`]) wherever they queue
 //! a job: inside a running loop, or under [`EventLoop::enter`](settle_runtime::EventLoop::enter).
@@ -40,8 +50,6 @@
 //! assert_eq!(*out.borrow(), "ABC");
 //! ```
 
-mod abort;
-mod block_on;
 mod chain;
 mod combinators;
 mod drop;
@@ -50,7 +58,6 @@ mod future;
 #[cfg(settle_mutation)]
 pub mod mutation;
 mod owner;
-pub mod patterns;
 mod promise;
 mod reaction;
 pub mod realm;
@@ -58,12 +65,8 @@ mod resolution;
 mod resolving;
 mod statics;
 mod task;
-mod time;
 mod tracker;
-mod worker;
 
-pub use abort::{AbortController, AbortRegistration, AbortSignal};
-pub use block_on::{BlockOn, block_on};
 pub use combinators::Settled;
 pub use error::{
     AbortError, AggregateError, DisplayReason, Error, ErrorKind, PanicError, Reason, SpecError, TimeoutError,
@@ -74,10 +77,5 @@ pub use promise::{Promise, PromiseState};
 pub use resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 pub use resolving::Resolvers;
 pub use statics::PromiseStatics;
-pub use task::{spawn_local, spawn_local_with_signal};
-pub use time::{Sleep, Timeout, sleep, sleep_with_signal, timeout, timeout_with_signal};
+pub use task::TaskAbort;
 pub use tracker::{AnyPromise, RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-pub use worker::{
-    LoopGone, SendResolvers, WorkerPool, WorkerPoolBuilder, WorkerPoolConfig, set_worker_pool_size,
-    spawn_blocking,
-};

@@ -1,6 +1,8 @@
-//! The Promise object (27.2.6): its state, the operations that settle it (FulfillPromise,
-//! RejectPromise, TriggerPromiseReactions), PerformPromiseThen, and the constructor and
-//! prototype methods built on them.
+//! The Promise object (27.2.6): its state, PerformPromiseThen, and the constructor and
+//! prototype methods built on them. `then` is where a handler is wrapped: its closure (the
+//! third step of the path in lib.rs) calls the handler and resolves the derived promise.
+//! What settles a promise (FulfillPromise, RejectPromise, TriggerPromiseReactions) is with the
+//! resolving functions (`resolving.rs`); the reaction jobs are in `reaction.rs`.
 //!
 //! Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
@@ -15,13 +17,10 @@ use settle_runtime::LoopId;
 
 use crate::drop::drop_iteratively;
 use crate::error::{Error, PanicError, Reason, Value};
-use crate::reaction::{Reaction, ReactionRef, Reactions, Record, Slot, call_handler, enqueue_reaction_job};
+use crate::reaction::{ReactionRef, Reactions, Record, call_handler, enqueue_reaction_job};
 use crate::resolution::{IntoResolution, Marker, NoThenables, Resolution, Thenables};
 use crate::resolving::Resolvers;
 use crate::tracker::{Operation, host_promise_rejection_tracker};
-
-/// \[\[PromiseIsHandled\]\]. (The rejection tracker's lists live on the loop.)
-pub(crate) const HANDLED: u8 = 1;
 
 /// \[\[PromiseState\]\] as seen from outside.
 ///
@@ -83,15 +82,19 @@ pub(crate) struct PromiseCell<T, E, D, X: ?Sized = dyn Tail> {
     /// \[\[PromiseState\]\], \[\[PromiseResult\]\] and the reaction lists. Borrowed only for the few
     /// instructions that read or change it, never while user code runs.
     pub(crate) state: RefCell<State<T, E>>,
-    /// \[\[PromiseIsHandled\]\] and the rejection tracker's marks.
-    pub(crate) flags: Cell<u8>,
+    /// \[\[PromiseIsHandled\]\]: whether a handler was ever attached, which is all the rejection
+    /// tracker reads of a promise (`tracker.rs`; its lists live on the loop). Set by
+    /// PerformPromiseThen (below), read by RejectPromise (`resolving.rs`).
+    pub(crate) handled: Cell<bool>,
     /// How many resolving-function pairs have been used (see `Resolvers`).
     pub(crate) resolutions: Cell<u32>,
     /// The loop the promise was made on, which runs its jobs (`owner.rs`). Two bytes, in what
     /// was padding.
     pub(crate) owner: LoopId,
     marker: Marker<D>,
-    tail: X,
+    /// The `then` call's reaction record, for a promise made by `then` (its job is in
+    /// `reaction.rs`).
+    pub(crate) tail: X,
 }
 
 /// What may share a promise's allocation: nothing, or the reaction record of the `then` call
@@ -113,7 +116,7 @@ impl<T, E, D, X> PromiseCell<T, E, D, X> {
     fn pending_on(tail: X, owner: LoopId) -> PromiseCell<T, E, D, X> {
         PromiseCell {
             state: RefCell::new(State::Pending(Reactions::new())),
-            flags: Cell::new(0),
+            handled: Cell::new(false),
             resolutions: Cell::new(0),
             owner,
             marker: PhantomData,
@@ -208,7 +211,7 @@ impl<T, E, D> Promise<T, E, D> {
     /// assert!(p.is_handled());
     /// ```
     pub fn is_handled(&self) -> bool {
-        self.cell.flags.get() & HANDLED != 0
+        self.cell.handled.get()
     }
 
     /// The book's "pit of success" opt-out (chapter 3, "Error Handling"): marks the promise as
@@ -234,7 +237,7 @@ impl<T, E, D> Promise<T, E, D> {
     /// assert_eq!(reported.get(), 1, "only the promise without defer() is reported");
     /// ```
     pub fn defer(self) -> Self {
-        self.cell.flags.set(self.cell.flags.get() | HANDLED);
+        self.cell.handled.set(true);
         self
     }
 }
@@ -364,7 +367,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             Resolution::Value(value) => Promise {
                 cell: Rc::new(PromiseCell {
                     state: RefCell::new(State::Fulfilled(value)),
-                    flags: Cell::new(0),
+                    handled: Cell::new(false),
                     resolutions: Cell::new(1),
                     owner: LoopId::current(),
                     marker: PhantomData,
@@ -621,11 +624,11 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         drop(state);
         //    c. If promise.[[PromiseIsHandled]] is false, perform
         //       HostPromiseRejectionTracker(promise, "handle").
-        if matches!(job, Some((_, Err(_)))) && cell.flags.get() & HANDLED == 0 {
+        if matches!(job, Some((_, Err(_)))) && !cell.handled.get() {
             host_promise_rejection_tracker(self, Operation::Handle);
         }
         // 12. Set promise.[[PromiseIsHandled]] to true.
-        cell.flags.set(cell.flags.get() | HANDLED);
+        cell.handled.set(true);
         // 10.c. Perform HostEnqueuePromiseJob(fulfillJob.[[Job]], fulfillJob.[[Realm]]).
         // 11.e. Perform HostEnqueuePromiseJob(rejectJob.[[Job]], rejectJob.[[Realm]]).
         // (After step 12: a job never runs before the flag is set, so the order is unobservable.)
@@ -633,109 +636,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             enqueue_reaction_job(reaction, argument, cell.owner);
         }
         // 13-14. Return resultCapability.[[Promise]] (or undefined): the caller holds it.
-    }
-
-    /// 27.2.1.4 FulfillPromise ( promise, value ).
-    pub(crate) fn fulfill_promise(&self, value: T) {
-        // A promise that only this handle reaches, with no reaction waiting, is one nobody can
-        // ever observe (a `then` whose result is dropped, the common case): setting its state
-        // would be unobservable work on a promise about to be freed. Skipped.
-        if Rc::strong_count(&self.cell) == 1
-            && matches!(&*self.cell.state.borrow(), State::Pending(reactions) if reactions.is_empty())
-        {
-            return;
-        }
-        // 1. Assert: The value of promise.[[PromiseState]] is pending.
-        // 2. Let reactions be promise.[[PromiseFulfillReactions]].
-        // 3. Set promise.[[PromiseResult]] to value.
-        // 4. Set promise.[[PromiseFulfillReactions]] to undefined.
-        // 5. Set promise.[[PromiseRejectReactions]] to undefined.
-        // 6. Set promise.[[PromiseState]] to fulfilled.
-        let reactions = self.settle(State::Fulfilled(value.clone()));
-        // 7. Perform TriggerPromiseReactions(reactions, value).
-        trigger_promise_reactions(reactions, Ok(value), self.cell.owner);
-        // 8. Return unused.
-    }
-
-    /// 27.2.1.7 RejectPromise ( promise, reason ).
-    pub(crate) fn reject_promise(&self, reason: E) {
-        // 1. Assert: The value of promise.[[PromiseState]] is pending.
-        // 2. Let reactions be promise.[[PromiseRejectReactions]].
-        // 3. Set promise.[[PromiseResult]] to reason.
-        // 4. Set promise.[[PromiseFulfillReactions]] to undefined.
-        // 5. Set promise.[[PromiseRejectReactions]] to undefined.
-        // 6. Set promise.[[PromiseState]] to rejected.
-        let reactions = self.settle(State::Rejected(reason.clone()));
-        // 7. If promise.[[PromiseIsHandled]] is false, perform
-        //    HostPromiseRejectionTracker(promise, "reject").
-        if self.cell.flags.get() & HANDLED == 0 {
-            host_promise_rejection_tracker(self, Operation::Reject);
-        }
-        // 8. Perform TriggerPromiseReactions(reactions, reason).
-        trigger_promise_reactions(reactions, Err(reason), self.cell.owner);
-        // 9. Return unused.
-    }
-
-    /// Moves a pending promise to `settled`, returning its reactions. Dropping the reaction
-    /// list here is what breaks the promise -> reaction -> resolving functions -> promise
-    /// cycle once a promise settles.
-    fn settle(&self, settled: State<T, E>) -> Reactions<T, E> {
-        let mut state = self.cell.state.borrow_mut();
-        match std::mem::replace(&mut *state, settled) {
-            State::Pending(reactions) => reactions,
-            // The resolving functions' [[AlreadyResolved]] flag makes this unreachable. Should a
-            // bug reach it, the first outcome is put back: a promise never changes once settled.
-            first => {
-                *state = first;
-                unreachable!("a settled promise was settled again")
-            }
-        }
-    }
-}
-
-/// 27.2.1.8 TriggerPromiseReactions ( reactions, argument ): one job per reaction, in order.
-fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
-    reactions: Reactions<T, E>,
-    argument: Result<T, E>,
-    owner: LoopId,
-) {
-    let mut argument = Some(argument);
-    // 1. For each element reaction of reactions, do
-    //    a. Let job be NewPromiseReactionJob(reaction, argument).
-    //    b. Perform HostEnqueuePromiseJob(job.[[Job]], job.[[Realm]]).
-    reactions.drain_in_order(|reaction, last| {
-        // The last reaction takes the argument itself; the others get clones.
-        let arg = if last { argument.take() } else { argument.clone() };
-        if let Some(arg) = arg {
-            enqueue_reaction_job(reaction, arg, owner);
-        }
-    });
-    // 2. Return unused.
-}
-
-/// The reaction record a `then` call made, living in the promise that call returned: its job
-/// (27.2.2.1 NewPromiseReactionJob, step 1) runs the handler with that promise's capability.
-impl<T, U, E, D, F> Reaction<T, E> for PromiseCell<U, E, D, Record<T, E, F>>
-where
-    T: 'static,
-    U: 'static,
-    E: 'static,
-    D: 'static,
-    F: FnOnce(Result<T, E>, &Resolvers<U, E, D>, &mut dyn Any) + 'static,
-{
-    fn slot(&self) -> &Cell<Slot<T, E>> {
-        self.tail.slot()
-    }
-
-    fn run(self: Rc<Self>, host: &mut dyn Any) {
-        let Some((argument, handler)) = self.tail.take() else { return };
-        // The record's [[Capability]]: the promise it shares its allocation with.
-        let capability = Resolvers::capability_of(Promise { cell: self as Rc<PromiseCell<U, E, D>> });
-        handler(argument, &capability, host);
-    }
-
-    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
-        self
     }
 }
 

@@ -1,4 +1,9 @@
-//! PromiseReaction records (27.2.1.2) and NewPromiseReactionJob (27.2.2.1).
+//! PromiseReaction records (27.2.1.2) and NewPromiseReactionJob (27.2.2.1): the second step of
+//! a value's path (lib.rs). TriggerPromiseReactions (`resolving.rs`) calls
+//! `enqueue_reaction_job`; the job is the record's `run`: for a `then` record, the impl for
+//! `PromiseCell<.., Record>` below hands the argument to the handler closure that `then` built
+//! (`promise.rs`), with the derived promise's capability; that closure calls the user's
+//! function through `call_handler` (step 1.e).
 //!
 //! A `then` call's two reaction records (fulfill and reject) are one [`Record`] here: the
 //! handler and, once the promise settles, the argument. That record is then queued as the job
@@ -15,6 +20,8 @@ use settle_runtime::LoopId;
 
 use crate::error::{PanicError, Reason};
 use crate::owner::enqueue_on_owner;
+use crate::promise::{Promise, PromiseCell};
+use crate::resolving::Resolvers;
 
 /// A reaction record, whatever its handler and wherever it lives.
 pub(crate) type ReactionRef<T, E> = Rc<dyn Reaction<T, E>>;
@@ -142,6 +149,32 @@ pub(crate) fn enqueue_reaction_job<T: 'static, E: 'static>(
 ) {
     reaction.slot().set(Slot::Argument(argument));
     enqueue_on_owner(owner, move |host| reaction.run(host));
+}
+
+/// The reaction record a `then` call made, living in the promise that call returned: its job
+/// (27.2.2.1 NewPromiseReactionJob, step 1) runs the handler with that promise's capability.
+impl<T, U, E, D, F> Reaction<T, E> for PromiseCell<U, E, D, Record<T, E, F>>
+where
+    T: 'static,
+    U: 'static,
+    E: 'static,
+    D: 'static,
+    F: FnOnce(Result<T, E>, &Resolvers<U, E, D>, &mut dyn Any) + 'static,
+{
+    fn slot(&self) -> &Cell<Slot<T, E>> {
+        self.tail.slot()
+    }
+
+    fn run(self: Rc<Self>, host: &mut dyn Any) {
+        let Some((argument, handler)) = self.tail.take() else { return };
+        // The record's [[Capability]]: the promise it shares its allocation with.
+        let capability = Resolvers::capability_of(Promise { cell: self as Rc<PromiseCell<U, E, D>> });
+        handler(argument, &capability, host);
+    }
+
+    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
+        self
+    }
 }
 
 /// Calls a user handler: 27.2.2.1 step 1.e, `Call(handler, undefined, « argument »)`.

@@ -1,10 +1,14 @@
-//! Tasks: futures run on the loop, each tied to a promise (the book's generator runner,
-//! chapter 4, which `async` functions replaced).
+//! Tasks: futures run on the loop, each tied to a promise: AsyncBlockStart (27.7.5.1) for a
+//! Rust future, the execution context that Await (27.7.5.3, `future.rs`) suspends and resumes
+//! (the book's generator runner, chapter 4, which `async` functions replaced). The core holds
+//! them because Await's tick exactness lives here (docs/design.md, "Crates: where the await
+//! cut is"); settle-futures' `spawn_local` and its abortable forms are built on
+//! [`Promise::from_future`] and [`TaskAbort`].
 //!
 //! How tasks, wakers and the job queue meet:
 //!
-//! - [`spawn_local`] polls the future at once, like calling a JavaScript `async` function,
-//!   which runs synchronously up to its first `await`.
+//! - [`Promise::from_future`] polls the future at once, like calling a JavaScript `async`
+//!   function, which runs synchronously up to its first `await`.
 //! - Awaiting a settle [`Promise`](crate::Promise) directly in the task body registers a
 //!   reaction whose job resumes the task itself, handing it the outcome (see `future.rs` and
 //!   `task/direct.rs`): the task continues in the very microtask tick a JavaScript `async`
@@ -28,19 +32,19 @@ mod registry;
 mod waker;
 
 use std::cell::{Cell, UnsafeCell};
+use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
 use settle_runtime::Handle;
 
-use crate::abort::AbortSignal;
-use crate::error::{AbortError, Error, Reason, Value};
+use crate::error::{AbortError, Reason, Value};
 use crate::promise::Promise;
-use crate::resolution::{IntoResolution, NoThenables, Thenables};
+use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
 
 use self::core::{Body, Failure, Header, Task, TaskRef, resume};
@@ -49,22 +53,22 @@ pub(crate) use self::direct::{DirectAwait, WeakTask};
 
 pub(crate) use self::waker::own_task;
 
-/// The error an aborted task's promise rejects with: a type parameter, so that a task without
-/// a signal stores nothing for it.
+/// The error an aborted task's promise rejects with: a type parameter, so that a task that
+/// cannot be aborted stores nothing for it.
 trait AbortReason<E> {
     fn error() -> E;
 }
 
-/// `spawn_local`: never aborted.
+/// `Promise::from_future` (and `spawn_local`): never aborted.
 struct Unabortable;
 
 impl<E> AbortReason<E> for Unabortable {
     fn error() -> E {
-        unreachable!("a task without a signal is never aborted")
+        unreachable!("a task without a TaskAbort is never aborted")
     }
 }
 
-/// `spawn_local_with_signal`: rejects with an AbortError.
+/// `Promise::from_future_abortable` (and `spawn_local_with_signal`): rejects with an AbortError.
 struct Abortable;
 
 impl<E: Reason> AbortReason<E> for Abortable {
@@ -164,7 +168,7 @@ where
 }
 
 #[track_caller]
-fn spawn_task<T, E, D, F, R, A>(future: F, signal: Option<&AbortSignal>) -> Promise<T, E, D>
+fn spawn_task<T, E, D, F, R, A>(future: F, arm: impl FnOnce(&TaskRef)) -> Promise<T, E, D>
 where
     T: Value,
     E: Reason,
@@ -186,101 +190,70 @@ where
             abort: PhantomData,
         },
     });
-    if let Some(signal) = signal {
-        if signal.aborted() {
-            self::core::abort(&task);
-            return promise;
-        }
-        let weak = Rc::downgrade(&task);
-        let registration = signal.on_abort(move || {
-            if let Some(task) = weak.upgrade() {
-                self::core::abort(&task);
-            }
-        });
-        task.header.set_abort(signal.clone(), registration);
-    }
+    // An abortable task's handle is armed before the first poll, so that an abort already
+    // requested (a signal aborted before the spawn) rejects without running the body: `resume`
+    // leaves a finished task alone.
+    arm(&task);
     resume(&task, None);
     promise
 }
 
-/// Runs a `!Send` future as a task on the current loop and returns a promise of its result,
-/// like calling a JavaScript `async` function (or the book's `run(gen)`): the future runs at
-/// once until it first waits; `Ok` fulfills the promise, `Err` rejects it, so `?` works like
-/// `try`/`catch` across awaits. A panic rejects the promise with a [`PanicError`]; the loop
-/// goes on.
-///
-/// The future's error type is settle's [`Error`], so that `Ok(())` at the end of an `async`
-/// block needs no annotation and `?` converts into it. For another reason type, a body that
-/// returns a promise to adopt, or an embedder's classifier, use [`Promise::from_future`].
-///
-/// # Panics
-///
-/// Panics when no event loop is current on this thread.
+/// Aborts one task made by [`Promise::from_future_abortable`], from outside it: the hook an
+/// `AbortSignal` (settle-futures' `spawn_local_with_signal`) or any other cancellation source
+/// plugs into. It does not keep the task alive; once the task is gone it does nothing.
 ///
 /// ```
 /// use settle::prelude::*;
+/// use settle::promise::TaskAbort;
 ///
 /// let el = EventLoop::new();
 /// el.queue_task(|| {
-///     let p = spawn_local(async {
-///         let a = Promise::resolve(20).await?;
-///         let b = Promise::resolve(22).await?;
-///         Ok(a + b)
-///     });
-///     p.then(|v| { assert_eq!(v, 42); Ok(()) });
-///     spawn_local(async { Ok(()) }); // discarding the promise is fine
+///     let mut handle: Option<TaskAbort> = None;
+///     let p = Promise::<i32, String>::from_future_abortable(
+///         std::future::pending::<Result<i32, String>>(),
+///         |abort| handle = Some(abort),
+///     );
+///     handle.unwrap().abort();
+///     assert_eq!(p.result(), Some(Err("AbortError: This operation was aborted".to_string())));
+///     p.catch(|_| Ok(0));
 /// });
 /// el.run().unwrap();
 /// ```
-///
-/// [`PanicError`]: crate::PanicError
-#[track_caller]
-pub fn spawn_local<T, F>(future: F) -> Promise<T>
-where
-    T: Value,
-    F: Future<Output = Result<T, Error>> + 'static,
-{
-    spawn_task::<T, Error, NoThenables, F, T, Unabortable>(future, None)
+#[derive(Clone)]
+pub struct TaskAbort(Weak<Task<dyn Body>>);
+
+impl TaskAbort {
+    /// Aborts the task: its promise rejects at once with an AbortError (through
+    /// [`Reason::from_abort`]) and its future is dropped, at once or, when the task is being
+    /// polled, as soon as that poll returns. Nothing happens to a task that already finished.
+    pub fn abort(&self) {
+        if let Some(task) = self.0.upgrade() {
+            self::core::abort(&task);
+        }
+    }
+
+    /// Runs `f` once, when the task finishes (completes, panics, is aborted, or is dropped
+    /// unfinished with its loop); at once if it already has. For removing what was registered
+    /// to abort it, such as an abort algorithm. `f` runs inside the task's bookkeeping and must
+    /// not panic.
+    pub fn on_finish(&self, f: impl FnOnce() + 'static) {
+        match self.0.upgrade() {
+            Some(task) if !task.header.is_done() => task.header.set_on_finish(Box::new(f)),
+            _ => f(),
+        }
+    }
 }
 
-/// [`spawn_local`] with an [`AbortSignal`]: aborting drops the future (cancelling whatever it
-/// waits for, such as its timers) and rejects the promise with an [`AbortError`]. A signal
-/// already aborted rejects at once without running the future.
-///
-/// # Panics
-///
-/// Panics when no event loop is current on this thread.
-///
-/// ```
-/// use settle::prelude::*;
-/// use settle::promise::{spawn_local_with_signal, AbortController, ErrorKind};
-/// use std::time::Duration;
-///
-/// let el = EventLoop::builder().virtual_clock().build();
-/// el.queue_task(|| {
-///     let controller = AbortController::new();
-///     let p = spawn_local_with_signal(async {
-///         sleep(Duration::from_secs(60)).await?;
-///         unreachable!("aborted before the timer fired");
-///     }, &controller.signal());
-///     controller.abort();
-///     p.catch(|e| { assert!(matches!(e.kind(), ErrorKind::Abort(_))); Ok(()) });
-/// });
-/// el.run().unwrap();
-/// assert_eq!(el.now(), Duration::ZERO, "the aborted task's timer was cleared");
-/// ```
-#[track_caller]
-pub fn spawn_local_with_signal<T, F>(future: F, signal: &AbortSignal) -> Promise<T>
-where
-    T: Value,
-    F: Future<Output = Result<T, Error>> + 'static,
-{
-    Promise::from_future_with_signal(future, signal)
+impl fmt::Debug for TaskAbort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let finished = self.0.upgrade().is_none_or(|task| task.header.is_done());
+        f.debug_struct("TaskAbort").field("finished", &finished).finish()
+    }
 }
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
-    /// A promise of a future's result, for any reason type and classifier: [`spawn_local`]
-    /// without its fixed types. `Ok` resolves the promise (a returned promise or thenable is
+    /// A promise of a future's result, for any reason type and classifier: `spawn_local`
+    /// (settle-futures) without its fixed types. `Ok` resolves the promise (a returned promise or thenable is
     /// adopted, as an `async` function's return value is), `Err` rejects it.
     ///
     /// # Panics
@@ -303,12 +276,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         F: Future<Output = Result<R, E>> + 'static,
         R: IntoResolution<T, E, D>,
     {
-        spawn_task::<T, E, D, F, R, Unabortable>(future, None)
+        spawn_task::<T, E, D, F, R, Unabortable>(future, |_| {})
     }
 
-    /// [`Promise::from_future`] with an [`AbortSignal`], as [`spawn_local_with_signal`]: aborting
-    /// drops the future and rejects the promise with an AbortError (through
-    /// [`Reason::from_abort`]).
+    /// [`Promise::from_future`] that can be aborted from outside: `arm` receives the task's
+    /// [`TaskAbort`] before the future is first polled (an abort from `arm` rejects the
+    /// promise without running the future). Aborting drops the future and rejects the
+    /// promise with an AbortError (through [`Reason::from_abort`]). settle-futures'
+    /// `spawn_local_with_signal` and `from_future_with_signal` are this with an `AbortSignal`.
     ///
     /// # Panics
     ///
@@ -316,23 +291,65 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     ///
     /// ```
     /// use settle::prelude::*;
-    /// use settle::promise::AbortController;
     /// let el = EventLoop::new();
     /// el.queue_task(|| {
-    ///     let c = AbortController::new();
-    ///     c.abort();
-    ///     let p = Promise::<i32, String>::from_future_with_signal(async { Ok(1) }, &c.signal());
+    ///     let p = Promise::<i32, String>::from_future_abortable(async { Ok(1) }, |abort| abort.abort());
     ///     assert_eq!(p.result(), Some(Err("AbortError: This operation was aborted".to_string())));
     ///     p.catch(|_| Ok(0));
     /// });
     /// el.run().unwrap();
     /// ```
     #[track_caller]
-    pub fn from_future_with_signal<F, R>(future: F, signal: &AbortSignal) -> Promise<T, E, D>
+    pub fn from_future_abortable<F, R>(future: F, arm: impl FnOnce(TaskAbort)) -> Promise<T, E, D>
     where
         F: Future<Output = Result<R, E>> + 'static,
         R: IntoResolution<T, E, D>,
     {
-        spawn_task::<T, E, D, F, R, Abortable>(future, Some(signal))
+        spawn_task::<T, E, D, F, R, Abortable>(future, |task| arm(TaskAbort(Rc::downgrade(task))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use settle_runtime::EventLoop;
+
+    use super::TaskAbort;
+    use crate::Promise;
+
+    /// `on_finish` runs once per call, in order, when the task completes; registered after
+    /// that, at once; and an abort after completion changes nothing.
+    #[test]
+    fn on_finish_runs_once_each_in_order_and_at_once_after_the_end() {
+        let el = EventLoop::new();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<i32, String>::with_resolvers()
+        };
+        let handle: Rc<RefCell<Option<TaskAbort>>> = Rc::default();
+        let (h, l1, l2) = (handle.clone(), log.clone(), log.clone());
+        let task = {
+            let _g = el.enter();
+            Promise::<i32, String>::from_future_abortable(async move { gate.await }, move |abort| {
+                abort.on_finish(move || l1.borrow_mut().push("first"));
+                abort.on_finish(move || l2.borrow_mut().push("second"));
+                *h.borrow_mut() = Some(abort);
+            })
+        };
+        assert!(log.borrow().is_empty(), "still waiting");
+        el.queue_task(move || open.resolve(7));
+        el.run().unwrap();
+        assert_eq!(task.result(), Some(Ok(7)));
+        assert_eq!(*log.borrow(), ["first", "second"]);
+        let abort = handle.borrow_mut().take().unwrap();
+        let l3 = log.clone();
+        abort.on_finish(move || l3.borrow_mut().push("late"));
+        assert_eq!(*log.borrow(), ["first", "second", "late"]);
+        abort.abort();
+        assert_eq!(task.result(), Some(Ok(7)), "a finished task is not aborted");
+        assert_eq!(format!("{abort:?}"), "TaskAbort { finished: true }");
     }
 }

@@ -16,7 +16,7 @@ pub use settle_runtime::RejectionEventKind;
 
 use crate::Promise;
 use crate::error::Reason;
-use crate::promise::{HANDLED, State};
+use crate::promise::State;
 
 /// HostPromiseRejectionTracker's `operation` argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(crate) enum Operation {
 
 impl<T: 'static, E: Reason, D: 'static> TrackedPromise for Promise<T, E, D> {
     fn is_handled(&self) -> bool {
-        self.cell.flags.get() & HANDLED != 0
+        self.cell.handled.get()
     }
 
     fn reason(&self) -> String {

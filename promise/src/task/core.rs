@@ -16,7 +16,6 @@ use std::rc::Rc;
 use std::sync::Weak as SyncWeak;
 use std::task::{Context, Poll};
 
-use crate::abort::{AbortRegistration, AbortSignal};
 use crate::error::PanicError;
 
 use super::direct::{any_parked, forget, is_claimed, park};
@@ -87,8 +86,9 @@ pub(crate) struct Header {
 pub(super) struct Rare {
     /// The thread-safe waker state of the task, while clones of its waker exist.
     pub(super) link: Option<SyncWeak<Link>>,
-    /// The abort algorithm to remove when the task finishes.
-    abort: Option<(AbortSignal, AbortRegistration)>,
+    /// What its abort handle's owner wants done when the task finishes (settle-futures removes
+    /// the task's algorithm from its `AbortSignal`).
+    on_finish: Option<Box<dyn FnOnce()>>,
 }
 
 impl Header {
@@ -162,8 +162,17 @@ impl Header {
         self.rare.take()
     }
 
-    pub(super) fn set_abort(&self, signal: AbortSignal, registration: AbortRegistration) {
-        self.with_rare(|rare| rare.abort = Some((signal, registration)));
+    /// Adds `on_finish` after those already there (each runs once, in order).
+    pub(super) fn set_on_finish(&self, on_finish: Box<dyn FnOnce()>) {
+        self.with_rare(|rare| {
+            rare.on_finish = Some(match rare.on_finish.take() {
+                Some(earlier) => Box::new(move || {
+                    earlier();
+                    on_finish();
+                }),
+                None => on_finish,
+            });
+        });
     }
 
     /// Remembers the task's waker link, so later polls hand out the same one.
@@ -199,14 +208,14 @@ impl Drop for Header {
 }
 
 impl Rare {
-    /// Tells the task's waker link that the task is gone, and removes its abort algorithm.
+    /// Tells the task's waker link that the task is gone, and runs its `on_finish`.
     fn release(self) {
-        let Rare { link, abort } = self;
+        let Rare { link, on_finish } = self;
         if let Some(link) = link.and_then(|link| link.upgrade()) {
             link.kill();
         }
-        if let Some((signal, registration)) = abort {
-            signal.remove(registration);
+        if let Some(on_finish) = on_finish {
+            on_finish();
         }
     }
 }

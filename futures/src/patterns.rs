@@ -42,11 +42,10 @@ use std::time::Duration;
 
 use settle_runtime::Handle;
 
-use crate::error::{AggregateError, Reason, TimeoutError, Value};
-use crate::promise::Promise;
-use crate::resolution::{IntoResolution, Thenables};
-use crate::resolving::Resolvers;
-use crate::statics::PromiseStatics;
+use settle_promise::{
+    AggregateError, IntoResolution, Promise, PromiseStatics, Reason, Resolvers, Thenables, TimeoutError,
+    Value,
+};
 
 /// The book's timeout race (chapter 3, "Promise.race"): `Promise.race([promise,
 /// timeoutPromise(duration)])`, where the timer rejects with [`TimeoutError`] ("Timeout!").
@@ -175,7 +174,7 @@ where
     Promise::<(), E, D>::resolve(())
         .then(move |()| match f {
             Some(f) => f(outcome).map(IntoResolution::into_resolution),
-            None => Ok(crate::Resolution::Value(())),
+            None => Ok(settle_promise::Resolution::Value(())),
         })
         .catch(|_| Ok(()))
 }
@@ -457,7 +456,7 @@ mod tests {
     use settle_runtime::{EventLoop, Handle};
 
     use super::*;
-    use crate::{Error, ErrorKind, PromiseState};
+    use settle_promise::{Error, ErrorKind, PromiseState};
 
     fn virtual_loop() -> EventLoop {
         EventLoop::builder().virtual_clock().build()

@@ -9,10 +9,7 @@ use std::time::Duration;
 use settle_runtime::{Handle, TimerId};
 
 use crate::abort::{AbortRegistration, AbortSignal};
-use crate::error::{AbortError, Reason, TimeoutError};
-use crate::future::PromiseFuture;
-use crate::promise::Promise;
-use crate::resolving::Resolvers;
+use settle_promise::{AbortError, Promise, PromiseFuture, Reason, Resolvers, TimeoutError};
 
 /// A future that completes after a delay on the loop's clock: the `await new Promise(r =>
 /// setTimeout(r, ms))` of JavaScript, with the same timing (the timer's macrotask resolves a
@@ -38,12 +35,12 @@ use crate::resolving::Resolvers;
 /// assert_eq!(el.now(), Duration::from_secs(3600));
 /// ```
 ///
-/// [`Error`]: crate::Error
-pub struct Sleep<E = crate::Error> {
+/// [`Error`]: settle_promise::Error
+pub struct Sleep<E = settle_promise::Error> {
     handle: Handle,
     timer: TimerId,
     resolvers: Resolvers<(), E>,
-    future: PromiseFuture<(), E, crate::NoThenables>,
+    future: PromiseFuture<(), E, settle_promise::NoThenables>,
     /// The abort algorithm to remove when the sleep is dropped.
     abort: Option<(AbortSignal, AbortRegistration)>,
 }
@@ -308,7 +305,9 @@ mod tests {
 
     use settle_runtime::EventLoop;
 
-    use crate::{AbortController, Error, Promise, sleep_with_signal, spawn_local, spawn_local_with_signal};
+    use settle_promise::{Error, Promise};
+
+    use crate::{AbortController, sleep_with_signal, spawn_local, spawn_local_with_signal};
 
     /// A long-lived signal handed to many operations keeps nothing of the finished ones.
     #[test]

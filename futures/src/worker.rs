@@ -20,9 +20,7 @@ use std::time::Duration;
 use settle_runtime::{Handle, Remote};
 use slab::Slab;
 
-use crate::error::{PanicError, Reason, Value};
-use crate::promise::Promise;
-use crate::resolution::Thenables;
+use settle_promise::{Error, NoThenables, PanicError, Promise, Reason, Thenables, Value};
 
 /// Delivers an outcome to a promise on the loop thread; knows the promise's classifier `D`,
 /// which the sending side does not name.
@@ -38,7 +36,7 @@ struct Pending {
 /// The loop is gone; the value that could not be delivered comes back.
 ///
 /// ```
-/// use settle::promise::{Error, Promise};
+/// use settle::promise::{Error, Promise, PromiseFutures};
 /// let el = settle::runtime::EventLoop::new();
 /// let send = {
 ///     let _g = el.enter();
@@ -55,6 +53,7 @@ impl<T, E> LoopGone<T, E> {
     /// The outcome that was not delivered.
     ///
     /// ```
+    /// # use settle::promise::PromiseFutures;
     /// # let el = settle::runtime::EventLoop::new();
     /// # let send = { let _g = el.enter(); settle::promise::Promise::<i32>::with_send_resolvers().1 };
     /// # drop(el);
@@ -83,7 +82,7 @@ impl<T, E> std::error::Error for LoopGone<T, E> {}
 /// promise itself stays on the loop thread. The first of `resolve`/`reject` wins.
 ///
 /// ```
-/// use settle::promise::Promise;
+/// use settle::promise::{Promise, PromiseFutures};
 /// use settle::runtime::EventLoop;
 ///
 /// let el = EventLoop::new();
@@ -103,32 +102,24 @@ pub struct SendResolvers<T, E> {
     _types: std::marker::PhantomData<fn(T, E)>,
 }
 
-impl<T: Value + Send, E: Reason + Send, D: Thenables<T, E>> Promise<T, E, D> {
-    /// A pending promise and resolving functions that another thread may use.
-    ///
-    /// # Panics
-    ///
-    /// Panics when no event loop is current on this thread.
-    ///
-    /// ```
-    /// let el = settle::runtime::EventLoop::new();
-    /// let _g = el.enter();
-    /// let (p, send) = settle::promise::Promise::<u8>::with_send_resolvers();
-    /// send.resolve(1).unwrap();
-    /// ```
-    #[track_caller]
-    pub fn with_send_resolvers() -> (Promise<T, E, D>, SendResolvers<T, E>) {
-        let handle = Handle::current();
-        let (promise, resolvers) = Promise::<T, E, D>::with_resolvers();
-        let deliver: Deliver<T, E> = Box::new(move |outcome| match outcome {
-            Ok(value) => resolvers.resolve(value),
-            Err(reason) => resolvers.reject(reason),
-        });
-        let key = handle.extension(Pending::default).deliveries.borrow_mut().insert(Box::new(deliver));
-        let mut remote = handle.remote();
-        remote.set_keep_alive(true);
-        (promise, SendResolvers { remote: Some(remote), key, _types: std::marker::PhantomData })
-    }
+/// `Promise::with_send_resolvers` (see [`PromiseFutures`](crate::PromiseFutures)).
+#[track_caller]
+pub(crate) fn with_send_resolvers<T, E, D>() -> (Promise<T, E, D>, SendResolvers<T, E>)
+where
+    T: Value + Send,
+    E: Reason + Send,
+    D: Thenables<T, E>,
+{
+    let handle = Handle::current();
+    let (promise, resolvers) = Promise::<T, E, D>::with_resolvers();
+    let deliver: Deliver<T, E> = Box::new(move |outcome| match outcome {
+        Ok(value) => resolvers.resolve(value),
+        Err(reason) => resolvers.reject(reason),
+    });
+    let key = handle.extension(Pending::default).deliveries.borrow_mut().insert(Box::new(deliver));
+    let mut remote = handle.remote();
+    remote.set_keep_alive(true);
+    (promise, SendResolvers { remote: Some(remote), key, _types: std::marker::PhantomData })
 }
 
 impl<T: Send + 'static, E: Send + 'static> SendResolvers<T, E> {
@@ -139,6 +130,7 @@ impl<T: Send + 'static, E: Send + 'static> SendResolvers<T, E> {
     /// [`LoopGone`] with the value when the loop has been dropped.
     ///
     /// ```
+    /// use settle::promise::PromiseFutures;
     /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (_p, send) = settle::promise::Promise::<u8>::with_send_resolvers();
@@ -155,6 +147,7 @@ impl<T: Send + 'static, E: Send + 'static> SendResolvers<T, E> {
     /// [`LoopGone`] with the reason when the loop has been dropped.
     ///
     /// ```
+    /// use settle::promise::PromiseFutures;
     /// let el = settle::runtime::EventLoop::new();
     /// let _g = el.enter();
     /// let (p, send) = settle::promise::Promise::<u8>::with_send_resolvers();
@@ -528,8 +521,9 @@ pub fn set_worker_pool_size(handle: &Handle, size: usize) {
 /// [`PanicError`]. The loop stays alive until the result is back. If the loop is gone by then,
 /// the result cannot be delivered: it is dropped and a line says so on stderr.
 ///
-/// The closure's error type is settle's [`Error`](crate::Error), so `|| Ok(42)` needs no
-/// annotation; for another reason type use [`Promise::from_blocking`].
+/// The closure's error type is settle's [`Error`](settle_promise::Error), so `|| Ok(42)` needs no
+/// annotation; for another reason type use
+/// [`Promise::from_blocking`](crate::PromiseFutures::from_blocking).
 ///
 /// # Panics
 ///
@@ -551,47 +545,36 @@ pub fn set_worker_pool_size(handle: &Handle, size: usize) {
 pub fn spawn_blocking<T, F>(f: F) -> Promise<T>
 where
     T: Value + Send,
-    F: FnOnce() -> Result<T, crate::Error> + Send + 'static,
+    F: FnOnce() -> Result<T, Error> + Send + 'static,
 {
-    Promise::from_blocking(f)
+    from_blocking::<T, Error, NoThenables, F>(f)
 }
 
-impl<T: Value + Send, E: Reason + Send> Promise<T, E> {
-    /// [`spawn_blocking`] for any reason type.
-    ///
-    /// # Panics
-    ///
-    /// Panics when no event loop is current on this thread.
-    ///
-    /// ```
-    /// use settle::prelude::*;
-    /// let v = block_on(async {
-    ///     Promise::<u64, String>::from_blocking(|| Err("disk full".to_string())).await
-    /// });
-    /// assert_eq!(v, Err("disk full".to_string()));
-    /// ```
-    #[track_caller]
-    pub fn from_blocking<F>(f: F) -> Promise<T, E>
-    where
-        F: FnOnce() -> Result<T, E> + Send + 'static,
-    {
-        let handle = Handle::current();
-        let (promise, send) = Promise::<T, E>::with_send_resolvers();
-        WorkerPool::of(&handle).submit(Box::new(move || {
-            let outcome = match catch_unwind(AssertUnwindSafe(f)) {
-                Ok(outcome) => outcome,
-                Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
-            };
-            let delivered = match outcome {
-                Ok(value) => send.resolve(value),
-                Err(reason) => send.reject(reason),
-            };
-            if delivered.is_err() {
-                eprintln!(
-                    "settle: a blocking task finished after its event loop was dropped; its result was dropped"
-                );
-            }
-        }));
-        promise
-    }
+/// `Promise::from_blocking` (see [`PromiseFutures`](crate::PromiseFutures)).
+#[track_caller]
+pub(crate) fn from_blocking<T, E, D, F>(f: F) -> Promise<T, E, D>
+where
+    T: Value + Send,
+    E: Reason + Send,
+    D: Thenables<T, E>,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+{
+    let handle = Handle::current();
+    let (promise, send) = with_send_resolvers::<T, E, D>();
+    WorkerPool::of(&handle).submit(Box::new(move || {
+        let outcome = match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(outcome) => outcome,
+            Err(payload) => Err(E::from_panic(PanicError::from_payload(payload.as_ref()))),
+        };
+        let delivered = match outcome {
+            Ok(value) => send.resolve(value),
+            Err(reason) => send.reject(reason),
+        };
+        if delivered.is_err() {
+            eprintln!(
+                "settle: a blocking task finished after its event loop was dropped; its result was dropped"
+            );
+        }
+    }));
+    promise
 }

@@ -14,8 +14,7 @@ use std::task::Poll;
 
 use settle_runtime::{EventLoop, Handle};
 
-use crate::error::Error;
-use crate::promise::Promise;
+use settle_promise::{Error, Promise};
 
 /// What the task leaves behind: the output, or the payload of its panic.
 type Outcome<T> = Rc<RefCell<Option<std::thread::Result<T>>>>;
