@@ -95,6 +95,13 @@ impl fmt::Debug for BoaPromise {
     }
 }
 
+/// The text the loop's own report gives a reason: a primitive as `String(reason)` would, an
+/// object through settle-inspect. Not Boa's `Display`, which recurses without end on a promise
+/// rejected with itself (its display of a rejected promise displays the reason).
+fn reason_text(reason: &JsValue, cx: &mut Context) -> String {
+    if reason.is_object() { crate::inspect::inspect(reason, cx) } else { reason.display().to_string() }
+}
+
 /// Boa's [`HostHooks`] for a settle host: rejections go to the loop's rejection tracker.
 ///
 /// ```
@@ -129,13 +136,13 @@ impl HostHooks for SettleHooks {
         &self,
         promise: &JsObject<Promise>,
         operation: OperationType,
-        _cx: &mut Context,
+        cx: &mut Context,
     ) {
         match operation {
             // "reject": the promise was rejected with no handler.
             OperationType::Reject => {
                 let reason = match JsPromise::from(promise.clone()).state() {
-                    PromiseState::Rejected(reason) => reason.display().to_string(),
+                    PromiseState::Rejected(reason) => reason_text(&reason, cx),
                     _ => String::new(),
                 };
                 let tracked = Rc::new(BoaPromise {

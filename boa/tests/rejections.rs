@@ -118,3 +118,34 @@ fn html_checks_handled_as_it_reaches_each_promise() {
     );
     assert_eq!((code, out.as_str()), (0, "unhandled a\n"));
 }
+
+/// A promise rejected with itself: its report must describe a cycle, not recurse through it
+/// (Boa's own `Display` of such a promise never ends; settle-boa describes reasons with
+/// settle-inspect). Node 20 prints the same lines.
+#[test]
+fn node_promise_rejected_with_itself() {
+    let (code, out) = run(
+        HostKind::Node,
+        "process.on('unhandledRejection', (r, p) => console.log('unhandled', r === p, p));
+         let reject;
+         const p = new Promise((_, rej) => { reject = rej; });
+         reject(p);
+         console.log('sync');",
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "sync\nunhandled true <ref *1> Promise { <rejected> [Circular *1] }\n")
+    );
+}
+
+#[test]
+fn node_dies_of_a_promise_rejected_with_itself() {
+    let (code, out) = run(
+        HostKind::Node,
+        "let reject;
+         const p = new Promise((_, rej) => { reject = rej; });
+         reject(p);
+         console.log('sync');",
+    );
+    assert_eq!((code, out.as_str()), (1, "sync\n"));
+}

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use settle_conformance::ast::{Delay, End, Handler, Link, Listeners, PExpr, Program, Stmt, Then, Value};
-use settle_conformance::boa::run_boa;
+use settle_conformance::boa::run_boa_in_v8_wording;
 use settle_conformance::harness::first_difference;
 use settle_conformance::node::{NodePool, node_available};
 use settle_conformance::settle::run_settle;
@@ -384,14 +384,13 @@ fn generated_programs_agree_with_node() {
 /// The CI batch on the other engine: Boa with settle's loop (settle-boa). Its divergences are
 /// not saved to the corpus (a Boa divergence is recorded in docs/conformance.md instead).
 #[test]
-#[ignore = "aborts with a stack overflow in a debug build on a thread of the run (not yet investigated); run with --ignored"]
 fn generated_programs_agree_with_node_on_boa() {
     if !node_or_skip("generated_programs_agree_with_node_on_boa") {
         return;
     }
     let _node = NODE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut config = batch_config();
-    config.settle = run_boa;
+    config.settle = run_boa_in_v8_wording;
     config.save_to = None;
     let report = settle_conformance::run(&config);
     eprintln!("boa, seed {:#x}: {report}", config.seed);
@@ -401,11 +400,10 @@ fn generated_programs_agree_with_node_on_boa() {
 }
 
 #[test]
-#[ignore = "2 of 8 corpus programs print Boa's own error messages (promise self-resolution, Promise.any); their orders match"]
 fn regression_corpus_on_boa() {
     let mut failures = Vec::new();
     for (name, source, expected) in corpus() {
-        let got = run_boa(&source);
+        let got = run_boa_in_v8_wording(&source);
         if got != expected {
             failures.push(format!("{name} on boa: {}\n{source}", first_difference(&expected, &got)));
         }

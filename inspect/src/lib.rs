@@ -130,14 +130,29 @@ pub trait Heap {
 
 struct Ctx<H: Heap> {
     seen: Vec<H::Object>,
+    /// The objects met again while being formatted, with their reference numbers in the
+    /// order they were first met again (Node's `ctx.circular`): `[Circular *N]` inside,
+    /// `<ref *N>` before the object itself.
+    circular: Vec<(H::Object, usize)>,
     indentation: usize,
+}
+
+impl<H: Heap> Ctx<H> {
+    fn new() -> Ctx<H> {
+        Ctx { seen: Vec::new(), circular: Vec::new(), indentation: 0 }
+    }
+
+    /// The reference number of `obj` if it was met again inside itself.
+    fn circular_index(&self, heap: &mut H, obj: &H::Object) -> Option<usize> {
+        self.circular.iter().find(|(o, _)| heap.same(o, obj)).map(|&(_, i)| i)
+    }
 }
 
 /// `util.inspect(value)`.
 ///
 /// See the crate documentation for an example.
 pub fn inspect<H: Heap>(heap: &mut H, value: &H::Value) -> String {
-    let mut ctx = Ctx { seen: Vec::new(), indentation: 0 };
+    let mut ctx = Ctx::new();
     format_value(heap, &mut ctx, value, 0)
 }
 
@@ -310,7 +325,15 @@ fn format_value<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, value: &H::Value, recur
     let view = heap.view(value);
     let View::Object(obj) = view else { return format_primitive(&view) };
     if ctx.seen.iter().any(|o| heap.same(o, &obj)) {
-        return "[Circular *1]".into();
+        let index = match ctx.circular_index(heap, &obj) {
+            Some(index) => index,
+            None => {
+                let index = ctx.circular.len() + 1;
+                ctx.circular.push((obj, index));
+                index
+            }
+        };
+        return format!("[Circular *{index}]");
     }
     format_raw(heap, ctx, &obj, recurse_times)
 }
@@ -433,6 +456,9 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
         output.push(format_property(heap, ctx, obj, key, recurse_times));
     }
     ctx.seen.pop();
+    if let Some(index) = ctx.circular_index(heap, obj) {
+        base = if base.is_empty() { format!("<ref *{index}>") } else { format!("<ref *{index}> {base}") };
+    }
     reduce_to_single_string(heap, ctx, output, &base, &braces_open, braces_close, array.as_deref())
 }
 
