@@ -2,7 +2,7 @@
 //! listeners, exit code). One realm is current per thread while a script runs, like settle's
 //! current loop; native functions and the promise glue reach it with [`realm`].
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashSet;
 use std::io::Write;
 use std::rc::{Rc, Weak};
@@ -67,6 +67,8 @@ pub(crate) struct Realm {
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
     pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
+    /// %Promise% and the intrinsics its native fast path compares with (set by its install).
+    pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
     pub(crate) depth: Cell<usize>,
     /// The source offset of the code running now (for error locations).
     pub(crate) pos: Cell<u32>,
@@ -199,6 +201,7 @@ impl Realm {
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
+            promise_intrinsics: OnceCell::new(),
             depth: Cell::new(0),
             pos: Cell::new(0),
             cancelled_immediates: RefCell::new(HashSet::new()),
