@@ -1559,7 +1559,19 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 // Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited
                 // directly in the function's task, so the code after it resumes in the
                 // reaction job itself.
-                let promise = JsPromise::resolve(v);
+                let promise = match v {
+                    // PromiseResolve (27.2.4.7.1) step 1: a promise whose `constructor` is
+                    // %Promise% is awaited itself, even with a replaced `then` (never called).
+                    JsValue::Object(_) => {
+                        use settle_promise::realm::{self, Realm as _};
+                        let c = crate::promise::JsRealm.promise_constructor();
+                        let p = realm::promise_resolve(&crate::promise::JsRealm, &c, v)?;
+                        p.as_object()
+                            .and_then(|o| o.promise().cloned())
+                            .expect("PromiseResolve(%Promise%) is a promise")
+                    }
+                    v => JsPromise::resolve(v),
+                };
                 promise.await?
             }
         })

@@ -222,10 +222,10 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
 /// The rejection tracker's reports, turned into the host's events.
 fn on_rejection(event: &RejectionEvent) {
     let Some(promise) = event.promise.downcast::<JsValue, JsValue, JsThenables>() else { return };
-    let r = realm();
-    if r.halted.get() {
+    if crate::realm::is_halted() {
         return;
     }
+    let r = realm();
     let reason = match promise.result() {
         Some(Err(e)) => e,
         _ => JsValue::Undefined,
@@ -242,9 +242,8 @@ fn on_rejection(event: &RejectionEvent) {
                 // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
                 r.write_out(&builtins::unhandled_rejection_message(&reason), true);
                 r.exit_code.set(1);
-                r.halted.set(true);
                 let handle = Handle::current();
-                handle.fail(Uncaught::new(
+                handle.halt(Uncaught::new(
                     UncaughtKind::UnhandledRejection,
                     format!("{reason:?}"),
                     handle.origin(),

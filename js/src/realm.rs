@@ -3,7 +3,6 @@
 //! current loop; native functions and the promise glue reach it with [`realm`].
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::HashSet;
 use std::io::Write;
 use std::rc::{Rc, Weak};
 
@@ -60,8 +59,6 @@ pub(crate) struct Realm {
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
-    /// Set once the process "died" (an uncaught error under Node): nothing else runs.
-    pub(crate) halted: Cell<bool>,
     pub(crate) exit_code: Cell<i32>,
     pub(crate) rng: Cell<u64>,
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
@@ -72,8 +69,6 @@ pub(crate) struct Realm {
     pub(crate) depth: Cell<usize>,
     /// The source offset of the code running now (for error locations).
     pub(crate) pos: Cell<u32>,
-    pub(crate) cancelled_immediates: RefCell<HashSet<u64>>,
-    pub(crate) next_immediate: Cell<u64>,
     /// A classic script (`Options::script`): top-level declarations are global properties.
     pub(crate) script: bool,
     /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
@@ -91,6 +86,13 @@ thread_local! {
 /// Panics when no script is running on this thread (an interpreter bug).
 pub(crate) fn realm() -> Rc<Realm> {
     REALM.with(|r| r.borrow().clone()).expect("settle-js: no realm is current on this thread")
+}
+
+/// Whether the process "died" (an uncaught error under Node, the step limit): the loop was
+/// halted ([`settle_runtime::Handle::halt`]), so nothing more runs, and what the callback that
+/// died still does (a `catch` block, a report) prints nothing.
+pub(crate) fn is_halted() -> bool {
+    settle_runtime::Handle::try_current().is_ok_and(|h| h.is_halted())
 }
 
 /// Makes `realm` current until the guard drops.
@@ -197,15 +199,12 @@ impl Realm {
             file: config.file,
             source: config.source,
             listeners: RefCell::new(Vec::new()),
-            halted: Cell::new(false),
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
             promise_intrinsics: OnceCell::new(),
             depth: Cell::new(0),
             pos: Cell::new(0),
-            cancelled_immediates: RefCell::new(HashSet::new()),
-            next_immediate: Cell::new(1),
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
         })
@@ -227,11 +226,10 @@ impl Realm {
             self.steps_left.set(left - 1);
             return Ok(());
         }
-        if !self.halted.get() {
+        if !is_halted() {
             let _ = writeln!(self.stderr.borrow_mut(), "settle-js: the step limit was reached");
-            self.halted.set(true);
             if let Ok(handle) = settle_runtime::Handle::try_current() {
-                handle.fail(settle_runtime::Uncaught::new(
+                handle.halt(settle_runtime::Uncaught::new(
                     settle_runtime::UncaughtKind::Exception,
                     "the step limit was reached".to_string(),
                     handle.origin(),
@@ -340,7 +338,7 @@ impl Realm {
     }
 
     pub(crate) fn write_out(&self, text: &str, stderr: bool) {
-        if self.halted.get() {
+        if is_halted() {
             return;
         }
         let sink = if stderr { &self.stderr } else { &self.stdout };

@@ -9,7 +9,7 @@ mod promise;
 mod reflect;
 mod symbol;
 
-use settle_runtime::{Handle, Origin, TimerId, Uncaught, UncaughtKind};
+use settle_runtime::{Handle, Origin, TaskId, TimerId, Uncaught, UncaughtKind};
 
 use crate::inspect::{error_head, format_log, inspect};
 use crate::interp::{call_sync, iterate};
@@ -71,10 +71,10 @@ fn relative(v: &JsValue, len: usize, default: usize) -> Result<usize, JsValue> {
 /// Reports an error that no script code caught: Node prints it and exits with code 1 (unless
 /// an `uncaughtException` listener exists); a browser logs it and goes on.
 pub(crate) fn report_uncaught(error: JsValue) {
-    let r = realm();
-    if r.halted.get() {
+    if crate::realm::is_halted() {
         return;
     }
+    let r = realm();
     if r.host == HostKind::Node {
         let listeners = r.listeners("uncaughtException");
         if !listeners.is_empty() {
@@ -91,9 +91,9 @@ pub(crate) fn report_uncaught(error: JsValue) {
         let message = crash_message(&r, &error);
         r.write_out(&message, true);
         r.exit_code.set(1);
-        r.halted.set(true);
+        // The process dies: nothing more of the checkpoint runs.
         let handle = Handle::current();
-        handle.fail(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
+        handle.halt(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
     } else {
         r.write_out(&format!("Uncaught {}", describe_error(&error)), true);
         r.exit_code.set(1);
@@ -159,9 +159,6 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
 
 /// Runs a callback the host calls (timer, microtask, tick): an exception is uncaught.
 fn run_callback(f: &JsValue, args: &[JsValue]) {
-    if realm().halted.get() {
-        return;
-    }
     if let Err(e) = call_sync(f, &JsValue::Undefined, args) {
         report_uncaught(e);
     }
@@ -266,16 +263,9 @@ fn install_timers(r: &Rc<Realm>) {
             JsValue::Object(r.native("setImmediate", 1, |_, args, _| {
                 let f = callback(args, 0)?;
                 let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
-                let r = realm();
-                let id = r.next_immediate.get();
-                r.next_immediate.set(id + 1);
-                Handle::current().queue_task(move || {
-                    if !realm().cancelled_immediates.borrow_mut().remove(&id) {
-                        run_callback(&f, &extra);
-                    }
-                });
+                let id = Handle::current().queue_task(move || run_callback(&f, &extra));
                 // Distinct from timer ids: immediates count down from the top.
-                Ok(JsValue::Number(-(id as f64)))
+                Ok(JsValue::Number(-(id.as_u64() as f64)))
             })),
             false,
         );
@@ -285,7 +275,7 @@ fn install_timers(r: &Rc<Realm>) {
                 if let JsValue::Number(n) = arg(args, 0)
                     && n < 0.0
                 {
-                    realm().cancelled_immediates.borrow_mut().insert((-n) as u64);
+                    Handle::current().cancel_task(TaskId::from_u64((-n) as u64));
                 }
                 Ok(JsValue::Undefined)
             })),
