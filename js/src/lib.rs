@@ -42,8 +42,9 @@ mod value;
 
 use std::rc::Rc;
 
-use settle_promise::{RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-use settle_runtime::{EventLoop, Handle, Host, Uncaught, UncaughtKind};
+use settle_runtime::{
+    EventLoop, Handle, Host, RejectionEvent, RejectionEventKind, RejectionPolicy, Uncaught, UncaughtKind,
+};
 
 pub use lower::ScriptError;
 pub use promise::JsThenables;
@@ -53,7 +54,7 @@ pub use value::{JsPromise, JsValue};
 use crate::heap::HeapGuard;
 use crate::interp::call_sync;
 use crate::promise::find_promise_object;
-use crate::realm::{Realm, RealmConfig, RealmGuard, realm};
+use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard, realm};
 
 /// How to run a script.
 #[derive(Clone, Debug)]
@@ -188,10 +189,11 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     });
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
-    set_rejection_policy(&el.handle(), RejectionPolicy::Callback(Rc::new(on_rejection)));
+    el.handle().set_rejection_policy(RejectionPolicy::callback_with(on_rejection));
     let script = Rc::new(script);
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
-    el.queue_task_labelled(SCRIPT_LABEL, move || {
+    el.queue_task_labelled_with(SCRIPT_LABEL, move |host: &mut JsHost| {
+        let _running = RealmGuard::enter(host.realm.clone());
         let r = crate::realm::realm();
         // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
         // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).
@@ -204,7 +206,7 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             builtins::report_uncaught(e);
         }
     });
-    let result = el.run();
+    let result = el.run_with(&mut JsHost { realm: realm.clone() });
     let code = match result {
         Ok(()) => realm.exit_code.get(),
         Err(_) if realm.steps_exhausted() => EXIT_STEP_LIMIT,
@@ -220,11 +222,13 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
 }
 
 /// The rejection tracker's reports, turned into the host's events.
-fn on_rejection(event: &RejectionEvent) {
-    let Some(promise) = event.promise.downcast::<JsValue, JsValue, JsThenables>() else { return };
+fn on_rejection(host: &mut JsHost, event: &RejectionEvent) {
+    let tracked: &dyn std::any::Any = &*event.promise;
+    let Some(promise) = tracked.downcast_ref::<JsPromise>().cloned() else { return };
     if crate::realm::is_halted() {
         return;
     }
+    let _running = RealmGuard::enter(host.realm.clone());
     let r = realm();
     let reason = match promise.result() {
         Some(Err(e)) => e,

@@ -95,6 +95,13 @@ pub(crate) fn is_halted() -> bool {
     settle_runtime::Handle::try_current().is_ok_and(|h| h.is_halted())
 }
 
+/// The host context settle-js runs its loop with (`EventLoop::run_with`): every task, timer,
+/// immediate, microtask, `nextTick` callback and rejection report it queues is lent this, and
+/// runs in its realm.
+pub(crate) struct JsHost {
+    pub(crate) realm: Rc<Realm>,
+}
+
 /// Makes `realm` current until the guard drops.
 pub(crate) struct RealmGuard(Option<Rc<Realm>>);
 

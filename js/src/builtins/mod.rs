@@ -14,7 +14,7 @@ use settle_runtime::{Handle, Origin, TaskId, TimerId, Uncaught, UncaughtKind};
 use crate::inspect::{error_head, format_log, inspect};
 use crate::interp::{call_sync, iterate};
 use crate::number::{number_to_string, string_to_number, to_fixed};
-use crate::realm::{HostKind, Realm, realm};
+use crate::realm::{HostKind, JsHost, Realm, RealmGuard, realm};
 use crate::value::{Class, Func, JsValue, Obj, Slot};
 
 type R = Result<JsValue, JsValue>;
@@ -157,8 +157,10 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
     }
 }
 
-/// Runs a callback the host calls (timer, microtask, tick): an exception is uncaught.
-fn run_callback(f: &JsValue, args: &[JsValue]) {
+/// Runs a callback the host calls (timer, immediate, microtask, tick) in the realm the loop
+/// lends it (`JsHost`): an exception is uncaught.
+pub(crate) fn run_callback(host: &mut JsHost, f: &JsValue, args: &[JsValue]) {
+    let _running = RealmGuard::enter(host.realm.clone());
     if let Err(e) = call_sync(f, &JsValue::Undefined, args) {
         report_uncaught(e);
     }
@@ -225,9 +227,9 @@ fn install_timers(r: &Rc<Realm>) {
             let extra: Vec<JsValue> = args.iter().skip(2).cloned().collect();
             let handle = Handle::current();
             let id = if repeat {
-                handle.set_interval_ms(ms, move || run_callback(&f, &extra))
+                handle.set_interval_ms_with(ms, move |host: &mut JsHost| run_callback(host, &f, &extra))
             } else {
-                handle.set_timeout_ms(ms, move || run_callback(&f, &extra))
+                handle.set_timeout_ms_with(ms, move |host: &mut JsHost| run_callback(host, &f, &extra))
             };
             Ok(JsValue::Number(id.as_u64() as f64))
         }
@@ -252,7 +254,7 @@ fn install_timers(r: &Rc<Realm>) {
                     inspect(&f)
                 )));
             }
-            Handle::current().queue_microtask(move || run_callback(&f, &[]));
+            Handle::current().queue_microtask_with(move |host: &mut JsHost| run_callback(host, &f, &[]));
             Ok(JsValue::Undefined)
         })),
         false,
@@ -263,7 +265,8 @@ fn install_timers(r: &Rc<Realm>) {
             JsValue::Object(r.native("setImmediate", 1, |_, args, _| {
                 let f = callback(args, 0)?;
                 let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
-                let id = Handle::current().queue_task(move || run_callback(&f, &extra));
+                let id = Handle::current()
+                    .queue_task_with(move |host: &mut JsHost| run_callback(host, &f, &extra));
                 // Distinct from timer ids: immediates count down from the top.
                 Ok(JsValue::Number(-(id.as_u64() as f64)))
             })),
@@ -289,7 +292,7 @@ fn install_process(r: &Rc<Realm>) {
     r.method(&process, "nextTick", 1, |_, args, _| {
         let f = callback(args, 0)?;
         let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
-        Handle::current().queue_next_tick(move || run_callback(&f, &extra));
+        Handle::current().queue_next_tick_with(move |host: &mut JsHost| run_callback(host, &f, &extra));
         Ok(JsValue::Undefined)
     });
     let on = |this: &JsValue, args: &[JsValue], _: bool| -> R {
