@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use settle_promise::realm::{self, PropertyKey as SpecKey, TypeErrorCase};
 use settle_promise::{
-    AggregateError, PanicError, Reason, Resolution, Settled, SpecError, Thenables, TypeError,
+    AggregateError, PanicError, PromiseState, Reason, Resolution, Settled, SpecError, Thenables, TypeError,
 };
 
 use crate::inspect::inspect;
@@ -127,7 +127,13 @@ impl realm::Realm for JsRealm {
     }
 
     fn construct(&self, constructor: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
-        construct_sync(constructor, args.to_vec(), constructor)
+        let object = construct_sync(constructor, args.to_vec(), constructor)?;
+        if let JsValue::Object(o) = &object
+            && o.promise().is_some()
+        {
+            pin_subclass_promise(o);
+        }
+        Ok(object)
     }
 
     fn own_property_keys(&self, object: &JsValue) -> Result<Vec<PropertyKey>, JsValue> {
@@ -192,6 +198,10 @@ impl realm::Realm for JsRealm {
             TypeErrorCase::IteratorResultNotAnObject(v) => {
                 format!("Iterator result {} is not an object", inspect(v))
             }
+            TypeErrorCase::ChainingCycle(v) => {
+                let class = v.as_object().and_then(crate::inspect::constructor_name);
+                format!("Chaining cycle detected for promise #<{}>", class.as_deref().unwrap_or("Object"))
+            }
             TypeErrorCase::IteratorNotAnObject(_) => {
                 "Result of the Symbol.iterator method is not an object".to_string()
             }
@@ -244,6 +254,28 @@ impl realm::Realm for JsRealm {
     fn report_job_error(&self, error: JsValue) {
         crate::builtins::report_uncaught(error);
     }
+}
+
+/// Keeps a promise object of a subclass alive while the rejection tracker may report it (see
+/// `Realm::pinned_promises`). Objects only the pin list holds are let go once they cannot be
+/// reported any more: fulfilled, or rejected and handled.
+fn pin_subclass_promise(object: &Obj) {
+    let r = realm();
+    if object.proto().is_some_and(|p| p.ptr_eq(&r.promise_proto)) {
+        return;
+    }
+    let mut pinned = r.pinned_promises.borrow_mut();
+    if pinned.len() >= 64 && pinned.len().is_power_of_two() {
+        pinned.retain(|o| {
+            let quiet = o.promise().is_some_and(|p| match p.state() {
+                PromiseState::Pending => false,
+                PromiseState::Fulfilled => true,
+                PromiseState::Rejected => p.is_handled(),
+            });
+            Rc::strong_count(&o.0) > 1 || !quiet
+        });
+    }
+    pinned.push(object.clone());
 }
 
 /// How V8 shows a non-callable executor in its TypeError.

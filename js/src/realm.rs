@@ -64,6 +64,11 @@ pub(crate) struct Realm {
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
     pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
+    /// Promise objects of a subclass made by NewPromiseCapability (`Sub.resolve`, a species
+    /// `then`) that the rejection tracker may still report: kept alive so that the listener
+    /// gets the same object (its prototype, its properties), as in Node, even when the script
+    /// dropped it. A plain promise object needs no pin: re-wrapping gives an equal one.
+    pub(crate) pinned_promises: RefCell<Vec<Obj>>,
     /// %Promise% and the intrinsics its native fast path compares with (set by its install).
     pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
     pub(crate) depth: Cell<usize>,
@@ -210,6 +215,7 @@ impl Realm {
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
             promise_intrinsics: OnceCell::new(),
+            pinned_promises: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             pos: Cell::new(0),
             script: config.script,

@@ -113,6 +113,9 @@ pub enum TypeErrorCase<'a, V> {
     IteratorResultNotAnObject(&'a V),
     /// GetIteratorFromMethod step 2: "Result of the Symbol.iterator method is not an object".
     IteratorNotAnObject(&'a V),
+    /// Promise Resolve Functions step 7.a, the promise resolved with itself: "Chaining cycle
+    /// detected for promise {0}" (V8 names the object's class: `#<Promise>`, `#<Sub>`).
+    ChainingCycle(&'a V),
 }
 
 /// An engine, as the Promise algorithms see it: its values and the operations of ECMA-262

@@ -921,3 +921,18 @@ fn the_thenable_job_reads_the_species_when_it_runs() {
     );
     assert_eq!(m.outcome(&target.into_inner().unwrap()), "fulfilled 5");
 }
+
+#[test]
+fn a_promise_resolved_with_itself_is_rejected_with_the_engines_type_error() {
+    // Step 7 of the resolve functions makes the TypeError with the engine (so that it can name
+    // the object's class, as V8's "Chaining cycle detected for promise #<Sub>"), before any
+    // lookup of `then`.
+    let m = Model::new();
+    let (promise, resolvers) = named_promise(&m, "p", m.promise_proto());
+    let (resolve, _) = realm::create_resolving_functions(&m, &resolvers);
+    run(|| {
+        m.call(&resolve, &undefined(), std::slice::from_ref(&promise)).unwrap();
+        m.note(format!("now {}", m.outcome(&promise)));
+    });
+    assert_eq!(m.take_log(), ["now rejected TypeError: Chaining cycle detected for promise p"]);
+}

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::operations::call;
 use super::then::promise_prototype_then;
-use super::{PropertyKey, Realm, RealmPromise, argument};
+use super::{PropertyKey, Realm, RealmPromise, TypeErrorCase, argument};
 use crate::reaction::new_reaction;
 use crate::resolution::{Resolution, Thenable};
 use crate::resolving::Resolvers;
@@ -42,13 +42,15 @@ pub(crate) fn classify_for<R: Realm>(
     promise: Option<&RealmPromise<R>>,
     resolution: R::Value,
 ) -> Resolution<R::Value, R::Value, R::Thenables> {
-    // 7. If SameValue(resolution, promise) is true, then (the core rejects it with a
-    //    TypeError when given the promise itself).
+    // 7. If SameValue(resolution, promise) is true, then
+    //    a. Let selfResolutionError be a newly created TypeError object.
+    //    b. Perform RejectPromise(promise, selfResolutionError).
+    // (The engine's TypeError, so that its message can name the object's class.)
     if let Some(promise) = promise
         && let Some(p) = realm.promise_of(&resolution)
         && p.ptr_eq(promise)
     {
-        return Resolution::Promise(p);
+        return Resolution::Throw(realm.type_error(TypeErrorCase::ChainingCycle(&resolution)));
     }
     // 8. If resolution is not an Object, then
     //    a. Perform FulfillPromise(promise, resolution).

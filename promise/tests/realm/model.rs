@@ -558,6 +558,7 @@ impl Realm for Model {
             }
             TypeErrorCase::NoNewTarget => "Promise constructor cannot be invoked without 'new'".into(),
             TypeErrorCase::ExecutorNotCallable(v) => format!("Promise resolver {v:?} is not a function"),
+            TypeErrorCase::ChainingCycle(v) => format!("Chaining cycle detected for promise {v:?}"),
             _ => "unknown".into(),
         };
         Val::str(&format!("TypeError: {message}"))
