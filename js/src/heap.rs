@@ -130,6 +130,10 @@ mod tests {
             p.catch((e) => console.log(e.message, p));
             new Promise(() => {}).then(() => o);
             (async () => { await new Promise(() => {}); return f; })();
+            class Sub extends Promise {}
+            Sub.resolve(o).then(() => Sub.all([p])).catch(() => {});
+            Sub.reject(o).catch(() => Sub.resolve(1));
+            Sub.race([new Promise(() => {})]);
         ";
         assert_eq!(run_and_count_survivors(cycles), 0);
     }
