@@ -51,7 +51,6 @@ pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
 pub use value::{JsPromise, JsValue};
 
-use crate::heap::HeapGuard;
 use crate::interp::call_sync;
 use crate::promise::find_promise_object;
 use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard, realm};
@@ -175,7 +174,6 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             let _ = writeln!(internal.borrow_mut(), "settle-js internal error: {u}");
         })
         .build();
-    let heap = HeapGuard::enter();
     let realm = Realm::new(RealmConfig {
         host: options.host,
         stdout,
@@ -216,8 +214,14 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     drop(guard);
     // Break the reference cycles of the realm and of everything the script made, so they
     // are freed.
+    let heap = realm.heap.take();
+    let intrinsics = realm.intrinsic_objects();
     drop(realm);
-    drop(heap);
+    let survivors = heap.sweep(intrinsics);
+    #[cfg(test)]
+    heap::LIVE_AFTER_SWEEP.with(|l| l.set(survivors));
+    #[cfg(not(test))]
+    let _ = survivors;
     code
 }
 

@@ -76,6 +76,8 @@ pub(crate) struct Realm {
     pub(crate) pos: Cell<u32>,
     /// A classic script (`Options::script`): top-level declarations are global properties.
     pub(crate) script: bool,
+    /// Every object and scope made while this realm was current (freed with it, `heap.rs`).
+    pub(crate) heap: crate::heap::Heap,
     /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
     pub(crate) steps_left: Cell<u64>,
 }
@@ -105,6 +107,15 @@ pub(crate) fn is_halted() -> bool {
 /// runs in its realm.
 pub(crate) struct JsHost {
     pub(crate) realm: Rc<Realm>,
+}
+
+/// Calls `f` with the current realm, if any, without cloning it (allocation registers here).
+pub(crate) fn with_current_realm(f: impl FnOnce(&Realm)) {
+    REALM.with(|r| {
+        if let Some(realm) = r.borrow().as_ref() {
+            f(realm);
+        }
+    });
 }
 
 /// Makes `realm` current until the guard drops.
@@ -220,7 +231,31 @@ impl Realm {
             pos: Cell::new(0),
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
+            heap: crate::heap::Heap::default(),
         })
+    }
+
+    /// The objects `Realm::new` makes before the realm can be current, so unregistered in its
+    /// heap: swept by name when the run ends.
+    pub(crate) fn intrinsic_objects(&self) -> Vec<Obj> {
+        [
+            &self.object_proto,
+            &self.function_proto,
+            &self.array_proto,
+            &self.string_proto,
+            &self.number_proto,
+            &self.boolean_proto,
+            &self.promise_proto,
+            &self.generator_proto,
+            &self.symbol_proto,
+            &self.iterator_proto,
+            &self.array_iterator_proto,
+            &self.string_iterator_proto,
+            &self.global,
+        ]
+        .into_iter()
+        .cloned()
+        .collect()
     }
 
     /// Spends one evaluation step (a loop iteration or a call). Once the budget is spent, the
