@@ -1068,6 +1068,11 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 match prototype_from_constructor(new_target, &default) {
                     Ok(p) => {
                         o.set_prototype_of(Some(p));
+                        // A subclass's promise (`new Sub(..)`, `super(..)`) stays the object
+                        // the rejection listener gets, even if the script drops it.
+                        if o.promise().is_some() {
+                            crate::promise::pin_subclass_promise(o);
+                        }
                     }
                     Err(e) => return Box::pin(std::future::ready(Err(e))),
                 }

@@ -127,13 +127,7 @@ impl realm::Realm for JsRealm {
     }
 
     fn construct(&self, constructor: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
-        let object = construct_sync(constructor, args.to_vec(), constructor)?;
-        if let JsValue::Object(o) = &object
-            && o.promise().is_some()
-        {
-            pin_subclass_promise(o);
-        }
-        Ok(object)
+        construct_sync(constructor, args.to_vec(), constructor)
     }
 
     fn own_property_keys(&self, object: &JsValue) -> Result<Vec<PropertyKey>, JsValue> {
@@ -257,9 +251,10 @@ impl realm::Realm for JsRealm {
 }
 
 /// Keeps a promise object of a subclass alive while the rejection tracker may report it (see
-/// `Realm::pinned_promises`). Objects only the pin list holds are let go once they cannot be
+/// `Realm::pinned_promises`): [[Construct]] calls it when a promise gets its new target's
+/// prototype (`new Sub`, `super()`, NewPromiseCapability(Sub), `Reflect.construct`). Objects only the pin list holds are let go once they cannot be
 /// reported any more: fulfilled, or rejected and handled.
-fn pin_subclass_promise(object: &Obj) {
+pub(crate) fn pin_subclass_promise(object: &Obj) {
     let r = realm();
     if object.proto().is_some_and(|p| p.ptr_eq(&r.promise_proto)) {
         return;

@@ -64,8 +64,8 @@ pub(crate) struct Realm {
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
     pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
-    /// Promise objects of a subclass made by NewPromiseCapability (`Sub.resolve`, a species
-    /// `then`) that the rejection tracker may still report: kept alive so that the listener
+    /// Promise objects of a subclass (`new Sub`, `Sub.resolve`, a species `then`) that the
+    /// rejection tracker may still report: kept alive so that the listener
     /// gets the same object (its prototype, its properties), as in Node, even when the script
     /// dropped it. A plain promise object needs no pin: re-wrapping gives an equal one.
     pub(crate) pinned_promises: RefCell<Vec<Obj>>,
