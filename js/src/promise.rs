@@ -98,21 +98,15 @@ impl realm::Realm for JsRealm {
     fn get(&self, value: &JsValue, key: SpecKey<'_, PropertyKey>) -> Result<JsValue, JsValue> {
         // GetV (7.3.3) step 1: Let O be ? ToObject(V).
         if value.is_nullish() {
-            return Err(match key {
-                SpecKey::Iterator => crate::iteration::not_iterable(value),
-                _ => {
-                    let name = match key {
-                        SpecKey::String(s) => s.to_string(),
-                        SpecKey::Species => "Symbol(Symbol.species)".to_string(),
-                        SpecKey::Key(k) => k.display(),
-                        SpecKey::Iterator => unreachable!(),
-                    };
-                    realm().error(
-                        "TypeError",
-                        &format!("Cannot read properties of {} (reading '{name}')", inspect(value)),
-                    )
-                }
-            });
+            let name = match key {
+                // GetIterator's GetMethod: V8 says "undefined is not iterable".
+                SpecKey::Iterator => return Err(crate::iteration::not_iterable(value)),
+                SpecKey::String(s) => s.to_string(),
+                SpecKey::Species => "Symbol(Symbol.species)".to_string(),
+                SpecKey::Key(k) => k.display(),
+            };
+            let message = format!("Cannot read properties of {} (reading '{name}')", inspect(value));
+            return Err(realm().error("TypeError", &message));
         }
         match key {
             SpecKey::String(s) => value.get(s),

@@ -15,7 +15,7 @@ use crate::realm::Realm;
 use crate::value::JsValue;
 
 /// A static method of %Promise% with `this` as the receiver C.
-fn statik(
+fn static_method(
     r: &Realm,
     promise: &crate::value::Obj,
     name: &str,
@@ -61,30 +61,32 @@ pub(crate) fn install(r: &Rc<Realm>) {
 
     // 27.2.4.1 Promise.all, 27.2.4.2 Promise.allSettled, 27.2.4.3 Promise.any, 27.2.4.5
     // Promise.race ( iterable ).
-    statik(r, &promise, "all", 1, |this, args| spec::promise_all(&JsRealm, this, &arg(args, 0)));
-    statik(r, &promise, "allSettled", 1, |this, args| {
+    static_method(r, &promise, "all", 1, |this, args| spec::promise_all(&JsRealm, this, &arg(args, 0)));
+    static_method(r, &promise, "allSettled", 1, |this, args| {
         spec::promise_all_settled(&JsRealm, this, &arg(args, 0))
     });
-    statik(r, &promise, "any", 1, |this, args| spec::promise_any(&JsRealm, this, &arg(args, 0)));
-    statik(r, &promise, "race", 1, |this, args| spec::promise_race(&JsRealm, this, &arg(args, 0)));
+    static_method(r, &promise, "any", 1, |this, args| spec::promise_any(&JsRealm, this, &arg(args, 0)));
+    static_method(r, &promise, "race", 1, |this, args| spec::promise_race(&JsRealm, this, &arg(args, 0)));
     // Promise.allKeyed / Promise.allSettledKeyed ( promises ) (the await-dictionary proposal,
     // as test262 tests it).
-    statik(r, &promise, "allKeyed", 1, |this, args| spec::promise_all_keyed(&JsRealm, this, &arg(args, 0)));
-    statik(r, &promise, "allSettledKeyed", 1, |this, args| {
+    static_method(r, &promise, "allKeyed", 1, |this, args| {
+        spec::promise_all_keyed(&JsRealm, this, &arg(args, 0))
+    });
+    static_method(r, &promise, "allSettledKeyed", 1, |this, args| {
         spec::promise_all_settled_keyed(&JsRealm, this, &arg(args, 0))
     });
     // 27.2.4.6 Promise.reject ( r ).
-    statik(r, &promise, "reject", 1, |this, args| spec::promise_reject(&JsRealm, this, arg(args, 0)));
+    static_method(r, &promise, "reject", 1, |this, args| spec::promise_reject(&JsRealm, this, arg(args, 0)));
     // 27.2.4.7 Promise.resolve ( x ).
-    statik(r, &promise, "resolve", 1, |this, args| {
+    static_method(r, &promise, "resolve", 1, |this, args| {
         spec::promise_resolve_method(&JsRealm, this, arg(args, 0))
     });
     // 27.2.4.8 Promise.try ( callback, ...args ).
-    statik(r, &promise, "try", 1, |this, args| {
+    static_method(r, &promise, "try", 1, |this, args| {
         spec::promise_try(&JsRealm, this, &arg(args, 0), args.get(1..).unwrap_or_default())
     });
     // 27.2.4.10 Promise.withResolvers ( ).
-    statik(r, &promise, "withResolvers", 0, |this, _| spec::promise_with_resolvers(&JsRealm, this));
+    static_method(r, &promise, "withResolvers", 0, |this, _| spec::promise_with_resolvers(&JsRealm, this));
 
     let intrinsics = PromiseIntrinsics { constructor: promise.clone(), then, species_getter };
     // Installed once per realm: a second set cannot happen, and would keep the first.
