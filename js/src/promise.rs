@@ -34,6 +34,10 @@ impl Thenables<JsValue, JsValue> for JsThenables {
     fn classify(value: JsValue) -> Resolution<JsValue, JsValue, JsThenables> {
         realm::classify(&JsRealm, value)
     }
+
+    fn classify_resolving(value: JsValue, promise: &JsPromise) -> Resolution<JsValue, JsValue, JsThenables> {
+        realm::classify_for(&JsRealm, Some(promise), value)
+    }
 }
 
 /// The intrinsics the native fast path compares with: %Promise%,

@@ -152,6 +152,27 @@ pub trait Thenable<T, E, D = NoThenables>: 'static {
 pub trait Thenables<T, E>: Sized + 'static {
     /// Classifies `value` (steps 8-12 of the resolve function).
     fn classify(value: T) -> Resolution<T, E, Self>;
+
+    /// Classifies `value` for the resolve function of `promise` (steps 7-12): what the core's
+    /// own resolve calls use (a handler's result, an async body's return value). The default
+    /// is [`Thenables::classify`], which is right when `classify` gives
+    /// [`Resolution::Promise`] for every settle promise (the core then does step 7). A
+    /// classifier that looks `then` up on some promises (one whose `then` was replaced) must do
+    /// step 7 here first: a promise resolved with itself is rejected with a TypeError, and its
+    /// `then` is never read.
+    ///
+    /// ```
+    /// use settle::promise::{NoThenables, Promise, Resolution, Thenables};
+    /// let el = settle::runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::resolve(1);
+    /// let r = <NoThenables as Thenables<i32, settle::promise::Error>>::classify_resolving(5, &p);
+    /// assert!(matches!(r, Resolution::Value(5)));
+    /// ```
+    fn classify_resolving(value: T, promise: &Promise<T, E, Self>) -> Resolution<T, E, Self> {
+        let _ = promise;
+        Self::classify(value)
+    }
 }
 
 /// The default classifier: no plain value is a thenable.
@@ -186,11 +207,33 @@ impl<T, E> Thenables<T, E> for NoThenables {
 pub trait IntoResolution<T, E, D = NoThenables> {
     /// Classifies `self`.
     fn into_resolution(self) -> Resolution<T, E, D>;
+
+    /// Classifies `self` as it resolves `promise` (see [`Thenables::classify_resolving`]).
+    ///
+    /// ```
+    /// use settle::promise::{Error, IntoResolution, Promise, Resolution};
+    /// let el = settle::runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::resolve(1);
+    /// let r: Resolution<i32, Error> = 7.into_resolution_for(&p);
+    /// assert!(matches!(r, Resolution::Value(7)));
+    /// ```
+    fn into_resolution_for(self, promise: &Promise<T, E, D>) -> Resolution<T, E, D>
+    where
+        Self: Sized,
+    {
+        let _ = promise;
+        self.into_resolution()
+    }
 }
 
 impl<T, E, D: Thenables<T, E>> IntoResolution<T, E, D> for T {
     fn into_resolution(self) -> Resolution<T, E, D> {
         D::classify(self)
+    }
+
+    fn into_resolution_for(self, promise: &Promise<T, E, D>) -> Resolution<T, E, D> {
+        D::classify_resolving(self, promise)
     }
 }
 

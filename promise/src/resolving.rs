@@ -157,7 +157,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         // classifier, here, after alreadyResolved is set, so an ignored call never runs a
         // `then` getter and a getter that calls this function again is ignored.
         let promise = &self.promise;
-        match resolution.into_resolution() {
+        match resolution.into_resolution_for(promise) {
             // 7. If SameValue(resolution, promise) is true, then
             //    a. Let selfResolutionError be a newly created TypeError object.
             //    b. Perform RejectPromise(promise, selfResolutionError).

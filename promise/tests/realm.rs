@@ -936,3 +936,32 @@ fn a_promise_resolved_with_itself_is_rejected_with_the_engines_type_error() {
     });
     assert_eq!(m.take_log(), ["now rejected TypeError: Chaining cycle detected for promise p"]);
 }
+
+#[test]
+fn the_cores_own_resolve_catches_self_resolution_before_a_replaced_then() {
+    // A handler's result or an async body's return value is resolved by the core through the
+    // classifier (`Thenables::classify_resolving`): a promise whose `then` was replaced,
+    // resolving itself, is rejected with the TypeError at once, and its `then` is never read.
+    let m = Model::new();
+    let (promise, resolvers) = named_promise(&m, "p", m.promise_proto());
+    promise.obj().set(Key::s("then"), logging_fn(&m, "p.then", undefined()));
+    let (other, other_resolvers) = named_promise(&m, "q", m.promise_proto());
+    other.obj().set(Key::s("then"), logging_fn(&m, "q.then", undefined()));
+    run(|| {
+        resolvers.resolve(promise.clone());
+        m.note(format!("now {}", m.outcome(&promise)));
+        // Another promise with a replaced `then` is looked up and called, as any thenable.
+        let (_, target) = named_promise(&m, "r", m.promise_proto());
+        target.resolve(other.clone());
+        other_resolvers.resolve(Val::Num(1.0));
+    });
+    assert_eq!(
+        m.take_log(),
+        [
+            "now rejected TypeError: Chaining cycle detected for promise p",
+            "get q.then",
+            "call q.then",
+            "q.then got [{}, {}]",
+        ]
+    );
+}

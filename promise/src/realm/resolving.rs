@@ -36,8 +36,17 @@ pub fn classify<R: Realm>(realm: &R, resolution: R::Value) -> Resolution<R::Valu
 }
 
 /// [`classify`] for the resolve function of `promise`, which also does step 7's SameValue
-/// check (before any lookup, as the spec orders it).
-pub(crate) fn classify_for<R: Realm>(
+/// check (before any lookup, as the spec orders it). An engine's
+/// [`Thenables::classify_resolving`](crate::Thenables::classify_resolving) calls this.
+///
+/// ```
+/// use settle_promise::Resolution;
+/// use settle_promise::realm::{Realm, RealmPromise, classify_for};
+/// fn resolves_itself<R: Realm>(realm: &R, p: &RealmPromise<R>, object: R::Value) -> bool {
+///     matches!(classify_for(realm, Some(p), object), Resolution::Throw(_))
+/// }
+/// ```
+pub fn classify_for<R: Realm>(
     realm: &R,
     promise: Option<&RealmPromise<R>>,
     resolution: R::Value,

@@ -196,6 +196,16 @@ impl Thenables<Val, Val> for ModelThenables {
             _ => Resolution::Value(value),
         }
     }
+
+    fn classify_resolving(value: Val, promise: &ModelPromise) -> Resolution<Val, Val, ModelThenables> {
+        match &value {
+            Val::Obj(o) => match o.0.realm.upgrade() {
+                Some(inner) => realm::classify_for(&Model(inner), Some(promise), value),
+                None => Resolution::Value(value),
+            },
+            _ => Resolution::Value(value),
+        }
+    }
 }
 
 fn arg(args: &[Val], i: usize) -> Val {
