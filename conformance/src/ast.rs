@@ -112,6 +112,11 @@ pub enum Value {
     Promise(Box<PExpr>),
     /// A thenable object with a `then` of the given behaviour, calling back with the value.
     Thenable(Then, Box<Value>),
+    /// `withThen(promise, "Tn")`: a native promise whose own `then` is replaced by one that logs
+    /// `Tn.then` and calls %Promise.prototype.then%. ECMA-262 looks `then` up on every object a
+    /// promise is resolved with, so resolve functions, combinators and `finally` call it (V8's
+    /// fast path applies only while `then` is the intrinsic).
+    ReplacedThen(Box<PExpr>),
 }
 
 /// How a thenable's `then` behaves.
@@ -159,6 +164,12 @@ pub enum PExpr {
     Async(Vec<Stmt>, End),
     /// `Promise.all/allSettled/any/race([..])`.
     Combinator(Combinator, Vec<Value>),
+    /// `Sub.resolve(value)`, with `class Sub extends Promise` whose constructor logs `new Sub`:
+    /// a subclass receiver (and, through species, every `then` on the result constructs `Sub`).
+    SubResolve(Box<Value>),
+    /// `Sub.all/allSettled/any/race([..])`: the combinator with a subclass receiver, which looks
+    /// up `Sub.resolve` and constructs `Sub`.
+    SubCombinator(Combinator, Vec<Value>),
     /// `base.then(..)`, `.catch(..)`, `.finally(..)`.
     Chain(Box<PExpr>, Link),
 }

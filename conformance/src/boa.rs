@@ -29,28 +29,55 @@ fn run_boa_here(source: &str) -> Outcome {
     Outcome { stdout, code }
 }
 
-/// Messages ECMA-262 leaves to the implementation that Boa words differently from V8, as
-/// (Boa's text, V8's text). Only whole, fixed texts are listed: a message that quotes the
-/// program (V8's `x.f is not a function`) has no fixed form to map, and stays a difference
-/// (tests/boa_examples.rs lists those per file).
-pub const BOA_WORDING: &[(&str, &str)] = &[
+/// Messages ECMA-262 leaves to the implementation that Boa words differently from V8: each is
+/// (a pattern of V8's text, Boa's text, the one form both are compared in). Only texts with a
+/// fixed form are listed: a message that quotes the program (V8's `x.f is not a function`)
+/// stays a difference (tests/boa_examples.rs lists those per file).
+const WORDING: &[(&str, &str, &str)] = &[
     // 27.2.4.3.1 step 8.b: the AggregateError of a Promise.any whose promises all rejected.
-    ("no promise in Promise.any was fulfilled.", "All promises were rejected"),
-    // 27.2.1.3.2 step 7.a: a promise resolved with itself.
-    ("SameValue(resolution, promise) is true", "Chaining cycle detected for promise #<Promise>"),
+    ("All promises were rejected", "no promise in Promise.any was fulfilled.", "<all promises rejected>"),
+    // 27.2.1.3.2 step 7.a: a promise resolved with itself. V8 names the promise's constructor
+    // (`#<Promise>`, `#<Sub>`): everything up to the `>` is V8's text.
+    ("Chaining cycle detected for promise #<", "SameValue(resolution, promise) is true", "<chaining cycle>"),
 ];
 
-/// [`run_boa`], with the messages of [`BOA_WORDING`] in V8's words: the differential batch
-/// compares ordering and values, and these texts are the engines' own, not the program's.
+/// An outcome with the messages of [`WORDING`], in either engine's words, in one form: the
+/// differential batch on Boa compares ordering and values, and these texts are the engines'
+/// own, not the program's. Applied to both sides (`Config::canonical`).
 ///
 /// ```
-/// let out = settle_conformance::boa::run_boa_in_v8_wording("Promise.any([]).catch((e) => console.log(e.message));");
-/// assert_eq!(out.stdout, "All promises were rejected\n");
+/// use settle_conformance::{Outcome, boa::canonical_wording};
+/// let v8 = Outcome { stdout: "TypeError:Chaining cycle detected for promise #<Sub>\n".into(), code: 0 };
+/// let boa = Outcome { stdout: "TypeError:SameValue(resolution, promise) is true\n".into(), code: 0 };
+/// assert_eq!(canonical_wording(v8), canonical_wording(boa));
 /// ```
-pub fn run_boa_in_v8_wording(source: &str) -> Outcome {
-    let mut outcome = run_boa(source);
-    for (boa, v8) in BOA_WORDING {
-        outcome.stdout = outcome.stdout.replace(boa, v8);
+pub fn canonical_wording(mut outcome: Outcome) -> Outcome {
+    for (v8, boa, canonical) in WORDING {
+        outcome.stdout = outcome.stdout.replace(boa, canonical);
+        if let Some(open) = v8.strip_suffix('<') {
+            // `... #<Name>`: the name is V8's and goes with it.
+            let mut out = String::with_capacity(outcome.stdout.len());
+            let mut rest = outcome.stdout.as_str();
+            while let Some(at) = rest.find(v8) {
+                out.push_str(&rest[..at]);
+                let after = &rest[at + v8.len()..];
+                match after.find('>') {
+                    Some(close) if !after[..close].contains(char::is_whitespace) => {
+                        out.push_str(canonical);
+                        rest = &after[close + 1..];
+                    }
+                    _ => {
+                        out.push_str(open);
+                        out.push('<');
+                        rest = after;
+                    }
+                }
+            }
+            out.push_str(rest);
+            outcome.stdout = out;
+        } else {
+            outcome.stdout = outcome.stdout.replace(v8, canonical);
+        }
     }
     outcome
 }

@@ -31,6 +31,10 @@ pub struct Config {
     pub save_to: Option<PathBuf>,
     /// The settle side: `run_settle` normally; a mutation test passes a broken one.
     pub settle: fn(&str) -> Outcome,
+    /// Applied to both sides' outcomes before they are compared: the identity normally; for
+    /// an engine whose implementation-defined messages differ from V8's, a mapping of both
+    /// wordings to one form (`boa::canonical_wording`).
+    pub canonical: fn(Outcome) -> Outcome,
     /// Print progress to stderr every this many programs (0: never).
     pub progress_every: usize,
 }
@@ -46,6 +50,7 @@ impl Config {
             max_divergences: 1,
             save_to: Some(crate::regressions_dir()),
             settle: run_settle,
+            canonical: std::convert::identity,
             progress_every: 0,
         }
     }
@@ -155,20 +160,17 @@ pub fn run(config: &Config) -> Report {
             (0..n).map(|_| strategy.new_tree(&mut runner).expect("programs are always generated")).collect();
         report.generated += n;
         let sources: Vec<String> = trees.iter().map(|t| print(&t.current())).collect();
-        let settle_side: Vec<Option<Outcome>> =
-            parallel_map(
-                &sources,
-                |src| {
-                    if timing_sensitive(src) { None } else { Some((config.settle)(src)) }
-                },
-            );
+        let settle_side: Vec<Option<Outcome>> = parallel_map(&sources, |src| {
+            if timing_sensitive(src) { None } else { Some((config.canonical)((config.settle)(src))) }
+        });
         let kept: Vec<usize> = (0..n).filter(|&i| settle_side[i].is_some()).collect();
         report.timing_sensitive += n - kept.len();
         let kept_sources: Vec<&str> = kept.iter().map(|&i| sources[i].as_str()).collect();
-        let mut node_side = pool.run_all(&kept_sources);
+        let mut node_side: Vec<Outcome> =
+            pool.run_all(&kept_sources).into_iter().map(config.canonical).collect();
         let mut unstable = vec![false; kept.len()];
         for _ in 1..config.node_runs {
-            for (j, again) in pool.run_all(&kept_sources).into_iter().enumerate() {
+            for (j, again) in pool.run_all(&kept_sources).into_iter().map(config.canonical).enumerate() {
                 unstable[j] |= again != node_side[j];
             }
         }
@@ -181,7 +183,7 @@ pub fn run(config: &Config) -> Report {
             }
             if node != settle {
                 // Confirm on Node twice more, alone: a loaded machine can delay a timer.
-                let again = [pool.run_one(&sources[i]), pool.run_one(&sources[i])];
+                let again = [pool.run_one(&sources[i]), pool.run_one(&sources[i])].map(config.canonical);
                 if again.iter().any(|o| o != node) {
                     report.node_unstable += 1;
                     continue;
@@ -193,7 +195,7 @@ pub fn run(config: &Config) -> Report {
             if node != settle && report.divergences.len() < config.max_divergences {
                 let mut tree = trees.into_iter().nth(i).expect("the tree");
                 let original = sources[i].clone();
-                let mut d = shrink(&mut *tree, &pool, config.settle, original);
+                let mut d = shrink(&mut *tree, &pool, config.settle, config.canonical, original);
                 if let Some(dir) = &config.save_to {
                     d.saved = save(dir, &d.program, &d.node).ok();
                 }
@@ -284,15 +286,18 @@ fn diverges(
     program: &Program,
     pool: &NodePool,
     settle: fn(&str) -> Outcome,
+    canonical: fn(Outcome) -> Outcome,
 ) -> Option<(String, Outcome, Outcome)> {
     let src = print(program);
     let (sensitive, settle_out) =
-        parallel_map(std::slice::from_ref(&src), |s| (timing_sensitive(s), settle(s))).pop().expect("one");
+        parallel_map(std::slice::from_ref(&src), |s| (timing_sensitive(s), canonical(settle(s))))
+            .pop()
+            .expect("one");
     if sensitive {
         return None;
     }
-    let node = pool.run_one(&src);
-    if node == settle_out || pool.run_one(&src) != node {
+    let node = canonical(pool.run_one(&src));
+    if node == settle_out || canonical(pool.run_one(&src)) != node {
         return None;
     }
     Some((src, node, settle_out))
@@ -304,23 +309,24 @@ fn shrink(
     tree: &mut dyn ValueTree<Value = Program>,
     pool: &NodePool,
     settle: fn(&str) -> Outcome,
+    canonical: fn(Outcome) -> Outcome,
     original: String,
 ) -> Divergence {
     let start = Instant::now();
     let first = tree.current();
-    let (mut program, mut node, mut settle_out) = match diverges(&first, pool, settle) {
+    let (mut program, mut node, mut settle_out) = match diverges(&first, pool, settle, canonical) {
         Some(found) => found,
         None => {
             let src = print(&first);
-            let node = pool.run_one(&src);
-            (src.clone(), node, settle(&src))
+            let node = canonical(pool.run_one(&src));
+            (src.clone(), node, canonical(settle(&src)))
         }
     };
     let mut steps = 0;
     if tree.simplify() {
         while steps < SHRINK_STEPS && start.elapsed() < SHRINK_TIME {
             steps += 1;
-            let more = if let Some((p, n, s)) = diverges(&tree.current(), pool, settle) {
+            let more = if let Some((p, n, s)) = diverges(&tree.current(), pool, settle, canonical) {
                 (program, node, settle_out) = (p, n, s);
                 tree.simplify()
             } else {

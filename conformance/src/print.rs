@@ -14,6 +14,8 @@ const HELPERS: &str = r#"function show(v) {
   if (v !== null && typeof v === "object") return v.status ? v.status + ":" + show(v.status === "fulfilled" ? v.value : v.reason) : "obj:" + v.tag;
   return typeof v + ":" + String(v);
 }
+class Sub extends Promise { constructor(executor) { super(executor); console.log("new Sub"); } }
+function withThen(p, tag) { const then = p.then; p.then = function (f, r) { console.log(tag + ".then"); return then.call(this, f, r); }; return p; }
 "#;
 
 /// Prints a program.
@@ -88,6 +90,7 @@ fn count_timers(body: &[Stmt]) -> usize {
             Value::Num(_) | Value::Error(_) | Value::Ref(_) => 0,
             Value::Promise(e) => pexpr(e),
             Value::Thenable(_, v) => value(v),
+            Value::ReplacedThen(e) => pexpr(e),
         }
     }
     fn end(e: &End) -> usize {
@@ -102,9 +105,9 @@ fn count_timers(body: &[Stmt]) -> usize {
     fn pexpr(e: &PExpr) -> usize {
         match e {
             PExpr::Ref(_) => 0,
-            PExpr::Resolve(v) | PExpr::Reject(v) => value(v),
+            PExpr::Resolve(v) | PExpr::Reject(v) | PExpr::SubResolve(v) => value(v),
             PExpr::New(b, e) | PExpr::Async(b, e) => block(b) + end(e),
-            PExpr::Combinator(_, vs) => vs.iter().map(value).sum(),
+            PExpr::Combinator(_, vs) | PExpr::SubCombinator(_, vs) => vs.iter().map(value).sum(),
             PExpr::Chain(base, link) => {
                 pexpr(base)
                     + match link {
@@ -329,6 +332,11 @@ impl Printer {
             }
             Value::Promise(e) => self.pexpr(e),
             Value::Thenable(kind, inner) => self.thenable(*kind, inner),
+            Value::ReplacedThen(e) => {
+                let n = self.next_name();
+                let promise = self.pexpr(e);
+                format!("withThen({promise}, \"T{n}\")")
+            }
         }
     }
 
@@ -381,16 +389,9 @@ impl Printer {
                 let f = self.function("async () => ", Some(head), body, Some(end), true);
                 format!("({f})()")
             }
-            PExpr::Combinator(c, values) => {
-                let name = match c {
-                    Combinator::All => "all",
-                    Combinator::AllSettled => "allSettled",
-                    Combinator::Any => "any",
-                    Combinator::Race => "race",
-                };
-                let vs: Vec<String> = values.iter().map(|v| self.value(v)).collect();
-                format!("Promise.{name}([{}])", vs.join(", "))
-            }
+            PExpr::Combinator(c, values) => self.combinator("Promise", *c, values),
+            PExpr::SubResolve(v) => format!("Sub.resolve({})", self.value(v)),
+            PExpr::SubCombinator(c, values) => self.combinator("Sub", *c, values),
             PExpr::Chain(base, link) => {
                 let base = self.pexpr(base);
                 match link {
@@ -407,6 +408,17 @@ impl Printer {
                 }
             }
         }
+    }
+
+    fn combinator(&mut self, receiver: &str, c: Combinator, values: &[Value]) -> String {
+        let name = match c {
+            Combinator::All => "all",
+            Combinator::AllSettled => "allSettled",
+            Combinator::Any => "any",
+            Combinator::Race => "race",
+        };
+        let vs: Vec<String> = values.iter().map(|v| self.value(v)).collect();
+        format!("{receiver}.{name}([{}])", vs.join(", "))
     }
 
     fn handler(&mut self, h: &Handler, takes_argument: bool) -> String {

@@ -193,6 +193,8 @@ impl Builder {
                 3,
                 (then_kind(), inner_value).prop_map(|(k, v)| Value::Thenable(k, Box::new(v))).boxed(),
             ));
+            let replaced = self.pexpr(ctx.inner());
+            choices.push((1, replaced.prop_map(|e| Value::ReplacedThen(Box::new(e))).boxed()));
         }
         let v = proptest::strategy::Union::new_weighted(choices).boxed();
         self.values.insert(ctx, v.clone());
@@ -245,9 +247,14 @@ impl Builder {
                 Just(Combinator::Any),
                 Just(Combinator::Race),
             ];
+            let sub_combinator = (combinator.clone(), vec(value.clone(), 0..=3))
+                .prop_map(|(c, vs)| PExpr::SubCombinator(c, vs))
+                .boxed();
             choices.extend([
                 (2, value.clone().prop_map(|v| PExpr::Resolve(Box::new(v))).boxed()),
                 (1, value.clone().prop_map(|v| PExpr::Reject(Box::new(v))).boxed()),
+                (1, value.clone().prop_map(|v| PExpr::SubResolve(Box::new(v))).boxed()),
+                (1, sub_combinator),
                 (4, (executor, executor_end).prop_map(|(b, e)| PExpr::New(b, e)).boxed()),
                 (3, (async_body, async_end).prop_map(|(b, e)| PExpr::Async(b, e)).boxed()),
                 (2, (combinator, vec(value, 0..=3)).prop_map(|(c, vs)| PExpr::Combinator(c, vs)).boxed()),

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use settle_conformance::ast::{Delay, End, Handler, Link, Listeners, PExpr, Program, Stmt, Then, Value};
-use settle_conformance::boa::run_boa_in_v8_wording;
+use settle_conformance::boa::{canonical_wording, run_boa};
 use settle_conformance::harness::first_difference;
 use settle_conformance::node::{NodePool, node_available};
 use settle_conformance::settle::run_settle;
@@ -390,7 +390,8 @@ fn generated_programs_agree_with_node_on_boa() {
     }
     let _node = NODE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut config = batch_config();
-    config.settle = run_boa_in_v8_wording;
+    config.settle = run_boa;
+    config.canonical = canonical_wording;
     config.save_to = None;
     let report = settle_conformance::run(&config);
     eprintln!("boa, seed {:#x}: {report}", config.seed);
@@ -403,8 +404,8 @@ fn generated_programs_agree_with_node_on_boa() {
 fn regression_corpus_on_boa() {
     let mut failures = Vec::new();
     for (name, source, expected) in corpus() {
-        let got = run_boa_in_v8_wording(&source);
-        if got != expected {
+        let got = canonical_wording(run_boa(&source));
+        if got != canonical_wording(expected.clone()) {
             failures.push(format!("{name} on boa: {}\n{source}", first_difference(&expected, &got)));
         }
     }

@@ -157,7 +157,7 @@ fn format_key(key: &str) -> String {
 }
 
 /// The constructor name shown before braces: `Foo {}` for `new Foo()`.
-fn constructor_name(obj: &Obj) -> Option<String> {
+pub(crate) fn constructor_name(obj: &Obj) -> Option<String> {
     let mut current = obj.proto();
     while let Some(p) = current {
         if let Some(prop) = p.own_prop("constructor")

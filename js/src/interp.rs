@@ -1068,6 +1068,11 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 match prototype_from_constructor(new_target, &default) {
                     Ok(p) => {
                         o.set_prototype_of(Some(p));
+                        // A subclass's promise (`new Sub(..)`, `super(..)`) stays the object
+                        // the rejection listener gets, even if the script drops it.
+                        if o.promise().is_some() {
+                            crate::promise::pin_subclass_promise(o);
+                        }
                     }
                     Err(e) => return Box::pin(std::future::ready(Err(e))),
                 }
@@ -1559,7 +1564,19 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 // Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited
                 // directly in the function's task, so the code after it resumes in the
                 // reaction job itself.
-                let promise = JsPromise::resolve(v);
+                let promise = match v {
+                    // PromiseResolve (27.2.4.7.1) step 1: a promise whose `constructor` is
+                    // %Promise% is awaited itself, even with a replaced `then` (never called).
+                    JsValue::Object(_) => {
+                        use settle_promise::realm::{self, Realm as _};
+                        let c = crate::promise::JsRealm.promise_constructor();
+                        let p = realm::promise_resolve(&crate::promise::JsRealm, &c, v)?;
+                        p.as_object()
+                            .and_then(|o| o.promise().cloned())
+                            .expect("PromiseResolve(%Promise%) is a promise")
+                    }
+                    v => JsPromise::resolve(v),
+                };
                 promise.await?
             }
         })

@@ -42,7 +42,7 @@ pub(crate) struct ListIterator {
 }
 
 /// The message Node gives for a value that is not iterable.
-fn not_iterable(value: &JsValue) -> JsValue {
+pub(crate) fn not_iterable(value: &JsValue) -> JsValue {
     let text = match value {
         JsValue::Undefined | JsValue::Null => format!(
             "{} is not iterable (cannot read property Symbol(Symbol.iterator))",

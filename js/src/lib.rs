@@ -42,18 +42,18 @@ mod value;
 
 use std::rc::Rc;
 
-use settle_promise::{RejectionEvent, RejectionEventKind, RejectionPolicy, set_rejection_policy};
-use settle_runtime::{EventLoop, Handle, Host, Uncaught, UncaughtKind};
+use settle_runtime::{
+    EventLoop, Handle, Host, RejectionEventKind, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
+};
 
 pub use lower::ScriptError;
 pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
 pub use value::{JsPromise, JsValue};
 
-use crate::heap::HeapGuard;
 use crate::interp::call_sync;
 use crate::promise::find_promise_object;
-use crate::realm::{Realm, RealmConfig, RealmGuard, realm};
+use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard, realm};
 
 /// How to run a script.
 #[derive(Clone, Debug)]
@@ -174,7 +174,6 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             let _ = writeln!(internal.borrow_mut(), "settle-js internal error: {u}");
         })
         .build();
-    let heap = HeapGuard::enter();
     let realm = Realm::new(RealmConfig {
         host: options.host,
         stdout,
@@ -188,10 +187,11 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     });
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
-    set_rejection_policy(&el.handle(), RejectionPolicy::Callback(Rc::new(on_rejection)));
+    el.handle().set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
     let script = Rc::new(script);
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
-    el.queue_task_labelled(SCRIPT_LABEL, move || {
+    el.queue_task_labelled_with(SCRIPT_LABEL, move |host: &mut JsHost| {
+        let _running = RealmGuard::enter(host.realm.clone());
         let r = crate::realm::realm();
         // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
         // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).
@@ -204,7 +204,7 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             builtins::report_uncaught(e);
         }
     });
-    let result = el.run();
+    let result = el.run_with(&mut JsHost { realm: realm.clone() });
     let code = match result {
         Ok(()) => realm.exit_code.get(),
         Err(_) if realm.steps_exhausted() => EXIT_STEP_LIMIT,
@@ -214,18 +214,26 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     drop(guard);
     // Break the reference cycles of the realm and of everything the script made, so they
     // are freed.
+    let heap = realm.heap.take();
+    let intrinsics = realm.intrinsic_objects();
     drop(realm);
-    drop(heap);
+    let survivors = heap.sweep(intrinsics);
+    #[cfg(test)]
+    heap::LIVE_AFTER_SWEEP.with(|l| l.set(survivors));
+    #[cfg(not(test))]
+    let _ = survivors;
     code
 }
 
 /// The rejection tracker's reports, turned into the host's events.
-fn on_rejection(event: &RejectionEvent) {
-    let Some(promise) = event.promise.downcast::<JsValue, JsValue, JsThenables>() else { return };
-    let r = realm();
-    if r.halted.get() {
+fn on_rejection(host: &mut JsHost, event: &TrackerEvent) {
+    let tracked: &dyn std::any::Any = &*event.promise;
+    let Some(promise) = tracked.downcast_ref::<JsPromise>().cloned() else { return };
+    if crate::realm::is_halted() {
         return;
     }
+    let _running = RealmGuard::enter(host.realm.clone());
+    let r = realm();
     let reason = match promise.result() {
         Some(Err(e)) => e,
         _ => JsValue::Undefined,
@@ -242,9 +250,8 @@ fn on_rejection(event: &RejectionEvent) {
                 // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
                 r.write_out(&builtins::unhandled_rejection_message(&reason), true);
                 r.exit_code.set(1);
-                r.halted.set(true);
                 let handle = Handle::current();
-                handle.fail(Uncaught::new(
+                handle.halt(Uncaught::new(
                     UncaughtKind::UnhandledRejection,
                     format!("{reason:?}"),
                     handle.origin(),

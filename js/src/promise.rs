@@ -1,23 +1,29 @@
 //! How the interpreter's values plug into settle-promise (see `docs/embedding.md`).
 //!
-//! - [`JsThenables`] is the classifier: the spec's Get(value, "then") for the resolve
-//!   functions, so a wrapped settle promise is adopted as a promise (self-resolution is caught)
-//!   and any object with a callable `then` (found through getters) as a thenable.
+//! - [`JsRealm`] is settle-js as a [`settle_promise::realm::Realm`]: the Promise built-in
+//!   (`builtins/promise.rs`) is settle-promise's engine-level algorithms of ECMA-262 27.2 over
+//!   it, so receivers, species, replaced `then` methods and the iterator protocol follow the
+//!   spec, with settle's native fast path while `then` is the intrinsic.
+//! - [`JsThenables`] is the classifier of the core's resolve functions: the realm module's
+//!   `classify`, that is the spec's Get(value, "then") (found through getters), with a native
+//!   promise whose `then` is the intrinsic adopted natively.
 //! - `Reason` (through `From<TypeError>`, `From<PanicError>` and `From<AggregateError<JsValue>>`) turns the errors
-//!   the Promise algorithms raise into JavaScript error objects.
-//! - `FromIterator<JsValue>` and `FromIterator<Settled<..>>` let `Promise.all` and
-//!   `Promise.allSettled` build their JavaScript array in the same tick.
+//!   the core raises into JavaScript error objects.
+//! - `FromIterator<JsValue>` and `FromIterator<Settled<..>>` build a JavaScript array from the
+//!   core's combinator results (for Rust code combining settle-js promises).
 
 use std::rc::Rc;
 
+use settle_promise::realm::{self, PropertyKey as SpecKey, TypeErrorCase};
 use settle_promise::{
-    AggregateError, PanicError, Reason, Resolution, Resolvers, Settled, SpecError, Thenable, Thenables,
-    TypeError,
+    AggregateError, PanicError, PromiseState, Reason, Resolution, Settled, SpecError, Thenables, TypeError,
 };
 
-use crate::interp::call_sync;
+use crate::inspect::inspect;
+use crate::interp::{call_sync, construct_sync};
+use crate::property::PropertyKey;
 use crate::realm::realm;
-use crate::value::{Class, JsPromise, JsValue, Obj};
+use crate::value::{Class, JsPromise, JsValue, Obj, Slot};
 
 /// The interpreter's thenable detection: plugs JavaScript's "object with a callable `then`"
 /// into settle's resolve functions.
@@ -26,51 +32,257 @@ pub struct JsThenables;
 
 impl Thenables<JsValue, JsValue> for JsThenables {
     fn classify(value: JsValue) -> Resolution<JsValue, JsValue, JsThenables> {
-        let JsValue::Object(obj) = &value else { return Resolution::Value(value) };
-        if let Some(p) = obj.promise() {
-            // A native promise: adopted through NewPromiseResolveThenableJob like any
-            // thenable, and recognized when a promise is resolved with itself.
-            return Resolution::Promise(p.clone());
+        realm::classify(&JsRealm, value)
+    }
+
+    fn classify_in(
+        _host: &mut dyn std::any::Any,
+        value: JsValue,
+        promise: &JsPromise,
+    ) -> Resolution<JsValue, JsValue, JsThenables> {
+        realm::classify_for(&JsRealm, Some(promise), value)
+    }
+}
+
+/// The intrinsics the native fast path compares with: %Promise%,
+/// %Promise.prototype.then% and the original `get Promise [ %Symbol.species% ]`.
+pub(crate) struct PromiseIntrinsics {
+    pub(crate) constructor: Obj,
+    pub(crate) then: Obj,
+    pub(crate) species_getter: Obj,
+}
+
+/// settle-js as the Promise algorithms see it: a zero-sized handle over the current realm.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JsRealm;
+
+/// Whether `object`'s own `key` is a data property holding `expected`, read without running
+/// code.
+fn own_data_is(object: &Obj, key: &str, expected: &Obj) -> bool {
+    matches!(object.own_prop(key), Some(p) if matches!(&p.slot, Slot::Data(JsValue::Object(f)) if f.ptr_eq(expected)))
+}
+
+impl realm::Realm for JsRealm {
+    type Value = JsValue;
+    type Thenables = JsThenables;
+    type Key = PropertyKey;
+
+    fn undefined(&self) -> JsValue {
+        JsValue::Undefined
+    }
+
+    fn string(&self, s: &str) -> JsValue {
+        JsValue::from(s)
+    }
+
+    fn is_undefined(&self, value: &JsValue) -> bool {
+        matches!(value, JsValue::Undefined)
+    }
+
+    fn is_null(&self, value: &JsValue) -> bool {
+        matches!(value, JsValue::Null)
+    }
+
+    fn is_object(&self, value: &JsValue) -> bool {
+        matches!(value, JsValue::Object(_))
+    }
+
+    fn to_boolean(&self, value: &JsValue) -> bool {
+        value.truthy()
+    }
+
+    fn same_value(&self, a: &JsValue, b: &JsValue) -> bool {
+        a.same_value(b)
+    }
+
+    fn is_callable(&self, value: &JsValue) -> bool {
+        value.is_callable()
+    }
+
+    fn is_constructor(&self, value: &JsValue) -> bool {
+        matches!(value, JsValue::Object(o) if o.is_constructor())
+    }
+
+    fn get(&self, value: &JsValue, key: SpecKey<'_, PropertyKey>) -> Result<JsValue, JsValue> {
+        // GetV (7.3.3) step 1: Let O be ? ToObject(V).
+        if value.is_nullish() {
+            let name = match key {
+                // GetIterator's GetMethod: V8 says "undefined is not iterable".
+                SpecKey::Iterator => return Err(crate::iteration::not_iterable(value)),
+                SpecKey::String(s) => s.to_string(),
+                SpecKey::Species => "Symbol(Symbol.species)".to_string(),
+                SpecKey::Key(k) => k.display(),
+            };
+            let message = format!("Cannot read properties of {} (reading '{name}')", inspect(value));
+            return Err(realm().error("TypeError", &message));
         }
-        match obj.get("then") {
-            Err(thrown) => Resolution::Throw(thrown),
-            Ok(then) if then.is_callable() => {
-                Resolution::Thenable(Rc::new(JsThenable { object: value.clone(), then }))
+        match key {
+            SpecKey::String(s) => value.get(s),
+            SpecKey::Iterator => value.get(&PropertyKey::Symbol(realm().symbols.iterator.clone())),
+            SpecKey::Species => value.get(&PropertyKey::Symbol(realm().symbols.species.clone())),
+            SpecKey::Key(k) => value.get(k),
+        }
+    }
+
+    fn call(&self, function: &JsValue, this: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        call_sync(function, this, args)
+    }
+
+    fn construct(&self, constructor: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        construct_sync(constructor, args.to_vec(), constructor)
+    }
+
+    fn own_property_keys(&self, object: &JsValue) -> Result<Vec<PropertyKey>, JsValue> {
+        Ok(object.as_object().map(Obj::own_property_keys).unwrap_or_default())
+    }
+
+    fn get_own_property_enumerable(
+        &self,
+        object: &JsValue,
+        key: &PropertyKey,
+    ) -> Result<Option<bool>, JsValue> {
+        Ok(object.as_object().and_then(|o| o.get_own_property(key)).map(|d| d.enumerable.unwrap_or(false)))
+    }
+
+    fn create_builtin_function(
+        &self,
+        length: u32,
+        steps: impl Fn(&JsRealm, &[JsValue]) -> Result<JsValue, JsValue> + 'static,
+    ) -> JsValue {
+        JsValue::Object(realm().native("", length as usize, move |_, args, _| steps(&JsRealm, args)))
+    }
+
+    fn create_array_from_list(&self, values: Vec<JsValue>) -> JsValue {
+        realm().new_array(values)
+    }
+
+    fn create_object(&self, properties: Vec<(&'static str, JsValue)>) -> JsValue {
+        let object = realm().new_object();
+        for (key, value) in properties {
+            object.define(key, value, true);
+        }
+        JsValue::Object(object)
+    }
+
+    fn create_null_prototype_object(&self, properties: Vec<(PropertyKey, JsValue)>) -> JsValue {
+        let object = Obj::new(Class::Object, None);
+        for (key, value) in properties {
+            object.define(&key, value, true);
+        }
+        JsValue::Object(object)
+    }
+
+    fn type_error(&self, case: TypeErrorCase<'_, JsValue>) -> JsValue {
+        let message = match case {
+            TypeErrorCase::NotAConstructor(v) => format!("{} is not a constructor", inspect(v)),
+            TypeErrorCase::NotCallable(v) => format!("{} is not a function", inspect(v)),
+            TypeErrorCase::ExecutorAlreadyCalled => {
+                "Promise executor has already been invoked with non-undefined arguments".to_string()
             }
-            Ok(_) => Resolution::Value(value),
-        }
+            TypeErrorCase::ResolveNotCallable => {
+                "Promise resolve or reject function is not callable".to_string()
+            }
+            TypeErrorCase::NotAnObject(v) => format!("{} is not an object", inspect(v)),
+            TypeErrorCase::NotAPromise(v) => {
+                format!("Method Promise.prototype.then called on incompatible receiver {}", inspect(v))
+            }
+            TypeErrorCase::NoNewTarget => "Promise constructor cannot be invoked without 'new'".to_string(),
+            TypeErrorCase::ExecutorNotCallable(v) => {
+                format!("Promise resolver {} is not a function", resolver_text(v))
+            }
+            TypeErrorCase::NotIterable(v) => return crate::iteration::not_iterable(v),
+            TypeErrorCase::IteratorResultNotAnObject(v) => {
+                format!("Iterator result {} is not an object", inspect(v))
+            }
+            TypeErrorCase::ChainingCycle(v) => {
+                let class = v.as_object().and_then(crate::inspect::constructor_name);
+                format!("Chaining cycle detected for promise #<{}>", class.as_deref().unwrap_or("Object"))
+            }
+            TypeErrorCase::IteratorNotAnObject(_) => {
+                "Result of the Symbol.iterator method is not an object".to_string()
+            }
+            _ => "TypeError in a Promise algorithm".to_string(),
+        };
+        realm().error("TypeError", &message)
+    }
+
+    fn aggregate_error(&self, errors: Vec<JsValue>) -> JsValue {
+        JsValue::from(AggregateError::new(errors))
+    }
+
+    fn promise_constructor(&self) -> JsValue {
+        let r = realm();
+        let intrinsics = r.promise_intrinsics.get().expect("settle-js: Promise is installed first");
+        JsValue::Object(intrinsics.constructor.clone())
+    }
+
+    fn is_intrinsic_promise(&self, value: &JsValue) -> bool {
+        let r = realm();
+        matches!((value, r.promise_intrinsics.get()), (JsValue::Object(o), Some(i)) if o.ptr_eq(&i.constructor))
+    }
+
+    fn promise_object(&self, promise: JsPromise) -> JsValue {
+        wrap_promise(promise)
+    }
+
+    fn promise_of(&self, value: &JsValue) -> Option<JsPromise> {
+        value.as_object().and_then(|o| o.promise().cloned())
+    }
+
+    fn promise_with_intrinsic_then(&self, value: &JsValue) -> Option<JsPromise> {
+        let JsValue::Object(o) = value else { return None };
+        let promise = o.promise()?;
+        let r = realm();
+        let intrinsics = r.promise_intrinsics.get()?;
+        let proto = &r.promise_proto;
+        let intact = o.own_prop("then").is_none()
+            && o.own_prop("constructor").is_none()
+            && o.proto().is_some_and(|p| p.ptr_eq(proto))
+            && own_data_is(proto, "then", &intrinsics.then)
+            && own_data_is(proto, "constructor", &intrinsics.constructor)
+            && matches!(
+                intrinsics.constructor.own_prop(&PropertyKey::Symbol(r.symbols.species.clone())),
+                Some(p) if matches!(&p.slot, Slot::Accessor(Some(JsValue::Object(g)), _) if g.ptr_eq(&intrinsics.species_getter))
+            );
+        intact.then(|| promise.clone())
+    }
+
+    fn report_job_error(&self, error: JsValue) {
+        crate::builtins::report_uncaught(error);
     }
 }
 
-/// An object with a callable `then`, found by [`JsThenables::classify`].
-struct JsThenable {
-    object: JsValue,
-    then: JsValue,
-}
-
-impl Thenable<JsValue, JsValue, JsThenables> for JsThenable {
-    fn then(&self, resolvers: Resolvers<JsValue, JsValue, JsThenables>) -> Result<(), JsValue> {
-        let (resolve, reject) = resolving_functions(&resolvers);
-        call_sync(&self.then, &self.object, &[resolve, reject]).map(|_| ())
-    }
-}
-
-/// JavaScript `resolve` and `reject` functions for a promise's resolvers.
-pub(crate) fn resolving_functions(
-    resolvers: &Resolvers<JsValue, JsValue, JsThenables>,
-) -> (JsValue, JsValue) {
+/// Keeps a promise object of a subclass alive while the rejection tracker may report it (see
+/// `Realm::pinned_promises`): [[Construct]] calls it when a promise gets its new target's
+/// prototype (`new Sub`, `super()`, NewPromiseCapability(Sub), `Reflect.construct`). Objects only the pin list holds are let go once they cannot be
+/// reported any more: fulfilled, or rejected and handled.
+pub(crate) fn pin_subclass_promise(object: &Obj) {
     let r = realm();
-    let res = resolvers.clone();
-    let resolve = r.native("", 1, move |_, args, _| {
-        res.resolve(args.first().cloned().unwrap_or_default());
-        Ok(JsValue::Undefined)
-    });
-    let rej = resolvers.clone();
-    let reject = r.native("", 1, move |_, args, _| {
-        rej.reject(args.first().cloned().unwrap_or_default());
-        Ok(JsValue::Undefined)
-    });
-    (JsValue::Object(resolve), JsValue::Object(reject))
+    if object.proto().is_some_and(|p| p.ptr_eq(&r.promise_proto)) {
+        return;
+    }
+    let mut pinned = r.pinned_promises.borrow_mut();
+    if pinned.len() >= 64 && pinned.len().is_power_of_two() {
+        pinned.retain(|o| {
+            let quiet = o.promise().is_some_and(|p| match p.state() {
+                PromiseState::Pending => false,
+                PromiseState::Fulfilled => true,
+                PromiseState::Rejected => p.is_handled(),
+            });
+            Rc::strong_count(&o.0) > 1 || !quiet
+        });
+    }
+    pinned.push(object.clone());
+}
+
+/// How V8 shows a non-callable executor in its TypeError.
+pub(crate) fn resolver_text(v: &JsValue) -> String {
+    match v {
+        JsValue::Object(o) if o.array_items().is_some() => String::new(),
+        JsValue::Object(_) => "#<Object>".into(),
+        JsValue::String(s) => s.to_string(),
+        other => inspect(other),
+    }
 }
 
 /// The JavaScript object for a settle promise (a new one each time: a promise created by

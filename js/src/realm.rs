@@ -2,8 +2,7 @@
 //! listeners, exit code). One realm is current per thread while a script runs, like settle's
 //! current loop; native functions and the promise glue reach it with [`realm`].
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::io::Write;
 use std::rc::{Rc, Weak};
 
@@ -60,20 +59,25 @@ pub(crate) struct Realm {
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
-    /// Set once the process "died" (an uncaught error under Node): nothing else runs.
-    pub(crate) halted: Cell<bool>,
     pub(crate) exit_code: Cell<i32>,
     pub(crate) rng: Cell<u64>,
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
     pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
+    /// Promise objects of a subclass (`new Sub`, `Sub.resolve`, a species `then`) that the
+    /// rejection tracker may still report: kept alive so that the listener
+    /// gets the same object (its prototype, its properties), as in Node, even when the script
+    /// dropped it. A plain promise object needs no pin: re-wrapping gives an equal one.
+    pub(crate) pinned_promises: RefCell<Vec<Obj>>,
+    /// %Promise% and the intrinsics its native fast path compares with (set by its install).
+    pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
     pub(crate) depth: Cell<usize>,
     /// The source offset of the code running now (for error locations).
     pub(crate) pos: Cell<u32>,
-    pub(crate) cancelled_immediates: RefCell<HashSet<u64>>,
-    pub(crate) next_immediate: Cell<u64>,
     /// A classic script (`Options::script`): top-level declarations are global properties.
     pub(crate) script: bool,
+    /// Every object and scope made while this realm was current (freed with it, `heap.rs`).
+    pub(crate) heap: crate::heap::Heap,
     /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
     pub(crate) steps_left: Cell<u64>,
 }
@@ -89,6 +93,29 @@ thread_local! {
 /// Panics when no script is running on this thread (an interpreter bug).
 pub(crate) fn realm() -> Rc<Realm> {
     REALM.with(|r| r.borrow().clone()).expect("settle-js: no realm is current on this thread")
+}
+
+/// Whether the process "died" (an uncaught error under Node, the step limit): the loop was
+/// halted ([`settle_runtime::Handle::halt`]), so nothing more runs, and what the callback that
+/// died still does (a `catch` block, a report) prints nothing.
+pub(crate) fn is_halted() -> bool {
+    settle_runtime::Handle::try_current().is_ok_and(|h| h.is_halted())
+}
+
+/// The host context settle-js runs its loop with (`EventLoop::run_with`): every task, timer,
+/// immediate, microtask, `nextTick` callback and rejection report it queues is lent this, and
+/// runs in its realm.
+pub(crate) struct JsHost {
+    pub(crate) realm: Rc<Realm>,
+}
+
+/// Calls `f` with the current realm, if any, without cloning it (allocation registers here).
+pub(crate) fn with_current_realm(f: impl FnOnce(&Realm)) {
+    REALM.with(|r| {
+        if let Some(realm) = r.borrow().as_ref() {
+            f(realm);
+        }
+    });
 }
 
 /// Makes `realm` current until the guard drops.
@@ -195,17 +222,40 @@ impl Realm {
             file: config.file,
             source: config.source,
             listeners: RefCell::new(Vec::new()),
-            halted: Cell::new(false),
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
+            promise_intrinsics: OnceCell::new(),
+            pinned_promises: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             pos: Cell::new(0),
-            cancelled_immediates: RefCell::new(HashSet::new()),
-            next_immediate: Cell::new(1),
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
+            heap: crate::heap::Heap::default(),
         })
+    }
+
+    /// The objects `Realm::new` makes before the realm can be current, so unregistered in its
+    /// heap: swept by name when the run ends.
+    pub(crate) fn intrinsic_objects(&self) -> Vec<Obj> {
+        [
+            &self.object_proto,
+            &self.function_proto,
+            &self.array_proto,
+            &self.string_proto,
+            &self.number_proto,
+            &self.boolean_proto,
+            &self.promise_proto,
+            &self.generator_proto,
+            &self.symbol_proto,
+            &self.iterator_proto,
+            &self.array_iterator_proto,
+            &self.string_iterator_proto,
+            &self.global,
+        ]
+        .into_iter()
+        .cloned()
+        .collect()
     }
 
     /// Spends one evaluation step (a loop iteration or a call). Once the budget is spent, the
@@ -224,11 +274,10 @@ impl Realm {
             self.steps_left.set(left - 1);
             return Ok(());
         }
-        if !self.halted.get() {
+        if !is_halted() {
             let _ = writeln!(self.stderr.borrow_mut(), "settle-js: the step limit was reached");
-            self.halted.set(true);
             if let Ok(handle) = settle_runtime::Handle::try_current() {
-                handle.fail(settle_runtime::Uncaught::new(
+                handle.halt(settle_runtime::Uncaught::new(
                     settle_runtime::UncaughtKind::Exception,
                     "the step limit was reached".to_string(),
                     handle.origin(),
@@ -337,7 +386,7 @@ impl Realm {
     }
 
     pub(crate) fn write_out(&self, text: &str, stderr: bool) {
-        if self.halted.get() {
+        if is_halted() {
             return;
         }
         let sink = if stderr { &self.stderr } else { &self.stdout };

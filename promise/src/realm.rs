@@ -48,7 +48,7 @@ pub use finally::promise_prototype_finally;
 pub use iterator::{IteratorRecord, get_iterator, iterator_close, iterator_step_value};
 pub use keyed::{promise_all_keyed, promise_all_settled_keyed};
 pub use operations::{call, get_method, invoke, species_constructor};
-pub use resolving::{classify, create_resolving_functions};
+pub use resolving::{classify, classify_for, create_resolving_functions};
 pub use statics::{
     promise_reject, promise_resolve, promise_resolve_method, promise_try, promise_with_resolvers,
 };
@@ -113,6 +113,9 @@ pub enum TypeErrorCase<'a, V> {
     IteratorResultNotAnObject(&'a V),
     /// GetIteratorFromMethod step 2: "Result of the Symbol.iterator method is not an object".
     IteratorNotAnObject(&'a V),
+    /// Promise Resolve Functions step 7.a, the promise resolved with itself: "Chaining cycle
+    /// detected for promise {0}" (V8 names the object's class: `#<Promise>`, `#<Sub>`).
+    ChainingCycle(&'a V),
 }
 
 /// An engine, as the Promise algorithms see it: its values and the operations of ECMA-262

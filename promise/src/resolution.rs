@@ -189,11 +189,16 @@ pub trait Thenables<T, E>: Sized + 'static {
     /// Classifies `value` (steps 8-12 of the resolve function).
     fn classify(value: T) -> Resolution<T, E, Self>;
 
-    /// Classifies `value` with the engine's state at hand: what
-    /// [`Resolvers::resolve_in`] calls, with the host it was given (the `&mut H` a callback
-    /// queued with a `_with` method borrows; see `Handle::run_with`). An engine whose `then`
-    /// lookup needs its context (a getter runs script) downcasts `host` to its own type here.
-    /// The default ignores the host and calls [`Thenables::classify`].
+    /// Classifies `value` for the resolve function of `promise` (steps 7-12), with the engine's
+    /// state at hand: what the core's resolve calls use (a handler's result in its reaction
+    /// job, an async body's return value, [`Resolvers::resolve_in`]). `host` is the `&mut H`
+    /// the loop was run with (see `Handle::run_with`; `&mut ()` when none is at hand): an
+    /// engine whose `then` lookup runs script downcasts it to its own type. The default
+    /// ignores both and calls [`Thenables::classify`], which is right when `classify` gives
+    /// [`Resolution::Promise`] for every settle promise (the core then does step 7 itself). A
+    /// classifier that looks `then` up on some promises (one whose `then` was replaced) must
+    /// do step 7 here first: a promise resolved with itself is rejected with a TypeError, and
+    /// its `then` is never read.
     ///
     /// ```
     /// use std::any::Any;
@@ -204,7 +209,11 @@ pub trait Thenables<T, E>: Sized + 'static {
     /// struct Counting;
     /// impl Thenables<i32, String> for Counting {
     ///     fn classify(value: i32) -> Resolution<i32, String, Counting> { Resolution::Value(value) }
-    ///     fn classify_in(host: &mut dyn Any, value: i32) -> Resolution<i32, String, Counting> {
+    ///     fn classify_in(
+    ///         host: &mut dyn Any,
+    ///         value: i32,
+    ///         _promise: &Promise<i32, String, Counting>,
+    ///     ) -> Resolution<i32, String, Counting> {
     ///         if let Some(engine) = host.downcast_mut::<Engine>() {
     ///             engine.lookups += 1; // Get(value, "then") would run here, in the engine
     ///         }
@@ -222,8 +231,12 @@ pub trait Thenables<T, E>: Sized + 'static {
     /// el.run_with(&mut engine).unwrap();
     /// assert_eq!(engine.lookups, 1);
     /// ```
-    fn classify_in(host: &mut dyn std::any::Any, value: T) -> Resolution<T, E, Self> {
-        let _ = host;
+    fn classify_in(
+        host: &mut dyn std::any::Any,
+        value: T,
+        promise: &Promise<T, E, Self>,
+    ) -> Resolution<T, E, Self> {
+        let _ = (host, promise);
         Self::classify(value)
     }
 }
@@ -261,21 +274,28 @@ pub trait IntoResolution<T, E, D = NoThenables> {
     /// Classifies `self`.
     fn into_resolution(self) -> Resolution<T, E, D>;
 
-    /// Classifies `self` with the host at hand (a plain value through
+    /// Classifies `self` as it resolves `promise`, with the host at hand (a plain value through
     /// [`Thenables::classify_in`]): how the value a handler returned is classified in its
     /// reaction job, which runs with the host the loop is run with.
     ///
     /// ```
-    /// use settle::promise::{IntoResolution, NoThenables, Resolution, Error};
-    /// let r: Resolution<i32, Error, NoThenables> = 7.into_resolution_in(&mut ());
+    /// use settle::promise::{Error, IntoResolution, Promise, Resolution};
+    /// let el = settle::runtime::EventLoop::new();
+    /// let _g = el.enter();
+    /// let p = Promise::<i32>::resolve(1);
+    /// let r: Resolution<i32, Error> = 7.into_resolution_in(&mut (), &p);
     /// assert!(matches!(r, Resolution::Value(7)));
     /// ```
     #[inline]
-    fn into_resolution_in(self, host: &mut dyn std::any::Any) -> Resolution<T, E, D>
+    fn into_resolution_in(
+        self,
+        host: &mut dyn std::any::Any,
+        promise: &Promise<T, E, D>,
+    ) -> Resolution<T, E, D>
     where
         Self: Sized,
     {
-        let _ = host;
+        let _ = (host, promise);
         self.into_resolution()
     }
 }
@@ -287,8 +307,12 @@ impl<T, E, D: Thenables<T, E>> IntoResolution<T, E, D> for T {
     }
 
     #[inline]
-    fn into_resolution_in(self, host: &mut dyn std::any::Any) -> Resolution<T, E, D> {
-        D::classify_in(host, self)
+    fn into_resolution_in(
+        self,
+        host: &mut dyn std::any::Any,
+        promise: &Promise<T, E, D>,
+    ) -> Resolution<T, E, D> {
+        D::classify_in(host, self, promise)
     }
 }
 

@@ -172,7 +172,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
         // classifier, here, after alreadyResolved is set, so an ignored call never runs a
         // `then` getter and a getter that calls this function again is ignored.
         let promise = &self.promise;
-        match resolution.into_resolution_in(host) {
+        match resolution.into_resolution_in(host, promise) {
             // 7. If SameValue(resolution, promise) is true, then
             //    a. Let selfResolutionError be a newly created TypeError object.
             //    b. Perform RejectPromise(promise, selfResolutionError).
@@ -223,7 +223,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Resolvers<T, E, D> {
     /// ```
     pub fn resolve_in<H: 'static>(&self, host: &mut H, value: T) {
         // Steps 1-6 in `resolve_with`; steps 7-16 on the classified value.
-        self.resolve_with(move |_| D::classify_in(host, value));
+        self.resolve_with(move |promise| D::classify_in(host, value, promise));
     }
 
     /// The Promise Resolve Function (27.2.1.3.2) for an embedder that classifies the value

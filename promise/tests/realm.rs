@@ -921,3 +921,47 @@ fn the_thenable_job_reads_the_species_when_it_runs() {
     );
     assert_eq!(m.outcome(&target.into_inner().unwrap()), "fulfilled 5");
 }
+
+#[test]
+fn a_promise_resolved_with_itself_is_rejected_with_the_engines_type_error() {
+    // Step 7 of the resolve functions makes the TypeError with the engine (so that it can name
+    // the object's class, as V8's "Chaining cycle detected for promise #<Sub>"), before any
+    // lookup of `then`.
+    let m = Model::new();
+    let (promise, resolvers) = named_promise(&m, "p", m.promise_proto());
+    let (resolve, _) = realm::create_resolving_functions(&m, &resolvers);
+    run(|| {
+        m.call(&resolve, &undefined(), std::slice::from_ref(&promise)).unwrap();
+        m.note(format!("now {}", m.outcome(&promise)));
+    });
+    assert_eq!(m.take_log(), ["now rejected TypeError: Chaining cycle detected for promise p"]);
+}
+
+#[test]
+fn the_cores_own_resolve_catches_self_resolution_before_a_replaced_then() {
+    // A handler's result or an async body's return value is resolved by the core through the
+    // classifier (`Thenables::classify_in`): a promise whose `then` was replaced,
+    // resolving itself, is rejected with the TypeError at once, and its `then` is never read.
+    let m = Model::new();
+    let (promise, resolvers) = named_promise(&m, "p", m.promise_proto());
+    promise.obj().set(Key::s("then"), logging_fn(&m, "p.then", undefined()));
+    let (other, other_resolvers) = named_promise(&m, "q", m.promise_proto());
+    other.obj().set(Key::s("then"), logging_fn(&m, "q.then", undefined()));
+    run(|| {
+        resolvers.resolve(promise.clone());
+        m.note(format!("now {}", m.outcome(&promise)));
+        // Another promise with a replaced `then` is looked up and called, as any thenable.
+        let (_, target) = named_promise(&m, "r", m.promise_proto());
+        target.resolve(other.clone());
+        other_resolvers.resolve(Val::Num(1.0));
+    });
+    assert_eq!(
+        m.take_log(),
+        [
+            "now rejected TypeError: Chaining cycle detected for promise p",
+            "get q.then",
+            "call q.then",
+            "q.then got [{}, {}]",
+        ]
+    );
+}

@@ -46,7 +46,11 @@ impl Thenables<Value, Value> for EngineThenables {
         Resolution::Value(value) // no engine at hand: never used by this test
     }
 
-    fn classify_in(host: &mut dyn Any, value: Value) -> Resolution<Value, Value, EngineThenables> {
+    fn classify_in(
+        host: &mut dyn Any,
+        value: Value,
+        _promise: &Promise<Value, Value, EngineThenables>,
+    ) -> Resolution<Value, Value, EngineThenables> {
         match value {
             Value::WithThen(n) => {
                 let engine = host.downcast_mut::<Engine>().expect("the engine is lent");

@@ -5,18 +5,17 @@ use std::rc::Rc;
 
 mod iterator;
 mod object;
+mod promise;
 mod reflect;
 mod symbol;
 
-use settle_promise::PromiseStatics;
-use settle_runtime::{Handle, Origin, TimerId, Uncaught, UncaughtKind};
+use settle_runtime::{Handle, Origin, TaskId, TimerId, Uncaught, UncaughtKind};
 
 use crate::inspect::{error_head, format_log, inspect};
 use crate::interp::{call_sync, iterate};
 use crate::number::{number_to_string, string_to_number, to_fixed};
-use crate::promise::{resolving_functions, wrap_promise};
-use crate::realm::{HostKind, Realm, realm};
-use crate::value::{Class, Func, JsPromise, JsValue, Obj, Slot};
+use crate::realm::{HostKind, JsHost, Realm, RealmGuard, realm};
+use crate::value::{Class, Func, JsValue, Obj, Slot};
 
 type R = Result<JsValue, JsValue>;
 
@@ -72,10 +71,10 @@ fn relative(v: &JsValue, len: usize, default: usize) -> Result<usize, JsValue> {
 /// Reports an error that no script code caught: Node prints it and exits with code 1 (unless
 /// an `uncaughtException` listener exists); a browser logs it and goes on.
 pub(crate) fn report_uncaught(error: JsValue) {
-    let r = realm();
-    if r.halted.get() {
+    if crate::realm::is_halted() {
         return;
     }
+    let r = realm();
     if r.host == HostKind::Node {
         let listeners = r.listeners("uncaughtException");
         if !listeners.is_empty() {
@@ -92,9 +91,9 @@ pub(crate) fn report_uncaught(error: JsValue) {
         let message = crash_message(&r, &error);
         r.write_out(&message, true);
         r.exit_code.set(1);
-        r.halted.set(true);
+        // The process dies: nothing more of the checkpoint runs.
         let handle = Handle::current();
-        handle.fail(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
+        handle.halt(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
     } else {
         r.write_out(&format!("Uncaught {}", describe_error(&error)), true);
         r.exit_code.set(1);
@@ -158,11 +157,10 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
     }
 }
 
-/// Runs a callback the host calls (timer, microtask, tick): an exception is uncaught.
-fn run_callback(f: &JsValue, args: &[JsValue]) {
-    if realm().halted.get() {
-        return;
-    }
+/// Runs a callback the host calls (timer, immediate, microtask, tick) in the realm the loop
+/// lends it (`JsHost`): an exception is uncaught.
+pub(crate) fn run_callback(host: &mut JsHost, f: &JsValue, args: &[JsValue]) {
+    let _running = RealmGuard::enter(host.realm.clone());
     if let Err(e) = call_sync(f, &JsValue::Undefined, args) {
         report_uncaught(e);
     }
@@ -189,7 +187,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     reflect::install(r);
     install_function(r);
     install_errors(r);
-    install_promise(r);
+    promise::install(r);
     install_array(r);
     install_string_number(r);
     install_math_json(r);
@@ -229,9 +227,9 @@ fn install_timers(r: &Rc<Realm>) {
             let extra: Vec<JsValue> = args.iter().skip(2).cloned().collect();
             let handle = Handle::current();
             let id = if repeat {
-                handle.set_interval_ms(ms, move || run_callback(&f, &extra))
+                handle.set_interval_ms_with(ms, move |host: &mut JsHost| run_callback(host, &f, &extra))
             } else {
-                handle.set_timeout_ms(ms, move || run_callback(&f, &extra))
+                handle.set_timeout_ms_with(ms, move |host: &mut JsHost| run_callback(host, &f, &extra))
             };
             Ok(JsValue::Number(id.as_u64() as f64))
         }
@@ -256,7 +254,7 @@ fn install_timers(r: &Rc<Realm>) {
                     inspect(&f)
                 )));
             }
-            Handle::current().queue_microtask(move || run_callback(&f, &[]));
+            Handle::current().queue_microtask_with(move |host: &mut JsHost| run_callback(host, &f, &[]));
             Ok(JsValue::Undefined)
         })),
         false,
@@ -267,16 +265,10 @@ fn install_timers(r: &Rc<Realm>) {
             JsValue::Object(r.native("setImmediate", 1, |_, args, _| {
                 let f = callback(args, 0)?;
                 let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
-                let r = realm();
-                let id = r.next_immediate.get();
-                r.next_immediate.set(id + 1);
-                Handle::current().queue_task(move || {
-                    if !realm().cancelled_immediates.borrow_mut().remove(&id) {
-                        run_callback(&f, &extra);
-                    }
-                });
+                let id = Handle::current()
+                    .queue_task_with(move |host: &mut JsHost| run_callback(host, &f, &extra));
                 // Distinct from timer ids: immediates count down from the top.
-                Ok(JsValue::Number(-(id as f64)))
+                Ok(JsValue::Number(-(id.as_u64() as f64)))
             })),
             false,
         );
@@ -286,7 +278,7 @@ fn install_timers(r: &Rc<Realm>) {
                 if let JsValue::Number(n) = arg(args, 0)
                     && n < 0.0
                 {
-                    realm().cancelled_immediates.borrow_mut().insert((-n) as u64);
+                    Handle::current().cancel_task(TaskId::from_u64((-n) as u64));
                 }
                 Ok(JsValue::Undefined)
             })),
@@ -300,7 +292,7 @@ fn install_process(r: &Rc<Realm>) {
     r.method(&process, "nextTick", 1, |_, args, _| {
         let f = callback(args, 0)?;
         let extra: Vec<JsValue> = args.iter().skip(1).cloned().collect();
-        Handle::current().queue_next_tick(move || run_callback(&f, &extra));
+        Handle::current().queue_next_tick_with(move |host: &mut JsHost| run_callback(host, &f, &extra));
         Ok(JsValue::Undefined)
     });
     let on = |this: &JsValue, args: &[JsValue], _: bool| -> R {
@@ -459,158 +451,6 @@ fn install_errors(r: &Rc<Realm>) {
         JsValue::Object(o) => Ok(JsValue::from(error_head(o))),
         _ => Err(type_error("Error.prototype.toString requires that 'this' be an Object")),
     });
-}
-
-fn this_promise(this: &JsValue, method: &str) -> Result<JsPromise, JsValue> {
-    match this {
-        JsValue::Object(o) => match o.promise() {
-            Some(p) => Ok(p.clone()),
-            None => Err(type_error(&format!(
-                "Method Promise.prototype.{method} called on incompatible receiver {}",
-                inspect(this)
-            ))),
-        },
-        _ => Err(type_error(&format!(
-            "Method Promise.prototype.{method} called on incompatible receiver {}",
-            inspect(this)
-        ))),
-    }
-}
-
-/// A promise handler calling a JavaScript function.
-fn handler(f: JsValue) -> impl FnOnce(JsValue) -> Result<JsValue, JsValue> + 'static {
-    move |v| {
-        if realm().halted.get() {
-            return Ok(JsValue::Undefined);
-        }
-        call_sync(&f, &JsValue::Undefined, &[v])
-    }
-}
-
-fn install_promise(r: &Rc<Realm>) {
-    let proto = &r.promise_proto;
-    let promise = r.native_ctor("Promise", 1, |_, args, is_new| {
-        if !is_new {
-            return Err(type_error("Promise constructor cannot be invoked without 'new'"));
-        }
-        let executor = arg(args, 0);
-        if !executor.is_callable() {
-            return Err(type_error(&format!(
-                "Promise resolver {} is not a function",
-                resolver_text(&executor)
-            )));
-        }
-        let p = JsPromise::new(|resolvers| {
-            let (resolve, reject) = resolving_functions(&resolvers);
-            call_sync(&executor, &JsValue::Undefined, &[resolve, reject]).map(|_| ())
-        });
-        Ok(wrap_promise(p))
-    });
-    promise.define_with("prototype", JsValue::Object(proto.clone()), false, false, false);
-    proto.define("constructor", JsValue::Object(promise.clone()), false);
-    // 27.2.4.9 get Promise [ @@species ]: Return the this value.
-    let species = r.native("get [Symbol.species]", 0, |this, _, _| Ok(this.clone()));
-    let species_key = crate::property::PropertyKey::Symbol(r.symbols.species.clone());
-    promise.define_accessor(&species_key, Some(JsValue::Object(species)), None, false);
-    // 27.2.5.5 Promise.prototype [ @@toStringTag ]: "Promise", not writable, configurable.
-    let tag_key = crate::property::PropertyKey::Symbol(r.symbols.to_string_tag.clone());
-    proto.define_with(&tag_key, JsValue::from("Promise"), false, false, true);
-
-    r.method(proto, "then", 2, |this, args, _| {
-        let p = this_promise(this, "then")?;
-        let on_fulfilled = Some(arg(args, 0)).filter(JsValue::is_callable).map(handler);
-        let on_rejected = Some(arg(args, 1)).filter(JsValue::is_callable).map(handler);
-        Ok(wrap_promise(p.then_with(on_fulfilled, on_rejected)))
-    });
-    r.method(proto, "catch", 1, |this, args, _| {
-        // 27.2.5.1: Invoke(promise, "then", « undefined, onRejected »).
-        let then = this.get("then")?;
-        call_sync(&then, this, &[JsValue::Undefined, arg(args, 0)])
-    });
-    r.method(proto, "finally", 1, |this, args, _| {
-        let p = this_promise(this, "finally")?;
-        let f = arg(args, 0);
-        if !f.is_callable() {
-            type H = fn(JsValue) -> Result<JsValue, JsValue>;
-            return Ok(wrap_promise(p.then_with(None::<H>, None::<H>)));
-        }
-        Ok(wrap_promise(p.finally::<JsValue, JsValue>(move || {
-            if realm().halted.get() {
-                return Ok(JsValue::Undefined);
-            }
-            call_sync(&f, &JsValue::Undefined, &[])
-        })))
-    });
-
-    r.method(&promise, "resolve", 1, |_, args, _| {
-        let v = arg(args, 0);
-        if matches!(&v, JsValue::Object(o) if o.promise().is_some()) {
-            return Ok(v);
-        }
-        Ok(wrap_promise(JsPromise::resolve(v)))
-    });
-    r.method(&promise, "reject", 1, |_, args, _| Ok(wrap_promise(JsPromise::reject(arg(args, 0)))));
-    r.method(&promise, "all", 1, |_, args, _| {
-        let items = match iterate_for_combinator(&arg(args, 0)) {
-            Ok(items) => items,
-            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
-        };
-        Ok(wrap_promise(JsPromise::all::<JsValue, _>(items)))
-    });
-    r.method(&promise, "allSettled", 1, |_, args, _| {
-        let items = match iterate_for_combinator(&arg(args, 0)) {
-            Ok(items) => items,
-            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
-        };
-        Ok(wrap_promise(JsPromise::all_settled::<JsValue, _>(items)))
-    });
-    r.method(&promise, "any", 1, |_, args, _| {
-        let items = match iterate_for_combinator(&arg(args, 0)) {
-            Ok(items) => items,
-            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
-        };
-        Ok(wrap_promise(JsPromise::any(items)))
-    });
-    r.method(&promise, "race", 1, |_, args, _| {
-        let items = match iterate_for_combinator(&arg(args, 0)) {
-            Ok(items) => items,
-            Err(e) => return Ok(wrap_promise(JsPromise::reject(e))),
-        };
-        Ok(wrap_promise(JsPromise::race(items)))
-    });
-    r.method(&promise, "withResolvers", 0, |_, _, _| {
-        let (p, resolvers) = JsPromise::with_resolvers();
-        let (resolve, reject) = resolving_functions(&resolvers);
-        let r = realm();
-        let o = r.new_object();
-        o.define("promise", wrap_promise(p), true);
-        o.define("resolve", resolve, true);
-        o.define("reject", reject, true);
-        Ok(JsValue::Object(o))
-    });
-    r.method(&promise, "try", 1, |_, args, _| {
-        let f = arg(args, 0);
-        let rest: Vec<JsValue> = args.iter().skip(1).cloned().collect();
-        Ok(wrap_promise(JsPromise::r#try(|| call_sync(&f, &JsValue::Undefined, &rest))))
-    });
-    r.global.define("Promise", JsValue::Object(promise), false);
-}
-
-/// A combinator's input, through the iterator protocol: an error (GetIterator's or a
-/// step's) rejects the combined promise (IfAbruptRejectPromise, 27.2.4.1 step 4 and the
-/// steps of PerformPromiseAll). The list is taken before any element is resolved, where the
-/// spec interleaves each IteratorStepValue with its Invoke(nextPromise, "then").
-fn iterate_for_combinator(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
-    iterate(v)
-}
-
-fn resolver_text(v: &JsValue) -> String {
-    match v {
-        JsValue::Object(o) if o.array_items().is_some() => String::new(),
-        JsValue::Object(_) => "#<Object>".into(),
-        JsValue::String(s) => s.to_string(),
-        other => inspect(other),
-    }
 }
 
 fn install_array(r: &Rc<Realm>) {
@@ -910,9 +750,12 @@ fn this_string(this: &JsValue) -> Result<Rc<str>, JsValue> {
 }
 
 fn install_string_number(r: &Rc<Realm>) {
-    let string = r.native_ctor("String", 1, |_, args, _| {
+    let string = r.native_ctor("String", 1, |_, args, is_new| {
         Ok(match args.first() {
             None => JsValue::from(""),
+            // 22.1.1.1 String ( value ) step 2.a: If NewTarget is undefined and value is a
+            // Symbol, return SymbolDescriptiveString(value).
+            Some(JsValue::Symbol(s)) if !is_new => JsValue::from(s.descriptive_string()),
             Some(JsValue::Object(o)) if matches!(o.class(), Class::Error(_)) => {
                 let ts = o.get("toString")?;
                 JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::operations::call;
 use super::then::promise_prototype_then;
-use super::{PropertyKey, Realm, RealmPromise, argument};
+use super::{PropertyKey, Realm, RealmPromise, TypeErrorCase, argument};
 use crate::reaction::new_reaction;
 use crate::resolution::{Resolution, Thenable};
 use crate::resolving::Resolvers;
@@ -36,19 +36,30 @@ pub fn classify<R: Realm>(realm: &R, resolution: R::Value) -> Resolution<R::Valu
 }
 
 /// [`classify`] for the resolve function of `promise`, which also does step 7's SameValue
-/// check (before any lookup, as the spec orders it).
-pub(crate) fn classify_for<R: Realm>(
+/// check (before any lookup, as the spec orders it). An engine's
+/// [`Thenables::classify_in`](crate::Thenables::classify_in) calls this.
+///
+/// ```
+/// use settle_promise::Resolution;
+/// use settle_promise::realm::{Realm, RealmPromise, classify_for};
+/// fn resolves_itself<R: Realm>(realm: &R, p: &RealmPromise<R>, object: R::Value) -> bool {
+///     matches!(classify_for(realm, Some(p), object), Resolution::Throw(_))
+/// }
+/// ```
+pub fn classify_for<R: Realm>(
     realm: &R,
     promise: Option<&RealmPromise<R>>,
     resolution: R::Value,
 ) -> Resolution<R::Value, R::Value, R::Thenables> {
-    // 7. If SameValue(resolution, promise) is true, then (the core rejects it with a
-    //    TypeError when given the promise itself).
+    // 7. If SameValue(resolution, promise) is true, then
+    //    a. Let selfResolutionError be a newly created TypeError object.
+    //    b. Perform RejectPromise(promise, selfResolutionError).
+    // (The engine's TypeError, so that its message can name the object's class.)
     if let Some(promise) = promise
         && let Some(p) = realm.promise_of(&resolution)
         && p.ptr_eq(promise)
     {
-        return Resolution::Promise(p);
+        return Resolution::Throw(realm.type_error(TypeErrorCase::ChainingCycle(&resolution)));
     }
     // 8. If resolution is not an Object, then
     //    a. Perform FulfillPromise(promise, resolution).

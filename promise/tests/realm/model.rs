@@ -196,6 +196,20 @@ impl Thenables<Val, Val> for ModelThenables {
             _ => Resolution::Value(value),
         }
     }
+
+    fn classify_in(
+        _host: &mut dyn std::any::Any,
+        value: Val,
+        promise: &ModelPromise,
+    ) -> Resolution<Val, Val, ModelThenables> {
+        match &value {
+            Val::Obj(o) => match o.0.realm.upgrade() {
+                Some(inner) => realm::classify_for(&Model(inner), Some(promise), value),
+                None => Resolution::Value(value),
+            },
+            _ => Resolution::Value(value),
+        }
+    }
 }
 
 fn arg(args: &[Val], i: usize) -> Val {
@@ -558,6 +572,7 @@ impl Realm for Model {
             }
             TypeErrorCase::NoNewTarget => "Promise constructor cannot be invoked without 'new'".into(),
             TypeErrorCase::ExecutorNotCallable(v) => format!("Promise resolver {v:?} is not a function"),
+            TypeErrorCase::ChainingCycle(v) => format!("Chaining cycle detected for promise {v:?}"),
             _ => "unknown".into(),
         };
         Val::str(&format!("TypeError: {message}"))
