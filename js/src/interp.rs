@@ -113,6 +113,11 @@ impl Scope {
     fn has(&self, name: &str) -> bool {
         self.vars.borrow().iter().any(|b| &*b.name == name)
     }
+
+    /// HasBinding (9.1.1.1.1) of this scope alone.
+    pub(crate) fn has_binding(&self, name: &str) -> bool {
+        self.has(name)
+    }
 }
 
 /// Abrupt completions.
@@ -132,7 +137,7 @@ impl From<JsValue> for Ctrl {
 }
 
 pub(crate) type Res<T> = Result<T, Ctrl>;
-type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
+pub(crate) type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
 /// A call in progress: `Err` is a thrown value.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
@@ -328,6 +333,9 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
     let frame = Frame::new(Some(this), JsValue::Undefined, None, None);
     let global_scope = Scope::make(None, Some(frame), None, script.body.strict);
     let classic = r.script.then(|| r.global.clone());
+    if classic.is_some() {
+        *r.global_env.borrow_mut() = Some(global_scope.clone());
+    }
     drop(r);
     let def = script.body.clone();
     let mut fut: CallFuture = Box::pin(async move {
@@ -372,7 +380,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 }
 
 /// Creates a block's lexical bindings (uninitialized) and its function declarations.
-fn hoist(block: &Block, scope: &Env) {
+pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
             scope.vars.borrow_mut().retain(|b| b.name != *name);
@@ -527,6 +535,11 @@ enum Mode {
     /// A new binding in the given scope (parameters, loop variables, `catch`); the flag says
     /// whether it is mutable.
     Declare(bool),
+}
+
+/// Binds a pattern's names as new mutable bindings of `env` (a `catch` parameter).
+pub(crate) async fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -> Res<()> {
+    bind(pattern, value, env, Mode::Declare(true)).await
 }
 
 fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
@@ -711,7 +724,7 @@ pub(crate) fn set_member(
     }
 }
 
-fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
+pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
     Box::pin(async move {
         let scope = if block.needs_scope() {
             let s = Scope::new(Some(env.clone()));
@@ -744,7 +757,7 @@ fn loop_flow(result: Res<()>, labels: &[Name]) -> Res<Flow> {
     }
 }
 
-fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
+pub(crate) fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
     exec_labeled(stmt, env, Vec::new())
 }
 

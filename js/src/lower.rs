@@ -61,7 +61,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "__filename",
     "fetch",
     "Buffer",
-    "eval",
     "structuredClone",
     "TextEncoder",
     "TextDecoder",
@@ -94,7 +93,13 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         return Err(ScriptError { offset, message: format!("SyntaxError: {}", error.message) });
     }
     let program = &ret.program;
-    let mut lower = Lower { src: source, fns: Vec::new(), declared: HashSet::new(), missing: Vec::new() };
+    let mut lower = Lower {
+        src: source,
+        fns: Vec::new(),
+        declared: HashSet::new(),
+        missing: Vec::new(),
+        direct_evals: Vec::new(),
+    };
     let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
     lower.fns.push(FnCtx { strict, ..FnCtx::default() });
     let block = lower.block(&program.body, true)?;
@@ -103,6 +108,13 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         if !lower.declared.contains(name) {
             return Err(unsupported(*offset, &format!("the built-in `{name}`")));
         }
+    }
+    // A call `eval(...)` of the global `eval` is a direct eval (19.2.1.1), which would run the
+    // string in the caller's scope; settle-js runs only indirect ones (`builtins/eval.rs`).
+    if let Some(offset) = lower.direct_evals.first()
+        && !lower.declared.contains("eval")
+    {
+        return Err(unsupported(*offset, "a direct `eval` call (use an indirect one, `(0, eval)(code)`)"));
     }
     let body = FuncDef {
         name: "".into(),
@@ -151,6 +163,9 @@ struct Lower<'s> {
     /// Every name declared anywhere (for the missing-built-in check).
     declared: HashSet<String>,
     missing: Vec<(String, u32)>,
+    /// Where `eval(...)` is called by that name (a direct eval unless the script declares
+    /// its own `eval`).
+    direct_evals: Vec<u32>,
 }
 
 impl Lower<'_> {
@@ -611,6 +626,11 @@ impl Lower<'_> {
     fn call(&mut self, c: &ast::CallExpression<'_>) -> R<Expr> {
         if matches!(c.callee, ast::Expression::Super(_)) {
             return Ok(Expr::SuperCall { args: self.args(&c.arguments)?, pos: c.span.start });
+        }
+        if let ast::Expression::Identifier(id) = &c.callee
+            && id.name == "eval"
+        {
+            self.direct_evals.push(c.span.start);
         }
         Ok(Expr::Call {
             callee: Box::new(self.expr(&c.callee)?),

@@ -76,6 +76,9 @@ pub(crate) struct Realm {
     pub(crate) script: bool,
     /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
     pub(crate) steps_left: Cell<u64>,
+    /// The global Environment Record's declarative part (a classic script's top-level `let`,
+    /// `const` and `class`), which an indirect `eval` sees (`eval.rs`); set by the script.
+    pub(crate) global_env: RefCell<Option<crate::interp::Env>>,
 }
 
 thread_local! {
@@ -205,6 +208,7 @@ impl Realm {
             next_immediate: Cell::new(1),
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
+            global_env: RefCell::new(None),
         })
     }
 

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+mod eval;
 mod iterator;
 mod object;
 mod reflect;
@@ -187,6 +188,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     object::install(r);
     symbol::install(r);
     reflect::install(r);
+    eval::install(r);
     install_function(r);
     install_errors(r);
     install_promise(r);
@@ -910,9 +912,14 @@ fn this_string(this: &JsValue) -> Result<Rc<str>, JsValue> {
 }
 
 fn install_string_number(r: &Rc<Realm>) {
-    let string = r.native_ctor("String", 1, |_, args, _| {
+    // String ( value ) (22.1.1.1).
+    let string = r.native_ctor("String", 1, |_, args, new_target| {
         Ok(match args.first() {
+            // 1. If value is not present, let s be the empty String.
             None => JsValue::from(""),
+            // 2.a. If NewTarget is undefined and value is a Symbol, return
+            // SymbolDescriptiveString(value).
+            Some(JsValue::Symbol(s)) if !new_target => JsValue::from(s.descriptive_string()),
             Some(JsValue::Object(o)) if matches!(o.class(), Class::Error(_)) => {
                 let ts = o.get("toString")?;
                 JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)
