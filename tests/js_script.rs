@@ -70,3 +70,17 @@ fn a_direct_eval_is_refused_before_the_script_runs() {
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(stderr.contains("outside the subset: a direct `eval` call"), "{stderr}");
 }
+
+#[test]
+fn a_bigint_result_beyond_64_bits_is_a_range_error_not_a_wrong_value() {
+    let source = "for (const f of [() => 9223372036854775807n + 1n, () => (-9223372036854775807n - 1n) * -1n, () => 2n ** 64n, () => 1n << 64n]) {\n\
+                  try { console.log(f()); } catch (e) { console.log(e.name, e.message); } }\n\
+                  console.log(Number(2n ** 62n), 2n ** 62n, -9223372036854775807n - 1n);\n";
+    let (code, stdout, stderr) = settle(&[], source);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let limit = "RangeError settle-js's BigInts are 64-bit: the result does not fit\n";
+    assert_eq!(
+        stdout,
+        format!("{}4611686018427388000 4611686018427387904n -9223372036854775808n\n", limit.repeat(4))
+    );
+}

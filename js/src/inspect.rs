@@ -106,6 +106,7 @@ fn format_primitive(v: &JsValue) -> String {
         JsValue::Number(n) => format_number(*n),
         JsValue::String(s) => quote(s),
         JsValue::Symbol(s) => s.descriptive_string(),
+        JsValue::BigInt(n) => format!("{n}n"),
         JsValue::Object(_) => String::new(),
     }
 }

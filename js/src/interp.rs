@@ -714,6 +714,7 @@ pub(crate) fn set_member(
                 JsValue::String(_) => realm().string_proto.clone(),
                 JsValue::Number(_) => realm().number_proto.clone(),
                 JsValue::Bool(_) => realm().boolean_proto.clone(),
+                JsValue::BigInt(_) => realm().bigint_proto.clone(),
                 _ => realm().symbol_proto.clone(),
             };
             if !proto.set_with(key, value, primitive)? && strict {
@@ -1191,6 +1192,19 @@ fn compare(a: &JsValue, b: &JsValue) -> Result<Option<std::cmp::Ordering>, JsVal
     if let (JsValue::String(x), JsValue::String(y)) = (&a, &b) {
         return Ok(Some(x.encode_utf16().cmp(y.encode_utf16())));
     }
+    // IsLessThan (7.2.13) steps 3.a-d and 4: a BigInt against a String (StringToBigInt), a
+    // BigInt or a Number compares mathematically.
+    use crate::bigint::{cmp_number, string_to_bigint};
+    match (&a, &b) {
+        (JsValue::BigInt(x), JsValue::BigInt(y)) => return Ok(Some(x.cmp(y))),
+        (JsValue::BigInt(x), JsValue::String(s)) => return Ok(string_to_bigint(s).map(|y| x.cmp(&y))),
+        (JsValue::String(s), JsValue::BigInt(y)) => return Ok(string_to_bigint(s).map(|x| x.cmp(y))),
+        (JsValue::BigInt(x), other) => return Ok(cmp_number(*x, other.to_number()?)),
+        (other, JsValue::BigInt(y)) => {
+            return Ok(cmp_number(*y, other.to_number()?).map(std::cmp::Ordering::reverse));
+        }
+        _ => {}
+    }
     let (x, y) = (a.to_number()?, b.to_number()?);
     Ok(x.partial_cmp(&y))
 }
@@ -1201,17 +1215,55 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
     use BinaryOperator as B;
     use std::cmp::Ordering as O;
     let num = |v: f64| Ok(JsValue::Number(v));
-    Ok(match op {
-        B::Addition => {
-            let pa = a.to_primitive(false)?;
-            let pb = b.to_primitive(false)?;
-            if matches!(pa, JsValue::String(_)) || matches!(pb, JsValue::String(_)) {
-                let mut s = pa.to_js_string()?.to_string();
-                s.push_str(&pb.to_js_string()?);
-                return Ok(JsValue::from(s));
-            }
-            return num(pa.to_number()? + pb.to_number()?);
+    // ApplyStringOrNumericBinaryOperator (13.15.3): after ToPrimitive (and the string case of
+    // `+`), 3-4. Let lnum be ? ToNumeric(lval), rnum be ? ToNumeric(rval); 5. If Type(lnum) is
+    // not Type(rnum), throw a TypeError exception; 6. If lnum is a BigInt, the BigInt
+    // operation.
+    let numeric = matches!(
+        op,
+        B::Addition
+            | B::Subtraction
+            | B::Multiplication
+            | B::Division
+            | B::Remainder
+            | B::Exponential
+            | B::ShiftLeft
+            | B::ShiftRight
+            | B::ShiftRightZeroFill
+            | B::BitwiseAnd
+            | B::BitwiseOR
+            | B::BitwiseXOR
+    );
+    let (a_prim, b_prim);
+    let (a, b) = if numeric {
+        a_prim = a.to_primitive(false)?;
+        b_prim = b.to_primitive(false)?;
+        if op == B::Addition && (matches!(a_prim, JsValue::String(_)) || matches!(b_prim, JsValue::String(_)))
+        {
+            let mut s = a_prim.to_js_string()?.to_string();
+            s.push_str(&b_prim.to_js_string()?);
+            return Ok(JsValue::from(s));
         }
+        match (&a_prim, &b_prim) {
+            (JsValue::BigInt(x), JsValue::BigInt(y)) => return crate::bigint::binary(op, *x, *y),
+            (JsValue::BigInt(_), _) | (_, JsValue::BigInt(_)) => {
+                // ToNumeric of the other operand runs first (a Symbol's TypeError wins).
+                if !matches!(a_prim, JsValue::BigInt(_)) {
+                    a_prim.to_number()?;
+                }
+                if !matches!(b_prim, JsValue::BigInt(_)) {
+                    b_prim.to_number()?;
+                }
+                return Err(crate::bigint::mixed());
+            }
+            _ => {}
+        }
+        (&a_prim, &b_prim)
+    } else {
+        (a, b)
+    };
+    Ok(match op {
+        B::Addition => return num(a.to_number()? + b.to_number()?),
         B::Subtraction => return num(a.to_number()? - b.to_number()?),
         B::Multiplication => return num(a.to_number()? * b.to_number()?),
         B::Division => return num(a.to_number()? / b.to_number()?),
@@ -1314,6 +1366,7 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Null => JsValue::Null,
             Expr::Bool(b) => JsValue::Bool(*b),
             Expr::Num(n) => JsValue::Number(*n),
+            Expr::BigInt(n) => JsValue::BigInt(*n),
             Expr::Str(s) => JsValue::String(s.clone()),
             Expr::Template(quasis, exprs) => {
                 let mut s = String::new();
@@ -1425,9 +1478,19 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 realm().pos.set(*pos);
                 match op {
                     U::UnaryPlus => JsValue::Number(v.to_number()?),
-                    U::UnaryNegation => JsValue::Number(-v.to_number()?),
+                    // 13.5.4 and 13.5.6: ToNumeric, then Number::unaryMinus / BigInt::unaryMinus
+                    // (or bitwiseNOT).
+                    U::UnaryNegation => match crate::bigint::to_numeric(&v)? {
+                        JsValue::BigInt(n) => {
+                            JsValue::BigInt(n.checked_neg().ok_or_else(crate::bigint::too_big)?)
+                        }
+                        n => JsValue::Number(-n.to_number()?),
+                    },
                     U::LogicalNot => JsValue::Bool(!v.truthy()),
-                    U::BitwiseNot => JsValue::Number(f64::from(!crate::number::to_int32(v.to_number()?))),
+                    U::BitwiseNot => match crate::bigint::to_numeric(&v)? {
+                        JsValue::BigInt(n) => JsValue::BigInt(!n),
+                        n => JsValue::Number(f64::from(!crate::number::to_int32(n.to_number()?))),
+                    },
                     U::Typeof => JsValue::from(v.type_of()),
                     U::Void | U::Delete => JsValue::Undefined,
                 }
@@ -1443,10 +1506,21 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Update { op, prefix, target, pos } => {
                 let p = place(target, env).await?;
                 realm().pos.set(*pos);
-                let old = read_place(&p, env)?.to_number()?;
-                let new = if *op == Update::Inc { old + 1.0 } else { old - 1.0 };
-                write_place(&p, env, JsValue::Number(new))?;
-                JsValue::Number(if *prefix { new } else { old })
+                // 13.4.2.1 / 13.4.4.1: Let oldValue be ? ToNumeric(? GetValue(expr)); add or
+                // subtract one of its type.
+                let (old, new) = match crate::bigint::to_numeric(&read_place(&p, env)?)? {
+                    JsValue::BigInt(n) => {
+                        let new = if *op == Update::Inc { n.checked_add(1) } else { n.checked_sub(1) };
+                        (JsValue::BigInt(n), JsValue::BigInt(new.ok_or_else(crate::bigint::too_big)?))
+                    }
+                    old => {
+                        let old = old.to_number()?;
+                        let new = if *op == Update::Inc { old + 1.0 } else { old - 1.0 };
+                        (JsValue::Number(old), JsValue::Number(new))
+                    }
+                };
+                write_place(&p, env, new.clone())?;
+                if *prefix { new } else { old }
             }
             Expr::Binary(op, a, b, pos) => {
                 let a = eval(a, env).await?;

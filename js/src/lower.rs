@@ -37,7 +37,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "Proxy",
     "Date",
     "RegExp",
-    "BigInt",
     "Intl",
     "ArrayBuffer",
     "SharedArrayBuffer",
@@ -832,7 +831,10 @@ impl Lower<'_> {
             }
             E::ClassExpression(c) => Expr::Class(self.class(c, None)?),
             E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
-            E::BigIntLiteral(b) => return Err(unsupported(b.span.start, "BigInt")),
+            E::BigIntLiteral(b) => match b.value.as_str().parse::<i64>() {
+                Ok(n) => Expr::BigInt(n),
+                Err(_) => return Err(unsupported(b.span.start, "a BigInt literal beyond 64 bits")),
+            },
             E::TaggedTemplateExpression(t) => return Err(unsupported(t.span.start, "tagged templates")),
             E::Super(s) => return Err(unsupported(s.span.start, "`super`")),
             E::ImportExpression(i) => return Err(unsupported(i.span.start, "`import()`")),

@@ -36,6 +36,8 @@ pub(crate) struct Realm {
     pub(crate) promise_proto: Obj,
     pub(crate) generator_proto: Obj,
     pub(crate) symbol_proto: Obj,
+    /// %BigInt.prototype% (21.2.3).
+    pub(crate) bigint_proto: Obj,
     /// %IteratorPrototype% (27.1.2).
     pub(crate) iterator_proto: Obj,
     /// %ArrayIteratorPrototype% (23.1.5.2).
@@ -180,6 +182,7 @@ impl Realm {
             promise_proto: Obj::new(Class::Object, proto()),
             generator_proto: Obj::new(Class::Object, proto()),
             symbol_proto: Obj::new(Class::Object, proto()),
+            bigint_proto: Obj::new(Class::Object, proto()),
             iterator_proto: Obj::new(Class::Object, proto()),
             array_iterator_proto: Obj::new(Class::Object, proto()),
             string_iterator_proto: Obj::new(Class::Object, proto()),

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+mod bigint;
 mod eval;
 mod iterator;
 mod object;
@@ -189,6 +190,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     symbol::install(r);
     reflect::install(r);
     eval::install(r);
+    bigint::install(r);
     install_function(r);
     install_errors(r);
     install_promise(r);
@@ -1034,8 +1036,16 @@ fn install_string_number(r: &Rc<Realm>) {
     });
     r.global.define("String", JsValue::Object(string), false);
 
+    // Number ( value ) (21.1.1.1): 1.a. Let prim be ? ToNumeric(value); b. If prim is a
+    // BigInt, let n be 𝔽(ℝ(prim)).
     let number = r.native_ctor("Number", 1, |_, args, _| {
-        Ok(JsValue::Number(if args.is_empty() { 0.0 } else { args[0].to_number()? }))
+        Ok(JsValue::Number(match args.first() {
+            None => 0.0,
+            Some(v) => match crate::bigint::to_numeric(v)? {
+                JsValue::BigInt(n) => n as f64,
+                n => n.to_number()?,
+            },
+        }))
     });
     let np = &r.number_proto;
     number.define("prototype", JsValue::Object(np.clone()), false);
@@ -1245,6 +1255,8 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
             JsValue::String(s) => json_quote(s),
             JsValue::Symbol(_) => return Ok(None),
             JsValue::Undefined => return Ok(None),
+            // SerializeJSONProperty (25.5.2.2) step 10: If value is a BigInt, throw a TypeError.
+            JsValue::BigInt(_) => return Err(type_error("Do not know how to serialize a BigInt")),
             JsValue::Object(o) => {
                 if o.is_callable() {
                     return Ok(None);

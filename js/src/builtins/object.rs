@@ -37,6 +37,7 @@ pub(crate) fn to_object(v: &JsValue) -> Result<Obj, JsValue> {
         }
         JsValue::Number(_) => Obj::new(Class::Object, Some(r.number_proto.clone())),
         JsValue::Bool(_) => Obj::new(Class::Object, Some(r.boolean_proto.clone())),
+        JsValue::BigInt(_) => Obj::new(Class::Object, Some(r.bigint_proto.clone())),
     })
 }
 
