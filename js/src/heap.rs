@@ -69,7 +69,8 @@ impl Drop for HeapGuard {
             let props = std::mem::take(&mut *object.props.borrow_mut());
             let proto = object.proto.borrow_mut().take();
             let elements = match &object.class {
-                Class::Array(items) | Class::Arguments(items) => std::mem::take(&mut *items.borrow_mut()),
+                Class::Array(items) => std::mem::take(&mut *items.borrow_mut()),
+                Class::Arguments(a) => a.clear(),
                 _ => Vec::new(),
             };
             if let Class::Generator(g) = &object.class {

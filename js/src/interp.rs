@@ -69,6 +69,9 @@ struct Binding {
     /// `None` while in the temporal dead zone.
     value: Option<JsValue>,
     mutable: bool,
+    /// A parameter mapped to an element of a sloppy function's arguments object (10.4.4.7):
+    /// the object and the index that an assignment writes through to.
+    arguments: Option<(Obj, usize)>,
 }
 
 impl Scope {
@@ -106,12 +109,27 @@ impl Scope {
                 }
                 b.mutable = mutable;
             }
-            None => vars.push(Binding { name: name.clone(), value, mutable }),
+            None => vars.push(Binding { name: name.clone(), value, mutable, arguments: None }),
         }
     }
 
     fn has(&self, name: &str) -> bool {
         self.vars.borrow().iter().any(|b| &*b.name == name)
+    }
+
+    /// Sets a parameter's binding in this scope without writing through to the arguments
+    /// object (the write came from it: `arguments.rs`).
+    pub(crate) fn set_parameter(&self, name: &Name, value: JsValue) {
+        if let Some(b) = self.vars.borrow_mut().iter_mut().find(|b| b.name == *name) {
+            b.value = Some(value);
+        }
+    }
+
+    /// Ties a parameter's binding to element `index` of a mapped arguments object.
+    fn map_parameter(&self, name: &Name, arguments: &Obj, index: usize) {
+        if let Some(b) = self.vars.borrow_mut().iter_mut().find(|b| b.name == *name) {
+            b.arguments = Some((arguments.clone(), index));
+        }
     }
 
     /// HasBinding (9.1.1.1.1) of this scope alone.
@@ -279,16 +297,25 @@ pub(crate) async fn run_closure(
         // OrdinaryCallBindThis (10.2.1.2) step 6: sloppy code sees the global object for
         // undefined or null, and a wrapper object for other primitives; strict code sees
         // thisArgument as it is.
-        Some(Frame::new(Some(JsValue::Object(r.global.clone())), JsValue::Undefined, Some(fobj), home))
+        Some(Frame::new(
+            Some(JsValue::Object(r.global.clone())),
+            JsValue::Undefined,
+            Some(fobj.clone()),
+            home,
+        ))
     } else {
-        Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj), home))
+        Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
     let scope = Scope::make(Some(env), frame, generator, def.strict);
+    let mut mapped = Vec::new();
     if def.uses_arguments && !def.is_arrow {
-        let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
+        drop(r);
+        let (arguments, map) = crate::arguments::create_arguments_object(&def, &fobj, &args, &scope);
+        mapped = map.into_iter().map(|(name, i)| (name, i, arguments.clone())).collect();
         scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
+    } else {
+        drop(r);
     }
-    drop(r);
     let result = async {
         for (i, param) in def.params.iter().enumerate() {
             let mut value = args.get(i).cloned().unwrap_or_default();
@@ -298,6 +325,9 @@ pub(crate) async fn run_closure(
                 value = eval(default, &scope).await?;
             }
             bind(&param.pattern, value, &scope, Mode::Declare(true)).await?;
+        }
+        for (name, index, arguments) in &mapped {
+            scope.map_parameter(name, arguments, *index);
         }
         if let Some(rest) = &def.rest {
             let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
@@ -466,7 +496,18 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
             drop(vars);
             return Err(type_error("Assignment to constant variable."));
         }
-        b.value = Some(value);
+        let mapped = b.arguments.clone();
+        b.value = Some(value.clone());
+        drop(vars);
+        // A mapped parameter: the arguments object's element follows (10.4.4.7.2
+        // MakeArgSetter's effect seen from the parameter's side).
+        if let Some((o, i)) = mapped
+            && let Class::Arguments(a) = o.class()
+            && a.is_mapped(i)
+            && let Some(v) = a.items.borrow_mut().get_mut(i)
+        {
+            *v = value;
+        }
         return Ok(());
     }
     // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
@@ -813,6 +854,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                             name: b.name.clone(),
                             value: b.value.clone(),
                             mutable: b.mutable,
+                            arguments: None,
                         });
                     }
                     s

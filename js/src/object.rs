@@ -44,7 +44,7 @@ pub(crate) enum IntegrityLevel {
 pub(crate) enum Class {
     Object,
     Array(RefCell<Vec<JsValue>>),
-    Arguments(RefCell<Vec<JsValue>>),
+    Arguments(crate::arguments::Arguments),
     Function(Func),
     /// An Error instance; the offset where it was created (for reports).
     Error(Option<u32>),
@@ -205,7 +205,8 @@ impl Obj {
 
     pub(crate) fn array_items(&self) -> Option<&RefCell<Vec<JsValue>>> {
         match &self.0.class {
-            Class::Array(items) | Class::Arguments(items) => Some(items),
+            Class::Array(items) => Some(items),
+            Class::Arguments(a) => Some(&a.items),
             _ => None,
         }
     }
@@ -246,7 +247,11 @@ impl Obj {
             if i >= items.len() {
                 items.resize(i + 1, JsValue::Undefined);
             }
-            items[i] = value;
+            items[i] = value.clone();
+            drop(items);
+            if let Class::Arguments(a) = &self.0.class {
+                a.written(i, &value);
+            }
             return;
         }
         let mut props = self.0.props.borrow_mut();
@@ -306,10 +311,11 @@ impl Obj {
                 }
                 return self.own_prop(key).map(|p| p.descriptor());
             }
-            if key.as_string() == Some("length") {
+            // An array's `length` is its element count; an arguments object's is an ordinary
+            // property (10.4.4.6 step 7), which element writes do not change.
+            if key.as_string() == Some("length") && self.is_array() {
                 let len = JsValue::Number(items.borrow().len() as f64);
-                // An arguments object's `length` is an ordinary, configurable property.
-                return Some(PropertyDescriptor::data(len, true, false, !self.is_array()));
+                return Some(PropertyDescriptor::data(len, true, false, false));
             }
         }
         // 1. If O does not have an own property with key P, return undefined.
@@ -381,7 +387,12 @@ impl Obj {
                     items.resize(i + 1, JsValue::Undefined);
                 }
                 if let Some(v) = desc.value {
-                    items[i] = v;
+                    items[i] = v.clone();
+                    drop(items);
+                    // 10.4.4.2 step 7.a.ii: a mapped index sets its parameter too.
+                    if let Class::Arguments(a) = &self.0.class {
+                        a.written(i, &v);
+                    }
                 }
                 return Ok(true);
             }
@@ -558,7 +569,7 @@ impl Obj {
         keys.extend(index_keys.into_iter().map(|(_, k)| k));
         // 3. For each own property key P of O such that P is a String and P is not an array
         // index, in ascending chronological order of property creation, append P to keys.
-        if self.array_items().is_some() {
+        if self.is_array() {
             keys.push(PropertyKey::from("length"));
         }
         keys.extend(
@@ -600,7 +611,7 @@ impl Obj {
                     if let Some(v) = items.borrow().get(i as usize) {
                         return Ok(v.clone());
                     }
-                } else if key.as_string() == Some("length") {
+                } else if key.as_string() == Some("length") && obj.is_array() {
                     return Ok(JsValue::Number(items.borrow().len() as f64));
                 }
             }
@@ -707,10 +718,15 @@ impl Obj {
                 if i < items.len() {
                     items[i] = JsValue::Undefined;
                 }
+                // 10.4.4.5 [[Delete]] step 3: If result is true and isMapped is true, then
+                // Perform ! map.[[Delete]](P).
+                if let Class::Arguments(a) = &self.0.class {
+                    a.unmap(i);
+                }
                 return true;
             }
-            if key.as_string() == Some("length") {
-                return !self.is_array();
+            if key.as_string() == Some("length") && self.is_array() {
+                return false;
             }
         }
         // 1. Let desc be ? O.[[GetOwnProperty]](P).

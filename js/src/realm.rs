@@ -81,6 +81,8 @@ pub(crate) struct Realm {
     /// The global Environment Record's declarative part (a classic script's top-level `let`,
     /// `const` and `class`), which an indirect `eval` sees (`eval.rs`); set by the script.
     pub(crate) global_env: RefCell<Option<crate::interp::Env>>,
+    /// %ThrowTypeError% (10.2.4.1), made when first needed.
+    throw_type_error: RefCell<Option<Obj>>,
 }
 
 thread_local! {
@@ -212,7 +214,27 @@ impl Realm {
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
             global_env: RefCell::new(None),
+            throw_type_error: RefCell::new(None),
         })
+    }
+
+    /// %ThrowTypeError% (10.2.4.1): one function object per realm, which throws a TypeError;
+    /// its `length` is 0 and neither it nor its properties can change (steps 5-7).
+    pub(crate) fn throw_type_error(&self) -> Obj {
+        if let Some(f) = self.throw_type_error.borrow().clone() {
+            return f;
+        }
+        let f = self.native("", 0, |_, _, _| {
+            Err(realm().error(
+                "TypeError",
+                "'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them",
+            ))
+        });
+        f.define_with("length", JsValue::Number(0.0), false, false, false);
+        f.define_with("name", JsValue::from(""), false, false, false);
+        f.prevent_extensions();
+        *self.throw_type_error.borrow_mut() = Some(f.clone());
+        f
     }
 
     /// Spends one evaluation step (a loop iteration or a call). Once the budget is spent, the

@@ -162,6 +162,11 @@ fn set_integrity_level(o: &Obj, level: IntegrityLevel) -> Result<bool, JsValue> 
     // Elements of an array share their attributes (see `IntegrityLevel`).
     if o.array_items().is_some() && o.0.elements.get() != IntegrityLevel::Frozen {
         o.0.elements.set(level);
+        // Frozen elements are not writable: a mapped arguments object's indices are unmapped
+        // (10.4.4.2 step 7.b.i).
+        if let (IntegrityLevel::Frozen, Class::Arguments(a)) = (level, o.class()) {
+            a.unmap_all();
+        }
     }
     // 3. Let keys be ? O.[[OwnPropertyKeys]]().
     let keys: Vec<PropertyKey> =
