@@ -21,7 +21,7 @@ use crate::value::{Class, JsValue, Obj};
 /// An arguments object's internal slots.
 pub(crate) struct Arguments {
     /// The elements (the properties "0", "1", ...).
-    pub(crate) items: RefCell<Vec<JsValue>>,
+    pub(crate) items: RefCell<Vec<crate::object::Element>>,
     /// [[ParameterMap]]: for each mapped index, the parameter it is tied to; `None` where the
     /// index is not (or no longer) mapped. Empty for an unmapped arguments object.
     map: RefCell<Vec<Option<Name>>>,
@@ -58,7 +58,7 @@ impl Arguments {
     }
 
     /// Drops the elements, the map and the environment (the end of a run: `heap.rs`).
-    pub(crate) fn clear(&self) -> Vec<JsValue> {
+    pub(crate) fn clear(&self) -> Vec<crate::object::Element> {
         self.map.borrow_mut().clear();
         drop(self.env.borrow_mut().take());
         std::mem::take(&mut *self.items.borrow_mut())
@@ -108,7 +108,7 @@ pub(crate) fn create_arguments_object(
         }
     }
     let data = Arguments {
-        items: RefCell::new(args.to_vec()),
+        items: RefCell::new(args.iter().cloned().map(Some).collect()),
         map: RefCell::new(map),
         env: RefCell::new(names.is_some().then(|| env.clone())),
     };

@@ -69,8 +69,10 @@ impl Drop for HeapGuard {
             let props = std::mem::take(&mut *object.props.borrow_mut());
             let proto = object.proto.borrow_mut().take();
             let elements = match &object.class {
-                Class::Array(items) => std::mem::take(&mut *items.borrow_mut()),
-                Class::Arguments(a) => a.clear(),
+                Class::Array(items) => {
+                    std::mem::take(&mut *items.borrow_mut()).into_iter().flatten().collect()
+                }
+                Class::Arguments(a) => a.clear().into_iter().flatten().collect(),
                 _ => Vec::new(),
             };
             if let Class::Generator(g) = &object.class {

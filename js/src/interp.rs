@@ -506,7 +506,7 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
             && a.is_mapped(i)
             && let Some(v) = a.items.borrow_mut().get_mut(i)
         {
-            *v = value;
+            *v = Some(value);
         }
         return Ok(());
     }
@@ -644,7 +644,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 // then IteratorBindingInitialization; if iteratorRecord.[[Done]] is false,
                 // return ? IteratorClose(iteratorRecord, result).
                 if let Some(array) = crate::iteration::unobservable_array(&value) {
-                    let items = array.array_items().map(|i| i.borrow().clone()).unwrap_or_default();
+                    let items = array.array_values().unwrap_or_default();
                     for (i, elem) in elems.iter().enumerate() {
                         if let Some(target) = elem {
                             bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
@@ -885,7 +885,10 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     let mut i = 0;
                     loop {
                         realm().step()?;
-                        let Some(item) = array.array_items().and_then(|items| items.borrow().get(i).cloned())
+                        // A hole reads as undefined, as the array iterator's Get does.
+                        let Some(item) = array
+                            .array_items()
+                            .and_then(|items| items.borrow().get(i).map(|e| e.clone().unwrap_or_default()))
                         else {
                             break;
                         };
@@ -1448,18 +1451,21 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             }
             Expr::NewTarget => this_frame(env).map_or(JsValue::Undefined, |f| f.new_target.clone()),
             Expr::Array(elems) => {
+                // 13.2.4.1 ArrayAccumulation: an Elision only advances the index (a hole);
+                // spread elements are iterated.
                 let mut items = Vec::with_capacity(elems.len());
                 for el in elems {
                     match el {
-                        ArrayElem::Expr(e) => items.push(eval(e, env).await?),
+                        ArrayElem::Expr(e) => items.push(Some(eval(e, env).await?)),
                         ArrayElem::Spread(e) => {
                             let v = eval(e, env).await?;
-                            items.extend(iterate(&v)?);
+                            items.extend(iterate(&v)?.into_iter().map(Some));
                         }
-                        ArrayElem::Hole => items.push(JsValue::Undefined),
+                        ArrayElem::Hole => items.push(None),
                     }
                 }
-                realm().new_array(items)
+                let r = realm();
+                JsValue::Object(Obj::new(Class::Array(RefCell::new(items)), Some(r.array_proto.clone())))
             }
             Expr::Object(props) => {
                 let obj = realm().new_object();

@@ -320,6 +320,7 @@ impl Realm {
     }
 
     pub(crate) fn new_array(&self, items: Vec<JsValue>) -> JsValue {
+        let items = items.into_iter().map(Some).collect();
         JsValue::Object(Obj::new(Class::Array(RefCell::new(items)), Some(self.array_proto.clone())))
     }
 

@@ -35,23 +35,53 @@ fn callback(args: &[JsValue], i: usize) -> R {
     if f.is_callable() { Ok(f) } else { Err(type_error(&format!("{} is not a function", inspect(&f)))) }
 }
 
-/// The elements of an array-like (`this` of the generic Array methods).
+/// The elements of an array-like (`this` of the generic Array methods), each read with
+/// [[Get]] (a hole reads as `undefined`).
 fn to_list(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    Ok(to_elements(v)?.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// The elements of an array-like with its holes: `None` where HasProperty(O, index) is false
+/// (what the methods that skip holes see: `forEach`, `map`, `indexOf`, `reduce`...).
+fn to_elements(v: &JsValue) -> Result<Vec<crate::object::Element>, JsValue> {
     match v {
         JsValue::Object(o) => {
             if let Some(items) = o.array_items() {
-                return Ok(items.borrow().clone());
+                let items = items.borrow().clone();
+                // A hole the prototype chain fills (`Array.prototype[1] = x`) is not a hole.
+                return items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| match e {
+                        Some(v) => Ok(Some(v)),
+                        None => {
+                            let key = i.to_string();
+                            if o.has_property(&*key) { o.get(&*key).map(Some) } else { Ok(None) }
+                        }
+                    })
+                    .collect();
             }
             let len = o.get("length")?.to_number()?;
             let len = if len.is_nan() || len < 0.0 { 0 } else { len as usize };
-            (0..len).map(|i| o.get(&i.to_string())).collect()
+            (0..len)
+                .map(|i| {
+                    let key = i.to_string();
+                    if o.has_property(&*key) { o.get(&*key).map(Some) } else { Ok(None) }
+                })
+                .collect()
         }
-        JsValue::String(s) => Ok(s.chars().map(|c| JsValue::from(c.to_string())).collect()),
+        JsValue::String(s) => Ok(s.chars().map(|c| Some(JsValue::from(c.to_string()))).collect()),
         JsValue::Undefined | JsValue::Null => {
             Err(type_error("Array.prototype method called on null or undefined"))
         }
         _ => Ok(Vec::new()),
     }
+}
+
+/// A new array with these elements (`None` stays a hole).
+fn array_of_elements(items: Vec<crate::object::Element>) -> JsValue {
+    let r = realm();
+    JsValue::Object(Obj::new(Class::Array(std::cell::RefCell::new(items)), Some(r.array_proto.clone())))
 }
 
 fn array_this(this: &JsValue) -> Result<Obj, JsValue> {
@@ -625,7 +655,9 @@ fn install_array(r: &Rc<Realm>) {
             if *n < 0.0 || n.fract() != 0.0 || *n > 4_294_967_295.0 {
                 return Err(r.error("RangeError", "Invalid array length"));
             }
-            return Ok(r.new_array(vec![JsValue::Undefined; *n as usize]));
+            // 23.1.1.1 step 5: ArrayCreate(0) with Set(array, "length", len): all holes.
+            drop(r);
+            return Ok(array_of_elements(vec![None; *n as usize]));
         }
         Ok(r.new_array(args.to_vec()))
     });
@@ -657,25 +689,25 @@ fn install_array(r: &Rc<Realm>) {
     r.method(proto, "push", 1, |this, args, _| {
         let a = array_this(this)?;
         let items = a.array_items().expect("an array");
-        items.borrow_mut().extend(args.iter().cloned());
+        items.borrow_mut().extend(args.iter().cloned().map(Some));
         Ok(JsValue::Number(items.borrow().len() as f64))
     });
     r.method(proto, "pop", 0, |this, _, _| {
         let a = array_this(this)?;
-        Ok(a.array_items().expect("an array").borrow_mut().pop().unwrap_or_default())
+        Ok(a.array_items().expect("an array").borrow_mut().pop().flatten().unwrap_or_default())
     });
     r.method(proto, "shift", 0, |this, _, _| {
         let a = array_this(this)?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
-        Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0) })
+        Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0).unwrap_or_default() })
     });
     r.method(proto, "unshift", 1, |this, args, _| {
         let a = array_this(this)?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
         for (i, v) in args.iter().enumerate() {
-            items.insert(i, v.clone());
+            items.insert(i, Some(v.clone()));
         }
         Ok(JsValue::Number(items.len() as f64))
     });
@@ -693,26 +725,28 @@ fn install_array(r: &Rc<Realm>) {
                 (n.max(0.0) as usize).min(len - start)
             }
         };
-        let inserted: Vec<JsValue> = args.iter().skip(2).cloned().collect();
-        let removed: Vec<JsValue> = items.borrow_mut().splice(start..start + count, inserted).collect();
-        Ok(realm().new_array(removed))
+        let inserted: Vec<_> = args.iter().skip(2).cloned().map(Some).collect();
+        let removed: Vec<_> = items.borrow_mut().splice(start..start + count, inserted).collect();
+        Ok(array_of_elements(removed))
     });
     r.method(proto, "slice", 2, |this, args, _| {
-        let items = to_list(this)?;
+        // 23.1.3.28 step 15.c: only the indices the source has are created (holes stay).
+        let items = to_elements(this)?;
         let len = items.len();
         let start = relative(&arg(args, 0), len, 0)?;
         let end = relative(&arg(args, 1), len, len)?;
-        Ok(realm().new_array(if start < end { items[start..end].to_vec() } else { Vec::new() }))
+        Ok(array_of_elements(if start < end { items[start..end].to_vec() } else { Vec::new() }))
     });
     r.method(proto, "concat", 1, |this, args, _| {
-        let mut items = to_list(this)?;
+        // 23.1.3.2 step 5.b.iv: a spreadable element's holes stay holes.
+        let mut items = to_elements(this)?;
         for a in args {
             match a {
-                JsValue::Object(o) if matches!(o.class(), Class::Array(_)) => items.extend(to_list(a)?),
-                other => items.push(other.clone()),
+                JsValue::Object(o) if matches!(o.class(), Class::Array(_)) => items.extend(to_elements(a)?),
+                other => items.push(Some(other.clone())),
             }
         }
-        Ok(realm().new_array(items))
+        Ok(array_of_elements(items))
     });
     r.method(proto, "join", 1, |this, args, _| {
         let items = to_list(this)?;
@@ -736,7 +770,8 @@ fn install_array(r: &Rc<Realm>) {
         call_sync(&join, this, &[])
     });
     r.method(proto, "indexOf", 1, |this, args, _| {
-        let items = to_list(this)?;
+        // 23.1.3.17 step 10.a: only the indices HasProperty finds (holes are skipped).
+        let items = to_elements(this)?;
         let x = arg(args, 0);
         let from = relative(&arg(args, 1), items.len(), 0)?;
         Ok(JsValue::Number(
@@ -744,14 +779,19 @@ fn install_array(r: &Rc<Realm>) {
                 .iter()
                 .enumerate()
                 .skip(from)
-                .find(|(_, v)| v.strict_equals(&x))
+                .find(|(_, v)| v.as_ref().is_some_and(|v| v.strict_equals(&x)))
                 .map_or(-1.0, |(i, _)| i as f64),
         ))
     });
     r.method(proto, "lastIndexOf", 1, |this, args, _| {
-        let items = to_list(this)?;
+        let items = to_elements(this)?;
         let x = arg(args, 0);
-        Ok(JsValue::Number(items.iter().rposition(|v| v.strict_equals(&x)).map_or(-1.0, |i| i as f64)))
+        Ok(JsValue::Number(
+            items
+                .iter()
+                .rposition(|v| v.as_ref().is_some_and(|v| v.strict_equals(&x)))
+                .map_or(-1.0, |i| i as f64),
+        ))
     });
     r.method(proto, "includes", 1, |this, args, _| {
         let items = to_list(this)?;
@@ -770,14 +810,18 @@ fn install_array(r: &Rc<Realm>) {
         let start = relative(&arg(args, 1), len, 0)?;
         let end = relative(&arg(args, 2), len, len)?;
         for v in items.borrow_mut().iter_mut().take(end).skip(start) {
-            *v = arg(args, 0);
+            *v = Some(arg(args, 0));
         }
         Ok(this.clone())
     });
     r.method(proto, "sort", 1, |this, args, _| {
         let a = array_this(this)?;
         let f = arg(args, 0);
-        let mut items = a.array_items().expect("an array").borrow().clone();
+        // 23.1.3.30 SortIndexedProperties with holes skipped: the values sort, and the holes
+        // end up after them.
+        let elements = a.array_items().expect("an array").borrow().clone();
+        let len = elements.len();
+        let mut items: Vec<JsValue> = elements.into_iter().flatten().collect();
         // Insertion sort: stable, and a comparator that throws leaves a consistent state.
         for i in 1..items.len() {
             let mut j = i;
@@ -800,22 +844,35 @@ fn install_array(r: &Rc<Realm>) {
                 j -= 1;
             }
         }
-        *a.array_items().expect("an array").borrow_mut() = items;
+        let mut sorted: Vec<_> = items.into_iter().map(Some).collect();
+        sorted.resize(len, None);
+        *a.array_items().expect("an array").borrow_mut() = sorted;
         Ok(this.clone())
     });
     // The callback methods: f(value, index, array), over the length at the start.
+    // `skip_holes`: the methods whose loop tests HasProperty(O, Pk) first (forEach, map,
+    // filter, some, every: 23.1.3.15 step 6.b and the like); find and findIndex visit every
+    // index.
     fn each(
         this: &JsValue,
         args: &[JsValue],
+        skip_holes: bool,
         mut step: impl FnMut(JsValue, usize, JsValue) -> Result<bool, JsValue>,
     ) -> Result<(), JsValue> {
         let f = callback(args, 0)?;
         let this_arg = arg(args, 1);
-        let len = to_list(this)?.len();
+        let len = to_elements(this)?.len();
         for i in 0..len {
+            let key = i.to_string();
+            if skip_holes
+                && let JsValue::Object(o) = this
+                && !o.has_property(&*key)
+            {
+                continue;
+            }
             let v = match this {
-                JsValue::Object(o) => o.get(&i.to_string())?,
-                other => other.get(&i.to_string())?,
+                JsValue::Object(o) => o.get(&*key)?,
+                other => other.get(&*key)?,
             };
             let result = call_sync(&f, &this_arg, &[v.clone(), JsValue::Number(i as f64), this.clone()])?;
             if !step(v, i, result)? {
@@ -825,20 +882,21 @@ fn install_array(r: &Rc<Realm>) {
         Ok(())
     }
     r.method(proto, "forEach", 1, |this, args, _| {
-        each(this, args, |_, _, _| Ok(true))?;
+        each(this, args, true, |_, _, _| Ok(true))?;
         Ok(JsValue::Undefined)
     });
     r.method(proto, "map", 1, |this, args, _| {
-        let mut out = Vec::new();
-        each(this, args, |_, _, r| {
-            out.push(r);
+        // 23.1.3.21: A has O's length; only the indices O has are set (holes stay).
+        let mut out = vec![None; to_elements(this)?.len()];
+        each(this, args, true, |_, i, r| {
+            out[i] = Some(r);
             Ok(true)
         })?;
-        Ok(realm().new_array(out))
+        Ok(array_of_elements(out))
     });
     r.method(proto, "filter", 1, |this, args, _| {
         let mut out = Vec::new();
-        each(this, args, |v, _, r| {
+        each(this, args, true, |v, _, r| {
             if r.truthy() {
                 out.push(v);
             }
@@ -848,7 +906,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "some", 1, |this, args, _| {
         let mut found = false;
-        each(this, args, |_, _, r| {
+        each(this, args, true, |_, _, r| {
             found = r.truthy();
             Ok(!found)
         })?;
@@ -856,7 +914,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "every", 1, |this, args, _| {
         let mut all = true;
-        each(this, args, |_, _, r| {
+        each(this, args, true, |_, _, r| {
             all = r.truthy();
             Ok(all)
         })?;
@@ -864,7 +922,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "find", 1, |this, args, _| {
         let mut found = JsValue::Undefined;
-        each(this, args, |v, _, r| {
+        each(this, args, false, |v, _, r| {
             if r.truthy() {
                 found = v;
                 return Ok(false);
@@ -875,7 +933,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "findIndex", 1, |this, args, _| {
         let mut found = -1.0;
-        each(this, args, |_, i, r| {
+        each(this, args, false, |_, i, r| {
             if r.truthy() {
                 found = i as f64;
                 return Ok(false);
@@ -886,8 +944,9 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "reduce", 2, |this, args, _| {
         let f = callback(args, 0)?;
-        let items = to_list(this)?;
-        let mut iter = items.into_iter().enumerate();
+        // 23.1.3.24 steps 8.b and 9.b: only the indices HasProperty finds.
+        let items = to_elements(this)?;
+        let mut iter = items.into_iter().enumerate().filter_map(|(i, e)| e.map(|v| (i, v)));
         let mut acc = if args.len() > 1 {
             arg(args, 1)
         } else {
@@ -1266,8 +1325,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                 }
                 stack.push(o.clone());
                 let inner = format!("{current}{indent}");
-                let (open, close, parts) = if let Some(items) = o.array_items() {
-                    let items = items.borrow().clone();
+                let (open, close, parts) = if let Some(items) = o.array_values() {
                     let mut parts = Vec::new();
                     for item in &items {
                         parts.push(go(item, indent, &inner, stack)?.unwrap_or_else(|| "null".into()));
