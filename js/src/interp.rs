@@ -1471,19 +1471,34 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 let obj = realm().new_object();
                 for prop in props {
                     match prop {
-                        ObjProp::Value(key, value) => {
-                            let key = eval_key(key, env).await?;
-                            let value = eval(value, env).await?;
+                        ObjProp::Value(key_expr, value_expr) => {
+                            let key = eval_key(key_expr, env).await?;
+                            let value = eval(value_expr, env).await?;
+                            // 13.2.5.5 PropertyDefinitionEvaluation: an anonymous function
+                            // under a computed key is named by NamedEvaluation with the key
+                            // (static keys are named when lowered).
+                            if let (PropKey::Computed(_), Expr::Function(def), JsValue::Object(f)) =
+                                (key_expr, value_expr, &value)
+                                && def.name.is_empty()
+                            {
+                                crate::class::set_function_name(f, &key, "");
+                            }
                             obj.define(&key, value, true);
                         }
-                        ObjProp::Getter(key, def) => {
-                            let key = eval_key(key, env).await?;
+                        ObjProp::Getter(key_expr, def) => {
+                            let key = eval_key(key_expr, env).await?;
                             let f = make_function(def.clone(), env.clone());
+                            if let PropKey::Computed(_) = key_expr {
+                                crate::class::set_function_name(&f, &key, "get");
+                            }
                             obj.define_accessor(&key, Some(JsValue::Object(f)), None, true);
                         }
-                        ObjProp::Setter(key, def) => {
-                            let key = eval_key(key, env).await?;
+                        ObjProp::Setter(key_expr, def) => {
+                            let key = eval_key(key_expr, env).await?;
                             let f = make_function(def.clone(), env.clone());
+                            if let PropKey::Computed(_) = key_expr {
+                                crate::class::set_function_name(&f, &key, "set");
+                            }
                             obj.define_accessor(&key, None, Some(JsValue::Object(f)), true);
                         }
                         ObjProp::Spread(e) => {

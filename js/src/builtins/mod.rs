@@ -91,6 +91,47 @@ fn array_this(this: &JsValue) -> Result<Obj, JsValue> {
     }
 }
 
+/// What a mutating Array method does to the elements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Writes existing indices (`reverse`, `fill`, `sort`).
+    Write,
+    /// Adds indices (`push`, `unshift`).
+    Grow,
+    /// Removes indices (`pop`, `shift`) or both (`splice`).
+    Shrink,
+}
+
+/// The TypeError that the method's `Set(O, P, V, true)` or `DeletePropertyOrThrow` would
+/// throw on a frozen, sealed or non-extensible array (the element vector is changed directly,
+/// so the attributes are checked here first).
+fn check_elements(a: &Obj, change: Change, changes_something: bool) -> Result<(), JsValue> {
+    use crate::object::IntegrityLevel as L;
+    let level = a.0.elements.get();
+    // push, pop, shift, unshift and splice always end with Set(O, "length", len, true), which
+    // a frozen array's read-only length refuses even when nothing else changes.
+    if level == L::Frozen && change != Change::Write {
+        return Err(type_error("Cannot assign to read only property 'length' of a frozen array"));
+    }
+    if !changes_something {
+        return Ok(());
+    }
+    let refused = match change {
+        Change::Write => level == L::Frozen,
+        Change::Grow => level == L::Frozen || !a.is_extensible(),
+        Change::Shrink => level != L::None,
+    };
+    if refused {
+        let what = match change {
+            Change::Grow => "Cannot add property, object is not extensible",
+            Change::Shrink => "Cannot delete property of a sealed or frozen array",
+            Change::Write => "Cannot assign to read only property of a frozen array",
+        };
+        return Err(type_error(what));
+    }
+    Ok(())
+}
+
 /// A relative index (`slice`'s negative indices).
 fn relative(v: &JsValue, len: usize, default: usize) -> Result<usize, JsValue> {
     if matches!(v, JsValue::Undefined) {
@@ -381,6 +422,10 @@ fn install_html(r: &Rc<Realm>) {
 
 fn install_function(r: &Rc<Realm>) {
     let proto = &r.function_proto;
+    // 20.2.3: %Function.prototype% is a built-in function whose `length` is 0 and `name` the
+    // empty String (CreateBuiltinFunction's attributes).
+    proto.define_with("length", JsValue::Number(0.0), false, false, true);
+    proto.define_with("name", JsValue::from(""), false, false, true);
     r.method(proto, "call", 1, |this, args, _| call_sync(this, &arg(args, 0), args.get(1..).unwrap_or(&[])));
     r.method(proto, "apply", 2, |this, args, _| {
         let list = match arg(args, 1) {
@@ -688,22 +733,26 @@ fn install_array(r: &Rc<Realm>) {
 
     r.method(proto, "push", 1, |this, args, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         items.borrow_mut().extend(args.iter().cloned().map(Some));
         Ok(JsValue::Number(items.borrow().len() as f64))
     });
     r.method(proto, "pop", 0, |this, _, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         Ok(a.array_items().expect("an array").borrow_mut().pop().flatten().unwrap_or_default())
     });
     r.method(proto, "shift", 0, |this, _, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
         Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0).unwrap_or_default() })
     });
     r.method(proto, "unshift", 1, |this, args, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
         for (i, v) in args.iter().enumerate() {
@@ -726,6 +775,11 @@ fn install_array(r: &Rc<Realm>) {
             }
         };
         let inserted: Vec<_> = args.iter().skip(2).cloned().map(Some).collect();
+        if inserted.len() > count {
+            check_elements(&a, Change::Grow, true)?;
+        }
+        check_elements(&a, Change::Shrink, count > inserted.len())?;
+        check_elements(&a, Change::Write, count > 0 || !inserted.is_empty())?;
         let removed: Vec<_> = items.borrow_mut().splice(start..start + count, inserted).collect();
         Ok(array_of_elements(removed))
     });
@@ -800,6 +854,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "reverse", 0, |this, _, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Write, a.array_items().is_some_and(|i| i.borrow().len() > 1))?;
         a.array_items().expect("an array").borrow_mut().reverse();
         Ok(this.clone())
     });
@@ -809,6 +864,7 @@ fn install_array(r: &Rc<Realm>) {
         let len = items.borrow().len();
         let start = relative(&arg(args, 1), len, 0)?;
         let end = relative(&arg(args, 2), len, len)?;
+        check_elements(&a, Change::Write, start < end)?;
         for v in items.borrow_mut().iter_mut().take(end).skip(start) {
             *v = Some(arg(args, 0));
         }
@@ -844,6 +900,7 @@ fn install_array(r: &Rc<Realm>) {
                 j -= 1;
             }
         }
+        check_elements(&a, Change::Write, len > 1)?;
         let mut sorted: Vec<_> = items.into_iter().map(Some).collect();
         sorted.resize(len, None);
         *a.array_items().expect("an array").borrow_mut() = sorted;
