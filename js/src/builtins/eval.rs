@@ -10,6 +10,10 @@
 //! The completion value (what `eval` returns) is tracked through expression statements,
 //! blocks, `if`, `try` and labelled statements; a loop or `switch` completes with `undefined`
 //! (the values of its body's statements are not kept).
+//!
+//! Source positions inside the evaluated string are offsets into that string, while error
+//! reports map offsets into the script's own text: an uncaught error thrown by eval'd code is
+//! reported with its message and stack line, but the quoted source line is not the eval'd one.
 
 use std::rc::Rc;
 
