@@ -239,6 +239,24 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
             }
             braces_open = "{".into();
         }
+        // A wrapper object: Node's `[Number: 5]`, `[String: 'ab']` (its index properties are
+        // not listed), `[Boolean: true]`, `[BigInt: 1n]`.
+        Class::Primitive(v) => {
+            let kind = match v {
+                JsValue::String(_) => "String",
+                JsValue::Bool(_) => "Boolean",
+                JsValue::BigInt(_) => "BigInt",
+                _ => "Number",
+            };
+            base = format!("[{kind}: {}]", format_primitive(v));
+            if matches!(v, JsValue::String(_)) {
+                keys_to_show = non_index_keys;
+            }
+            if keys_to_show.is_empty() {
+                return base;
+            }
+            braces_open = "{".into();
+        }
         Class::ListIterator(state) => {
             let tag =
                 if matches!(state.borrow().target, Some(JsValue::String(_))) { "String" } else { "Array" };

@@ -303,6 +303,10 @@ pub(crate) async fn run_closure(
             Some(fobj.clone()),
             home,
         ))
+    } else if !def.strict && !matches!(this, JsValue::Object(_)) {
+        // Step 6.b: Let thisValue be ! ToObject(thisArgument).
+        let boxed = crate::builtins::to_object(&this)?;
+        Some(Frame::new(Some(JsValue::Object(boxed)), JsValue::Undefined, Some(fobj.clone()), home))
     } else {
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };

@@ -57,6 +57,9 @@ pub(crate) enum Class {
     Generator(Rc<crate::generator::Generator>),
     /// A Symbol wrapper object (ToObject of a Symbol).
     Symbol(crate::property::Symbol),
+    /// A Number, String, Boolean or BigInt wrapper object: [[NumberData]], [[StringData]],
+    /// [[BooleanData]] or [[BigIntData]] (ToObject of the primitive, `new Number(1)`).
+    Primitive(JsValue),
     /// An array or string iterator.
     ListIterator(RefCell<crate::iteration::ListIterator>),
 }
@@ -225,6 +228,14 @@ impl Obj {
 
     fn is_array(&self) -> bool {
         matches!(self.0.class, Class::Array(_))
+    }
+
+    /// The primitive a wrapper object holds ([[NumberData]] and the like).
+    pub(crate) fn primitive_data(&self) -> Option<&JsValue> {
+        match &self.0.class {
+            Class::Primitive(v) => Some(v),
+            _ => None,
+        }
     }
 
     pub(crate) fn promise(&self) -> Option<&JsPromise> {

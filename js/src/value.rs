@@ -333,6 +333,7 @@ impl fmt::Debug for JsValue {
                     write!(f, "[Error: {}]", text("message"))
                 }
                 Class::Promise(_) => f.write_str("[Promise]"),
+                Class::Primitive(v) => write!(f, "[Object: {v:?}]"),
                 Class::Generator(_) => f.write_str("[Generator]"),
                 Class::Object => f.write_str("[Object]"),
                 Class::Symbol(_) => f.write_str("[Symbol]"),

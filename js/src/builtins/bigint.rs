@@ -55,10 +55,11 @@ pub(crate) fn install(r: &Rc<Realm>) {
     r.global.define("BigInt", JsValue::Object(bigint), false);
 }
 
-/// ThisBigIntValue (21.2.3.4.1): settle-js has no BigInt wrapper objects, so only a BigInt.
+/// ThisBigIntValue (21.2.3.4.1): a BigInt or a BigInt wrapper's [[BigIntData]].
 fn this_bigint_value(this: &JsValue, method: &str) -> Result<i64, JsValue> {
     match this {
         JsValue::BigInt(n) => Ok(*n),
+        JsValue::Object(o) if let Some(JsValue::BigInt(n)) = o.primitive_data() => Ok(*n),
         _ => Err(realm().error("TypeError", &format!("{method} requires that 'this' be a BigInt"))),
     }
 }

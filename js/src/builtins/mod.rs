@@ -7,6 +7,8 @@ mod bigint;
 mod eval;
 mod iterator;
 mod object;
+
+pub(crate) use object::to_object;
 mod reflect;
 mod symbol;
 
@@ -1025,14 +1027,24 @@ fn this_string(this: &JsValue) -> Result<Rc<str>, JsValue> {
         JsValue::Undefined | JsValue::Null => {
             Err(type_error("String.prototype method called on null or undefined"))
         }
+        JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.clone()),
         other => other.to_js_string(),
+    }
+}
+
+/// ThisStringValue (22.1.3.35.1): a String or a String wrapper's [[StringData]].
+fn this_string_value(this: &JsValue, method: &str) -> Result<Rc<str>, JsValue> {
+    match this {
+        JsValue::String(s) => Ok(s.clone()),
+        JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.clone()),
+        _ => Err(type_error(&format!("{method} requires that 'this' be a String"))),
     }
 }
 
 fn install_string_number(r: &Rc<Realm>) {
     // String ( value ) (22.1.1.1).
     let string = r.native_ctor("String", 1, |_, args, new_target| {
-        Ok(match args.first() {
+        let s = match args.first() {
             // 1. If value is not present, let s be the empty String.
             None => JsValue::from(""),
             // 2.a. If NewTarget is undefined and value is a Symbol, return
@@ -1043,13 +1055,20 @@ fn install_string_number(r: &Rc<Realm>) {
                 JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)
             }
             Some(v) => JsValue::String(v.to_js_string()?),
-        })
+        };
+        // 3. If NewTarget is undefined, return s. 4. Return StringCreate(s, ...).
+        Ok(if new_target { JsValue::Object(to_object(&s)?) } else { s })
     });
     let sp = &r.string_proto;
     string.define("prototype", JsValue::Object(sp.clone()), false);
     sp.define("constructor", JsValue::Object(string.clone()), false);
-    r.method(sp, "toString", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
-    r.method(sp, "valueOf", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
+    // 22.1.3.29 String.prototype.toString, 22.1.3.35 valueOf: Return ? ThisStringValue(this).
+    r.method(sp, "toString", 0, |this, _, _| {
+        Ok(JsValue::String(this_string_value(this, "String.prototype.toString")?))
+    });
+    r.method(sp, "valueOf", 0, |this, _, _| {
+        Ok(JsValue::String(this_string_value(this, "String.prototype.valueOf")?))
+    });
     r.method(sp, "toUpperCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_uppercase())));
     r.method(sp, "toLowerCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_lowercase())));
     r.method(sp, "trim", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.trim())));
@@ -1154,20 +1173,25 @@ fn install_string_number(r: &Rc<Realm>) {
 
     // Number ( value ) (21.1.1.1): 1.a. Let prim be ? ToNumeric(value); b. If prim is a
     // BigInt, let n be 𝔽(ℝ(prim)).
-    let number = r.native_ctor("Number", 1, |_, args, _| {
-        Ok(JsValue::Number(match args.first() {
+    let number = r.native_ctor("Number", 1, |_, args, new_target| {
+        let n = JsValue::Number(match args.first() {
             None => 0.0,
             Some(v) => match crate::bigint::to_numeric(v)? {
                 JsValue::BigInt(n) => n as f64,
                 n => n.to_number()?,
             },
-        }))
+        });
+        // 2. If NewTarget is undefined, return n. 3-5. Otherwise a Number object whose
+        // [[NumberData]] is n.
+        Ok(if new_target { JsValue::Object(to_object(&n)?) } else { n })
     });
     let np = &r.number_proto;
     number.define("prototype", JsValue::Object(np.clone()), false);
     np.define("constructor", JsValue::Object(number.clone()), false);
+    // ThisNumberValue (21.1.3.7.1): a Number or a Number wrapper's [[NumberData]].
     let this_number = |this: &JsValue| match this {
         JsValue::Number(n) => Ok(*n),
+        JsValue::Object(o) if let Some(JsValue::Number(n)) = o.primitive_data() => Ok(*n),
         _ => Err(type_error("Number.prototype method requires that 'this' be a Number")),
     };
     r.method(np, "toFixed", 1, move |this, args, _| {
@@ -1219,11 +1243,29 @@ fn install_string_number(r: &Rc<Realm>) {
     });
     r.global.define("Number", JsValue::Object(number), false);
 
-    let boolean = r.native_ctor("Boolean", 1, |_, args, _| Ok(JsValue::Bool(arg(args, 0).truthy())));
+    // 20.3.1.1 Boolean ( value ): 1. Let b be ToBoolean(value). 2. If NewTarget is undefined,
+    // return b. 3-5. Otherwise a Boolean object whose [[BooleanData]] is b.
+    let boolean = r.native_ctor("Boolean", 1, |_, args, new_target| {
+        let b = JsValue::Bool(arg(args, 0).truthy());
+        Ok(if new_target { JsValue::Object(crate::builtins::object::to_object(&b)?) } else { b })
+    });
     let bp = &r.boolean_proto;
     boolean.define("prototype", JsValue::Object(bp.clone()), false);
     bp.define("constructor", JsValue::Object(boolean.clone()), false);
-    r.method(bp, "toString", 0, |this, _, _| Ok(JsValue::String(this.to_js_string()?)));
+    // ThisBooleanValue (20.3.3.3.1).
+    fn this_boolean_value(this: &JsValue) -> Result<bool, JsValue> {
+        match this {
+            JsValue::Bool(b) => Ok(*b),
+            JsValue::Object(o) if let Some(JsValue::Bool(b)) = o.primitive_data() => Ok(*b),
+            _ => Err(type_error("Boolean.prototype method requires that 'this' be a Boolean")),
+        }
+    }
+    // 20.3.3.2 Boolean.prototype.toString: "true" or "false" of ThisBooleanValue.
+    r.method(bp, "toString", 0, |this, _, _| {
+        Ok(JsValue::from(if this_boolean_value(this)? { "true" } else { "false" }))
+    });
+    // 20.3.3.3 Boolean.prototype.valueOf: Return ? ThisBooleanValue(this value).
+    r.method(bp, "valueOf", 0, |this, _, _| Ok(JsValue::Bool(this_boolean_value(this)?)));
     r.global.define("Boolean", JsValue::Object(boolean), false);
 
     let g = &r.global;
@@ -1357,6 +1399,17 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
             if to_json.is_callable() {
                 v = call_sync(&to_json, &v, &[])?;
             }
+        }
+        // SerializeJSONProperty (25.5.2.2) step 4: a wrapper object serializes as its
+        // primitive (ToNumber / ToString for Number and String objects).
+        if let JsValue::Object(o) = &v
+            && let Some(data) = o.primitive_data()
+        {
+            v = match data {
+                JsValue::Number(_) => JsValue::Number(v.to_number()?),
+                JsValue::String(_) => JsValue::String(v.to_js_string()?),
+                other => other.clone(),
+            };
         }
         Ok(Some(match &v {
             JsValue::Null => "null".into(),
