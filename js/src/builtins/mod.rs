@@ -7,10 +7,10 @@ mod bigint;
 mod eval;
 mod iterator;
 mod object;
-
-pub(crate) use object::to_object;
 mod reflect;
 mod symbol;
+
+pub(crate) use object::to_object;
 
 use settle_promise::PromiseStatics;
 use settle_runtime::{Handle, Origin, TimerId, Uncaught, UncaughtKind};
