@@ -8,7 +8,10 @@ use std::process::Command;
 fn settle(args: &[&str], source: &str) -> (i32, String, String) {
     let dir = std::env::temp_dir().join(format!("settle-js-script-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let path = dir.join(format!("case{}.js", args.len()));
+    // One file per call: the tests of this file run in parallel.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("case{n}.js"));
     std::fs::write(&path, source).expect("the script is written");
     let output =
         Command::new(env!("CARGO_BIN_EXE_settle")).args(args).arg(&path).output().expect("settle runs");
@@ -47,4 +50,37 @@ fn the_default_keeps_node_module_scope() {
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(stdout, "false undefined undefined undefined undefined\n\n1\n");
     assert!(stderr.contains("TypeError: globalThis.$DONE is not a function"), "{stderr}");
+}
+
+#[test]
+fn an_indirect_eval_sees_the_global_lexical_bindings_of_a_classic_script() {
+    let source = "let lex = 'L'; var vv = 1; const ev = eval;\n\
+                  console.log(ev('typeof lex'), ev('vv + 1'));\n\
+                  try { ev('var lex = 2'); } catch (e) { console.log(e.name, e.message); }\n\
+                  ev('var fromEval = 3; function fnFromEval() {}');\n\
+                  console.log(Object.getOwnPropertyDescriptor(globalThis, 'fromEval').configurable, typeof fnFromEval);\n";
+    let (code, stdout, stderr) = settle(&["--script"], source);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, "string 2\nSyntaxError Identifier 'lex' has already been declared\ntrue function\n");
+}
+
+#[test]
+fn a_direct_eval_is_refused_before_the_script_runs() {
+    let (code, stdout, stderr) = settle(&[], "console.log('ran'); eval('1');\n");
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("outside the subset: a direct `eval` call"), "{stderr}");
+}
+
+#[test]
+fn a_bigint_result_beyond_64_bits_is_a_range_error_not_a_wrong_value() {
+    let source = "for (const f of [() => 9223372036854775807n + 1n, () => (-9223372036854775807n - 1n) * -1n, () => 2n ** 64n, () => 1n << 64n]) {\n\
+                  try { console.log(f()); } catch (e) { console.log(e.name, e.message); } }\n\
+                  console.log(Number(2n ** 62n), 2n ** 62n, -9223372036854775807n - 1n);\n";
+    let (code, stdout, stderr) = settle(&[], source);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let limit = "RangeError settle-js's BigInts are 64-bit: the result does not fit\n";
+    assert_eq!(
+        stdout,
+        format!("{}4611686018427388000 4611686018427387904n -9223372036854775808n\n", limit.repeat(4))
+    );
 }

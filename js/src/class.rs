@@ -22,7 +22,7 @@ fn type_error(message: &str) -> Ctrl {
 }
 
 /// SetFunctionName (10.2.9) for a computed key: a Symbol's description in brackets.
-fn set_function_name(f: &Obj, key: &PropertyKey, prefix: &str) {
+pub(crate) fn set_function_name(f: &Obj, key: &PropertyKey, prefix: &str) {
     let name = match key {
         PropertyKey::String(s) => s.to_string(),
         PropertyKey::Symbol(s) => s.description().map_or(String::new(), |d| format!("[{d}]")),

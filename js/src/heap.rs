@@ -56,7 +56,8 @@ fn clear_object(object: &ObjData) {
     let props = std::mem::take(&mut *object.props.borrow_mut());
     let proto = object.proto.borrow_mut().take();
     let elements = match &object.class {
-        Class::Array(items) | Class::Arguments(items) => std::mem::take(&mut *items.borrow_mut()),
+        Class::Array(items) => std::mem::take(&mut *items.borrow_mut()).into_iter().flatten().collect(),
+        Class::Arguments(a) => a.clear().into_iter().flatten().collect(),
         _ => Vec::new(),
     };
     if let Class::Generator(g) = &object.class {

@@ -106,6 +106,7 @@ fn format_primitive(v: &JsValue) -> String {
         JsValue::Number(n) => format_number(*n),
         JsValue::String(s) => quote(s),
         JsValue::Symbol(s) => s.descriptive_string(),
+        JsValue::BigInt(n) => format!("{n}n"),
         JsValue::Object(_) => String::new(),
     }
 }
@@ -238,6 +239,24 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
             }
             braces_open = "{".into();
         }
+        // A wrapper object: Node's `[Number: 5]`, `[String: 'ab']` (its index properties are
+        // not listed), `[Boolean: true]`, `[BigInt: 1n]`.
+        Class::Primitive(v) => {
+            let kind = match v {
+                JsValue::String(_) => "String",
+                JsValue::Bool(_) => "Boolean",
+                JsValue::BigInt(_) => "BigInt",
+                _ => "Number",
+            };
+            base = format!("[{kind}: {}]", format_primitive(v));
+            if matches!(v, JsValue::String(_)) {
+                keys_to_show = non_index_keys;
+            }
+            if keys_to_show.is_empty() {
+                return base;
+            }
+            braces_open = "{".into();
+        }
         Class::ListIterator(state) => {
             let tag =
                 if matches!(state.borrow().target, Some(JsValue::String(_))) { "String" } else { "Array" };
@@ -281,14 +300,27 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
     match obj.class() {
         Class::Array(items) => {
             let items = items.borrow().clone();
-            for item in items.iter().take(MAX_ARRAY_LENGTH) {
-                ctx.indentation += 2;
-                let s = format_value(ctx, item, recurse_times);
-                ctx.indentation -= 2;
-                output.push(s);
+            // Node's formatArray / formatSpecialArray: a run of holes is one entry,
+            // `<N empty items>`; at most MAX_ARRAY_LENGTH entries, then how many items remain.
+            let mut i = 0;
+            while i < items.len() && output.len() < MAX_ARRAY_LENGTH {
+                match &items[i] {
+                    Some(item) => {
+                        ctx.indentation += 2;
+                        let s = format_value(ctx, item, recurse_times);
+                        ctx.indentation -= 2;
+                        output.push(s);
+                        i += 1;
+                    }
+                    None => {
+                        let run = items[i..].iter().take_while(|e| e.is_none()).count();
+                        output.push(format!("<{run} empty item{}>", if run > 1 { "s" } else { "" }));
+                        i += run;
+                    }
+                }
             }
-            if items.len() > MAX_ARRAY_LENGTH {
-                let more = items.len() - MAX_ARRAY_LENGTH;
+            if i < items.len() {
+                let more = items.len() - i;
                 output.push(format!("... {more} more item{}", if more > 1 { "s" } else { "" }));
             }
         }
@@ -465,7 +497,11 @@ fn group_array_elements(ctx: &Ctx, output: Vec<String>, obj: &Obj) -> Vec<String
             max_line_length.push(line_length + separator_space);
         }
         let numbers = obj.array_items().is_some_and(|items| {
-            items.borrow().iter().take(output_length).all(|v| matches!(v, JsValue::Number(_)))
+            items
+                .borrow()
+                .iter()
+                .take(output_length)
+                .all(|v| matches!(v, Some(JsValue::Number(_) | JsValue::BigInt(_))))
         });
         let mut tmp = Vec::new();
         let mut i = 0;

@@ -69,6 +69,9 @@ struct Binding {
     /// `None` while in the temporal dead zone.
     value: Option<JsValue>,
     mutable: bool,
+    /// A parameter mapped to an element of a sloppy function's arguments object (10.4.4.7):
+    /// the object and the index that an assignment writes through to.
+    arguments: Option<(Obj, usize)>,
 }
 
 impl Scope {
@@ -106,12 +109,32 @@ impl Scope {
                 }
                 b.mutable = mutable;
             }
-            None => vars.push(Binding { name: name.clone(), value, mutable }),
+            None => vars.push(Binding { name: name.clone(), value, mutable, arguments: None }),
         }
     }
 
     fn has(&self, name: &str) -> bool {
         self.vars.borrow().iter().any(|b| &*b.name == name)
+    }
+
+    /// Sets a parameter's binding in this scope without writing through to the arguments
+    /// object (the write came from it: `arguments.rs`).
+    pub(crate) fn set_parameter(&self, name: &Name, value: JsValue) {
+        if let Some(b) = self.vars.borrow_mut().iter_mut().find(|b| b.name == *name) {
+            b.value = Some(value);
+        }
+    }
+
+    /// Ties a parameter's binding to element `index` of a mapped arguments object.
+    fn map_parameter(&self, name: &Name, arguments: &Obj, index: usize) {
+        if let Some(b) = self.vars.borrow_mut().iter_mut().find(|b| b.name == *name) {
+            b.arguments = Some((arguments.clone(), index));
+        }
+    }
+
+    /// HasBinding (9.1.1.1.1) of this scope alone.
+    pub(crate) fn has_binding(&self, name: &str) -> bool {
+        self.has(name)
     }
 }
 
@@ -132,7 +155,7 @@ impl From<JsValue> for Ctrl {
 }
 
 pub(crate) type Res<T> = Result<T, Ctrl>;
-type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
+pub(crate) type Fut<'a, T> = Pin<Box<dyn Future<Output = Res<T>> + 'a>>;
 /// A call in progress: `Err` is a thrown value.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
@@ -274,16 +297,29 @@ pub(crate) async fn run_closure(
         // OrdinaryCallBindThis (10.2.1.2) step 6: sloppy code sees the global object for
         // undefined or null, and a wrapper object for other primitives; strict code sees
         // thisArgument as it is.
-        Some(Frame::new(Some(JsValue::Object(r.global.clone())), JsValue::Undefined, Some(fobj), home))
+        Some(Frame::new(
+            Some(JsValue::Object(r.global.clone())),
+            JsValue::Undefined,
+            Some(fobj.clone()),
+            home,
+        ))
+    } else if !def.strict && !matches!(this, JsValue::Object(_)) {
+        // Step 6.b: Let thisValue be ! ToObject(thisArgument).
+        let boxed = crate::builtins::to_object(&this)?;
+        Some(Frame::new(Some(JsValue::Object(boxed)), JsValue::Undefined, Some(fobj.clone()), home))
     } else {
-        Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj), home))
+        Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
     let scope = Scope::make(Some(env), frame, generator, def.strict);
+    let mut mapped = Vec::new();
     if def.uses_arguments && !def.is_arrow {
-        let arguments = Obj::new(Class::Arguments(RefCell::new(args.clone())), Some(r.object_proto.clone()));
+        drop(r);
+        let (arguments, map) = crate::arguments::create_arguments_object(&def, &fobj, &args, &scope);
+        mapped = map.into_iter().map(|(name, i)| (name, i, arguments.clone())).collect();
         scope.declare(&Name::from("arguments"), Some(JsValue::Object(arguments)), true);
+    } else {
+        drop(r);
     }
-    drop(r);
     let result = async {
         for (i, param) in def.params.iter().enumerate() {
             let mut value = args.get(i).cloned().unwrap_or_default();
@@ -293,6 +329,9 @@ pub(crate) async fn run_closure(
                 value = eval(default, &scope).await?;
             }
             bind(&param.pattern, value, &scope, Mode::Declare(true)).await?;
+        }
+        for (name, index, arguments) in &mapped {
+            scope.map_parameter(name, arguments, *index);
         }
         if let Some(rest) = &def.rest {
             let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
@@ -328,6 +367,9 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
     let frame = Frame::new(Some(this), JsValue::Undefined, None, None);
     let global_scope = Scope::make(None, Some(frame), None, script.body.strict);
     let classic = r.script.then(|| r.global.clone());
+    if classic.is_some() {
+        *r.global_env.borrow_mut() = Some(global_scope.clone());
+    }
     drop(r);
     let def = script.body.clone();
     let mut fut: CallFuture = Box::pin(async move {
@@ -372,7 +414,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 }
 
 /// Creates a block's lexical bindings (uninitialized) and its function declarations.
-fn hoist(block: &Block, scope: &Env) {
+pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
             scope.vars.borrow_mut().retain(|b| b.name != *name);
@@ -458,7 +500,18 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
             drop(vars);
             return Err(type_error("Assignment to constant variable."));
         }
-        b.value = Some(value);
+        let mapped = b.arguments.clone();
+        b.value = Some(value.clone());
+        drop(vars);
+        // A mapped parameter: the arguments object's element follows (10.4.4.7.2
+        // MakeArgSetter's effect seen from the parameter's side).
+        if let Some((o, i)) = mapped
+            && let Class::Arguments(a) = o.class()
+            && a.is_mapped(i)
+            && let Some(v) = a.items.borrow_mut().get_mut(i)
+        {
+            *v = Some(value);
+        }
         return Ok(());
     }
     // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
@@ -529,6 +582,11 @@ enum Mode {
     Declare(bool),
 }
 
+/// Binds a pattern's names as new mutable bindings of `env` (a `catch` parameter).
+pub(crate) async fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -> Res<()> {
+    bind(pattern, value, env, Mode::Declare(true)).await
+}
+
 fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
     Box::pin(async move {
         match pattern {
@@ -590,7 +648,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 // then IteratorBindingInitialization; if iteratorRecord.[[Done]] is false,
                 // return ? IteratorClose(iteratorRecord, result).
                 if let Some(array) = crate::iteration::unobservable_array(&value) {
-                    let items = array.array_items().map(|i| i.borrow().clone()).unwrap_or_default();
+                    let items = array.array_values().unwrap_or_default();
                     for (i, elem) in elems.iter().enumerate() {
                         if let Some(target) = elem {
                             bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
@@ -701,6 +759,7 @@ pub(crate) fn set_member(
                 JsValue::String(_) => realm().string_proto.clone(),
                 JsValue::Number(_) => realm().number_proto.clone(),
                 JsValue::Bool(_) => realm().boolean_proto.clone(),
+                JsValue::BigInt(_) => realm().bigint_proto.clone(),
                 _ => realm().symbol_proto.clone(),
             };
             if !proto.set_with(key, value, primitive)? && strict {
@@ -711,7 +770,7 @@ pub(crate) fn set_member(
     }
 }
 
-fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
+pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
     Box::pin(async move {
         let scope = if block.needs_scope() {
             let s = Scope::new(Some(env.clone()));
@@ -744,7 +803,7 @@ fn loop_flow(result: Res<()>, labels: &[Name]) -> Res<Flow> {
     }
 }
 
-fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
+pub(crate) fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
     exec_labeled(stmt, env, Vec::new())
 }
 
@@ -799,6 +858,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                             name: b.name.clone(),
                             value: b.value.clone(),
                             mutable: b.mutable,
+                            arguments: None,
                         });
                     }
                     s
@@ -829,7 +889,10 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     let mut i = 0;
                     loop {
                         realm().step()?;
-                        let Some(item) = array.array_items().and_then(|items| items.borrow().get(i).cloned())
+                        // A hole reads as undefined, as the array iterator's Get does.
+                        let Some(item) = array
+                            .array_items()
+                            .and_then(|items| items.borrow().get(i).map(|e| e.clone().unwrap_or_default()))
                         else {
                             break;
                         };
@@ -1183,6 +1246,19 @@ fn compare(a: &JsValue, b: &JsValue) -> Result<Option<std::cmp::Ordering>, JsVal
     if let (JsValue::String(x), JsValue::String(y)) = (&a, &b) {
         return Ok(Some(x.encode_utf16().cmp(y.encode_utf16())));
     }
+    // IsLessThan (7.2.13) steps 3.a-d and 4: a BigInt against a String (StringToBigInt), a
+    // BigInt or a Number compares mathematically.
+    use crate::bigint::{cmp_number, string_to_bigint};
+    match (&a, &b) {
+        (JsValue::BigInt(x), JsValue::BigInt(y)) => return Ok(Some(x.cmp(y))),
+        (JsValue::BigInt(x), JsValue::String(s)) => return Ok(string_to_bigint(s).map(|y| x.cmp(&y))),
+        (JsValue::String(s), JsValue::BigInt(y)) => return Ok(string_to_bigint(s).map(|x| x.cmp(y))),
+        (JsValue::BigInt(x), other) => return Ok(cmp_number(*x, other.to_number()?)),
+        (other, JsValue::BigInt(y)) => {
+            return Ok(cmp_number(*y, other.to_number()?).map(std::cmp::Ordering::reverse));
+        }
+        _ => {}
+    }
     let (x, y) = (a.to_number()?, b.to_number()?);
     Ok(x.partial_cmp(&y))
 }
@@ -1193,17 +1269,55 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
     use BinaryOperator as B;
     use std::cmp::Ordering as O;
     let num = |v: f64| Ok(JsValue::Number(v));
-    Ok(match op {
-        B::Addition => {
-            let pa = a.to_primitive(false)?;
-            let pb = b.to_primitive(false)?;
-            if matches!(pa, JsValue::String(_)) || matches!(pb, JsValue::String(_)) {
-                let mut s = pa.to_js_string()?.to_string();
-                s.push_str(&pb.to_js_string()?);
-                return Ok(JsValue::from(s));
-            }
-            return num(pa.to_number()? + pb.to_number()?);
+    // ApplyStringOrNumericBinaryOperator (13.15.3): after ToPrimitive (and the string case of
+    // `+`), 3-4. Let lnum be ? ToNumeric(lval), rnum be ? ToNumeric(rval); 5. If Type(lnum) is
+    // not Type(rnum), throw a TypeError exception; 6. If lnum is a BigInt, the BigInt
+    // operation.
+    let numeric = matches!(
+        op,
+        B::Addition
+            | B::Subtraction
+            | B::Multiplication
+            | B::Division
+            | B::Remainder
+            | B::Exponential
+            | B::ShiftLeft
+            | B::ShiftRight
+            | B::ShiftRightZeroFill
+            | B::BitwiseAnd
+            | B::BitwiseOR
+            | B::BitwiseXOR
+    );
+    let (a_prim, b_prim);
+    let (a, b) = if numeric {
+        a_prim = a.to_primitive(false)?;
+        b_prim = b.to_primitive(false)?;
+        if op == B::Addition && (matches!(a_prim, JsValue::String(_)) || matches!(b_prim, JsValue::String(_)))
+        {
+            let mut s = a_prim.to_js_string()?.to_string();
+            s.push_str(&b_prim.to_js_string()?);
+            return Ok(JsValue::from(s));
         }
+        match (&a_prim, &b_prim) {
+            (JsValue::BigInt(x), JsValue::BigInt(y)) => return crate::bigint::binary(op, *x, *y),
+            (JsValue::BigInt(_), _) | (_, JsValue::BigInt(_)) => {
+                // ToNumeric of the other operand runs first (a Symbol's TypeError wins).
+                if !matches!(a_prim, JsValue::BigInt(_)) {
+                    a_prim.to_number()?;
+                }
+                if !matches!(b_prim, JsValue::BigInt(_)) {
+                    b_prim.to_number()?;
+                }
+                return Err(crate::bigint::mixed());
+            }
+            _ => {}
+        }
+        (&a_prim, &b_prim)
+    } else {
+        (a, b)
+    };
+    Ok(match op {
+        B::Addition => return num(a.to_number()? + b.to_number()?),
         B::Subtraction => return num(a.to_number()? - b.to_number()?),
         B::Multiplication => return num(a.to_number()? * b.to_number()?),
         B::Division => return num(a.to_number()? / b.to_number()?),
@@ -1306,6 +1420,7 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Null => JsValue::Null,
             Expr::Bool(b) => JsValue::Bool(*b),
             Expr::Num(n) => JsValue::Number(*n),
+            Expr::BigInt(n) => JsValue::BigInt(*n),
             Expr::Str(s) => JsValue::String(s.clone()),
             Expr::Template(quasis, exprs) => {
                 let mut s = String::new();
@@ -1345,36 +1460,54 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             }
             Expr::NewTarget => this_frame(env).map_or(JsValue::Undefined, |f| f.new_target.clone()),
             Expr::Array(elems) => {
+                // 13.2.4.1 ArrayAccumulation: an Elision only advances the index (a hole);
+                // spread elements are iterated.
                 let mut items = Vec::with_capacity(elems.len());
                 for el in elems {
                     match el {
-                        ArrayElem::Expr(e) => items.push(eval(e, env).await?),
+                        ArrayElem::Expr(e) => items.push(Some(eval(e, env).await?)),
                         ArrayElem::Spread(e) => {
                             let v = eval(e, env).await?;
-                            items.extend(iterate(&v)?);
+                            items.extend(iterate(&v)?.into_iter().map(Some));
                         }
-                        ArrayElem::Hole => items.push(JsValue::Undefined),
+                        ArrayElem::Hole => items.push(None),
                     }
                 }
-                realm().new_array(items)
+                let r = realm();
+                JsValue::Object(Obj::new(Class::Array(RefCell::new(items)), Some(r.array_proto.clone())))
             }
             Expr::Object(props) => {
                 let obj = realm().new_object();
                 for prop in props {
                     match prop {
-                        ObjProp::Value(key, value) => {
-                            let key = eval_key(key, env).await?;
-                            let value = eval(value, env).await?;
+                        ObjProp::Value(key_expr, value_expr) => {
+                            let key = eval_key(key_expr, env).await?;
+                            let value = eval(value_expr, env).await?;
+                            // 13.2.5.5 PropertyDefinitionEvaluation: an anonymous function
+                            // under a computed key is named by NamedEvaluation with the key
+                            // (static keys are named when lowered).
+                            if let (PropKey::Computed(_), Expr::Function(def), JsValue::Object(f)) =
+                                (key_expr, value_expr, &value)
+                                && def.name.is_empty()
+                            {
+                                crate::class::set_function_name(f, &key, "");
+                            }
                             obj.define(&key, value, true);
                         }
-                        ObjProp::Getter(key, def) => {
-                            let key = eval_key(key, env).await?;
+                        ObjProp::Getter(key_expr, def) => {
+                            let key = eval_key(key_expr, env).await?;
                             let f = make_function(def.clone(), env.clone());
+                            if let PropKey::Computed(_) = key_expr {
+                                crate::class::set_function_name(&f, &key, "get");
+                            }
                             obj.define_accessor(&key, Some(JsValue::Object(f)), None, true);
                         }
-                        ObjProp::Setter(key, def) => {
-                            let key = eval_key(key, env).await?;
+                        ObjProp::Setter(key_expr, def) => {
+                            let key = eval_key(key_expr, env).await?;
                             let f = make_function(def.clone(), env.clone());
+                            if let PropKey::Computed(_) = key_expr {
+                                crate::class::set_function_name(&f, &key, "set");
+                            }
                             obj.define_accessor(&key, None, Some(JsValue::Object(f)), true);
                         }
                         ObjProp::Spread(e) => {
@@ -1417,9 +1550,19 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 realm().pos.set(*pos);
                 match op {
                     U::UnaryPlus => JsValue::Number(v.to_number()?),
-                    U::UnaryNegation => JsValue::Number(-v.to_number()?),
+                    // 13.5.4 and 13.5.6: ToNumeric, then Number::unaryMinus / BigInt::unaryMinus
+                    // (or bitwiseNOT).
+                    U::UnaryNegation => match crate::bigint::to_numeric(&v)? {
+                        JsValue::BigInt(n) => {
+                            JsValue::BigInt(n.checked_neg().ok_or_else(crate::bigint::too_big)?)
+                        }
+                        n => JsValue::Number(-n.to_number()?),
+                    },
                     U::LogicalNot => JsValue::Bool(!v.truthy()),
-                    U::BitwiseNot => JsValue::Number(f64::from(!crate::number::to_int32(v.to_number()?))),
+                    U::BitwiseNot => match crate::bigint::to_numeric(&v)? {
+                        JsValue::BigInt(n) => JsValue::BigInt(!n),
+                        n => JsValue::Number(f64::from(!crate::number::to_int32(n.to_number()?))),
+                    },
                     U::Typeof => JsValue::from(v.type_of()),
                     U::Void | U::Delete => JsValue::Undefined,
                 }
@@ -1435,10 +1578,21 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Update { op, prefix, target, pos } => {
                 let p = place(target, env).await?;
                 realm().pos.set(*pos);
-                let old = read_place(&p, env)?.to_number()?;
-                let new = if *op == Update::Inc { old + 1.0 } else { old - 1.0 };
-                write_place(&p, env, JsValue::Number(new))?;
-                JsValue::Number(if *prefix { new } else { old })
+                // 13.4.2.1 / 13.4.4.1: Let oldValue be ? ToNumeric(? GetValue(expr)); add or
+                // subtract one of its type.
+                let (old, new) = match crate::bigint::to_numeric(&read_place(&p, env)?)? {
+                    JsValue::BigInt(n) => {
+                        let new = if *op == Update::Inc { n.checked_add(1) } else { n.checked_sub(1) };
+                        (JsValue::BigInt(n), JsValue::BigInt(new.ok_or_else(crate::bigint::too_big)?))
+                    }
+                    old => {
+                        let old = old.to_number()?;
+                        let new = if *op == Update::Inc { old + 1.0 } else { old - 1.0 };
+                        (JsValue::Number(old), JsValue::Number(new))
+                    }
+                };
+                write_place(&p, env, new.clone())?;
+                if *prefix { new } else { old }
             }
             Expr::Binary(op, a, b, pos) => {
                 let a = eval(a, env).await?;

@@ -254,6 +254,7 @@ pub(crate) enum Expr {
     Null,
     Bool(bool),
     Num(f64),
+    BigInt(i64),
     Str(Rc<str>),
     Template(Vec<Rc<str>>, Vec<Expr>),
     Ident(Name, Pos),

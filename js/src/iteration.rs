@@ -164,7 +164,7 @@ pub(crate) fn iterator_close<T>(
 /// callers.
 pub(crate) fn iterate_to_list(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
     if let Some(array) = unobservable_array(value) {
-        return Ok(array.array_items().map(|i| i.borrow().clone()).unwrap_or_default());
+        return Ok(array.array_values().unwrap_or_default());
     }
     let mut record = get_iterator(value)?;
     let mut out = Vec::new();
@@ -230,9 +230,9 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
     }
     // 23.1.5.1 step 2.b.iii: Let len be ? LengthOfArrayLike(array) (elements read live).
     let len = match &target {
-        JsValue::Object(o) => match o.array_items() {
-            Some(items) => items.borrow().len(),
-            None => {
+        JsValue::Object(o) => match o.class() {
+            Class::Array(items) => items.borrow().len(),
+            _ => {
                 let n = o.get("length")?.to_number()?;
                 if n.is_nan() || n <= 0.0 { 0 } else { n.min(9_007_199_254_740_991.0) as usize }
             }

@@ -24,6 +24,8 @@
 //! assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "A\nC\nB\n");
 //! ```
 
+mod arguments;
+mod bigint;
 mod builtins;
 mod class;
 mod generator;

@@ -37,7 +37,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "Proxy",
     "Date",
     "RegExp",
-    "BigInt",
     "Intl",
     "ArrayBuffer",
     "SharedArrayBuffer",
@@ -61,7 +60,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "__filename",
     "fetch",
     "Buffer",
-    "eval",
     "structuredClone",
     "TextEncoder",
     "TextDecoder",
@@ -94,7 +92,13 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         return Err(ScriptError { offset, message: format!("SyntaxError: {}", error.message) });
     }
     let program = &ret.program;
-    let mut lower = Lower { src: source, fns: Vec::new(), declared: HashSet::new(), missing: Vec::new() };
+    let mut lower = Lower {
+        src: source,
+        fns: Vec::new(),
+        declared: HashSet::new(),
+        missing: Vec::new(),
+        direct_evals: Vec::new(),
+    };
     let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
     lower.fns.push(FnCtx { strict, ..FnCtx::default() });
     let block = lower.block(&program.body, true)?;
@@ -103,6 +107,13 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         if !lower.declared.contains(name) {
             return Err(unsupported(*offset, &format!("the built-in `{name}`")));
         }
+    }
+    // A call `eval(...)` of the global `eval` is a direct eval (19.2.1.1), which would run the
+    // string in the caller's scope; settle-js runs only indirect ones (`builtins/eval.rs`).
+    if let Some(offset) = lower.direct_evals.first()
+        && !lower.declared.contains("eval")
+    {
+        return Err(unsupported(*offset, "a direct `eval` call (use an indirect one, `(0, eval)(code)`)"));
     }
     let body = FuncDef {
         name: "".into(),
@@ -151,6 +162,9 @@ struct Lower<'s> {
     /// Every name declared anywhere (for the missing-built-in check).
     declared: HashSet<String>,
     missing: Vec<(String, u32)>,
+    /// Where `eval(...)` is called by that name (a direct eval unless the script declares
+    /// its own `eval`).
+    direct_evals: Vec<u32>,
 }
 
 impl Lower<'_> {
@@ -612,6 +626,11 @@ impl Lower<'_> {
         if matches!(c.callee, ast::Expression::Super(_)) {
             return Ok(Expr::SuperCall { args: self.args(&c.arguments)?, pos: c.span.start });
         }
+        if let ast::Expression::Identifier(id) = &c.callee
+            && id.name == "eval"
+        {
+            self.direct_evals.push(c.span.start);
+        }
         Ok(Expr::Call {
             callee: Box::new(self.expr(&c.callee)?),
             args: self.args(&c.arguments)?,
@@ -812,7 +831,10 @@ impl Lower<'_> {
             }
             E::ClassExpression(c) => Expr::Class(self.class(c, None)?),
             E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
-            E::BigIntLiteral(b) => return Err(unsupported(b.span.start, "BigInt")),
+            E::BigIntLiteral(b) => match b.value.as_str().parse::<i64>() {
+                Ok(n) => Expr::BigInt(n),
+                Err(_) => return Err(unsupported(b.span.start, "a BigInt literal beyond 64 bits")),
+            },
             E::TaggedTemplateExpression(t) => return Err(unsupported(t.span.start, "tagged templates")),
             E::Super(s) => return Err(unsupported(s.span.start, "`super`")),
             E::ImportExpression(i) => return Err(unsupported(i.span.start, "`import()`")),

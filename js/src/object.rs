@@ -3,7 +3,8 @@
 //!
 //! Properties are kept in creation order, keyed by [`PropertyKey`]; array elements live in the
 //! array's own vector (every element is a plain data property: writable, enumerable and
-//! configurable), and its `length` is derived from it.
+//! configurable; `None` is a hole, an index with no property), and its `length` is the
+//! vector's length.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -40,11 +41,15 @@ pub(crate) enum IntegrityLevel {
     Frozen,
 }
 
+/// An element of an array or arguments object: `None` is a hole (no property at that index).
+pub(crate) type Element = Option<JsValue>;
+
 /// What kind of object, with its internal slots.
 pub(crate) enum Class {
     Object,
-    Array(RefCell<Vec<JsValue>>),
-    Arguments(RefCell<Vec<JsValue>>),
+    /// An Array exotic object's elements; `None` is a hole (an absent index below `length`).
+    Array(RefCell<Vec<Element>>),
+    Arguments(crate::arguments::Arguments),
     Function(Func),
     /// An Error instance; the offset where it was created (for reports).
     Error(Option<u32>),
@@ -52,6 +57,9 @@ pub(crate) enum Class {
     Generator(Rc<crate::generator::Generator>),
     /// A Symbol wrapper object (ToObject of a Symbol).
     Symbol(crate::property::Symbol),
+    /// A Number, String, Boolean or BigInt wrapper object: [[NumberData]], [[StringData]],
+    /// [[BooleanData]] or [[BigIntData]] (ToObject of the primitive, `new Number(1)`).
+    Primitive(JsValue),
     /// An array or string iterator.
     ListIterator(RefCell<crate::iteration::ListIterator>),
 }
@@ -203,15 +211,31 @@ impl Obj {
         }
     }
 
-    pub(crate) fn array_items(&self) -> Option<&RefCell<Vec<JsValue>>> {
+    /// The element values of an array or arguments object, a hole read as `undefined` (what
+    /// [[Get]] gives when no prototype has that index): for the operations that read every
+    /// index from 0 to `length` (iteration, spread, `apply`).
+    pub(crate) fn array_values(&self) -> Option<Vec<JsValue>> {
+        self.array_items().map(|items| items.borrow().iter().map(|e| e.clone().unwrap_or_default()).collect())
+    }
+
+    pub(crate) fn array_items(&self) -> Option<&RefCell<Vec<Element>>> {
         match &self.0.class {
-            Class::Array(items) | Class::Arguments(items) => Some(items),
+            Class::Array(items) => Some(items),
+            Class::Arguments(a) => Some(&a.items),
             _ => None,
         }
     }
 
     fn is_array(&self) -> bool {
         matches!(self.0.class, Class::Array(_))
+    }
+
+    /// The primitive a wrapper object holds ([[NumberData]] and the like).
+    pub(crate) fn primitive_data(&self) -> Option<&JsValue> {
+        match &self.0.class {
+            Class::Primitive(v) => Some(v),
+            _ => None,
+        }
     }
 
     pub(crate) fn promise(&self) -> Option<&JsPromise> {
@@ -244,9 +268,13 @@ impl Obj {
             let mut items = items.borrow_mut();
             let i = i as usize;
             if i >= items.len() {
-                items.resize(i + 1, JsValue::Undefined);
+                items.resize(i + 1, None);
             }
-            items[i] = value;
+            items[i] = Some(value.clone());
+            drop(items);
+            if let Class::Arguments(a) = &self.0.class {
+                a.written(i, &value);
+            }
             return;
         }
         let mut props = self.0.props.borrow_mut();
@@ -301,15 +329,17 @@ impl Obj {
                 let level = self.0.elements.get();
                 let (writable, configurable) =
                     (level != IntegrityLevel::Frozen, level == IntegrityLevel::None);
-                if let Some(v) = items.borrow().get(i as usize) {
+                if let Some(Some(v)) = items.borrow().get(i as usize) {
                     return Some(PropertyDescriptor::data(v.clone(), writable, true, configurable));
                 }
+                // A hole, or an index past the elements: an ordinary property if any.
                 return self.own_prop(key).map(|p| p.descriptor());
             }
-            if key.as_string() == Some("length") {
+            // An array's `length` is its element count; an arguments object's is an ordinary
+            // property (10.4.4.6 step 7), which element writes do not change.
+            if key.as_string() == Some("length") && self.is_array() {
                 let len = JsValue::Number(items.borrow().len() as f64);
-                // An arguments object's `length` is an ordinary, configurable property.
-                return Some(PropertyDescriptor::data(len, true, false, !self.is_array()));
+                return Some(PropertyDescriptor::data(len, true, false, false));
             }
         }
         // 1. If O does not have an own property with key P, return undefined.
@@ -337,7 +367,8 @@ impl Obj {
                 }
                 if let Some(v) = &desc.value {
                     let len = array_length(v)?;
-                    items.borrow_mut().resize(len, JsValue::Undefined);
+                    // ArraySetLength: growing adds holes; shrinking deletes the indices.
+                    items.borrow_mut().resize(len, None);
                 }
                 return Ok(true);
             }
@@ -349,7 +380,7 @@ impl Obj {
                     (level != IntegrityLevel::Frozen, level == IntegrityLevel::None);
                 let i = i as usize;
                 let mut items = items.borrow_mut();
-                let exists = i < items.len();
+                let exists = items.get(i).is_some_and(Option::is_some);
                 let same = |want: Option<bool>, have: bool| want.is_none_or(|w| w == have);
                 let fits = !desc.is_accessor()
                     && same(desc.writable, if exists { writable } else { true })
@@ -370,18 +401,30 @@ impl Obj {
                 if exists
                     && !writable
                     && let Some(v) = &desc.value
-                    && !v.same_value(&items[i])
+                    && !items[i].as_ref().is_some_and(|c| v.same_value(c))
                 {
                     return Ok(false);
                 }
-                if i >= items.len() {
+                if !exists {
+                    // A new element (past the end or in a hole): the object must be extensible
+                    // (ValidateAndApplyPropertyDescriptor step 2.a).
                     if !self.is_extensible() {
                         return Ok(false);
                     }
-                    items.resize(i + 1, JsValue::Undefined);
+                    if i >= items.len() {
+                        items.resize(i + 1, None);
+                    }
+                    if items[i].is_none() {
+                        items[i] = Some(JsValue::Undefined);
+                    }
                 }
                 if let Some(v) = desc.value {
-                    items[i] = v;
+                    items[i] = Some(v.clone());
+                    drop(items);
+                    // 10.4.4.2 step 7.a.ii: a mapped index sets its parameter too.
+                    if let Class::Arguments(a) = &self.0.class {
+                        a.written(i, &v);
+                    }
                 }
                 return Ok(true);
             }
@@ -548,17 +591,23 @@ impl Obj {
         let mut keys: Vec<PropertyKey> = Vec::new();
         // 2. For each own property key P of O such that P is an array index, in ascending
         // numeric index order, append P to keys.
-        if let Some(items) = self.array_items() {
-            keys.extend((0..items.borrow().len()).map(|i| PropertyKey::from(i.to_string())));
-        }
         let props = self.0.props.borrow();
         let mut index_keys: Vec<(u32, PropertyKey)> =
             props.iter().filter_map(|(k, _)| k.array_index().map(|i| (i, k.clone()))).collect();
+        if let Some(items) = self.array_items() {
+            // Elements present (not holes).
+            index_keys.extend(items.borrow().iter().enumerate().filter(|(_, e)| e.is_some()).map(
+                |(i, _)| {
+                    let i = u32::try_from(i).unwrap_or(u32::MAX);
+                    (i, PropertyKey::from(i.to_string()))
+                },
+            ));
+        }
         index_keys.sort_by_key(|(i, _)| *i);
         keys.extend(index_keys.into_iter().map(|(_, k)| k));
         // 3. For each own property key P of O such that P is a String and P is not an array
         // index, in ascending chronological order of property creation, append P to keys.
-        if self.array_items().is_some() {
+        if self.is_array() {
             keys.push(PropertyKey::from("length"));
         }
         keys.extend(
@@ -597,10 +646,11 @@ impl Obj {
             // 1. Let desc be ? O.[[GetOwnProperty]](P).
             if let Some(items) = obj.array_items() {
                 if let Some(i) = key.as_string().and_then(array_index) {
-                    if let Some(v) = items.borrow().get(i as usize) {
+                    // A hole goes on to the prototype, as an absent property does.
+                    if let Some(Some(v)) = items.borrow().get(i as usize) {
                         return Ok(v.clone());
                     }
-                } else if key.as_string() == Some("length") {
+                } else if key.as_string() == Some("length") && obj.is_array() {
                     return Ok(JsValue::Number(items.borrow().len() as f64));
                 }
             }
@@ -700,17 +750,24 @@ impl Obj {
             if let Some(i) = key.as_string().and_then(array_index) {
                 let mut items = items.borrow_mut();
                 let i = i as usize;
-                if i < items.len() && self.0.elements.get() != IntegrityLevel::None {
+                let exists = items.get(i).is_some_and(Option::is_some);
+                if exists && self.0.elements.get() != IntegrityLevel::None {
                     return false;
                 }
-                // Without holes in the element vector, a deleted element is left `undefined`.
-                if i < items.len() {
-                    items[i] = JsValue::Undefined;
+                // A deleted element leaves a hole; `length` does not change.
+                if exists {
+                    items[i] = None;
+                    // 10.4.4.5 [[Delete]] step 3: If result is true and isMapped is true, then
+                    // Perform ! map.[[Delete]](P).
+                    if let Class::Arguments(a) = &self.0.class {
+                        a.unmap(i);
+                    }
+                    return true;
                 }
-                return true;
+                // Not an element: perhaps an ordinary property of that index (below).
             }
-            if key.as_string() == Some("length") {
-                return !self.is_array();
+            if key.as_string() == Some("length") && self.is_array() {
+                return false;
             }
         }
         // 1. Let desc be ? O.[[GetOwnProperty]](P).

@@ -35,6 +35,8 @@ pub(crate) struct Realm {
     pub(crate) promise_proto: Obj,
     pub(crate) generator_proto: Obj,
     pub(crate) symbol_proto: Obj,
+    /// %BigInt.prototype% (21.2.3).
+    pub(crate) bigint_proto: Obj,
     /// %IteratorPrototype% (27.1.2).
     pub(crate) iterator_proto: Obj,
     /// %ArrayIteratorPrototype% (23.1.5.2).
@@ -80,6 +82,11 @@ pub(crate) struct Realm {
     pub(crate) heap: crate::heap::Heap,
     /// Evaluation steps left (`Options::max_steps`); `u64::MAX` is no limit.
     pub(crate) steps_left: Cell<u64>,
+    /// The global Environment Record's declarative part (a classic script's top-level `let`,
+    /// `const` and `class`), which an indirect `eval` sees (`eval.rs`); set by the script.
+    pub(crate) global_env: RefCell<Option<crate::interp::Env>>,
+    /// %ThrowTypeError% (10.2.4.1), made when first needed.
+    throw_type_error: RefCell<Option<Obj>>,
 }
 
 thread_local! {
@@ -204,6 +211,7 @@ impl Realm {
             promise_proto: Obj::new(Class::Object, proto()),
             generator_proto: Obj::new(Class::Object, proto()),
             symbol_proto: Obj::new(Class::Object, proto()),
+            bigint_proto: Obj::new(Class::Object, proto()),
             iterator_proto: Obj::new(Class::Object, proto()),
             array_iterator_proto: Obj::new(Class::Object, proto()),
             string_iterator_proto: Obj::new(Class::Object, proto()),
@@ -232,6 +240,8 @@ impl Realm {
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
             heap: crate::heap::Heap::default(),
+            global_env: RefCell::new(None),
+            throw_type_error: RefCell::new(None),
         })
     }
 
@@ -245,6 +255,7 @@ impl Realm {
             &self.string_proto,
             &self.number_proto,
             &self.boolean_proto,
+            &self.bigint_proto,
             &self.promise_proto,
             &self.generator_proto,
             &self.symbol_proto,
@@ -256,6 +267,25 @@ impl Realm {
         .into_iter()
         .cloned()
         .collect()
+    }
+
+    /// %ThrowTypeError% (10.2.4.1): one function object per realm, which throws a TypeError;
+    /// its `length` is 0 and neither it nor its properties can change (steps 5-7).
+    pub(crate) fn throw_type_error(&self) -> Obj {
+        if let Some(f) = self.throw_type_error.borrow().clone() {
+            return f;
+        }
+        let f = self.native("", 0, |_, _, _| {
+            Err(realm().error(
+                "TypeError",
+                "'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them",
+            ))
+        });
+        f.define_with("length", JsValue::Number(0.0), false, false, false);
+        f.define_with("name", JsValue::from(""), false, false, false);
+        f.prevent_extensions();
+        *self.throw_type_error.borrow_mut() = Some(f.clone());
+        f
     }
 
     /// Spends one evaluation step (a loop iteration or a call). Once the budget is spent, the
@@ -340,6 +370,7 @@ impl Realm {
     }
 
     pub(crate) fn new_array(&self, items: Vec<JsValue>) -> JsValue {
+        let items = items.into_iter().map(Some).collect();
         JsValue::Object(Obj::new(Class::Array(RefCell::new(items)), Some(self.array_proto.clone())))
     }
 

@@ -36,6 +36,9 @@ pub enum JsValue {
     String(Rc<str>),
     /// A symbol.
     Symbol(Symbol),
+    /// A BigInt (6.1.6.2): settle-js's are 64-bit; an operation whose result does not fit
+    /// throws a RangeError (`bigint.rs`).
+    BigInt(i64),
     /// An object (including arrays, functions, errors and promises).
     Object(Obj),
 }
@@ -126,6 +129,7 @@ impl JsValue {
             JsValue::Number(_) => "number",
             JsValue::String(_) => "string",
             JsValue::Symbol(_) => "symbol",
+            JsValue::BigInt(_) => "bigint",
             JsValue::Object(o) if o.is_callable() => "function",
             JsValue::Object(_) => "object",
         }
@@ -138,6 +142,7 @@ impl JsValue {
             JsValue::Bool(b) => *b,
             JsValue::Number(n) => *n != 0.0 && !n.is_nan(),
             JsValue::String(s) => !s.is_empty(),
+            JsValue::BigInt(n) => *n != 0,
             JsValue::Symbol(_) | JsValue::Object(_) => true,
         }
     }
@@ -184,6 +189,9 @@ impl JsValue {
             JsValue::Symbol(_) => {
                 return Err(realm().error("TypeError", "Cannot convert a Symbol value to a number"));
             }
+            JsValue::BigInt(_) => {
+                return Err(realm().error("TypeError", "Cannot convert a BigInt value to a number"));
+            }
             JsValue::Object(_) => return self.to_primitive(false)?.to_number(),
         })
     }
@@ -199,6 +207,8 @@ impl JsValue {
             JsValue::Symbol(_) => {
                 return Err(realm().error("TypeError", "Cannot convert a Symbol value to a string"));
             }
+            // BigInt::toString (6.1.6.2.23) with radix 10.
+            JsValue::BigInt(n) => n.to_string().into(),
             JsValue::Object(_) => return self.to_primitive(true)?.to_js_string(),
         })
     }
@@ -235,6 +245,7 @@ impl JsValue {
             JsValue::Number(_) => realm().number_proto.get_with(key, self),
             JsValue::Bool(_) => realm().boolean_proto.get_with(key, self),
             JsValue::Symbol(_) => realm().symbol_proto.get_with(key, self),
+            JsValue::BigInt(_) => realm().bigint_proto.get_with(key, self),
             JsValue::Undefined | JsValue::Null => Ok(JsValue::Undefined),
         }
     }
@@ -248,6 +259,8 @@ impl JsValue {
             (JsValue::String(a), JsValue::String(b)) => a == b,
             (JsValue::Symbol(a), JsValue::Symbol(b)) => a.ptr_eq(b),
             (JsValue::Object(a), JsValue::Object(b)) => a.ptr_eq(b),
+            // BigInt::equal (6.1.6.2.13).
+            (JsValue::BigInt(a), JsValue::BigInt(b)) => a == b,
             _ => false,
         }
     }
@@ -279,6 +292,16 @@ impl JsValue {
             (V::Number(_), V::String(_)) | (V::String(_), V::Number(_)) => {
                 self.to_number()? == other.to_number()?
             }
+            // 6-7. A BigInt and a String: StringToBigInt, not equal when it is undefined.
+            (V::BigInt(n), V::String(s)) | (V::String(s), V::BigInt(n)) => {
+                crate::bigint::string_to_bigint(s) == Some(*n)
+            }
+            // 13. A BigInt and a Number: equal when they are the same mathematical value.
+            (V::BigInt(n), V::Number(x)) | (V::Number(x), V::BigInt(n)) => {
+                x.is_finite()
+                    && x.fract() == 0.0
+                    && crate::bigint::cmp_number(*n, *x) == Some(std::cmp::Ordering::Equal)
+            }
             (V::Bool(_), _) => V::Number(self.to_number()?).loose_equals(other)?,
             (_, V::Bool(_)) => self.loose_equals(&V::Number(other.to_number()?))?,
             (V::Object(_), V::Object(_)) => self.strict_equals(other),
@@ -298,6 +321,7 @@ impl fmt::Debug for JsValue {
             JsValue::Number(n) => f.write_str(&number_to_string(*n)),
             JsValue::String(s) => write!(f, "{s:?}"),
             JsValue::Symbol(s) => write!(f, "{s:?}"),
+            JsValue::BigInt(n) => write!(f, "{n}n"),
             JsValue::Object(o) => match o.class() {
                 Class::Array(_) | Class::Arguments(_) => f.write_str("[Array]"),
                 Class::Function(func) => write!(f, "[Function: {}]", function_name(func)),
@@ -309,6 +333,7 @@ impl fmt::Debug for JsValue {
                     write!(f, "[Error: {}]", text("message"))
                 }
                 Class::Promise(_) => f.write_str("[Promise]"),
+                Class::Primitive(v) => write!(f, "[Object: {v:?}]"),
                 Class::Generator(_) => f.write_str("[Generator]"),
                 Class::Object => f.write_str("[Object]"),
                 Class::Symbol(_) => f.write_str("[Symbol]"),

@@ -3,11 +3,15 @@
 
 use std::rc::Rc;
 
+mod bigint;
+mod eval;
 mod iterator;
 mod object;
 mod promise;
 mod reflect;
 mod symbol;
+
+pub(crate) use object::to_object;
 
 use settle_runtime::{Handle, Origin, TaskId, TimerId, Uncaught, UncaughtKind};
 
@@ -32,18 +36,42 @@ fn callback(args: &[JsValue], i: usize) -> R {
     if f.is_callable() { Ok(f) } else { Err(type_error(&format!("{} is not a function", inspect(&f)))) }
 }
 
-/// The elements of an array-like (`this` of the generic Array methods).
+/// The elements of an array-like (`this` of the generic Array methods), each read with
+/// [[Get]] (a hole reads as `undefined`).
 fn to_list(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    Ok(to_elements(v)?.into_iter().map(Option::unwrap_or_default).collect())
+}
+
+/// The elements of an array-like with its holes: `None` where HasProperty(O, index) is false
+/// (what the methods that skip holes see: `forEach`, `map`, `indexOf`, `reduce`...).
+fn to_elements(v: &JsValue) -> Result<Vec<crate::object::Element>, JsValue> {
     match v {
         JsValue::Object(o) => {
             if let Some(items) = o.array_items() {
-                return Ok(items.borrow().clone());
+                let items = items.borrow().clone();
+                // A hole the prototype chain fills (`Array.prototype[1] = x`) is not a hole.
+                return items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| match e {
+                        Some(v) => Ok(Some(v)),
+                        None => {
+                            let key = i.to_string();
+                            if o.has_property(&*key) { o.get(&*key).map(Some) } else { Ok(None) }
+                        }
+                    })
+                    .collect();
             }
             let len = o.get("length")?.to_number()?;
             let len = if len.is_nan() || len < 0.0 { 0 } else { len as usize };
-            (0..len).map(|i| o.get(&i.to_string())).collect()
+            (0..len)
+                .map(|i| {
+                    let key = i.to_string();
+                    if o.has_property(&*key) { o.get(&*key).map(Some) } else { Ok(None) }
+                })
+                .collect()
         }
-        JsValue::String(s) => Ok(s.chars().map(|c| JsValue::from(c.to_string())).collect()),
+        JsValue::String(s) => Ok(s.chars().map(|c| Some(JsValue::from(c.to_string()))).collect()),
         JsValue::Undefined | JsValue::Null => {
             Err(type_error("Array.prototype method called on null or undefined"))
         }
@@ -51,11 +79,58 @@ fn to_list(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
     }
 }
 
+/// A new array with these elements (`None` stays a hole).
+fn array_of_elements(items: Vec<crate::object::Element>) -> JsValue {
+    let r = realm();
+    JsValue::Object(Obj::new(Class::Array(std::cell::RefCell::new(items)), Some(r.array_proto.clone())))
+}
+
 fn array_this(this: &JsValue) -> Result<Obj, JsValue> {
     match this {
         JsValue::Object(o) if o.array_items().is_some() => Ok(o.clone()),
         _ => Err(type_error("this Array method is only supported on arrays in settle-js")),
     }
+}
+
+/// What a mutating Array method does to the elements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Writes existing indices (`reverse`, `fill`, `sort`).
+    Write,
+    /// Adds indices (`push`, `unshift`).
+    Grow,
+    /// Removes indices (`pop`, `shift`) or both (`splice`).
+    Shrink,
+}
+
+/// The TypeError that the method's `Set(O, P, V, true)` or `DeletePropertyOrThrow` would
+/// throw on a frozen, sealed or non-extensible array (the element vector is changed directly,
+/// so the attributes are checked here first).
+fn check_elements(a: &Obj, change: Change, changes_something: bool) -> Result<(), JsValue> {
+    use crate::object::IntegrityLevel as L;
+    let level = a.0.elements.get();
+    // push, pop, shift, unshift and splice always end with Set(O, "length", len, true), which
+    // a frozen array's read-only length refuses even when nothing else changes.
+    if level == L::Frozen && change != Change::Write {
+        return Err(type_error("Cannot assign to read only property 'length' of a frozen array"));
+    }
+    if !changes_something {
+        return Ok(());
+    }
+    let refused = match change {
+        Change::Write => level == L::Frozen,
+        Change::Grow => level == L::Frozen || !a.is_extensible(),
+        Change::Shrink => level != L::None,
+    };
+    if refused {
+        let what = match change {
+            Change::Grow => "Cannot add property, object is not extensible",
+            Change::Shrink => "Cannot delete property of a sealed or frozen array",
+            Change::Write => "Cannot assign to read only property of a frozen array",
+        };
+        return Err(type_error(what));
+    }
+    Ok(())
 }
 
 /// A relative index (`slice`'s negative indices).
@@ -185,6 +260,8 @@ pub(crate) fn install(r: &Rc<Realm>) {
     object::install(r);
     symbol::install(r);
     reflect::install(r);
+    eval::install(r);
+    bigint::install(r);
     install_function(r);
     install_errors(r);
     promise::install(r);
@@ -339,6 +416,10 @@ fn install_html(r: &Rc<Realm>) {
 
 fn install_function(r: &Rc<Realm>) {
     let proto = &r.function_proto;
+    // 20.2.3: %Function.prototype% is a built-in function whose `length` is 0 and `name` the
+    // empty String (CreateBuiltinFunction's attributes).
+    proto.define_with("length", JsValue::Number(0.0), false, false, true);
+    proto.define_with("name", JsValue::from(""), false, false, true);
     r.method(proto, "call", 1, |this, args, _| call_sync(this, &arg(args, 0), args.get(1..).unwrap_or(&[])));
     r.method(proto, "apply", 2, |this, args, _| {
         let list = match arg(args, 1) {
@@ -461,7 +542,9 @@ fn install_array(r: &Rc<Realm>) {
             if *n < 0.0 || n.fract() != 0.0 || *n > 4_294_967_295.0 {
                 return Err(r.error("RangeError", "Invalid array length"));
             }
-            return Ok(r.new_array(vec![JsValue::Undefined; *n as usize]));
+            // 23.1.1.1 step 5: ArrayCreate(0) with Set(array, "length", len): all holes.
+            drop(r);
+            return Ok(array_of_elements(vec![None; *n as usize]));
         }
         Ok(r.new_array(args.to_vec()))
     });
@@ -492,26 +575,30 @@ fn install_array(r: &Rc<Realm>) {
 
     r.method(proto, "push", 1, |this, args, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
-        items.borrow_mut().extend(args.iter().cloned());
+        items.borrow_mut().extend(args.iter().cloned().map(Some));
         Ok(JsValue::Number(items.borrow().len() as f64))
     });
     r.method(proto, "pop", 0, |this, _, _| {
         let a = array_this(this)?;
-        Ok(a.array_items().expect("an array").borrow_mut().pop().unwrap_or_default())
+        check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
+        Ok(a.array_items().expect("an array").borrow_mut().pop().flatten().unwrap_or_default())
     });
     r.method(proto, "shift", 0, |this, _, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
-        Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0) })
+        Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0).unwrap_or_default() })
     });
     r.method(proto, "unshift", 1, |this, args, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
         for (i, v) in args.iter().enumerate() {
-            items.insert(i, v.clone());
+            items.insert(i, Some(v.clone()));
         }
         Ok(JsValue::Number(items.len() as f64))
     });
@@ -529,26 +616,33 @@ fn install_array(r: &Rc<Realm>) {
                 (n.max(0.0) as usize).min(len - start)
             }
         };
-        let inserted: Vec<JsValue> = args.iter().skip(2).cloned().collect();
-        let removed: Vec<JsValue> = items.borrow_mut().splice(start..start + count, inserted).collect();
-        Ok(realm().new_array(removed))
+        let inserted: Vec<_> = args.iter().skip(2).cloned().map(Some).collect();
+        if inserted.len() > count {
+            check_elements(&a, Change::Grow, true)?;
+        }
+        check_elements(&a, Change::Shrink, count > inserted.len())?;
+        check_elements(&a, Change::Write, count > 0 || !inserted.is_empty())?;
+        let removed: Vec<_> = items.borrow_mut().splice(start..start + count, inserted).collect();
+        Ok(array_of_elements(removed))
     });
     r.method(proto, "slice", 2, |this, args, _| {
-        let items = to_list(this)?;
+        // 23.1.3.28 step 15.c: only the indices the source has are created (holes stay).
+        let items = to_elements(this)?;
         let len = items.len();
         let start = relative(&arg(args, 0), len, 0)?;
         let end = relative(&arg(args, 1), len, len)?;
-        Ok(realm().new_array(if start < end { items[start..end].to_vec() } else { Vec::new() }))
+        Ok(array_of_elements(if start < end { items[start..end].to_vec() } else { Vec::new() }))
     });
     r.method(proto, "concat", 1, |this, args, _| {
-        let mut items = to_list(this)?;
+        // 23.1.3.2 step 5.b.iv: a spreadable element's holes stay holes.
+        let mut items = to_elements(this)?;
         for a in args {
             match a {
-                JsValue::Object(o) if matches!(o.class(), Class::Array(_)) => items.extend(to_list(a)?),
-                other => items.push(other.clone()),
+                JsValue::Object(o) if matches!(o.class(), Class::Array(_)) => items.extend(to_elements(a)?),
+                other => items.push(Some(other.clone())),
             }
         }
-        Ok(realm().new_array(items))
+        Ok(array_of_elements(items))
     });
     r.method(proto, "join", 1, |this, args, _| {
         let items = to_list(this)?;
@@ -572,7 +666,8 @@ fn install_array(r: &Rc<Realm>) {
         call_sync(&join, this, &[])
     });
     r.method(proto, "indexOf", 1, |this, args, _| {
-        let items = to_list(this)?;
+        // 23.1.3.17 step 10.a: only the indices HasProperty finds (holes are skipped).
+        let items = to_elements(this)?;
         let x = arg(args, 0);
         let from = relative(&arg(args, 1), items.len(), 0)?;
         Ok(JsValue::Number(
@@ -580,14 +675,19 @@ fn install_array(r: &Rc<Realm>) {
                 .iter()
                 .enumerate()
                 .skip(from)
-                .find(|(_, v)| v.strict_equals(&x))
+                .find(|(_, v)| v.as_ref().is_some_and(|v| v.strict_equals(&x)))
                 .map_or(-1.0, |(i, _)| i as f64),
         ))
     });
     r.method(proto, "lastIndexOf", 1, |this, args, _| {
-        let items = to_list(this)?;
+        let items = to_elements(this)?;
         let x = arg(args, 0);
-        Ok(JsValue::Number(items.iter().rposition(|v| v.strict_equals(&x)).map_or(-1.0, |i| i as f64)))
+        Ok(JsValue::Number(
+            items
+                .iter()
+                .rposition(|v| v.as_ref().is_some_and(|v| v.strict_equals(&x)))
+                .map_or(-1.0, |i| i as f64),
+        ))
     });
     r.method(proto, "includes", 1, |this, args, _| {
         let items = to_list(this)?;
@@ -596,6 +696,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "reverse", 0, |this, _, _| {
         let a = array_this(this)?;
+        check_elements(&a, Change::Write, a.array_items().is_some_and(|i| i.borrow().len() > 1))?;
         a.array_items().expect("an array").borrow_mut().reverse();
         Ok(this.clone())
     });
@@ -605,15 +706,20 @@ fn install_array(r: &Rc<Realm>) {
         let len = items.borrow().len();
         let start = relative(&arg(args, 1), len, 0)?;
         let end = relative(&arg(args, 2), len, len)?;
+        check_elements(&a, Change::Write, start < end)?;
         for v in items.borrow_mut().iter_mut().take(end).skip(start) {
-            *v = arg(args, 0);
+            *v = Some(arg(args, 0));
         }
         Ok(this.clone())
     });
     r.method(proto, "sort", 1, |this, args, _| {
         let a = array_this(this)?;
         let f = arg(args, 0);
-        let mut items = a.array_items().expect("an array").borrow().clone();
+        // 23.1.3.30 SortIndexedProperties with holes skipped: the values sort, and the holes
+        // end up after them.
+        let elements = a.array_items().expect("an array").borrow().clone();
+        let len = elements.len();
+        let mut items: Vec<JsValue> = elements.into_iter().flatten().collect();
         // Insertion sort: stable, and a comparator that throws leaves a consistent state.
         for i in 1..items.len() {
             let mut j = i;
@@ -636,22 +742,36 @@ fn install_array(r: &Rc<Realm>) {
                 j -= 1;
             }
         }
-        *a.array_items().expect("an array").borrow_mut() = items;
+        check_elements(&a, Change::Write, len > 1)?;
+        let mut sorted: Vec<_> = items.into_iter().map(Some).collect();
+        sorted.resize(len, None);
+        *a.array_items().expect("an array").borrow_mut() = sorted;
         Ok(this.clone())
     });
     // The callback methods: f(value, index, array), over the length at the start.
+    // `skip_holes`: the methods whose loop tests HasProperty(O, Pk) first (forEach, map,
+    // filter, some, every: 23.1.3.15 step 6.b and the like); find and findIndex visit every
+    // index.
     fn each(
         this: &JsValue,
         args: &[JsValue],
+        skip_holes: bool,
         mut step: impl FnMut(JsValue, usize, JsValue) -> Result<bool, JsValue>,
     ) -> Result<(), JsValue> {
         let f = callback(args, 0)?;
         let this_arg = arg(args, 1);
-        let len = to_list(this)?.len();
+        let len = to_elements(this)?.len();
         for i in 0..len {
+            let key = i.to_string();
+            if skip_holes
+                && let JsValue::Object(o) = this
+                && !o.has_property(&*key)
+            {
+                continue;
+            }
             let v = match this {
-                JsValue::Object(o) => o.get(&i.to_string())?,
-                other => other.get(&i.to_string())?,
+                JsValue::Object(o) => o.get(&*key)?,
+                other => other.get(&*key)?,
             };
             let result = call_sync(&f, &this_arg, &[v.clone(), JsValue::Number(i as f64), this.clone()])?;
             if !step(v, i, result)? {
@@ -661,20 +781,21 @@ fn install_array(r: &Rc<Realm>) {
         Ok(())
     }
     r.method(proto, "forEach", 1, |this, args, _| {
-        each(this, args, |_, _, _| Ok(true))?;
+        each(this, args, true, |_, _, _| Ok(true))?;
         Ok(JsValue::Undefined)
     });
     r.method(proto, "map", 1, |this, args, _| {
-        let mut out = Vec::new();
-        each(this, args, |_, _, r| {
-            out.push(r);
+        // 23.1.3.21: A has O's length; only the indices O has are set (holes stay).
+        let mut out = vec![None; to_elements(this)?.len()];
+        each(this, args, true, |_, i, r| {
+            out[i] = Some(r);
             Ok(true)
         })?;
-        Ok(realm().new_array(out))
+        Ok(array_of_elements(out))
     });
     r.method(proto, "filter", 1, |this, args, _| {
         let mut out = Vec::new();
-        each(this, args, |v, _, r| {
+        each(this, args, true, |v, _, r| {
             if r.truthy() {
                 out.push(v);
             }
@@ -684,7 +805,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "some", 1, |this, args, _| {
         let mut found = false;
-        each(this, args, |_, _, r| {
+        each(this, args, true, |_, _, r| {
             found = r.truthy();
             Ok(!found)
         })?;
@@ -692,7 +813,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "every", 1, |this, args, _| {
         let mut all = true;
-        each(this, args, |_, _, r| {
+        each(this, args, true, |_, _, r| {
             all = r.truthy();
             Ok(all)
         })?;
@@ -700,7 +821,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "find", 1, |this, args, _| {
         let mut found = JsValue::Undefined;
-        each(this, args, |v, _, r| {
+        each(this, args, false, |v, _, r| {
             if r.truthy() {
                 found = v;
                 return Ok(false);
@@ -711,7 +832,7 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "findIndex", 1, |this, args, _| {
         let mut found = -1.0;
-        each(this, args, |_, i, r| {
+        each(this, args, false, |_, i, r| {
             if r.truthy() {
                 found = i as f64;
                 return Ok(false);
@@ -722,8 +843,9 @@ fn install_array(r: &Rc<Realm>) {
     });
     r.method(proto, "reduce", 2, |this, args, _| {
         let f = callback(args, 0)?;
-        let items = to_list(this)?;
-        let mut iter = items.into_iter().enumerate();
+        // 23.1.3.24 steps 8.b and 9.b: only the indices HasProperty finds.
+        let items = to_elements(this)?;
+        let mut iter = items.into_iter().enumerate().filter_map(|(i, e)| e.map(|v| (i, v)));
         let mut acc = if args.len() > 1 {
             arg(args, 1)
         } else {
@@ -745,29 +867,48 @@ fn this_string(this: &JsValue) -> Result<Rc<str>, JsValue> {
         JsValue::Undefined | JsValue::Null => {
             Err(type_error("String.prototype method called on null or undefined"))
         }
+        JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.clone()),
         other => other.to_js_string(),
     }
 }
 
+/// ThisStringValue (22.1.3.35.1): a String or a String wrapper's [[StringData]].
+fn this_string_value(this: &JsValue, method: &str) -> Result<Rc<str>, JsValue> {
+    match this {
+        JsValue::String(s) => Ok(s.clone()),
+        JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.clone()),
+        _ => Err(type_error(&format!("{method} requires that 'this' be a String"))),
+    }
+}
+
 fn install_string_number(r: &Rc<Realm>) {
-    let string = r.native_ctor("String", 1, |_, args, is_new| {
-        Ok(match args.first() {
+    // String ( value ) (22.1.1.1).
+    let string = r.native_ctor("String", 1, |_, args, new_target| {
+        let s = match args.first() {
+            // 1. If value is not present, let s be the empty String.
             None => JsValue::from(""),
-            // 22.1.1.1 String ( value ) step 2.a: If NewTarget is undefined and value is a
-            // Symbol, return SymbolDescriptiveString(value).
-            Some(JsValue::Symbol(s)) if !is_new => JsValue::from(s.descriptive_string()),
+            // 2.a. If NewTarget is undefined and value is a Symbol, return
+            // SymbolDescriptiveString(value).
+            Some(JsValue::Symbol(s)) if !new_target => JsValue::from(s.descriptive_string()),
             Some(JsValue::Object(o)) if matches!(o.class(), Class::Error(_)) => {
                 let ts = o.get("toString")?;
                 JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)
             }
             Some(v) => JsValue::String(v.to_js_string()?),
-        })
+        };
+        // 3. If NewTarget is undefined, return s. 4. Return StringCreate(s, ...).
+        Ok(if new_target { JsValue::Object(to_object(&s)?) } else { s })
     });
     let sp = &r.string_proto;
     string.define("prototype", JsValue::Object(sp.clone()), false);
     sp.define("constructor", JsValue::Object(string.clone()), false);
-    r.method(sp, "toString", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
-    r.method(sp, "valueOf", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
+    // 22.1.3.29 String.prototype.toString, 22.1.3.35 valueOf: Return ? ThisStringValue(this).
+    r.method(sp, "toString", 0, |this, _, _| {
+        Ok(JsValue::String(this_string_value(this, "String.prototype.toString")?))
+    });
+    r.method(sp, "valueOf", 0, |this, _, _| {
+        Ok(JsValue::String(this_string_value(this, "String.prototype.valueOf")?))
+    });
     r.method(sp, "toUpperCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_uppercase())));
     r.method(sp, "toLowerCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_lowercase())));
     r.method(sp, "trim", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.trim())));
@@ -870,14 +1011,27 @@ fn install_string_number(r: &Rc<Realm>) {
     });
     r.global.define("String", JsValue::Object(string), false);
 
-    let number = r.native_ctor("Number", 1, |_, args, _| {
-        Ok(JsValue::Number(if args.is_empty() { 0.0 } else { args[0].to_number()? }))
+    // Number ( value ) (21.1.1.1): 1.a. Let prim be ? ToNumeric(value); b. If prim is a
+    // BigInt, let n be 𝔽(ℝ(prim)).
+    let number = r.native_ctor("Number", 1, |_, args, new_target| {
+        let n = JsValue::Number(match args.first() {
+            None => 0.0,
+            Some(v) => match crate::bigint::to_numeric(v)? {
+                JsValue::BigInt(n) => n as f64,
+                n => n.to_number()?,
+            },
+        });
+        // 2. If NewTarget is undefined, return n. 3-5. Otherwise a Number object whose
+        // [[NumberData]] is n.
+        Ok(if new_target { JsValue::Object(to_object(&n)?) } else { n })
     });
     let np = &r.number_proto;
     number.define("prototype", JsValue::Object(np.clone()), false);
     np.define("constructor", JsValue::Object(number.clone()), false);
+    // ThisNumberValue (21.1.3.7.1): a Number or a Number wrapper's [[NumberData]].
     let this_number = |this: &JsValue| match this {
         JsValue::Number(n) => Ok(*n),
+        JsValue::Object(o) if let Some(JsValue::Number(n)) = o.primitive_data() => Ok(*n),
         _ => Err(type_error("Number.prototype method requires that 'this' be a Number")),
     };
     r.method(np, "toFixed", 1, move |this, args, _| {
@@ -929,11 +1083,29 @@ fn install_string_number(r: &Rc<Realm>) {
     });
     r.global.define("Number", JsValue::Object(number), false);
 
-    let boolean = r.native_ctor("Boolean", 1, |_, args, _| Ok(JsValue::Bool(arg(args, 0).truthy())));
+    // 20.3.1.1 Boolean ( value ): 1. Let b be ToBoolean(value). 2. If NewTarget is undefined,
+    // return b. 3-5. Otherwise a Boolean object whose [[BooleanData]] is b.
+    let boolean = r.native_ctor("Boolean", 1, |_, args, new_target| {
+        let b = JsValue::Bool(arg(args, 0).truthy());
+        Ok(if new_target { JsValue::Object(crate::builtins::object::to_object(&b)?) } else { b })
+    });
     let bp = &r.boolean_proto;
     boolean.define("prototype", JsValue::Object(bp.clone()), false);
     bp.define("constructor", JsValue::Object(boolean.clone()), false);
-    r.method(bp, "toString", 0, |this, _, _| Ok(JsValue::String(this.to_js_string()?)));
+    // ThisBooleanValue (20.3.3.3.1).
+    fn this_boolean_value(this: &JsValue) -> Result<bool, JsValue> {
+        match this {
+            JsValue::Bool(b) => Ok(*b),
+            JsValue::Object(o) if let Some(JsValue::Bool(b)) = o.primitive_data() => Ok(*b),
+            _ => Err(type_error("Boolean.prototype method requires that 'this' be a Boolean")),
+        }
+    }
+    // 20.3.3.2 Boolean.prototype.toString: "true" or "false" of ThisBooleanValue.
+    r.method(bp, "toString", 0, |this, _, _| {
+        Ok(JsValue::from(if this_boolean_value(this)? { "true" } else { "false" }))
+    });
+    // 20.3.3.3 Boolean.prototype.valueOf: Return ? ThisBooleanValue(this value).
+    r.method(bp, "valueOf", 0, |this, _, _| Ok(JsValue::Bool(this_boolean_value(this)?)));
     r.global.define("Boolean", JsValue::Object(boolean), false);
 
     let g = &r.global;
@@ -1068,6 +1240,17 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                 v = call_sync(&to_json, &v, &[])?;
             }
         }
+        // SerializeJSONProperty (25.5.2.2) step 4: a wrapper object serializes as its
+        // primitive (ToNumber / ToString for Number and String objects).
+        if let JsValue::Object(o) = &v
+            && let Some(data) = o.primitive_data()
+        {
+            v = match data {
+                JsValue::Number(_) => JsValue::Number(v.to_number()?),
+                JsValue::String(_) => JsValue::String(v.to_js_string()?),
+                other => other.clone(),
+            };
+        }
         Ok(Some(match &v {
             JsValue::Null => "null".into(),
             JsValue::Bool(b) => b.to_string(),
@@ -1081,6 +1264,8 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
             JsValue::String(s) => json_quote(s),
             JsValue::Symbol(_) => return Ok(None),
             JsValue::Undefined => return Ok(None),
+            // SerializeJSONProperty (25.5.2.2) step 10: If value is a BigInt, throw a TypeError.
+            JsValue::BigInt(_) => return Err(type_error("Do not know how to serialize a BigInt")),
             JsValue::Object(o) => {
                 if o.is_callable() {
                     return Ok(None);
@@ -1090,8 +1275,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                 }
                 stack.push(o.clone());
                 let inner = format!("{current}{indent}");
-                let (open, close, parts) = if let Some(items) = o.array_items() {
-                    let items = items.borrow().clone();
+                let (open, close, parts) = if let Some(items) = o.array_values() {
                     let mut parts = Vec::new();
                     for item in &items {
                         parts.push(go(item, indent, &inner, stack)?.unwrap_or_else(|| "null".into()));

@@ -11,8 +11,7 @@ use crate::property::{PropertyDescriptor, PropertyKey};
 use crate::realm::{Realm, realm};
 use crate::value::{Class, JsValue, Obj};
 
-/// ToObject (7.1.18): a primitive becomes an object whose prototype gives its methods (settle-js
-/// has no wrapper objects with a [[PrimitiveValue]], except for Symbols).
+/// ToObject (7.1.18): a primitive becomes its wrapper object (Table 16).
 pub(crate) fn to_object(v: &JsValue) -> Result<Obj, JsValue> {
     let r = realm();
     Ok(match v {
@@ -22,7 +21,9 @@ pub(crate) fn to_object(v: &JsValue) -> Result<Obj, JsValue> {
         }
         JsValue::Symbol(s) => Obj::new(Class::Symbol(s.clone()), Some(r.symbol_proto.clone())),
         JsValue::String(s) => {
-            let o = Obj::new(Class::Object, Some(r.string_proto.clone()));
+            // A String exotic object (10.4.3): [[StringData]], the code units as read-only
+            // index properties, and `length`.
+            let o = Obj::new(Class::Primitive(v.clone()), Some(r.string_proto.clone()));
             for (i, u) in s.encode_utf16().enumerate() {
                 o.define_with(
                     &i.to_string(),
@@ -35,8 +36,9 @@ pub(crate) fn to_object(v: &JsValue) -> Result<Obj, JsValue> {
             o.define_with("length", JsValue::Number(s.encode_utf16().count() as f64), false, false, false);
             o
         }
-        JsValue::Number(_) => Obj::new(Class::Object, Some(r.number_proto.clone())),
-        JsValue::Bool(_) => Obj::new(Class::Object, Some(r.boolean_proto.clone())),
+        JsValue::Number(_) => Obj::new(Class::Primitive(v.clone()), Some(r.number_proto.clone())),
+        JsValue::Bool(_) => Obj::new(Class::Primitive(v.clone()), Some(r.boolean_proto.clone())),
+        JsValue::BigInt(_) => Obj::new(Class::Primitive(v.clone()), Some(r.bigint_proto.clone())),
     })
 }
 
@@ -161,6 +163,11 @@ fn set_integrity_level(o: &Obj, level: IntegrityLevel) -> Result<bool, JsValue> 
     // Elements of an array share their attributes (see `IntegrityLevel`).
     if o.array_items().is_some() && o.0.elements.get() != IntegrityLevel::Frozen {
         o.0.elements.set(level);
+        // Frozen elements are not writable: a mapped arguments object's indices are unmapped
+        // (10.4.4.2 step 7.b.i).
+        if let (IntegrityLevel::Frozen, Class::Arguments(a)) = (level, o.class()) {
+            a.unmap_all();
+        }
     }
     // 3. Let keys be ? O.[[OwnPropertyKeys]]().
     let keys: Vec<PropertyKey> =
@@ -323,9 +330,9 @@ pub(crate) fn install(r: &Rc<Realm>) {
             (_, Class::Arguments(_)) => "Arguments",
             (_, Class::Function(_)) => "Function",
             (_, Class::Error(_)) => "Error",
-            (JsValue::String(_), _) => "String",
-            (JsValue::Number(_), _) => "Number",
-            (JsValue::Bool(_), _) => "Boolean",
+            (_, Class::Primitive(JsValue::String(_))) => "String",
+            (_, Class::Primitive(JsValue::Number(_))) => "Number",
+            (_, Class::Primitive(JsValue::Bool(_))) => "Boolean",
             _ => "Object",
         };
         // 15. Let tag be ? Get(O, @@toStringTag).

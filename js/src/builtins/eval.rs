@@ -1,0 +1,279 @@
+//! `eval` (ECMA-262 2025, 19.2.1): the global function, run as an indirect eval.
+//!
+//! settle-js runs every `eval` as an *indirect* one (PerformEval with `direct` false): the
+//! string is parsed as a Script and evaluated as global code, in a new declarative environment
+//! whose parent is the global one, whatever function the call is in. A direct call `eval(x)`
+//! would see the caller's local variables; the lowering rejects it as outside the subset
+//! (`lower.rs`), so that no script runs under the wrong scope rules. `(0, eval)(x)`,
+//! `globalThis.eval(x)` and `eval` passed around as a value are indirect in JavaScript too.
+//!
+//! The completion value (what `eval` returns) is tracked through expression statements,
+//! blocks, `if`, `try` and labelled statements; a loop or `switch` completes with `undefined`
+//! (the values of its body's statements are not kept).
+//!
+//! Source positions inside the evaluated string are offsets into that string, while error
+//! reports map offsets into the script's own text: an uncaught error thrown by eval'd code is
+//! reported with its message and stack line, but the quoted source line is not the eval'd one.
+
+use std::rc::Rc;
+
+use crate::interp::{Env, Frame, Fut, Res, Scope, exec, hoist, make_function};
+use crate::ir::{Block, Body, DeclKind, Stmt};
+use crate::realm::{Realm, realm};
+use crate::value::JsValue;
+
+pub(crate) fn install(r: &Rc<Realm>) {
+    // 19.2.1 eval ( x ): 1. Return ? PerformEval(x, false, false).
+    let eval = r.native("eval", 1, |_, args, _| perform_eval(&args.first().cloned().unwrap_or_default()));
+    r.global.define("eval", JsValue::Object(eval), false);
+}
+
+/// PerformEval (19.2.1.1) with `strictCaller` and `direct` false: an indirect eval.
+///
+/// # Errors
+///
+/// A SyntaxError for a string that does not parse (an Error for code outside the subset), the
+/// errors of EvalDeclarationInstantiation, and whatever the code throws.
+pub(crate) fn perform_eval(x: &JsValue) -> Result<JsValue, JsValue> {
+    // 2. If x is not a String, return x.
+    let JsValue::String(source) = x else { return Ok(x.clone()) };
+    // 11. Perform the following substeps in an implementation-defined order, possibly
+    // interleaving parsing and error detection: a. Let script be ParseText(x, Script).
+    // b. If script is a List of errors, throw a SyntaxError exception.
+    let script = crate::lower::parse(source).map_err(|e| {
+        let r = realm();
+        match e.message.strip_prefix("SyntaxError: ") {
+            Some(message) => r.error("SyntaxError", message),
+            None => r.error("Error", &e.message),
+        }
+    })?;
+    let def = script.body.clone();
+    let Body::Block(body) = &def.body else { return Ok(JsValue::Undefined) };
+    let r = realm();
+    // 16. (direct is false) Let lexEnv be NewDeclarativeEnvironment(evalRealm.[[GlobalEnv]]),
+    // varEnv be evalRealm.[[GlobalEnv]]: a classic script's top-level lexical bindings are in
+    // the global environment; under Node's module imitation the script's own are not global,
+    // so the parent is a global environment of its own, with `this` the global object.
+    let global_env = r.global_env.borrow().clone().unwrap_or_else(|| {
+        let frame = Frame::new(Some(JsValue::Object(r.global.clone())), JsValue::Undefined, None, None);
+        Scope::make(None, Some(frame), None, false)
+    });
+    drop(r);
+    // 17. If strictEval is true, set varEnv to lexEnv.
+    let lex_env = Scope::make(Some(global_env.clone()), None, None, def.strict);
+    eval_declaration_instantiation(body, &def.var_names, &global_env, &lex_env, def.strict)?;
+    // 29-30. Let result be Completion(Evaluation of body); if result is a normal completion
+    // and result.[[Value]] is empty, set result to NormalCompletion(undefined).
+    let mut fut = Box::pin(async move {
+        match statement_list(&body.stmts, &lex_env).await {
+            Ok(v) => Ok(v.unwrap_or_default()),
+            Err(crate::interp::Ctrl::Throw(e)) => Err(e),
+            Err(_) => Ok(JsValue::Undefined),
+        }
+    });
+    crate::interp::poll_once(fut.as_mut())
+}
+
+/// EvalDeclarationInstantiation (19.2.1.3) for an indirect eval: `varEnv` is the global
+/// environment (sloppy code: `var` and function declarations become configurable properties
+/// of the global object) or, for strict code, `lexEnv` itself.
+fn eval_declaration_instantiation(
+    body: &Block,
+    var_names: &[crate::ir::Name],
+    global_env: &Env,
+    lex_env: &Env,
+    strict: bool,
+) -> Result<(), JsValue> {
+    let r = realm();
+    let global = r.global.clone();
+    drop(r);
+    // Lexical declarations (`let`, `const`, `class`) are uninitialized bindings of lexEnv.
+    let lexical = Block { stmts: Vec::new(), lexical: body.lexical.clone(), functions: Vec::new() };
+    hoist(&lexical, lex_env);
+    if strict {
+        // 17 and 30: varEnv is lexEnv, a declarative environment: functions and vars are its
+        // bindings.
+        for name in var_names {
+            if !body.lexical.iter().any(|(n, k)| n == name && *k != DeclKind::Var) {
+                lex_env.declare(name, Some(JsValue::Undefined), true);
+            }
+        }
+        let functions = Block { stmts: Vec::new(), lexical: Vec::new(), functions: body.functions.clone() };
+        hoist(&functions, lex_env);
+        return Ok(());
+    }
+    // 3. If strict is false, then a. If varEnv is a Global Environment Record, then for each
+    // element name of varNames: i. If varEnv.HasLexicalDeclaration(name) is true, throw a
+    // SyntaxError exception.
+    for name in var_names.iter().chain(body.functions.iter().map(|f| &f.name)) {
+        if global_env.has_binding(name) {
+            return Err(
+                realm().error("SyntaxError", &format!("Identifier '{name}' has already been declared"))
+            );
+        }
+    }
+    // 8. For each Parse Node d of varDeclarations that is a function declaration (the last
+    // one of a name wins): iv. Let fnDefinable be ? varEnv.CanDeclareGlobalFunction(fn);
+    // v. If fnDefinable is false, throw a TypeError exception.
+    for f in &body.functions {
+        if !can_declare_global_function(&global, &f.name) {
+            return Err(realm().error("TypeError", &format!("Cannot redefine property: {}", f.name)));
+        }
+    }
+    // 10. For each var name: ... i. Let vnDefinable be ? varEnv.CanDeclareGlobalVar(vn);
+    // ii. If vnDefinable is false, throw a TypeError exception.
+    if !global.is_extensible() {
+        for name in var_names {
+            if !global.has_own(&**name) {
+                return Err(realm().error(
+                    "TypeError",
+                    &format!("Cannot define property {name}, object is not extensible"),
+                ));
+            }
+        }
+    }
+    // 17. For each Parse Node f of functionsToInitialize: c. Let fo be
+    // InstantiateFunctionObject(f, lexEnv, privateEnv); d. If varEnv is a Global Environment
+    // Record, then i. Perform ? varEnv.CreateGlobalFunctionBinding(fn, fo, true).
+    for f in &body.functions {
+        let fo = JsValue::Object(make_function(f.clone(), lex_env.clone()));
+        create_global_binding(&global, &f.name, Some(fo));
+    }
+    // 18. For each String vn of declaredVarNames: a. If varEnv is a Global Environment Record,
+    // then i. Perform ? varEnv.CreateGlobalVarBinding(vn, true).
+    for name in var_names {
+        if !body.functions.iter().any(|f| f.name == *name) {
+            create_global_binding(&global, name, None);
+        }
+    }
+    Ok(())
+}
+
+/// CanDeclareGlobalFunction (9.1.1.4.16).
+fn can_declare_global_function(global: &crate::value::Obj, name: &str) -> bool {
+    // 2. Let existingProp be ? globalObject.[[GetOwnProperty]](N).
+    match global.get_own_property(name) {
+        // 3. If existingProp is undefined, return ? IsExtensible(globalObject).
+        None => global.is_extensible(),
+        // 4. If existingProp.[[Configurable]] is true, return true.
+        Some(d) if d.configurable == Some(true) => true,
+        // 5. If IsDataDescriptor(existingProp) is true and existingProp has attribute values
+        // { [[Writable]]: true, [[Enumerable]]: true }, return true.
+        Some(d) => d.is_data() && d.writable == Some(true) && d.enumerable == Some(true),
+    }
+}
+
+/// CreateGlobalFunctionBinding (9.1.1.4.18) with `fo`, or CreateGlobalVarBinding (9.1.1.4.17)
+/// without, both with D (deletable) true.
+fn create_global_binding(global: &crate::value::Obj, name: &crate::ir::Name, fo: Option<JsValue>) {
+    use crate::property::{PropertyDescriptor, PropertyKey};
+    let key = PropertyKey::String(name.clone());
+    let existing = global.get_own_property(&key);
+    match fo {
+        Some(fo) => {
+            // 9.1.1.4.18 steps 3-4: a new (or configurable) property gets all attributes
+            // (configurable because D is true); otherwise only its value changes.
+            let desc = match existing {
+                None => PropertyDescriptor::data(fo, true, true, true),
+                Some(d) if d.configurable == Some(true) => PropertyDescriptor::data(fo, true, true, true),
+                Some(_) => PropertyDescriptor { value: Some(fo), ..PropertyDescriptor::default() },
+            };
+            // 5. Perform ? DefinePropertyOrThrow(globalObject, N, desc): checked by
+            // CanDeclareGlobalFunction above.
+            let _ = global.define_own_property(&key, desc);
+        }
+        None => {
+            // 9.1.1.4.17 step 3: If hasProperty is false and extensible is true, then define
+            // N as { [[Value]]: undefined, writable, enumerable, configurable: D }.
+            if existing.is_none() {
+                let _ = global.define_own_property(
+                    &key,
+                    PropertyDescriptor::data(JsValue::Undefined, true, true, true),
+                );
+            }
+        }
+    }
+}
+
+/// The completion value of a StatementList (14.2.2): the last statement's value that is not
+/// empty (UpdateEmpty).
+fn statement_list<'a>(stmts: &'a [Stmt], env: &'a Env) -> Fut<'a, Option<JsValue>> {
+    Box::pin(async move {
+        let mut value = None;
+        for stmt in stmts {
+            if let Some(v) = statement(stmt, env).await? {
+                value = Some(v);
+            }
+        }
+        Ok(value)
+    })
+}
+
+/// A statement's completion value: `None` is empty.
+fn statement<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, Option<JsValue>> {
+    Box::pin(async move {
+        match stmt {
+            // 14.5.1: ExpressionStatement: Return ? GetValue(exprRef).
+            Stmt::Expr(e) => Ok(Some(crate::interp::eval(e, env).await?)),
+            // 14.3 declarations and 14.4 the empty statement: empty.
+            Stmt::Var(_) | Stmt::Empty | Stmt::Class(..) => {
+                exec(stmt, env).await?;
+                Ok(None)
+            }
+            // 14.2.2 Block: the statement list's value, in a new scope when it declares.
+            Stmt::Block(block) => {
+                let scope = if block.needs_scope() {
+                    let s = Scope::new(Some(env.clone()));
+                    hoist(block, &s);
+                    s
+                } else {
+                    env.clone()
+                };
+                statement_list(&block.stmts, &scope).await
+            }
+            // 14.6.2 if: Return ? UpdateEmpty(stmtCompletion, undefined).
+            Stmt::If(test, then, otherwise) => {
+                let v = if crate::interp::eval(test, env).await?.truthy() {
+                    statement(then, env).await?
+                } else if let Some(otherwise) = otherwise {
+                    statement(otherwise, env).await?
+                } else {
+                    None
+                };
+                Ok(Some(v.unwrap_or_default()))
+            }
+            // 14.15.3 try: Return ? UpdateEmpty(C, undefined), C the try or catch block's
+            // completion (a finally block's normal completion does not change it).
+            Stmt::Try { block, catch, finally } => {
+                let mut result = block_value(block, env).await;
+                if let (Err(crate::interp::Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
+                    let scope = Scope::new(Some(env.clone()));
+                    let error = error.clone();
+                    result = async {
+                        if let Some(param) = param {
+                            crate::interp::bind_declare(param, error, &scope).await?;
+                        }
+                        block_value(handler, &scope).await
+                    }
+                    .await;
+                }
+                if let Some(finally) = finally {
+                    crate::interp::exec_block(finally, env).await?;
+                }
+                Ok(Some(result?.unwrap_or_default()))
+            }
+            // Everything else (loops, switch, jumps) runs as a statement: a loop or switch
+            // completes with undefined here (see the module's documentation).
+            other => {
+                exec(other, env).await?;
+                Ok(Some(JsValue::Undefined))
+            }
+        }
+    })
+}
+
+async fn block_value(block: &Block, env: &Env) -> Res<Option<JsValue>> {
+    let scope = Scope::new(Some(env.clone()));
+    hoist(block, &scope);
+    statement_list(&block.stmts, &scope).await
+}

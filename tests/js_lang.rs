@@ -1,0 +1,64 @@
+//! settle-js's language features, one script each in `tests/js-lang/` with the output Node
+//! prints (`NAME.out`, recorded with `node NAME.js`): each runs on settle (the `settle` command)
+//! and must print exactly that; when `node` is on PATH, Node must print it too. They are kept
+//! apart from `examples/js/` (the book's programs, which Boa also runs) because they test
+//! settle-js's own console formatting and error messages, which Boa words differently.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scripts() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js-lang");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/js-lang exists")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs `program args... file` in the scripts' directory: (exit code, stdout).
+fn run(program: &str, args: &[&str], file: &Path) -> (i32, String) {
+    let output = Command::new(program)
+        .args(args)
+        .arg(file.file_name().expect("a file name"))
+        .current_dir(file.parent().expect("a directory"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn check(program: &str, args: &[&str]) -> Vec<String> {
+    let files = scripts();
+    assert!(files.len() >= 8, "tests/js-lang holds the language scripts");
+    let mut failures = Vec::new();
+    for file in &files {
+        let expected = std::fs::read_to_string(file.with_extension("out"))
+            .unwrap_or_else(|_| panic!("{} has no recorded output (.out)", file.display()));
+        let (code, stdout) = run(program, args, file);
+        if code != 0 || stdout != expected {
+            failures.push(format!(
+                "{}: exit {code}\n--- expected\n{expected}--- {program}\n{stdout}",
+                file.display()
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn language_scripts_print_node_s_output_on_settle() {
+    let failures = check(env!("CARGO_BIN_EXE_settle"), &["--virtual-time"]);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn language_scripts_print_the_recorded_output_on_node() {
+    if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("node is not on PATH: skipping the comparison with Node");
+        return;
+    }
+    let failures = check("node", &[]);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
