@@ -22,9 +22,6 @@ use crate::property::PropertyKey;
 use crate::realm::realm;
 use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
-/// How deep plain (non-async) calls may nest before a RangeError, as in JavaScript.
-const MAX_DEPTH: usize = 3000;
-
 pub(crate) type Env = Rc<Scope>;
 
 pub(crate) struct Scope {
@@ -174,7 +171,8 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
     };
     match obj.class() {
         Class::Function(Func::Native { f: native, .. }) => {
-            let result = native(&this, &args, false);
+            // Built-ins that call back into the script (`toString` of nested arrays...) recurse.
+            let result = crate::stack::check().and_then(|()| native(&this, &args, false));
             Box::pin(std::future::ready(result))
         }
         Class::Function(Func::Bound { target, this: bound_this, args: bound_args }) => {
@@ -216,18 +214,6 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
     }
 }
 
-/// Decrements the call depth when a call ends.
-struct DepthGuard(bool);
-
-impl Drop for DepthGuard {
-    fn drop(&mut self) {
-        if self.0 {
-            let r = realm();
-            r.depth.set(r.depth.get().saturating_sub(1));
-        }
-    }
-}
-
 /// A call of a closure: what [[Call]] and [[Construct]] hand to its body.
 pub(crate) struct Invocation {
     pub(crate) def: Rc<FuncDef>,
@@ -245,16 +231,10 @@ pub(crate) async fn run_closure(
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
     let Invocation { def, env, fobj, this, args, frame } = call;
+    // Calls of every kind (plain, async, generator bodies) nest on the machine stack.
+    crate::stack::check()?;
     let r = realm();
     r.step()?;
-    let counted = !def.is_async && !def.is_generator;
-    if counted {
-        if r.depth.get() >= MAX_DEPTH {
-            return Err(r.error("RangeError", "Maximum call stack size exceeded"));
-        }
-        r.depth.set(r.depth.get() + 1);
-    }
-    let _guard = DepthGuard(counted);
     let home = match fobj.class() {
         Class::Function(Func::Closure { home, .. }) => home.clone(),
         _ => None,
@@ -750,6 +730,7 @@ fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
 
 fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
     Box::pin(async move {
+        crate::stack::check()?;
         match stmt {
             Stmt::Expr(e) => {
                 eval(e, env).await?;
@@ -1297,6 +1278,7 @@ fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
 
 pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
     Box::pin(async move {
+        crate::stack::check()?;
         Ok(match expr {
             Expr::Null => JsValue::Null,
             Expr::Bool(b) => JsValue::Bool(*b),

@@ -67,7 +67,6 @@ pub(crate) struct Realm {
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
     pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
-    pub(crate) depth: Cell<usize>,
     /// The source offset of the code running now (for error locations).
     pub(crate) pos: Cell<u32>,
     pub(crate) cancelled_immediates: RefCell<HashSet<u64>>,
@@ -199,7 +198,6 @@ impl Realm {
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
-            depth: Cell::new(0),
             pos: Cell::new(0),
             cancelled_immediates: RefCell::new(HashSet::new()),
             next_immediate: Cell::new(1),

@@ -1218,6 +1218,7 @@ fn json_quote(s: &str) -> String {
 /// `JSON.stringify(value, null, indent)`; `None` is `undefined`.
 pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<String>, JsValue> {
     fn go(v: &JsValue, indent: &str, current: &str, stack: &mut Vec<Obj>) -> Result<Option<String>, JsValue> {
+        crate::stack::check()?;
         let mut v = v.clone();
         if let JsValue::Object(o) = &v {
             let to_json = o.get("toJSON")?;
