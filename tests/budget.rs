@@ -8,9 +8,12 @@ use std::rc::Rc;
 use settle::promise::{Error, Promise, RejectionEvent, RejectionPolicy, set_rejection_policy};
 use settle::runtime::{EventLoop, Handle, RunError, Uncaught, UncaughtKind};
 
-/// A loop with a budget of 100 whose uncaught reports are recorded as (kind, message).
-fn budget_loop() -> (EventLoop, Rc<RefCell<Vec<(UncaughtKind, String)>>>) {
-    let reports: Rc<RefCell<Vec<(UncaughtKind, String)>>> = Rc::default();
+/// Uncaught reports as (kind, message).
+type Reports = Rc<RefCell<Vec<(UncaughtKind, String)>>>;
+
+/// A loop with a budget of 100 whose uncaught reports are recorded.
+fn budget_loop() -> (EventLoop, Reports) {
+    let reports: Reports = Rc::default();
     let r = reports.clone();
     let el = EventLoop::builder()
         .virtual_clock()

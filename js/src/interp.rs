@@ -384,7 +384,7 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
     // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
     f.define_with("length", JsValue::Number(length as f64), false, false, true);
-    f.define_with("name", JsValue::String(name), false, false, true);
+    f.define_with("name", JsValue::String(name.into()), false, false, true);
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
@@ -860,7 +860,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
                 for key in keys {
                     realm().step()?;
-                    let result = for_each_body(head, JsValue::String(key), body, env).await;
+                    let result = for_each_body(head, JsValue::String(key.into()), body, env).await;
                     if let Flow::Exit = loop_flow(result, &labels)? {
                         break;
                     }
@@ -1174,9 +1174,12 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
             let pa = a.to_primitive(false)?;
             let pb = b.to_primitive(false)?;
             if matches!(pa, JsValue::String(_)) || matches!(pb, JsValue::String(_)) {
-                let mut s = pa.to_js_string()?.to_string();
-                s.push_str(&pb.to_js_string()?);
-                return Ok(JsValue::from(s));
+                // A concatenation node, not a copy: `s += x` in a loop stays linear.
+                let text = |v: JsValue| match v {
+                    JsValue::String(s) => Ok(s),
+                    other => other.to_js_string().map(crate::jsstr::JsStr::from),
+                };
+                return Ok(JsValue::String(crate::jsstr::JsStr::concat(&text(pa)?, &text(pb)?)));
             }
             return num(pa.to_number()? + pb.to_number()?);
         }

@@ -254,7 +254,7 @@ pub(crate) enum Expr {
     Null,
     Bool(bool),
     Num(f64),
-    Str(Rc<str>),
+    Str(crate::jsstr::JsStr),
     Template(Vec<Rc<str>>, Vec<Expr>),
     Ident(Name, Pos),
     This,

@@ -32,6 +32,7 @@ mod inspect;
 mod interp;
 mod ir;
 mod iteration;
+mod jsstr;
 mod lower;
 mod number;
 mod object;
@@ -49,7 +50,7 @@ use settle_runtime::{EventLoop, Handle, Host, Uncaught, UncaughtKind};
 pub use lower::ScriptError;
 pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
-pub use value::{JsPromise, JsValue};
+pub use value::{JsPromise, JsStr, JsValue};
 
 use crate::heap::HeapGuard;
 use crate::interp::call_sync;

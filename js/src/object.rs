@@ -135,6 +135,11 @@ impl Obj {
         Rc::ptr_eq(&self.0, &other.0)
     }
 
+    /// The object's identity as a number, for sets of objects (valid while it is alive).
+    pub(crate) fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0).addr()
+    }
+
     pub(crate) fn class(&self) -> &Class {
         &self.0.class
     }

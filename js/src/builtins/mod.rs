@@ -434,7 +434,7 @@ fn install_errors(r: &Rc<Realm>) {
                 if aggregate { (arg(args, 1), arg(args, 2)) } else { (arg(args, 0), arg(args, 1)) };
             let message = match message {
                 JsValue::Undefined => None,
-                m => Some(JsValue::String(m.to_js_string()?)),
+                m => Some(JsValue::String(m.to_js_string()?.into())),
             };
             let obj = r.make_error(ctor_proto.clone(), message);
             if let JsValue::Object(o) = &options
@@ -915,16 +915,16 @@ fn install_string_number(r: &Rc<Realm>) {
             None => JsValue::from(""),
             Some(JsValue::Object(o)) if matches!(o.class(), Class::Error(_)) => {
                 let ts = o.get("toString")?;
-                JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)
+                JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?.into())
             }
-            Some(v) => JsValue::String(v.to_js_string()?),
+            Some(v) => JsValue::String(v.to_js_string()?.into()),
         })
     });
     let sp = &r.string_proto;
     string.define("prototype", JsValue::Object(sp.clone()), false);
     sp.define("constructor", JsValue::Object(string.clone()), false);
-    r.method(sp, "toString", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
-    r.method(sp, "valueOf", 0, |this, _, _| Ok(JsValue::String(this_string(this)?)));
+    r.method(sp, "toString", 0, |this, _, _| Ok(JsValue::String(this_string(this)?.into())));
+    r.method(sp, "valueOf", 0, |this, _, _| Ok(JsValue::String(this_string(this)?.into())));
     r.method(sp, "toUpperCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_uppercase())));
     r.method(sp, "toLowerCase", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.to_lowercase())));
     r.method(sp, "trim", 0, |this, _, _| Ok(JsValue::from(this_string(this)?.trim())));
@@ -971,7 +971,7 @@ fn install_string_number(r: &Rc<Realm>) {
         let s = this_string(this)?;
         let r = realm();
         let parts: Vec<JsValue> = match arg(args, 0) {
-            JsValue::Undefined => vec![JsValue::String(s.clone())],
+            JsValue::Undefined => vec![JsValue::String(s.clone().into())],
             sep => {
                 let sep = sep.to_js_string()?;
                 if sep.is_empty() {
@@ -1000,7 +1000,7 @@ fn install_string_number(r: &Rc<Realm>) {
             };
             let len = s.chars().count();
             if target.is_nan() || target as usize <= len || fill.is_empty() {
-                return Ok(JsValue::String(s));
+                return Ok(JsValue::String(s.into()));
             }
             let padding: String = fill.chars().cycle().take(target as usize - len).collect();
             Ok(JsValue::from(if at_start { format!("{padding}{s}") } else { format!("{s}{padding}") }))
@@ -1016,10 +1016,11 @@ fn install_string_number(r: &Rc<Realm>) {
     r.method(sp, "replace", 2, |this, args, _| {
         let s = this_string(this)?;
         let pattern = arg(args, 0).to_js_string()?;
-        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s)) };
+        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s.into())) };
         let replacement = match arg(args, 1) {
             f if f.is_callable() => {
-                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone())])?.to_js_string()?
+                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone().into())])?
+                    .to_js_string()?
             }
             v => v.to_js_string()?,
         };
@@ -1090,7 +1091,7 @@ fn install_string_number(r: &Rc<Realm>) {
     let bp = &r.boolean_proto;
     boolean.define("prototype", JsValue::Object(bp.clone()), false);
     bp.define("constructor", JsValue::Object(boolean.clone()), false);
-    r.method(bp, "toString", 0, |this, _, _| Ok(JsValue::String(this.to_js_string()?)));
+    r.method(bp, "toString", 0, |this, _, _| Ok(JsValue::String(this.to_js_string()?.into())));
     r.global.define("Boolean", JsValue::Object(boolean), false);
 
     let g = &r.global;
@@ -1216,8 +1217,26 @@ fn json_quote(s: &str) -> String {
 }
 
 /// `JSON.stringify(value, null, indent)`; `None` is `undefined`.
+///
+/// One output buffer and a set of the objects being serialized (SerializeJSONObject's stack,
+/// 25.5.2.5 step 1, as a set): linear in the output, where copying each level's text into its
+/// parent's and searching the stack were quadratic in the depth. The depth itself is bounded by
+/// the stack guard (a RangeError, as in Node).
 pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<String>, JsValue> {
-    fn go(v: &JsValue, indent: &str, current: &str, stack: &mut Vec<Obj>) -> Result<Option<String>, JsValue> {
+    struct State<'a> {
+        indent: &'a str,
+        out: String,
+        stack: std::collections::HashSet<usize>,
+        depth: usize,
+    }
+    fn newline(st: &mut State<'_>) {
+        st.out.push('\n');
+        for _ in 0..st.depth {
+            st.out.push_str(st.indent);
+        }
+    }
+    /// Writes `v`; `false` (nothing written) for undefined, functions and symbols.
+    fn go(v: &JsValue, st: &mut State<'_>) -> Result<bool, JsValue> {
         crate::stack::check()?;
         let mut v = v.clone();
         if let JsValue::Object(o) = &v {
@@ -1226,61 +1245,82 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                 v = call_sync(&to_json, &v, &[])?;
             }
         }
-        Ok(Some(match &v {
-            JsValue::Null => "null".into(),
-            JsValue::Bool(b) => b.to_string(),
+        match &v {
+            JsValue::Null => st.out.push_str("null"),
+            JsValue::Bool(b) => st.out.push_str(if *b { "true" } else { "false" }),
             JsValue::Number(n) => {
                 if n.is_finite() {
-                    number_to_string(*n)
+                    st.out.push_str(&number_to_string(*n));
                 } else {
-                    "null".into()
+                    st.out.push_str("null");
                 }
             }
-            JsValue::String(s) => json_quote(s),
-            JsValue::Symbol(_) => return Ok(None),
-            JsValue::Undefined => return Ok(None),
+            JsValue::String(s) => st.out.push_str(&json_quote(s)),
+            JsValue::Symbol(_) | JsValue::Undefined => return Ok(false),
             JsValue::Object(o) => {
                 if o.is_callable() {
-                    return Ok(None);
+                    return Ok(false);
                 }
-                if stack.iter().any(|s| s.ptr_eq(o)) {
+                if !st.stack.insert(o.addr()) {
                     return Err(type_error("Converting circular structure to JSON"));
                 }
-                stack.push(o.clone());
-                let inner = format!("{current}{indent}");
-                let (open, close, parts) = if let Some(items) = o.array_items() {
+                st.depth += 1;
+                let mut empty = true;
+                if let Some(items) = o.array_items() {
                     let items = items.borrow().clone();
-                    let mut parts = Vec::new();
+                    st.out.push('[');
                     for item in &items {
-                        parts.push(go(item, indent, &inner, stack)?.unwrap_or_else(|| "null".into()));
+                        if !empty {
+                            st.out.push(',');
+                        }
+                        empty = false;
+                        if !st.indent.is_empty() {
+                            newline(st);
+                        }
+                        if !go(item, st)? {
+                            st.out.push_str("null");
+                        }
                     }
-                    ('[', ']', parts)
+                    st.depth -= 1;
+                    if !empty && !st.indent.is_empty() {
+                        newline(st);
+                    }
+                    st.out.push(']');
                 } else {
-                    let mut parts = Vec::new();
+                    st.out.push('{');
                     for k in o.own_keys(true) {
                         let value = match o.own_prop(&k).map(|p| p.slot) {
                             Some(Slot::Data(v)) => v,
                             _ => o.get(&k)?,
                         };
-                        if let Some(s) = go(&value, indent, &inner, stack)? {
-                            let sep = if indent.is_empty() { ":" } else { ": " };
-                            parts.push(format!("{}{sep}{s}", json_quote(&k)));
+                        let mark = st.out.len();
+                        if !empty {
+                            st.out.push(',');
+                        }
+                        if !st.indent.is_empty() {
+                            newline(st);
+                        }
+                        st.out.push_str(&json_quote(&k));
+                        st.out.push_str(if st.indent.is_empty() { ":" } else { ": " });
+                        if go(&value, st)? {
+                            empty = false;
+                        } else {
+                            st.out.truncate(mark);
                         }
                     }
-                    ('{', '}', parts)
-                };
-                stack.pop();
-                if parts.is_empty() {
-                    format!("{open}{close}")
-                } else if indent.is_empty() {
-                    format!("{open}{}{close}", parts.join(","))
-                } else {
-                    format!("{open}\n{inner}{}\n{current}{close}", parts.join(&format!(",\n{inner}")))
+                    st.depth -= 1;
+                    if !empty && !st.indent.is_empty() {
+                        newline(st);
+                    }
+                    st.out.push('}');
                 }
+                st.stack.remove(&o.addr());
             }
-        }))
+        }
+        Ok(true)
     }
-    go(value, indent, "", &mut Vec::new())
+    let mut st = State { indent, out: String::new(), stack: std::collections::HashSet::new(), depth: 0 };
+    Ok(go(value, &mut st)?.then_some(st.out))
 }
 
 /// The label `--trace` prints for where the running code came from: the script's top level
