@@ -211,3 +211,64 @@ fn run_on_a_small_thread_still_turns_deep_recursion_into_a_range_error() {
         .expect("no abort, no panic");
     assert_eq!(out, (0, CAUGHT.to_string()));
 }
+
+#[test]
+fn cyclic_structures_are_marked_and_numbered_as_node_does() {
+    let r = settle_and_node(
+        "const a = { name: 'a' }; a.self = a; console.log(a);\n\
+         const b = { x: {} }; b.x.back = b; const c = { y: [] }; c.y.push(c); console.log([b, c]);\n\
+         const d = { p: { q: {} } }; d.p.q.d = d; d.p.q.p = d.p; console.log(d);\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "<ref *1> { name: 'a', self: [Circular *1] }\n\
+         [\n  <ref *1> { x: { back: [Circular *1] } },\n  <ref *2> { y: [ [Circular *2] ] }\n]\n\
+         <ref *1> { p: <ref *2> { q: { d: [Circular *1], p: [Circular *2] } } }\n"
+    );
+}
+
+#[test]
+fn an_unhandled_rejection_names_its_reason_as_node_does() {
+    for (reason, shown) in [
+        ("{ x: 1 }", "#<Object>"),
+        ("[1, 2]", "[object Array]"),
+        ("new (class Foo {})", "#<Foo>"),
+        ("Object.create(null)", "[object Object]"),
+        ("{ toString() { return 'custom' } }", "[object Object]"),
+        ("(function foo() {})", "function foo() {}"),
+        ("'text'", "text"),
+    ] {
+        let source = format!("Promise.reject({reason})\n");
+        let r = settle(source.as_bytes());
+        assert_eq!(r.code, 1, "{reason}");
+        let expected = format!("rejected with the reason \"{shown}\".");
+        assert!(r.stderr.contains(&expected), "{reason}: {}", r.stderr);
+        if node_here() {
+            let theirs = run_with("node", &[], source.as_bytes());
+            assert!(theirs.stderr.contains(&expected), "Node for {reason}: {}", theirs.stderr);
+        }
+    }
+}
+
+#[test]
+fn delays_past_2_31_ms_warn_as_node_does_and_fire_after_1_ms() {
+    let source = "const t = setTimeout(() => console.log('fired'), 2 ** 31);\n\
+                  const i = setInterval(() => { console.log('i'); clearInterval(i) }, 2 ** 32);\n\
+                  console.log('A')\n";
+    let r = settle_and_node(source);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "A\nfired\ni\n"));
+    let pid_free: Vec<String> =
+        r.stderr.lines().map(|l| l.split_once(") ").map_or(l, |(_, rest)| rest).to_string()).collect();
+    assert_eq!(
+        pid_free,
+        [
+            "TimeoutOverflowWarning: 2147483648 does not fit into a 32-bit signed integer.",
+            "Timeout duration was set to 1.",
+            "(Use `node --trace-warnings ...` to show where the warning was created)",
+            "TimeoutOverflowWarning: 4294967296 does not fit into a 32-bit signed integer.",
+            "Timeout duration was set to 1.",
+        ]
+    );
+    assert!(r.stderr.starts_with("(node:"), "{}", r.stderr);
+}

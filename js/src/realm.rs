@@ -62,6 +62,8 @@ pub(crate) struct Realm {
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
     /// Set once the process "died" (an uncaught error under Node): nothing else runs.
     pub(crate) halted: Cell<bool>,
+    /// Whether a process warning was printed, with Node's one-time `--trace-warnings` hint.
+    pub(crate) warned: Cell<bool>,
     pub(crate) exit_code: Cell<i32>,
     pub(crate) rng: Cell<u64>,
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
@@ -195,6 +197,7 @@ impl Realm {
             source: config.source,
             listeners: RefCell::new(Vec::new()),
             halted: Cell::new(false),
+            warned: Cell::new(false),
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),

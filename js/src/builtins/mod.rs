@@ -145,10 +145,8 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
     match reason {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => crash_message(&r, reason),
         other => {
-            let shown = match other {
-                JsValue::String(s) => s.to_string(),
-                v => inspect(v),
-            };
+            drop(r);
+            let shown = no_side_effects_to_string(other);
             format!(
                 "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function \
                  without a catch block, or by rejecting a promise which was not handled with .catch(). The promise \
@@ -156,6 +154,60 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
             )
         }
     }
+}
+
+/// V8's `Object::NoSideEffectsToString`, which Node's unhandled-rejection message quotes: a
+/// primitive's ToString, a function's source, `#<Constructor>` for an object whose `toString`
+/// is Object.prototype's own, else `[object Tag]`. Only data properties are read, so no script
+/// runs.
+fn no_side_effects_to_string(v: &JsValue) -> String {
+    fn data(o: &Obj, key: &str) -> Option<JsValue> {
+        let mut at = Some(o.clone());
+        while let Some(obj) = at {
+            if let Some(prop) = obj.own_prop(key) {
+                return match prop.slot {
+                    Slot::Data(v) => Some(v),
+                    Slot::Accessor(..) => None,
+                };
+            }
+            at = obj.proto();
+        }
+        None
+    }
+    let JsValue::Object(o) = v else {
+        return match v {
+            JsValue::Symbol(_) => inspect(v),
+            other => other.to_js_string().map(|s| s.to_string()).unwrap_or_default(),
+        };
+    };
+    let r = realm();
+    if o.is_callable() {
+        let source = data(&r.function_proto, "toString");
+        drop(r);
+        return source
+            .and_then(|ts| call_sync(&ts, v, &[]).ok())
+            .and_then(|s| s.to_js_string().ok())
+            .map_or_else(String::new, |s| s.to_string());
+    }
+    let object_to_string = data(&r.object_proto, "toString");
+    drop(r);
+    if let (Some(JsValue::Object(ts)), Some(JsValue::Object(own))) = (data(o, "toString"), object_to_string)
+        && ts.ptr_eq(&own)
+        && let Some(JsValue::Object(ctor)) = data(o, "constructor")
+        && let Class::Function(f) = ctor.class()
+    {
+        let name = crate::value::function_name(f);
+        if !name.is_empty() {
+            return format!("#<{name}>");
+        }
+    }
+    let tag = match o.class() {
+        Class::Array(_) => "Array",
+        Class::Arguments(_) => "Arguments",
+        Class::Error(_) => "Error",
+        _ => "Object",
+    };
+    format!("[object {tag}]")
 }
 
 /// Runs a callback the host calls (timer, microtask, tick): an exception is uncaught.
@@ -214,6 +266,31 @@ fn install_console(r: &Rc<Realm>) {
     r.global.define("console", JsValue::Object(console), false);
 }
 
+/// Node's TIMEOUT_MAX (2^31 - 1 ms): a longer delay becomes 1 ms, with a warning.
+const TIMEOUT_MAX: f64 = 2_147_483_647.0;
+
+/// Node's `TimeoutOverflowWarning` (lib/internal/timers.js), printed as `process.emitWarning`
+/// prints it: on stderr, from a `nextTick`, with the `--trace-warnings` hint the first time.
+fn timeout_overflow_warning(handle: &Handle, ms: f64) {
+    let text = format!(
+        "({}:{}) TimeoutOverflowWarning: {} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.",
+        "node",
+        std::process::id(),
+        number_to_string(ms)
+    );
+    handle.queue_next_tick(move || {
+        let r = realm();
+        if r.warned.replace(true) {
+            r.write_out(&text, true);
+        } else {
+            r.write_out(
+                &format!("{text}\n(Use `node --trace-warnings ...` to show where the warning was created)"),
+                true,
+            );
+        }
+    });
+}
+
 fn install_timers(r: &Rc<Realm>) {
     let g = &r.global;
     let set = |repeat: bool| {
@@ -228,6 +305,9 @@ fn install_timers(r: &Rc<Realm>) {
             let ms = arg(args, 1).to_number()?;
             let extra: Vec<JsValue> = args.iter().skip(2).cloned().collect();
             let handle = Handle::current();
+            if ms > TIMEOUT_MAX && realm().host == HostKind::Node {
+                timeout_overflow_warning(&handle, ms);
+            }
             let id = if repeat {
                 handle.set_interval_ms(ms, move || run_callback(&f, &extra))
             } else {
