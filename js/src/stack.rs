@@ -190,3 +190,51 @@ pub(crate) fn too_deep(source: &str) -> Option<usize> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::object::{Class, Obj};
+
+    #[test]
+    fn a_deep_chain_of_objects_drops_without_recursion() {
+        // On a 256 KB thread, which a recursive drop of 200 000 levels would overflow.
+        std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| {
+                let mut a = Obj::new(Class::Array(RefCell::new(Vec::new())), None);
+                for _ in 0..200_000 {
+                    a = Obj::new(Class::Array(RefCell::new(vec![JsValue::Object(a)])), None);
+                }
+                let mut o = Obj::new(Class::Object, None);
+                for _ in 0..200_000 {
+                    let outer = Obj::new(Class::Object, None);
+                    outer.define("o", JsValue::Object(o), true);
+                    o = outer;
+                }
+                drop(a);
+                drop(o);
+            })
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+    }
+
+    #[test]
+    fn the_nesting_scan_counts_brackets_prefixes_and_else_chains() {
+        let deep = |open: &str, close: &str, n: usize| format!("{}1{}", open.repeat(n), close.repeat(n));
+        assert_eq!(too_deep(&deep("(", ")", MAX_NESTING)), None);
+        assert_eq!(too_deep(&deep("(", ")", MAX_NESTING + 1)), Some(MAX_NESTING));
+        assert_eq!(too_deep(&deep("!", "", MAX_NESTING + 1)), Some(MAX_NESTING));
+        assert!(too_deep(&deep("a=", "", MAX_NESTING + 1)).is_some());
+        assert!(too_deep(&deep("if(a){}else ", "", MAX_NESTING + 1)).is_some());
+        assert!(too_deep(&deep("`${", "}`", MAX_NESTING + 1)).is_some());
+        // Sequences are not nesting: statements, lines, strings and comments reset or skip.
+        assert_eq!(too_deep(&"x = !y;\n".repeat(3 * MAX_NESTING)), None);
+        assert_eq!(too_deep(&"x = 1\n".repeat(3 * MAX_NESTING)), None);
+        assert_eq!(too_deep(&format!("'{}' // {}", "(".repeat(20_000), "[".repeat(20_000))), None);
+        assert_eq!(too_deep(&"f(1, 2);\n".repeat(3 * MAX_NESTING)), None);
+    }
+}
