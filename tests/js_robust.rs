@@ -214,12 +214,14 @@ fn run_on_a_small_thread_still_turns_deep_recursion_into_a_range_error() {
 
 #[test]
 fn cyclic_structures_are_marked_and_numbered_as_node_does() {
-    let r = settle_and_node(
-        "const a = { name: 'a' }; a.self = a; console.log(a);\n\
+    const SOURCE: &str = "const a = { name: 'a' }; a.self = a; console.log(a);\n\
          const b = { x: {} }; b.x.back = b; const c = { y: [] }; c.y.push(c); console.log([b, c]);\n\
-         const d = { p: { q: {} } }; d.p.q.d = d; d.p.q.p = d.p; console.log(d);\n",
-    );
+         const d = { p: { q: {} } }; d.p.q.d = d; d.p.q.p = d.p; console.log(d);\n";
+    let r = settle_and_node(SOURCE);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Boa's console goes through settle-inspect, which numbers them the same way.
+    let boa = run_with(env!("CARGO_BIN_EXE_settle"), &["--engine", "boa"], SOURCE.as_bytes());
+    assert_eq!((boa.code, boa.stdout.as_str()), (0, r.stdout.as_str()), "{}", boa.stderr);
     assert_eq!(
         r.stdout,
         "<ref *1> { name: 'a', self: [Circular *1] }\n\

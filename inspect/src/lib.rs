@@ -130,6 +130,9 @@ pub trait Heap {
 
 struct Ctx<H: Heap> {
     seen: Vec<H::Object>,
+    /// Node's `ctx.circular`: the objects met again inside themselves, numbered in the order
+    /// they were first met again (`[Circular *n]`, and `<ref *n>` where each starts).
+    circular: Vec<H::Object>,
     indentation: usize,
 }
 
@@ -137,7 +140,7 @@ struct Ctx<H: Heap> {
 ///
 /// See the crate documentation for an example.
 pub fn inspect<H: Heap>(heap: &mut H, value: &H::Value) -> String {
-    let mut ctx = Ctx { seen: Vec::new(), indentation: 0 };
+    let mut ctx = Ctx { seen: Vec::new(), circular: Vec::new(), indentation: 0 };
     format_value(heap, &mut ctx, value, 0)
 }
 
@@ -310,7 +313,14 @@ fn format_value<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, value: &H::Value, recur
     let view = heap.view(value);
     let View::Object(obj) = view else { return format_primitive(&view) };
     if ctx.seen.iter().any(|o| heap.same(o, &obj)) {
-        return "[Circular *1]".into();
+        let index = match ctx.circular.iter().position(|o| heap.same(o, &obj)) {
+            Some(i) => i + 1,
+            None => {
+                ctx.circular.push(obj.clone());
+                ctx.circular.len()
+            }
+        };
+        return format!("[Circular *{index}]");
     }
     format_raw(heap, ctx, &obj, recurse_times)
 }
@@ -431,6 +441,10 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
     }
     for key in &keys_to_show {
         output.push(format_property(heap, ctx, obj, key, recurse_times));
+    }
+    if let Some(i) = ctx.circular.iter().position(|o| heap.same(o, obj)) {
+        let reference = format!("<ref *{}>", i + 1);
+        base = if base.is_empty() { reference } else { format!("{reference} {base}") };
     }
     ctx.seen.pop();
     reduce_to_single_string(heap, ctx, output, &base, &braces_open, braces_close, array.as_deref())
