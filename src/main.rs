@@ -83,14 +83,37 @@ fn main() -> ExitCode {
     });
     let code = match worker.map(std::thread::JoinHandle::join) {
         Ok(Ok(code)) => code,
-        _ => 70,
+        _ => EXIT_INTERNAL,
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
+/// Node's exit code for an invalid option.
+const EXIT_BAD_OPTION: u8 = 9;
+
+/// The exit code when the interpreter itself failed (a bug of settle, not of the script):
+/// sysexits' EX_SOFTWARE, a code Node never uses.
+const EXIT_INTERNAL: i32 = 70;
+
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("settle: {message}\n\n{USAGE}");
-    ExitCode::from(64)
+    ExitCode::from(EXIT_BAD_OPTION)
+}
+
+/// Reads a script as Node does: bytes that are not UTF-8 become U+FFFD (Node decodes source
+/// files with replacement), so a stray Latin-1 byte in a comment does not stop the script.
+/// A file that cannot be read is an error with exit code 1, as `node missing.js` is.
+fn read_source(path: &str) -> Result<String, i32> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }),
+        Err(e) => {
+            eprintln!("settle: cannot read {path}: {e}");
+            Err(1)
+        }
+    }
 }
 
 fn sinks() -> (Sink, Sink) {
@@ -98,24 +121,18 @@ fn sinks() -> (Sink, Sink) {
 }
 
 fn run_file(path: &str, options: &Options) -> i32 {
-    let source = match std::fs::read_to_string(path) {
+    let source = match read_source(path) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("settle: cannot read {path}: {e}");
-            return 66;
-        }
+        Err(code) => return code,
     };
     let (out, err) = sinks();
     settle_js::run(path, &source, options, out, err)
 }
 
 fn run_file_on_boa(path: &str, options: &Options) -> i32 {
-    let source = match std::fs::read_to_string(path) {
+    let source = match read_source(path) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("settle: cannot read {path}: {e}");
-            return 66;
-        }
+        Err(code) => return code,
     };
     let host = match options.host {
         HostKind::Node => settle_boa::HostKind::Node,

@@ -52,9 +52,9 @@ fn settle_and_node(source: &str) -> Run {
 }
 
 #[test]
-fn a_syntax_error_is_one_line_with_its_position_and_exit_code_2() {
+fn a_syntax_error_is_one_line_with_its_position_and_exit_code_1_as_in_node() {
     let r = settle(&[], "console.log('never');\nlet x = ;\n");
-    assert_eq!(r.code, 2);
+    assert_eq!(r.code, 1);
     assert_eq!(r.stdout, "");
     let line = r.stderr.trim_end();
     assert!(!line.contains('\n'), "one line: {line}");

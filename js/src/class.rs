@@ -102,7 +102,7 @@ pub(crate) async fn class_definition_evaluation(def: &ClassDef, env: &Env) -> Re
         Some(constructor_parent),
     );
     f.define_with("length", JsValue::Number(length as f64), false, false, true);
-    f.define_with("name", JsValue::String(name), false, false, true);
+    f.define_with("name", JsValue::String(name.into()), false, false, true);
     // 17. Perform MakeConstructor(F, false, proto): `prototype` is not writable.
     f.define_with("prototype", JsValue::Object(proto.clone()), false, false, false);
     // 19. Perform CreateMethodProperty(proto, "constructor", F).

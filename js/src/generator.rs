@@ -119,6 +119,8 @@ pub(crate) fn step(generator: &Generator, resume: Resume) -> Result<(JsValue, bo
             Resume::Throw(e) => return Err(e),
         }
     }
+    // Resuming polls the body's whole chain of futures on top of the current stack.
+    crate::stack::check()?;
     generator.running.set(true);
     let polled = future.as_mut().poll(&mut Context::from_waker(Waker::noop()));
     generator.running.set(false);

@@ -11,13 +11,16 @@ const MAX_ARRAY_LENGTH: usize = 100;
 
 struct Ctx {
     seen: Vec<Obj>,
+    /// Node's `ctx.circular`: the objects met again while being formatted, numbered in the
+    /// order they were first met again (`[Circular *n]`, `<ref *n>`).
+    circular: Vec<Obj>,
     indentation: usize,
     current_depth: usize,
 }
 
 /// `util.inspect(value)`.
 pub(crate) fn inspect(value: &JsValue) -> String {
-    let mut ctx = Ctx { seen: Vec::new(), indentation: 0, current_depth: 0 };
+    let mut ctx = Ctx { seen: Vec::new(), circular: Vec::new(), indentation: 0, current_depth: 0 };
     format_value(&mut ctx, value, 0)
 }
 
@@ -175,7 +178,14 @@ pub(crate) fn constructor_name(obj: &Obj) -> Option<String> {
 fn format_value(ctx: &mut Ctx, value: &JsValue, recurse_times: usize) -> String {
     let JsValue::Object(obj) = value else { return format_primitive(value) };
     if ctx.seen.iter().any(|o| o.ptr_eq(obj)) {
-        return "[Circular *1]".into();
+        let index = match ctx.circular.iter().position(|o| o.ptr_eq(obj)) {
+            Some(i) => i + 1,
+            None => {
+                ctx.circular.push(obj.clone());
+                ctx.circular.len()
+            }
+        };
+        return format!("[Circular *{index}]");
     }
     format_raw(ctx, obj, recurse_times)
 }
@@ -341,6 +351,11 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
     }
     for key in &keys_to_show {
         output.push(format_property(ctx, obj, key, recurse_times));
+    }
+    // formatRaw: an object that was met again inside itself is marked where it starts.
+    if let Some(i) = ctx.circular.iter().position(|o| o.ptr_eq(obj)) {
+        let reference = format!("<ref *{}>", i + 1);
+        base = if base.is_empty() { reference } else { format!("{reference} {base}") };
     }
     ctx.seen.pop();
     reduce_to_single_string(ctx, output, &base, &braces_open, braces_close, &extras, obj)

@@ -22,9 +22,6 @@ use crate::property::PropertyKey;
 use crate::realm::realm;
 use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
-/// How deep plain (non-async) calls may nest before a RangeError, as in JavaScript.
-const MAX_DEPTH: usize = 3000;
-
 pub(crate) type Env = Rc<Scope>;
 
 pub(crate) struct Scope {
@@ -197,7 +194,8 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
     };
     match obj.class() {
         Class::Function(Func::Native { f: native, .. }) => {
-            let result = native(&this, &args, false);
+            // Built-ins that call back into the script (`toString` of nested arrays...) recurse.
+            let result = crate::stack::check().and_then(|()| native(&this, &args, false));
             Box::pin(std::future::ready(result))
         }
         Class::Function(Func::Bound { target, this: bound_this, args: bound_args }) => {
@@ -239,18 +237,6 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
     }
 }
 
-/// Decrements the call depth when a call ends.
-struct DepthGuard(bool);
-
-impl Drop for DepthGuard {
-    fn drop(&mut self) {
-        if self.0 {
-            let r = realm();
-            r.depth.set(r.depth.get().saturating_sub(1));
-        }
-    }
-}
-
 /// A call of a closure: what [[Call]] and [[Construct]] hand to its body.
 pub(crate) struct Invocation {
     pub(crate) def: Rc<FuncDef>,
@@ -268,16 +254,10 @@ pub(crate) async fn run_closure(
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
     let Invocation { def, env, fobj, this, args, frame } = call;
+    // Calls of every kind (plain, async, generator bodies) nest on the machine stack.
+    crate::stack::check()?;
     let r = realm();
     r.step()?;
-    let counted = !def.is_async && !def.is_generator;
-    if counted {
-        if r.depth.get() >= MAX_DEPTH {
-            return Err(r.error("RangeError", "Maximum call stack size exceeded"));
-        }
-        r.depth.set(r.depth.get() + 1);
-    }
-    let _guard = DepthGuard(counted);
     let home = match fobj.class() {
         Class::Function(Func::Closure { home, .. }) => home.clone(),
         _ => None,
@@ -446,7 +426,7 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
     // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
     f.define_with("length", JsValue::Number(length as f64), false, false, true);
-    f.define_with("name", JsValue::String(name), false, false, true);
+    f.define_with("name", JsValue::String(name.into()), false, false, true);
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
@@ -809,6 +789,7 @@ pub(crate) fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
 
 fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
     Box::pin(async move {
+        crate::stack::check()?;
         match stmt {
             Stmt::Expr(e) => {
                 eval(e, env).await?;
@@ -942,7 +923,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
                 for key in keys {
                     realm().step()?;
-                    let result = for_each_body(head, JsValue::String(key), body, env).await;
+                    let result = for_each_body(head, JsValue::String(key.into()), body, env).await;
                     if let Flow::Exit = loop_flow(result, &labels)? {
                         break;
                     }
@@ -1294,9 +1275,12 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
         b_prim = b.to_primitive(false)?;
         if op == B::Addition && (matches!(a_prim, JsValue::String(_)) || matches!(b_prim, JsValue::String(_)))
         {
-            let mut s = a_prim.to_js_string()?.to_string();
-            s.push_str(&b_prim.to_js_string()?);
-            return Ok(JsValue::from(s));
+            // A concatenation node, not a copy: `s += x` in a loop stays linear.
+            let text = |v: &JsValue| match v {
+                JsValue::String(s) => Ok(s.clone()),
+                other => other.to_js_string().map(crate::jsstr::JsStr::from),
+            };
+            return Ok(JsValue::String(crate::jsstr::JsStr::concat(&text(&a_prim)?, &text(&b_prim)?)));
         }
         match (&a_prim, &b_prim) {
             (JsValue::BigInt(x), JsValue::BigInt(y)) => return crate::bigint::binary(op, *x, *y),
@@ -1416,6 +1400,7 @@ fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
 
 pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
     Box::pin(async move {
+        crate::stack::check()?;
         Ok(match expr {
             Expr::Null => JsValue::Null,
             Expr::Bool(b) => JsValue::Bool(*b),

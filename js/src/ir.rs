@@ -255,7 +255,7 @@ pub(crate) enum Expr {
     Bool(bool),
     Num(f64),
     BigInt(i64),
-    Str(Rc<str>),
+    Str(crate::jsstr::JsStr),
     Template(Vec<Rc<str>>, Vec<Expr>),
     Ident(Name, Pos),
     This,

@@ -34,12 +34,14 @@ mod inspect;
 mod interp;
 mod ir;
 mod iteration;
+mod jsstr;
 mod lower;
 mod number;
 mod object;
 mod promise;
 mod property;
 mod realm;
+mod stack;
 mod value;
 
 use std::rc::Rc;
@@ -51,7 +53,7 @@ use settle_runtime::{
 pub use lower::ScriptError;
 pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
-pub use value::{JsPromise, JsValue};
+pub use value::{JsPromise, JsStr, JsValue};
 
 use crate::interp::call_sync;
 use crate::promise::find_promise_object;
@@ -121,7 +123,8 @@ impl Default for Options {
 /// The label of the task that runs a script's top level (see `Origin`).
 pub(crate) const SCRIPT_LABEL: &str = "script";
 
-/// Exit code of a script that could not run: a syntax error or a feature outside the subset.
+/// Exit code of a script that could not run because it uses a feature outside the subset
+/// (Node would run it). A syntax error, or nesting too deep to parse, exits with 1 as in Node.
 pub const EXIT_SCRIPT_ERROR: i32 = 2;
 
 /// Exit code of a script stopped because it spent its [`Options::max_steps`] budget (the
@@ -142,7 +145,7 @@ pub const EXIT_STEP_LIMIT: i32 = 152;
 /// assert!(e.contains("outside the subset"), "{e}");
 /// ```
 pub fn check(file: &str, source: &str) -> Result<(), String> {
-    lower::parse(source).map(|_| ()).map_err(|e| format_script_error(file, source, &e))
+    stack::on_js_stack(|| lower::parse(source)).map(|_| ()).map_err(|e| format_script_error(file, source, &e))
 }
 
 fn format_script_error(file: &str, source: &str, e: &ScriptError) -> String {
@@ -151,15 +154,21 @@ fn format_script_error(file: &str, source: &str, e: &ScriptError) -> String {
 }
 
 /// Runs a script to completion (until the event loop has nothing left) and returns its exit
-/// code: 0, 1 after an uncaught exception or (under Node) an unhandled rejection, 2 when the
-/// script could not run. Console output goes to `stdout` and `stderr`.
+/// code: 0, 1 after an uncaught exception, (under Node) an unhandled rejection, a syntax error
+/// or nesting too deep to parse (as Node), [`EXIT_SCRIPT_ERROR`] for a feature outside the
+/// subset. Console output goes to `stdout` and `stderr`.
 pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    // The whole run, parsing included, on a stack of known size (see `stack.rs`).
+    stack::on_js_stack(|| run_on_js_stack(file, source, options, stdout, stderr))
+}
+
+fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
     let script = match lower::parse(source) {
         Ok(script) => script,
         Err(e) => {
             let message = format_script_error(file, source, &e);
             let _ = writeln!(stderr.borrow_mut(), "{message}");
-            return EXIT_SCRIPT_ERROR;
+            return if e.is_outside_subset() { EXIT_SCRIPT_ERROR } else { 1 };
         }
     };
     let host = match options.host {

@@ -80,6 +80,10 @@ const MISSING_GLOBALS: &[&str] = &[
 
 /// Parses and lowers a script.
 pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
+    // oxc recurses without a check of its own: refuse what could exhaust the stack in it.
+    if let Some(at) = crate::stack::too_deep(source) {
+        return Err(stack_exhausted(u32::try_from(at).unwrap_or(u32::MAX)));
+    }
     let allocator = Allocator::default();
     let options = ParseOptions {
         preserve_parens: false,
@@ -132,6 +136,24 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         kind: FuncKind::Normal,
     };
     Ok(Script { body: Rc::new(body) })
+}
+
+impl ScriptError {
+    /// Whether the script is valid JavaScript that uses a feature settle-js does not have
+    /// (rather than a syntax error, or nesting too deep to parse).
+    pub(crate) fn is_outside_subset(&self) -> bool {
+        self.message.starts_with("outside the subset")
+    }
+}
+
+/// Nesting deeper than the stack allows, reported as V8 reports it.
+fn stack_exhausted(offset: u32) -> ScriptError {
+    ScriptError { offset, message: format!("RangeError: {}", crate::stack::STACK_MESSAGE) }
+}
+
+/// The lowering recurses with the source's nesting.
+fn check_stack(span: Span) -> R<()> {
+    if crate::stack::exhausted() { Err(stack_exhausted(span.start)) } else { Ok(()) }
 }
 
 fn unsupported(offset: u32, what: &str) -> ScriptError {
@@ -247,6 +269,7 @@ impl Lower<'_> {
 
     fn stmt(&mut self, stmt: &ast::Statement<'_>) -> R<Stmt> {
         use ast::Statement as S;
+        check_stack(stmt.span())?;
         Ok(match stmt {
             S::BlockStatement(b) => Stmt::Block(self.block(&b.body, false)?),
             S::BreakStatement(b) => Stmt::Break(b.label.as_ref().map(|l| l.name.as_str().into())),
@@ -427,6 +450,7 @@ impl Lower<'_> {
     }
 
     fn pattern(&mut self, p: &ast::BindingPattern<'_>) -> R<Pattern> {
+        check_stack(p.span())?;
         Ok(match p {
             ast::BindingPattern::BindingIdentifier(id) => {
                 Pattern::Ident(id.name.as_str().into(), id.span.start)
@@ -459,6 +483,7 @@ impl Lower<'_> {
     }
 
     fn assign_target(&mut self, t: &ast::AssignmentTarget<'_>) -> R<Pattern> {
+        check_stack(t.span())?;
         use ast::AssignmentTarget as T;
         Ok(match t {
             T::AssignmentTargetIdentifier(id) => {
@@ -642,6 +667,7 @@ impl Lower<'_> {
 
     fn expr(&mut self, e: &ast::Expression<'_>) -> R<Expr> {
         use ast::Expression as E;
+        check_stack(e.span())?;
         Ok(match e {
             E::BooleanLiteral(b) => Expr::Bool(b.value),
             E::NullLiteral(_) => Expr::Null,

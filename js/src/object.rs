@@ -30,6 +30,56 @@ pub(crate) struct ObjData {
     pub(crate) elements: Cell<IntegrityLevel>,
 }
 
+impl Drop for ObjData {
+    /// Iteratively: dropping a chain of objects a million deep (`a = [a]`, `o = { o }`) one
+    /// inside the other's destructor would overflow the stack. The children that only this
+    /// object holds are taken out and emptied in a loop instead.
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        self.detach_children(&mut pending);
+        while let Some(child) = pending.pop() {
+            if let Ok(mut data) = Rc::try_unwrap(child.0) {
+                data.detach_children(&mut pending);
+            }
+        }
+    }
+}
+
+impl ObjData {
+    /// Moves the objects this one refers to (elements, property values, accessors, its
+    /// prototype) into `out`.
+    fn detach_children(&mut self, out: &mut Vec<Obj>) {
+        let mut keep = |v: Option<JsValue>| {
+            if let Some(JsValue::Object(o)) = v {
+                out.push(o);
+            }
+        };
+        match &mut self.class {
+            Class::Array(items) => {
+                for v in items.get_mut().drain(..) {
+                    keep(v);
+                }
+            }
+            Class::Arguments(a) => {
+                for v in a.clear() {
+                    keep(v);
+                }
+            }
+            _ => {}
+        }
+        for (_, prop) in self.props.get_mut().drain(..) {
+            match prop.slot {
+                Slot::Data(v) => keep(Some(v)),
+                Slot::Accessor(get, set) => {
+                    keep(get);
+                    keep(set);
+                }
+            }
+        }
+        keep(self.proto.get_mut().take().map(JsValue::Object));
+    }
+}
+
 /// An integrity level (7.3.15 SetIntegrityLevel), as the elements of an array have it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum IntegrityLevel {
@@ -141,6 +191,11 @@ impl Obj {
 
     pub(crate) fn ptr_eq(&self, other: &Obj) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The object's identity as a number, for sets of objects (valid while it is alive).
+    pub(crate) fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0).addr()
     }
 
     pub(crate) fn class(&self) -> &Class {

@@ -70,7 +70,7 @@ impl PropertyKey {
     /// The key as a value (a String or a Symbol).
     pub(crate) fn to_value(&self) -> JsValue {
         match self {
-            PropertyKey::String(s) => JsValue::String(s.clone()),
+            PropertyKey::String(s) => JsValue::String(s.clone().into()),
             PropertyKey::Symbol(s) => JsValue::Symbol(s.clone()),
         }
     }

@@ -61,6 +61,8 @@ pub(crate) struct Realm {
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
+    /// Whether a process warning was printed, with Node's one-time `--trace-warnings` hint.
+    pub(crate) warned: Cell<bool>,
     pub(crate) exit_code: Cell<i32>,
     pub(crate) rng: Cell<u64>,
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
@@ -73,7 +75,6 @@ pub(crate) struct Realm {
     pub(crate) pinned_promises: RefCell<Vec<Obj>>,
     /// %Promise% and the intrinsics its native fast path compares with (set by its install).
     pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
-    pub(crate) depth: Cell<usize>,
     /// The source offset of the code running now (for error locations).
     pub(crate) pos: Cell<u32>,
     /// A classic script (`Options::script`): top-level declarations are global properties.
@@ -235,7 +236,7 @@ impl Realm {
             promise_objects: RefCell::new(Vec::new()),
             promise_intrinsics: OnceCell::new(),
             pinned_promises: RefCell::new(Vec::new()),
-            depth: Cell::new(0),
+            warned: Cell::new(false),
             pos: Cell::new(0),
             script: config.script,
             steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use settle_promise::Promise;
 
 use crate::interp::call_sync;
+pub use crate::jsstr::JsStr;
 use crate::number::{number_to_string, string_to_number};
 use crate::promise::JsThenables;
 use crate::property::{Key, PropertyKey, Symbol};
@@ -33,7 +34,7 @@ pub enum JsValue {
     /// A number.
     Number(f64),
     /// A string.
-    String(Rc<str>),
+    String(JsStr),
     /// A symbol.
     Symbol(Symbol),
     /// A BigInt (6.1.6.2): settle-js's are 64-bit; an operation whose result does not fit
@@ -203,7 +204,7 @@ impl JsValue {
             JsValue::Null => "null".into(),
             JsValue::Bool(b) => if *b { "true" } else { "false" }.into(),
             JsValue::Number(n) => number_to_string(*n).into(),
-            JsValue::String(s) => s.clone(),
+            JsValue::String(s) => s.to_rc(),
             JsValue::Symbol(_) => {
                 return Err(realm().error("TypeError", "Cannot convert a Symbol value to a string"));
             }
@@ -231,9 +232,13 @@ impl JsValue {
             JsValue::Object(o) => o.get(key),
             JsValue::String(s) => {
                 if key.as_string() == Some("length") {
-                    return Ok(JsValue::Number(s.encode_utf16().count() as f64));
+                    return Ok(JsValue::Number(s.utf16_len() as f64));
                 }
                 if let Some(i) = key.as_string().and_then(array_index) {
+                    if s.len() == s.utf16_len() {
+                        // ASCII: a byte is a code unit (no copy of the whole string per index).
+                        return Ok(s.get(i as usize..=i as usize).map_or(JsValue::Undefined, JsValue::from));
+                    }
                     let units: Vec<u16> = s.encode_utf16().collect();
                     return Ok(match units.get(i as usize) {
                         Some(u) => JsValue::from(String::from_utf16_lossy(&[*u])),

@@ -52,7 +52,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
         if this.is_nullish() {
             return Err(super::type_error("String.prototype[Symbol.iterator] called on null or undefined"));
         }
-        Ok(create_list_iterator(JsValue::String(this.to_js_string()?), IterKind::Values))
+        Ok(create_list_iterator(JsValue::String(this.to_js_string()?.into()), IterKind::Values))
     });
     r.string_proto.define(&iterator_key, JsValue::Object(string_iterator), false);
 }

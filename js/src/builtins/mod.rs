@@ -219,10 +219,8 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
     match reason {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => crash_message(&r, reason),
         other => {
-            let shown = match other {
-                JsValue::String(s) => s.to_string(),
-                v => inspect(v),
-            };
+            drop(r);
+            let shown = no_side_effects_to_string(other);
             format!(
                 "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function \
                  without a catch block, or by rejecting a promise which was not handled with .catch(). The promise \
@@ -230,6 +228,60 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
             )
         }
     }
+}
+
+/// V8's `Object::NoSideEffectsToString`, which Node's unhandled-rejection message quotes: a
+/// primitive's ToString, a function's source, `#<Constructor>` for an object whose `toString`
+/// is Object.prototype's own, else `[object Tag]`. Only data properties are read, so no script
+/// runs.
+fn no_side_effects_to_string(v: &JsValue) -> String {
+    fn data(o: &Obj, key: &str) -> Option<JsValue> {
+        let mut at = Some(o.clone());
+        while let Some(obj) = at {
+            if let Some(prop) = obj.own_prop(key) {
+                return match prop.slot {
+                    Slot::Data(v) => Some(v),
+                    Slot::Accessor(..) => None,
+                };
+            }
+            at = obj.proto();
+        }
+        None
+    }
+    let JsValue::Object(o) = v else {
+        return match v {
+            JsValue::Symbol(_) => inspect(v),
+            other => other.to_js_string().map(|s| s.to_string()).unwrap_or_default(),
+        };
+    };
+    let r = realm();
+    if o.is_callable() {
+        let source = data(&r.function_proto, "toString");
+        drop(r);
+        return source
+            .and_then(|ts| call_sync(&ts, v, &[]).ok())
+            .and_then(|s| s.to_js_string().ok())
+            .map_or_else(String::new, |s| s.to_string());
+    }
+    let object_to_string = data(&r.object_proto, "toString");
+    drop(r);
+    if let (Some(JsValue::Object(ts)), Some(JsValue::Object(own))) = (data(o, "toString"), object_to_string)
+        && ts.ptr_eq(&own)
+        && let Some(JsValue::Object(ctor)) = data(o, "constructor")
+        && let Class::Function(f) = ctor.class()
+    {
+        let name = crate::value::function_name(f);
+        if !name.is_empty() {
+            return format!("#<{name}>");
+        }
+    }
+    let tag = match o.class() {
+        Class::Array(_) => "Array",
+        Class::Arguments(_) => "Arguments",
+        Class::Error(_) => "Error",
+        _ => "Object",
+    };
+    format!("[object {tag}]")
 }
 
 /// Runs a callback the host calls (timer, immediate, microtask, tick) in the realm the loop
@@ -289,6 +341,31 @@ fn install_console(r: &Rc<Realm>) {
     r.global.define("console", JsValue::Object(console), false);
 }
 
+/// Node's TIMEOUT_MAX (2^31 - 1 ms): a longer delay becomes 1 ms, with a warning.
+const TIMEOUT_MAX: f64 = 2_147_483_647.0;
+
+/// Node's `TimeoutOverflowWarning` (lib/internal/timers.js), printed as `process.emitWarning`
+/// prints it: on stderr, from a `nextTick`, with the `--trace-warnings` hint the first time.
+fn timeout_overflow_warning(handle: &Handle, ms: f64) {
+    let text = format!(
+        "({}:{}) TimeoutOverflowWarning: {} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.",
+        "node",
+        std::process::id(),
+        number_to_string(ms)
+    );
+    handle.queue_next_tick(move || {
+        let r = realm();
+        if r.warned.replace(true) {
+            r.write_out(&text, true);
+        } else {
+            r.write_out(
+                &format!("{text}\n(Use `node --trace-warnings ...` to show where the warning was created)"),
+                true,
+            );
+        }
+    });
+}
+
 fn install_timers(r: &Rc<Realm>) {
     let g = &r.global;
     let set = |repeat: bool| {
@@ -303,6 +380,9 @@ fn install_timers(r: &Rc<Realm>) {
             let ms = arg(args, 1).to_number()?;
             let extra: Vec<JsValue> = args.iter().skip(2).cloned().collect();
             let handle = Handle::current();
+            if ms > TIMEOUT_MAX && realm().host == HostKind::Node {
+                timeout_overflow_warning(&handle, ms);
+            }
             let id = if repeat {
                 handle.set_interval_ms_with(ms, move |host: &mut JsHost| run_callback(host, &f, &extra))
             } else {
@@ -507,7 +587,7 @@ fn install_errors(r: &Rc<Realm>) {
                 if aggregate { (arg(args, 1), arg(args, 2)) } else { (arg(args, 0), arg(args, 1)) };
             let message = match message {
                 JsValue::Undefined => None,
-                m => Some(JsValue::String(m.to_js_string()?)),
+                m => Some(JsValue::String(m.to_js_string()?.into())),
             };
             let obj = r.make_error(ctor_proto.clone(), message);
             if let JsValue::Object(o) = &options
@@ -867,13 +947,13 @@ fn this_string(this: &JsValue) -> Result<Rc<str>, JsValue> {
         JsValue::Undefined | JsValue::Null => {
             Err(type_error("String.prototype method called on null or undefined"))
         }
-        JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.clone()),
+        JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.to_rc()),
         other => other.to_js_string(),
     }
 }
 
 /// ThisStringValue (22.1.3.35.1): a String or a String wrapper's [[StringData]].
-fn this_string_value(this: &JsValue, method: &str) -> Result<Rc<str>, JsValue> {
+fn this_string_value(this: &JsValue, method: &str) -> Result<crate::jsstr::JsStr, JsValue> {
     match this {
         JsValue::String(s) => Ok(s.clone()),
         JsValue::Object(o) if let Some(JsValue::String(s)) = o.primitive_data() => Ok(s.clone()),
@@ -892,9 +972,9 @@ fn install_string_number(r: &Rc<Realm>) {
             Some(JsValue::Symbol(s)) if !new_target => JsValue::from(s.descriptive_string()),
             Some(JsValue::Object(o)) if matches!(o.class(), Class::Error(_)) => {
                 let ts = o.get("toString")?;
-                JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?)
+                JsValue::String(call_sync(&ts, &args[0], &[])?.to_js_string()?.into())
             }
-            Some(v) => JsValue::String(v.to_js_string()?),
+            Some(v) => JsValue::String(v.to_js_string()?.into()),
         };
         // 3. If NewTarget is undefined, return s. 4. Return StringCreate(s, ...).
         Ok(if new_target { JsValue::Object(to_object(&s)?) } else { s })
@@ -955,7 +1035,7 @@ fn install_string_number(r: &Rc<Realm>) {
         let s = this_string(this)?;
         let r = realm();
         let parts: Vec<JsValue> = match arg(args, 0) {
-            JsValue::Undefined => vec![JsValue::String(s.clone())],
+            JsValue::Undefined => vec![JsValue::String(s.clone().into())],
             sep => {
                 let sep = sep.to_js_string()?;
                 if sep.is_empty() {
@@ -984,7 +1064,7 @@ fn install_string_number(r: &Rc<Realm>) {
             };
             let len = s.chars().count();
             if target.is_nan() || target as usize <= len || fill.is_empty() {
-                return Ok(JsValue::String(s));
+                return Ok(JsValue::String(s.into()));
             }
             let padding: String = fill.chars().cycle().take(target as usize - len).collect();
             Ok(JsValue::from(if at_start { format!("{padding}{s}") } else { format!("{s}{padding}") }))
@@ -1000,10 +1080,11 @@ fn install_string_number(r: &Rc<Realm>) {
     r.method(sp, "replace", 2, |this, args, _| {
         let s = this_string(this)?;
         let pattern = arg(args, 0).to_js_string()?;
-        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s)) };
+        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s.into())) };
         let replacement = match arg(args, 1) {
             f if f.is_callable() => {
-                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone())])?.to_js_string()?
+                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone().into())])?
+                    .to_js_string()?
             }
             v => v.to_js_string()?,
         };
@@ -1231,8 +1312,27 @@ fn json_quote(s: &str) -> String {
 }
 
 /// `JSON.stringify(value, null, indent)`; `None` is `undefined`.
+///
+/// One output buffer and a set of the objects being serialized (SerializeJSONObject's stack,
+/// 25.5.2.5 step 1, as a set): linear in the output, where copying each level's text into its
+/// parent's and searching the stack were quadratic in the depth. The depth itself is bounded by
+/// the stack guard (a RangeError, as in Node).
 pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<String>, JsValue> {
-    fn go(v: &JsValue, indent: &str, current: &str, stack: &mut Vec<Obj>) -> Result<Option<String>, JsValue> {
+    struct State<'a> {
+        indent: &'a str,
+        out: String,
+        stack: std::collections::HashSet<usize>,
+        depth: usize,
+    }
+    fn newline(st: &mut State<'_>) {
+        st.out.push('\n');
+        for _ in 0..st.depth {
+            st.out.push_str(st.indent);
+        }
+    }
+    /// Writes `v`; `false` (nothing written) for undefined, functions and symbols.
+    fn go(v: &JsValue, st: &mut State<'_>) -> Result<bool, JsValue> {
+        crate::stack::check()?;
         let mut v = v.clone();
         if let JsValue::Object(o) = &v {
             let to_json = o.get("toJSON")?;
@@ -1247,66 +1347,87 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
         {
             v = match data {
                 JsValue::Number(_) => JsValue::Number(v.to_number()?),
-                JsValue::String(_) => JsValue::String(v.to_js_string()?),
+                JsValue::String(_) => JsValue::String(v.to_js_string()?.into()),
                 other => other.clone(),
             };
         }
-        Ok(Some(match &v {
-            JsValue::Null => "null".into(),
-            JsValue::Bool(b) => b.to_string(),
+        match &v {
+            JsValue::Null => st.out.push_str("null"),
+            JsValue::Bool(b) => st.out.push_str(if *b { "true" } else { "false" }),
             JsValue::Number(n) => {
                 if n.is_finite() {
-                    number_to_string(*n)
+                    st.out.push_str(&number_to_string(*n));
                 } else {
-                    "null".into()
+                    st.out.push_str("null");
                 }
             }
-            JsValue::String(s) => json_quote(s),
-            JsValue::Symbol(_) => return Ok(None),
-            JsValue::Undefined => return Ok(None),
+            JsValue::String(s) => st.out.push_str(&json_quote(s)),
+            JsValue::Symbol(_) | JsValue::Undefined => return Ok(false),
             // SerializeJSONProperty (25.5.2.2) step 10: If value is a BigInt, throw a TypeError.
             JsValue::BigInt(_) => return Err(type_error("Do not know how to serialize a BigInt")),
             JsValue::Object(o) => {
                 if o.is_callable() {
-                    return Ok(None);
+                    return Ok(false);
                 }
-                if stack.iter().any(|s| s.ptr_eq(o)) {
+                if !st.stack.insert(o.addr()) {
                     return Err(type_error("Converting circular structure to JSON"));
                 }
-                stack.push(o.clone());
-                let inner = format!("{current}{indent}");
-                let (open, close, parts) = if let Some(items) = o.array_values() {
-                    let mut parts = Vec::new();
+                st.depth += 1;
+                let mut empty = true;
+                if let Some(items) = o.array_values() {
+                    st.out.push('[');
                     for item in &items {
-                        parts.push(go(item, indent, &inner, stack)?.unwrap_or_else(|| "null".into()));
+                        if !empty {
+                            st.out.push(',');
+                        }
+                        empty = false;
+                        if !st.indent.is_empty() {
+                            newline(st);
+                        }
+                        if !go(item, st)? {
+                            st.out.push_str("null");
+                        }
                     }
-                    ('[', ']', parts)
+                    st.depth -= 1;
+                    if !empty && !st.indent.is_empty() {
+                        newline(st);
+                    }
+                    st.out.push(']');
                 } else {
-                    let mut parts = Vec::new();
+                    st.out.push('{');
                     for k in o.own_keys(true) {
                         let value = match o.own_prop(&k).map(|p| p.slot) {
                             Some(Slot::Data(v)) => v,
                             _ => o.get(&k)?,
                         };
-                        if let Some(s) = go(&value, indent, &inner, stack)? {
-                            let sep = if indent.is_empty() { ":" } else { ": " };
-                            parts.push(format!("{}{sep}{s}", json_quote(&k)));
+                        let mark = st.out.len();
+                        if !empty {
+                            st.out.push(',');
+                        }
+                        if !st.indent.is_empty() {
+                            newline(st);
+                        }
+                        st.out.push_str(&json_quote(&k));
+                        st.out.push_str(if st.indent.is_empty() { ":" } else { ": " });
+                        if go(&value, st)? {
+                            empty = false;
+                        } else {
+                            st.out.truncate(mark);
                         }
                     }
-                    ('{', '}', parts)
-                };
-                stack.pop();
-                if parts.is_empty() {
-                    format!("{open}{close}")
-                } else if indent.is_empty() {
-                    format!("{open}{}{close}", parts.join(","))
-                } else {
-                    format!("{open}\n{inner}{}\n{current}{close}", parts.join(&format!(",\n{inner}")))
+                    st.depth -= 1;
+                    if !empty && !st.indent.is_empty() {
+                        newline(st);
+                    }
+                    st.out.push('}');
                 }
+                st.stack.remove(&o.addr());
             }
-        }))
+        }
+        Ok(true)
     }
-    go(value, indent, "", &mut Vec::new())
+    let mut st = State { indent, out: String::new(), stack: std::collections::HashSet::new(), depth: 0 };
+    Ok(go(value, &mut st)?.then_some(st.out))
 }
 
 /// The label `--trace` prints for where the running code came from: the script's top level

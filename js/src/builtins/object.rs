@@ -260,13 +260,13 @@ fn enumerable_own_properties(o: &Obj, kind: &str) -> Result<Vec<JsValue>, JsValu
             continue;
         }
         match kind {
-            "key" => out.push(JsValue::String(name.clone())),
+            "key" => out.push(JsValue::String(name.clone().into())),
             _ => {
                 let value = o.get(&key)?;
                 if kind == "value" {
                     out.push(value);
                 } else {
-                    out.push(r.new_array(vec![JsValue::String(name.clone()), value]));
+                    out.push(r.new_array(vec![JsValue::String(name.clone().into()), value]));
                 }
             }
         }

@@ -74,13 +74,13 @@ pub(crate) fn install(r: &Rc<Realm>) {
         Ok(registry
             .iter()
             .find(|(_, e)| e.ptr_eq(&s))
-            .map_or(JsValue::Undefined, |(k, _)| JsValue::String(k.clone())))
+            .map_or(JsValue::Undefined, |(k, _)| JsValue::String(k.clone().into())))
     });
     // 20.4.3.2 get Symbol.prototype.description
     let description = r.native("get description", 0, |this, _, _| {
         // 1-3. Let sym be ? ThisSymbolValue(s); return sym.[[Description]].
         let s = this_symbol_value(this, "Symbol.prototype.description")?;
-        Ok(s.description().map_or(JsValue::Undefined, JsValue::String))
+        Ok(s.description().map_or(JsValue::Undefined, |d| JsValue::String(d.into())))
     });
     proto.define_accessor("description", Some(JsValue::Object(description)), None, false);
     // 20.4.3.3 Symbol.prototype.toString ( ): SymbolDescriptiveString(? ThisSymbolValue(this)).
