@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use common::table::{WORKLOADS, Workload, settle_loop};
 use common::*;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use settle::runtime::EventLoop;
@@ -57,119 +58,7 @@ fn stats(key: &str) -> Option<(f64, f64, f64)> {
     })
 }
 
-/// A tokio analogue: its label and the function running one workload.
-type TokioRun = (&'static str, fn(&tokio::runtime::Runtime, u64));
-
-/// The workloads, each with its issue size, settle function, tokio analogues and target.
-struct Workload {
-    name: &'static str,
-    what: &'static str,
-    n: u64,
-    settle: fn(&EventLoop, u64),
-    virtual_clock: bool,
-    tokio: &'static [TokioRun],
-    paused: bool,
-    /// Target ns/op and required speed-up over tokio.
-    target_ns: f64,
-    speedup: f64,
-}
-
-const WORKLOADS: &[Workload] = &[
-    Workload {
-        name: "W1",
-        what: "microtask ping (per job)",
-        n: 1_000_000,
-        settle: settle_w1,
-        virtual_clock: false,
-        tokio: &[("tokio-yield", tokio_w1_yield), ("tokio-spawn-chain", tokio_w1_spawn_chain)],
-        paused: false,
-        target_ns: 12.0,
-        speedup: 5.0,
-    },
-    Workload {
-        name: "W2",
-        what: "then-chain (per link)",
-        n: 1_000_000,
-        settle: settle_w2,
-        virtual_clock: false,
-        tokio: &[("tokio-oneshot-chain", tokio_w2)],
-        paused: false,
-        target_ns: 60.0,
-        speedup: 5.0,
-    },
-    Workload {
-        name: "W3",
-        what: "fan-out (per handler)",
-        n: 100_000,
-        settle: settle_w3,
-        virtual_clock: false,
-        tokio: &[("tokio-shared-oneshot", tokio_w3_shared), ("tokio-notify", tokio_w3_notify)],
-        paused: false,
-        target_ns: 20.0,
-        speedup: 5.0,
-    },
-    Workload {
-        name: "W4a",
-        what: "all, resolved inputs (per element)",
-        n: 100_000,
-        settle: settle_w4_resolved,
-        virtual_clock: false,
-        tokio: &[("tokio-join_all", tokio_w4_resolved)],
-        paused: false,
-        target_ns: 50.0,
-        speedup: 5.0,
-    },
-    Workload {
-        name: "W4b",
-        what: "all, pending inputs (per element)",
-        n: 100_000,
-        settle: settle_w4_pending,
-        virtual_clock: false,
-        tokio: &[("tokio-join_all", tokio_w4_pending)],
-        paused: false,
-        target_ns: 50.0,
-        speedup: 5.0,
-    },
-    Workload {
-        name: "W5",
-        what: "timers, virtual clock (per timer)",
-        n: 100_000,
-        settle: settle_w5,
-        virtual_clock: true,
-        tokio: &[("tokio-paused-sleep", tokio_w5)],
-        paused: true,
-        target_ns: 100.0,
-        speedup: 5.0,
-    },
-    Workload {
-        name: "W6",
-        what: "cross-thread post (per message)",
-        n: 1_000_000,
-        settle: settle_w6,
-        virtual_clock: false,
-        tokio: &[("tokio-mpsc", tokio_w6)],
-        paused: false,
-        target_ns: 50.0,
-        speedup: 2.0,
-    },
-    Workload {
-        name: "W7",
-        what: "async tasks (per task)",
-        n: 100_000,
-        settle: settle_w7,
-        virtual_clock: false,
-        tokio: &[("tokio-localset", tokio_w7)],
-        paused: false,
-        target_ns: 100.0,
-        speedup: 5.0,
-    },
-];
-
 const SCALING: [u64; 4] = [1_000, 10_000, 100_000, 1_000_000];
-
-fn settle_loop(w: &Workload) -> EventLoop {
-    if w.virtual_clock { EventLoop::builder().virtual_clock().build() } else { EventLoop::new() }
-}
 
 /// Times `iters` whole workloads and records the per-operation time.
 fn timed(key: &str, n: u64, iters: u64, mut run: impl FnMut()) -> Duration {

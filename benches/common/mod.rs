@@ -22,6 +22,8 @@ use settle::runtime::{EventLoop, queue_microtask};
 
 /// A small deterministic generator (xorshift64*) for the timer delays, the same sequence for
 /// settle and tokio.
+pub mod table;
+
 pub struct Rng(u64);
 
 impl Rng {
