@@ -22,10 +22,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use common::table::{WORKLOADS, Workload, settle_loop};
+use common::table::{WORKLOADS, settle_loop};
 use common::*;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use settle::runtime::EventLoop;
 
 const SAMPLES: usize = 10;
 
