@@ -3,7 +3,9 @@
 //! for lines where Boa itself words an error message differently from V8. Those are listed
 //! here, each with the line Boa prints; a divergence in ordering is never listed.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 use std::process::Command;
 
 /// (file, Node's line, Boa's line): Boa's own error messages, left as Boa writes them.
@@ -17,14 +19,7 @@ const BOA_MESSAGES: &[(&str, &str, &str)] = &[
 ];
 
 fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/js exists")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
-    files.sort();
-    files
+    support::js_files("examples/js")
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The `settle` command's error paths: what it prints and its exit codes. Scripts that Node
 //! runs the same way are also checked against Node when it is on PATH.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,7 +41,7 @@ fn settle(args: &[&str], source: &str) -> Run {
 /// Runs on settle and, when Node is there, on Node: same exit code and stdout.
 fn settle_and_node(source: &str) -> Run {
     let ours = settle(&["--virtual-time"], source);
-    if Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if support::node_available() {
         let theirs = run_with("node", &[], source);
         assert_eq!(
             ours.code, theirs.code,

@@ -1,22 +1,13 @@
 //! Every script in `examples/js/` runs on settle (the `settle` command) and prints exactly its
 //! recorded output (`NAME.out`); when `node` is on PATH, Node must print the same.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/js exists")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn node_available() -> bool {
-    Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+    support::js_files("examples/js")
 }
 
 /// Runs `program args... file` in the examples directory: (exit code, stdout).
@@ -53,7 +44,7 @@ fn examples_print_their_recorded_output_on_settle() {
 
 #[test]
 fn examples_print_what_node_prints() {
-    if !node_available() {
+    if !support::node_available() {
         eprintln!("node is not on PATH: skipping the comparison with Node");
         return;
     }

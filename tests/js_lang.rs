@@ -4,18 +4,13 @@
 //! apart from `examples/js/` (the book's programs, which Boa also runs) because they test
 //! settle-js's own console formatting and error messages, which Boa words differently.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn scripts() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js-lang");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/js-lang exists")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
-    files.sort();
-    files
+    support::js_files("tests/js-lang")
 }
 
 /// Runs `program args... file` in the scripts' directory: (exit code, stdout).
@@ -55,7 +50,7 @@ fn language_scripts_print_node_s_output_on_settle() {
 
 #[test]
 fn language_scripts_print_the_recorded_output_on_node() {
-    if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if !support::node_available() {
         eprintln!("node is not on PATH: skipping the comparison with Node");
         return;
     }

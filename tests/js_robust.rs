@@ -2,6 +2,8 @@
 //! path is a catchable `RangeError`, never an abort; deep nesting in the source is reported as
 //! Node reports it. Scripts whose output Node shares are also run on Node when it is on PATH.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,14 +39,10 @@ fn settle(source: &[u8]) -> Run {
     run_with(env!("CARGO_BIN_EXE_settle"), &[], source)
 }
 
-fn node_here() -> bool {
-    Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
-}
-
 /// Runs on settle and, when Node is there, on Node: same exit code and stdout.
 fn settle_and_node(source: &str) -> Run {
     let ours = settle(source.as_bytes());
-    if node_here() {
+    if support::node_available() {
         let theirs = run_with("node", &[], source.as_bytes());
         assert_eq!(
             ours.code, theirs.code,
@@ -179,7 +177,7 @@ fn invalid_utf8_becomes_replacement_characters_as_node_reads_it() {
     let source = b"// caf\xe9\nconsole.log('a\xffb'.length, 'a\xffb' === 'a\\uFFFDb')\n";
     let r = settle(source);
     assert_eq!((r.code, r.stdout.as_str()), (0, "3 true\n"), "{}", r.stderr);
-    if node_here() {
+    if support::node_available() {
         let theirs = run_with("node", &[], source);
         assert_eq!((theirs.code, theirs.stdout.as_str()), (0, "3 true\n"));
     }
@@ -246,7 +244,7 @@ fn an_unhandled_rejection_names_its_reason_as_node_does() {
         assert_eq!(r.code, 1, "{reason}");
         let expected = format!("rejected with the reason \"{shown}\".");
         assert!(r.stderr.contains(&expected), "{reason}: {}", r.stderr);
-        if node_here() {
+        if support::node_available() {
             let theirs = run_with("node", &[], source.as_bytes());
             assert!(theirs.stderr.contains(&expected), "Node for {reason}: {}", theirs.stderr);
         }

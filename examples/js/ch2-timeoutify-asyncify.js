@@ -59,9 +59,9 @@ function report(label) {
   };
 }
 
-ajax("/fast", 50, timeoutify(report("fast"), 150));
-ajax("/slow", 300, timeoutify(report("slow"), 200));
-ajax("/lost", -1, timeoutify(report("lost"), 100));
+ajax("/fast", 250, timeoutify(report("fast"), 600));
+ajax("/slow", 1000, timeoutify(report("slow"), 700));
+ajax("/lost", -1, timeoutify(report("lost"), 400));
 
 // Zalgo: a synchronous answer would log 0, asyncify makes it always 1.
 var a = 0;
@@ -70,6 +70,6 @@ function result(data) {
 }
 ajax("/cached", 0, result);
 ajax("/cached", 0, asyncify(result));
-ajax("/uncached", 25, asyncify(result));
+ajax("/uncached", 100, asyncify(result));
 a++;
 console.log("end of the first turn, a =", a);

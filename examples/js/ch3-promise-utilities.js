@@ -55,21 +55,21 @@ function ajax(url, ms, cb) {
 
 var request = Promise.wrap(ajax);
 
-request("/a", 150).then(function (v) { console.log("wrap:", v); });
-request("/bad", 50).catch(function (e) { console.log("wrap rejected:", e.message); });
+request("/a", 300).then(function (v) { console.log("wrap:", v); });
+request("/bad", 100).catch(function (e) { console.log("wrap rejected:", e.message); });
 
 // first(..) takes whichever fulfills first (it never rejects: the book leaves that as an
 // exercise; its `.then(resolve)` would leave a rejection unhandled, so all of these fulfill)
 Promise.first([
-  request("/slow", 300),
-  request("/quick", 100),
+  request("/slow", 600),
+  request("/quick", 200),
   "a plain value loses to nothing",
 ]).then(function (v) { console.log("first:", v); });
-Promise.first([request("/slow", 300), request("/quick", 100)]).then(function (v) {
+Promise.first([request("/slow", 600), request("/quick", 200)]).then(function (v) {
   console.log("first of two:", v);
 });
 
-Promise.race([request("/late", 400), timeoutPromise(200)]).then(
+Promise.race([request("/late", 800), timeoutPromise(400)]).then(
   function (v) { console.log("race:", v); },
   function (err) { console.log("race lost:", err); }
 );

@@ -120,3 +120,20 @@ pub fn tick_of(scenario: impl FnOnce(Mark) + 'static) -> usize {
     let log = measure_log(scenario);
     1 + log.iter().position(|s| *s == "X").unwrap()
 }
+
+/// The `.js` files of a directory of the workspace (`examples/js`, `tests/js-lang`), sorted.
+pub fn js_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{} exists: {e}", dir.display()))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether `node` is on PATH (the Node comparisons are skipped without it).
+pub fn node_available() -> bool {
+    std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
+}
