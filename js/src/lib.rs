@@ -105,6 +105,21 @@ pub struct Options {
     /// assert_eq!(code, EXIT_STEP_LIMIT);
     /// ```
     pub max_steps: Option<u64>,
+    /// `process.argv` under the Node host: Node's shape is `[execPath, scriptPath, ...args]`
+    /// (with `-e`, `[execPath, ...args]`). Empty (the default) means `["settle", file]`.
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_js::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let argv = ["/bin/settle", "/tmp/f.js", "a", "b"].map(String::from).to_vec();
+    /// let options = Options { argv, ..Options::default() };
+    /// assert_eq!(run("f.js", "console.log(process.argv.slice(2))", &options, out.clone(), out.clone()), 0);
+    /// assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "[ 'a', 'b' ]\n");
+    /// ```
+    pub argv: Vec<String>,
 }
 
 impl Default for Options {
@@ -116,6 +131,7 @@ impl Default for Options {
             virtual_clock: false,
             script: false,
             max_steps: None,
+            argv: Vec::new(),
         }
     }
 }
@@ -198,6 +214,10 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     });
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
+    if options.host == HostKind::Node {
+        let argv = if options.argv.is_empty() { vec!["settle".to_string(), file.to_string()] } else { options.argv.clone() };
+        builtins::set_argv(&realm, &argv);
+    }
     el.handle().set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
     let script = Rc::new(script);
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
