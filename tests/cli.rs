@@ -103,9 +103,15 @@ fn a_bad_option_is_one_line_on_stderr_and_exit_code_9() {
     for (args, message) in [
         (&["--bogus"][..], "settle: bad option: --bogus (see settle --help)\n"),
         (&["-e"][..], "settle: -e requires an argument (see settle --help)\n"),
-        (&["--engine=v8", "x.js"][..], "settle: --engine takes `settle` or `boa`, not `v8` (see settle --help)\n"),
+        (
+            &["--engine=v8", "x.js"][..],
+            "settle: --engine takes `settle` or `boa`, not `v8` (see settle --help)\n",
+        ),
         (&["--seed", "x"][..], "settle: --seed takes an integer, not `x` (see settle --help)\n"),
-        (&["--version=2"][..], "settle: unexpected argument for option '--version': \"2\" (see settle --help)\n"),
+        (
+            &["--version=2"][..],
+            "settle: unexpected argument for option '--version': \"2\" (see settle --help)\n",
+        ),
     ] {
         let o = settle(args);
         assert_eq!(o.status.code(), Some(9), "{args:?}");
@@ -120,8 +126,18 @@ fn help_lists_every_option() {
     assert_eq!(o.status.code(), Some(0));
     let help = stdout(&o);
     for flag in [
-        "-e, --eval", "--engine", "--trace[=text]", "--trace=json", "--host", "--seed", "--virtual-time",
-        "--script", "--tour", "-v, --version", "-h, --help", "Exit codes",
+        "-e, --eval",
+        "--engine",
+        "--trace[=text]",
+        "--trace=json",
+        "--host",
+        "--seed",
+        "--virtual-time",
+        "--script",
+        "--tour",
+        "-v, --version",
+        "-h, --help",
+        "Exit codes",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
@@ -129,7 +145,8 @@ fn help_lists_every_option() {
 
 #[test]
 fn the_existing_options_still_work_in_both_forms() {
-    let source = "setTimeout(() => console.log('late'), 100000); console.log(typeof process, this === globalThis)";
+    let source =
+        "setTimeout(() => console.log('late'), 100000); console.log(typeof process, this === globalThis)";
     let o = settle(&["--virtual-time", "--script", "-e", source]);
     assert_eq!(stdout(&o), "object true\nlate\n", "{}", stderr(&o));
     let o = settle(&["--host=html", "--virtual-time", "-e", source]);
@@ -140,4 +157,140 @@ fn the_existing_options_still_work_in_both_forms() {
     assert_eq!(stdout(&o), "object\nlate\n", "{}", stderr(&o));
     let o = settle(&["--trace", "-e", "console.log(1)"]);
     assert_eq!(stdout(&o), "1\n    \u{2190} script\n");
+}
+
+/// Runs `settle --virtual-time [extra] FILE` in examples/js: (exit code, stdout).
+fn run_example(extra: &[&str], file: &std::path::Path) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .arg("--virtual-time")
+        .args(extra)
+        .arg(file.file_name().expect("a file name"))
+        .current_dir(file.parent().expect("a directory"))
+        .output()
+        .expect("settle runs");
+    (o.status.code(), stdout(&o))
+}
+
+/// Checks one `--trace=json` stream: every line a JSON object with an `event`, the version line
+/// first and the exit line last, tasks and checkpoints bracketed, each job inside a checkpoint,
+/// each console event attributed to the task or job running then. Returns the console
+/// output on stdout, replayed, and the exit code the trace reports.
+fn replay(trace: &str) -> Result<(String, i64), String> {
+    let mut lines = Vec::new();
+    for (n, line) in trace.lines().enumerate() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: not JSON ({e}): {line}", n + 1))?;
+        if !v.get("event").is_some_and(serde_json::Value::is_string) {
+            return Err(format!("line {}: no \"event\": {line}", n + 1));
+        }
+        lines.push(v);
+    }
+    let first = lines.first().ok_or("an empty trace")?;
+    if first["event"] != "trace" || first["version"] != 1 {
+        return Err(format!("the first line is not the version line: {first}"));
+    }
+    let last = lines.last().expect("not empty");
+    let code = last["code"].as_i64().filter(|_| last["event"] == "exit").ok_or("no exit line at the end")?;
+    let (mut task, mut job, mut in_checkpoint) = (None, None, false);
+    let mut out = String::new();
+    for v in &lines[1..lines.len() - 1] {
+        let origin = v.get("origin").cloned();
+        match v["event"].as_str().expect("checked") {
+            "task-start" if task.is_none() && !in_checkpoint => task = origin,
+            "task-end" if task.is_some() && task == origin => task = None,
+            "checkpoint-start" if task.is_none() && !in_checkpoint => in_checkpoint = true,
+            "checkpoint-end" if in_checkpoint && job.is_none() => in_checkpoint = false,
+            "job-start" if in_checkpoint && job.is_none() => job = origin,
+            "job-end" if job.is_some() && job == origin => job = None,
+            "console" => {
+                let running = job.clone().or_else(|| task.clone());
+                if running.is_some() && origin != running {
+                    return Err(format!("console from {origin:?} while {running:?} runs: {v}"));
+                }
+                if v["stream"] == "stdout" {
+                    out.push_str(v["text"].as_str().ok_or("console without text")?);
+                    out.push('\n');
+                }
+            }
+            "queued" | "timer-set" | "timer-cleared" => {}
+            other => return Err(format!("{other} out of place: {v}")),
+        }
+    }
+    if task.is_some() || job.is_some() || in_checkpoint {
+        return Err("a task, job or checkpoint never ended".into());
+    }
+    Ok((out, code))
+}
+
+#[test]
+fn trace_json_of_every_example_parses_and_replays_its_output() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/js exists")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "examples/js holds the book's snippets");
+    let mut failures = Vec::new();
+    for file in &files {
+        let (code, plain) = run_example(&[], file);
+        let (traced_code, trace) = run_example(&["--trace=json"], file);
+        match replay(&trace) {
+            Ok((out, reported)) if out == plain && Some(reported as i32) == code && traced_code == code => {}
+            Ok((out, reported)) => failures.push(format!(
+                "{}: exit {code:?} / traced {traced_code:?} / reported {reported}\n--- plain\n{plain}--- replayed\n{out}",
+                file.display()
+            )),
+            Err(e) => failures.push(format!("{}: {e}", file.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn trace_json_of_acdb_is_the_loop_step_by_step() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js/ch1-event-loop-ACDB.js");
+    let (_, trace) = run_example(&["--trace=json"], &file);
+    let steps: Vec<String> = trace
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .map(|v| match v["event"].as_str().expect("an event") {
+            "console" => format!("console {}", v["text"].as_str().expect("text")),
+            "queued" => format!("queued {}", v["queue"].as_str().expect("a queue")),
+            "task-start" | "job-start" => {
+                format!("{} {}", v["event"].as_str().expect("event"), v["origin"]["kind"])
+            }
+            other => other.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "trace",
+            "queued task",
+            "task-start \"task\"",
+            "console A",
+            "timer-set",
+            "queued microtask",
+            "task-end",
+            "checkpoint-start",
+            "job-start \"microtask\"",
+            "console C",
+            "queued microtask",
+            "job-end",
+            "job-start \"microtask\"",
+            "console D",
+            "job-end",
+            "checkpoint-end",
+            "task-start \"timer\"",
+            "console B",
+            "task-end",
+            "exit",
+        ]
+    );
+    // The virtual clock: the timer fires at its 1 ms deadline (Node's minimum delay).
+    let fired =
+        trace.lines().find(|l| l.contains("\"task-start\"") && l.contains("\"timer\"")).expect("fired");
+    assert!(fired.contains("\"at_ms\":1,"), "{fired}");
 }

@@ -245,6 +245,7 @@ fn queue_on<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob + Copy) -> R
             && let Some(job) = job.take()
         {
             inner.jobs.borrow_mut().push_back(make(job));
+            inner.queued("microtask");
         }
     });
     match (job, queued) {
@@ -261,6 +262,7 @@ fn queue_on_other<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob) -> Re
     match owner.find() {
         Some(inner) => {
             inner.jobs.borrow_mut().push_back(make(job));
+            inner.queued("microtask");
             Ok(())
         }
         None => Err(OwnerGone(job)),
