@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use settle_runtime::{LoopEvent, LoopEventKind, Origin};
+use settle_runtime::{LoopEvent, LoopEventKind, Origin, RejectionEventKind};
 
 use crate::realm::Sink;
 
@@ -92,6 +92,8 @@ pub(crate) fn loop_event(e: &LoopEvent) -> String {
         LoopEventKind::CheckpointStarted { checkpoint, label: l } => {
             format!("{},\"checkpoint\":{checkpoint},\"label\":{}", head("checkpoint-start", at), label(l))
         }
+        LoopEventKind::Rejection(RejectionEventKind::Unhandled) => head("unhandled-rejection", at),
+        LoopEventKind::Rejection(RejectionEventKind::Handled) => head("rejection-handled", at),
         LoopEventKind::CheckpointFinished { checkpoint, label: l } => {
             format!("{},\"checkpoint\":{checkpoint},\"label\":{}", head("checkpoint-end", at), label(l))
         }

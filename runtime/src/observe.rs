@@ -4,6 +4,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use crate::rejection::RejectionEventKind;
 use crate::uncaught::Origin;
 
 /// One thing the loop did, with the loop clock's time ([`Handle::now`](crate::Handle::now):
@@ -90,6 +91,9 @@ pub enum LoopEventKind {
     JobStarted(Origin),
     /// That job returned.
     JobFinished(Origin),
+    /// The rejection tracker reports a promise (HTML's "notify about rejected promises", at the
+    /// end of a checkpoint), before the policy's callback or warning runs.
+    Rejection(RejectionEventKind),
     /// The checkpoint's queues are empty (or it was stopped).
     CheckpointFinished {
         /// The macrotask index it follows.

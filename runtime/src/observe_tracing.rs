@@ -31,6 +31,13 @@ pub(crate) fn emit(kind: &LoopEventKind) {
             tracing::trace!(target: T, event = "job-start", origin = %origin)
         }
         LoopEventKind::JobFinished(origin) => tracing::trace!(target: T, event = "job-end", origin = %origin),
+        LoopEventKind::Rejection(kind) => {
+            let event = match kind {
+                crate::RejectionEventKind::Unhandled => "unhandled-rejection",
+                crate::RejectionEventKind::Handled => "rejection-handled",
+            };
+            tracing::trace!(target: T, event);
+        }
         LoopEventKind::CheckpointFinished { checkpoint, label } => {
             tracing::trace!(target: T, event = "checkpoint-end", checkpoint, label = label.unwrap_or(""));
         }
