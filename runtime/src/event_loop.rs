@@ -188,7 +188,13 @@ impl Inner {
     /// Reports `kind` to the observer (and `tracing`); the clock is read only if someone listens.
     #[inline]
     pub(crate) fn observe(&self, kind: LoopEventKind) {
-        crate::observe::emit(self.observer.as_ref(), || self.clock.now(), kind);
+        #[cfg(feature = "tracing")]
+        crate::observe_tracing::emit(&kind);
+        if let Some(observer) = &self.observer {
+            let event = LoopEvent { at: self.clock.now(), kind };
+            // A panicking observer is reported like a panicking task, and the loop goes on.
+            self.run_guarded(|| observer(&event));
+        }
     }
 
     /// Reports a callback that joined `queue`, queued by the code running now.
@@ -1158,8 +1164,9 @@ pub struct Builder {
 impl Builder {
     /// An observer of the loop's events ([`LoopEvent`]): each task, timer, job and checkpoint
     /// as it starts and ends, and each callback as it is queued. It is called between user
-    /// callbacks with no borrow of the loop held, so it may use the loop's [`Handle`]; it must
-    /// not panic. With none (the default) the loop does not read its clock for events.
+    /// callbacks with no borrow of the loop held, so it may use the loop's [`Handle`]
+    /// ([`Handle::try_current`]: callbacks queued before `run` are reported with no loop
+    /// current). A panic in it is reported to the uncaught hook, as a task's is. With none (the default) the loop does not read its clock for events.
     ///
     /// ```
     /// use std::cell::Cell;

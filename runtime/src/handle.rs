@@ -800,10 +800,14 @@ pub fn queue_microtask(job: impl FnOnce() + 'static) {
 #[track_caller]
 #[inline]
 fn push_job(job: QueuedJob) {
-    if let Err(e) = context::with_current_inner(|inner| {
+    match context::with_current_inner(|inner| {
         inner.jobs.borrow_mut().push_back(job);
-        inner.queued("microtask");
+        inner.observed()
     }) {
-        panic!("{e}");
+        // The observer is user code: it runs on a handle of its own, not on the borrowed
+        // `&Inner` (whose validity `with_current_inner` guarantees only while no user code runs).
+        Ok(true) => Handle::current().inner.queued("microtask"),
+        Ok(false) => {}
+        Err(e) => panic!("{e}"),
     }
 }

@@ -105,13 +105,3 @@ pub enum LoopEventKind {
 
 /// The observer a loop was built with; a shared `Fn`, called with no borrow of the loop held.
 pub(crate) type Observer = Rc<dyn Fn(&LoopEvent)>;
-
-/// Hands `kind` to the observer and, with the `tracing` feature, to `tracing`'s subscriber.
-#[inline]
-pub(crate) fn emit(observer: Option<&Observer>, now: impl FnOnce() -> Duration, kind: LoopEventKind) {
-    #[cfg(feature = "tracing")]
-    crate::observe_tracing::emit(&kind);
-    if let Some(observer) = observer {
-        observer(&LoopEvent { at: now(), kind });
-    }
-}
