@@ -2,27 +2,41 @@
 //! semantics (or a browser's with `--host html`). With no file, a tour of the book's examples.
 
 use std::cell::RefCell;
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::rc::Rc;
 
 use settle_js::{HostKind, Options, Sink};
 
 const USAGE: &str = "\
-usage: settle [--engine settle|boa] [--trace] [--host node|html] [--seed N] [--virtual-time] [--script] [FILE.js]
+usage: settle [OPTIONS] [FILE.js | -e CODE | -] [--] [ARGS...]
 
-Runs FILE.js on settle (a subset of JavaScript; see README.md, \"JavaScript\").
-With no FILE, runs a tour of the book's examples, each shown with its output.
+Runs FILE.js on settle (a subset of JavaScript; see README.md, \"JavaScript\"), with Node's
+semantics by default. Arguments after FILE (or after `--`) are the script's: process.argv is
+[settle's path, FILE's absolute path, ...ARGS], as in Node. `-` reads the script from stdin.
+With no FILE: the tour of the book's examples when stdin is a terminal, else the script on stdin.
 
-  --engine E       settle (the default: settle-js, whose Promise is settle's own)
-                   or boa (the Boa engine, its jobs and timers on settle's loop)
-  --trace          after each line of output, show which queue the code came from
-  --host node|html host profile (default node): timers, process.nextTick and
-                   unhandled-rejection events as in Node, or as in a browser
-  --seed N         seed of Math.random (default: fixed)
-  --virtual-time   timers fire in order without waiting (virtual clock)
-  --script         run FILE as a classic script (as test262 does): top-level `this`
-                   is globalThis and top-level var/function declarations are its
-                   properties (default: like `node FILE`, a CommonJS module body)";
+  -e, --eval CODE     run CODE instead of a file (process.argv: [settle's path, ...ARGS])
+  --engine E          settle (the default: settle-js, whose Promise is settle's own)
+                      or boa (the Boa engine, its jobs and timers on settle's loop)
+  --trace[=text]      after each line of output, show which queue the code came from
+  --trace=json        print the loop's events instead, one JSON object per line, the
+                      output inside its `console` events (docs/trace.md; settle engine)
+  --host node|html    host profile (default node): timers, process.nextTick and
+                      unhandled-rejection events as in Node, or as in a browser
+  --seed N            seed of Math.random (default: fixed)
+  --virtual-time      timers fire in order without waiting (virtual clock)
+  --script            run FILE as a classic script (as test262 does): top-level `this`
+                      is globalThis and top-level var/function declarations are its
+                      properties (default: like `node FILE`, a CommonJS module body)
+  --tour              run the tour of the book's examples
+  -v, --version       print settle's version
+  -h, --help          print this help
+
+Options take their value as `--opt VALUE` or `--opt=VALUE`; `--` ends the options.
+
+Exit codes: 0; 1 uncaught exception, unhandled rejection (Node host), syntax error, file not
+readable; 2 construct outside the subset; 9 bad option (as Node); 70 internal error of settle.";
 
 /// The tour: the book's examples, in reading order.
 const TOUR: &[(&str, &str)] = &[
@@ -42,50 +56,174 @@ const TOUR: &[(&str, &str)] = &[
     ("puzzle-interleaved-await.js", include_str!("../examples/js/puzzle-interleaved-await.js")),
 ];
 
-fn main() -> ExitCode {
+/// What to run.
+enum Program {
+    /// A file, `-` for stdin.
+    File(String),
+    /// `-e CODE`.
+    Eval(String),
+    /// The book's examples.
+    Tour,
+}
+
+/// What the command line asked for.
+struct Command {
+    program: Program,
+    /// The script's own arguments (after FILE or `--`).
+    args: Vec<String>,
+    boa: bool,
+    options: Options,
+}
+
+/// Why the command stops before running anything.
+enum Stop {
+    /// `--help` or `--version`: print this and exit 0.
+    Print(String),
+    /// A usage error: one line, exit code 9.
+    Usage(String),
+}
+
+fn parse(mut parser: lexopt::Parser) -> Result<Command, Stop> {
+    use lexopt::prelude::*;
     let mut options = Options::default();
-    let mut file = None;
     let mut boa = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--engine" => match args.next().as_deref() {
-                Some("settle") => boa = false,
-                Some("boa") => boa = true,
-                _ => return usage_error("--engine takes `settle` or `boa`"),
+    let mut program = None;
+    let mut args = Vec::new();
+    let mut print = None;
+    while let Some(arg) = parser.next().map_err(usage)? {
+        match arg {
+            // Printed once the whole line parsed, so that `--version=2` is still an error.
+            Short('h') | Long("help") => print = Some(USAGE.to_string()),
+            Short('v') | Long("version") => print = Some(format!("settle {}", env!("CARGO_PKG_VERSION"))),
+            Short('e') | Long("eval") => program = Some(Program::Eval(string(parser.value(), "-e")?)),
+            Long("engine") => match string(parser.value(), "--engine")?.as_str() {
+                "settle" => boa = false,
+                "boa" => boa = true,
+                other => return Err(Stop::Usage(format!("--engine takes `settle` or `boa`, not `{other}`"))),
             },
-            "--trace" => options.trace = true,
-            "--virtual-time" => options.virtual_clock = true,
-            "--script" => options.script = true,
-            "--host" => match args.next().as_deref() {
-                Some("node") => options.host = HostKind::Node,
-                Some("html") => options.host = HostKind::Html,
-                _ => return usage_error("--host takes `node` or `html`"),
+            Long("trace") => match parser.optional_value() {
+                None => options.trace = true,
+                Some(v) => match v.to_str() {
+                    Some("text") => options.trace = true,
+                    Some("json") => options.trace_json = true,
+                    _ => return Err(Stop::Usage("--trace takes `text` or `json`".to_string())),
+                },
             },
-            "--seed" => match args.next().and_then(|s| s.parse().ok()) {
-                Some(seed) => options.seed = seed,
-                None => return usage_error("--seed takes an integer"),
+            Long("virtual-time") => options.virtual_clock = true,
+            Long("script") => options.script = true,
+            Long("tour") => program = Some(Program::Tour),
+            Long("host") => match string(parser.value(), "--host")?.as_str() {
+                "node" => options.host = HostKind::Node,
+                "html" => options.host = HostKind::Html,
+                other => return Err(Stop::Usage(format!("--host takes `node` or `html`, not `{other}`"))),
             },
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
+            Long("seed") => {
+                let seed = string(parser.value(), "--seed")?;
+                options.seed = seed
+                    .parse()
+                    .map_err(|_| Stop::Usage(format!("--seed takes an integer, not `{seed}`")))?;
             }
-            other if other.starts_with('-') => return usage_error(&format!("unknown option {other}")),
-            other if file.is_none() => file = Some(other.to_string()),
-            _ => return usage_error("only one FILE"),
+            Value(value) => {
+                let value = value.into_string().map_err(|_| Stop::Usage("arguments must be UTF-8".into()))?;
+                // Node's rule: everything after the script is the script's, options included.
+                match program {
+                    Some(Program::Eval(_)) => args.push(value),
+                    _ => program = Some(Program::File(value)),
+                }
+                for rest in parser.raw_args().map_err(usage)? {
+                    args.push(rest.into_string().map_err(|_| Stop::Usage("arguments must be UTF-8".into()))?);
+                }
+            }
+            _ => return Err(usage(arg.unexpected())),
         }
     }
-    // The interpreter evaluates nested calls recursively: give it a deep stack.
-    let worker = std::thread::Builder::new().stack_size(512 << 20).spawn(move || match file {
-        Some(path) if boa => run_file_on_boa(&path, &options),
-        Some(path) => run_file(&path, &options),
-        None => tour(&options),
+    if let Some(text) = print {
+        return Err(Stop::Print(text));
+    }
+    if boa && options.trace_json {
+        return Err(Stop::Usage(
+            "--trace=json needs --engine settle (Boa's loop events are not traced yet)".into(),
+        ));
+    }
+    let program = program.unwrap_or_else(|| {
+        if std::io::stdin().is_terminal() { Program::Tour } else { Program::File("-".to_string()) }
     });
+    Ok(Command { program, args, boa, options })
+}
+
+fn string(value: Result<std::ffi::OsString, lexopt::Error>, option: &str) -> Result<String, Stop> {
+    value.map_err(usage)?.into_string().map_err(|_| Stop::Usage(format!("{option} takes UTF-8")))
+}
+
+/// lexopt's errors in Node's words (`node: bad option: --bogus`).
+fn usage(e: lexopt::Error) -> Stop {
+    Stop::Usage(match e {
+        lexopt::Error::UnexpectedOption(option) => format!("bad option: {option}"),
+        lexopt::Error::MissingValue { option: Some(option) } => format!("{option} requires an argument"),
+        other => other.to_string(),
+    })
+}
+
+fn main() -> ExitCode {
+    let command = match parse(lexopt::Parser::from_env()) {
+        Ok(command) => command,
+        Err(Stop::Print(text)) => {
+            println!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(Stop::Usage(message)) => {
+            eprintln!("settle: {message} (see settle --help)");
+            return ExitCode::from(EXIT_BAD_OPTION);
+        }
+    };
+    // The interpreter evaluates nested calls recursively: give it a deep stack.
+    let worker = std::thread::Builder::new().stack_size(512 << 20).spawn(move || run(command));
     let code = match worker.map(std::thread::JoinHandle::join) {
         Ok(Ok(code)) => code,
         _ => EXIT_INTERNAL,
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn run(command: Command) -> i32 {
+    let Command { program, args, boa, mut options } = command;
+    // process.argv[0] is the interpreter's absolute path, as Node's `process.execPath`.
+    let exec_path =
+        std::env::current_exe().map_or_else(|_| "settle".to_string(), |p| p.to_string_lossy().into_owned());
+    let (name, source) = match program {
+        Program::Tour => return tour(&options),
+        Program::Eval(code) => {
+            options.argv = std::iter::once(exec_path).chain(args).collect();
+            ("[eval]".to_string(), code)
+        }
+        Program::File(path) => {
+            let source = match read_source(&path) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            // Node's process.argv[1]: the script's absolute path (`-` stays `-`).
+            let script_path = if path == "-" {
+                path.clone()
+            } else {
+                std::path::absolute(&path).map_or_else(|_| path.clone(), |p| p.to_string_lossy().into_owned())
+            };
+            options.argv = [exec_path, script_path].into_iter().chain(args).collect();
+            let name = if path == "-" { "[stdin]".to_string() } else { path };
+            (name, source)
+        }
+    };
+    let (out, err) = sinks();
+    if boa {
+        let host = match options.host {
+            HostKind::Node => settle_boa::HostKind::Node,
+            HostKind::Html => settle_boa::HostKind::Html,
+        };
+        let options =
+            settle_boa::Options { host, trace: options.trace, virtual_clock: options.virtual_clock };
+        settle_boa::run(&name, &source, &options, out, err)
+    } else {
+        settle_js::run(&name, &source, &options, out, err)
+    }
 }
 
 /// Node's exit code for an invalid option.
@@ -95,16 +233,18 @@ const EXIT_BAD_OPTION: u8 = 9;
 /// sysexits' EX_SOFTWARE, a code Node never uses.
 const EXIT_INTERNAL: i32 = 70;
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("settle: {message}\n\n{USAGE}");
-    ExitCode::from(EXIT_BAD_OPTION)
-}
-
 /// Reads a script as Node does: bytes that are not UTF-8 become U+FFFD (Node decodes source
 /// files with replacement), so a stray Latin-1 byte in a comment does not stop the script.
-/// A file that cannot be read is an error with exit code 1, as `node missing.js` is.
+/// A file that cannot be read is an error with exit code 1, as `node missing.js` is. `-` is
+/// stdin.
 fn read_source(path: &str) -> Result<String, i32> {
-    match std::fs::read(path) {
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    match bytes {
         Ok(bytes) => Ok(match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -118,29 +258,6 @@ fn read_source(path: &str) -> Result<String, i32> {
 
 fn sinks() -> (Sink, Sink) {
     (Rc::new(RefCell::new(std::io::stdout())), Rc::new(RefCell::new(std::io::stderr())))
-}
-
-fn run_file(path: &str, options: &Options) -> i32 {
-    let source = match read_source(path) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let (out, err) = sinks();
-    settle_js::run(path, &source, options, out, err)
-}
-
-fn run_file_on_boa(path: &str, options: &Options) -> i32 {
-    let source = match read_source(path) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let host = match options.host {
-        HostKind::Node => settle_boa::HostKind::Node,
-        HostKind::Html => settle_boa::HostKind::Html,
-    };
-    let options = settle_boa::Options { host, trace: options.trace, virtual_clock: options.virtual_clock };
-    let (out, err) = sinks();
-    settle_boa::run(path, &source, &options, out, err)
 }
 
 fn tour(options: &Options) -> i32 {

@@ -231,7 +231,7 @@ fn math_random_is_seedable() {
 
 #[test]
 fn the_tour_runs_every_example_with_its_source() {
-    let output = Command::new(env!("CARGO_BIN_EXE_settle")).output().expect("the tour runs");
+    let output = Command::new(env!("CARGO_BIN_EXE_settle")).arg("--tour").output().expect("the tour runs");
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("ch3-p1-p3-quirk.js"), "{text}");

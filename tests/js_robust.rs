@@ -187,7 +187,7 @@ fn invalid_utf8_becomes_replacement_characters_as_node_reads_it() {
 fn exit_codes_follow_node_for_a_bad_option_and_a_missing_file() {
     let bad = Command::new(env!("CARGO_BIN_EXE_settle")).arg("--bogus").output().expect("runs");
     assert_eq!(bad.status.code(), Some(9));
-    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("settle: unknown option --bogus"));
+    assert!(String::from_utf8_lossy(&bad.stderr).starts_with("settle: bad option: --bogus"));
     let missing = Command::new(env!("CARGO_BIN_EXE_settle")).arg("/nonexistent/x.js").output().expect("runs");
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).starts_with("settle: cannot read /nonexistent/x.js"));

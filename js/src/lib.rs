@@ -42,6 +42,7 @@ mod promise;
 mod property;
 mod realm;
 mod stack;
+mod trace;
 mod value;
 
 use std::rc::Rc;
@@ -105,6 +106,39 @@ pub struct Options {
     /// assert_eq!(code, EXIT_STEP_LIMIT);
     /// ```
     pub max_steps: Option<u64>,
+    /// `process.argv` under the Node host: Node's shape is `[execPath, scriptPath, ...args]`
+    /// (with `-e`, `[execPath, ...args]`). Empty (the default) means `["settle", file]`.
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_js::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let argv = ["/bin/settle", "/tmp/f.js", "a", "b"].map(String::from).to_vec();
+    /// let options = Options { argv, ..Options::default() };
+    /// assert_eq!(run("f.js", "console.log(process.argv.slice(2))", &options, out.clone(), out.clone()), 0);
+    /// assert_eq!(String::from_utf8(out.borrow().clone()).unwrap(), "[ 'a', 'b' ]\n");
+    /// ```
+    pub argv: Vec<String>,
+    /// `--trace=json`: `stdout` receives the loop's events, one JSON object per line (schema:
+    /// docs/trace.md), and the script's console output travels inside `console` events instead
+    /// of being printed. Takes precedence over [`Options::trace`].
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_js::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let options = Options { trace_json: true, virtual_clock: true, ..Options::default() };
+    /// assert_eq!(run("t.js", "console.log('hi')", &options, out.clone(), out.clone()), 0);
+    /// let trace = String::from_utf8(out.borrow().clone()).unwrap();
+    /// assert!(trace.starts_with("{\"event\":\"trace\",\"version\":1,"), "{trace}");
+    /// assert!(trace.contains("\"event\":\"console\",\"at_ms\":0,\"stream\":\"stdout\",\"text\":\"hi\""), "{trace}");
+    /// assert!(trace.ends_with("{\"event\":\"exit\",\"code\":0}\n"), "{trace}");
+    /// ```
+    pub trace_json: bool,
 }
 
 impl Default for Options {
@@ -116,6 +150,8 @@ impl Default for Options {
             virtual_clock: false,
             script: false,
             max_steps: None,
+            argv: Vec::new(),
+            trace_json: false,
         }
     }
 }
@@ -179,6 +215,24 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     if options.virtual_clock {
         builder = builder.virtual_clock();
     }
+    if options.trace_json {
+        let host = match options.host {
+            HostKind::Node => "node",
+            HostKind::Html => "html",
+        };
+        trace::write_line(
+            &stdout,
+            &format!(
+                "\"event\":\"trace\",\"version\":{},\"engine\":\"settle-js\",\"host\":\"{host}\",\"virtual_time\":{},\"file\":{}",
+                trace::TRACE_VERSION,
+                options.virtual_clock,
+                trace::string(file)
+            ),
+        );
+        let sink = stdout.clone();
+        builder = builder.on_event(move |e| trace::write_line(&sink, &trace::loop_event(e)));
+    }
+    let trace_out = options.trace_json.then(|| stdout.clone());
     let internal = stderr.clone();
     let el = builder
         .on_uncaught(move |u: &Uncaught| {
@@ -190,6 +244,7 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         stdout,
         stderr,
         trace: options.trace,
+        trace_json: options.trace_json,
         file: file.to_string(),
         source: source.into(),
         seed: options.seed,
@@ -198,6 +253,14 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     });
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
+    if options.host == HostKind::Node {
+        let argv = if options.argv.is_empty() {
+            vec!["settle".to_string(), file.to_string()]
+        } else {
+            options.argv.clone()
+        };
+        builtins::set_argv(&realm, &argv);
+    }
     el.handle().set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
     let script = Rc::new(script);
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
@@ -223,6 +286,9 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     };
     drop(el);
     drop(guard);
+    if let Some(sink) = trace_out {
+        trace::write_line(&sink, &format!("\"event\":\"exit\",\"code\":{code}"));
+    }
     // Break the reference cycles of the realm and of everything the script made, so they
     // are freed.
     let heap = realm.heap.take();

@@ -57,6 +57,8 @@ pub(crate) struct Realm {
     pub(crate) stdout: Sink,
     pub(crate) stderr: Sink,
     pub(crate) trace: bool,
+    /// `--trace=json`: console output becomes `console` events on stdout (`trace.rs`).
+    pub(crate) trace_json: bool,
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
@@ -190,6 +192,7 @@ pub(crate) struct RealmConfig {
     pub(crate) stdout: Sink,
     pub(crate) stderr: Sink,
     pub(crate) trace: bool,
+    pub(crate) trace_json: bool,
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
@@ -228,6 +231,7 @@ impl Realm {
             stdout: config.stdout,
             stderr: config.stderr,
             trace: config.trace,
+            trace_json: config.trace_json,
             file: config.file,
             source: config.source,
             listeners: RefCell::new(Vec::new()),
@@ -420,6 +424,10 @@ impl Realm {
     pub(crate) fn write_out(&self, text: &str, stderr: bool) {
         if is_halted() {
             return;
+        }
+        if self.trace_json {
+            // The trace is the whole of stdout: the text travels inside its event.
+            return crate::trace::write_line(&self.stdout, &crate::trace::console(text, stderr));
         }
         let sink = if stderr { &self.stderr } else { &self.stdout };
         let mut w = sink.borrow_mut();

@@ -39,6 +39,7 @@ use crate::context::EnterGuard;
 use crate::error::RunError;
 use crate::handle::Handle;
 use crate::job::{QueuedJob, SendJob};
+use crate::observe::{LoopEvent, LoopEventKind, Observer};
 use crate::owner::{LoopId, Registration};
 use crate::rejection::{RejectionTracker, TrackerPolicy};
 use crate::remote::Shared;
@@ -110,6 +111,8 @@ pub(crate) struct Inner {
     pub(crate) id: Registration,
     /// Wakes a loop driven as a future at its next timer deadline; started on first need.
     pub(crate) alarm: RefCell<Option<Alarm>>,
+    /// Receives the loop's events (`Builder::on_event`); set once, so calling it borrows nothing.
+    observer: Option<Observer>,
 }
 
 /// What one turn did.
@@ -178,7 +181,34 @@ impl Inner {
             tasks_run: Cell::new(0),
             extensions: RefCell::new(std::mem::take(&mut builder.extensions)),
             alarm: RefCell::new(None),
+            observer: builder.observer.take(),
         }
+    }
+
+    /// Reports `kind` to the observer (and `tracing`); the clock is read only if someone listens.
+    #[inline]
+    pub(crate) fn observe(&self, kind: LoopEventKind) {
+        #[cfg(feature = "tracing")]
+        crate::observe_tracing::emit(&kind);
+        if let Some(observer) = &self.observer {
+            let event = LoopEvent { at: self.clock.now(), kind };
+            // A panicking observer is reported like a panicking task, and the loop goes on.
+            self.run_guarded(|| observer(&event));
+        }
+    }
+
+    /// Reports a callback that joined `queue`, queued by the code running now.
+    #[inline]
+    pub(crate) fn queued(&self, queue: &'static str) {
+        if self.observed() {
+            self.observe(LoopEventKind::Queued { queue, by: self.origin.get() });
+        }
+    }
+
+    /// Whether events are wanted: lets callers skip building an event's fields.
+    #[inline]
+    pub(crate) fn observed(&self) -> bool {
+        cfg!(feature = "tracing") || self.observer.is_some()
     }
 
     pub(crate) fn add_checkpoint_hook(&self, hook: Rc<HookFn>) {
@@ -279,22 +309,46 @@ impl Inner {
         match task {
             Task::Local(job) => {
                 self.origin.set(OriginKind::Task, index, None);
-                self.run_guarded(|| job.run(host));
+                self.run_observed_task(|| job.run(host));
             }
             Task::Labelled(labelled) => {
                 let (job, label) = *labelled;
                 self.task_label.set(Some(label));
                 self.origin.set(OriginKind::Task, index, Some(label));
-                self.run_guarded(|| job.run(host));
+                self.run_observed_task(|| job.run(host));
             }
             Task::Remote(task) => {
                 self.origin.set(OriginKind::Remote, index, None);
-                self.run_guarded(|| task.run(host));
+                self.run_observed_task(|| task.run(host));
             }
             Task::Timer(id) => self.fire_timer(id, index, host),
             Task::Cancelled => {}
         }
         self.origin.set_outside();
+    }
+
+    /// Runs the macrotask whose origin is set, between its started and finished events.
+    #[inline]
+    fn run_observed_task(&self, f: impl FnOnce()) {
+        if !self.observed() {
+            return self.run_guarded(f);
+        }
+        let origin = self.origin.get();
+        self.observe(LoopEventKind::TaskStarted(origin));
+        self.run_guarded(f);
+        self.observe(LoopEventKind::TaskFinished(origin));
+    }
+
+    /// Runs a job whose origin is set, between its started and finished events.
+    #[inline]
+    fn run_observed_job(&self, f: impl FnOnce()) {
+        if !self.observed() {
+            return self.run_guarded(f);
+        }
+        let origin = self.origin.get();
+        self.observe(LoopEventKind::JobStarted(origin));
+        self.run_guarded(f);
+        self.observe(LoopEventKind::JobFinished(origin));
     }
 
     /// Runs a due timer's callback, and re-arms an interval that was not cleared meanwhile.
@@ -308,9 +362,9 @@ impl Inner {
         let nesting = fired.payload.nesting.get();
         self.timer_nesting.set(nesting);
         match fired.payload.callback {
-            TimerCallback::Once(callback) => self.run_guarded(|| callback.run(host)),
+            TimerCallback::Once(callback) => self.run_observed_task(|| callback.run(host)),
             TimerCallback::Repeat(mut callback) => {
-                self.run_guarded(|| callback(host));
+                self.run_observed_task(|| callback(host));
                 // HTML re-runs the timer initialization steps after the callback: the next
                 // deadline counts from now, and a cleared interval is simply not found. Those
                 // steps run inside this timer's task, so the host's nesting clamp applies with
@@ -351,6 +405,7 @@ impl Inner {
         self.checkpoint_requested.set(false);
         let checkpoint = self.tasks_run.get();
         let label = self.task_label.get();
+        self.observe(LoopEventKind::CheckpointStarted { checkpoint, label });
         // Callbacks run in this checkpoint, of every queue, against the budget (`limit`).
         let mut spent = 0usize;
         let (mut jobs_ran, mut ticks_ran) = (0u64, 0u64);
@@ -365,7 +420,7 @@ impl Inner {
                 spent += 1;
                 ticks_ran += 1;
                 self.origin.set_minor(ticks_ran);
-                self.run_guarded(|| tick.run(host));
+                self.run_observed_job(|| tick.run(host));
             }
             // HTML steps 2-3: run the oldest job until the Job queue is empty.
             self.origin.set(OriginKind::Microtask, checkpoint, label);
@@ -377,7 +432,7 @@ impl Inner {
                 spent += 1;
                 jobs_ran += 1;
                 self.origin.set_minor(jobs_ran);
-                self.run_guarded(|| job.run(host));
+                self.run_observed_job(|| job.run(host));
             }
             if !self.ticks.borrow().is_empty() {
                 continue;
@@ -404,6 +459,7 @@ impl Inner {
         }
         self.origin.set_outside();
         self.in_checkpoint.set(false);
+        self.observe(LoopEventKind::CheckpointFinished { checkpoint, label });
     }
 
     /// Called when `spent` reached the limit: whether the checkpoint stops here. A halted loop
@@ -1102,9 +1158,38 @@ pub struct Builder {
     /// Extensions set before the loop exists (`with_extension`).
     extensions: Vec<(TypeId, Rc<dyn Any>)>,
     rejection_policy: TrackerPolicy,
+    observer: Option<Observer>,
 }
 
 impl Builder {
+    /// An observer of the loop's events ([`LoopEvent`]): each task, timer, job and checkpoint
+    /// as it starts and ends, and each callback as it is queued. It is called between user
+    /// callbacks with no borrow of the loop held, so it may use the loop's [`Handle`]
+    /// ([`Handle::try_current`]: callbacks queued before `run` are reported with no loop
+    /// current). A panic in it is reported to the uncaught hook, as a task's is. With none (the default) the loop does not read its clock for events.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// let tasks = Rc::new(Cell::new(0));
+    /// let count = tasks.clone();
+    /// let el = settle_runtime::EventLoop::builder()
+    ///     .on_event(move |e| {
+    ///         if let settle_runtime::LoopEventKind::TaskStarted(_) = e.kind {
+    ///             count.set(count.get() + 1);
+    ///         }
+    ///     })
+    ///     .build();
+    /// el.queue_task(|| {});
+    /// el.queue_task(|| {});
+    /// el.run().unwrap();
+    /// assert_eq!(tasks.get(), 2);
+    /// ```
+    pub fn on_event(mut self, observer: impl Fn(&LoopEvent) + 'static) -> Builder {
+        self.observer = Some(Rc::new(observer));
+        self
+    }
+
     /// Sets the loop's extension of type `X` up front: what [`Handle::extension`] returns for
     /// `X`, without its `init`. This is how the crates built on the loop take their options on
     /// the builder (settle-promise's worker pool), without the runtime knowing them. A second

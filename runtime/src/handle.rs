@@ -11,6 +11,7 @@ use crate::context;
 use crate::error::{NoLoop, RunError};
 use crate::event_loop::{Inner, TimerCallback, TimerEntry};
 use crate::job::{QueuedJob, with_host_as};
+use crate::observe::LoopEventKind;
 use crate::rejection::{TrackedPromise, TrackerPolicy};
 use crate::remote::Remote;
 use crate::task::{Task, TaskId};
@@ -99,7 +100,9 @@ impl Handle {
     /// ```
     #[inline]
     pub fn queue_task(&self, task: impl FnOnce() + 'static) -> TaskId {
-        self.inner.tasks.borrow_mut().push(Task::Local(QueuedJob::from_fn(task)))
+        let id = self.inner.tasks.borrow_mut().push(Task::Local(QueuedJob::from_fn(task)));
+        self.inner.queued("task");
+        id
     }
 
     /// [`Handle::queue_task`] for a task that borrows the host the loop is run with (see
@@ -113,7 +116,9 @@ impl Handle {
     /// assert_eq!(n, 1);
     /// ```
     pub fn queue_task_with<H: 'static>(&self, task: impl FnOnce(&mut H) + 'static) -> TaskId {
-        self.inner.tasks.borrow_mut().push(Task::Local(QueuedJob::with_host(task)))
+        let id = self.inner.tasks.borrow_mut().push(Task::Local(QueuedJob::with_host(task)));
+        self.inner.queued("task");
+        id
     }
 
     /// [`Handle::queue_task`] with a label that [`Origin::Task`] carries while the task runs,
@@ -129,7 +134,10 @@ impl Handle {
     /// el.run().unwrap();
     /// ```
     pub fn queue_task_labelled(&self, label: &'static str, task: impl FnOnce() + 'static) -> TaskId {
-        self.inner.tasks.borrow_mut().push(Task::Labelled(Box::new((QueuedJob::from_fn(task), label))))
+        let id =
+            self.inner.tasks.borrow_mut().push(Task::Labelled(Box::new((QueuedJob::from_fn(task), label))));
+        self.inner.queued("task");
+        id
     }
 
     /// [`Handle::queue_task_labelled`] for a task that borrows the host.
@@ -146,7 +154,10 @@ impl Handle {
         label: &'static str,
         task: impl FnOnce(&mut H) + 'static,
     ) -> TaskId {
-        self.inner.tasks.borrow_mut().push(Task::Labelled(Box::new((QueuedJob::with_host(task), label))))
+        let id =
+            self.inner.tasks.borrow_mut().push(Task::Labelled(Box::new((QueuedJob::with_host(task), label))));
+        self.inner.queued("task");
+        id
     }
 
     /// Cancels a queued macrotask (Node's `clearImmediate`): it never runs, and its closure is
@@ -182,6 +193,7 @@ impl Handle {
     /// ```
     pub fn queue_microtask(&self, job: impl FnOnce() + 'static) {
         self.inner.jobs.borrow_mut().push_back(QueuedJob::from_fn(job));
+        self.inner.queued("microtask");
     }
 
     /// [`Handle::queue_microtask`] for a job that borrows the host (an engine's promise jobs).
@@ -195,6 +207,7 @@ impl Handle {
     /// ```
     pub fn queue_microtask_with<H: 'static>(&self, job: impl FnOnce(&mut H) + 'static) {
         self.inner.jobs.borrow_mut().push_back(QueuedJob::with_host(job));
+        self.inner.queued("microtask");
     }
 
     /// Queues a callback on Node's `process.nextTick` queue, which each checkpoint drains before
@@ -214,6 +227,7 @@ impl Handle {
     /// ```
     pub fn queue_next_tick(&self, callback: impl FnOnce() + 'static) {
         self.inner.ticks.borrow_mut().push_back(QueuedJob::from_fn(callback));
+        self.inner.queued("nextTick");
     }
 
     /// [`Handle::queue_next_tick`] for a callback that borrows the host.
@@ -227,6 +241,7 @@ impl Handle {
     /// ```
     pub fn queue_next_tick_with<H: 'static>(&self, callback: impl FnOnce(&mut H) + 'static) {
         self.inner.ticks.borrow_mut().push_back(QueuedJob::with_host(callback));
+        self.inner.queued("nextTick");
     }
 
     /// Calls `callback` once, as a macrotask of its own, when `delay` (clamped by the host
@@ -383,6 +398,10 @@ impl Handle {
     pub fn clear_timer(&self, id: TimerId) -> bool {
         // The callback is dropped after the borrow ends: its destructor may use the loop.
         let removed = self.inner.timers.borrow_mut().cancel(id);
+        if removed.is_some() && self.inner.observed() {
+            let by = self.inner.origin.get();
+            self.inner.observe(LoopEventKind::TimerCleared { id: id.as_u64(), by });
+        }
         removed.is_some()
     }
 
@@ -729,8 +748,15 @@ impl Handle {
     ) -> TimerId {
         let now = self.inner.clock.now();
         let entry = TimerEntry { callback, nesting: std::num::NonZeroU32::MIN.saturating_add(nesting) };
+        let repeat = interval.is_some();
         // Past Duration::MAX the timer is dormant: it never fires and keeps no loop alive.
-        self.inner.timers.borrow_mut().insert_after(now, delay, interval, entry)
+        let id = self.inner.timers.borrow_mut().insert_after(now, delay, interval, entry);
+        if self.inner.observed() {
+            let by = self.inner.origin.get();
+            let deadline = now.saturating_add(delay);
+            self.inner.observe(LoopEventKind::TimerSet { id: id.as_u64(), deadline, repeat, by });
+        }
+        id
     }
 }
 
@@ -774,7 +800,14 @@ pub fn queue_microtask(job: impl FnOnce() + 'static) {
 #[track_caller]
 #[inline]
 fn push_job(job: QueuedJob) {
-    if let Err(e) = context::with_current_inner(|inner| inner.jobs.borrow_mut().push_back(job)) {
-        panic!("{e}");
+    match context::with_current_inner(|inner| {
+        inner.jobs.borrow_mut().push_back(job);
+        inner.observed()
+    }) {
+        // The observer is user code: it runs on a handle of its own, not on the borrowed
+        // `&Inner` (whose validity `with_current_inner` guarantees only while no user code runs).
+        Ok(true) => Handle::current().inner.queued("microtask"),
+        Ok(false) => {}
+        Err(e) => panic!("{e}"),
     }
 }

@@ -49,6 +49,9 @@ mod error;
 mod event_loop;
 mod handle;
 mod job;
+mod observe;
+#[cfg(feature = "tracing")]
+mod observe_tracing;
 mod owner;
 mod rejection;
 mod remote;
@@ -60,6 +63,7 @@ pub use drive::RunAsync;
 pub use error::{NoLoop, PostError, RunError};
 pub use event_loop::{Builder, EventLoop, Turn};
 pub use handle::{Handle, queue_microtask};
+pub use observe::{LoopEvent, LoopEventKind};
 pub use owner::{LoopId, OwnerGone, queue_microtask_on, queue_microtask_on_with};
 pub use rejection::{RejectionEventKind, TrackedPromise, TrackerCallback, TrackerEvent, TrackerPolicy};
 pub use remote::Remote;

@@ -245,9 +245,16 @@ fn queue_on<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob + Copy) -> R
             && let Some(job) = job.take()
         {
             inner.jobs.borrow_mut().push_back(make(job));
+            return inner.observed();
         }
+        false
     });
     match (job, queued) {
+        // The observer runs on a handle of its own, outside `with_current_inner` (user code).
+        (None, Ok(true)) => {
+            crate::Handle::current().inner.queued("microtask");
+            Ok(())
+        }
         (None, _) => Ok(()),
         (Some(_), Err(NoLoop)) if owner == LoopId::NONE => panic!("{NoLoop}"),
         (Some(job), _) => queue_on_other(owner, job, make),
@@ -261,6 +268,7 @@ fn queue_on_other<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob) -> Re
     match owner.find() {
         Some(inner) => {
             inner.jobs.borrow_mut().push_back(make(job));
+            inner.queued("microtask");
             Ok(())
         }
         None => Err(OwnerGone(job)),

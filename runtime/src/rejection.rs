@@ -341,6 +341,7 @@ impl Inner {
     }
 
     fn emit(&self, host: &mut dyn Any, event: TrackerEvent) {
+        self.observe(crate::observe::LoopEventKind::Rejection(event.kind));
         // Cloned out, so a callback may change the policy.
         let policy = self.rejections.policy();
         let unhandled =

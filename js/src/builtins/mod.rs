@@ -444,6 +444,14 @@ fn install_timers(r: &Rc<Realm>) {
     }
 }
 
+/// `process.argv`, as the embedder gave it (`Options::argv`).
+pub(crate) fn set_argv(r: &Rc<Realm>, argv: &[String]) {
+    if let Ok(JsValue::Object(process)) = r.global.get("process") {
+        let items = argv.iter().map(|a| JsValue::from(a.as_str())).collect();
+        process.define("argv", r.new_array(items), true);
+    }
+}
+
 fn install_process(r: &Rc<Realm>) {
     let process = r.new_object();
     r.method(&process, "nextTick", 1, |_, args, _| {

@@ -1,0 +1,336 @@
+//! The `settle` command line as Node users expect it (issue 17): `--version`, `-e`, a script
+//! on stdin, `process.argv`, `--opt=value`, `--`, one-line usage errors with Node's exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn settle(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_settle")).args(args).output().expect("settle runs")
+}
+
+fn settle_with_stdin(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("settle starts");
+    child.stdin.take().expect("a pipe").write_all(stdin.as_bytes()).expect("stdin written");
+    child.wait_with_output().expect("settle ends")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A script file of its own for each test (tests run in parallel).
+fn script(name: &str, source: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("settle-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, source).expect("the script is written");
+    path
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let o = settle(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), format!("settle {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(stdout(&settle(&["-v"])), stdout(&o));
+}
+
+#[test]
+fn eval_runs_its_argument() {
+    let o = settle(&["-e", "console.log(1+1)"]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), "2\n"), "{}", stderr(&o));
+    let o = settle(&["--eval=console.log(1+2)"]);
+    assert_eq!(stdout(&o), "3\n");
+    // Node's shape for -e: [execPath, ...args], no script path.
+    let o = settle(&["-e", "console.log(process.argv.length, process.argv.slice(1))", "a", "b"]);
+    assert_eq!(stdout(&o), "3 [ 'a', 'b' ]\n");
+}
+
+#[test]
+fn a_dash_reads_the_script_from_stdin() {
+    let o = settle_with_stdin(&["-"], "console.log(3)");
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), "3\n"), "{}", stderr(&o));
+    // As `node - x`: argv[1] is "-".
+    let o = settle_with_stdin(&["-", "x"], "console.log(process.argv.slice(1))");
+    assert_eq!(stdout(&o), "[ '-', 'x' ]\n");
+    // With no argument and stdin not a terminal, the script is stdin.
+    let o = settle_with_stdin(&[], "console.log(typeof process.argv[0])");
+    assert_eq!(stdout(&o), "string\n");
+}
+
+#[test]
+fn arguments_after_the_file_are_the_scripts() {
+    let f = script("argv.js", "console.log(process.argv.slice(2))");
+    let file = f.to_str().expect("a UTF-8 path");
+    let o = settle(&[file, "a", "b"]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), "[ 'a', 'b' ]\n"), "{}", stderr(&o));
+    // Options after the file are the script's too, `--` included, as in Node.
+    let o = settle(&[file, "--virtual-time", "--", "-x"]);
+    assert_eq!(stdout(&o), "[ '--virtual-time', '--', '-x' ]\n");
+    // `--` before the file ends settle's options.
+    let o = settle(&["--virtual-time", "--", file, "c"]);
+    assert_eq!(stdout(&o), "[ 'c' ]\n");
+}
+
+#[test]
+fn argv_has_node_shape_exec_path_then_absolute_script_path() {
+    let f = script("shape.js", "console.log(process.argv[0]); console.log(process.argv[1])");
+    let dir = f.parent().expect("a directory");
+    let o = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .arg("shape.js")
+        .current_dir(dir)
+        .output()
+        .expect("settle runs");
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_settle")).expect("the binary exists");
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(std::fs::canonicalize(&lines[0]).expect("argv[0] exists"), exe);
+    assert_eq!(PathBuf::from(&lines[1]), std::path::absolute(&f).expect("absolute"));
+}
+
+#[test]
+fn a_bad_option_is_one_line_on_stderr_and_exit_code_9() {
+    for (args, message) in [
+        (&["--bogus"][..], "settle: bad option: --bogus (see settle --help)\n"),
+        (&["-e"][..], "settle: -e requires an argument (see settle --help)\n"),
+        (
+            &["--engine=v8", "x.js"][..],
+            "settle: --engine takes `settle` or `boa`, not `v8` (see settle --help)\n",
+        ),
+        (&["--seed", "x"][..], "settle: --seed takes an integer, not `x` (see settle --help)\n"),
+        (
+            &["--version=2"][..],
+            "settle: unexpected argument for option '--version': \"2\" (see settle --help)\n",
+        ),
+    ] {
+        let o = settle(args);
+        assert_eq!(o.status.code(), Some(9), "{args:?}");
+        assert_eq!(stderr(&o), message, "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+}
+
+#[test]
+fn help_lists_every_option() {
+    let o = settle(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = stdout(&o);
+    for flag in [
+        "-e, --eval",
+        "--engine",
+        "--trace[=text]",
+        "--trace=json",
+        "--host",
+        "--seed",
+        "--virtual-time",
+        "--script",
+        "--tour",
+        "-v, --version",
+        "-h, --help",
+        "Exit codes",
+    ] {
+        assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
+    }
+}
+
+#[test]
+fn the_existing_options_still_work_in_both_forms() {
+    let source =
+        "setTimeout(() => console.log('late'), 100000); console.log(typeof process, this === globalThis)";
+    let o = settle(&["--virtual-time", "--script", "-e", source]);
+    assert_eq!(stdout(&o), "object true\nlate\n", "{}", stderr(&o));
+    let o = settle(&["--host=html", "--virtual-time", "-e", source]);
+    // A browser runs a classic script: top-level `this` is the global object.
+    assert_eq!(stdout(&o), "undefined true\nlate\n", "{}", stderr(&o));
+    let timer = "setTimeout(() => console.log('late'), 100000); console.log(typeof process)";
+    let o = settle(&["--engine", "boa", "--virtual-time", "-e", timer]);
+    assert_eq!(stdout(&o), "object\nlate\n", "{}", stderr(&o));
+    let o = settle(&["--trace", "-e", "console.log(1)"]);
+    assert_eq!(stdout(&o), "1\n    \u{2190} script\n");
+}
+
+/// Runs `settle --virtual-time [extra] FILE` in examples/js: (exit code, stdout).
+fn run_example(extra: &[&str], file: &std::path::Path) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .arg("--virtual-time")
+        .args(extra)
+        .arg(file.file_name().expect("a file name"))
+        .current_dir(file.parent().expect("a directory"))
+        .output()
+        .expect("settle runs");
+    (o.status.code(), stdout(&o))
+}
+
+/// Checks one `--trace=json` stream: every line a JSON object with an `event`, the version line
+/// first and the exit line last, tasks and checkpoints bracketed, each job inside a checkpoint,
+/// each console event attributed to the task or job running then. Returns the console
+/// output on stdout, replayed, and the exit code the trace reports.
+fn replay(trace: &str) -> Result<(String, i64), String> {
+    let mut lines = Vec::new();
+    for (n, line) in trace.lines().enumerate() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("line {}: not JSON ({e}): {line}", n + 1))?;
+        if !v.get("event").is_some_and(serde_json::Value::is_string) {
+            return Err(format!("line {}: no \"event\": {line}", n + 1));
+        }
+        lines.push(v);
+    }
+    let first = lines.first().ok_or("an empty trace")?;
+    if first["event"] != "trace" || first["version"] != 1 {
+        return Err(format!("the first line is not the version line: {first}"));
+    }
+    let last = lines.last().expect("not empty");
+    let code = last["code"].as_i64().filter(|_| last["event"] == "exit").ok_or("no exit line at the end")?;
+    let (mut task, mut job, mut in_checkpoint) = (None, None, false);
+    let mut out = String::new();
+    for v in &lines[1..lines.len() - 1] {
+        let origin = v.get("origin").cloned();
+        match v["event"].as_str().expect("checked") {
+            "task-start" if task.is_none() && !in_checkpoint => task = origin,
+            "task-end" if task.is_some() && task == origin => task = None,
+            "checkpoint-start" if task.is_none() && !in_checkpoint => in_checkpoint = true,
+            "checkpoint-end" if in_checkpoint && job.is_none() => in_checkpoint = false,
+            "job-start" if in_checkpoint && job.is_none() => job = origin,
+            "job-end" if job.is_some() && job == origin => job = None,
+            "console" => {
+                let running = job.clone().or_else(|| task.clone());
+                if running.is_some() && origin != running {
+                    return Err(format!("console from {origin:?} while {running:?} runs: {v}"));
+                }
+                if v["stream"] == "stdout" {
+                    out.push_str(v["text"].as_str().ok_or("console without text")?);
+                    out.push('\n');
+                }
+            }
+            "queued" | "timer-set" | "timer-cleared" => {}
+            "unhandled-rejection" | "rejection-handled" if in_checkpoint && job.is_none() => {}
+            other => return Err(format!("{other} out of place: {v}")),
+        }
+    }
+    if task.is_some() || job.is_some() || in_checkpoint {
+        return Err("a task, job or checkpoint never ended".into());
+    }
+    Ok((out, code))
+}
+
+#[test]
+fn trace_json_of_every_example_parses_and_replays_its_output() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/js exists")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "examples/js holds the book's snippets");
+    let mut failures = Vec::new();
+    for file in &files {
+        let (code, plain) = run_example(&[], file);
+        let (traced_code, trace) = run_example(&["--trace=json"], file);
+        match replay(&trace) {
+            Ok((out, reported)) if out == plain && Some(reported as i32) == code && traced_code == code => {}
+            Ok((out, reported)) => failures.push(format!(
+                "{}: exit {code:?} / traced {traced_code:?} / reported {reported}\n--- plain\n{plain}--- replayed\n{out}",
+                file.display()
+            )),
+            Err(e) => failures.push(format!("{}: {e}", file.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn trace_json_of_acdb_is_the_loop_step_by_step() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js/ch1-event-loop-ACDB.js");
+    let (_, trace) = run_example(&["--trace=json"], &file);
+    let steps: Vec<String> = trace
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .map(|v| match v["event"].as_str().expect("an event") {
+            "console" => format!("console {}", v["text"].as_str().expect("text")),
+            "queued" => format!("queued {}", v["queue"].as_str().expect("a queue")),
+            "task-start" | "job-start" => {
+                format!("{} {}", v["event"].as_str().expect("event"), v["origin"]["kind"])
+            }
+            other => other.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "trace",
+            "queued task",
+            "task-start \"task\"",
+            "console A",
+            "timer-set",
+            "queued microtask",
+            "task-end",
+            "checkpoint-start",
+            "job-start \"microtask\"",
+            "console C",
+            "queued microtask",
+            "job-end",
+            "job-start \"microtask\"",
+            "console D",
+            "job-end",
+            "checkpoint-end",
+            "task-start \"timer\"",
+            "console B",
+            "task-end",
+            "exit",
+        ]
+    );
+    // The virtual clock: the timer fires at its 1 ms deadline (Node's minimum delay).
+    let fired =
+        trace.lines().find(|l| l.contains("\"task-start\"") && l.contains("\"timer\"")).expect("fired");
+    assert!(fired.contains("\"at_ms\":1,"), "{fired}");
+}
+
+#[test]
+fn trace_json_reports_rejections_at_the_end_of_their_checkpoint() {
+    let source = "process.on('unhandledRejection', r => console.log('unhandled', r));\n\
+                  process.on('rejectionHandled', () => console.log('handled'));\n\
+                  const p = Promise.reject(1);\n\
+                  setTimeout(() => p.catch(() => {}), 0);";
+    let o = settle(&["--virtual-time", "--trace=json", "-e", source]);
+    let events: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .filter(|v| v["event"] != "queued" && v["event"] != "job-start" && v["event"] != "job-end")
+        .map(|v| match v["event"].as_str().expect("an event") {
+            "console" => format!("console {}", v["text"].as_str().expect("text")),
+            other => other.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "trace",
+            "task-start",
+            "timer-set",
+            "task-end",
+            "checkpoint-start",
+            "unhandled-rejection",
+            "console unhandled 1",
+            "checkpoint-end",
+            "task-start",
+            "task-end",
+            "checkpoint-start",
+            "rejection-handled",
+            "console handled",
+            "checkpoint-end",
+            "exit",
+        ]
+    );
+    assert_eq!(replay(&stdout(&o)), Ok(("unhandled 1\nhandled\n".to_string(), 0)));
+}
