@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 
 use settle_promise::PromiseStatics;
 
-use crate::generator::{GenSlot, Generator, Resume, YieldPoint};
+use crate::generator::{GenSlot, Generator, Resume, YieldPoint, Yielded};
 use crate::ir::*;
 use crate::promise::wrap_promise;
 use crate::property::PropertyKey;
@@ -1692,11 +1692,16 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     None => JsValue::Undefined,
                 };
                 let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
-                match YieldPoint::new(slot, v).await {
+                match YieldPoint::new(slot, Yielded::Value(v)).await {
                     Resume::Next(v) => v,
                     Resume::Throw(e) => return Err(Ctrl::Throw(e)),
                     Resume::Return(v) => return Err(Ctrl::Return(v)),
                 }
+            }
+            Expr::YieldStar(arg) => {
+                let v = eval(arg, env).await?;
+                let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
+                crate::generator::yield_star(slot, v).await?
             }
             Expr::Await(arg) => {
                 let v = eval(arg, env).await?;

@@ -304,6 +304,8 @@ pub(crate) enum Expr {
     Seq(Vec<Expr>),
     Await(Box<Expr>),
     Yield(Option<Box<Expr>>),
+    /// `yield* iterable` (15.5.5): delegation to another iterator.
+    YieldStar(Box<Expr>),
     Class(Rc<ClassDef>),
     /// `super(...args)`.
     SuperCall {

@@ -847,11 +847,14 @@ impl Lower<'_> {
                 }
             }
             E::YieldExpression(y) => {
-                if y.delegate {
-                    return Err(unsupported(y.span.start, "`yield*`"));
-                }
                 if !self.fns.last().is_some_and(|c| c.is_generator) {
                     return Err(syntax(y.span.start, "yield is only valid in generator functions"));
+                }
+                if y.delegate {
+                    let Some(argument) = &y.argument else {
+                        return Err(syntax(y.span.start, "yield* needs an expression"));
+                    };
+                    return Ok(Expr::YieldStar(Box::new(self.expr(argument)?)));
                 }
                 Expr::Yield(y.argument.as_ref().map(|a| self.expr(a).map(Box::new)).transpose()?)
             }
