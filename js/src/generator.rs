@@ -9,8 +9,10 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
+
+pub(crate) mod async_generator;
 
 use crate::interp::{CallFuture, Ctrl, Res, call_sync};
 use crate::iteration::{get_iterator_from_method, iter_result};
@@ -38,6 +40,26 @@ pub(crate) enum Yielded {
 pub(crate) struct GenSlot {
     yielded: RefCell<Option<Yielded>>,
     resume: RefCell<Option<Resume>>,
+    /// An async generator's state and request queue; `None` for a sync generator.
+    pub(crate) asynchronous: Option<async_generator::AsyncState>,
+    /// The generator object the body belongs to (async generators complete its requests).
+    owner: RefCell<Weak<Generator>>,
+}
+
+impl GenSlot {
+    /// A sync generator's slot, or an async generator's (`asynchronous`).
+    pub(crate) fn new(asynchronous: bool) -> GenSlot {
+        GenSlot { asynchronous: asynchronous.then(async_generator::AsyncState::new), ..GenSlot::default() }
+    }
+
+    fn owner(&self) -> Option<Rc<Generator>> {
+        self.owner.borrow().upgrade()
+    }
+
+    /// Whether the body is an async generator's.
+    pub(crate) fn is_async(&self) -> bool {
+        self.asynchronous.is_some()
+    }
 }
 
 pub(crate) struct Generator {
@@ -52,15 +74,20 @@ impl Generator {
     pub(crate) fn clear(&self) {
         let future = self.future.borrow_mut().take();
         drop(future);
+        if let Some(state) = &self.slot.asynchronous {
+            state.clear();
+        }
     }
 
-    pub(crate) fn new(future: CallFuture, slot: Rc<GenSlot>) -> Generator {
-        Generator {
+    pub(crate) fn new(future: CallFuture, slot: Rc<GenSlot>) -> Rc<Generator> {
+        let generator = Rc::new(Generator {
             future: RefCell::new(Some(future)),
             slot,
             started: Cell::new(false),
             running: Cell::new(false),
-        }
+        });
+        *generator.slot.owner.borrow_mut() = Rc::downgrade(&generator);
+        generator
     }
 }
 
@@ -148,7 +175,7 @@ pub(crate) fn install(proto: &Obj) {
     let r = realm();
     for name in ["next", "return", "throw"] {
         r.method(proto, name, 1, move |this, args, _| {
-            let Some(generator) = as_generator(this) else {
+            let Some(generator) = as_generator(this).filter(|g| !g.slot.is_async()) else {
                 return Err(realm().error(
                     "TypeError",
                     &format!(

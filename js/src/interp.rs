@@ -212,13 +212,16 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             let call =
                 Invocation { def: def.clone(), env: env.clone(), fobj: obj.clone(), this, args, frame: None };
             if def.is_generator {
-                let slot = Rc::new(GenSlot::default());
+                // 27.5.3.1 GeneratorStart / 27.6.3.2 AsyncGeneratorStart: the body, suspended
+                // at its start (suspended-start).
+                let slot = Rc::new(GenSlot::new(def.is_async));
                 let body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
                 let proto = match obj.get("prototype") {
                     Ok(JsValue::Object(p)) => p,
+                    _ if def.is_async => realm().async_generator_proto.clone(),
                     _ => realm().generator_proto.clone(),
                 };
-                let generator = Obj::new(Class::Generator(Rc::new(Generator::new(body, slot))), Some(proto));
+                let generator = Obj::new(Class::Generator(Generator::new(body, slot)), Some(proto));
                 return Box::pin(std::future::ready(Ok(JsValue::Object(generator))));
             }
             if def.is_async {
@@ -417,7 +420,7 @@ pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
 pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj {
     let r = realm();
     let constructor = def.is_constructor();
-    let is_generator = def.is_generator;
+    let (is_generator, is_async) = (def.is_generator, def.is_async);
     let (length, name) = (def.length, def.name.clone());
     let f = Obj::new(
         Class::Function(Func::Closure { def, env, home, class: None }),
@@ -430,7 +433,9 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
-        let proto = Obj::new(Class::Object, Some(r.generator_proto.clone()));
+        // 15.6.4 InstantiateAsyncGeneratorFunctionExpression: %AsyncGeneratorPrototype%.
+        let parent = if is_async { r.async_generator_proto.clone() } else { r.generator_proto.clone() };
+        let proto = Obj::new(Class::Object, Some(parent));
         f.define_with("prototype", JsValue::Object(proto), true, false, false);
     } else if constructor {
         // MakeConstructor (10.2.5): the same attributes; the prototype's `constructor` is
@@ -797,7 +802,16 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Var(decl) => exec_var(decl, env).await?,
             Stmt::Return(e) => {
                 let v = match e {
-                    Some(e) => eval(e, env).await?,
+                    // 14.10.1 ReturnStatement evaluation, step 3: If GetGeneratorKind() is
+                    // async, set exprValue to ? Await(exprValue).
+                    Some(e) => {
+                        let v = eval(e, env).await?;
+                        if generator_slot(env).is_some_and(|s| s.is_async()) {
+                            await_value(v).await?
+                        } else {
+                            v
+                        }
+                    }
                     None => JsValue::Undefined,
                 };
                 return Err(Ctrl::Return(v));
@@ -1692,6 +1706,9 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     None => JsValue::Undefined,
                 };
                 let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
+                if slot.is_async() {
+                    return crate::generator::async_generator::async_generator_yield(slot, v).await;
+                }
                 match YieldPoint::new(slot, Yielded::Value(v)).await {
                     Resume::Next(v) => v,
                     Resume::Throw(e) => return Err(Ctrl::Throw(e)),
@@ -1705,26 +1722,33 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             }
             Expr::Await(arg) => {
                 let v = eval(arg, env).await?;
-                // Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited
-                // directly in the function's task, so the code after it resumes in the
-                // reaction job itself.
-                let promise = match v {
-                    // PromiseResolve (27.2.4.7.1) step 1: a promise whose `constructor` is
-                    // %Promise% is awaited itself, even with a replaced `then` (never called).
-                    JsValue::Object(_) => {
-                        use settle_promise::realm::{self, Realm as _};
-                        let c = crate::promise::JsRealm.promise_constructor();
-                        let p = realm::promise_resolve(&crate::promise::JsRealm, &c, v)?;
-                        p.as_object()
-                            .and_then(|o| o.promise().cloned())
-                            .expect("PromiseResolve(%Promise%) is a promise")
-                    }
-                    v => JsPromise::resolve(v),
-                };
-                promise.await?
+                await_value(v).await?
             }
         })
     })
+}
+
+/// PromiseResolve(%Promise%, v) (27.2.4.7.1), as a settle promise.
+pub(crate) fn promise_resolve_intrinsic(v: JsValue) -> Result<JsPromise, JsValue> {
+    Ok(match v {
+        // Step 1: a promise whose `constructor` is %Promise% is itself, even with a replaced
+        // `then` (never called).
+        JsValue::Object(_) => {
+            use settle_promise::realm::{self, Realm as _};
+            let c = crate::promise::JsRealm.promise_constructor();
+            let p = realm::promise_resolve(&crate::promise::JsRealm, &c, v)?;
+            p.as_object().and_then(|o| o.promise().cloned()).expect("PromiseResolve(%Promise%) is a promise")
+        }
+        v => JsPromise::resolve(v),
+    })
+}
+
+/// Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited directly in the
+/// function's (or async generator resumption's) task, so the code after it resumes in the
+/// reaction job itself.
+pub(crate) async fn await_value(v: JsValue) -> Res<JsValue> {
+    let promise = promise_resolve_intrinsic(v)?;
+    Ok(promise.await?)
 }
 
 async fn compound(op: &AssignmentOperator, target: &Expr, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {

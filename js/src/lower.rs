@@ -850,6 +850,9 @@ impl Lower<'_> {
                 if !self.fns.last().is_some_and(|c| c.is_generator) {
                     return Err(syntax(y.span.start, "yield is only valid in generator functions"));
                 }
+                if y.delegate && self.fns.last().is_some_and(|c| c.is_async) {
+                    return Err(unsupported(y.span.start, "`yield*` in an async generator"));
+                }
                 if y.delegate {
                     let Some(argument) = &y.argument else {
                         return Err(syntax(y.span.start, "yield* needs an expression"));
@@ -916,9 +919,6 @@ impl Lower<'_> {
     }
 
     fn function(&mut self, f: &ast::Function<'_>, inferred: Option<&str>, kind: FuncKind) -> R<Rc<FuncDef>> {
-        if f.generator && f.r#async {
-            return Err(unsupported(f.span.start, "async generators"));
-        }
         let Some(body) = &f.body else {
             return Err(unsupported(f.span.start, "a function without a body"));
         };
