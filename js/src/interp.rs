@@ -875,9 +875,12 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     }
                 }
             }
-            Stmt::ForOf { head, iterable, body, pos } => {
+            Stmt::ForOf { head, iterable, body, pos, is_await } => {
                 let value = eval(iterable, env).await?;
                 realm().pos.set(*pos);
+                if *is_await {
+                    return for_await_of(head, value, body, env, &labels).await;
+                }
                 // Arrays whose iteration is unobservable are iterated live, as their iterator
                 // does (pushing extends the loop).
                 if let Some(array) = crate::iteration::unobservable_array(&value) {
@@ -1030,6 +1033,50 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
         }
         Ok(())
     })
+}
+
+/// ForIn/OfBodyEvaluation (14.7.5.7) with iteratorKind async: `for await (head of value)`.
+async fn for_await_of(head: &ForOfHead, value: JsValue, body: &Stmt, env: &Env, labels: &[Name]) -> Res<()> {
+    use crate::iteration::async_iteration::{async_iterator_close, get_async_iterator};
+    // ForIn/OfHeadEvaluation (14.7.5.6) step 7.b: Return ? GetIterator(exprValue, async).
+    let record = get_async_iterator(&value)?;
+    // 6. Repeat,
+    loop {
+        realm().step()?;
+        // a. Let nextResult be ? Call(iteratorRecord.[[NextMethod]], iteratorRecord.[[Iterator]]).
+        let next_result = record.next()?;
+        // b. If iteratorKind is async, set nextResult to ? Await(nextResult).
+        let next_result = await_value(next_result).await?;
+        // c. If nextResult is not an Object, throw a TypeError exception.
+        if !matches!(next_result, JsValue::Object(_)) {
+            let text = crate::inspect::inspect(&next_result);
+            return Err(type_error(&format!("Iterator result {text} is not an object")));
+        }
+        // d. Let done be ? IteratorComplete(nextResult). e. If done is true, return V.
+        if next_result.get("done")?.truthy() {
+            return Ok(());
+        }
+        // f. Let nextValue be ? IteratorValue(nextResult).
+        let next_value = next_result.get("value")?;
+        let result = for_each_body(head, next_value, body, env).await;
+        // l-m. If LoopContinues is false (or the body is abrupt), then: if iteratorKind is
+        // async, return ? AsyncIteratorClose(iteratorRecord, status).
+        match loop_flow(result, labels) {
+            Ok(Flow::Next) => {}
+            Ok(Flow::Exit) => {
+                async_iterator_close(&record, Ok(())).await?;
+                return Ok(());
+            }
+            Err(Ctrl::Throw(e)) => {
+                async_iterator_close(&record, Err::<(), _>(e)).await?;
+                return Ok(());
+            }
+            Err(other) => {
+                async_iterator_close(&record, Ok(())).await?;
+                return Err(other);
+            }
+        }
+    }
 }
 
 async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) -> Res<()> {

@@ -195,6 +195,8 @@ pub(crate) enum Stmt {
         iterable: Expr,
         body: Box<Stmt>,
         pos: Pos,
+        /// `for await`: iteratorKind async (14.7.5.6-7).
+        is_await: bool,
     },
     ForIn {
         head: ForOfHead,

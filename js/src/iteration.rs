@@ -9,6 +9,8 @@
 
 use std::cell::RefCell;
 
+pub(crate) mod async_iteration;
+
 use crate::interp::call_sync;
 use crate::property::PropertyKey;
 use crate::realm::realm;

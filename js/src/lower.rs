@@ -282,8 +282,8 @@ impl Lower<'_> {
                 Stmt::ForIn { head, object: self.expr(&f.right)?, body: Box::new(self.stmt(&f.body)?) }
             }
             S::ForOfStatement(f) => {
-                if f.r#await {
-                    return Err(unsupported(f.span.start, "`for await`"));
+                if f.r#await && !self.fns.last().is_some_and(|c| c.is_async) {
+                    return Err(syntax(f.span.start, "for await is only valid in async functions"));
                 }
                 let head = self.for_head(&f.left)?;
                 Stmt::ForOf {
@@ -291,6 +291,7 @@ impl Lower<'_> {
                     iterable: self.expr(&f.right)?,
                     body: Box::new(self.stmt(&f.body)?),
                     pos: f.right.span().start,
+                    is_await: f.r#await,
                 }
             }
             S::ForStatement(f) => {
