@@ -256,3 +256,23 @@ fn a_rejected_value_of_a_sync_iterable_closes_it_as_es2025_says() {
     let out = run(env!("CARGO_BIN_EXE_settle"), &["--virtual-time"], source);
     assert_eq!(out, "closed\ncaught 1\n");
 }
+
+// | `async function* d() { yield* g() }`, `g` yielding 1: `d().next().then(X)` | 3 |
+#[test]
+fn yield_star_delegation_to_an_async_generator() {
+    // Node: 3 (g's yield resumes from its Await in tick 1 and fulfils the inner request;
+    // yield*'s Await of it resumes d in tick 2, where AsyncGeneratorYield, with no second
+    // Await, fulfils the outer request: X in 3).
+    assert_eq!(
+        ticks("async function* g() { yield 1; } async function* d() { yield* g(); }", "d().next().then(X);"),
+        vec![3]
+    );
+}
+
+// | `async function* d() { yield* [1] }`: `d().next().then(X)` | 3 |
+#[test]
+fn yield_star_delegation_to_a_sync_iterable() {
+    // Node: 3 (the Async-from-Sync wrapper's then on PromiseResolve(1): tick 1; yield*'s Await
+    // of its promise: tick 2, which fulfils the outer request: X in 3).
+    assert_eq!(ticks("async function* d() { yield* [1]; }", "d().next().then(X);"), vec![3]);
+}

@@ -197,15 +197,18 @@ pub(crate) fn install(proto: &Obj) {
 
 /// The message V8 gives for a result that is not an object (IteratorNext step 5 and its
 /// kin in `yield*`).
-fn not_an_object(result: &JsValue) -> Ctrl {
+pub(crate) fn not_an_object(result: &JsValue) -> Ctrl {
     let text = crate::inspect::inspect(result);
     Ctrl::Throw(realm().error("TypeError", &format!("Iterator result {text} is not an object")))
 }
 
-/// YieldExpression : `yield *` AssignmentExpression (ECMA-262 2025, 15.5.5), for a sync
-/// generator: `value` is the evaluated AssignmentExpression (steps 1-2). A return completion
+/// YieldExpression : `yield *` AssignmentExpression (ECMA-262 2025, 15.5.5); for a sync
+/// generator here, for an async one in `async_generator::async_yield_star`: `value` is the evaluated AssignmentExpression (steps 1-2). A return completion
 /// comes back as `Err(Ctrl::Return)`, which unwinds the generator's body like `return`.
 pub(crate) async fn yield_star(slot: Rc<GenSlot>, value: JsValue) -> Res<JsValue> {
+    if slot.is_async() {
+        return async_generator::async_yield_star(slot, value).await;
+    }
     // 4. Let iteratorRecord be ? GetIterator(value, generatorKind): GetMethod(obj,
     // @@iterator) (7.4.3 step 2.a), then GetIteratorFromMethod (7.4.2).
     let method = match &value {

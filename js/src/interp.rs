@@ -802,16 +802,9 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Var(decl) => exec_var(decl, env).await?,
             Stmt::Return(e) => {
                 let v = match e {
-                    // 14.10.1 ReturnStatement evaluation, step 3: If GetGeneratorKind() is
-                    // async, set exprValue to ? Await(exprValue).
-                    Some(e) => {
-                        let v = eval(e, env).await?;
-                        if generator_slot(env).is_some_and(|s| s.is_async()) {
-                            await_value(v).await?
-                        } else {
-                            v
-                        }
-                    }
+                    // In an async generator, lowering made `return e` `return await e`
+                    // (14.10.1 step 3).
+                    Some(e) => eval(e, env).await?,
                     None => JsValue::Undefined,
                 };
                 return Err(Ctrl::Return(v));
@@ -1044,7 +1037,7 @@ async fn for_await_of(head: &ForOfHead, value: JsValue, body: &Stmt, env: &Env, 
     loop {
         realm().step()?;
         // a. Let nextResult be ? Call(iteratorRecord.[[NextMethod]], iteratorRecord.[[Iterator]]).
-        let next_result = record.next()?;
+        let next_result = record.next(None)?;
         // b. If iteratorKind is async, set nextResult to ? Await(nextResult).
         let next_result = await_value(next_result).await?;
         // c. If nextResult is not an Object, throw a TypeError exception.

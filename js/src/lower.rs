@@ -328,7 +328,16 @@ impl Lower<'_> {
             S::LabeledStatement(l) => {
                 Stmt::Labeled(l.label.name.as_str().into(), Box::new(self.stmt(&l.body)?))
             }
-            S::ReturnStatement(r) => Stmt::Return(r.argument.as_ref().map(|e| self.expr(e)).transpose()?),
+            S::ReturnStatement(r) => {
+                let argument = r.argument.as_ref().map(|e| self.expr(e)).transpose()?;
+                // 14.10.1 ReturnStatement evaluation, step 3: If GetGeneratorKind() is async,
+                // set exprValue to ? Await(exprValue): `return e` is `return await e` there.
+                let async_generator = self.fns.last().is_some_and(|c| c.is_async && c.is_generator);
+                Stmt::Return(match argument {
+                    Some(e) if async_generator => Some(Expr::Await(Box::new(e))),
+                    other => other,
+                })
+            }
             S::SwitchStatement(s) => {
                 let discriminant = self.expr(&s.discriminant)?;
                 // The cases share one block scope.
@@ -850,9 +859,6 @@ impl Lower<'_> {
             E::YieldExpression(y) => {
                 if !self.fns.last().is_some_and(|c| c.is_generator) {
                     return Err(syntax(y.span.start, "yield is only valid in generator functions"));
-                }
-                if y.delegate && self.fns.last().is_some_and(|c| c.is_async) {
-                    return Err(unsupported(y.span.start, "`yield*` in an async generator"));
                 }
                 if y.delegate {
                     let Some(argument) = &y.argument else {

@@ -144,6 +144,12 @@ async fn async_generator_unwrap_yield_resumption(resumption: Resume) -> Res<JsVa
 pub(crate) async fn async_generator_yield(slot: Rc<GenSlot>, value: JsValue) -> Res<JsValue> {
     // Yield step 2: If generatorKind is async, return ? AsyncGeneratorYield(? Await(value)).
     let value = crate::interp::await_value(value).await?;
+    async_generator_yield_awaited(slot, value).await
+}
+
+/// AsyncGeneratorYield (27.6.3.8) itself, for a value already awaited (`yield*` yields its
+/// inner results' values without awaiting them again).
+async fn async_generator_yield_awaited(slot: Rc<GenSlot>, value: JsValue) -> Res<JsValue> {
     let generator = slot.owner().ok_or_else(|| Ctrl::Throw(realm().error("Error", "generator gone")))?;
     // AsyncGeneratorYield 9. Perform AsyncGeneratorCompleteStep(generator, completion, false,
     // previousRealm).
@@ -365,5 +371,103 @@ pub(crate) fn install(proto: &Obj) {
         r.method(proto, name, 1, move |this, args, _| {
             Ok(async_generator_method(this, args.first().cloned().unwrap_or_default(), method, name))
         });
+    }
+}
+
+/// YieldExpression : `yield *` AssignmentExpression (15.5.5) with generatorKind async:
+/// `value` is the evaluated AssignmentExpression (steps 1-2).
+pub(crate) async fn async_yield_star(slot: Rc<GenSlot>, value: JsValue) -> Res<JsValue> {
+    use crate::interp::await_value;
+    use crate::iteration::async_iteration::{async_iterator_close, get_async_iterator};
+    // 3. Let iteratorRecord be ? GetIterator(value, generatorKind).
+    let record = get_async_iterator(&value)?;
+    // 5. Let received be NormalCompletion(undefined).
+    let mut received = Resume::Next(JsValue::Undefined);
+    // 7. Repeat,
+    loop {
+        realm().step()?;
+        let inner_result = match received {
+            // a. If received is a normal completion, then
+            Resume::Next(v) => {
+                // i. Let innerResult be ? Call(iteratorRecord.[[NextMethod]],
+                // iteratorRecord.[[Iterator]], « received.[[Value]] »).
+                // ii. If generatorKind is async, set innerResult to ? Await(innerResult).
+                let inner = await_value(record.next(Some(v))?).await?;
+                // iii. If innerResult is not an Object, throw a TypeError exception.
+                if !matches!(inner, JsValue::Object(_)) {
+                    return Err(super::not_an_object(&inner));
+                }
+                // iv-v. If ? IteratorComplete(innerResult) is true, return ? IteratorValue(innerResult).
+                if inner.get("done")?.truthy() {
+                    return Ok(inner.get("value")?);
+                }
+                inner
+            }
+            // b. Else if received is a throw completion, then
+            Resume::Throw(e) => {
+                // i. Let throw be ? GetMethod(iterator, "throw").
+                // ii.1. Let innerResult be ? Call(throw, iterator, « received.[[Value]] »).
+                match record.call_throw(e)? {
+                    Some(inner) => {
+                        // 2. If generatorKind is async, set innerResult to ? Await(innerResult).
+                        let inner = await_value(inner).await?;
+                        // 4. If innerResult is not an Object, throw a TypeError exception.
+                        if !matches!(inner, JsValue::Object(_)) {
+                            return Err(super::not_an_object(&inner));
+                        }
+                        // 5-6. If ? IteratorComplete(innerResult) is true, return ?
+                        // IteratorValue(innerResult).
+                        if inner.get("done")?.truthy() {
+                            return Ok(inner.get("value")?);
+                        }
+                        inner
+                    }
+                    // iii. Else,
+                    None => {
+                        // 2-3. Let closeCompletion be NormalCompletion(empty). If
+                        // generatorKind is async, perform ? AsyncIteratorClose(iteratorRecord,
+                        // closeCompletion).
+                        async_iterator_close(&record, Ok(())).await?;
+                        // 5. Throw a TypeError exception.
+                        return Err(Ctrl::Throw(
+                            realm().error("TypeError", "The iterator does not provide a 'throw' method."),
+                        ));
+                    }
+                }
+            }
+            // c. Else (a return completion),
+            Resume::Return(v) => {
+                // ii. Let return be ? GetMethod(iterator, "return").
+                // iv. Let innerReturnResult be ? Call(return, iterator, « received.[[Value]] »).
+                let Some(inner) = record.call_return(Some(v.clone()))? else {
+                    // iii. If return is undefined, then
+                    //   2. If generatorKind is async, set value to ? Await(value).
+                    //   3. Return ReturnCompletion(value).
+                    let v = await_value(v).await?;
+                    return Err(Ctrl::Return(v));
+                };
+                // v. If generatorKind is async, set innerReturnResult to ? Await(innerReturnResult).
+                let inner = await_value(inner).await?;
+                // vi. If innerReturnResult is not an Object, throw a TypeError exception.
+                if !matches!(inner, JsValue::Object(_)) {
+                    return Err(super::not_an_object(&inner));
+                }
+                // vii-viii. If ? IteratorComplete(innerReturnResult) is true: Return
+                // ReturnCompletion(? IteratorValue(innerReturnResult)).
+                if inner.get("done")?.truthy() {
+                    return Err(Ctrl::Return(inner.get("value")?));
+                }
+                inner
+            }
+        };
+        // a.vi / b.ii.7 / c.ix: If generatorKind is async, set received to
+        // Completion(AsyncGeneratorYield(? IteratorValue(innerResult))).
+        let value = inner_result.get("value")?;
+        received = match async_generator_yield_awaited(slot.clone(), value).await {
+            Ok(v) => Resume::Next(v),
+            Err(Ctrl::Throw(e)) => Resume::Throw(e),
+            Err(Ctrl::Return(v)) => Resume::Return(v),
+            Err(other) => return Err(other),
+        };
     }
 }

@@ -122,13 +122,15 @@ impl AsyncIteratorRecord {
     /// IteratorNext(iteratorRecord) (7.4.4) for an async iterator: what ForIn/OfBodyEvaluation
     /// step 6.a calls (the caller Awaits it). For the Async-from-Sync iterator, its `next`
     /// (27.1.6.2.1) without a value.
-    pub(crate) fn next(&self) -> Result<JsValue, JsValue> {
+    pub(crate) fn next(&self, value: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let args: Vec<JsValue> = value.into_iter().collect();
         match self {
-            AsyncIteratorRecord::Async(record) => call_sync(&record.next, &record.iterator, &[]),
+            AsyncIteratorRecord::Async(record) => call_sync(&record.next, &record.iterator, &args),
             AsyncIteratorRecord::FromSync(record) => {
-                // 5. Let result be Completion(IteratorNext(syncIteratorRecord)).
+                // 5. If value is present, let result be Completion(IteratorNext(syncIteratorRecord,
+                // value)); else Completion(IteratorNext(syncIteratorRecord)).
                 // 6. IfAbruptRejectPromise(result, promiseCapability).
-                let result = match call_sync(&record.next, &record.iterator, &[]) {
+                let result = match call_sync(&record.next, &record.iterator, &args) {
                     Ok(r @ JsValue::Object(_)) => r,
                     Ok(other) => {
                         let text = crate::inspect::inspect(&other);
@@ -148,11 +150,12 @@ impl AsyncIteratorRecord {
     /// GetMethod(iterator, "return") and its call, for AsyncIteratorClose: `None` when there
     /// is no `return`. For the Async-from-Sync iterator, its `return` (27.1.6.2.2), which
     /// always exists.
-    fn call_return(&self) -> Result<Option<JsValue>, JsValue> {
+    pub(crate) fn call_return(&self, value: Option<JsValue>) -> Result<Option<JsValue>, JsValue> {
+        let args: Vec<JsValue> = value.clone().into_iter().collect();
         match self {
             AsyncIteratorRecord::Async(record) => match get_method(&record.iterator, &"return".into())? {
                 None => Ok(None),
-                Some(ret) => call_sync(&ret, &record.iterator, &[]).map(Some),
+                Some(ret) => call_sync(&ret, &record.iterator, &args).map(Some),
             },
             AsyncIteratorRecord::FromSync(record) => {
                 let promise = (|| {
@@ -161,11 +164,12 @@ impl AsyncIteratorRecord {
                         // 8. If return is undefined, resolve with CreateIterResultObject(value,
                         // true).
                         let (promise, capability) = JsPromise::with_resolvers();
-                        capability.resolve(iter_result(JsValue::Undefined, true));
+                        capability.resolve(iter_result(value.clone().unwrap_or_default(), true));
                         return Ok(wrap_promise(promise));
                     };
-                    // 9-10. Let result be Completion(Call(return, syncIterator)).
-                    let result = call_sync(&ret, &record.iterator, &[])?;
+                    // 9-10. If value is present, let result be Completion(Call(return,
+                    // syncIterator, « value »)); else Completion(Call(return, syncIterator)).
+                    let result = call_sync(&ret, &record.iterator, &args)?;
                     // 11. If result is not an Object, reject with a TypeError.
                     if !matches!(result, JsValue::Object(_)) {
                         let text = crate::inspect::inspect(&result);
@@ -176,6 +180,48 @@ impl AsyncIteratorRecord {
                     // 12. Return AsyncFromSyncIteratorContinuation(result, promiseCapability,
                     // syncIteratorRecord, false).
                     Ok(async_from_sync_iterator_continuation(&result, record, false))
+                })();
+                Ok(Some(promise.unwrap_or_else(rejected)))
+            }
+        }
+    }
+}
+
+impl AsyncIteratorRecord {
+    /// GetMethod(iterator, "throw") and its call with `value`, for `yield*`: `None` when there
+    /// is no `throw`. For the Async-from-Sync iterator, its `throw` (27.1.6.2.3), which always
+    /// exists.
+    pub(crate) fn call_throw(&self, value: JsValue) -> Result<Option<JsValue>, JsValue> {
+        match self {
+            AsyncIteratorRecord::Async(record) => match get_method(&record.iterator, &"throw".into())? {
+                None => Ok(None),
+                Some(throw) => call_sync(&throw, &record.iterator, &[value]).map(Some),
+            },
+            AsyncIteratorRecord::FromSync(record) => {
+                let promise = (|| {
+                    // 6-7. Let throw be Completion(GetMethod(syncIterator, "throw")).
+                    let Some(throw) = get_method(&record.iterator, &"throw".into())? else {
+                        // 8.b-d. Let closeCompletion be NormalCompletion(empty); Let result be
+                        // Completion(IteratorClose(syncIteratorRecord, closeCompletion));
+                        // IfAbruptRejectPromise(result, promiseCapability).
+                        super::iterator_close(record, Ok(()))?;
+                        // f. Reject with a TypeError.
+                        return Err(
+                            realm().error("TypeError", "The iterator does not provide a 'throw' method.")
+                        );
+                    };
+                    // 9-10. Let result be Completion(Call(throw, syncIterator, « value »)).
+                    let result = call_sync(&throw, &record.iterator, &[value])?;
+                    // 11. If result is not an Object, reject with a TypeError.
+                    if !matches!(result, JsValue::Object(_)) {
+                        let text = crate::inspect::inspect(&result);
+                        return Err(
+                            realm().error("TypeError", &format!("Iterator result {text} is not an object"))
+                        );
+                    }
+                    // 12. Return AsyncFromSyncIteratorContinuation(result, promiseCapability,
+                    // syncIteratorRecord, true).
+                    Ok(async_from_sync_iterator_continuation(&result, record, true))
                 })();
                 Ok(Some(promise.unwrap_or_else(rejected)))
             }
@@ -194,7 +240,7 @@ pub(crate) async fn async_iterator_close<T>(
     //   c. Set innerResult to Completion(Call(return, iterator)).
     //   d. If innerResult is a normal completion, set innerResult to
     //      Completion(Await(innerResult.[[Value]])).
-    let inner = match record.call_return() {
+    let inner = match record.call_return(None) {
         Ok(None) => return completion,
         Ok(Some(v)) => crate::interp::await_value(v).await.map_err(|c| match c {
             crate::interp::Ctrl::Throw(e) => e,
