@@ -91,6 +91,22 @@ impl Generator {
     }
 }
 
+/// Where a generator's body waits for its first resumption, after its parameters are bound:
+/// suspends once.
+#[derive(Default)]
+pub(crate) struct StartPoint {
+    suspended: bool,
+}
+
+impl Future for StartPoint {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if std::mem::replace(&mut this.suspended, true) { Poll::Ready(()) } else { Poll::Pending }
+    }
+}
+
 /// The future a `yield` awaits: suspends once, then hands back the resumption.
 pub(crate) struct YieldPoint {
     slot: Rc<GenSlot>,

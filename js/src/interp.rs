@@ -215,7 +215,12 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 // 27.5.3.1 GeneratorStart / 27.6.3.2 AsyncGeneratorStart: the body, suspended
                 // at its start (suspended-start).
                 let slot = Rc::new(GenSlot::new(def.is_async));
-                let body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
+                let mut body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
+                // 1. Perform ? FunctionDeclarationInstantiation(functionObject, argumentsList):
+                // the parameters are bound now, up to the StartPoint.
+                if let Poll::Ready(Err(e)) = body.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                    return Box::pin(std::future::ready(Err(e)));
+                }
                 let proto = match obj.get("prototype") {
                     Ok(JsValue::Object(p)) => p,
                     _ if def.is_async => realm().async_generator_proto.clone(),
@@ -293,6 +298,7 @@ pub(crate) async fn run_closure(
     } else {
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
+    let is_generator_body = generator.is_some();
     let scope = Scope::make(Some(env), frame, generator, def.strict);
     let mut mapped = Vec::new();
     if def.uses_arguments && !def.is_arrow {
@@ -324,6 +330,13 @@ pub(crate) async fn run_closure(
             if !scope.has(name) {
                 scope.declare(name, Some(JsValue::Undefined), true);
             }
+        }
+        // A generator's body waits here, after FunctionDeclarationInstantiation, for its first
+        // resumption (suspended-start): EvaluateGeneratorBody (15.5.2) and
+        // EvaluateAsyncGeneratorBody (15.6.2) step 1 run at the call, so a throwing parameter
+        // default throws from the call itself.
+        if is_generator_body {
+            crate::generator::StartPoint::default().await;
         }
         match &def.body {
             Body::Expr(e) => eval(e, &scope).await,
