@@ -79,6 +79,11 @@ impl Generator {
         }
     }
 
+    /// Whether this is an async generator.
+    pub(crate) fn is_async(&self) -> bool {
+        self.slot.is_async()
+    }
+
     pub(crate) fn new(future: CallFuture, slot: Rc<GenSlot>) -> Rc<Generator> {
         let generator = Rc::new(Generator {
             future: RefCell::new(Some(future)),

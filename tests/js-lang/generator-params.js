@@ -12,3 +12,5 @@ const ait = ag();
 log.push('async created');
 try { (async function* (q = undefinedName) {})(); } catch (e) { log.push('async call threw ' + e.constructor.name); }
 ait.next().then(() => { log.push('async next settled'); console.log(log.join('\n')); });
+// How Node's console shows them.
+console.log(ag, h, ait, it);
