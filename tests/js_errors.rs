@@ -67,7 +67,7 @@ fn a_syntax_error_is_one_line_with_its_position_and_exit_code_1_as_in_node() {
 fn a_feature_outside_the_subset_is_reported_before_anything_runs() {
     for (source, position, what) in [
         ("console.log(1);\nclass A { #x = 1; }\n", ":2:11:", "private fields"),
-        ("console.log(1);\nasync function* g() {}\n", ":2:1:", "async generators"),
+        ("console.log(1);\nwith ({}) {}\n", ":2:1:", "`with`"),
         ("console.log(1);\nconst m = new Map();\n", ":2:15:", "the built-in `Map`"),
         ("console.log(1);\nlet r = /a+/;\n", ":2:9:", "regular expressions"),
     ] {

@@ -275,11 +275,12 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
             }
             braces_open = format!("Object [{tag} Iterator] {{");
         }
-        Class::Generator(_) => {
+        Class::Generator(g) => {
+            let tag = if g.is_async() { "AsyncGenerator" } else { "Generator" };
             if keys.is_empty() {
-                return "Object [Generator] {}".into();
+                return format!("Object [{tag}] {{}}");
             }
-            braces_open = "Object [Generator] {".into();
+            braces_open = format!("Object [{tag}] {{");
         }
         Class::Object => {
             let name = match (&constructor, obj.proto()) {
@@ -385,8 +386,16 @@ fn format_property(ctx: &mut Ctx, obj: &Obj, key: &str, recurse_times: usize) ->
 }
 
 fn function_base(func: &Func, obj: &Obj) -> String {
-    let is_async = matches!(func, Func::Closure { def, .. } if def.is_async);
-    let kind = if is_async { "AsyncFunction" } else { "Function" };
+    let (is_async, is_generator) = match func {
+        Func::Closure { def, .. } => (def.is_async, def.is_generator),
+        _ => (false, false),
+    };
+    let kind = match (is_async, is_generator) {
+        (true, true) => "AsyncGeneratorFunction",
+        (false, true) => "GeneratorFunction",
+        (true, false) => "AsyncFunction",
+        (false, false) => "Function",
+    };
     let name = match obj.own_prop("name").map(|p| p.slot) {
         Some(Slot::Data(JsValue::String(s))) => s.to_string(),
         _ => function_name(func),

@@ -15,7 +15,7 @@ use std::task::{Context, Poll, Waker};
 
 use settle_promise::PromiseStatics;
 
-use crate::generator::{GenSlot, Generator, Resume, YieldPoint};
+use crate::generator::{GenSlot, Generator, Resume, YieldPoint, Yielded};
 use crate::ir::*;
 use crate::promise::wrap_promise;
 use crate::property::PropertyKey;
@@ -212,13 +212,21 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             let call =
                 Invocation { def: def.clone(), env: env.clone(), fobj: obj.clone(), this, args, frame: None };
             if def.is_generator {
-                let slot = Rc::new(GenSlot::default());
-                let body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
+                // 27.5.3.1 GeneratorStart / 27.6.3.2 AsyncGeneratorStart: the body, suspended
+                // at its start (suspended-start).
+                let slot = Rc::new(GenSlot::new(def.is_async));
+                let mut body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
+                // 1. Perform ? FunctionDeclarationInstantiation(functionObject, argumentsList):
+                // the parameters are bound now, up to the StartPoint.
+                if let Poll::Ready(Err(e)) = body.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                    return Box::pin(std::future::ready(Err(e)));
+                }
                 let proto = match obj.get("prototype") {
                     Ok(JsValue::Object(p)) => p,
+                    _ if def.is_async => realm().async_generator_proto.clone(),
                     _ => realm().generator_proto.clone(),
                 };
-                let generator = Obj::new(Class::Generator(Rc::new(Generator::new(body, slot))), Some(proto));
+                let generator = Obj::new(Class::Generator(Generator::new(body, slot)), Some(proto));
                 return Box::pin(std::future::ready(Ok(JsValue::Object(generator))));
             }
             if def.is_async {
@@ -290,6 +298,7 @@ pub(crate) async fn run_closure(
     } else {
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
+    let is_generator_body = generator.is_some();
     let scope = Scope::make(Some(env), frame, generator, def.strict);
     let mut mapped = Vec::new();
     if def.uses_arguments && !def.is_arrow {
@@ -321,6 +330,13 @@ pub(crate) async fn run_closure(
             if !scope.has(name) {
                 scope.declare(name, Some(JsValue::Undefined), true);
             }
+        }
+        // A generator's body waits here, after FunctionDeclarationInstantiation, for its first
+        // resumption (suspended-start): EvaluateGeneratorBody (15.5.2) and
+        // EvaluateAsyncGeneratorBody (15.6.2) step 1 run at the call, so a throwing parameter
+        // default throws from the call itself.
+        if is_generator_body {
+            crate::generator::StartPoint::default().await;
         }
         match &def.body {
             Body::Expr(e) => eval(e, &scope).await,
@@ -417,7 +433,7 @@ pub(crate) fn make_function(def: Rc<FuncDef>, env: Env) -> Obj {
 pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj {
     let r = realm();
     let constructor = def.is_constructor();
-    let is_generator = def.is_generator;
+    let (is_generator, is_async) = (def.is_generator, def.is_async);
     let (length, name) = (def.length, def.name.clone());
     let f = Obj::new(
         Class::Function(Func::Closure { def, env, home, class: None }),
@@ -430,7 +446,9 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
-        let proto = Obj::new(Class::Object, Some(r.generator_proto.clone()));
+        // 15.6.4 InstantiateAsyncGeneratorFunctionExpression: %AsyncGeneratorPrototype%.
+        let parent = if is_async { r.async_generator_proto.clone() } else { r.generator_proto.clone() };
+        let proto = Obj::new(Class::Object, Some(parent));
         f.define_with("prototype", JsValue::Object(proto), true, false, false);
     } else if constructor {
         // MakeConstructor (10.2.5): the same attributes; the prototype's `constructor` is
@@ -797,6 +815,8 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Var(decl) => exec_var(decl, env).await?,
             Stmt::Return(e) => {
                 let v = match e {
+                    // In an async generator, lowering made `return e` `return await e`
+                    // (14.10.1 step 3).
                     Some(e) => eval(e, env).await?,
                     None => JsValue::Undefined,
                 };
@@ -861,9 +881,12 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     }
                 }
             }
-            Stmt::ForOf { head, iterable, body, pos } => {
+            Stmt::ForOf { head, iterable, body, pos, is_await } => {
                 let value = eval(iterable, env).await?;
                 realm().pos.set(*pos);
+                if *is_await {
+                    return for_await_of(head, value, body, env, &labels).await;
+                }
                 // Arrays whose iteration is unobservable are iterated live, as their iterator
                 // does (pushing extends the loop).
                 if let Some(array) = crate::iteration::unobservable_array(&value) {
@@ -1016,6 +1039,50 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
         }
         Ok(())
     })
+}
+
+/// ForIn/OfBodyEvaluation (14.7.5.7) with iteratorKind async: `for await (head of value)`.
+async fn for_await_of(head: &ForOfHead, value: JsValue, body: &Stmt, env: &Env, labels: &[Name]) -> Res<()> {
+    use crate::iteration::async_iteration::{async_iterator_close, get_async_iterator};
+    // ForIn/OfHeadEvaluation (14.7.5.6) step 7.b: Return ? GetIterator(exprValue, async).
+    let record = get_async_iterator(&value)?;
+    // 6. Repeat,
+    loop {
+        realm().step()?;
+        // a. Let nextResult be ? Call(iteratorRecord.[[NextMethod]], iteratorRecord.[[Iterator]]).
+        let next_result = record.next(None)?;
+        // b. If iteratorKind is async, set nextResult to ? Await(nextResult).
+        let next_result = await_value(next_result).await?;
+        // c. If nextResult is not an Object, throw a TypeError exception.
+        if !matches!(next_result, JsValue::Object(_)) {
+            let text = crate::inspect::inspect(&next_result);
+            return Err(type_error(&format!("Iterator result {text} is not an object")));
+        }
+        // d. Let done be ? IteratorComplete(nextResult). e. If done is true, return V.
+        if next_result.get("done")?.truthy() {
+            return Ok(());
+        }
+        // f. Let nextValue be ? IteratorValue(nextResult).
+        let next_value = next_result.get("value")?;
+        let result = for_each_body(head, next_value, body, env).await;
+        // l-m. If LoopContinues is false (or the body is abrupt), then: if iteratorKind is
+        // async, return ? AsyncIteratorClose(iteratorRecord, status).
+        match loop_flow(result, labels) {
+            Ok(Flow::Next) => {}
+            Ok(Flow::Exit) => {
+                async_iterator_close(&record, Ok(())).await?;
+                return Ok(());
+            }
+            Err(Ctrl::Throw(e)) => {
+                async_iterator_close(&record, Err::<(), _>(e)).await?;
+                return Ok(());
+            }
+            Err(other) => {
+                async_iterator_close(&record, Ok(())).await?;
+                return Err(other);
+            }
+        }
+    }
 }
 
 async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) -> Res<()> {
@@ -1692,34 +1759,49 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     None => JsValue::Undefined,
                 };
                 let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
-                match YieldPoint::new(slot, v).await {
+                if slot.is_async() {
+                    return crate::generator::async_generator::async_generator_yield(slot, v).await;
+                }
+                match YieldPoint::new(slot, Yielded::Value(v)).await {
                     Resume::Next(v) => v,
                     Resume::Throw(e) => return Err(Ctrl::Throw(e)),
                     Resume::Return(v) => return Err(Ctrl::Return(v)),
                 }
             }
+            Expr::YieldStar(arg) => {
+                let v = eval(arg, env).await?;
+                let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
+                crate::generator::yield_star(slot, v).await?
+            }
             Expr::Await(arg) => {
                 let v = eval(arg, env).await?;
-                // Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited
-                // directly in the function's task, so the code after it resumes in the
-                // reaction job itself.
-                let promise = match v {
-                    // PromiseResolve (27.2.4.7.1) step 1: a promise whose `constructor` is
-                    // %Promise% is awaited itself, even with a replaced `then` (never called).
-                    JsValue::Object(_) => {
-                        use settle_promise::realm::{self, Realm as _};
-                        let c = crate::promise::JsRealm.promise_constructor();
-                        let p = realm::promise_resolve(&crate::promise::JsRealm, &c, v)?;
-                        p.as_object()
-                            .and_then(|o| o.promise().cloned())
-                            .expect("PromiseResolve(%Promise%) is a promise")
-                    }
-                    v => JsPromise::resolve(v),
-                };
-                promise.await?
+                await_value(v).await?
             }
         })
     })
+}
+
+/// PromiseResolve(%Promise%, v) (27.2.4.7.1), as a settle promise.
+pub(crate) fn promise_resolve_intrinsic(v: JsValue) -> Result<JsPromise, JsValue> {
+    Ok(match v {
+        // Step 1: a promise whose `constructor` is %Promise% is itself, even with a replaced
+        // `then` (never called).
+        JsValue::Object(_) => {
+            use settle_promise::realm::{self, Realm as _};
+            let c = crate::promise::JsRealm.promise_constructor();
+            let p = realm::promise_resolve(&crate::promise::JsRealm, &c, v)?;
+            p.as_object().and_then(|o| o.promise().cloned()).expect("PromiseResolve(%Promise%) is a promise")
+        }
+        v => JsPromise::resolve(v),
+    })
+}
+
+/// Await (27.7.5.3): PromiseResolve(%Promise%, v), then wait for it. Awaited directly in the
+/// function's (or async generator resumption's) task, so the code after it resumes in the
+/// reaction job itself.
+pub(crate) async fn await_value(v: JsValue) -> Res<JsValue> {
+    let promise = promise_resolve_intrinsic(v)?;
+    Ok(promise.await?)
 }
 
 async fn compound(op: &AssignmentOperator, target: &Expr, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {

@@ -195,6 +195,8 @@ pub(crate) enum Stmt {
         iterable: Expr,
         body: Box<Stmt>,
         pos: Pos,
+        /// `for await`: iteratorKind async (14.7.5.6-7).
+        is_await: bool,
     },
     ForIn {
         head: ForOfHead,
@@ -304,6 +306,8 @@ pub(crate) enum Expr {
     Seq(Vec<Expr>),
     Await(Box<Expr>),
     Yield(Option<Box<Expr>>),
+    /// `yield* iterable` (15.5.5): delegation to another iterator.
+    YieldStar(Box<Expr>),
     Class(Rc<ClassDef>),
     /// `super(...args)`.
     SuperCall {

@@ -9,6 +9,8 @@
 
 use std::cell::RefCell;
 
+pub(crate) mod async_iteration;
+
 use crate::interp::call_sync;
 use crate::property::PropertyKey;
 use crate::realm::realm;
@@ -90,8 +92,13 @@ pub(crate) fn get_iterator(value: &JsValue) -> Result<IteratorRecord, JsValue> {
     if !method.is_callable() {
         return Err(realm().error("TypeError", "Symbol.iterator is not a function"));
     }
+    get_iterator_from_method(value, &method)
+}
+
+/// GetIteratorFromMethod (7.4.2).
+pub(crate) fn get_iterator_from_method(value: &JsValue, method: &JsValue) -> Result<IteratorRecord, JsValue> {
     // 7.4.2 step 1: Let iterator be ? Call(method, obj).
-    let iterator = call_sync(&method, value, &[])?;
+    let iterator = call_sync(method, value, &[])?;
     // 2. If iterator is not an Object, throw a TypeError exception.
     if !matches!(iterator, JsValue::Object(_)) {
         return Err(realm().error("TypeError", "Result of the Symbol.iterator method is not an object"));

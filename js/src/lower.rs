@@ -282,8 +282,8 @@ impl Lower<'_> {
                 Stmt::ForIn { head, object: self.expr(&f.right)?, body: Box::new(self.stmt(&f.body)?) }
             }
             S::ForOfStatement(f) => {
-                if f.r#await {
-                    return Err(unsupported(f.span.start, "`for await`"));
+                if f.r#await && !self.fns.last().is_some_and(|c| c.is_async) {
+                    return Err(syntax(f.span.start, "for await is only valid in async functions"));
                 }
                 let head = self.for_head(&f.left)?;
                 Stmt::ForOf {
@@ -291,6 +291,7 @@ impl Lower<'_> {
                     iterable: self.expr(&f.right)?,
                     body: Box::new(self.stmt(&f.body)?),
                     pos: f.right.span().start,
+                    is_await: f.r#await,
                 }
             }
             S::ForStatement(f) => {
@@ -327,7 +328,16 @@ impl Lower<'_> {
             S::LabeledStatement(l) => {
                 Stmt::Labeled(l.label.name.as_str().into(), Box::new(self.stmt(&l.body)?))
             }
-            S::ReturnStatement(r) => Stmt::Return(r.argument.as_ref().map(|e| self.expr(e)).transpose()?),
+            S::ReturnStatement(r) => {
+                let argument = r.argument.as_ref().map(|e| self.expr(e)).transpose()?;
+                // 14.10.1 ReturnStatement evaluation, step 3: If GetGeneratorKind() is async,
+                // set exprValue to ? Await(exprValue): `return e` is `return await e` there.
+                let async_generator = self.fns.last().is_some_and(|c| c.is_async && c.is_generator);
+                Stmt::Return(match argument {
+                    Some(e) if async_generator => Some(Expr::Await(Box::new(e))),
+                    other => other,
+                })
+            }
             S::SwitchStatement(s) => {
                 let discriminant = self.expr(&s.discriminant)?;
                 // The cases share one block scope.
@@ -847,11 +857,14 @@ impl Lower<'_> {
                 }
             }
             E::YieldExpression(y) => {
-                if y.delegate {
-                    return Err(unsupported(y.span.start, "`yield*`"));
-                }
                 if !self.fns.last().is_some_and(|c| c.is_generator) {
                     return Err(syntax(y.span.start, "yield is only valid in generator functions"));
+                }
+                if y.delegate {
+                    let Some(argument) = &y.argument else {
+                        return Err(syntax(y.span.start, "yield* needs an expression"));
+                    };
+                    return Ok(Expr::YieldStar(Box::new(self.expr(argument)?)));
                 }
                 Expr::Yield(y.argument.as_ref().map(|a| self.expr(a).map(Box::new)).transpose()?)
             }
@@ -913,9 +926,6 @@ impl Lower<'_> {
     }
 
     fn function(&mut self, f: &ast::Function<'_>, inferred: Option<&str>, kind: FuncKind) -> R<Rc<FuncDef>> {
-        if f.generator && f.r#async {
-            return Err(unsupported(f.span.start, "async generators"));
-        }
         let Some(body) = &f.body else {
             return Err(unsupported(f.span.start, "a function without a body"));
         };

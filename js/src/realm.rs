@@ -34,6 +34,10 @@ pub(crate) struct Realm {
     pub(crate) boolean_proto: Obj,
     pub(crate) promise_proto: Obj,
     pub(crate) generator_proto: Obj,
+    /// %AsyncGeneratorPrototype% (27.6.1).
+    pub(crate) async_generator_proto: Obj,
+    /// %AsyncIteratorPrototype% (27.1.3).
+    pub(crate) async_iterator_proto: Obj,
     pub(crate) symbol_proto: Obj,
     /// %BigInt.prototype% (21.2.3).
     pub(crate) bigint_proto: Obj,
@@ -214,6 +218,8 @@ impl Realm {
             boolean_proto: Obj::new(Class::Object, proto()),
             promise_proto: Obj::new(Class::Object, proto()),
             generator_proto: Obj::new(Class::Object, proto()),
+            async_generator_proto: Obj::new(Class::Object, proto()),
+            async_iterator_proto: Obj::new(Class::Object, proto()),
             symbol_proto: Obj::new(Class::Object, proto()),
             bigint_proto: Obj::new(Class::Object, proto()),
             iterator_proto: Obj::new(Class::Object, proto()),
@@ -263,6 +269,8 @@ impl Realm {
             &self.bigint_proto,
             &self.promise_proto,
             &self.generator_proto,
+            &self.async_generator_proto,
+            &self.async_iterator_proto,
             &self.symbol_proto,
             &self.iterator_proto,
             &self.array_iterator_proto,

@@ -18,6 +18,14 @@ pub(crate) fn install(r: &Rc<Realm>) {
     // %GeneratorPrototype% inherits from %IteratorPrototype% (27.5.1).
     r.generator_proto.set_prototype_of(Some(r.iterator_proto.clone()));
     r.generator_proto.define_with(&tag_key, JsValue::from("Generator"), false, false, true);
+    // 27.1.3.1 %AsyncIteratorPrototype% [ @@asyncIterator ] ( ): Return the this value.
+    let async_iterator_key = PropertyKey::Symbol(r.symbols.async_iterator.clone());
+    let this_fn = r.native("[Symbol.asyncIterator]", 0, |this, _, _| Ok(this.clone()));
+    r.async_iterator_proto.define(&async_iterator_key, JsValue::Object(this_fn), false);
+    // %AsyncGeneratorPrototype% inherits from %AsyncIteratorPrototype% (27.6.1); its
+    // @@toStringTag is "AsyncGenerator" (27.6.1.5).
+    r.async_generator_proto.set_prototype_of(Some(r.async_iterator_proto.clone()));
+    r.async_generator_proto.define_with(&tag_key, JsValue::from("AsyncGenerator"), false, false, true);
 
     for (proto, tag) in
         [(&r.array_iterator_proto, "Array Iterator"), (&r.string_iterator_proto, "String Iterator")]

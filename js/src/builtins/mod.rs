@@ -321,6 +321,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     install_string_number(r);
     install_math_json(r);
     crate::generator::install(&r.generator_proto);
+    crate::generator::async_generator::install(&r.async_generator_proto);
     iterator::install(r);
     match r.host {
         HostKind::Node => install_process(r),
