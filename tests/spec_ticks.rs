@@ -177,6 +177,45 @@ fn all_of_fulfilled_promises_then_runs_in_tick_2() {
     );
 }
 
+/// Fulfilled inputs take the path without a reaction record (`combinators.rs`): mixed with a
+/// pending input resolved in the same task, every slot still gets its own value, in input
+/// order, and the combined promise still fulfills in tick 2.
+#[test]
+fn all_of_fulfilled_and_pending_inputs_then_runs_in_tick_2_in_input_order() {
+    // Node: 2, [1, 2, 1]
+    assert_eq!(
+        tick_of(|m| {
+            let (pending, resolvers) = Promise::<i32>::with_resolvers();
+            Promise::<i32>::all([fulfilled(), pending, fulfilled()]).then(move |v| {
+                assert_eq!(v, [1, 2, 1]);
+                m.hit();
+                Ok(())
+            });
+            resolvers.resolve(2);
+        }),
+        2
+    );
+}
+
+/// A rejected input among fulfilled ones rejects the combined promise in tick 2, and every
+/// input counts as handled (the `then` of step 4.n sets [[PromiseIsHandled]] on each).
+#[test]
+fn all_with_a_rejected_input_among_fulfilled_ones_catch_runs_in_tick_2() {
+    // Node: 2
+    assert_eq!(
+        tick_of(|m| {
+            let inputs = [fulfilled(), rejected(), fulfilled()];
+            Promise::<i32>::all(inputs.clone()).catch(move |e| {
+                assert_eq!(e, Error::msg("r"));
+                m.hit();
+                Ok(Vec::new())
+            });
+            assert!(inputs.iter().all(Promise::is_handled));
+        }),
+        2
+    );
+}
+
 #[test]
 fn all_settled_of_fulfilled_promises_then_runs_in_tick_2() {
     // Node: 2

@@ -138,6 +138,22 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             //       can throw.)
             //    o. Set index to index + 1.
             let elements = elements.clone();
+            //    An input already fulfilled (`Promise.all` over values, or over promises that
+            //    settled earlier): PerformPromiseThen step 10 queues the reaction job now with
+            //    the input's value. The value goes into its slot at once (the slots are
+            //    unobservable until the last element's job resolves the result) and the job
+            //    queued in its place only counts the element down (steps 9-10 of the Resolve
+            //    Element Function, below): it captures one `Rc`, so it is stored in the queue
+            //    with no reaction record allocated. Same job, same tick, same order.
+            if let Some(x) = next_promise.fulfilled_value() {
+                elements.values.borrow_mut()[index] = Some(x);
+                next_promise.perform_promise_then_fulfilled(move |_host| {
+                    if let Some(values) = elements.finish_one() {
+                        elements.capability.resolve(collect_filled::<T, C>(values));
+                    }
+                });
+                continue;
+            }
             next_promise.perform_promise_then(new_reaction(move |argument| match argument {
                 Ok(x) => {
                     // 27.2.4.1.3, 8. Set values[index] to x.
@@ -183,6 +199,17 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             let index = elements.reserve();
             let next_promise = Promise::<T, E, D>::resolve(next_value);
             let elements = elements.clone();
+            // An input already fulfilled: its slot filled now, the job only counts it down (as
+            // in `promise_all`, above).
+            if let Some(value) = next_promise.fulfilled_value() {
+                elements.values.borrow_mut()[index] = Some(Settled::Fulfilled(value));
+                next_promise.perform_promise_then_fulfilled(move |_host| {
+                    if let Some(values) = elements.finish_one() {
+                        elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
+                    }
+                });
+                continue;
+            }
             // The Promise.allSettled Resolve Element and Reject Element Functions.
             next_promise.perform_promise_then(new_reaction(move |argument: Result<T, E>| {
                 let outcome = match argument {

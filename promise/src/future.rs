@@ -48,6 +48,12 @@ enum Wait<T, E> {
     /// Awaited directly by its task: the reaction resumes the task with the outcome, which
     /// comes back on the stack (`task/direct.rs`). No allocation besides the reaction record.
     Direct(DirectAwait<Result<T, E>>),
+    /// Awaited directly by its task, on a promise already fulfilled: the reaction job only
+    /// resumes the task (a signal, `()`), and the poll it resumes takes the value from the
+    /// promise, which can no longer change. No reaction record is made: the job is the
+    /// delivery alone (its id and the task, three words, so the queue boxes it), which costs
+    /// the same one allocation but skips the record's slot and its virtual calls.
+    Fulfilled(DirectAwait<()>),
     /// First polled under another waker: the reaction leaves the outcome in a slot of its own
     /// and wakes whoever polled last.
     Slot(Rc<AwaitSlot<T, E>>),
@@ -80,6 +86,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Future for PromiseFuture<T, E, D> 
         let this = self.get_mut();
         match &mut this.wait {
             Wait::Direct(direct) => direct.poll(cx),
+            Wait::Fulfilled(direct) => direct
+                .poll(cx)
+                .map(|()| Ok(this.promise.fulfilled_value().expect("a fulfilled promise stays fulfilled"))),
             Wait::Slot(slot) => {
                 if let Some(outcome) = slot.outcome.borrow_mut().take() {
                     return Poll::Ready(outcome);
@@ -94,6 +103,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Future for PromiseFuture<T, E, D> 
                 // promise itself. Steps 3-9: PerformPromiseThen(promise, onFulfilled,
                 // onRejected), whose closures resume the awaiting context with the outcome.
                 if let Some(own) = own_task(cx) {
+                    // Step 10 of PerformPromiseThen on a fulfilled promise: the job is queued
+                    // now, as below, but carries only the signal (see `Wait::Fulfilled`).
+                    if this.promise.state() == PromiseState::Fulfilled {
+                        let (direct, delivery) = DirectAwait::<()>::start(own, false);
+                        this.promise.perform_promise_then_fulfilled(move |_host| delivery.deliver(()));
+                        this.wait = Wait::Fulfilled(direct);
+                        return Poll::Pending;
+                    }
                     let pending = this.promise.state() == PromiseState::Pending;
                     let (direct, delivery) = DirectAwait::start(own, pending);
                     // Resumed inside this reaction job: no tick is added.

@@ -639,6 +639,31 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     }
 }
 
+impl<T: Clone, E, D> Promise<T, E, D> {
+    /// \[\[PromiseResult\]\] of a fulfilled promise (a copy); `None` while pending or once
+    /// rejected.
+    #[inline]
+    pub(crate) fn fulfilled_value(&self) -> Option<T> {
+        match &*self.cell.state.borrow() {
+            State::Fulfilled(value) => Some(value.clone()),
+            _ => None,
+        }
+    }
+
+    /// PerformPromiseThen (27.2.5.4.1) steps 10 and 12 on a promise known to be fulfilled,
+    /// for a caller that has already taken the value (`fulfilled_value`) and built the
+    /// reaction job as `job`: sets \[\[PromiseIsHandled\]\] and queues the job on the
+    /// promise's loop, as step 10.c does (no rejection tracking: the promise is not rejected).
+    #[inline]
+    pub(crate) fn perform_promise_then_fulfilled(&self, job: impl FnOnce(&mut dyn Any) + 'static) {
+        debug_assert!(matches!(&*self.cell.state.borrow(), State::Fulfilled(_)));
+        // 12. Set promise.[[PromiseIsHandled]] to true.
+        self.cell.handled.set(true);
+        // 10.c. Perform HostEnqueuePromiseJob(fulfillJob.[[Job]], fulfillJob.[[Realm]]).
+        crate::owner::enqueue_on_owner(self.cell.owner, job);
+    }
+}
+
 impl<T, E, D, X: ?Sized> Drop for PromiseCell<T, E, D, X> {
     fn drop(&mut self) {
         // A pending promise dropped with reactions owns the rest of its chain: unwind it
