@@ -70,6 +70,13 @@ pub fn classify_for<R: Realm>(
     // steps 9-12 are unobservable; the job (below) decides again, when it runs, whether the
     // intrinsic `then` can still be done natively.
     if let Some(p) = realm.promise_with_intrinsic_then(&resolution) {
+        // The mutation check's deliberate bug lives in the core's adoption of a native promise
+        // (`resolving.rs`): hand the promise itself to it, as the classifier without a
+        // promise does, so that an engine on this layer is broken the same way.
+        #[cfg(settle_mutation)]
+        if crate::mutation::is_active(crate::mutation::Mutation::AdoptPromiseWithoutJob) {
+            return Resolution::Promise(p);
+        }
         return match promise {
             Some(_) => {
                 Resolution::Thenable(Rc::new(IntrinsicThen { realm: realm.clone(), thenable: resolution }))
