@@ -59,6 +59,10 @@ impl<T> Registry<T> {
             && self.slots.len() == self.slots.capacity()
         {
             self.collect_dead();
+            // Few found: grow anyway, or every push would scan the whole registry again.
+            if self.free.len() < self.slots.len() / 4 {
+                self.slots.reserve(self.slots.len());
+            }
         }
         if let Some(i) = self.free.pop() {
             self.slots[i as usize] = item;
