@@ -10,8 +10,14 @@
 //! (there are no finalizers). The intrinsics `Realm::new` makes before the realm can be current
 //! are swept by name (`Realm::intrinsic_objects`).
 //!
-//! The registry holds one `Weak` per allocation; it is compacted whenever it doubles, so a
-//! long script that makes many short-lived objects keeps it within twice its live ones.
+//! The registry holds one `Weak` per live allocation, in a slot the object (or scope) keeps the
+//! index of: its destructor empties the slot ([`unregister_object`]), which frees the
+//! allocation at once (a `Weak` left behind would keep the dead object's memory, 128 bytes,
+//! until the registry was next compacted), and the next registration reuses the slot. So a
+//! script that makes many short-lived objects (the resolving functions of every
+//! `new Promise`) keeps neither their memory nor registry entries. An object dropped while
+//! another realm is current keeps its slot until the registry is full, when dead slots are
+//! collected for reuse.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -23,30 +29,127 @@ use crate::value::Class;
 /// A realm's allocations, registered weakly (the realm's `heap`).
 #[derive(Default)]
 pub(crate) struct Heap {
-    objects: RefCell<Vec<Weak<ObjData>>>,
-    scopes: RefCell<Vec<Weak<Scope>>>,
+    objects: RefCell<Registry<ObjData>>,
+    scopes: RefCell<Registry<Scope>>,
 }
 
-/// Below this many entries the registry is not compacted.
-const MIN_COMPACT: usize = 1024;
+/// Weak references in slots, with the indices of the empty ones.
+struct Registry<T> {
+    slots: Vec<Weak<T>>,
+    free: Vec<u32>,
+}
 
-fn push<T>(list: &mut Vec<Weak<T>>, item: Weak<T>) {
-    if list.len() >= MIN_COMPACT && list.len() == list.capacity() {
-        list.retain(|w| w.strong_count() > 0);
-        list.reserve(list.len().max(MIN_COMPACT));
+impl<T> Default for Registry<T> {
+    fn default() -> Registry<T> {
+        Registry { slots: Vec::new(), free: Vec::new() }
     }
-    list.push(item);
+}
+
+/// The slot index of an allocation no registry holds (the intrinsics, made before their
+/// realm is current).
+pub(crate) const UNREGISTERED: u32 = u32::MAX;
+
+/// Below this many slots the registry does not look for dead ones before growing.
+const MIN_COLLECT: usize = 1024;
+
+impl<T> Registry<T> {
+    fn push(&mut self, item: Weak<T>) -> u32 {
+        if self.free.is_empty()
+            && self.slots.len() >= MIN_COLLECT
+            && self.slots.len() == self.slots.capacity()
+        {
+            self.collect_dead();
+            // Few found: grow anyway, or every push would scan the whole registry again.
+            if self.free.len() < self.slots.len() / 4 {
+                self.slots.reserve(self.slots.len());
+            }
+        }
+        if let Some(i) = self.free.pop() {
+            self.slots[i as usize] = item;
+            return i;
+        }
+        match u32::try_from(self.slots.len()) {
+            Ok(i) if i != UNREGISTERED => {
+                self.slots.push(item);
+                i
+            }
+            // 2^32 - 1 live registrations: the rest are not swept (they can only leak).
+            _ => UNREGISTERED,
+        }
+    }
+
+    /// Empties the slots of allocations that died without leaving (dropped while another
+    /// realm was current), for reuse.
+    fn collect_dead(&mut self) {
+        let empty = Weak::new();
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            if slot.strong_count() == 0 && !slot.ptr_eq(&empty) {
+                *slot = Weak::new();
+                self.free.push(i as u32);
+            }
+        }
+    }
+
+    /// Empties slot `index` if it holds `ptr` (the allocation being dropped).
+    fn leave(&mut self, index: u32, ptr: *const T) {
+        if let Some(slot) = self.slots.get_mut(index as usize)
+            && std::ptr::eq(slot.as_ptr(), ptr)
+        {
+            *slot = Weak::new();
+            self.free.push(index);
+        }
+    }
+
+    fn live(self) -> impl Iterator<Item = Weak<T>> {
+        self.slots.into_iter().filter(|w| w.strong_count() > 0)
+    }
 }
 
 /// Registers a new object with the current realm's heap (none is current only while
-/// `Realm::new` makes the intrinsics).
-pub(crate) fn register_object(object: &Rc<ObjData>) {
-    crate::realm::with_current_realm(|r| push(&mut r.heap.objects.borrow_mut(), Rc::downgrade(object)));
+/// `Realm::new` makes the intrinsics); returns its slot index.
+pub(crate) fn register_object(object: &Rc<ObjData>) -> u32 {
+    let mut index = UNREGISTERED;
+    crate::realm::with_current_realm(|r| {
+        if let Ok(mut objects) = r.heap.objects.try_borrow_mut() {
+            index = objects.push(Rc::downgrade(object));
+        }
+    });
+    index
 }
 
-/// Registers a new scope with the current realm's heap.
-pub(crate) fn register_scope(scope: &Rc<Scope>) {
-    crate::realm::with_current_realm(|r| push(&mut r.heap.scopes.borrow_mut(), Rc::downgrade(scope)));
+/// Registers a new scope with the current realm's heap; returns its slot index.
+pub(crate) fn register_scope(scope: &Rc<Scope>) -> u32 {
+    let mut index = UNREGISTERED;
+    crate::realm::with_current_realm(|r| {
+        if let Ok(mut scopes) = r.heap.scopes.try_borrow_mut() {
+            index = scopes.push(Rc::downgrade(scope));
+        }
+    });
+    index
+}
+
+/// Called by an object's destructor: empties its slot, so its allocation is freed now.
+pub(crate) fn unregister_object(index: u32, object: &ObjData) {
+    if index == UNREGISTERED {
+        return;
+    }
+    crate::realm::with_current_realm(|r| {
+        if let Ok(mut objects) = r.heap.objects.try_borrow_mut() {
+            objects.leave(index, object);
+        }
+    });
+}
+
+/// Called by a scope's destructor: empties its slot.
+pub(crate) fn unregister_scope(index: u32, scope: &Scope) {
+    if index == UNREGISTERED {
+        return;
+    }
+    crate::realm::with_current_realm(|r| {
+        if let Ok(mut scopes) = r.heap.scopes.try_borrow_mut() {
+            scopes.leave(index, scope);
+        }
+    });
 }
 
 /// Empties one object: its properties, prototype, elements and generator body.
@@ -79,8 +182,10 @@ impl Heap {
     /// breaks every cycle among them; returns how many of them are still alive afterwards (0
     /// when nothing outside holds one: a test checks it).
     pub(crate) fn sweep(self, intrinsics: Vec<Obj>) -> usize {
-        let objects = self.objects.into_inner();
-        let scopes = self.scopes.into_inner();
+        #[cfg(test)]
+        SLOTS_AT_SWEEP.with(|c| c.set(self.slots()));
+        let objects: Vec<Weak<ObjData>> = self.objects.into_inner().live().collect();
+        let scopes: Vec<Weak<Scope>> = self.scopes.into_inner().live().collect();
         for object in objects.iter().filter_map(Weak::upgrade) {
             clear_object(&object);
         }
@@ -97,6 +202,13 @@ impl Heap {
         objects.iter().chain(&intrinsics).filter(|w| w.strong_count() > 0).count()
             + scopes.iter().filter(|w| w.strong_count() > 0).count()
     }
+
+    /// How many slots each registry has, and how many of them are empty (for tests).
+    #[cfg(test)]
+    pub(crate) fn slots(&self) -> ((usize, usize), (usize, usize)) {
+        let (o, s) = (self.objects.borrow(), self.scopes.borrow());
+        ((o.slots.len(), o.free.len()), (s.slots.len(), s.free.len()))
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +216,9 @@ thread_local! {
     /// Objects and scopes still alive after the last sweep on this thread (test
     /// instrumentation, written by `run`).
     pub(crate) static LIVE_AFTER_SWEEP: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+    /// The registries' slots (used, free) when the last sweep on this thread began.
+    static SLOTS_AT_SWEEP: std::cell::Cell<((usize, usize), (usize, usize))> =
+        const { std::cell::Cell::new(((0, 0), (0, 0))) };
 }
 
 #[cfg(test)]
@@ -111,7 +226,7 @@ mod tests {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use super::LIVE_AFTER_SWEEP;
+    use super::{LIVE_AFTER_SWEEP, SLOTS_AT_SWEEP};
     use crate::{Options, run};
 
     fn run_and_count_survivors(source: &str) -> usize {
@@ -146,5 +261,24 @@ mod tests {
             Sub.race([new Promise(() => {})]);
         ";
         assert_eq!(run_and_count_survivors(cycles), 0);
+    }
+
+    #[test]
+    fn short_lived_objects_and_scopes_leave_the_registry() {
+        // Each iteration makes a closure, its scope, a promise and two resolving functions
+        // that die at once: their slots are reused, so the registries end the same size
+        // whether the loop ran 10 times or 20 000.
+        let script = |n: u32| format!("for (let i = 0; i < {n}; i++) {{ new Promise(() => {{}}); }}");
+        assert_eq!(run_and_count_survivors(&script(10)), 0);
+        let small = SLOTS_AT_SWEEP.with(std::cell::Cell::get);
+        assert_eq!(run_and_count_survivors(&script(20_000)), 0);
+        let large = SLOTS_AT_SWEEP.with(std::cell::Cell::get);
+        assert_eq!(small.0.0, large.0.0, "object slots");
+        assert_eq!(small.1.0, large.1.0, "scope slots");
+        // Live objects keep theirs: 20 000 promises in an array held 20 000 slots at once.
+        let kept = "const a = []; for (let i = 0; i < 20000; i++) a.push(new Promise(() => {}));";
+        assert_eq!(run_and_count_survivors(kept), 0);
+        let ((used, _), _) = SLOTS_AT_SWEEP.with(std::cell::Cell::get);
+        assert!(used >= 20_000 && used < small.0.0 + 20_100, "{used} slots");
     }
 }

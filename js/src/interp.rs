@@ -7,7 +7,7 @@
 //! from native code, promise handlers, timer callbacks) the future is polled once and is
 //! always ready: [`call_sync`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -35,6 +35,14 @@ pub(crate) struct Scope {
     /// Whether the code of this scope is strict mode code (11.2.2): inherited by blocks,
     /// set by functions.
     strict: bool,
+    /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
+    heap_slot: Cell<u32>,
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        crate::heap::unregister_scope(self.heap_slot.get(), self);
+    }
 }
 
 /// A function call's (or the script's) `this`, `new.target`, active function and home object.
@@ -84,8 +92,15 @@ impl Scope {
         generator: Option<Rc<GenSlot>>,
         strict: bool,
     ) -> Env {
-        let scope = Rc::new(Scope { vars: RefCell::new(Vec::new()), parent, frame, generator, strict });
-        crate::heap::register_scope(&scope);
+        let scope = Rc::new(Scope {
+            vars: RefCell::new(Vec::new()),
+            parent,
+            frame,
+            generator,
+            strict,
+            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+        });
+        scope.heap_slot.set(crate::heap::register_scope(&scope));
         scope
     }
 

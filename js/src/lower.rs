@@ -169,6 +169,9 @@ type R<T> = Result<T, ScriptError>;
 #[derive(Default)]
 struct FnCtx {
     var_names: Vec<Name>,
+    /// The same names, for the duplicate check (a list search made a script of a million
+    /// `var`s quadratic).
+    var_set: HashSet<Name>,
     uses_arguments: bool,
     is_arrow: bool,
     is_async: bool,
@@ -201,7 +204,7 @@ impl Lower<'_> {
     fn declare_var(&mut self, name: &Name) {
         self.declared.insert(name.to_string());
         let ctx = self.ctx();
-        if !ctx.var_names.contains(name) {
+        if ctx.var_set.insert(name.clone()) {
             ctx.var_names.push(name.clone());
         }
     }

@@ -28,6 +28,8 @@ pub(crate) struct ObjData {
     /// The attributes every element of an array (or arguments object) has: elements are kept
     /// in one vector, so `Object.seal` and `Object.freeze` (SetIntegrityLevel) change them all.
     pub(crate) elements: Cell<IntegrityLevel>,
+    /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
+    heap_slot: Cell<u32>,
 }
 
 impl Drop for ObjData {
@@ -35,9 +37,18 @@ impl Drop for ObjData {
     /// inside the other's destructor would overflow the stack. The children that only this
     /// object holds are taken out and emptied in a loop instead.
     fn drop(&mut self) {
+        crate::heap::unregister_object(self.heap_slot.get(), self);
         let mut pending = Vec::new();
         self.detach_children(&mut pending);
         while let Some(child) = pending.pop() {
+            // A child freed here is moved out of its allocation first, so it leaves the
+            // registry while still in place (its own `Drop` then finds nothing to do).
+            if Rc::strong_count(&child.0) == 1 {
+                crate::heap::unregister_object(
+                    child.0.heap_slot.replace(crate::heap::UNREGISTERED),
+                    &child.0,
+                );
+            }
             if let Ok(mut data) = Rc::try_unwrap(child.0) {
                 data.detach_children(&mut pending);
             }
@@ -184,8 +195,9 @@ impl Obj {
             proto: RefCell::new(proto),
             extensible: Cell::new(true),
             elements: Cell::new(IntegrityLevel::None),
+            heap_slot: Cell::new(crate::heap::UNREGISTERED),
         });
-        crate::heap::register_object(&data);
+        data.heap_slot.set(crate::heap::register_object(&data));
         Obj(data)
     }
 

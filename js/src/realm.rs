@@ -124,9 +124,14 @@ pub(crate) struct JsHost {
 }
 
 /// Calls `f` with the current realm, if any, without cloning it (allocation registers here).
+///
+/// Nothing happens while the realm is being replaced or the thread is ending: an object
+/// dropped then (`heap::unregister_object`) has no registry to leave.
 pub(crate) fn with_current_realm(f: impl FnOnce(&Realm)) {
-    REALM.with(|r| {
-        if let Some(realm) = r.borrow().as_ref() {
+    let _ = REALM.try_with(|r| {
+        if let Ok(current) = r.try_borrow()
+            && let Some(realm) = current.as_ref()
+        {
             f(realm);
         }
     });
