@@ -267,7 +267,7 @@ pub(crate) async fn yield_star(slot: Rc<GenSlot>, value: JsValue) -> Res<JsValue
             // b. Else if received is a throw completion, then
             Resume::Throw(e) => {
                 // i. Let throw be ? GetMethod(iterator, "throw").
-                let throw = get_method(&iterator, "throw")?;
+                let throw = crate::iteration::async_iteration::get_method(&iterator, "throw")?;
                 // ii. If throw is not undefined, then
                 if let Some(throw) = throw {
                     // 1. Let innerResult be ? Call(throw, iterator, « received.[[Value]] »).
@@ -298,7 +298,7 @@ pub(crate) async fn yield_star(slot: Rc<GenSlot>, value: JsValue) -> Res<JsValue
             // c. Else (received is a return completion),
             Resume::Return(v) => {
                 // ii. Let return be ? GetMethod(iterator, "return").
-                let Some(ret) = get_method(&iterator, "return")? else {
+                let Some(ret) = crate::iteration::async_iteration::get_method(&iterator, "return")? else {
                     // iii. If return is undefined, then
                     // 3. Return ReturnCompletion(value).
                     return Err(Ctrl::Return(v));
@@ -336,18 +336,4 @@ fn not_iterable(value: &JsValue) -> JsValue {
     };
     realm()
         .error("TypeError", &format!("{what} is not iterable (cannot read property Symbol(Symbol.iterator))"))
-}
-
-/// GetMethod (7.3.11): `None` for undefined or null, a TypeError for anything else that is
-/// not callable.
-fn get_method(value: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
-    let method = value.get(key)?;
-    if method.is_nullish() {
-        return Ok(None);
-    }
-    if !method.is_callable() {
-        let text = crate::inspect::inspect(&method);
-        return Err(realm().error("TypeError", &format!("{text} is not a function")));
-    }
-    Ok(Some(method))
 }

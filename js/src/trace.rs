@@ -1,7 +1,6 @@
 //! `--trace=json`: the loop's events and the console output, one JSON object per line
 //! (the schema is docs/trace.md; `TRACE_VERSION` is its version).
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use settle_runtime::{LoopEvent, LoopEventKind, Origin, RejectionEventKind};
@@ -23,25 +22,9 @@ pub(crate) fn head(event: &str, at: Duration) -> String {
     format!("\"event\":\"{event}\",\"at_ms\":{}", at.as_secs_f64() * 1000.0)
 }
 
-/// A JSON string literal (RFC 8259 section 7: `"`, `\` and control characters escaped).
+/// A JSON string literal: QuoteJSONString (25.5.2.3), as `JSON.stringify` writes one.
 pub(crate) fn string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::builtins::json_quote(s)
 }
 
 fn label(label: Option<&str>) -> String {

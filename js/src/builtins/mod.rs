@@ -1301,7 +1301,7 @@ fn install_math_json(r: &Rc<Realm>) {
     r.global.define("JSON", JsValue::Object(json), false);
 }
 
-fn json_quote(s: &str) -> String {
+pub(crate) fn json_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

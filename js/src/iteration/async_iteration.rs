@@ -20,8 +20,12 @@ pub(crate) enum AsyncIteratorRecord {
     FromSync(IteratorRecord),
 }
 
-/// GetMethod (7.3.11).
-fn get_method(value: &JsValue, key: &PropertyKey) -> Result<Option<JsValue>, JsValue> {
+/// GetMethod (7.3.11): `None` for undefined or null, a TypeError for anything else that is
+/// not callable.
+pub(crate) fn get_method<K: crate::property::Key + ?Sized>(
+    value: &JsValue,
+    key: &K,
+) -> Result<Option<JsValue>, JsValue> {
     let method = value.get(key)?;
     if method.is_nullish() {
         return Ok(None);
@@ -153,14 +157,14 @@ impl AsyncIteratorRecord {
     pub(crate) fn call_return(&self, value: Option<JsValue>) -> Result<Option<JsValue>, JsValue> {
         let args: Vec<JsValue> = value.clone().into_iter().collect();
         match self {
-            AsyncIteratorRecord::Async(record) => match get_method(&record.iterator, &"return".into())? {
+            AsyncIteratorRecord::Async(record) => match get_method(&record.iterator, "return")? {
                 None => Ok(None),
                 Some(ret) => call_sync(&ret, &record.iterator, &args).map(Some),
             },
             AsyncIteratorRecord::FromSync(record) => {
                 let promise = (|| {
                     // 6-7. Let return be Completion(GetMethod(syncIterator, "return")).
-                    let Some(ret) = get_method(&record.iterator, &"return".into())? else {
+                    let Some(ret) = get_method(&record.iterator, "return")? else {
                         // 8. If return is undefined, resolve with CreateIterResultObject(value,
                         // true).
                         let (promise, capability) = JsPromise::with_resolvers();
@@ -193,14 +197,14 @@ impl AsyncIteratorRecord {
     /// exists.
     pub(crate) fn call_throw(&self, value: JsValue) -> Result<Option<JsValue>, JsValue> {
         match self {
-            AsyncIteratorRecord::Async(record) => match get_method(&record.iterator, &"throw".into())? {
+            AsyncIteratorRecord::Async(record) => match get_method(&record.iterator, "throw")? {
                 None => Ok(None),
                 Some(throw) => call_sync(&throw, &record.iterator, &[value]).map(Some),
             },
             AsyncIteratorRecord::FromSync(record) => {
                 let promise = (|| {
                     // 6-7. Let throw be Completion(GetMethod(syncIterator, "throw")).
-                    let Some(throw) = get_method(&record.iterator, &"throw".into())? else {
+                    let Some(throw) = get_method(&record.iterator, "throw")? else {
                         // 8.b-d. Let closeCompletion be NormalCompletion(empty); Let result be
                         // Completion(IteratorClose(syncIteratorRecord, closeCompletion));
                         // IfAbruptRejectPromise(result, promiseCapability).
