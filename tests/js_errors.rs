@@ -3,35 +3,12 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn script(source: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("settle-js-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let path = dir.join(format!("case{}.js", COUNTER.fetch_add(1, Ordering::Relaxed)));
-    std::fs::write(&path, source).expect("the script is written");
-    path
-}
+use support::Run;
 
 fn run_with(program: &str, args: &[&str], source: &str) -> Run {
-    let path = script(source);
-    let output = Command::new(program).args(args).arg(&path).output().expect("the command runs");
-    let _ = std::fs::remove_file(&path);
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    support::run_source(program, args, source)
 }
 
 fn settle(args: &[&str], source: &str) -> Run {

@@ -4,21 +4,13 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn examples() -> Vec<PathBuf> {
     support::js_files("examples/js")
 }
 
-/// Runs `program args... file` in the examples directory: (exit code, stdout).
 fn run(program: &str, args: &[&str], file: &Path) -> (i32, String) {
-    let output = Command::new(program)
-        .args(args)
-        .arg(file.file_name().expect("a file name"))
-        .current_dir(file.parent().expect("a directory"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+    support::run_file(program, args, file)
 }
 
 #[test]

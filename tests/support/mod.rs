@@ -137,3 +137,41 @@ pub fn js_files(dir: &str) -> Vec<std::path::PathBuf> {
 pub fn node_available() -> bool {
     std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success())
 }
+
+/// What a command printed and how it exited.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+static SCRIPT_COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `program args... FILE`, where FILE is a temporary script holding `source` (each call
+/// its own file, so tests may run in parallel).
+pub fn run_source(program: &str, args: &[&str], source: impl AsRef<[u8]>) -> Run {
+    let dir = std::env::temp_dir().join(format!("settle-script-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let n = SCRIPT_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("case{n}.js"));
+    std::fs::write(&path, source).expect("the script is written");
+    let output =
+        std::process::Command::new(program).args(args).arg(&path).output().expect("the command runs");
+    let _ = std::fs::remove_file(&path);
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `program args... file` in the file's directory: (exit code, stdout).
+pub fn run_file(program: &str, args: &[&str], file: &std::path::Path) -> (i32, String) {
+    let output = std::process::Command::new(program)
+        .args(args)
+        .arg(file.file_name().expect("a file name"))
+        .current_dir(file.parent().expect("a directory"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned())
+}
