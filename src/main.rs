@@ -22,6 +22,9 @@ With no FILE: the tour of the book's examples when stdin is a terminal, else the
   --trace[=text]      after each line of output, show which queue the code came from
   --trace=json        print the loop's events instead, one JSON object per line, the
                       output inside its `console` events (docs/trace.md; settle engine)
+  --trace=html        print one self-contained HTML page that replays the run step by
+                      step: source, call stack, queues, timers, console, and why each
+                      step happens (`settle --trace=html FILE.js > trace.html`)
   --host node|html    host profile (default node): timers, process.nextTick and
                       unhandled-rejection events as in Node, or as in a browser
   --seed N            seed of Math.random (default: fixed)
@@ -106,7 +109,8 @@ fn parse(mut parser: lexopt::Parser) -> Result<Command, Stop> {
                 Some(v) => match v.to_str() {
                     Some("text") => options.trace = true,
                     Some("json") => options.trace_json = true,
-                    _ => return Err(Stop::Usage("--trace takes `text` or `json`".to_string())),
+                    Some("html") => options.trace_html = true,
+                    _ => return Err(Stop::Usage("--trace takes `text`, `json` or `html`".to_string())),
                 },
             },
             Long("virtual-time") => options.virtual_clock = true,
@@ -140,10 +144,11 @@ fn parse(mut parser: lexopt::Parser) -> Result<Command, Stop> {
     if let Some(text) = print {
         return Err(Stop::Print(text));
     }
-    if boa && options.trace_json {
-        return Err(Stop::Usage(
-            "--trace=json needs --engine settle (Boa's loop events are not traced yet)".into(),
-        ));
+    if boa && (options.trace_json || options.trace_html) {
+        let format = if options.trace_html { "html" } else { "json" };
+        return Err(Stop::Usage(format!(
+            "--trace={format} needs --engine settle (Boa's loop events are not traced yet)"
+        )));
     }
     let program = program.unwrap_or_else(|| {
         if std::io::stdin().is_terminal() { Program::Tour } else { Program::File("-".to_string()) }

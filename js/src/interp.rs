@@ -276,6 +276,16 @@ pub(crate) async fn run_closure(
     call: Invocation,
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
+    if crate::callstack::tracking() {
+        // A traced run: the body is on the trace's call stack while it runs.
+        let name = crate::callstack::frame_name(&call.def.name);
+        return crate::callstack::Framed::new(name, Box::pin(run_closure_body(call, generator))).await;
+    }
+    run_closure_body(call, generator).await
+}
+
+/// [`run_closure`]'s work.
+async fn run_closure_body(call: Invocation, generator: Option<Rc<GenSlot>>) -> Result<JsValue, JsValue> {
     let Invocation { def, env, fobj, this, args, frame } = call;
     // Calls of every kind (plain, async, generator bodies) nest on the machine stack.
     crate::stack::check()?;
@@ -421,6 +431,9 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
         }
         Ok(JsValue::Undefined)
     });
+    if crate::callstack::tracking() {
+        fut = Box::pin(crate::callstack::Framed::new(Name::from("(top level)"), fut));
+    }
     poll_once(fut.as_mut())
 }
 
@@ -1788,8 +1801,9 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
                 crate::generator::yield_star(slot, v).await?
             }
-            Expr::Await(arg) => {
+            Expr::Await(arg, pos) => {
                 let v = eval(arg, env).await?;
+                realm().pos.set(*pos);
                 await_value(v).await?
             }
         })

@@ -304,7 +304,8 @@ pub(crate) enum Expr {
     /// `a?.b.c`: a short-circuit at any optional link makes the whole chain `undefined`.
     Chain(Box<Expr>),
     Seq(Vec<Expr>),
-    Await(Box<Expr>),
+    /// `await e`, at its position (where the continuation's job is queued).
+    Await(Box<Expr>, Pos),
     Yield(Option<Box<Expr>>),
     /// `yield* iterable` (15.5.5): delegation to another iterator.
     YieldStar(Box<Expr>),

@@ -27,6 +27,7 @@
 mod arguments;
 mod bigint;
 mod builtins;
+mod callstack;
 mod class;
 mod generator;
 mod heap;
@@ -139,6 +140,25 @@ pub struct Options {
     /// assert!(trace.ends_with("{\"event\":\"exit\",\"code\":0}\n"), "{trace}");
     /// ```
     pub trace_json: bool,
+    /// `--trace=html`: `stdout` receives one self-contained HTML page that replays the run step
+    /// by step (the source with the running line, the call stack, the queues, the timers, the
+    /// console, and why each step happens), built from the events [`Options::trace_json`]
+    /// prints. Takes precedence over [`Options::trace_json`] and [`Options::trace`].
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_js::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let options = Options { trace_html: true, virtual_clock: true, ..Options::default() };
+    /// assert_eq!(run("t.js", "console.log('</script>')", &options, out.clone(), out.clone()), 0);
+    /// let page = String::from_utf8(out.borrow().clone()).unwrap();
+    /// assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    /// // The output travels inside the page's data, escaped so that it cannot end the script.
+    /// assert!(page.contains(r#""text":"\u003c/script>""#), "{page}");
+    /// ```
+    pub trace_html: bool,
 }
 
 impl Default for Options {
@@ -152,6 +172,7 @@ impl Default for Options {
             max_steps: None,
             argv: Vec::new(),
             trace_json: false,
+            trace_html: false,
         }
     }
 }
@@ -215,24 +236,24 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     if options.virtual_clock {
         builder = builder.virtual_clock();
     }
-    if options.trace_json {
+    let format = if options.trace_html {
+        Some(trace::Format::Html)
+    } else if options.trace_json {
+        Some(trace::Format::Json)
+    } else {
+        options.trace.then_some(trace::Format::Text)
+    };
+    let source: Rc<str> = source.into();
+    let tracer = format.map(|f| trace::Tracer::new(f, stdout.clone(), stderr.clone(), file, source.clone()));
+    if let Some(tracer) = &tracer {
         let host = match options.host {
             HostKind::Node => "node",
             HostKind::Html => "html",
         };
-        trace::write_line(
-            &stdout,
-            &format!(
-                "\"event\":\"trace\",\"version\":{},\"engine\":\"settle-js\",\"host\":\"{host}\",\"virtual_time\":{},\"file\":{}",
-                trace::TRACE_VERSION,
-                options.virtual_clock,
-                trace::string(file)
-            ),
-        );
-        let sink = stdout.clone();
-        builder = builder.on_event(move |e| trace::write_line(&sink, &trace::loop_event(e)));
+        tracer.emit(&trace::Event::Start { host, virtual_time: options.virtual_clock, file });
+        let tracer = tracer.clone();
+        builder = builder.on_event(move |e| tracer.emit(&trace::Event::Loop(e)));
     }
-    let trace_out = options.trace_json.then(|| stdout.clone());
     let internal = stderr.clone();
     let el = builder
         .on_uncaught(move |u: &Uncaught| {
@@ -243,10 +264,9 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         host: options.host,
         stdout,
         stderr,
-        trace: options.trace,
-        trace_json: options.trace_json,
+        tracer: tracer.clone(),
         file: file.to_string(),
-        source: source.into(),
+        source,
         seed: options.seed,
         script: options.script,
         max_steps: options.max_steps,
@@ -286,8 +306,8 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     };
     drop(el);
     drop(guard);
-    if let Some(sink) = trace_out {
-        trace::write_line(&sink, &format!("\"event\":\"exit\",\"code\":{code}"));
+    if let Some(tracer) = tracer {
+        tracer.finish(code);
     }
     // Break the reference cycles of the realm and of everything the script made, so they
     // are freed.

@@ -337,7 +337,7 @@ impl Lower<'_> {
                 // set exprValue to ? Await(exprValue): `return e` is `return await e` there.
                 let async_generator = self.fns.last().is_some_and(|c| c.is_async && c.is_generator);
                 Stmt::Return(match argument {
-                    Some(e) if async_generator => Some(Expr::Await(Box::new(e))),
+                    Some(e) if async_generator => Some(Expr::Await(Box::new(e), r.span.start)),
                     other => other,
                 })
             }
@@ -789,7 +789,7 @@ impl Lower<'_> {
                 if !self.fns.last().is_some_and(|c| c.is_async) {
                     return Err(syntax(a.span.start, "await is only valid in async functions"));
                 }
-                Expr::Await(Box::new(self.expr(&a.argument)?))
+                Expr::Await(Box::new(self.expr(&a.argument)?), a.span.start)
             }
             E::BinaryExpression(b) => Expr::Binary(
                 b.operator,

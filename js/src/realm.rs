@@ -60,9 +60,10 @@ pub(crate) struct Realm {
     pub(crate) host: HostKind,
     pub(crate) stdout: Sink,
     pub(crate) stderr: Sink,
-    pub(crate) trace: bool,
-    /// `--trace=json`: console output becomes `console` events on stdout (`trace.rs`).
-    pub(crate) trace_json: bool,
+    /// `--trace` in any format: console output goes through it (`trace/`).
+    pub(crate) tracer: Option<Rc<crate::trace::Tracer>>,
+    /// The running script functions, when the trace reports them (`callstack.rs`).
+    pub(crate) frames: Option<RefCell<Vec<crate::callstack::CallFrame>>>,
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
@@ -107,6 +108,11 @@ thread_local! {
 /// Panics when no script is running on this thread (an interpreter bug).
 pub(crate) fn realm() -> Rc<Realm> {
     REALM.with(|r| r.borrow().clone()).expect("settle-js: no realm is current on this thread")
+}
+
+/// The current realm, if a script is running on this thread.
+pub(crate) fn try_realm() -> Option<Rc<Realm>> {
+    REALM.with(|r| r.borrow().clone())
 }
 
 /// Whether the process "died" (an uncaught error under Node, the step limit): the loop was
@@ -200,8 +206,7 @@ pub(crate) struct RealmConfig {
     pub(crate) host: HostKind,
     pub(crate) stdout: Sink,
     pub(crate) stderr: Sink,
-    pub(crate) trace: bool,
-    pub(crate) trace_json: bool,
+    pub(crate) tracer: Option<Rc<crate::trace::Tracer>>,
     pub(crate) file: String,
     pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
@@ -241,8 +246,8 @@ impl Realm {
             host: config.host,
             stdout: config.stdout,
             stderr: config.stderr,
-            trace: config.trace,
-            trace_json: config.trace_json,
+            frames: config.tracer.as_ref().filter(|t| t.reports_frames()).map(|_| RefCell::new(Vec::new())),
+            tracer: config.tracer,
             file: config.file,
             source: config.source,
             listeners: RefCell::new(Vec::new()),
@@ -438,18 +443,12 @@ impl Realm {
         if is_halted() {
             return;
         }
-        if self.trace_json {
-            // The trace is the whole of stdout: the text travels inside its event.
-            return crate::trace::write_line(&self.stdout, &crate::trace::console(text, stderr));
+        if let Some(tracer) = &self.tracer {
+            return tracer.console(text, stderr);
         }
         let sink = if stderr { &self.stderr } else { &self.stdout };
         let mut w = sink.borrow_mut();
         let _ = writeln!(w, "{text}");
-        if self.trace {
-            let origin = settle_runtime::Handle::try_current()
-                .map_or_else(|_| "script".to_string(), |h| crate::builtins::origin_text(h.origin()));
-            let _ = writeln!(w, "    \u{2190} {origin}");
-        }
         let _ = w.flush();
     }
 

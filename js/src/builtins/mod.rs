@@ -13,7 +13,7 @@ mod symbol;
 
 pub(crate) use object::to_object;
 
-use settle_runtime::{Handle, Origin, TaskId, TimerId, Uncaught, UncaughtKind};
+use settle_runtime::{Handle, TaskId, TimerId, Uncaught, UncaughtKind};
 
 use crate::inspect::{error_head, format_log, inspect};
 use crate::interp::{call_sync, iterate};
@@ -1437,19 +1437,6 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
     }
     let mut st = State { indent, out: String::new(), stack: std::collections::HashSet::new(), depth: 0 };
     Ok(go(value, &mut st)?.then_some(st.out))
-}
-
-/// The label `--trace` prints for where the running code came from: the script's top level
-/// is the task labelled "script", and its checkpoint is "after the script".
-pub(crate) fn origin_text(origin: Origin) -> String {
-    match origin {
-        Origin::Task { label: Some(label), .. } => label.into(),
-        Origin::Microtask { index, label: Some(label), .. } => {
-            format!("microtask {index} (after the {label})")
-        }
-        Origin::NextTick { index, label: Some(label), .. } => format!("nextTick {index} (after the {label})"),
-        other => other.to_string(),
-    }
 }
 
 /// `Math.max` / `Math.min`: arguments converted with ToNumber in order, `start` for none. It

@@ -1,21 +1,16 @@
-//! `--trace=json`: the loop's events and the console output, one JSON object per line
-//! (the schema is docs/trace.md; `TRACE_VERSION` is its version).
+//! The JSON encoding of trace events: one object per event, as `--trace=json` prints them one
+//! per line and `--trace=html` embeds them (the schema is docs/trace.md; `TRACE_VERSION` is its
+//! version).
 
 use std::time::Duration;
 
 use settle_runtime::{LoopEvent, LoopEventKind, Origin, RejectionEventKind};
 
-use crate::realm::Sink;
+use super::Event;
+use crate::callstack::Place;
 
 /// The schema's version: the first line of every trace says it.
 pub(crate) const TRACE_VERSION: u32 = 1;
-
-/// Writes one line (an object whose members are already written, without braces).
-pub(crate) fn write_line(sink: &Sink, members: &str) {
-    let mut w = sink.borrow_mut();
-    let _ = writeln!(w, "{{{members}}}");
-    let _ = w.flush();
-}
 
 /// `"event":NAME,"at_ms":N`: the start of every event line.
 pub(crate) fn head(event: &str, at: Duration) -> String {
@@ -52,8 +47,27 @@ pub(crate) fn origin(origin: Origin) -> String {
     }
 }
 
-/// The line for one loop event.
-pub(crate) fn loop_event(e: &LoopEvent) -> String {
+/// `,"line":L,"column":C,"stack":[..]`: where the running code is, when it is the script's.
+fn place(place: Option<&Place>) -> String {
+    let Some(p) = place else { return String::new() };
+    let frames: Vec<String> = p
+        .stack
+        .iter()
+        .map(|f| {
+            format!("{{\"function\":{},\"line\":{},\"column\":{}}}", string(&f.function), f.line, f.column)
+        })
+        .collect();
+    format!(",\"line\":{},\"column\":{},\"stack\":[{}]", p.line, p.column, frames.join(","))
+}
+
+/// The members of one loop event (without braces), with the place of the script code that
+/// caused it, if any.
+fn loop_event(e: &LoopEvent, at_place: Option<&Place>) -> String {
+    let members = loop_event_members(e);
+    members + &place(at_place)
+}
+
+fn loop_event_members(e: &LoopEvent) -> String {
     let at = e.at;
     match e.kind {
         LoopEventKind::Queued { queue, by } => {
@@ -85,15 +99,28 @@ pub(crate) fn loop_event(e: &LoopEvent) -> String {
     }
 }
 
-/// The line for console output (or an error report) written by the running code.
-pub(crate) fn console(text: &str, stderr: bool) -> String {
-    let (at, by) = settle_runtime::Handle::try_current()
-        .map_or((Duration::ZERO, Origin::Outside), |h| (h.now(), h.origin()));
+/// The members of a console event: output (or an error report) written by the running code
+/// (`origin`: `None` when no loop is running).
+fn console(text: &str, stderr: bool, at: Duration, by: Option<Origin>, at_place: Option<&Place>) -> String {
     let stream = if stderr { "stderr" } else { "stdout" };
     format!(
-        "{},\"stream\":\"{stream}\",\"text\":{},\"origin\":{}",
+        "{},\"stream\":\"{stream}\",\"text\":{},\"origin\":{}{}",
         head("console", at),
         string(text),
-        origin(by)
+        origin(by.unwrap_or(Origin::Outside)),
+        place(at_place)
     )
+}
+
+/// The members of any trace event (without braces).
+pub(crate) fn encode(event: &Event<'_>, at_place: Option<&Place>) -> String {
+    match *event {
+        Event::Start { host, virtual_time, file } => format!(
+            "\"event\":\"trace\",\"version\":{TRACE_VERSION},\"engine\":\"settle-js\",\"host\":\"{host}\",\"virtual_time\":{virtual_time},\"file\":{}",
+            string(file)
+        ),
+        Event::Loop(e) => loop_event(e, at_place),
+        Event::Console { text, stderr, at, origin } => console(text, stderr, at, origin, at_place),
+        Event::Exit { code } => format!("\"event\":\"exit\",\"code\":{code}"),
+    }
 }

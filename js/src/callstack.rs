@@ -1,0 +1,110 @@
+//! The call stack that `--trace=json` and `--trace=html` report: which script functions are
+//! running, and where, when an event happens.
+//!
+//! The interpreter evaluates recursively and keeps no frame list of its own, so a traced run
+//! wraps each function body (and the script's top level) in [`Framed`], which pushes a frame
+//! for as long as that body is being polled. Polls nest exactly as the running code does: a
+//! call polls its callee inside the caller's poll, and an `async` function resumed by a
+//! reaction job is polled from that job alone. So the frames are the real stack at every
+//! moment, including after an `await` (where only the resumed function is on it, as in V8).
+//! Untraced runs skip all of this (`Realm::frames` is `None`).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::interp::CallFuture;
+use crate::ir::Name;
+use crate::realm::{realm, try_realm};
+
+/// One running function: its name and where its caller was when it was entered.
+pub(crate) struct CallFrame {
+    /// The function's name (`(anonymous)` when it has none, `(top level)` for the script).
+    pub(crate) function: Name,
+    /// The caller's source offset when this frame was entered (the call's position).
+    pub(crate) entered_at: u32,
+}
+
+/// A frame placed in the source: what a trace event says about each function on the stack.
+pub(crate) struct FrameAt {
+    /// The function's name.
+    pub(crate) function: Name,
+    /// 1-based line of the position this frame is at.
+    pub(crate) line: usize,
+    /// 1-based column (in characters).
+    pub(crate) column: usize,
+}
+
+/// Where the script is when an event happens: the running line and the stack, innermost
+/// frame first.
+pub(crate) struct Place {
+    /// 1-based line of the running code.
+    pub(crate) line: usize,
+    /// 1-based column.
+    pub(crate) column: usize,
+    /// The running functions, innermost first.
+    pub(crate) stack: Vec<FrameAt>,
+}
+
+/// The name a frame shows for a function.
+pub(crate) fn frame_name(name: &Name) -> Name {
+    if name.is_empty() { Name::from("(anonymous)") } else { name.clone() }
+}
+
+/// Where the script is now, if it is running and its frames are tracked.
+pub(crate) fn place() -> Option<Place> {
+    let r = try_realm()?;
+    let frames = r.frames.as_ref()?.borrow();
+    if frames.is_empty() {
+        return None;
+    }
+    let at = |offset: u32| crate::lower::line_col(&r.source, offset);
+    let (line, column) = at(r.pos.get());
+    // A frame's position is where its callee was entered; the innermost frame's is `pos`.
+    let mut stack = Vec::with_capacity(frames.len());
+    let mut position = (line, column);
+    for frame in frames.iter().rev() {
+        stack.push(FrameAt { function: frame.function.clone(), line: position.0, column: position.1 });
+        position = at(frame.entered_at);
+    }
+    Some(Place { line, column, stack })
+}
+
+/// Whether this run tracks frames.
+pub(crate) fn tracking() -> bool {
+    realm().frames.is_some()
+}
+
+/// A function body that is on the stack while it is polled.
+pub(crate) struct Framed {
+    body: CallFuture,
+    function: Name,
+}
+
+impl Framed {
+    /// Wraps `body`, a call of `function` (named as [`frame_name`] gives).
+    pub(crate) fn new(function: Name, body: CallFuture) -> Framed {
+        Framed { body, function }
+    }
+}
+
+impl Future for Framed {
+    type Output = Result<crate::value::JsValue, crate::value::JsValue>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let r = realm();
+        let entered_at = r.pos.get();
+        if let Some(frames) = &r.frames {
+            frames.borrow_mut().push(CallFrame { function: self.function.clone(), entered_at });
+        }
+        drop(r);
+        let out = self.body.as_mut().poll(cx);
+        let r = realm();
+        if let Some(frames) = &r.frames {
+            frames.borrow_mut().pop();
+        }
+        // Back in the caller: its position is the call's again.
+        r.pos.set(entered_at);
+        out
+    }
+}

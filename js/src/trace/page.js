@@ -1,0 +1,324 @@
+// settle --trace=html: replays a run's trace events (docs/trace.md) step by step.
+//
+// The page's data (the #trace-data element) is {file, source, events}: the events are the
+// objects `settle --trace=json` prints, one per line. Step k shows the state after events[k]:
+// `replay` computes every state once, from the events alone (the queues, the timers, the
+// running task or job, the console, and why the step happens); `show` puts one on the page.
+"use strict";
+
+(function () {
+  const data = JSON.parse(document.getElementById("trace-data").textContent);
+  const events = data.events;
+  const host = events.length > 0 ? events[0].host : "node";
+
+  // Timers get small ordinals (1, 2, ...) in the order they are set: their ids are internal.
+  const timerNumbers = new Map();
+  function timerNumber(id) {
+    if (!timerNumbers.has(id)) timerNumbers.set(id, timerNumbers.size + 1);
+    return timerNumbers.get(id);
+  }
+
+  // Who an origin is, in words ("the script", "microtask 2 (after the script)", ...).
+  function who(origin) {
+    if (!origin) return "the host";
+    switch (origin.kind) {
+      case "task":
+        return origin.label === "script" ? "the script" : origin.label ? origin.label : "task " + origin.task;
+      case "timer":
+        return "timer " + timerNumber(origin.timer) + " (task " + origin.task + ")";
+      case "remote":
+        return "remote task " + origin.task;
+      case "microtask":
+      case "nextTick": {
+        const after = origin.label ? "the " + origin.label : "task " + origin.checkpoint;
+        return origin.kind + " " + origin.index + " (after " + after + ")";
+      }
+      default:
+        return "the host";
+    }
+  }
+
+  function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function atLine(event) {
+    return event.line ? " at line " + event.line : "";
+  }
+
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  // What a queue or timer entry shows.
+  function entryText(entry) {
+    const from = who(entry.by) + (entry.line ? ", line " + entry.line : "");
+    switch (entry.queue) {
+      case "task":
+        return "task from " + from;
+      case "microtask":
+        return "job from " + from;
+      case "nextTick":
+        return "callback from " + from;
+      default:
+        return entry.queue + " from " + from;
+    }
+  }
+
+  function timerText(timer) {
+    const when = timer.repeat ? "every run, first due at " : "due at ";
+    return "timer " + timer.number + ": " + when + timer.deadline + " ms, set by " + who(timer.by) +
+      (timer.line ? ", line " + timer.line : "");
+  }
+
+  const QUEUES = ["task", "microtask", "nextTick"];
+  const QUEUE_WORDS = { task: "macrotask", microtask: "microtask", nextTick: "nextTick callback" };
+
+  // The checkpoint's rule, as the host runs it.
+  const DRAIN = host === "node"
+    ? "the nextTick queue, then the microtask queue, drain completely before the next task"
+    : "the microtask queue drains completely before the next task";
+
+  function copy(state) {
+    return {
+      task: state.task,
+      job: state.job,
+      checkpoint: state.checkpoint,
+      queues: { task: state.queues.task.slice(), microtask: state.queues.microtask.slice(), nextTick: state.queues.nextTick.slice() },
+      timers: state.timers.slice(),
+      console: state.console.slice(),
+      at: state.at,
+      line: null,
+      lineKind: null,
+      stack: [],
+      why: "",
+    };
+  }
+
+  // The state after each event.
+  function replay() {
+    let state = {
+      task: null, job: null, checkpoint: false,
+      queues: { task: [], microtask: [], nextTick: [] },
+      timers: [], console: [], at: 0, line: null, lineKind: null, stack: [], why: "",
+    };
+    const states = [];
+    for (const event of events) {
+      const next = copy(state);
+      if (typeof event.at_ms === "number") next.at = event.at_ms;
+      const running = next.job || next.task;
+      next.why = explain(event, next, running);
+      if (event.line) {
+        next.line = event.line;
+        next.lineKind = "running";
+      }
+      const frames = (event.stack || []).map(function (f) { return f.function + " \u2014 line " + f.line; });
+      const bottom = next.job || next.task;
+      if (bottom) frames.push(who(bottom));
+      next.stack = frames;
+      states.push(next);
+      state = next;
+    }
+    return states;
+  }
+
+  // Applies one event to `state` (a copy of the previous one) and says why it happens.
+  function explain(event, state, running) {
+    const runner = running ? who(running) : "the host";
+    switch (event.event) {
+      case "trace":
+        return "settle-js ran " + event.file + " on the " + (event.host === "node" ? "Node" : "browser") +
+          " host's event loop" + (event.virtual_time ? " (virtual clock)" : "") +
+          ". Step forward with \u2192 or \u25b6, back with \u2190 or \u25c0.";
+      case "queued": {
+        state.queues[event.queue].push({ queue: event.queue, by: event.by, line: event.line });
+        if (event.queue === "task" && event.by.kind === "outside") {
+          return "The host queues the script as a macrotask: it runs when the loop starts.";
+        }
+        const rest = event.queue === "task"
+          ? "it runs after the tasks before it, each followed by a microtask checkpoint"
+          : event.queue === "nextTick"
+            ? "it runs at the next checkpoint, before the promise jobs"
+            : running && running.kind !== "microtask" && running.kind !== "nextTick"
+              ? "it runs at the next microtask checkpoint, as soon as the running task ends"
+              : "it joins the end of the microtask queue, which drains before the next task";
+        return capital(who(event.by)) + " queues a " + QUEUE_WORDS[event.queue] + atLine(event) + ": " + rest + ".";
+      }
+      case "timer-set": {
+        const timer = { id: event.timer, number: timerNumber(event.timer), deadline: event.deadline_ms, repeat: event.repeat, by: event.by, line: event.line };
+        state.timers.push(timer);
+        return capital(who(event.by)) + " sets timer " + timer.number + atLine(event) + ": due at " + event.deadline_ms +
+          " ms, it will run as a macrotask once its time has come and the microtasks before it have run.";
+      }
+      case "timer-cleared": {
+        const i = state.timers.findIndex(function (t) { return t.id === event.timer; });
+        if (i >= 0) state.timers.splice(i, 1);
+        return capital(who(event.by)) + " clears timer " + timerNumber(event.timer) + atLine(event) + ": it will not run.";
+      }
+      case "task-start": {
+        const origin = event.origin;
+        state.task = origin;
+        if (origin.kind === "timer") {
+          const i = state.timers.findIndex(function (t) { return t.id === origin.timer; });
+          const timer = i >= 0 ? state.timers[i] : null;
+          if (timer && !timer.repeat) state.timers.splice(i, 1);
+          const set = timer ? ": set by " + who(timer.by) + (timer.line ? " at line " + timer.line : "") + ", due at " + timer.deadline + " ms" : "";
+          if (timer && timer.line) {
+            state.line = timer.line;
+            state.lineKind = "queued";
+          }
+          return "Timer " + timerNumber(origin.timer) + "'s callback runs now as task " + origin.task + set +
+            "; a timer runs only once its time has come and the microtask queue is empty.";
+        }
+        if (origin.kind === "remote") {
+          return capital(who(origin)) + " runs now: another thread posted it to the loop.";
+        }
+        const entry = state.queues.task.shift();
+        if (origin.label === "script") {
+          return "The script runs now: it is the first macrotask, and macrotasks run one at a time, in order.";
+        }
+        if (entry && entry.line) {
+          state.line = entry.line;
+          state.lineKind = "queued";
+        }
+        const from = entry ? ": queued by " + who(entry.by) + (entry.line ? " at line " + entry.line : "") : "";
+        return capital(who(origin)) + " runs now" + from + "; one macrotask runs per turn of the loop, after the microtasks of the one before.";
+      }
+      case "task-end":
+        state.task = null;
+        return capital(who(event.origin)) + " returns: the call stack is empty, so a microtask checkpoint comes before any other task.";
+      case "checkpoint-start":
+        state.checkpoint = true;
+        return "A microtask checkpoint starts after " + (event.label ? "the " + event.label : "task " + event.checkpoint) + ": " + DRAIN + ".";
+      case "job-start": {
+        const origin = event.origin;
+        state.job = origin;
+        const entry = state.queues[origin.kind].shift();
+        if (entry && entry.line) {
+          state.line = entry.line;
+          state.lineKind = "queued";
+        }
+        const from = entry ? ": queued by " + who(entry.by) + (entry.line ? " at line " + entry.line : "") : "";
+        const rule = origin.kind === "nextTick"
+          ? "the nextTick queue drains before the promise jobs"
+          : "the microtask queue drains before the next task";
+        return capital(who(origin)) + " runs now" + from + "; " + rule + ".";
+      }
+      case "job-end": {
+        state.job = null;
+        const waiting = state.queues.nextTick.length + state.queues.microtask.length;
+        return capital(who(event.origin)) + " returns; " +
+          (waiting > 0 ? plural(waiting, "job still waits", "jobs still wait") + ", and the checkpoint runs it before anything else." : "no job waits.");
+      }
+      case "checkpoint-end": {
+        state.checkpoint = false;
+        const next = state.queues.task.length > 0
+          ? "the next task waits in the macrotask queue"
+          : state.timers.length > 0
+            ? "timer " + state.timers[0].number + " is due at " + state.timers[0].deadline + " ms"
+            : "nothing else is waiting";
+        return "The microtask queue is empty: the checkpoint ends, and the loop moves on (" + next + ").";
+      }
+      case "unhandled-rejection":
+        return "A rejected promise still has no handler at the end of the checkpoint: the host reports it.";
+      case "rejection-handled":
+        return "A promise reported as unhandled got a handler: the host reports that too.";
+      case "console": {
+        state.console.push({ stream: event.stream, text: event.text });
+        const verb = event.stream === "stderr" ? " writes to stderr " : " prints ";
+        return capital(who(event.origin)) + verb + JSON.stringify(event.text) + atLine(event) + ".";
+      }
+      case "exit": {
+        const left = QUEUES.reduce(function (n, q) { return n + state.queues[q].length; }, 0) + state.timers.length;
+        return "The run ends with exit code " + event.code + ": " +
+          (left === 0 ? "no task, job or timer is left." : plural(left, "callback never ran", "callbacks never ran") + ".");
+      }
+      default:
+        return "The loop did something this page does not know (" + event.event + ").";
+    }
+  }
+
+  const states = replay();
+
+  // --- The page.
+  const $ = function (id) { return document.getElementById(id); };
+
+  function fillList(list, items, current) {
+    list.textContent = "";
+    items.forEach(function (text, i) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      if (i === current) li.className = "current";
+      list.appendChild(li);
+    });
+  }
+
+  const sourceLines = data.source.split("\n");
+  const sourceList = $("source");
+  sourceLines.forEach(function (text) {
+    const li = document.createElement("li");
+    li.textContent = text === "" ? " " : text;
+    sourceList.appendChild(li);
+  });
+
+  const stepList = $("steps");
+  events.forEach(function (event, i) {
+    const li = document.createElement("li");
+    li.textContent = event.event + (event.event === "console" ? " " + JSON.stringify(event.text) : event.queue ? " " + event.queue : "");
+    li.addEventListener("click", function () { show(i); });
+    stepList.appendChild(li);
+  });
+
+  let step = 0;
+
+  function show(k) {
+    step = Math.max(0, Math.min(states.length - 1, k));
+    const state = states[step];
+    $("step").textContent = "step " + step + " of " + (states.length - 1);
+    $("clock").textContent = state.at + " ms";
+    $("why").textContent = state.why;
+    Array.prototype.forEach.call(sourceList.children, function (li, i) {
+      li.className = state.line === i + 1 ? state.lineKind : "";
+    });
+    if (state.line && sourceList.children[state.line - 1]) {
+      sourceList.children[state.line - 1].scrollIntoView({ block: "nearest" });
+    }
+    fillList($("stack"), state.stack, 0);
+    QUEUES.forEach(function (q) {
+      fillList($("queue-" + q), state.queues[q].map(entryText), -1);
+    });
+    fillList($("timers"), state.timers.map(timerText), -1);
+    const console = $("console");
+    fillList(console, state.console.map(function (c) { return c.text; }), events[step].event === "console" ? state.console.length - 1 : -1);
+    Array.prototype.forEach.call(console.children, function (li, i) {
+      if (state.console[i].stream === "stderr") li.classList.add("stderr");
+    });
+    Array.prototype.forEach.call(stepList.children, function (li, i) {
+      li.className = i === step ? "current" : i < step ? "done" : "";
+    });
+    const current = stepList.children[step];
+    if (current) current.scrollIntoView({ block: "nearest" });
+    $("first").disabled = $("back").disabled = step === 0;
+    $("forward").disabled = $("last").disabled = step === states.length - 1;
+  }
+
+  $("nextTick-panel").hidden = host !== "node";
+  $("first").addEventListener("click", function () { show(0); });
+  $("back").addEventListener("click", function () { show(step - 1); });
+  $("forward").addEventListener("click", function () { show(step + 1); });
+  $("last").addEventListener("click", function () { show(states.length - 1); });
+  document.addEventListener("keydown", function (e) {
+    const moves = { ArrowRight: 1, ArrowDown: 1, " ": 1, j: 1, ArrowLeft: -1, ArrowUp: -1, k: -1 };
+    if (e.key in moves) {
+      show(step + moves[e.key]);
+    } else if (e.key === "Home") {
+      show(0);
+    } else if (e.key === "End") {
+      show(states.length - 1);
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+  show(0);
+})();
