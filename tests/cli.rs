@@ -109,6 +109,14 @@ fn a_bad_option_is_one_line_on_stderr_and_exit_code_9() {
         ),
         (&["--seed", "x"][..], "settle: --seed takes an integer, not `x` (see settle --help)\n"),
         (
+            &["--trace=xml", "x.js"][..],
+            "settle: --trace takes `text`, `json` or `html` (see settle --help)\n",
+        ),
+        (
+            &["--engine=boa", "--trace=html", "x.js"][..],
+            "settle: --trace=html needs --engine settle (Boa's loop events are not traced yet) (see settle --help)\n",
+        ),
+        (
             &["--version=2"][..],
             "settle: unexpected argument for option '--version': \"2\" (see settle --help)\n",
         ),
@@ -130,6 +138,7 @@ fn help_lists_every_option() {
         "--engine",
         "--trace[=text]",
         "--trace=json",
+        "--trace=html",
         "--host",
         "--seed",
         "--virtual-time",
@@ -333,4 +342,73 @@ fn trace_json_reports_rejections_at_the_end_of_their_checkpoint() {
         ]
     );
     assert_eq!(replay(&stdout(&o)), Ok(("unhandled 1\nhandled\n".to_string(), 0)));
+}
+
+/// The `line`, `column` and `stack` of the events whose code is the script's.
+fn places(trace: &str) -> Vec<String> {
+    trace
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON"))
+        .filter(|v| v.get("line").is_some())
+        .map(|v| {
+            let frames: Vec<String> = v["stack"]
+                .as_array()
+                .expect("a stack")
+                .iter()
+                .map(|f| format!("{}:{}:{}", f["function"].as_str().expect("a name"), f["line"], f["column"]))
+                .collect();
+            format!(
+                "{} {}:{} [{}]",
+                v["event"].as_str().expect("event"),
+                v["line"],
+                v["column"],
+                frames.join(" ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn trace_json_says_where_the_script_was_and_its_call_stack() {
+    let source = "function inner(x) {\n  console.log('inner', x);\n}\nfunction outer() {\n  inner(1);\n}\n\
+                  async function a() {\n  outer();\n  await null;\n  inner(2);\n}\na();\n\
+                  const t = setTimeout(() => {}, 50);\n\
+                  setTimeout(() => [1].map(function each() { clearTimeout(t); }), 0);\n";
+    let o = settle(&["--virtual-time", "--trace=json", "-e", source]);
+    assert_eq!(
+        places(&stdout(&o)),
+        [
+            // Inside three calls from the top level: each frame is where it called the next.
+            "console 2:3 [inner:2:3 outer:5:3 a:8:3 (top level):12:1]",
+            // The `await` queues a's continuation, from a's frame.
+            "queued 9:3 [a:9:3 (top level):12:1]",
+            "timer-set 13:11 [(top level):13:11]",
+            "timer-set 14:1 [(top level):14:1]",
+            // After the await, a is resumed by a job: it is the bottom frame, as in V8.
+            "console 2:3 [inner:2:3 a:10:3]",
+            // A callback called by a native function (map) is on top of the callback that called it.
+            "timer-cleared 14:44 [each:14:44 (anonymous):14:18]",
+        ]
+    );
+}
+
+#[test]
+fn trace_html_is_one_page_holding_the_json_trace_and_the_source() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js/ch1-event-loop-ACDB.js");
+    let (code, page) = run_example(&["--trace=html"], &file);
+    let (_, json) = run_example(&["--trace=json"], &file);
+    assert_eq!(code, Some(0));
+    assert!(page.starts_with("<!DOCTYPE html>\n") && page.ends_with("</html>\n"), "{page}");
+    let start = page.find(r#"<script type="application/json" id="trace-data">"#).expect("the data") + 48;
+    let end = start + page[start..].find("</script>").expect("its end");
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).expect("the data is JSON");
+    let events: Vec<serde_json::Value> =
+        json.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(data["events"].as_array().expect("events"), &events, "the page holds --trace=json's events");
+    let source = std::fs::read_to_string(&file).expect("the example");
+    assert_eq!(data["source"], source.as_str());
+    assert_eq!(data["file"], "ch1-event-loop-ACDB.js");
+    // Nothing from elsewhere: no src or href, and a policy that forbids fetching.
+    assert!(!page.contains("src=") && !page.contains("href="), "{page}");
+    assert!(page.contains("content=\"default-src 'none';"), "{page}");
 }

@@ -72,7 +72,7 @@ pub(crate) fn place() -> Option<Place> {
 
 /// Whether this run tracks frames.
 pub(crate) fn tracking() -> bool {
-    realm().frames.is_some()
+    crate::realm::tracks_frames()
 }
 
 /// A function body that is on the stack while it is polled.

@@ -110,6 +110,12 @@ pub(crate) fn realm() -> Rc<Realm> {
     REALM.with(|r| r.borrow().clone()).expect("settle-js: no realm is current on this thread")
 }
 
+/// Whether the current realm's run tracks the call stack (a JSON or HTML trace): asked at
+/// every call, so it reads the thread-local without cloning the realm.
+pub(crate) fn tracks_frames() -> bool {
+    REALM.with(|r| r.borrow().as_ref().is_some_and(|r| r.frames.is_some()))
+}
+
 /// The current realm, if a script is running on this thread.
 pub(crate) fn try_realm() -> Option<Rc<Realm>> {
     REALM.with(|r| r.borrow().clone())
