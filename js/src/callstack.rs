@@ -51,6 +51,10 @@ pub(crate) fn frame_name(name: &Name) -> Name {
     if name.is_empty() { Name::from("(anonymous)") } else { name.clone() }
 }
 
+/// The most frames an event reports (the innermost): a deep recursion would otherwise repeat its
+/// whole stack in every event.
+pub(crate) const MAX_FRAMES: usize = 64;
+
 /// Where the script is now, if it is running and its frames are tracked.
 pub(crate) fn place() -> Option<Place> {
     let r = try_realm()?;
@@ -61,9 +65,9 @@ pub(crate) fn place() -> Option<Place> {
     let at = |offset: u32| crate::lower::line_col(&r.source, offset);
     let (line, column) = at(r.pos.get());
     // A frame's position is where its callee was entered; the innermost frame's is `pos`.
-    let mut stack = Vec::with_capacity(frames.len());
+    let mut stack = Vec::with_capacity(frames.len().min(MAX_FRAMES));
     let mut position = (line, column);
-    for frame in frames.iter().rev() {
+    for frame in frames.iter().rev().take(MAX_FRAMES) {
         stack.push(FrameAt { function: frame.function.clone(), line: position.0, column: position.1 });
         position = at(frame.entered_at);
     }

@@ -1,8 +1,9 @@
-// The `--trace=html` page in a real browser (headless Chromium driven by playwright-core):
-// for the book's A C D B example, steps through the replay with the keyboard and the buttons
+// The `--trace=html` page in a real browser (headless Chromium driven by playwright-core).
+// For the book's A C D B example, it steps through the replay with the keyboard and the buttons
 // and checks at every step that the queues, timers, console, stack and running line shown are
 // the ones the event loop's rules give (written out by hand below), and that the page replays
-// exactly the events `--trace=json` prints.
+// exactly the events `--trace=json` prints. For every example, that the page reads the whole
+// trace.
 //
 // Run: node tests/browser/trace_html.mjs SETTLE_BINARY [SCREENSHOT.png]
 // with playwright-core installed (NODE_PATH, or `npm install --prefix target/browser
@@ -11,7 +12,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -68,6 +69,18 @@ const why = {
   16: "Timer 1's callback runs now as task 2: set by the script at line 5, due at 1 ms;",
 };
 
+// Headless Chromium with a fresh profile in `dir`, and none of its background connections (the
+// network is closed). Throws if it cannot start: the test then fails.
+function launch(dir) {
+  return chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1280, height: 760 },
+  });
+}
+
 // What the page shows now.
 async function shown(page) {
   return page.evaluate(() => {
@@ -97,14 +110,7 @@ test("the A C D B replay shows the loop's queues at every step", async () => {
   const dir = mkdtempSync(join(tmpdir(), "settle-trace-html-"));
   const pagePath = join(dir, "acdb.html");
   writeFileSync(pagePath, html);
-  // A fresh profile, and none of Chromium's background connections (the network is closed).
-  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1280, height: 760 },
-  });
+  const context = await launch(dir);
   try {
     const page = context.pages()[0] || (await context.newPage());
     const requests = [];
@@ -143,6 +149,43 @@ test("the A C D B replay shows the loop's queues at every step", async () => {
     assert.deepEqual((await shown(page)).state, expected[expected.length - 1], "End");
     assert.deepEqual(errors, [], "no script errors");
     assert.deepEqual(requests, [], "the page loads nothing");
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Every example's page: loads without a script error, matches every start with the callback
+// queued for it (no warning), and steps to its end.
+test("every example's replay reads its whole trace", async () => {
+  const files = readdirSync(examples).filter((f) => f.endsWith(".js")).sort();
+  assert.ok(files.length >= 15, "examples/js holds the book's snippets");
+  const dir = mkdtempSync(join(tmpdir(), "settle-trace-html-"));
+  const context = await launch(dir);
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    for (const f of files) {
+      let html;
+      try {
+        html = execFileSync(settle, ["--virtual-time", "--trace=html", f], { cwd: examples, encoding: "utf8" });
+      } catch (e) {
+        html = e.stdout; // a script that exits non-zero still has its page
+      }
+      const path = join(dir, f + ".html");
+      writeFileSync(path, html);
+      await page.goto(pathToFileURL(path).href);
+      await page.keyboard.press("End");
+      const seen = await page.evaluate(() => ({
+        warning: document.getElementById("warning").hidden ? "" : document.getElementById("warning").textContent,
+        step: document.getElementById("step").textContent,
+        steps: document.querySelectorAll("#steps > li").length,
+      }));
+      assert.equal(seen.warning, "", f);
+      assert.equal(seen.step, `step ${seen.steps - 1} of ${seen.steps - 1}`, f);
+    }
+    assert.deepEqual(errors, [], "no script errors");
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });

@@ -46,6 +46,7 @@ pub(crate) fn page(file: &str, source: &str, events: &[String]) -> String {
 <span id="clock"></span>
 </nav>
 </header>
+<p id="warning" hidden></p>
 <p id="why"></p>
 <main>
 <section id="source-panel">

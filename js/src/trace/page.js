@@ -79,52 +79,78 @@
     ? "the nextTick queue, then the microtask queue, drain completely before the next task"
     : "the microtask queue drains completely before the next task";
 
-  function copy(state) {
+  // Starts that no `queued` event announced: a trace this page misreads (shown as a warning).
+  const unmatchedSteps = new Set();
+  let applying = 0;
+  function unmatched() {
+    unmatchedSteps.add(applying);
+  }
+
+  // What the replay keeps while it goes; `line` and `lineKind` are the step's own.
+  function fresh() {
     return {
-      task: state.task,
-      job: state.job,
-      checkpoint: state.checkpoint,
-      queues: { task: state.queues.task.slice(), microtask: state.queues.microtask.slice(), nextTick: state.queues.nextTick.slice() },
-      timers: state.timers.slice(),
-      console: state.console.slice(),
-      at: state.at,
-      line: null,
-      lineKind: null,
-      stack: [],
-      why: "",
+      task: null, job: null, checkpoint: false,
+      queues: { task: [], microtask: [], nextTick: [] },
+      timers: [], consoleCount: 0, line: null, lineKind: null,
     };
   }
 
-  // The state after each event.
-  function replay() {
-    let state = {
-      task: null, job: null, checkpoint: false,
-      queues: { task: [], microtask: [], nextTick: [] },
-      timers: [], console: [], at: 0, line: null, lineKind: null, stack: [], why: "",
+  function clone(state) {
+    const queues = {};
+    QUEUES.forEach(function (q) { queues[q] = state.queues[q].slice(); });
+    return {
+      task: state.task, job: state.job, checkpoint: state.checkpoint, queues: queues,
+      timers: state.timers.slice(), consoleCount: state.consoleCount, line: null, lineKind: null,
     };
-    const states = [];
-    for (const event of events) {
-      const next = copy(state);
-      if (typeof event.at_ms === "number") next.at = event.at_ms;
-      const running = next.job || next.task;
-      next.why = explain(event, next, running);
-      if (event.line) {
-        next.line = event.line;
-        next.lineKind = "running";
-      }
-      const frames = (event.stack || []).map(function (f) { return f.function + " \u2014 line " + f.line; });
-      const bottom = next.job || next.task;
-      if (bottom) frames.push(who(bottom));
-      next.stack = frames;
-      states.push(next);
-      state = next;
+  }
+
+  // Applies events[k] to `state`; returns why it happens (said of the state before it).
+  function apply(k, state) {
+    const event = events[k];
+    applying = k;
+    state.line = null;
+    state.lineKind = null;
+    const why = explain(event, state, state.job || state.task);
+    if (event.line) {
+      state.line = event.line;
+      state.lineKind = "running";
     }
-    return states;
+    return why;
+  }
+
+  // One pass over the events: each step's own facts (time, sentence, stack, running line, the
+  // console line it printed), and a copy of the whole state every SNAPSHOT steps, from which
+  // `stateAt` replays any step in at most SNAPSHOT events (a long trace would take too much
+  // memory as one copy per step: its queues can hold many thousand callbacks).
+  const SNAPSHOT = 256;
+  const snapshots = [];
+  const steps = [];
+  const consoleLines = [];
+  (function replay() {
+    const state = fresh();
+    let at = 0;
+    events.forEach(function (event, k) {
+      if (k % SNAPSHOT === 0) snapshots.push(clone(state));
+      if (typeof event.at_ms === "number") at = event.at_ms;
+      if (event.event === "console") consoleLines.push({ stream: event.stream, text: event.text });
+      const why = apply(k, state);
+      const stack = (event.stack || []).map(function (f) { return f.function + " \u2014 line " + f.line; });
+      const bottom = state.job || state.task;
+      if (bottom) stack.push(who(bottom));
+      steps.push({ at: at, why: why, stack: stack, line: state.line, lineKind: state.lineKind });
+    });
+  })();
+
+  // The queues, timers and console count after step k.
+  function stateAt(k) {
+    const base = Math.floor(k / SNAPSHOT);
+    const state = clone(snapshots[base]);
+    for (let i = base * SNAPSHOT; i <= k; i++) apply(i, state);
+    return state;
   }
 
   // Applies one event to `state` (a copy of the previous one) and says why it happens.
   function explain(event, state, running) {
-    const runner = running ? who(running) : "the host";
     switch (event.event) {
       case "trace":
         return "settle-js ran " + event.file + " on the " + (event.host === "node" ? "Node" : "browser") +
@@ -174,6 +200,7 @@
           return capital(who(origin)) + " runs now: another thread posted it to the loop.";
         }
         const entry = state.queues.task.shift();
+        if (!entry) unmatched();
         if (origin.label === "script") {
           return "The script runs now: it is the first macrotask, and macrotasks run one at a time, in order.";
         }
@@ -193,7 +220,8 @@
       case "job-start": {
         const origin = event.origin;
         state.job = origin;
-        const entry = state.queues[origin.kind].shift();
+        const entry = state.queues[origin.kind] ? state.queues[origin.kind].shift() : undefined;
+        if (!entry) unmatched();
         if (entry && entry.line) {
           state.line = entry.line;
           state.lineKind = "queued";
@@ -224,7 +252,7 @@
       case "rejection-handled":
         return "A promise reported as unhandled got a handler: the host reports that too.";
       case "console": {
-        state.console.push({ stream: event.stream, text: event.text });
+        state.consoleCount++;
         const verb = event.stream === "stderr" ? " writes to stderr " : " prints ";
         return capital(who(event.origin)) + verb + JSON.stringify(event.text) + atLine(event) + ".";
       }
@@ -238,24 +266,29 @@
     }
   }
 
-  const states = replay();
-
   // --- The page.
   const $ = function (id) { return document.getElementById(id); };
+  // A queue shows its first entries only: a run can leave many thousand callbacks waiting.
+  const SHOWN = 200;
 
   function fillList(list, items, current) {
     list.textContent = "";
-    items.forEach(function (text, i) {
+    items.slice(0, SHOWN).forEach(function (text, i) {
       const li = document.createElement("li");
       li.textContent = text;
       if (i === current) li.className = "current";
       list.appendChild(li);
     });
+    if (items.length > SHOWN) {
+      const more = document.createElement("p");
+      more.className = "more";
+      more.textContent = "\u2026 and " + (items.length - SHOWN) + " more";
+      list.appendChild(more);
+    }
   }
 
-  const sourceLines = data.source.split("\n");
   const sourceList = $("source");
-  sourceLines.forEach(function (text) {
+  data.source.split("\n").forEach(function (text) {
     const li = document.createElement("li");
     li.textContent = text === "" ? " " : text;
     sourceList.appendChild(li);
@@ -269,44 +302,62 @@
     stepList.appendChild(li);
   });
 
+  const consoleList = $("console");
   let step = 0;
+  let shownLine = null;
 
   function show(k) {
-    step = Math.max(0, Math.min(states.length - 1, k));
-    const state = states[step];
-    $("step").textContent = "step " + step + " of " + (states.length - 1);
-    $("clock").textContent = state.at + " ms";
-    $("why").textContent = state.why;
-    Array.prototype.forEach.call(sourceList.children, function (li, i) {
-      li.className = state.line === i + 1 ? state.lineKind : "";
-    });
-    if (state.line && sourceList.children[state.line - 1]) {
-      sourceList.children[state.line - 1].scrollIntoView({ block: "nearest" });
+    const previous = step;
+    step = Math.max(0, Math.min(steps.length - 1, k));
+    const facts = steps[step];
+    const state = stateAt(step);
+    $("step").textContent = "step " + step + " of " + (steps.length - 1);
+    $("clock").textContent = facts.at + " ms";
+    $("why").textContent = facts.why;
+    if (shownLine && sourceList.children[shownLine - 1]) sourceList.children[shownLine - 1].className = "";
+    shownLine = facts.line;
+    const line = facts.line && sourceList.children[facts.line - 1];
+    if (line) {
+      line.className = facts.lineKind;
+      line.scrollIntoView({ block: "nearest" });
     }
-    fillList($("stack"), state.stack, 0);
+    fillList($("stack"), facts.stack, 0);
     QUEUES.forEach(function (q) {
       fillList($("queue-" + q), state.queues[q].map(entryText), -1);
     });
     fillList($("timers"), state.timers.map(timerText), -1);
-    const console = $("console");
-    fillList(console, state.console.map(function (c) { return c.text; }), events[step].event === "console" ? state.console.length - 1 : -1);
-    Array.prototype.forEach.call(console.children, function (li, i) {
-      if (state.console[i].stream === "stderr") li.classList.add("stderr");
-    });
-    Array.prototype.forEach.call(stepList.children, function (li, i) {
-      li.className = i === step ? "current" : i < step ? "done" : "";
-    });
+    // The console only grows: add or remove the lines between the two steps.
+    while (consoleList.children.length > state.consoleCount) consoleList.lastChild.remove();
+    while (consoleList.children.length < state.consoleCount) {
+      const c = consoleLines[consoleList.children.length];
+      const li = document.createElement("li");
+      li.textContent = c.text;
+      if (c.stream === "stderr") li.className = "stderr";
+      consoleList.appendChild(li);
+    }
+    Array.prototype.forEach.call(consoleList.querySelectorAll(".current"), function (li) { li.classList.remove("current"); });
+    if (events[step].event === "console" && consoleList.lastChild) consoleList.lastChild.classList.add("current");
+    if (stepList.children[previous]) stepList.children[previous].className = "";
     const current = stepList.children[step];
-    if (current) current.scrollIntoView({ block: "nearest" });
+    if (current) {
+      current.className = "current";
+      current.scrollIntoView({ block: "nearest" });
+    }
     $("first").disabled = $("back").disabled = step === 0;
-    $("forward").disabled = $("last").disabled = step === states.length - 1;
+    $("forward").disabled = $("last").disabled = step === steps.length - 1;
   }
 
+  if (unmatchedSteps.size > 0) {
+    const warning = $("warning");
+    warning.hidden = false;
+    warning.textContent = "This page cannot match every start with its queued event (steps " +
+      Array.from(unmatchedSteps).join(", ") + "): the queues it shows may be wrong.";
+  }
   $("nextTick-panel").hidden = host !== "node";
   $("first").addEventListener("click", function () { show(0); });
   $("back").addEventListener("click", function () { show(step - 1); });
   $("forward").addEventListener("click", function () { show(step + 1); });
-  $("last").addEventListener("click", function () { show(states.length - 1); });
+  $("last").addEventListener("click", function () { show(steps.length - 1); });
   document.addEventListener("keydown", function (e) {
     const moves = { ArrowRight: 1, ArrowDown: 1, " ": 1, j: 1, ArrowLeft: -1, ArrowUp: -1, k: -1 };
     if (e.key in moves) {
@@ -314,7 +365,7 @@
     } else if (e.key === "Home") {
       show(0);
     } else if (e.key === "End") {
-      show(states.length - 1);
+      show(steps.length - 1);
     } else {
       return;
     }
