@@ -38,6 +38,15 @@
     }
   }
 
+  // The pending timer due first, in words.
+  function nextTimer(timers) {
+    let first = null;
+    for (const timer of timers.values()) {
+      if (!first || timer.deadline < first.deadline) first = timer;
+    }
+    return "timer " + first.number + " is due at " + first.deadline + " ms";
+  }
+
   function capital(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
@@ -86,21 +95,43 @@
     unmatchedSteps.add(applying);
   }
 
+  // A first-in first-out queue whose shift takes constant time (Array.prototype.shift moves
+  // every entry, and a run can queue many thousand callbacks).
+  function Fifo(items) {
+    this.items = items || [];
+    this.head = 0;
+  }
+  Fifo.prototype.push = function (entry) { this.items.push(entry); };
+  Fifo.prototype.shift = function () {
+    if (this.head >= this.items.length) return undefined;
+    const entry = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  };
+  Object.defineProperty(Fifo.prototype, "length", { get: function () { return this.items.length - this.head; } });
+  // The first n entries.
+  Fifo.prototype.first = function (n) { return this.items.slice(this.head, this.head + n); };
+  Fifo.prototype.copy = function () { return new Fifo(this.items.slice(this.head)); };
+
   // What the replay keeps while it goes; `line` and `lineKind` are the step's own.
   function fresh() {
     return {
       task: null, job: null, checkpoint: false,
-      queues: { task: [], microtask: [], nextTick: [] },
-      timers: [], consoleCount: 0, line: null, lineKind: null,
+      queues: { task: new Fifo(), microtask: new Fifo(), nextTick: new Fifo() },
+      // The pending timers by id, in the order they were set.
+      timers: new Map(), consoleCount: 0, line: null, lineKind: null,
     };
   }
 
   function clone(state) {
     const queues = {};
-    QUEUES.forEach(function (q) { queues[q] = state.queues[q].slice(); });
+    QUEUES.forEach(function (q) { queues[q] = state.queues[q].copy(); });
     return {
       task: state.task, job: state.job, checkpoint: state.checkpoint, queues: queues,
-      timers: state.timers.slice(), consoleCount: state.consoleCount, line: null, lineKind: null,
+      timers: new Map(state.timers), consoleCount: state.consoleCount, line: null, lineKind: null,
     };
   }
 
@@ -172,22 +203,20 @@
       }
       case "timer-set": {
         const timer = { id: event.timer, number: timerNumber(event.timer), deadline: event.deadline_ms, repeat: event.repeat, by: event.by, line: event.line };
-        state.timers.push(timer);
+        state.timers.set(event.timer, timer);
         return capital(who(event.by)) + " sets timer " + timer.number + atLine(event) + ": due at " + event.deadline_ms +
           " ms, it will run as a macrotask once its time has come and the microtasks before it have run.";
       }
       case "timer-cleared": {
-        const i = state.timers.findIndex(function (t) { return t.id === event.timer; });
-        if (i >= 0) state.timers.splice(i, 1);
+        state.timers.delete(event.timer);
         return capital(who(event.by)) + " clears timer " + timerNumber(event.timer) + atLine(event) + ": it will not run.";
       }
       case "task-start": {
         const origin = event.origin;
         state.task = origin;
         if (origin.kind === "timer") {
-          const i = state.timers.findIndex(function (t) { return t.id === origin.timer; });
-          const timer = i >= 0 ? state.timers[i] : null;
-          if (timer && !timer.repeat) state.timers.splice(i, 1);
+          const timer = state.timers.get(origin.timer) || null;
+          if (timer && !timer.repeat) state.timers.delete(origin.timer);
           const set = timer ? ": set by " + who(timer.by) + (timer.line ? " at line " + timer.line : "") + ", due at " + timer.deadline + " ms" : "";
           if (timer && timer.line) {
             state.line = timer.line;
@@ -242,8 +271,8 @@
         state.checkpoint = false;
         const next = state.queues.task.length > 0
           ? "the next task waits in the macrotask queue"
-          : state.timers.length > 0
-            ? "timer " + state.timers[0].number + " is due at " + state.timers[0].deadline + " ms"
+          : state.timers.size > 0
+            ? nextTimer(state.timers)
             : "nothing else is waiting";
         return "The microtask queue is empty: the checkpoint ends, and the loop moves on (" + next + ").";
       }
@@ -257,7 +286,7 @@
         return capital(who(event.origin)) + verb + JSON.stringify(event.text) + atLine(event) + ".";
       }
       case "exit": {
-        const left = QUEUES.reduce(function (n, q) { return n + state.queues[q].length; }, 0) + state.timers.length;
+        const left = QUEUES.reduce(function (n, q) { return n + state.queues[q].length; }, 0) + state.timers.size;
         return "The run ends with exit code " + event.code + ": " +
           (left === 0 ? "no task, job or timer is left." : plural(left, "callback never ran", "callbacks never ran") + ".");
       }
@@ -271,7 +300,8 @@
   // A queue shows its first entries only: a run can leave many thousand callbacks waiting.
   const SHOWN = 200;
 
-  function fillList(list, items, current) {
+  // Shows `items`, the first of `total` (default: all of them).
+  function fillList(list, items, current, total) {
     list.textContent = "";
     items.slice(0, SHOWN).forEach(function (text, i) {
       const li = document.createElement("li");
@@ -279,25 +309,30 @@
       if (i === current) li.className = "current";
       list.appendChild(li);
     });
-    if (items.length > SHOWN) {
+    const all = total === undefined ? items.length : total;
+    if (all > SHOWN) {
       const more = document.createElement("p");
       more.className = "more";
-      more.textContent = "\u2026 and " + (items.length - SHOWN) + " more";
+      more.textContent = "\u2026 and " + (all - SHOWN) + " more";
       list.appendChild(more);
     }
   }
 
   const sourceList = $("source");
-  data.source.split("\n").forEach(function (text) {
+  data.source.split("\n").forEach(function (text, i) {
     const li = document.createElement("li");
-    li.textContent = text === "" ? " " : text;
+    const number = document.createElement("span");
+    number.className = "n";
+    number.textContent = String(i + 1);
+    li.appendChild(number);
+    li.appendChild(document.createTextNode(text));
     sourceList.appendChild(li);
   });
 
   const stepList = $("steps");
   events.forEach(function (event, i) {
     const li = document.createElement("li");
-    li.textContent = event.event + (event.event === "console" ? " " + JSON.stringify(event.text) : event.queue ? " " + event.queue : "");
+    li.textContent = i + ". " + event.event + (event.event === "console" ? " " + JSON.stringify(event.text) : event.queue ? " " + event.queue : "");
     li.addEventListener("click", function () { show(i); });
     stepList.appendChild(li);
   });
@@ -323,9 +358,15 @@
     }
     fillList($("stack"), facts.stack, 0);
     QUEUES.forEach(function (q) {
-      fillList($("queue-" + q), state.queues[q].map(entryText), -1);
+      const queue = state.queues[q];
+      fillList($("queue-" + q), queue.first(SHOWN).map(entryText), -1, queue.length);
     });
-    fillList($("timers"), state.timers.map(timerText), -1);
+    const timers = [];
+    for (const timer of state.timers.values()) {
+      if (timers.length === SHOWN) break;
+      timers.push(timerText(timer));
+    }
+    fillList($("timers"), timers, -1, state.timers.size);
     // The console only grows: add or remove the lines between the two steps.
     while (consoleList.children.length > state.consoleCount) consoleList.lastChild.remove();
     while (consoleList.children.length < state.consoleCount) {
