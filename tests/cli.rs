@@ -390,6 +390,16 @@ fn trace_json_says_where_the_script_was_and_its_call_stack() {
             "timer-cleared 14:44 [each:14:44 (anonymous):14:18]",
         ]
     );
+    // Constructors (a derived one calling its base through `super`) and a generator's body,
+    // resumed by `next`, are frames too.
+    let source = "class Base { constructor() { console.log('base'); } }\n\
+                  class Derived extends Base { constructor() { super(); } }\n\
+                  function* g() { console.log('gen'); yield 1; }\nnew Derived();\ng().next();\n";
+    let o = settle(&["--virtual-time", "--trace=json", "-e", source]);
+    assert_eq!(
+        places(&stdout(&o)),
+        ["console 1:30 [Base:1:30 Derived:2:46 (top level):4:1]", "console 3:17 [g:3:17 (top level):5:1]"]
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! running, and where, when an event happens.
 //!
 //! The interpreter evaluates recursively and keeps no frame list of its own, so a traced run
-//! wraps each function body (and the script's top level) in [`Framed`], which pushes a frame
+//! wraps each call's future (and the script's top level) in [`Framed`] ([`framed`]), which pushes a frame
 //! for as long as that body is being polled. Polls nest exactly as the running code does: a
 //! call polls its callee inside the caller's poll, and an `async` function resumed by a
 //! reaction job is polled from that job alone. So the frames are the real stack at every
@@ -77,6 +77,12 @@ pub(crate) fn place() -> Option<Place> {
 /// Whether this run tracks frames.
 pub(crate) fn tracking() -> bool {
     crate::realm::tracks_frames()
+}
+
+/// `body`, a call of the function named `function`, on the trace's stack while it runs, when
+/// this run tracks frames; else `body` itself (one check per call, no wrapping).
+pub(crate) fn framed(function: &Name, body: CallFuture) -> CallFuture {
+    if tracking() { Box::pin(Framed::new(frame_name(function), body)) } else { body }
 }
 
 /// A function body that is on the stack while it is polled.

@@ -15,6 +15,7 @@ use std::task::{Context, Poll, Waker};
 
 use settle_promise::PromiseStatics;
 
+use crate::callstack::framed;
 use crate::generator::{GenSlot, Generator, Resume, YieldPoint, Yielded};
 use crate::ir::*;
 use crate::promise::wrap_promise;
@@ -230,7 +231,7 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 // 27.5.3.1 GeneratorStart / 27.6.3.2 AsyncGeneratorStart: the body, suspended
                 // at its start (suspended-start).
                 let slot = Rc::new(GenSlot::new(def.is_async));
-                let mut body: CallFuture = Box::pin(run_closure(call, Some(slot.clone())));
+                let mut body = framed(&def.name, Box::pin(run_closure(call, Some(slot.clone()))));
                 // 1. Perform ? FunctionDeclarationInstantiation(functionObject, argumentsList):
                 // the parameters are bound now, up to the StartPoint.
                 if let Poll::Ready(Err(e)) = body.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
@@ -245,10 +246,14 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 return Box::pin(std::future::ready(Ok(JsValue::Object(generator))));
             }
             if def.is_async {
-                let promise = JsPromise::from_future(async move { run_closure(call, None).await });
+                let promise = if crate::callstack::tracking() {
+                    JsPromise::from_future(framed(&def.name, Box::pin(run_closure(call, None))))
+                } else {
+                    JsPromise::from_future(async move { run_closure(call, None).await })
+                };
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
-                Box::pin(run_closure(call, None))
+                framed(&def.name, Box::pin(run_closure(call, None)))
             }
         }
         _ => {
@@ -276,16 +281,6 @@ pub(crate) async fn run_closure(
     call: Invocation,
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
-    if crate::callstack::tracking() {
-        // A traced run: the body is on the trace's call stack while it runs.
-        let name = crate::callstack::frame_name(&call.def.name);
-        return crate::callstack::Framed::new(name, Box::pin(run_closure_body(call, generator))).await;
-    }
-    run_closure_body(call, generator).await
-}
-
-/// [`run_closure`]'s work.
-async fn run_closure_body(call: Invocation, generator: Option<Rc<GenSlot>>) -> Result<JsValue, JsValue> {
     let Invocation { def, env, fobj, this, args, frame } = call;
     // Calls of every kind (plain, async, generator bodies) nest on the machine stack.
     crate::stack::check()?;
@@ -393,7 +388,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
     }
     drop(r);
     let def = script.body.clone();
-    let mut fut: CallFuture = Box::pin(async move {
+    let fut: CallFuture = Box::pin(async move {
         let Body::Block(block) = &def.body else { return Ok(JsValue::Undefined) };
         match &classic {
             // GlobalDeclarationInstantiation (16.1.7), steps 16-17: function declarations
@@ -431,9 +426,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
         }
         Ok(JsValue::Undefined)
     });
-    if crate::callstack::tracking() {
-        fut = Box::pin(crate::callstack::Framed::new(Name::from("(top level)"), fut));
-    }
+    let mut fut = framed(&Name::from("(top level)"), fut);
     poll_once(fut.as_mut())
 }
 
@@ -1245,7 +1238,8 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 frame: Some(frame.clone()),
             };
             let (fobj, has_fields) = (obj.clone(), class.is_some());
-            Box::pin(async move {
+            let name = def.name.clone();
+            let body: CallFuture = Box::pin(async move {
                 // Step 6.b: a base class constructor initializes the fields before its body.
                 if let (Some(JsValue::Object(t)), true) = (&this, has_fields) {
                     crate::class::initialize_instance_elements(t, &fobj).await?;
@@ -1276,7 +1270,8 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                         "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
                     )
                 })
-            })
+            });
+            framed(&name, body)
         }
         Class::Function(Func::Bound { target, args: bound, .. }) => {
             let mut all = bound.clone();
