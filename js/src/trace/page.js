@@ -1,9 +1,10 @@
 // settle --trace=html: replays a run's trace events (docs/trace.md) step by step.
 //
 // The page's data (the #trace-data element) is {file, source, events}: the events are the
-// objects `settle --trace=json` prints, one per line. Step k shows the state after events[k]:
-// `replay` computes every state once, from the events alone (the queues, the timers, the
-// running task or job, the console, and why the step happens); `show` puts one on the page.
+// objects `settle --trace=json` prints, one per line. Step k shows the state after events[k],
+// computed from the events alone (the queues, the timers, the running task or job, the console,
+// and why the step happens): `apply` is the one reducer, `replay` runs it over the whole trace
+// once, `stateAt` from the nearest snapshot, and `show` puts a step on the page.
 "use strict";
 
 (function () {
@@ -180,7 +181,7 @@
     return state;
   }
 
-  // Applies one event to `state` (a copy of the previous one) and says why it happens.
+  // Applies one event to `state` and says why it happens (`running`: the task or job before it).
   function explain(event, state, running) {
     switch (event.event) {
       case "trace":
@@ -188,7 +189,9 @@
           " host's event loop" + (event.virtual_time ? " (virtual clock)" : "") +
           ". Step forward with \u2192 or \u25b6, back with \u2190 or \u25c0.";
       case "queued": {
-        state.queues[event.queue].push({ queue: event.queue, by: event.by, line: event.line });
+        // A queue this page does not know (a later runtime's) is named but not shown.
+        const queue = state.queues[event.queue];
+        if (queue) queue.push({ queue: event.queue, by: event.by, line: event.line });
         if (event.queue === "task" && event.by.kind === "outside") {
           return "The host queues the script as a macrotask: it runs when the loop starts.";
         }
@@ -199,7 +202,7 @@
             : running && running.kind !== "microtask" && running.kind !== "nextTick"
               ? "it runs at the next microtask checkpoint, as soon as the running task ends"
               : "it joins the end of the microtask queue, which drains before the next task";
-        return capital(who(event.by)) + " queues a " + QUEUE_WORDS[event.queue] + atLine(event) + ": " + rest + ".";
+        return capital(who(event.by)) + " queues a " + (QUEUE_WORDS[event.queue] || event.queue) + atLine(event) + ": " + rest + ".";
       }
       case "timer-set": {
         const timer = { id: event.timer, number: timerNumber(event.timer), deadline: event.deadline_ms, repeat: event.repeat, by: event.by, line: event.line };
