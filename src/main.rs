@@ -21,7 +21,7 @@ With no FILE: the tour of the book's examples when stdin is a terminal, else the
                       or boa (the Boa engine, its jobs and timers on settle's loop)
   --trace[=text]      after each line of output, show which queue the code came from
   --trace=json        print the loop's events instead, one JSON object per line, the
-                      output inside its `console` events (docs/trace.md; settle engine)
+                      output inside its `console` events (docs/trace.md)
   --host node|html    host profile (default node): timers, process.nextTick and
                       unhandled-rejection events as in Node, or as in a browser
   --seed N            seed of Math.random (default: fixed)
@@ -140,11 +140,6 @@ fn parse(mut parser: lexopt::Parser) -> Result<Command, Stop> {
     if let Some(text) = print {
         return Err(Stop::Print(text));
     }
-    if boa && options.trace_json {
-        return Err(Stop::Usage(
-            "--trace=json needs --engine settle (Boa's loop events are not traced yet)".into(),
-        ));
-    }
     let program = program.unwrap_or_else(|| {
         if std::io::stdin().is_terminal() { Program::Tour } else { Program::File("-".to_string()) }
     });
@@ -214,12 +209,12 @@ fn run(command: Command) -> i32 {
     };
     let (out, err) = sinks();
     if boa {
-        let host = match options.host {
-            HostKind::Node => settle_boa::HostKind::Node,
-            HostKind::Html => settle_boa::HostKind::Html,
+        let options = settle_boa::Options {
+            host: options.host,
+            trace: options.trace,
+            virtual_clock: options.virtual_clock,
+            trace_json: options.trace_json,
         };
-        let options =
-            settle_boa::Options { host, trace: options.trace, virtual_clock: options.virtual_clock };
         settle_boa::run(&name, &source, &options, out, err)
     } else {
         settle_js::run(&name, &source, &options, out, err)

@@ -223,8 +223,10 @@ fn replay(trace: &str) -> Result<(String, i64), String> {
     Ok((out, code))
 }
 
-#[test]
-fn trace_json_of_every_example_parses_and_replays_its_output() {
+/// Every file in examples/js, run with `engine` flags (`[]` or `["--engine", "boa"]`) plain and
+/// with `--trace=json`: the trace must parse, name `engine`, and replay the plain output and
+/// exit code. Returns the failures.
+fn trace_json_replays_examples(engine_flags: &[&str], engine: &str) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("examples/js exists")
@@ -235,17 +237,34 @@ fn trace_json_of_every_example_parses_and_replays_its_output() {
     assert!(files.len() >= 15, "examples/js holds the book's snippets");
     let mut failures = Vec::new();
     for file in &files {
-        let (code, plain) = run_example(&[], file);
-        let (traced_code, trace) = run_example(&["--trace=json"], file);
+        let (code, plain) = run_example(engine_flags, file);
+        let traced: Vec<&str> = engine_flags.iter().copied().chain(["--trace=json"]).collect();
+        let (traced_code, trace) = run_example(&traced, file);
+        let named = trace.lines().next().is_some_and(|l| l.contains(&format!("\"engine\":\"{engine}\"")));
         match replay(&trace) {
-            Ok((out, reported)) if out == plain && Some(reported as i32) == code && traced_code == code => {}
+            Ok((out, reported))
+                if named && out == plain && Some(reported as i32) == code && traced_code == code => {}
             Ok((out, reported)) => failures.push(format!(
-                "{}: exit {code:?} / traced {traced_code:?} / reported {reported}\n--- plain\n{plain}--- replayed\n{out}",
+                "{}: engine named {named} / exit {code:?} / traced {traced_code:?} / reported {reported}\n--- plain\n{plain}--- replayed\n{out}",
                 file.display()
             )),
             Err(e) => failures.push(format!("{}: {e}", file.display())),
         }
     }
+    failures
+}
+
+#[test]
+fn trace_json_of_every_example_parses_and_replays_its_output() {
+    let failures = trace_json_replays_examples(&[], "settle-js");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Issue 17: the JSON trace works for both engines. Under Boa the lines come from the same
+/// loop events, so the same checks hold.
+#[test]
+fn trace_json_under_boa_parses_and_replays_every_example() {
+    let failures = trace_json_replays_examples(&["--engine", "boa"], "settle-boa");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

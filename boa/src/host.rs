@@ -20,17 +20,15 @@ use settle_runtime::{
     Handle, Origin, RejectionEventKind, TaskId, TimerId, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
 };
 
+use crate::HostKind;
 use crate::inspect;
 use crate::tracker::BoaPromise;
-use crate::{HostKind, Sink};
 
 /// What the host keeps for a run, in the context's host-defined data.
 pub(crate) struct HostState {
     pub(crate) kind: HostKind,
-    pub(crate) stdout: Sink,
-    pub(crate) stderr: Sink,
-    pub(crate) trace: bool,
-    pub(crate) file: String,
+    /// The run's output, `--trace` and `--trace=json` settings and file name.
+    pub(crate) run: settle_host::Run,
     /// `process.on` / `addEventListener` listeners, in registration order.
     pub(crate) listeners: RefCell<Vec<(String, JsObject)>>,
     /// 1 after a crash (Node) or an uncaught exception (browser).
@@ -40,31 +38,11 @@ pub(crate) struct HostState {
 
 impl HostState {
     pub(crate) fn write(&self, text: &str, to_stderr: bool) {
-        let sink = if to_stderr { &self.stderr } else { &self.stdout };
-        let mut w = sink.borrow_mut();
-        let _ = writeln!(w, "{text}");
-        if self.trace {
-            let _ = writeln!(w, "    \u{2190} {}", origin_text(self.handle.origin()));
-        }
-        let _ = w.flush();
+        self.run.write(text, to_stderr);
     }
 
     fn listeners(&self, event: &str) -> Vec<JsObject> {
         self.listeners.borrow().iter().filter(|(e, _)| e == event).map(|(_, f)| f.clone()).collect()
-    }
-}
-
-/// The label `--trace` prints for where the running code came from.
-fn origin_text(origin: Origin) -> String {
-    match origin {
-        Origin::Outside | Origin::Task { label: Some("script"), .. } => "script".into(),
-        Origin::Microtask { index, label: Some("script"), .. } => {
-            format!("microtask {index} (after the script)")
-        }
-        Origin::NextTick { index, label: Some("script"), .. } => {
-            format!("nextTick {index} (after the script)")
-        }
-        other => other.to_string(),
     }
 }
 
@@ -363,7 +341,7 @@ pub(crate) fn report_uncaught(cx: &mut Context, state: &HostState, error: JsErro
             return;
         }
         let shown = inspect::inspect(&value, cx);
-        state.write(&format!("{}\n\n{shown}\n", state.file), true);
+        state.write(&format!("{}\n\n{shown}\n", state.run.file), true);
         state.exit_code.set(1);
         state.handle.halt(Uncaught::new(UncaughtKind::Exception, shown, state.handle.origin()));
     } else {
@@ -382,11 +360,7 @@ fn unhandled_rejection_message(reason: &JsValue, cx: &mut Context) -> String {
         Some(s) => s.to_std_string_escaped(),
         None => inspect::inspect(reason, cx),
     };
-    format!(
-        "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without \
-         a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the \
-         reason \"{shown}\".] {{\n  code: 'ERR_UNHANDLED_REJECTION'\n}}\n"
-    )
+    settle_host::unhandled_rejection_message(&shown)
 }
 
 /// The runtime tracker's reports (HTML's timing, Node's batch rule), as the host's events.
@@ -397,10 +371,7 @@ fn on_rejection(cx: &mut Context, event: &TrackerEvent) {
     let object: JsValue = promise.promise().into();
     match state.kind {
         HostKind::Node => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledRejection",
-                RejectionEventKind::Handled => "rejectionHandled",
-            };
+            let name = settle_host::rejection_event(state.kind, event.kind);
             let listeners = state.listeners(name);
             if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
                 // Node's default (`--unhandled-rejections=throw`): death, exit code 1.
@@ -424,10 +395,7 @@ fn on_rejection(cx: &mut Context, event: &TrackerEvent) {
             }
         }
         HostKind::Html => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledrejection",
-                RejectionEventKind::Handled => "rejectionhandled",
-            };
+            let name = settle_host::rejection_event(state.kind, event.kind);
             let prevented = Rc::new(Cell::new(false));
             let ev = html_event(cx, name, object, reason.clone());
             let mut listeners = state.listeners(name);

@@ -47,35 +47,18 @@ mod report;
 mod tracker;
 
 use std::cell::RefCell;
-use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
 
 use boa_engine::context::ContextBuilder;
 use boa_engine::{Context, JsResult, Script, Source};
-use settle_runtime::{EventLoop, Handle, Host, Uncaught};
+use settle_runtime::Handle;
 
 pub use clock::SettleClock;
 pub use executor::SettleJobExecutor;
 pub use tracker::{BoaPromise, SettleHooks};
 
-/// Where console output goes.
-pub type Sink = Rc<RefCell<dyn Write>>;
-
-/// Which host's globals and rules a script runs with.
-///
-/// ```
-/// assert_eq!(settle_boa::HostKind::default(), settle_boa::HostKind::Node);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum HostKind {
-    /// Node: `process`, `setImmediate`, a 1 ms timer minimum, death on an unhandled rejection.
-    #[default]
-    Node,
-    /// A browser: `addEventListener('unhandledrejection')`, the 4 ms nesting clamp, no
-    /// `process`.
-    Html,
-}
+pub use settle_host::{HostKind, Sink};
 
 /// How to run a script.
 ///
@@ -91,6 +74,41 @@ pub struct Options {
     pub trace: bool,
     /// Run timers on settle's virtual clock: long timeouts finish at once, in the same order.
     pub virtual_clock: bool,
+    /// `--trace=json`: `stdout` receives the loop's events, one JSON object per line (schema:
+    /// docs/trace.md, the same lines as settle-js's), and the script's console output travels
+    /// inside `console` events instead of being printed. Takes precedence over
+    /// [`Options::trace`].
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_boa::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let options = Options { trace_json: true, virtual_clock: true, ..Options::default() };
+    /// assert_eq!(run("t.js", "console.log('hi')", &options, out.clone(), out.clone()), 0);
+    /// let trace = String::from_utf8(out.borrow().clone()).unwrap();
+    /// assert!(trace.starts_with("{\"event\":\"trace\",\"version\":1,\"engine\":\"settle-boa\","), "{trace}");
+    /// assert!(trace.contains("\"event\":\"console\",\"at_ms\":0,\"stream\":\"stdout\",\"text\":\"hi\""), "{trace}");
+    /// assert!(trace.ends_with("{\"event\":\"exit\",\"code\":0}\n"), "{trace}");
+    /// ```
+    pub trace_json: bool,
+}
+
+impl Options {
+    /// The engine-independent side of a run of `file` with these options.
+    fn run(&self, file: &str, stdout: Sink, stderr: Sink) -> settle_host::Run {
+        settle_host::Run {
+            engine: "settle-boa",
+            host: self.host,
+            virtual_clock: self.virtual_clock,
+            trace: self.trace,
+            trace_json: self.trace_json,
+            file: file.to_string(),
+            stdout,
+            stderr,
+        }
+    }
 }
 
 /// A Boa `ContextBuilder` whose job executor, host hooks and clock are settle's, for the loop
@@ -151,10 +169,7 @@ pub fn install(
 ) -> JsResult<()> {
     let state = host::HostState {
         kind: options.host,
-        stdout,
-        stderr,
-        trace: options.trace,
-        file: file.to_string(),
+        run: options.run(file, stdout, stderr),
         listeners: RefCell::new(Vec::new()),
         exit_code: std::cell::Cell::new(0),
         handle: handle.clone(),
@@ -183,20 +198,8 @@ pub fn exit_code(context: &mut Context) -> i32 {
 ///
 /// See the crate documentation for an example.
 pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
-    let host = match options.host {
-        HostKind::Node => Host::Node,
-        HostKind::Html => Host::Html,
-    };
-    let mut builder = EventLoop::builder().host(host);
-    if options.virtual_clock {
-        builder = builder.virtual_clock();
-    }
-    let internal = stderr.clone();
-    let el = builder
-        .on_uncaught(move |u: &Uncaught| {
-            let _ = writeln!(internal.borrow_mut(), "settle-boa internal error: {u}");
-        })
-        .build();
+    let run = options.run(file, stdout.clone(), stderr.clone());
+    let el = run.event_loop();
     let handle = el.handle();
     let executor = Rc::new(SettleJobExecutor::new(handle.clone()));
     let mut context = match context_builder(&handle, executor.clone()).build() {
@@ -218,15 +221,15 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             return 1;
         }
     };
+    run.start();
     handle.queue_task_labelled_with("script", move |cx: &mut Context| {
         if let Err(e) = script.evaluate(cx) {
             report::uncaught(cx, e);
         }
     });
     let result = executor.run(&mut context);
-    let code = exit_code(&mut context);
-    match result {
-        Ok(()) => code,
-        Err(_) => code.max(1),
-    }
+    let code = settle_host::exit_code(&result, exit_code(&mut context));
+    drop(el);
+    run.finish(code);
+    code
 }

@@ -42,14 +42,11 @@ mod promise;
 mod property;
 mod realm;
 mod stack;
-mod trace;
 mod value;
 
 use std::rc::Rc;
 
-use settle_runtime::{
-    EventLoop, Handle, Host, RejectionEventKind, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
-};
+use settle_runtime::{Handle, RejectionEventKind, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind};
 
 pub use lower::ScriptError;
 pub use promise::JsThenables;
@@ -207,45 +204,20 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
             return if e.is_outside_subset() { EXIT_SCRIPT_ERROR } else { 1 };
         }
     };
-    let host = match options.host {
-        HostKind::Node => Host::Node,
-        HostKind::Html => Host::Html,
-    };
-    let mut builder = EventLoop::builder().host(host);
-    if options.virtual_clock {
-        builder = builder.virtual_clock();
-    }
-    if options.trace_json {
-        let host = match options.host {
-            HostKind::Node => "node",
-            HostKind::Html => "html",
-        };
-        trace::write_line(
-            &stdout,
-            &format!(
-                "\"event\":\"trace\",\"version\":{},\"engine\":\"settle-js\",\"host\":\"{host}\",\"virtual_time\":{},\"file\":{}",
-                trace::TRACE_VERSION,
-                options.virtual_clock,
-                trace::string(file)
-            ),
-        );
-        let sink = stdout.clone();
-        builder = builder.on_event(move |e| trace::write_line(&sink, &trace::loop_event(e)));
-    }
-    let trace_out = options.trace_json.then(|| stdout.clone());
-    let internal = stderr.clone();
-    let el = builder
-        .on_uncaught(move |u: &Uncaught| {
-            let _ = writeln!(internal.borrow_mut(), "settle-js internal error: {u}");
-        })
-        .build();
-    let realm = Realm::new(RealmConfig {
+    let run = settle_host::Run {
+        engine: "settle-js",
         host: options.host,
-        stdout,
-        stderr,
+        virtual_clock: options.virtual_clock,
         trace: options.trace,
         trace_json: options.trace_json,
         file: file.to_string(),
+        stdout,
+        stderr,
+    };
+    let el = run.event_loop();
+    run.start();
+    let realm = Realm::new(RealmConfig {
+        run: run.clone(),
         source: source.into(),
         seed: options.seed,
         script: options.script,
@@ -279,16 +251,14 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         }
     });
     let result = el.run_with(&mut JsHost { realm: realm.clone() });
-    let code = match result {
-        Ok(()) => realm.exit_code.get(),
-        Err(_) if realm.steps_exhausted() => EXIT_STEP_LIMIT,
-        Err(_) => realm.exit_code.get().max(1),
+    let code = if result.is_err() && realm.steps_exhausted() {
+        EXIT_STEP_LIMIT
+    } else {
+        settle_host::exit_code(&result, realm.exit_code.get())
     };
     drop(el);
     drop(guard);
-    if let Some(sink) = trace_out {
-        trace::write_line(&sink, &format!("\"event\":\"exit\",\"code\":{code}"));
-    }
+    run.finish(code);
     // Break the reference cycles of the realm and of everything the script made, so they
     // are freed.
     let heap = realm.heap.take();
@@ -318,10 +288,7 @@ fn on_rejection(host: &mut JsHost, event: &TrackerEvent) {
     let object = find_promise_object(&promise);
     match r.host {
         HostKind::Node => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledRejection",
-                _ => "rejectionHandled",
-            };
+            let name = settle_host::rejection_event(r.host, event.kind);
             let listeners = r.listeners(name);
             if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
                 // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
@@ -346,10 +313,7 @@ fn on_rejection(host: &mut JsHost, event: &TrackerEvent) {
             }
         }
         HostKind::Html => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledrejection",
-                _ => "rejectionhandled",
-            };
+            let name = settle_host::rejection_event(r.host, event.kind);
             let ev = r.new_object();
             ev.define("type", JsValue::from(name), true);
             ev.define("promise", object, true);

@@ -3,27 +3,13 @@
 //! current loop; native functions and the promise glue reach it with [`realm`].
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::io::Write;
 use std::rc::{Rc, Weak};
 
 use crate::object::ObjData;
 use crate::property::Symbol;
 use crate::value::{Class, Func, JsValue, NativeFn, Obj};
 
-/// Which host the script runs in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum HostKind {
-    /// Node: `process`, `setImmediate`, 1 ms timer minimum, `unhandledRejection` on `process`,
-    /// a crash (exit code 1) for an unhandled rejection without a listener.
-    #[default]
-    Node,
-    /// A browser (HTML): 4 ms clamp for nested timers, `unhandledrejection` events on
-    /// `globalThis`, unhandled rejections logged and the script goes on.
-    Html,
-}
-
-/// Where console output goes. Shared so that tests can read what a script printed.
-pub type Sink = Rc<RefCell<dyn Write>>;
+pub use settle_host::{HostKind, Sink};
 
 pub(crate) struct Realm {
     pub(crate) object_proto: Obj,
@@ -58,12 +44,8 @@ pub(crate) struct Realm {
     pub(crate) error_protos: RefCell<Vec<(&'static str, Obj)>>,
     pub(crate) global: Obj,
     pub(crate) host: HostKind,
-    pub(crate) stdout: Sink,
-    pub(crate) stderr: Sink,
-    pub(crate) trace: bool,
-    /// `--trace=json`: console output becomes `console` events on stdout (`trace.rs`).
-    pub(crate) trace_json: bool,
-    pub(crate) file: String,
+    /// The run's output, `--trace` and `--trace=json` settings and file name.
+    pub(crate) run: settle_host::Run,
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
@@ -197,12 +179,7 @@ impl WellKnownSymbols {
 }
 
 pub(crate) struct RealmConfig {
-    pub(crate) host: HostKind,
-    pub(crate) stdout: Sink,
-    pub(crate) stderr: Sink,
-    pub(crate) trace: bool,
-    pub(crate) trace_json: bool,
-    pub(crate) file: String,
+    pub(crate) run: settle_host::Run,
     pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
     pub(crate) script: bool,
@@ -238,12 +215,8 @@ impl Realm {
             global: Obj::new(Class::Object, proto()),
             function_proto,
             object_proto,
-            host: config.host,
-            stdout: config.stdout,
-            stderr: config.stderr,
-            trace: config.trace,
-            trace_json: config.trace_json,
-            file: config.file,
+            host: config.run.host,
+            run: config.run,
             source: config.source,
             listeners: RefCell::new(Vec::new()),
             exit_code: Cell::new(0),
@@ -323,7 +296,7 @@ impl Realm {
             return Ok(());
         }
         if !is_halted() {
-            let _ = writeln!(self.stderr.borrow_mut(), "settle-js: the step limit was reached");
+            let _ = writeln!(self.run.stderr.borrow_mut(), "settle-js: the step limit was reached");
             if let Ok(handle) = settle_runtime::Handle::try_current() {
                 handle.halt(settle_runtime::Uncaught::new(
                     settle_runtime::UncaughtKind::Exception,
@@ -420,7 +393,7 @@ impl Realm {
     /// `file:line:column` of a source offset.
     pub(crate) fn location(&self, offset: u32) -> String {
         let (line, col) = crate::lower::line_col(&self.source, offset);
-        format!("{}:{line}:{col}", self.file)
+        format!("{}:{line}:{col}", self.run.file)
     }
 
     /// The next `Math.random()` value: xorshift64*, seeded per run.
@@ -438,19 +411,7 @@ impl Realm {
         if is_halted() {
             return;
         }
-        if self.trace_json {
-            // The trace is the whole of stdout: the text travels inside its event.
-            return crate::trace::write_line(&self.stdout, &crate::trace::console(text, stderr));
-        }
-        let sink = if stderr { &self.stderr } else { &self.stdout };
-        let mut w = sink.borrow_mut();
-        let _ = writeln!(w, "{text}");
-        if self.trace {
-            let origin = settle_runtime::Handle::try_current()
-                .map_or_else(|_| "script".to_string(), |h| crate::builtins::origin_text(h.origin()));
-            let _ = writeln!(w, "    \u{2190} {origin}");
-        }
-        let _ = w.flush();
+        self.run.write(text, stderr);
     }
 
     pub(crate) fn listeners(&self, event: &str) -> Vec<JsValue> {

@@ -13,7 +13,7 @@ mod symbol;
 
 pub(crate) use object::to_object;
 
-use settle_runtime::{Handle, Origin, TaskId, TimerId, Uncaught, UncaughtKind};
+use settle_runtime::{Handle, TaskId, TimerId, Uncaught, UncaughtKind};
 
 use crate::inspect::{error_head, format_log, inspect};
 use crate::interp::{call_sync, iterate};
@@ -201,14 +201,14 @@ fn crash_message(r: &Realm, error: &JsValue) -> String {
     let caret = format!("{}^", " ".repeat(col.saturating_sub(1)));
     match error {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => {
-            format!("{}:{line}\n{text}\n{caret}\n\n{}\n", r.file, describe_error(error))
+            format!("{}:{line}\n{text}\n{caret}\n\n{}\n", r.run.file, describe_error(error))
         }
         other => {
             let shown = match other {
                 JsValue::String(s) => s.to_string(),
                 v => inspect(v),
             };
-            format!("{}:{line}\n{text}\n{caret}\n{shown}\n", r.file)
+            format!("{}:{line}\n{text}\n{caret}\n{shown}\n", r.run.file)
         }
     }
 }
@@ -220,12 +220,7 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => crash_message(&r, reason),
         other => {
             drop(r);
-            let shown = no_side_effects_to_string(other);
-            format!(
-                "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function \
-                 without a catch block, or by rejecting a promise which was not handled with .catch(). The promise \
-                 rejected with the reason \"{shown}\".] {{\n  code: 'ERR_UNHANDLED_REJECTION'\n}}\n"
-            )
+            settle_host::unhandled_rejection_message(&no_side_effects_to_string(other))
         }
     }
 }
@@ -1301,25 +1296,6 @@ fn install_math_json(r: &Rc<Realm>) {
     r.global.define("JSON", JsValue::Object(json), false);
 }
 
-pub(crate) fn json_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// `JSON.stringify(value, null, indent)`; `None` is `undefined`.
 ///
 /// One output buffer and a set of the objects being serialized (SerializeJSONObject's stack,
@@ -1370,7 +1346,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                     st.out.push_str("null");
                 }
             }
-            JsValue::String(s) => st.out.push_str(&json_quote(s)),
+            JsValue::String(s) => st.out.push_str(&settle_host::quote_json_string(s)),
             JsValue::Symbol(_) | JsValue::Undefined => return Ok(false),
             // SerializeJSONProperty (25.5.2.2) step 10: If value is a BigInt, throw a TypeError.
             JsValue::BigInt(_) => return Err(type_error("Do not know how to serialize a BigInt")),
@@ -1416,7 +1392,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                         if !st.indent.is_empty() {
                             newline(st);
                         }
-                        st.out.push_str(&json_quote(&k));
+                        st.out.push_str(&settle_host::quote_json_string(&k));
                         st.out.push_str(if st.indent.is_empty() { ":" } else { ": " });
                         if go(&value, st)? {
                             empty = false;
@@ -1437,19 +1413,6 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
     }
     let mut st = State { indent, out: String::new(), stack: std::collections::HashSet::new(), depth: 0 };
     Ok(go(value, &mut st)?.then_some(st.out))
-}
-
-/// The label `--trace` prints for where the running code came from: the script's top level
-/// is the task labelled "script", and its checkpoint is "after the script".
-pub(crate) fn origin_text(origin: Origin) -> String {
-    match origin {
-        Origin::Task { label: Some(label), .. } => label.into(),
-        Origin::Microtask { index, label: Some(label), .. } => {
-            format!("microtask {index} (after the {label})")
-        }
-        Origin::NextTick { index, label: Some(label), .. } => format!("nextTick {index} (after the {label})"),
-        other => other.to_string(),
-    }
 }
 
 /// `Math.max` / `Math.min`: arguments converted with ToNumber in order, `start` for none. It

@@ -1,14 +1,15 @@
 //! `--trace=json`: the loop's events and the console output, one JSON object per line
-//! (the schema is docs/trace.md; `TRACE_VERSION` is its version).
+//! (the schema is docs/trace.md; [`TRACE_VERSION`] is its version). The lines come from the
+//! loop's events (`settle_runtime::LoopEvent`), so they are the same for every engine.
 
 use std::time::Duration;
 
 use settle_runtime::{LoopEvent, LoopEventKind, Origin, RejectionEventKind};
 
-use crate::realm::Sink;
+use crate::{HostKind, Sink, quote_json_string as string};
 
 /// The schema's version: the first line of every trace says it.
-pub(crate) const TRACE_VERSION: u32 = 1;
+pub const TRACE_VERSION: u32 = 1;
 
 /// Writes one line (an object whose members are already written, without braces).
 pub(crate) fn write_line(sink: &Sink, members: &str) {
@@ -17,14 +18,24 @@ pub(crate) fn write_line(sink: &Sink, members: &str) {
     let _ = w.flush();
 }
 
-/// `"event":NAME,"at_ms":N`: the start of every event line.
-pub(crate) fn head(event: &str, at: Duration) -> String {
-    format!("\"event\":\"{event}\",\"at_ms\":{}", at.as_secs_f64() * 1000.0)
+/// The first line: the schema's version, the engine, the host, the clock and the file.
+pub(crate) fn header(engine: &str, host: HostKind, virtual_time: bool, file: &str) -> String {
+    format!(
+        "\"event\":\"trace\",\"version\":{TRACE_VERSION},\"engine\":{},\"host\":\"{}\",\"virtual_time\":{virtual_time},\"file\":{}",
+        string(engine),
+        host.name(),
+        string(file)
+    )
 }
 
-/// A JSON string literal: QuoteJSONString (25.5.2.3), as `JSON.stringify` writes one.
-pub(crate) fn string(s: &str) -> String {
-    crate::builtins::json_quote(s)
+/// The last line: the exit code.
+pub(crate) fn exit(code: i32) -> String {
+    format!("\"event\":\"exit\",\"code\":{code}")
+}
+
+/// `"event":NAME,"at_ms":N`: the start of every event line.
+fn head(event: &str, at: Duration) -> String {
+    format!("\"event\":\"{event}\",\"at_ms\":{}", at.as_secs_f64() * 1000.0)
 }
 
 fn label(label: Option<&str>) -> String {
@@ -32,7 +43,7 @@ fn label(label: Option<&str>) -> String {
 }
 
 /// Where code came from, as an object: `kind` and the indices that place it.
-pub(crate) fn origin(origin: Origin) -> String {
+fn origin(origin: Origin) -> String {
     match origin {
         Origin::Task { index, label: l } => {
             format!("{{\"kind\":\"task\",\"task\":{index},\"label\":{}}}", label(l))
