@@ -16,9 +16,8 @@ use boa_engine::property::Attribute;
 use boa_engine::{
     Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction, js_string,
 };
-use settle_runtime::{
-    Handle, Origin, RejectionEventKind, TaskId, TimerId, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
-};
+use settle_host::RejectionHost;
+use settle_runtime::{Handle, Origin, TaskId, TimerId, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind};
 
 use crate::HostKind;
 use crate::inspect;
@@ -363,64 +362,76 @@ fn unhandled_rejection_message(reason: &JsValue, cx: &mut Context) -> String {
     settle_host::unhandled_rejection_message(&shown)
 }
 
+/// Boa's side of a rejection event, for settle-host's rules.
+struct BoaRejection<'a> {
+    cx: &'a mut Context,
+    state: Rc<HostState>,
+    event: &'a TrackerEvent,
+}
+
+impl RejectionHost for BoaRejection<'_> {
+    type Value = JsValue;
+    type Error = JsError;
+
+    fn host(&self) -> HostKind {
+        self.state.kind
+    }
+
+    fn listeners(&mut self, event: &str) -> Vec<JsValue> {
+        self.state.listeners(event).into_iter().map(JsValue::from).collect()
+    }
+
+    fn handler(&mut self, name: &str) -> Option<JsValue> {
+        let global = self.cx.global_object();
+        let handler = global.get(JsString::from(name), self.cx).ok()?;
+        handler.as_callable().map(JsValue::from)
+    }
+
+    fn call(&mut self, f: &JsValue, args: &[JsValue]) -> Result<(), JsError> {
+        let f = f.as_callable().ok_or_else(|| JsNativeError::typ().with_message("not a function"))?;
+        f.call(&JsValue::undefined(), args, self.cx).map(|_| ())
+    }
+
+    fn report_uncaught(&mut self, error: JsError) {
+        crate::report::uncaught(self.cx, error);
+    }
+
+    fn die(&mut self, reason: &JsValue) {
+        let message = unhandled_rejection_message(reason, self.cx);
+        self.state.write(&message, true);
+        self.state.exit_code.set(1);
+        let uncaught =
+            Uncaught::new(UncaughtKind::UnhandledRejection, self.event.promise.reason(), Origin::Outside);
+        self.state.handle.halt(uncaught);
+    }
+
+    fn event(&mut self, name: &str, promise: JsValue, reason: JsValue) -> JsValue {
+        html_event(self.cx, name, promise, reason)
+    }
+
+    fn default_prevented(&mut self, event: &JsValue) -> bool {
+        event
+            .as_object()
+            .and_then(|o| o.get(js_string!("defaultPrevented"), self.cx).ok())
+            .is_some_and(|v| v.to_boolean())
+    }
+
+    fn inspect(&mut self, value: &JsValue) -> String {
+        inspect::inspect(value, self.cx)
+    }
+
+    fn write_error(&mut self, text: &str) {
+        self.state.write(text, true);
+    }
+}
+
 /// The runtime tracker's reports (HTML's timing, Node's batch rule), as the host's events.
 fn on_rejection(cx: &mut Context, event: &TrackerEvent) {
     let Some(state) = state(cx) else { return };
     let Some(promise) = BoaPromise::of(event) else { return };
     let reason = promise.reason_value();
     let object: JsValue = promise.promise().into();
-    match state.kind {
-        HostKind::Node => {
-            let name = settle_host::rejection_event(state.kind, event.kind);
-            let listeners = state.listeners(name);
-            if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
-                // Node's default (`--unhandled-rejections=throw`): death, exit code 1.
-                let message = unhandled_rejection_message(&reason, cx);
-                state.write(&message, true);
-                state.exit_code.set(1);
-                state.handle.halt(Uncaught::new(
-                    UncaughtKind::UnhandledRejection,
-                    event.promise.reason(),
-                    Origin::Outside,
-                ));
-                return;
-            }
-            let args =
-                if event.kind == RejectionEventKind::Unhandled { vec![reason, object] } else { vec![object] };
-            for l in listeners {
-                if let Err(e) = l.call(&JsValue::undefined(), &args, cx) {
-                    crate::report::uncaught(cx, e);
-                    return;
-                }
-            }
-        }
-        HostKind::Html => {
-            let name = settle_host::rejection_event(state.kind, event.kind);
-            let prevented = Rc::new(Cell::new(false));
-            let ev = html_event(cx, name, object, reason.clone());
-            let mut listeners = state.listeners(name);
-            let global = cx.global_object();
-            if let Ok(handler) = global.get(JsString::from(format!("on{name}").as_str()), cx)
-                && let Some(handler) = handler.as_callable()
-            {
-                listeners.push(handler);
-            }
-            for l in listeners {
-                if let Err(e) = l.call(&JsValue::undefined(), std::slice::from_ref(&ev), cx) {
-                    crate::report::uncaught(cx, e);
-                }
-            }
-            let default_prevented = ev
-                .as_object()
-                .and_then(|o| o.get(js_string!("defaultPrevented"), cx).ok())
-                .is_some_and(|v| v.to_boolean());
-            prevented.set(default_prevented);
-            if event.kind == RejectionEventKind::Unhandled && !prevented.get() {
-                let shown = inspect::inspect(&reason, cx);
-                state.write(&format!("Uncaught (in promise) {shown}"), true);
-            }
-        }
-    }
+    settle_host::fire_rejection_event(&mut BoaRejection { cx, state, event }, event.kind, object, reason);
 }
 
 /// A `PromiseRejectionEvent`-like object: `type`, `promise`, `reason`, `preventDefault()`.

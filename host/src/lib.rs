@@ -11,7 +11,9 @@
 //!   from, or with `--trace=json` a `console` event; [`Run::finish`] writes the trace's last
 //!   line.
 //! - [`exit_code`]: the exit code of a finished run.
-//! - The host's words: [`rejection_event`], [`unhandled_rejection_message`].
+//! - [`fire_rejection_event`]: Node's or a browser's events for the tracker's rejection
+//!   reports, through an engine's [`RejectionHost`]; the host's words ([`rejection_event`],
+//!   [`unhandled_rejection_message`]).
 //!
 //! Dependencies point one way: this crate uses settle-runtime, and the engines use it.
 //!
@@ -44,6 +46,7 @@
 //! ```
 
 mod json;
+mod rejection;
 mod trace;
 
 use std::cell::RefCell;
@@ -53,6 +56,7 @@ use std::rc::Rc;
 use settle_runtime::{EventLoop, Host, Origin, RejectionEventKind, Uncaught};
 
 pub use json::quote_json_string;
+pub use rejection::{RejectionHost, fire_rejection_event};
 pub use trace::TRACE_VERSION;
 
 /// Where console output goes. Shared so that tests can read what a script printed.

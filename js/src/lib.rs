@@ -41,21 +41,20 @@ mod object;
 mod promise;
 mod property;
 mod realm;
+mod rejection;
 mod stack;
 mod value;
 
 use std::rc::Rc;
 
-use settle_runtime::{Handle, RejectionEventKind, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind};
+use settle_runtime::TrackerPolicy;
 
 pub use lower::ScriptError;
 pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
 pub use value::{JsPromise, JsStr, JsValue};
 
-use crate::interp::call_sync;
-use crate::promise::find_promise_object;
-use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard, realm};
+use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard};
 
 /// How to run a script.
 #[derive(Clone, Debug)]
@@ -233,7 +232,7 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         };
         builtins::set_argv(&realm, &argv);
     }
-    el.handle().set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
+    el.handle().set_rejection_policy(TrackerPolicy::callback_with(rejection::on_rejection));
     let script = Rc::new(script);
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
     el.queue_task_labelled_with(SCRIPT_LABEL, move |host: &mut JsHost| {
@@ -270,80 +269,4 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     #[cfg(not(test))]
     let _ = survivors;
     code
-}
-
-/// The rejection tracker's reports, turned into the host's events.
-fn on_rejection(host: &mut JsHost, event: &TrackerEvent) {
-    let tracked: &dyn std::any::Any = &*event.promise;
-    let Some(promise) = tracked.downcast_ref::<JsPromise>().cloned() else { return };
-    if crate::realm::is_halted() {
-        return;
-    }
-    let _running = RealmGuard::enter(host.realm.clone());
-    let r = realm();
-    let reason = match promise.result() {
-        Some(Err(e)) => e,
-        _ => JsValue::Undefined,
-    };
-    let object = find_promise_object(&promise);
-    match r.host {
-        HostKind::Node => {
-            let name = settle_host::rejection_event(r.host, event.kind);
-            let listeners = r.listeners(name);
-            if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
-                // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
-                r.write_out(&builtins::unhandled_rejection_message(&reason), true);
-                r.exit_code.set(1);
-                let handle = Handle::current();
-                handle.halt(Uncaught::new(
-                    UncaughtKind::UnhandledRejection,
-                    format!("{reason:?}"),
-                    handle.origin(),
-                ));
-                return;
-            }
-            drop(r);
-            let args =
-                if event.kind == RejectionEventKind::Unhandled { vec![reason, object] } else { vec![object] };
-            for l in listeners {
-                if let Err(e) = call_sync(&l, &JsValue::Undefined, &args) {
-                    builtins::report_uncaught(e);
-                    return;
-                }
-            }
-        }
-        HostKind::Html => {
-            let name = settle_host::rejection_event(r.host, event.kind);
-            let ev = r.new_object();
-            ev.define("type", JsValue::from(name), true);
-            ev.define("promise", object, true);
-            ev.define("reason", reason.clone(), true);
-            ev.define("defaultPrevented", JsValue::Bool(false), true);
-            let target = ev.clone();
-            let prevent = r.native("preventDefault", 0, move |_, _, _| {
-                target.define("defaultPrevented", JsValue::Bool(true), true);
-                Ok(JsValue::Undefined)
-            });
-            ev.define("preventDefault", JsValue::Object(prevent), false);
-            let mut listeners = r.listeners(name);
-            if let Ok(handler) = r.global.get(&format!("on{name}"))
-                && handler.is_callable()
-            {
-                listeners.push(handler);
-            }
-            drop(r);
-            let event_value = JsValue::Object(ev.clone());
-            for l in listeners {
-                if let Err(e) = call_sync(&l, &JsValue::Undefined, std::slice::from_ref(&event_value)) {
-                    builtins::report_uncaught(e);
-                }
-            }
-            if event.kind == RejectionEventKind::Unhandled
-                && !ev.get("defaultPrevented").is_ok_and(|v| v.truthy())
-            {
-                let r = realm();
-                r.write_out(&format!("Uncaught (in promise) {}", inspect::inspect(&reason)), true);
-            }
-        }
-    }
 }
