@@ -42,8 +42,10 @@ mod promise;
 mod property;
 mod realm;
 mod stack;
+mod structured_clone;
 mod trace;
 mod value;
+mod worker;
 
 use std::rc::Rc;
 
@@ -199,6 +201,21 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
 }
 
 fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    run_realm(file, source, options, stdout, stderr, None, |_| {})
+}
+
+/// A whole run: the main script's, or a worker's (`worker` is its link to the parent;
+/// `on_loop` gets the remote of its loop once the script's task is queued, so that messages
+/// posted to it run after the script).
+fn run_realm(
+    file: &str,
+    source: &str,
+    options: &Options,
+    stdout: Sink,
+    stderr: Sink,
+    worker: Option<Rc<worker::WorkerScope>>,
+    on_loop: impl FnOnce(settle_runtime::Remote),
+) -> i32 {
     let script = match lower::parse(source) {
         Ok(script) => script,
         Err(e) => {
@@ -250,7 +267,12 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         seed: options.seed,
         script: options.script,
         max_steps: options.max_steps,
+        worker: worker.clone(),
     });
+    if let Some(scope) = &worker {
+        worker::attach_own_loop(scope, &el.handle());
+    }
+    worker::begin_run();
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
     if options.host == HostKind::Node {
@@ -278,7 +300,10 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
             builtins::report_uncaught(e);
         }
     });
+    on_loop(el.remote());
     let result = el.run_with(&mut JsHost { realm: realm.clone() });
+    // Unref'd workers still running are stopped; every worker thread is joined.
+    worker::end_run();
     let code = match result {
         Ok(()) => realm.exit_code.get(),
         Err(_) if realm.steps_exhausted() => EXIT_STEP_LIMIT,
@@ -324,6 +349,12 @@ fn on_rejection(host: &mut JsHost, event: &TrackerEvent) {
             };
             let listeners = r.listeners(name);
             if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
+                drop(r);
+                // In a worker, the worker dies of it and its parent gets an `error` event.
+                if worker::forward_uncaught(&reason) {
+                    return;
+                }
+                let r = realm();
                 // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
                 r.write_out(&builtins::unhandled_rejection_message(&reason), true);
                 r.exit_code.set(1);
