@@ -443,9 +443,7 @@ pub(crate) fn update_keep_alive() {
     let r = realm();
     let listening = match r.host {
         HostKind::Node => scope.parent_port.borrow().as_ref().is_some_and(|(_, e)| e.count("message") > 0),
-        HostKind::Html => {
-            !r.listeners("message").is_empty() || r.global.get("onmessage").is_ok_and(|v| v.is_callable())
-        }
+        HostKind::Html => !r.listeners("message").is_empty(),
     };
     drop(r);
     if let Some(own) = scope.own.borrow_mut().as_mut() {
@@ -500,6 +498,9 @@ pub(crate) fn forward_uncaught(error: &JsValue) -> bool {
                 colno: col,
             };
             drop(r);
+            if crate::builtins::worker::dispatch_global_error(&report, error) {
+                return true;
+            }
             let _ = scope.parent.post(move || deliver_error_event(id, report));
         }
     }

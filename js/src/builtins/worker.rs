@@ -53,8 +53,16 @@ fn construct_worker(proto: &Obj, url: &JsValue) -> Result<JsValue, JsValue> {
     let object = Obj::new(crate::value::Class::Object, Some(proto.clone()));
     let events = Rc::new(Emitter::default());
     install_dom_methods(&r, &object, &events);
-    object.define("onmessage", JsValue::Null, true);
-    object.define("onerror", JsValue::Null, true);
+    for kind in ["message", "error"] {
+        let e = events.clone();
+        define_event_handler(&r, &object, kind, move |add, listener| {
+            if add {
+                e.add(kind, listener.clone(), false);
+            } else {
+                e.remove(kind, listener);
+            }
+        });
+    }
     let source = std::fs::read_to_string(&path);
     let Ok(source) = source else {
         // Fetching the script failed: "queue a global task ... to fire an event named error
@@ -63,7 +71,7 @@ fn construct_worker(proto: &Obj, url: &JsValue) -> Result<JsValue, JsValue> {
         drop(r);
         settle_runtime::Handle::current().queue_task(move || {
             let event = plain_event("error", &o);
-            fire(&e, &o, "onerror", &event);
+            fire(&e, &o, &event);
         });
         return Ok(JsValue::Object(object));
     };
@@ -99,28 +107,69 @@ fn plain_event(kind: &str, target: &Obj) -> Obj {
     ev
 }
 
-/// Dispatches `event` to `listeners` and then the `handler` property of `target` (an event
-/// handler attribute, called last here); an exception is reported and the others still run.
-fn dispatch(listeners: Vec<JsValue>, target: &Obj, handler: &str, event: &Obj) {
-    let mut all = listeners;
-    if let Ok(h) = target.get(handler)
-        && h.is_callable()
-    {
-        all.push(h);
-    }
+/// An event handler attribute (HTML 8.1.8.1), `on` + `kind`: an accessor whose first
+/// non-null value adds one listener (at that point of the list: it runs in the order it was
+/// set, among the `addEventListener` ones), which calls the attribute's current value;
+/// setting it to null removes that listener. `register(add, listener)` adds or removes it.
+///
+/// A global scope's `onerror` is an OnErrorEventHandler (8.1.8.2): it is called with
+/// (message, filename, lineno, colno, error), and returning `true` cancels the event.
+fn define_event_handler(r: &Realm, target: &Obj, kind: &str, register: impl Fn(bool, &JsValue) + 'static) {
+    let slot = Rc::new(std::cell::RefCell::new(JsValue::Null));
+    let s = slot.clone();
+    let on_error = kind == "error" && target.ptr_eq(&r.global);
+    let listener = JsValue::Object(r.native("", 1, move |this, args, _| {
+        let handler = s.borrow().clone();
+        if !handler.is_callable() {
+            return Ok(JsValue::Undefined);
+        }
+        let (true, JsValue::Object(ev)) = (on_error, arg(args, 0)) else {
+            return call_sync(&handler, this, args);
+        };
+        let fields =
+            ["message", "filename", "lineno", "colno", "error"].map(|k| ev.get(k).unwrap_or_default());
+        if matches!(call_sync(&handler, this, &fields)?, JsValue::Bool(true)) {
+            ev.define("defaultPrevented", JsValue::Bool(true), true);
+        }
+        Ok(JsValue::Undefined)
+    }));
+    let s = slot.clone();
+    let get = r.native(&format!("get on{kind}"), 0, move |_, _, _| Ok(s.borrow().clone()));
+    let set = r.native(&format!("set on{kind}"), 1, move |_, args, _| {
+        let v = arg(args, 0);
+        let v = if v.is_callable() { v } else { JsValue::Null };
+        let was_set = !matches!(*slot.borrow(), JsValue::Null);
+        let now_set = !matches!(v, JsValue::Null);
+        *slot.borrow_mut() = v;
+        if was_set != now_set {
+            register(now_set, &listener);
+        }
+        Ok(JsValue::Undefined)
+    });
+    target.define_accessor(
+        &format!("on{kind}"),
+        Some(JsValue::Object(get)),
+        Some(JsValue::Object(set)),
+        true,
+    );
+}
+
+/// Dispatches `event` to `listeners`, in order; an exception is reported and the others still
+/// run.
+fn dispatch(listeners: Vec<JsValue>, target: &Obj, event: &Obj) {
     let this = JsValue::Object(target.clone());
     let event = JsValue::Object(event.clone());
-    for l in all {
+    for l in listeners {
         if let Err(e) = call_sync(&l, &this, std::slice::from_ref(&event)) {
             report_uncaught(e);
         }
     }
 }
 
-fn fire(events: &Emitter, target: &Obj, handler: &str, event: &Obj) {
+fn fire(events: &Emitter, target: &Obj, event: &Obj) {
     let kind =
         event.get("type").ok().and_then(|t| t.to_js_string().ok()).map(|s| s.to_string()).unwrap_or_default();
-    dispatch(events.take(&kind), target, handler, event);
+    dispatch(events.take(&kind), target, event);
 }
 
 /// A message arrived at `target` (a `Worker`, or Node's `parentPort`): Node's `message`
@@ -133,7 +182,7 @@ pub(crate) fn dispatch_message(events: &Emitter, target: Option<&Obj>, data: JsV
             drop(r);
             let ev = plain_event("message", target);
             ev.define("data", data, true);
-            fire(events, target, "onmessage", &ev);
+            fire(events, target, &ev);
         }
         _ => {
             drop(r);
@@ -153,21 +202,42 @@ pub(crate) fn dispatch_global_message(data: JsValue) {
     drop(r);
     let ev = plain_event("message", &global);
     ev.define("data", data, true);
-    dispatch(listeners, &global, "onmessage", &ev);
+    dispatch(listeners, &global, &ev);
+}
+
+/// An HTML worker's uncaught exception, first at the worker's own global scope ("report the
+/// exception" fires an ErrorEvent there, with the error object): whether a listener canceled
+/// it (then the parent hears nothing).
+pub(crate) fn dispatch_global_error(report: &ErrorReport, error: &JsValue) -> bool {
+    let r = realm();
+    let global = r.global.clone();
+    let listeners = r.listeners("error");
+    drop(r);
+    if listeners.is_empty() {
+        return false;
+    }
+    let ev = error_event(&global, report, error.clone());
+    dispatch(listeners, &global, &ev);
+    ev.get("defaultPrevented").is_ok_and(|v| v.truthy())
+}
+
+fn error_event(target: &Obj, report: &ErrorReport, error: JsValue) -> Obj {
+    let ev = plain_event("error", target);
+    ev.define("message", JsValue::from(report.message.as_str()), true);
+    ev.define("filename", JsValue::from(report.filename.as_str()), true);
+    ev.define("lineno", JsValue::Number(report.lineno as f64), true);
+    ev.define("colno", JsValue::Number(report.colno as f64), true);
+    ev.define("error", error, true);
+    ev
 }
 
 /// An HTML worker's uncaught exception, at its `Worker` object (HTML 8.1.4.7 "report the
 /// exception", for a worker): an ErrorEvent; if no listener cancels it, the parent reports it
 /// as its own.
 pub(crate) fn dispatch_error_event(events: &Emitter, target: &Obj, report: &ErrorReport) {
-    let ev = plain_event("error", target);
-    ev.define("message", JsValue::from(report.message.as_str()), true);
-    ev.define("filename", JsValue::from(report.filename.as_str()), true);
-    ev.define("lineno", JsValue::Number(report.lineno as f64), true);
-    ev.define("colno", JsValue::Number(report.colno as f64), true);
     // A worker's error object stays in the worker: the parent's event has `error: null`.
-    ev.define("error", JsValue::Null, true);
-    fire(events, target, "onerror", &ev);
+    let ev = error_event(target, report, JsValue::Null);
+    fire(events, target, &ev);
     if !ev.get("defaultPrevented").is_ok_and(|v| v.truthy()) {
         let r = realm();
         r.write_out(&report.message, true);
@@ -202,18 +272,18 @@ fn install_worker_global(r: &Rc<Realm>) {
         worker::update_keep_alive();
         Ok(JsValue::Undefined)
     });
-    // `onmessage`: an accessor, so that setting it can keep the worker alive.
-    let slot = Rc::new(std::cell::RefCell::new(JsValue::Null));
-    let s = slot.clone();
-    let get = r.native("get onmessage", 0, move |_, _, _| Ok(s.borrow().clone()));
-    let s = slot;
-    let set = r.native("set onmessage", 1, move |_, args, _| {
-        let v = arg(args, 0);
-        *s.borrow_mut() = if v.is_callable() { v } else { JsValue::Null };
-        worker::update_keep_alive();
-        Ok(JsValue::Undefined)
-    });
-    g.define_accessor("onmessage", Some(JsValue::Object(get)), Some(JsValue::Object(set)), true);
+    // `onmessage` and `onerror`, whose listeners join the global's (setting `onmessage` keeps
+    // the worker alive, as a message listener does).
+    for kind in ["message", "error"] {
+        define_event_handler(r, g, kind, move |add, listener| {
+            if add {
+                realm().listeners.borrow_mut().push((kind.to_string(), listener.clone()));
+            } else {
+                super::remove_listener(kind, listener);
+            }
+            worker::update_keep_alive();
+        });
+    }
     r.method(g, "importScripts", 0, |_, args, _| {
         for url in args {
             import_script(&url.to_js_string()?.to_string())?;
