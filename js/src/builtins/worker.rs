@@ -286,7 +286,7 @@ fn install_worker_global(r: &Rc<Realm>) {
     }
     r.method(g, "importScripts", 0, |_, args, _| {
         for url in args {
-            import_script(&url.to_js_string()?.to_string())?;
+            import_script(url.to_js_string()?.as_ref())?;
         }
         Ok(JsValue::Undefined)
     });
