@@ -288,6 +288,10 @@ fn run_realm(
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
     el.queue_task_labelled_with(SCRIPT_LABEL, move |host: &mut JsHost| {
         let _running = RealmGuard::enter(host.realm.clone());
+        // A worker terminated before its script could start never runs it.
+        if worker::interrupted() {
+            return;
+        }
         let r = crate::realm::realm();
         // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
         // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).

@@ -57,7 +57,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "exports",
     "fetch",
     "Buffer",
-    "structuredClone",
     "TextEncoder",
     "TextDecoder",
     "URL",

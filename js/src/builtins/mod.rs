@@ -12,6 +12,7 @@ mod object;
 mod promise;
 mod reflect;
 mod require;
+mod structured_clone;
 mod symbol;
 pub(crate) mod worker;
 pub(crate) mod worker_threads;
@@ -350,6 +351,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     crate::generator::async_generator::install(&r.async_generator_proto);
     iterator::install(r);
     dom_exception::install(r);
+    structured_clone::install(r);
     match r.host {
         HostKind::Node => {
             install_process(r);
