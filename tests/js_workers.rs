@@ -200,3 +200,29 @@ fn structured_clone_copies_what_a_message_would_carry() {
          DataCloneError #<Promise> could not be cloned.\n"
     );
 }
+
+#[test]
+fn a_worker_script_with_a_syntax_error_is_an_error_event_then_exit_code_1() {
+    let dir = std::env::temp_dir().join(format!("settle-worker-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let bad = dir.join("bad.js");
+    std::fs::write(&bad, "let x = ;\n").expect("the worker file is written");
+    let source = format!(
+        "const {{ Worker }} = require('worker_threads');\n\
+         const w = new Worker({:?});\n\
+         w.on('error', (e) => console.log('error', e.name, e instanceof SyntaxError));\n\
+         w.on('exit', (c) => console.log('exit', c));\n",
+        bad.to_string_lossy()
+    );
+    let r = settle_and_node(&source);
+    let html = settle(
+        &["--host", "html"],
+        &format!(
+            "var w = new Worker({:?});\nw.onerror = function (e) {{ console.log(e.message.split(':')[0], e.lineno, e.colno); e.preventDefault(); }};\n",
+            bad.to_string_lossy()
+        ),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "error SyntaxError true\nexit 1\n"), "{}", r.stderr);
+    assert_eq!((html.code, html.stdout.as_str()), (0, "Uncaught SyntaxError 1 9\n"), "{}", html.stderr);
+}

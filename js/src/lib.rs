@@ -220,7 +220,14 @@ fn run_realm(
         Ok(script) => script,
         Err(e) => {
             let message = format_script_error(file, source, &e);
-            let _ = writeln!(stderr.borrow_mut(), "{message}");
+            // A worker's script that cannot run is its parent's `error` event.
+            let reported = worker.as_ref().is_some_and(|scope| {
+                let (line, col) = lower::line_col(source, e.offset);
+                worker::report_script_error(scope, options.host, &e.message, &message, line, col)
+            });
+            if !reported {
+                let _ = writeln!(stderr.borrow_mut(), "{message}");
+            }
             return if e.is_outside_subset() { EXIT_SCRIPT_ERROR } else { 1 };
         }
     };

@@ -49,6 +49,21 @@ pub(crate) struct Serialized {
     records: Vec<Record>,
 }
 
+impl Serialized {
+    /// The serialization of an Error object named `name` (one of the standard ones) with
+    /// `message`, made without a realm (for a worker whose script could not be parsed).
+    pub(crate) fn error(name: &str, message: &str) -> Serialized {
+        Serialized {
+            root: Value::Ref(0),
+            records: vec![Record::Error {
+                name: name.to_string(),
+                message: Some(message.to_string()),
+                stack: Some(format!("{name}: {message}")),
+            }],
+        }
+    }
+}
+
 /// The error names StructuredSerializeInternal keeps (step 18.2: any other becomes "Error").
 const ERROR_NAMES: [&str; 7] =
     ["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError"];

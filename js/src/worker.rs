@@ -507,6 +507,40 @@ pub(crate) fn forward_uncaught(error: &JsValue) -> bool {
     true
 }
 
+/// A worker's script could not be parsed (or is outside the subset): Node's parent gets an
+/// `error` event with a SyntaxError (`message` is `SyntaxError: ...` or `outside the subset:
+/// ...`; `full` has the file and position), HTML's an ErrorEvent. Whether it was sent.
+pub(crate) fn report_script_error(
+    scope: &WorkerScope,
+    host: HostKind,
+    message: &str,
+    full: &str,
+    lineno: usize,
+    colno: usize,
+) -> bool {
+    let id = scope.thread_id;
+    let sent = match host {
+        HostKind::Node => {
+            let text = message.strip_prefix("SyntaxError: ").unwrap_or(full);
+            let error = Serialized::error("SyntaxError", text);
+            scope.parent.post(move || deliver_error_to_parent(id, error)).is_ok()
+        }
+        HostKind::Html => {
+            let report = ErrorReport {
+                message: format!(
+                    "Uncaught {}",
+                    if message.starts_with("SyntaxError") { message } else { full }
+                ),
+                filename: full.split(':').next().unwrap_or_default().to_string(),
+                lineno,
+                colno,
+            };
+            scope.parent.post(move || deliver_error_event(id, report)).is_ok()
+        }
+    };
+    sent
+}
+
 /// What an HTML worker's ErrorEvent carries to its parent.
 pub(crate) struct ErrorReport {
     pub(crate) message: String,
