@@ -8,7 +8,8 @@
 // the value itself for `evt.data`. The worker runs on its own thread, with its own event
 // loop; the only link is messages, which arrive as macrotasks: the main script's synchronous
 // code and its microtasks always come first. `terminate()` kills the worker at once; its
-// promise gives the exit code (1 for a terminated worker) after the `exit` event.
+// promise gives the exit code (1 for a terminated worker) after the `exit` event. `online`
+// comes when the worker starts running its script, before any of its messages.
 const { Worker, isMainThread } = require("worker_threads");
 
 console.log("main thread?", isMainThread);
@@ -21,6 +22,9 @@ w1.on("message", function (data) {
       console.log("terminate() fulfilled with", code);
     });
   }
+});
+w1.on("online", function () {
+  console.log("online: the worker started running its script");
 });
 w1.on("exit", function (code) {
   console.log("exit event, code", code);

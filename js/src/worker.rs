@@ -250,6 +250,7 @@ fn run_worker(spec: WorkerSpec, options: crate::Options, link: Link) {
         imported: RefCell::new(Vec::new()),
     };
     let inbox = link.inbox.clone();
+    let (parent, id) = (link.parent.clone(), link.id);
     let code = crate::stack::on_js_stack(|| {
         crate::run_realm(
             &spec.file,
@@ -258,7 +259,11 @@ fn run_worker(spec: WorkerSpec, options: crate::Options, link: Link) {
             stdout,
             stderr,
             Some(Rc::new(scope)),
-            move |remote| inbox.open(remote),
+            move |remote| {
+                inbox.open(remote);
+                // Node's `online`: the worker is about to run its script (before any message).
+                let _ = parent.post(move || child_online(id));
+            },
         )
     });
     link.inbox.close();
@@ -390,6 +395,15 @@ fn deliver_error_event(id: u64, report: ErrorReport) {
     crate::builtins::worker::dispatch_error_event(&events, &object, &report);
 }
 
+fn child_online(id: u64) {
+    let Some((object, events)) = target(id) else { return };
+    if realm().host == HostKind::Node
+        && let Err(e) = events.emit(&JsValue::Object(object), "online", &[])
+    {
+        crate::builtins::report_uncaught(e);
+    }
+}
+
 fn child_exited(id: u64, code: i32) {
     if !active() {
         return;
@@ -519,7 +533,7 @@ pub(crate) fn report_script_error(
     colno: usize,
 ) -> bool {
     let id = scope.thread_id;
-    let sent = match host {
+    match host {
         HostKind::Node => {
             let text = message.strip_prefix("SyntaxError: ").unwrap_or(full);
             let error = Serialized::error("SyntaxError", text);
@@ -537,8 +551,7 @@ pub(crate) fn report_script_error(
             };
             scope.parent.post(move || deliver_error_event(id, report)).is_ok()
         }
-    };
-    sent
+    }
 }
 
 /// What an HTML worker's ErrorEvent carries to its parent.
