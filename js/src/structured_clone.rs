@@ -104,6 +104,8 @@ fn structured_serialize_internal(value: &JsValue, st: &mut State) -> Result<Valu
     if let Some(&index) = st.memory.get(&obj.addr()) {
         return Ok(Value::Ref(index));
     }
+    // Each nesting level is a recursion: a RangeError before the stack runs out, as in V8.
+    crate::stack::check()?;
     // 6-26. The record for the kind of object; its properties are filled in below (step 26),
     // after memory[value] is set, so that a cycle finds it.
     enum Deep {
