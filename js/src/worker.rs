@@ -130,6 +130,7 @@ pub(crate) struct WorkerScope {
     parent: Remote,
     /// This worker's own loop, kept alive while it listens for messages.
     own: RefCell<Option<Remote>>,
+    /// Set by the parent's `terminate()` (read every [`INTERRUPT_STEPS`] steps).
     pub(crate) interrupt: Arc<AtomicBool>,
     /// `self.close()` / `parentPort.close()` was called.
     pub(crate) closing: Cell<bool>,
