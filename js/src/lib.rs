@@ -43,7 +43,9 @@ mod property;
 mod realm;
 mod rejection;
 mod stack;
+mod structured_clone;
 mod value;
+mod worker;
 
 use std::rc::Rc;
 
@@ -195,11 +197,33 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
 }
 
 fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    run_realm(file, source, options, stdout, stderr, None, |_| {})
+}
+
+/// A whole run: the main script's, or a worker's (`worker` is its link to the parent;
+/// `on_loop` gets the remote of its loop once the script's task is queued, so that messages
+/// posted to it run after the script).
+fn run_realm(
+    file: &str,
+    source: &str,
+    options: &Options,
+    stdout: Sink,
+    stderr: Sink,
+    worker: Option<Rc<worker::WorkerScope>>,
+    on_loop: impl FnOnce(settle_runtime::Remote),
+) -> i32 {
     let script = match lower::parse(source) {
         Ok(script) => script,
         Err(e) => {
             let message = format_script_error(file, source, &e);
-            let _ = writeln!(stderr.borrow_mut(), "{message}");
+            // A worker's script that cannot run is its parent's `error` event.
+            let reported = worker.as_ref().is_some_and(|scope| {
+                let (line, col) = lower::line_col(source, e.offset);
+                worker::report_script_error(scope, options.host, &e.message, &message, line, col)
+            });
+            if !reported {
+                let _ = writeln!(stderr.borrow_mut(), "{message}");
+            }
             return if e.is_outside_subset() { EXIT_SCRIPT_ERROR } else { 1 };
         }
     };
@@ -221,7 +245,12 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         seed: options.seed,
         script: options.script,
         max_steps: options.max_steps,
+        worker: worker.clone(),
     });
+    if let Some(scope) = &worker {
+        worker::attach_own_loop(scope, &el.handle());
+    }
+    worker::begin_run();
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
     if options.host == HostKind::Node {
@@ -237,6 +266,10 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
     el.queue_task_labelled_with(SCRIPT_LABEL, move |host: &mut JsHost| {
         let _running = RealmGuard::enter(host.realm.clone());
+        // A worker terminated before its script could start never runs it.
+        if worker::interrupted() {
+            return;
+        }
         let r = crate::realm::realm();
         // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
         // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).
@@ -249,7 +282,10 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
             builtins::report_uncaught(e);
         }
     });
+    on_loop(el.remote());
     let result = el.run_with(&mut JsHost { realm: realm.clone() });
+    // Unref'd workers still running are stopped; every worker thread is joined.
+    worker::end_run();
     let code = if result.is_err() && realm.steps_exhausted() {
         EXIT_STEP_LIMIT
     } else {

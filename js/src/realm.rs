@@ -76,6 +76,10 @@ pub(crate) struct Realm {
     pub(crate) global_env: RefCell<Option<crate::interp::Env>>,
     /// %ThrowTypeError% (10.2.4.1), made when first needed.
     throw_type_error: RefCell<Option<Obj>>,
+    /// In a worker: its link to the parent (`worker.rs`); `None` on the main thread.
+    pub(crate) worker: Option<Rc<crate::worker::WorkerScope>>,
+    /// The built-in modules `require` has returned, by name (`builtins/require.rs`).
+    pub(crate) modules: RefCell<Vec<(String, JsValue)>>,
 }
 
 thread_local! {
@@ -184,6 +188,7 @@ pub(crate) struct RealmConfig {
     pub(crate) seed: u64,
     pub(crate) script: bool,
     pub(crate) max_steps: Option<u64>,
+    pub(crate) worker: Option<Rc<crate::worker::WorkerScope>>,
 }
 
 impl Realm {
@@ -227,10 +232,17 @@ impl Realm {
             warned: Cell::new(false),
             pos: Cell::new(0),
             script: config.script,
-            steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
+            // A worker counts its steps down to look at its interrupt flag now and then.
+            steps_left: Cell::new(match (config.max_steps, &config.worker) {
+                (Some(n), _) => n,
+                (None, Some(_)) => crate::worker::INTERRUPT_STEPS,
+                (None, None) => u64::MAX,
+            }),
             heap: crate::heap::Heap::default(),
             global_env: RefCell::new(None),
             throw_type_error: RefCell::new(None),
+            worker: config.worker,
+            modules: RefCell::new(Vec::new()),
         })
     }
 
@@ -294,6 +306,15 @@ impl Realm {
         if left > 0 {
             self.steps_left.set(left - 1);
             return Ok(());
+        }
+        if self.worker.is_some() {
+            // A worker's budget is its interrupt check (`worker.rs`): terminated, it stops as
+            // a killed process does; else it goes on.
+            if !crate::worker::interrupted() {
+                self.steps_left.set(crate::worker::INTERRUPT_STEPS);
+                return Ok(());
+            }
+            return Err(self.error("RangeError", "the worker was terminated"));
         }
         if !is_halted() {
             let _ = writeln!(self.run.stderr.borrow_mut(), "settle-js: the step limit was reached");

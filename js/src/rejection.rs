@@ -40,6 +40,10 @@ impl RejectionHost for JsRejection {
     }
 
     fn die(&mut self, reason: &JsValue) {
+        // In a worker, the worker dies of it and its parent gets an `error` event.
+        if crate::worker::forward_uncaught(reason) {
+            return;
+        }
         let r = realm();
         r.write_out(&builtins::unhandled_rejection_message(reason), true);
         r.exit_code.set(1);

@@ -4,12 +4,18 @@
 use std::rc::Rc;
 
 mod bigint;
+mod dom_exception;
 mod eval;
+pub(crate) mod events;
 mod iterator;
 mod object;
 mod promise;
 mod reflect;
+mod require;
+mod structured_clone;
 mod symbol;
+pub(crate) mod worker;
+pub(crate) mod worker_threads;
 
 pub(crate) use object::to_object;
 
@@ -27,7 +33,7 @@ fn arg(args: &[JsValue], i: usize) -> JsValue {
     args.get(i).cloned().unwrap_or_default()
 }
 
-fn type_error(message: &str) -> JsValue {
+pub(crate) fn type_error(message: &str) -> JsValue {
     realm().error("TypeError", message)
 }
 
@@ -163,6 +169,12 @@ pub(crate) fn report_uncaught(error: JsValue) {
             }
             return;
         }
+        drop(r);
+        // A worker dies of it, and its parent gets an `error` event.
+        if crate::worker::forward_uncaught(&error) {
+            return;
+        }
+        let r = realm();
         let message = crash_message(&r, &error);
         r.write_out(&message, true);
         r.exit_code.set(1);
@@ -170,8 +182,23 @@ pub(crate) fn report_uncaught(error: JsValue) {
         let handle = Handle::current();
         handle.halt(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
     } else {
+        drop(r);
+        // A worker reports it to its `Worker` object as an ErrorEvent, and goes on.
+        if crate::worker::forward_uncaught(&error) {
+            return;
+        }
+        let r = realm();
         r.write_out(&format!("Uncaught {}", describe_error(&error)), true);
         r.exit_code.set(1);
+    }
+}
+
+/// An ErrorEvent's `message` after "Uncaught ": an error's head (`TypeError: boom`), a
+/// string as it is, anything else inspected.
+pub(crate) fn error_message_text(v: &JsValue) -> String {
+    match v {
+        JsValue::String(s) => s.to_string(),
+        other => error_head_or_inspect(other),
     }
 }
 
@@ -229,7 +256,7 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
 /// primitive's ToString, a function's source, `#<Constructor>` for an object whose `toString`
 /// is Object.prototype's own, else `[object Tag]`. Only data properties are read, so no script
 /// runs.
-fn no_side_effects_to_string(v: &JsValue) -> String {
+pub(crate) fn no_side_effects_to_string(v: &JsValue) -> String {
     fn data(o: &Obj, key: &str) -> Option<JsValue> {
         let mut at = Some(o.clone());
         while let Some(obj) = at {
@@ -318,9 +345,19 @@ pub(crate) fn install(r: &Rc<Realm>) {
     crate::generator::install(&r.generator_proto);
     crate::generator::async_generator::install(&r.async_generator_proto);
     iterator::install(r);
+    dom_exception::install(r);
+    structured_clone::install(r);
     match r.host {
-        HostKind::Node => install_process(r),
-        HostKind::Html => install_html(r),
+        HostKind::Node => {
+            install_process(r);
+            if !r.script {
+                require::install(r);
+            }
+        }
+        HostKind::Html => {
+            install_html(r);
+            worker::install(r);
+        }
     }
 }
 
@@ -474,7 +511,7 @@ fn install_process(r: &Rc<Realm>) {
 
 /// `process.off` / `removeEventListener`: removes the first registration of `f` for `event`
 /// (Node's EventEmitter and the DOM both remove one).
-fn remove_listener(event: &str, f: &JsValue) {
+pub(crate) fn remove_listener(event: &str, f: &JsValue) {
     let r = realm();
     let mut listeners = r.listeners.borrow_mut();
     if let Some(i) = listeners.iter().position(|(e, l)| e.as_str() == event && l.strict_equals(f)) {
