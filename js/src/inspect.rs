@@ -275,6 +275,26 @@ fn format_raw(ctx: &mut Ctx, obj: &Obj, recurse_times: usize) -> String {
             }
             braces_open = format!("Object [{tag} Iterator] {{");
         }
+        // Node's formatRaw for a RegExp: RegExp.prototype.toString's text, after the
+        // constructor's name when it is a subclass's; shown as itself even past the depth.
+        Class::RegExp(data) => {
+            base = crate::builtins::regexp::regexp_text(data);
+            match constructor.as_deref() {
+                Some("RegExp") => {}
+                Some(name) => base = format!("{name} {base}"),
+                None => base = format!("[RegExp: null prototype] {base}"),
+            }
+            if keys.is_empty() || recurse_times > DEPTH {
+                return base;
+            }
+            braces_open = "{".into();
+        }
+        Class::RegExpStringIterator(_) => {
+            if keys.is_empty() {
+                return "Object [RegExp String Iterator] {}".into();
+            }
+            braces_open = "Object [RegExp String Iterator] {".into();
+        }
         Class::Generator(g) => {
             let tag = if g.is_async() { "AsyncGenerator" } else { "Generator" };
             if keys.is_empty() {

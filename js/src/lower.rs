@@ -36,7 +36,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "FinalizationRegistry",
     "Proxy",
     "Date",
-    "RegExp",
     "Intl",
     "ArrayBuffer",
     "SharedArrayBuffer",
@@ -872,7 +871,16 @@ impl Lower<'_> {
                 Expr::Yield(y.argument.as_ref().map(|a| self.expr(a).map(Box::new)).transpose()?)
             }
             E::ClassExpression(c) => Expr::Class(self.class(c, None)?),
-            E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
+            E::RegExpLiteral(r) => {
+                // 13.2.7.2 Static Semantics: Early Errors: the pattern must parse with the
+                // literal's flags (IsValidRegularExpressionLiteral); compiled once, here.
+                let pattern = r.regex.pattern.text.as_str();
+                let flags =
+                    r.raw.as_ref().and_then(|raw| raw.as_str().rsplit_once('/')).map_or("", |(_, f)| f);
+                let data = crate::builtins::regexp::parse_pattern(pattern, flags)
+                    .map_err(|message| syntax(r.span.start, &message))?;
+                Expr::RegExp(Rc::new(data))
+            }
             E::BigIntLiteral(b) => match b.value.as_str().parse::<i64>() {
                 Ok(n) => Expr::BigInt(n),
                 Err(_) => return Err(unsupported(b.span.start, "a BigInt literal beyond 64 bits")),

@@ -9,6 +9,8 @@ mod iterator;
 mod object;
 mod promise;
 mod reflect;
+pub(crate) mod regexp;
+mod string;
 mod symbol;
 
 pub(crate) use object::to_object;
@@ -319,6 +321,8 @@ pub(crate) fn install(r: &Rc<Realm>) {
     promise::install(r);
     install_array(r);
     install_string_number(r);
+    string::install(r);
+    regexp::install(r);
     install_math_json(r);
     crate::generator::install(&r.generator_proto);
     crate::generator::async_generator::install(&r.async_generator_proto);
@@ -1040,22 +1044,6 @@ fn install_string_number(r: &Rc<Realm>) {
         let (a, b) = (a.min(b), a.max(b));
         Ok(JsValue::from(s[a..b].iter().collect::<String>()))
     });
-    r.method(sp, "split", 2, |this, args, _| {
-        let s = this_string(this)?;
-        let r = realm();
-        let parts: Vec<JsValue> = match arg(args, 0) {
-            JsValue::Undefined => vec![JsValue::String(s.clone().into())],
-            sep => {
-                let sep = sep.to_js_string()?;
-                if sep.is_empty() {
-                    s.chars().map(|c| JsValue::from(c.to_string())).collect()
-                } else {
-                    s.split(&*sep).map(JsValue::from).collect()
-                }
-            }
-        };
-        Ok(r.new_array(parts))
-    });
     r.method(sp, "repeat", 1, |this, args, _| {
         let n = arg(args, 0).to_number()?;
         if n < 0.0 || n.is_infinite() {
@@ -1085,19 +1073,6 @@ fn install_string_number(r: &Rc<Realm>) {
             s.push_str(&a.to_js_string()?);
         }
         Ok(JsValue::from(s))
-    });
-    r.method(sp, "replace", 2, |this, args, _| {
-        let s = this_string(this)?;
-        let pattern = arg(args, 0).to_js_string()?;
-        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s.into())) };
-        let replacement = match arg(args, 1) {
-            f if f.is_callable() => {
-                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone().into())])?
-                    .to_js_string()?
-            }
-            v => v.to_js_string()?,
-        };
-        Ok(JsValue::from(format!("{}{}{}", &s[..at], replacement, &s[at + pattern.len()..])))
     });
     r.global.define("String", JsValue::Object(string), false);
 
