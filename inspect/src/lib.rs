@@ -82,6 +82,8 @@ pub enum Class<V> {
     Promise(Option<Result<V, V>>),
     /// A generator object.
     Generator,
+    /// A RegExp, with the text RegExp.prototype.toString gives it (`/a/g`).
+    RegExp(String),
     /// Any other object.
     Object,
 }
@@ -398,6 +400,19 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 return "Object [Generator] {}".into();
             }
             braces_open = "Object [Generator] {".into();
+        }
+        // Node's formatRaw: the regex's text, after its constructor's name for a subclass;
+        // shown as itself even past the depth limit.
+        Class::RegExp(text) => {
+            base = match constructor.as_deref() {
+                Some("RegExp") => text.clone(),
+                Some(name) => format!("{name} {text}"),
+                None => format!("[RegExp: null prototype] {text}"),
+            };
+            if keys.is_empty() || recurse_times > DEPTH {
+                return base;
+            }
+            braces_open = "{".into();
         }
         Class::Object => {
             let name = match (&constructor, heap.has_prototype(obj)) {

@@ -92,7 +92,14 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
     let ret = Parser::new(&allocator, source, SourceType::script()).with_options(options).parse();
     if let Some(error) = ret.diagnostics.errors().next() {
         let offset = error.labels.first().map_or(0, |l| l.offset());
-        return Err(ScriptError { offset, message: format!("SyntaxError: {}", error.message) });
+        // oxc checks a regex literal's flags itself ("Flag g is mentioned twice in regular
+        // expression literal"); V8 words every such error the same way.
+        let message = if error.message.contains("in regular expression literal") {
+            "Invalid regular expression flags".to_string()
+        } else {
+            error.message.to_string()
+        };
+        return Err(ScriptError { offset, message: format!("SyntaxError: {message}") });
     }
     let program = &ret.program;
     let mut lower = Lower {
