@@ -47,7 +47,9 @@ fn require_global(pattern: &JsValue, method: &str) -> Result<(), JsValue> {
         // i. Let flags be ? Get(regexp, "flags"). ii. Perform ? RequireObjectCoercible(flags).
         let flags = pattern.get("flags")?;
         if flags.is_nullish() {
-            return Err(type_error(&format!("String.prototype.{method} called on null or undefined")));
+            return Err(type_error(&format!(
+                "The .flags property of the argument to String.prototype.{method} cannot be null or undefined"
+            )));
         }
         // iii. If ? ToString(flags) does not contain "g", throw a TypeError exception.
         if !flags.to_js_string()?.contains('g') {
