@@ -33,6 +33,10 @@ pub(crate) struct RegExpData {
     pub(crate) source: JsStr,
     /// [[OriginalFlags]].
     pub(crate) flags: JsStr,
+    /// For a sticky regex: the last failed sticky attempt's search, (string, from, where the
+    /// next match starts). No match starts between `from` and that start, so a sticky attempt
+    /// there fails without searching again (@@split tries every position between matches).
+    sticky_miss: RefCell<Option<(JsStr, usize, Option<usize>)>>,
 }
 
 impl RegExpData {
@@ -43,6 +47,24 @@ impl RegExpData {
     /// Whether the pattern matches code points (`u` or `v`) rather than code units.
     fn full_unicode(&self) -> bool {
         self.has_flag('u') || self.has_flag('v')
+    }
+
+    /// The match that starts at code unit `start`, if any (a sticky attempt).
+    fn find_at(&self, s: &JsStr, units: &[u16], start: usize) -> Option<regress::Match> {
+        if let Some((string, from, next)) = &*self.sticky_miss.borrow()
+            && *from <= start
+            && next.is_none_or(|next| start < next)
+            && string == s
+        {
+            return None;
+        }
+        let found = self.find(units, start);
+        match &found {
+            Some(m) if m.start() == start => return found,
+            Some(m) => *self.sticky_miss.borrow_mut() = Some((s.clone(), start, Some(m.start()))),
+            None => *self.sticky_miss.borrow_mut() = Some((s.clone(), start, None)),
+        }
+        None
     }
 
     /// The first match at or after code unit `start`.
@@ -96,7 +118,12 @@ pub(crate) fn parse_pattern(pattern: &str, flags: &str) -> Result<RegExpData, St
         no_opt: false,
     };
     match regress::Regex::with_flags(pattern, regress_flags) {
-        Ok(matcher) => Ok(RegExpData { matcher, source: pattern.into(), flags: flags.into() }),
+        Ok(matcher) => Ok(RegExpData {
+            matcher,
+            source: pattern.into(),
+            flags: flags.into(),
+            sticky_miss: RefCell::new(None),
+        }),
         Err(e) => {
             Err(format!("Invalid regular expression: /{pattern}/{flags}: {}", v8_message(pattern, &e.text)))
         }
@@ -386,10 +413,16 @@ pub(crate) fn regexp_builtin_exec(r: &Obj, data: &RegExpData, s: &JsStr) -> R {
     // AdvanceStringIndex(S, lastIndex, fullUnicode). regress's search from lastIndex is that
     // loop: its first match is the leftmost one at or after lastIndex, and a sticky match is
     // one that starts at lastIndex.
-    let found = if last_index > length { None } else { data.find(&units, last_index) };
+    let found = if last_index > length {
+        None
+    } else if sticky {
+        data.find_at(s, &units, last_index)
+    } else {
+        data.find(&units, last_index)
+    };
     let m = match found {
-        Some(m) if !sticky || m.start() == last_index => m,
-        _ => {
+        Some(m) => m,
+        None => {
             if global || sticky {
                 set(r, "lastIndex", JsValue::Number(0.0))?;
             }
