@@ -155,3 +155,17 @@ console.log(/[/]\//.source, new RegExp("\n").source, String(new RegExp("/", "g")
 // Empty matches advance by a code point with u, by a code unit without.
 console.log("😀".replace(/(?:)/g, "-").length, "😀".replace(/(?:)/gu, "-"), "a😀".split(/(?:)/u));
 console.log("😀".match(/(?:)/g).length, [..."😀".matchAll(/(?:)/gu)].length);
+
+// includes, startsWith and endsWith refuse a RegExp (IsRegExp), but not one whose
+// Symbol.match is false.
+["includes", "startsWith", "endsWith"].forEach(function (m) {
+  try {
+    "a/b/"[m](/b/);
+    console.log("no error", m);
+  } catch (e) {
+    console.log(e.constructor.name, e.message);
+  }
+});
+var plain = /b/;
+plain[Symbol.match] = false;
+console.log("a/b/".includes(plain), "/b/x".startsWith(plain), "x/b/".endsWith(plain));

@@ -1011,14 +1011,28 @@ fn install_string_number(r: &Rc<Realm>) {
         let i = if i.is_nan() { 0 } else { i as usize };
         Ok(JsValue::from(s.chars().nth(i).map(String::from).unwrap_or_default()))
     });
-    r.method(sp, "includes", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.contains(&*arg(args, 0).to_js_string()?)))
+    // 22.1.3.8 includes, 22.1.3.24 startsWith, 22.1.3.7 endsWith, step 3-4: Let isRegExp be ?
+    // IsRegExp(searchString); if it is true, throw a TypeError exception.
+    let search_string = |args: &[JsValue], method: &str| -> Result<Rc<str>, JsValue> {
+        let search = arg(args, 0);
+        if regexp::is_regexp(&search)? {
+            return Err(type_error(&format!(
+                "First argument to String.prototype.{method} must not be a regular expression"
+            )));
+        }
+        search.to_js_string()
+    };
+    r.method(sp, "includes", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.contains(&*search_string(args, "includes")?)))
     });
-    r.method(sp, "startsWith", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.starts_with(&*arg(args, 0).to_js_string()?)))
+    r.method(sp, "startsWith", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.starts_with(&*search_string(args, "startsWith")?)))
     });
-    r.method(sp, "endsWith", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.ends_with(&*arg(args, 0).to_js_string()?)))
+    r.method(sp, "endsWith", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.ends_with(&*search_string(args, "endsWith")?)))
     });
     r.method(sp, "indexOf", 1, |this, args, _| {
         let s = this_string(this)?;

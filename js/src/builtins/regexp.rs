@@ -1230,33 +1230,22 @@ pub(crate) fn install(r: &Rc<Realm>) {
     });
     define_getter("unicodeSets");
     // The well-known symbol methods (22.2.6.8, .9, .11, .12, .14).
-    let symbols = &r.symbols;
-    let methods: [(&crate::property::Symbol, &str, usize, crate::value::NativeFn); 5] = [
-        (&symbols.r#match, "[Symbol.match]", 1, Rc::new(|this, args, _| symbol_match(this, &arg(args, 0)))),
-        (
-            &symbols.match_all,
-            "[Symbol.matchAll]",
-            1,
-            Rc::new(|this, args, _| symbol_match_all(this, &arg(args, 0))),
-        ),
-        (
-            &symbols.replace,
-            "[Symbol.replace]",
-            2,
-            Rc::new(|this, args, _| symbol_replace(this, &arg(args, 0), &arg(args, 1))),
-        ),
-        (&symbols.search, "[Symbol.search]", 1, Rc::new(|this, args, _| symbol_search(this, &arg(args, 0)))),
-        (
-            &symbols.split,
-            "[Symbol.split]",
-            2,
-            Rc::new(|this, args, _| symbol_split(this, &arg(args, 0), &arg(args, 1))),
-        ),
-    ];
-    for (symbol, name, length, f) in methods {
-        let f = r.native(name, length, move |this, args, nt| f(this, args, nt));
-        proto.define(&PropertyKey::Symbol(symbol.clone()), JsValue::Object(f), false);
-    }
+    let symbol_method =
+        |symbol: &crate::property::Symbol, name: &str, length: usize, f: fn(&JsValue, &[JsValue]) -> R| {
+            let f = r.native(name, length, move |this, args, _| f(this, args));
+            proto.define(&PropertyKey::Symbol(symbol.clone()), JsValue::Object(f), false);
+        };
+    symbol_method(&r.symbols.r#match, "[Symbol.match]", 1, |this, args| symbol_match(this, &arg(args, 0)));
+    symbol_method(&r.symbols.match_all, "[Symbol.matchAll]", 1, |this, args| {
+        symbol_match_all(this, &arg(args, 0))
+    });
+    symbol_method(&r.symbols.replace, "[Symbol.replace]", 2, |this, args| {
+        symbol_replace(this, &arg(args, 0), &arg(args, 1))
+    });
+    symbol_method(&r.symbols.search, "[Symbol.search]", 1, |this, args| symbol_search(this, &arg(args, 0)));
+    symbol_method(&r.symbols.split, "[Symbol.split]", 2, |this, args| {
+        symbol_split(this, &arg(args, 0), &arg(args, 1))
+    });
     r.global.define("RegExp", JsValue::Object(ctor), false);
 
     // 22.2.9.2 %RegExpStringIteratorPrototype%: inherits from %IteratorPrototype%.
