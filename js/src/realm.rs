@@ -54,6 +54,9 @@ pub(crate) struct Realm {
     /// %RegExp% (set by its install): RegExp ( pattern, flags ) compares `pattern.constructor`
     /// with it, and RegExpCreate constructs with it.
     pub(crate) regexp_ctor: OnceCell<Obj>,
+    /// %RegExp.prototype.exec%: RegExpExec on a RegExp that still has it skips the result
+    /// array where no script can see it (`builtins/regexp.rs`).
+    pub(crate) regexp_exec: OnceCell<Obj>,
     /// %Array.prototype.values% and %ArrayIteratorPrototype%.next, to tell when iterating an
     /// array is unobservable (`iteration.rs`).
     pub(crate) array_values: RefCell<Option<Obj>>,
@@ -255,6 +258,7 @@ impl Realm {
             regexp_proto: Obj::new(Class::Object, proto()),
             regexp_string_iterator_proto: Obj::new(Class::Object, proto()),
             regexp_ctor: OnceCell::new(),
+            regexp_exec: OnceCell::new(),
             array_values: RefCell::new(None),
             array_iterator_next: RefCell::new(None),
             symbols: WellKnownSymbols::new(),

@@ -371,38 +371,99 @@ fn species_constructor(o: &Obj, default: &Obj) -> Result<JsValue, JsValue> {
 /// RegExpExec (22.2.7.1): a script's `exec` if the object has a callable one, else
 /// RegExpBuiltinExec. Returns an Object or null.
 pub(crate) fn regexp_exec(r: &Obj, s: &JsStr) -> R {
+    match regexp_exec_raw(r, s)? {
+        Exec::Null => Ok(JsValue::Null),
+        Exec::Object(o) => Ok(JsValue::Object(o)),
+        Exec::Raw(m) => {
+            let Class::RegExp(data) = r.class() else { unreachable!("a raw match comes from a RegExp") };
+            Ok(match_array(data, s, m))
+        }
+    }
+}
+
+/// What RegExpExec gave: null, a script's result object, or the builtin's match before its
+/// result array is made.
+pub(crate) enum Exec {
+    Null,
+    Object(Obj),
+    Raw(RawMatch),
+}
+
+/// A successful match of RegExpBuiltinExec: its captures (0 the whole match) and named groups,
+/// as code unit ranges.
+pub(crate) struct RawMatch {
+    captures: Vec<Option<std::ops::Range<usize>>>,
+    named: Vec<(String, Option<std::ops::Range<usize>>)>,
+}
+
+impl RawMatch {
+    fn start(&self) -> usize {
+        self.captures[0].as_ref().map_or(0, |r| r.start)
+    }
+
+    fn end(&self) -> usize {
+        self.captures[0].as_ref().map_or(0, |r| r.end)
+    }
+}
+
+/// RegExpExec (22.2.7.1), keeping the builtin's match as a [`RawMatch`] when `exec` is
+/// %RegExp.prototype.exec%: the callers here (@@match, @@replace, @@split) read the result
+/// array only through Gets of its own data properties, so skipping the array is unobservable.
+pub(crate) fn regexp_exec_raw(r: &Obj, s: &JsStr) -> Result<Exec, JsValue> {
     // 1. Let exec be ? Get(R, "exec").
     let exec = r.get("exec")?;
     // 2. If IsCallable(exec) is true, then
-    if exec.is_callable() {
+    if let JsValue::Object(f) = &exec
+        && f.is_callable()
+    {
+        // %RegExp.prototype.exec% on a RegExp is RegExpBuiltinExec (22.2.6.2 steps 1-4).
+        if let Class::RegExp(data) = r.class()
+            && realm().regexp_exec.get().is_some_and(|intrinsic| intrinsic.ptr_eq(f))
+        {
+            return Ok(match regexp_builtin_match(r, data, s)? {
+                Some(m) => Exec::Raw(m),
+                None => Exec::Null,
+            });
+        }
         // a. Let result be ? Call(exec, R, « S »).
         let result = call_sync(&exec, &JsValue::Object(r.clone()), &[JsValue::String(s.clone())])?;
         // b. If result is not an Object and result is not null, throw a TypeError exception.
-        if !matches!(result, JsValue::Object(_) | JsValue::Null) {
-            return Err(type_error("RegExp exec method returned something other than an Object or null"));
-        }
         // c. Return result.
-        return Ok(result);
+        return match result {
+            JsValue::Object(o) => Ok(Exec::Object(o)),
+            JsValue::Null => Ok(Exec::Null),
+            _ => Err(type_error("RegExp exec method returned something other than an Object or null")),
+        };
     }
     // 3. Perform ? RequireInternalSlot(R, [[RegExpMatcher]]).
     let Class::RegExp(data) = r.class() else {
         return Err(incompatible("RegExp.prototype.exec", &JsValue::Object(r.clone())));
     };
     // 4. Return ? RegExpBuiltinExec(R, S).
-    regexp_builtin_exec(r, data, s)
+    Ok(match regexp_builtin_match(r, data, s)? {
+        Some(m) => Exec::Raw(m),
+        None => Exec::Null,
+    })
 }
 
 /// RegExpBuiltinExec (22.2.7.2).
 pub(crate) fn regexp_builtin_exec(r: &Obj, data: &RegExpData, s: &JsStr) -> R {
+    Ok(match regexp_builtin_match(r, data, s)? {
+        Some(m) => match_array(data, s, m),
+        None => JsValue::Null,
+    })
+}
+
+/// RegExpBuiltinExec (22.2.7.2) steps 1-15: the match and `lastIndex`.
+fn regexp_builtin_match(r: &Obj, data: &RegExpData, s: &JsStr) -> Result<Option<RawMatch>, JsValue> {
     let units = code_units(s);
     // 1. Let length be the length of S.
     let length = units.len();
     // 2. Let lastIndex be ℝ(? ToLength(? Get(R, "lastIndex"))).
     let mut last_index = to_length(&r.get("lastIndex")?)?;
-    // 3-5. Let flags be R.[[OriginalFlags]]; global, sticky, hasIndices.
+    // 3-5. Let flags be R.[[OriginalFlags]]; global, sticky (hasIndices: `match_array`).
     let global = data.has_flag('g');
     let sticky = data.has_flag('y');
-    let has_indices = data.has_flag('d');
     // 6. If global is false and sticky is false, set lastIndex to 0.
     if !global && !sticky {
         last_index = 0;
@@ -426,22 +487,31 @@ pub(crate) fn regexp_builtin_exec(r: &Obj, data: &RegExpData, s: &JsStr) -> R {
             if global || sticky {
                 set(r, "lastIndex", JsValue::Number(0.0))?;
             }
-            return Ok(JsValue::Null);
+            return Ok(None);
         }
     };
     // 12.f. Set lastIndex to the match's start (r's startIndex). 13-14. Let e be r's endIndex
     // value (in code units: regress's UTF-16 positions are).
-    let last_index = m.start();
     let e = m.end();
     // 15. If global is true or sticky is true, then Perform ? Set(R, "lastIndex", 𝔽(e), true).
     if global || sticky {
         set(r, "lastIndex", JsValue::Number(e as f64))?;
     }
+    let captures = m.groups().collect();
+    let named = m.named_groups().map(|(name, range)| (name.to_string(), range)).collect();
+    Ok(Some(RawMatch { captures, named }))
+}
+
+/// RegExpBuiltinExec (22.2.7.2) steps 16-35: the result array of a match.
+fn match_array(data: &RegExpData, s: &JsStr, m: RawMatch) -> JsValue {
+    let units = code_units(s);
+    let last_index = m.start();
+    let has_indices = data.has_flag('d');
+    let RawMatch { captures, named } = m;
     let realm = realm();
     // 16. Let n be the number of elements in r's captures List. 19. Let A be !
     // ArrayCreate(n + 1). 27. CreateDataProperty(A, "0", matchedSubstr). 31.a-e. Each
     // capture: undefined if it did not participate, else its substring.
-    let captures: Vec<Option<std::ops::Range<usize>>> = m.groups().collect();
     let values: Vec<JsValue> = captures
         .iter()
         .map(|c| match c {
@@ -457,8 +527,6 @@ pub(crate) fn regexp_builtin_exec(r: &Obj, data: &RegExpData, s: &JsStr) -> R {
     // 28. If R contains any GroupName, then let groups be OrdinaryObjectCreate(null) and
     // hasGroups be true; 29. else groups is undefined. 31.f-g. For each named capture
     // (duplicate names: the one that participated), CreateDataProperty(groups, s, value).
-    let named: Vec<(String, Option<std::ops::Range<usize>>)> =
-        m.named_groups().map(|(name, range)| (name.to_string(), range)).collect();
     let has_groups = !named.is_empty();
     let groups = if has_groups {
         let g = Obj::new(Class::Object, None);
@@ -482,7 +550,7 @@ pub(crate) fn regexp_builtin_exec(r: &Obj, data: &RegExpData, s: &JsStr) -> R {
         a_obj.define("indices", indices, true);
     }
     // 35. Return A.
-    Ok(a)
+    a
 }
 
 /// MakeMatchIndicesIndexPairArray (22.2.7.8): `[start, end]` per capture (undefined for one
@@ -681,13 +749,13 @@ fn symbol_match(this: &JsValue, string: &JsValue) -> R {
     // 6.f. Repeat,
     loop {
         // i. Let result be ? RegExpExec(rx, S).
-        let result = regexp_exec(&rx, &s)?;
-        // ii. If result is null: if n = 0, return null; else return A.
-        if matches!(result, JsValue::Null) {
-            return Ok(if a.is_empty() { JsValue::Null } else { realm().new_array(a) });
-        }
         // iii.1. Let matchStr be ? ToString(? Get(result, "0")).
-        let match_str = result.get("0")?.to_js_string()?;
+        let match_str = match regexp_exec_raw(&rx, &s)? {
+            // ii. If result is null: if n = 0, return null; else return A.
+            Exec::Null => return Ok(if a.is_empty() { JsValue::Null } else { realm().new_array(a) }),
+            Exec::Object(result) => to_jsstr(&result.get("0")?)?,
+            Exec::Raw(m) => substring(&s, &code_units(&s), m.start(), m.end()),
+        };
         // iii.3. If matchStr is the empty String, then advance lastIndex past it.
         if match_str.is_empty() {
             let this_index = to_length(&rx.get("lastIndex")?)?;
@@ -695,7 +763,7 @@ fn symbol_match(this: &JsValue, string: &JsValue) -> R {
             set(&rx, "lastIndex", JsValue::Number(next_index as f64))?;
         }
         // iii.2. Perform ! CreateDataPropertyOrThrow(A, ! ToString(𝔽(n)), matchStr).
-        a.push(JsValue::String(match_str.into()));
+        a.push(JsValue::String(match_str));
     }
 }
 
@@ -798,17 +866,22 @@ fn symbol_replace(this: &JsValue, string: &JsValue, replace_value: &JsValue) -> 
     let mut results = Vec::new();
     loop {
         // a. Let result be ? RegExpExec(rx, S).
-        let result = regexp_exec(&rx, &s)?;
-        // b. If result is null, set done to true.
-        let JsValue::Object(result) = result else { break };
-        results.push(result.clone());
+        let result = regexp_exec_raw(&rx, &s)?;
+        // c.iii. Let matchStr be ? ToString(? Get(result, "0")) (read once the loop ends, for
+        // a script's result: its Gets come before the next RegExpExec either way).
+        let empty = match &result {
+            // b. If result is null, set done to true.
+            Exec::Null => break,
+            Exec::Object(o) => global && o.get("0")?.to_js_string()?.is_empty(),
+            Exec::Raw(m) => m.start() == m.end(),
+        };
+        results.push(result);
         // c.ii. If global is false, set done to true.
         if !global {
             break;
         }
-        // c.iii. Let matchStr be ? ToString(? Get(result, "0")); if empty, advance lastIndex.
-        let match_str = result.get("0")?.to_js_string()?;
-        if match_str.is_empty() {
+        // c.iii. If matchStr is the empty String, advance lastIndex.
+        if empty {
             let this_index = to_length(&rx.get("lastIndex")?)?;
             let next_index = advance_string_index(&code_units(&s), this_index, full_unicode);
             set(&rx, "lastIndex", JsValue::Number(next_index as f64))?;
@@ -819,33 +892,16 @@ fn symbol_replace(this: &JsValue, string: &JsValue, replace_value: &JsValue) -> 
     let mut next_source_position = 0usize;
     // 15. For each element result of results, do
     for result in results {
-        let result_value = JsValue::Object(result.clone());
-        // a. Let resultLength be ? LengthOfArrayLike(result). b. nCaptures = max(resultLength - 1, 0).
-        let result_length = to_length(&result.get("length")?)?;
-        let n_captures = result_length.saturating_sub(1);
-        // c. Let matched be ? ToString(? Get(result, "0")). d. matchLength.
-        let matched = to_jsstr(&result.get("0")?)?;
+        let (matched, position, captures, named_captures) = match result {
+            Exec::Null => continue,
+            Exec::Object(result) => replace_parts(&result, length_s)?,
+            Exec::Raw(m) => raw_replace_parts(&s, m),
+        };
         let match_length = matched.utf16_len();
-        // e. Let position be ? ToIntegerOrInfinity(? Get(result, "index")).
-        // f. Set position to the result of clamping position between 0 and lengthS.
-        let position = result.get("index")?.to_number()?;
-        let position = if position.is_nan() { 0.0 } else { position.trunc() };
-        let position = position.clamp(0.0, length_s as f64) as usize;
-        // g-i. captures: each ? Get(result, ToString(n)), ToString'd unless undefined.
-        let mut captures = Vec::with_capacity(n_captures);
-        for n in 1..=n_captures {
-            let cap = result.get(&*n.to_string())?;
-            captures.push(match cap {
-                JsValue::Undefined => JsValue::Undefined,
-                c => JsValue::String(to_jsstr(&c)?),
-            });
-        }
-        // j. Let namedCaptures be ? Get(result, "groups").
-        let named_captures = result_value.get("groups")?;
         let replacement = if functional {
             // k. replacerArgs: « matched », captures, « 𝔽(position), S », then namedCaptures
             // if not undefined; replacement = ? ToString(? Call(replaceValue, undefined, ..)).
-            let mut args = Vec::with_capacity(n_captures + 4);
+            let mut args = Vec::with_capacity(captures.len() + 4);
             args.push(JsValue::String(matched.clone()));
             args.extend(captures);
             args.push(JsValue::Number(position as f64));
@@ -882,6 +938,53 @@ fn symbol_replace(this: &JsValue, string: &JsValue, replace_value: &JsValue) -> 
     let units = code_units(&s);
     accumulated.push_str(&substring(&s, &units, next_source_position, length_s));
     Ok(JsValue::from(accumulated))
+}
+
+/// @@replace step 15.a-j for a result object: matched, position, captures, namedCaptures.
+fn replace_parts(result: &Obj, length_s: usize) -> Result<(JsStr, usize, Vec<JsValue>, JsValue), JsValue> {
+    // a. Let resultLength be ? LengthOfArrayLike(result). b. nCaptures = max(resultLength - 1, 0).
+    let result_length = to_length(&result.get("length")?)?;
+    let n_captures = result_length.saturating_sub(1);
+    // c. Let matched be ? ToString(? Get(result, "0")).
+    let matched = to_jsstr(&result.get("0")?)?;
+    // e. Let position be ? ToIntegerOrInfinity(? Get(result, "index")).
+    // f. Set position to the result of clamping position between 0 and lengthS.
+    let position = result.get("index")?.to_number()?;
+    let position = if position.is_nan() { 0.0 } else { position.trunc() };
+    let position = position.clamp(0.0, length_s as f64) as usize;
+    // g-i. captures: each ? Get(result, ToString(n)), ToString'd unless undefined.
+    let mut captures = Vec::with_capacity(n_captures);
+    for n in 1..=n_captures {
+        let cap = result.get(&*n.to_string())?;
+        captures.push(match cap {
+            JsValue::Undefined => JsValue::Undefined,
+            c => JsValue::String(to_jsstr(&c)?),
+        });
+    }
+    // j. Let namedCaptures be ? Get(result, "groups").
+    let named_captures = result.get("groups")?;
+    Ok((matched, position, captures, named_captures))
+}
+
+/// The same parts of the builtin's match, as its result array would give them.
+fn raw_replace_parts(s: &JsStr, m: RawMatch) -> (JsStr, usize, Vec<JsValue>, JsValue) {
+    let units = code_units(s);
+    let text = |r: &Option<std::ops::Range<usize>>| match r {
+        Some(r) => JsValue::String(substring(s, &units, r.start, r.end)),
+        None => JsValue::Undefined,
+    };
+    let matched = substring(s, &units, m.start(), m.end());
+    let captures = m.captures[1..].iter().map(text).collect();
+    let named_captures = if m.named.is_empty() {
+        JsValue::Undefined
+    } else {
+        let g = Obj::new(Class::Object, None);
+        for (name, range) in &m.named {
+            g.define(name.as_str(), text(range), true);
+        }
+        JsValue::Object(g)
+    };
+    (matched, m.start(), captures, named_captures)
 }
 
 /// RegExp.prototype [ @@search ] ( string ) (22.2.6.12).
@@ -963,12 +1066,12 @@ fn symbol_split(this: &JsValue, string: &JsValue, limit: &JsValue) -> R {
         // a. Perform ? Set(splitter, "lastIndex", 𝔽(q), true).
         set(&splitter, "lastIndex", JsValue::Number(q as f64))?;
         // b. Let z be ? RegExpExec(splitter, S).
-        let z = regexp_exec(&splitter, &s)?;
+        let z = regexp_exec_raw(&splitter, &s)?;
         // c. If z is null, set q to AdvanceStringIndex(S, q, unicodeMatching).
-        let JsValue::Object(z) = z else {
+        if matches!(z, Exec::Null) {
             q = advance_string_index(&units, q, unicode_matching);
             continue;
-        };
+        }
         // d.i-ii. Let e be min(ℝ(? ToLength(? Get(splitter, "lastIndex"))), size).
         let e = to_length(&splitter.get("lastIndex")?)?.min(size);
         // iii. If e = p, set q to AdvanceStringIndex(S, q, unicodeMatching).
@@ -984,10 +1087,27 @@ fn symbol_split(this: &JsValue, string: &JsValue, limit: &JsValue) -> R {
         // 5. Set p to e.
         p = e;
         // 6-7. numberOfCaptures = max(? LengthOfArrayLike(z) - 1, 0).
-        let number_of_captures = to_length(&z.get("length")?)?.saturating_sub(1);
-        // 9-10. Append each capture; if lengthA = lim, return A.
-        for i in 1..=number_of_captures {
-            a.push(z.get(&*i.to_string())?);
+        // 9-10. Append each capture (? Get(z, ToString(i))); if lengthA = lim, return A.
+        let captures = match &z {
+            Exec::Object(z) => {
+                let number_of_captures = to_length(&z.get("length")?)?.saturating_sub(1);
+                let mut captures = Vec::with_capacity(number_of_captures);
+                for i in 1..=number_of_captures {
+                    captures.push(z.get(&*i.to_string())?);
+                }
+                captures
+            }
+            Exec::Raw(m) => m.captures[1..]
+                .iter()
+                .map(|c| match c {
+                    Some(r) => JsValue::String(substring(&s, &units, r.start, r.end)),
+                    None => JsValue::Undefined,
+                })
+                .collect(),
+            Exec::Null => Vec::new(),
+        };
+        for capture in captures {
+            a.push(capture);
             if a.len() == lim {
                 return Ok(realm().new_array(a));
             }
@@ -1133,7 +1253,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     proto.define("constructor", JsValue::Object(ctor.clone()), false);
 
     // 22.2.6.2 RegExp.prototype.exec ( string )
-    r.method(proto, "exec", 1, |this, args, _| {
+    let exec = r.native("exec", 1, |this, args, _| {
         // 1-2. Let R be the this value; Perform ? RequireInternalSlot(R, [[RegExpMatcher]]).
         let data = match this {
             JsValue::Object(o) if let Class::RegExp(d) = o.class() => (o.clone(), d.clone()),
@@ -1143,6 +1263,8 @@ pub(crate) fn install(r: &Rc<Realm>) {
         let s = to_jsstr(&arg(args, 0))?;
         regexp_builtin_exec(&data.0, &data.1, &s)
     });
+    proto.define("exec", JsValue::Object(exec.clone()), false);
+    let _ = r.regexp_exec.set(exec);
     // The accessors, defined below in V8's order (Object.getOwnPropertyNames shows it).
     let mut getters: Vec<(&str, Obj)> = Vec::new();
     // 22.2.6.4 get RegExp.prototype.flags
