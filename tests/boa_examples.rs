@@ -14,6 +14,16 @@ use std::process::Command;
 const BOA_MESSAGES: &[(&str, &str, &str)] = &[
     ("ch3-error-handling.js", "msg.toLowerCase is not a function", "not a callable function"),
     (
+        "regexp-methods.js",
+        "SyntaxError: Invalid regular expression: /(/: Unterminated group",
+        "SyntaxError: failed to create matcher: Unbalanced parenthesis",
+    ),
+    (
+        "regexp-methods.js",
+        "SyntaxError: Invalid flags supplied to RegExp constructor 'gg'",
+        "SyntaxError: repeated regular expression flag g",
+    ),
+    (
         "lang-subset-tour.js",
         "true TypeError Cannot read properties of null (reading 'property')",
         "true TypeError cannot convert 'null' or 'undefined' to object",
@@ -59,5 +69,7 @@ fn examples_print_node_s_output_on_boa() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(exact, examples().len() - BOA_MESSAGES.len(), "the rest print exactly Node's output");
+    let mut with_messages: Vec<&str> = BOA_MESSAGES.iter().map(|(f, ..)| *f).collect();
+    with_messages.dedup();
+    assert_eq!(exact, examples().len() - with_messages.len(), "the rest print exactly Node's output");
 }

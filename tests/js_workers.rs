@@ -188,6 +188,8 @@ fn structured_clone_copies_what_a_message_would_carry() {
          console.log(c !== o, c.o === c, c.a === c.b, c.a !== shared, c.n instanceof String, c.e instanceof TypeError, c.e.message);\n\
          console.log(structuredClone([1, , 3]), structuredClone(5n), structuredClone(undefined));\n\
          class P { constructor() { this.x = 1; } } console.log(structuredClone(new P()) instanceof P);\n\
+         const re = /a(?<x>b)/giy; re.lastIndex = 2; const rc = structuredClone(re);\n\
+         console.log(rc, rc !== re, rc instanceof RegExp, rc.lastIndex, rc.exec('ab').groups.x);\n\
          for (const bad of [Symbol('q'), function f() {}, Promise.resolve()]) {\n\
            try { structuredClone(bad); } catch (e) { console.log(e.name, e.message); }\n\
          }\n",
@@ -196,6 +198,7 @@ fn structured_clone_copies_what_a_message_would_carry() {
     assert_eq!(
         r.stdout,
         "true true true true true true t\n[ 1, <1 empty item>, 3 ] 5n undefined\nfalse\n\
+         /a(?<x>b)/giy true true 0 b\n\
          DataCloneError Symbol(q) could not be cloned.\nDataCloneError function f() {} could not be cloned.\n\
          DataCloneError #<Promise> could not be cloned.\n"
     );

@@ -3,7 +3,7 @@
 use boa_engine::builtins::error::Error;
 use boa_engine::builtins::generator::Generator;
 use boa_engine::builtins::promise::{Promise, PromiseState};
-use boa_engine::object::builtins::JsPromise;
+use boa_engine::object::builtins::{JsPromise, JsRegExp};
 use boa_engine::property::PropertyKey;
 use boa_engine::value::JsVariant;
 use boa_engine::{Context, JsObject, JsString, JsValue, js_string};
@@ -85,6 +85,12 @@ impl Heap for BoaHeap<'_> {
         }
         if o.is::<Generator>() {
             return Class::Tagged("Generator".into());
+        }
+        if let Ok(re) = JsRegExp::from_object(o.clone()) {
+            // RegExp.prototype.toString's text from the [[OriginalSource]] and flags.
+            let source = re.source(self.0).unwrap_or_default();
+            let flags = re.flags(self.0).unwrap_or_default();
+            return Class::RegExp(format!("/{source}/{flags}"));
         }
         Class::Object
     }

@@ -89,6 +89,8 @@ pub enum Class<V> {
     /// An object Node shows by its `Symbol.toStringTag`, such as a generator or an array
     /// iterator: `Tagged("Generator")` is `Object [Generator] {}`.
     Tagged(String),
+    /// A RegExp, with the text RegExp.prototype.toString gives it (`/a/g`).
+    RegExp(String),
     /// Any other object.
     Object,
 }
@@ -430,6 +432,19 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 return format!("Object [{tag}] {{}}");
             }
             braces_open = format!("Object [{tag}] {{");
+        }
+        // Node's formatRaw: the regex's text, after its constructor's name for a subclass;
+        // shown as itself even past the depth limit.
+        Class::RegExp(text) => {
+            base = match constructor.as_deref() {
+                Some("RegExp") => text.clone(),
+                Some(name) => format!("{name} {text}"),
+                None => format!("[RegExp: null prototype] {text}"),
+            };
+            if keys.is_empty() || recurse_times > DEPTH {
+                return base;
+            }
+            braces_open = "{".into();
         }
         Class::Object => {
             let name = match (&constructor, heap.has_prototype(obj)) {

@@ -56,6 +56,8 @@ impl Heap for JsHeap {
             Class::Generator(g) => {
                 Kind::Tagged(if g.is_async() { "AsyncGenerator" } else { "Generator" }.into())
             }
+            Class::RegExp(data) => Kind::RegExp(crate::builtins::regexp::regexp_text(data)),
+            Class::RegExpStringIterator(_) => Kind::Tagged("RegExp String Iterator".into()),
             Class::Object => Kind::Object,
         }
     }

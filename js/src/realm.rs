@@ -33,6 +33,16 @@ pub(crate) struct Realm {
     pub(crate) array_iterator_proto: Obj,
     /// %StringIteratorPrototype% (22.1.5.2).
     pub(crate) string_iterator_proto: Obj,
+    /// %RegExp.prototype% (22.2.6).
+    pub(crate) regexp_proto: Obj,
+    /// %RegExpStringIteratorPrototype% (22.2.9.2).
+    pub(crate) regexp_string_iterator_proto: Obj,
+    /// %RegExp% (set by its install): RegExp ( pattern, flags ) compares `pattern.constructor`
+    /// with it, and RegExpCreate constructs with it.
+    pub(crate) regexp_ctor: OnceCell<Obj>,
+    /// %RegExp.prototype.exec%: RegExpExec on a RegExp that still has it skips the result
+    /// array where no script can see it (`builtins/regexp.rs`).
+    pub(crate) regexp_exec: OnceCell<Obj>,
     /// %Array.prototype.values% and %ArrayIteratorPrototype%.next, to tell when iterating an
     /// array is unobservable (`iteration.rs`).
     pub(crate) array_values: RefCell<Option<Obj>>,
@@ -146,7 +156,12 @@ pub(crate) struct WellKnownSymbols {
     pub(crate) has_instance: Symbol,
     pub(crate) is_concat_spreadable: Symbol,
     pub(crate) iterator: Symbol,
+    pub(crate) r#match: Symbol,
+    pub(crate) match_all: Symbol,
+    pub(crate) replace: Symbol,
+    pub(crate) search: Symbol,
     pub(crate) species: Symbol,
+    pub(crate) split: Symbol,
     pub(crate) to_primitive: Symbol,
     pub(crate) to_string_tag: Symbol,
     pub(crate) unscopables: Symbol,
@@ -160,7 +175,12 @@ impl WellKnownSymbols {
             has_instance: s("Symbol.hasInstance"),
             is_concat_spreadable: s("Symbol.isConcatSpreadable"),
             iterator: s("Symbol.iterator"),
+            r#match: s("Symbol.match"),
+            match_all: s("Symbol.matchAll"),
+            replace: s("Symbol.replace"),
+            search: s("Symbol.search"),
             species: s("Symbol.species"),
+            split: s("Symbol.split"),
             to_primitive: s("Symbol.toPrimitive"),
             to_string_tag: s("Symbol.toStringTag"),
             unscopables: s("Symbol.unscopables"),
@@ -168,13 +188,18 @@ impl WellKnownSymbols {
     }
 
     /// The ones `Symbol` exposes, with their property names.
-    pub(crate) fn all(&self) -> [(&'static str, &Symbol); 8] {
+    pub(crate) fn all(&self) -> [(&'static str, &Symbol); 13] {
         [
             ("asyncIterator", &self.async_iterator),
             ("hasInstance", &self.has_instance),
             ("isConcatSpreadable", &self.is_concat_spreadable),
             ("iterator", &self.iterator),
+            ("match", &self.r#match),
+            ("matchAll", &self.match_all),
+            ("replace", &self.replace),
+            ("search", &self.search),
             ("species", &self.species),
+            ("split", &self.split),
             ("toPrimitive", &self.to_primitive),
             ("toStringTag", &self.to_string_tag),
             ("unscopables", &self.unscopables),
@@ -212,6 +237,10 @@ impl Realm {
             iterator_proto: Obj::new(Class::Object, proto()),
             array_iterator_proto: Obj::new(Class::Object, proto()),
             string_iterator_proto: Obj::new(Class::Object, proto()),
+            regexp_proto: Obj::new(Class::Object, proto()),
+            regexp_string_iterator_proto: Obj::new(Class::Object, proto()),
+            regexp_ctor: OnceCell::new(),
+            regexp_exec: OnceCell::new(),
             array_values: RefCell::new(None),
             array_iterator_next: RefCell::new(None),
             symbols: WellKnownSymbols::new(),
@@ -265,6 +294,8 @@ impl Realm {
             &self.iterator_proto,
             &self.array_iterator_proto,
             &self.string_iterator_proto,
+            &self.regexp_proto,
+            &self.regexp_string_iterator_proto,
             &self.global,
         ]
         .into_iter()

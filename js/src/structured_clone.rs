@@ -40,6 +40,8 @@ enum Record {
     Primitive(Value),
     /// { [[Type]]: "Error", [[Name]], [[Message]] }, with V8's extra `stack`.
     Error { name: String, message: Option<String>, stack: Option<String> },
+    /// { [[Type]]: "RegExp", [[OriginalSource]], [[OriginalFlags]] }.
+    RegExp { source: String, flags: String },
 }
 
 /// A structured clone's serialization: `Send`, so it can cross to another thread's loop.
@@ -129,6 +131,11 @@ fn structured_serialize_internal(value: &JsValue, st: &mut State) -> Result<Valu
             let stack = data_string(obj, "stack");
             (Record::Error { name: name.unwrap_or_else(|| "Error".to_string()), message, stack }, Deep::No)
         }
+        Class::RegExp(data) => {
+            // 17. [[RegExpMatcher]]: the source and flags (`lastIndex` is not kept).
+            let record = Record::RegExp { source: data.source.to_string(), flags: data.flags.to_string() };
+            (record, Deep::No)
+        }
         Class::Array(items) => {
             // 19. IsArray(value): { [[Type]]: "Array", [[Length]]: length }, then deep.
             let length = items.borrow().len();
@@ -139,7 +146,8 @@ fn structured_serialize_internal(value: &JsValue, st: &mut State) -> Result<Valu
         | Class::Promise(_)
         | Class::Generator(_)
         | Class::Symbol(_)
-        | Class::ListIterator(_) => {
+        | Class::ListIterator(_)
+        | Class::RegExpStringIterator(_) => {
             return Err(data_clone_error(value));
         }
         // 26. Otherwise: { [[Type]]: "Object" }, deep.
@@ -223,6 +231,14 @@ pub(crate) fn structured_deserialize(serialized: &Serialized) -> JsValue {
                     e.define("message", JsValue::from(message.as_str()), false);
                 }
                 e
+            }
+            Record::RegExp { source, flags } => {
+                // The serialized pattern was valid where it was made, so it is valid here.
+                crate::builtins::regexp::regexp_create(
+                    &JsValue::from(source.as_str()),
+                    &JsValue::from(flags.as_str()),
+                )
+                .unwrap_or_else(|_| r.new_object())
             }
         })
         .collect();

@@ -11,7 +11,9 @@ mod iterator;
 mod object;
 mod promise;
 mod reflect;
+pub(crate) mod regexp;
 mod require;
+mod string;
 mod structured_clone;
 mod symbol;
 pub(crate) mod worker;
@@ -341,6 +343,8 @@ pub(crate) fn install(r: &Rc<Realm>) {
     promise::install(r);
     install_array(r);
     install_string_number(r);
+    string::install(r);
+    regexp::install(r);
     install_math_json(r);
     crate::generator::install(&r.generator_proto);
     crate::generator::async_generator::install(&r.async_generator_proto);
@@ -1039,14 +1043,28 @@ fn install_string_number(r: &Rc<Realm>) {
         let i = if i.is_nan() { 0 } else { i as usize };
         Ok(JsValue::from(s.chars().nth(i).map(String::from).unwrap_or_default()))
     });
-    r.method(sp, "includes", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.contains(&*arg(args, 0).to_js_string()?)))
+    // 22.1.3.8 includes, 22.1.3.24 startsWith, 22.1.3.7 endsWith, step 3-4: Let isRegExp be ?
+    // IsRegExp(searchString); if it is true, throw a TypeError exception.
+    let search_string = |args: &[JsValue], method: &str| -> Result<Rc<str>, JsValue> {
+        let search = arg(args, 0);
+        if regexp::is_regexp(&search)? {
+            return Err(type_error(&format!(
+                "First argument to String.prototype.{method} must not be a regular expression"
+            )));
+        }
+        search.to_js_string()
+    };
+    r.method(sp, "includes", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.contains(&*search_string(args, "includes")?)))
     });
-    r.method(sp, "startsWith", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.starts_with(&*arg(args, 0).to_js_string()?)))
+    r.method(sp, "startsWith", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.starts_with(&*search_string(args, "startsWith")?)))
     });
-    r.method(sp, "endsWith", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.ends_with(&*arg(args, 0).to_js_string()?)))
+    r.method(sp, "endsWith", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.ends_with(&*search_string(args, "endsWith")?)))
     });
     r.method(sp, "indexOf", 1, |this, args, _| {
         let s = this_string(this)?;
@@ -1071,22 +1089,6 @@ fn install_string_number(r: &Rc<Realm>) {
         let (a, b) = (clamp(arg(args, 0), 0)?, clamp(arg(args, 1), s.len())?);
         let (a, b) = (a.min(b), a.max(b));
         Ok(JsValue::from(s[a..b].iter().collect::<String>()))
-    });
-    r.method(sp, "split", 2, |this, args, _| {
-        let s = this_string(this)?;
-        let r = realm();
-        let parts: Vec<JsValue> = match arg(args, 0) {
-            JsValue::Undefined => vec![JsValue::String(s.clone().into())],
-            sep => {
-                let sep = sep.to_js_string()?;
-                if sep.is_empty() {
-                    s.chars().map(|c| JsValue::from(c.to_string())).collect()
-                } else {
-                    s.split(&*sep).map(JsValue::from).collect()
-                }
-            }
-        };
-        Ok(r.new_array(parts))
     });
     r.method(sp, "repeat", 1, |this, args, _| {
         let n = arg(args, 0).to_number()?;
@@ -1117,19 +1119,6 @@ fn install_string_number(r: &Rc<Realm>) {
             s.push_str(&a.to_js_string()?);
         }
         Ok(JsValue::from(s))
-    });
-    r.method(sp, "replace", 2, |this, args, _| {
-        let s = this_string(this)?;
-        let pattern = arg(args, 0).to_js_string()?;
-        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s.into())) };
-        let replacement = match arg(args, 1) {
-            f if f.is_callable() => {
-                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone().into())])?
-                    .to_js_string()?
-            }
-            v => v.to_js_string()?,
-        };
-        Ok(JsValue::from(format!("{}{}{}", &s[..at], replacement, &s[at + pattern.len()..])))
     });
     r.global.define("String", JsValue::Object(string), false);
 
