@@ -21,7 +21,7 @@ With no FILE: the tour of the book's examples when stdin is a terminal, else the
                       or boa (the Boa engine, its jobs and timers on settle's loop)
   --trace[=text]      after each line of output, show which queue the code came from
   --trace=json        print the loop's events instead, one JSON object per line, the
-                      output inside its `console` events (docs/trace.md; settle engine)
+                      output inside its `console` events (docs/trace.md)
   --trace=html        print one self-contained HTML page that replays the run step by
                       step: source, call stack, queues, timers, console, and why each
                       step happens (`settle --trace=html FILE.js > trace.html`)
@@ -52,7 +52,10 @@ const TOUR: &[(&str, &str)] = &[
     ("ch3-all-race.js", include_str!("../examples/js/ch3-all-race.js")),
     ("ch4-generator-basics.js", include_str!("../examples/js/ch4-generator-basics.js")),
     ("ch4-generator-promises.js", include_str!("../examples/js/ch4-generator-promises.js")),
+    ("ch4-generator-concurrency.js", include_str!("../examples/js/ch4-generator-concurrency.js")),
+    ("ch4-thunks.js", include_str!("../examples/js/ch4-thunks.js")),
     ("ch4-async-await.js", include_str!("../examples/js/ch4-async-await.js")),
+    ("appB-generator-steps-regex.js", include_str!("../examples/js/appB-generator-steps-regex.js")),
     ("es6-promise-api.js", include_str!("../examples/js/es6-promise-api.js")),
     ("puzzle-async1-async2.js", include_str!("../examples/js/puzzle-async1-async2.js")),
     ("puzzle-finally-vs-then.js", include_str!("../examples/js/puzzle-finally-vs-then.js")),
@@ -144,12 +147,6 @@ fn parse(mut parser: lexopt::Parser) -> Result<Command, Stop> {
     if let Some(text) = print {
         return Err(Stop::Print(text));
     }
-    if boa && (options.trace_json || options.trace_html) {
-        let format = if options.trace_html { "html" } else { "json" };
-        return Err(Stop::Usage(format!(
-            "--trace={format} needs --engine settle (Boa's loop events are not traced yet)"
-        )));
-    }
     let program = program.unwrap_or_else(|| {
         if std::io::stdin().is_terminal() { Program::Tour } else { Program::File("-".to_string()) }
     });
@@ -219,12 +216,13 @@ fn run(command: Command) -> i32 {
     };
     let (out, err) = sinks();
     if boa {
-        let host = match options.host {
-            HostKind::Node => settle_boa::HostKind::Node,
-            HostKind::Html => settle_boa::HostKind::Html,
+        let options = settle_boa::Options {
+            host: options.host,
+            trace: options.trace,
+            virtual_clock: options.virtual_clock,
+            trace_json: options.trace_json,
+            trace_html: options.trace_html,
         };
-        let options =
-            settle_boa::Options { host, trace: options.trace, virtual_clock: options.virtual_clock };
         settle_boa::run(&name, &source, &options, out, err)
     } else {
         settle_js::run(&name, &source, &options, out, err)

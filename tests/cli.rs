@@ -113,10 +113,6 @@ fn a_bad_option_is_one_line_on_stderr_and_exit_code_9() {
             "settle: --trace takes `text`, `json` or `html` (see settle --help)\n",
         ),
         (
-            &["--engine=boa", "--trace=html", "x.js"][..],
-            "settle: --trace=html needs --engine settle (Boa's loop events are not traced yet) (see settle --help)\n",
-        ),
-        (
             &["--version=2"][..],
             "settle: unexpected argument for option '--version': \"2\" (see settle --help)\n",
         ),
@@ -232,8 +228,10 @@ fn replay(trace: &str) -> Result<(String, i64), String> {
     Ok((out, code))
 }
 
-#[test]
-fn trace_json_of_every_example_parses_and_replays_its_output() {
+/// Every file in examples/js, run with `engine` flags (`[]` or `["--engine", "boa"]`) plain and
+/// with `--trace=json`: the trace must parse, name `engine`, and replay the plain output and
+/// exit code. Returns the failures.
+fn trace_json_replays_examples(engine_flags: &[&str], engine: &str) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("examples/js exists")
@@ -244,17 +242,34 @@ fn trace_json_of_every_example_parses_and_replays_its_output() {
     assert!(files.len() >= 15, "examples/js holds the book's snippets");
     let mut failures = Vec::new();
     for file in &files {
-        let (code, plain) = run_example(&[], file);
-        let (traced_code, trace) = run_example(&["--trace=json"], file);
+        let (code, plain) = run_example(engine_flags, file);
+        let traced: Vec<&str> = engine_flags.iter().copied().chain(["--trace=json"]).collect();
+        let (traced_code, trace) = run_example(&traced, file);
+        let named = trace.lines().next().is_some_and(|l| l.contains(&format!("\"engine\":\"{engine}\"")));
         match replay(&trace) {
-            Ok((out, reported)) if out == plain && Some(reported as i32) == code && traced_code == code => {}
+            Ok((out, reported))
+                if named && out == plain && Some(reported as i32) == code && traced_code == code => {}
             Ok((out, reported)) => failures.push(format!(
-                "{}: exit {code:?} / traced {traced_code:?} / reported {reported}\n--- plain\n{plain}--- replayed\n{out}",
+                "{}: engine named {named} / exit {code:?} / traced {traced_code:?} / reported {reported}\n--- plain\n{plain}--- replayed\n{out}",
                 file.display()
             )),
             Err(e) => failures.push(format!("{}: {e}", file.display())),
         }
     }
+    failures
+}
+
+#[test]
+fn trace_json_of_every_example_parses_and_replays_its_output() {
+    let failures = trace_json_replays_examples(&[], "settle-js");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Issue 17: the JSON trace works for both engines. Under Boa the lines come from the same
+/// loop events, so the same checks hold.
+#[test]
+fn trace_json_under_boa_parses_and_replays_every_example() {
+    let failures = trace_json_replays_examples(&["--engine", "boa"], "settle-boa");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -404,9 +419,27 @@ fn trace_json_says_where_the_script_was_and_its_call_stack() {
 
 #[test]
 fn trace_html_is_one_page_holding_the_json_trace_and_the_source() {
+    trace_html_holds_the_json_trace(&[]);
+}
+
+/// Under Boa the page is the same, from Boa's events: settle cannot see Boa's frames, so they
+/// have no line, column or stack.
+#[test]
+fn trace_html_under_boa_holds_boa_s_json_trace_without_places() {
+    let events = trace_html_holds_the_json_trace(&["--engine", "boa"]);
+    assert_eq!(events[0]["engine"], "settle-boa");
+    assert!(events.iter().any(|e| e["event"] == "console"), "{events:?}");
+    for e in &events {
+        assert!(e.get("line").is_none() && e.get("stack").is_none(), "{e}");
+    }
+}
+
+/// `--trace=html` of the ACDB example with `engine` flags: one page whose data is the source and
+/// `--trace=json`'s events, which it returns.
+fn trace_html_holds_the_json_trace(engine: &[&str]) -> Vec<serde_json::Value> {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/js/ch1-event-loop-ACDB.js");
-    let (code, page) = run_example(&["--trace=html"], &file);
-    let (_, json) = run_example(&["--trace=json"], &file);
+    let (code, page) = run_example(&[engine, &["--trace=html"]].concat(), &file);
+    let (_, json) = run_example(&[engine, &["--trace=json"]].concat(), &file);
     assert_eq!(code, Some(0));
     assert!(page.starts_with("<!DOCTYPE html>\n") && page.ends_with("</html>\n"), "{page}");
     let start = page.find(r#"<script type="application/json" id="trace-data">"#).expect("the data") + 48;
@@ -421,4 +454,5 @@ fn trace_html_is_one_page_holding_the_json_trace_and_the_source() {
     // Nothing from elsewhere: no src or href, and a policy that forbids fetching.
     assert!(!page.contains("src=") && !page.contains("href="), "{page}");
     assert!(page.contains("content=\"default-src 'none';"), "{page}");
+    events
 }

@@ -41,12 +41,33 @@ fn a_syntax_error_is_one_line_with_its_position_and_exit_code_1_as_in_node() {
 }
 
 #[test]
+fn an_invalid_regex_literal_is_an_early_syntax_error_in_node_s_words() {
+    for (source, message) in [
+        (
+            "console.log(1);\nlet r = /(/;\n",
+            ".js:2:9: SyntaxError: Invalid regular expression: /(/: Unterminated group",
+        ),
+        (
+            "console.log(1);\nlet r = /a)/u;\n",
+            ".js:2:9: SyntaxError: Invalid regular expression: /a)/u: Unmatched ')'",
+        ),
+        ("console.log(1);\nlet r = /a/gg;\n", "SyntaxError: Invalid regular expression flags"),
+    ] {
+        let r = settle(&[], source);
+        assert_eq!(r.code, 1, "{source}");
+        assert_eq!(r.stdout, "", "nothing ran: {source}");
+        assert!(r.stderr.contains(message), "{source}: {}", r.stderr);
+        assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+    }
+}
+
+#[test]
 fn a_feature_outside_the_subset_is_reported_before_anything_runs() {
     for (source, position, what) in [
         ("console.log(1);\nclass A { #x = 1; }\n", ":2:11:", "private fields"),
         ("console.log(1);\nwith ({}) {}\n", ":2:1:", "`with`"),
         ("console.log(1);\nconst m = new Map();\n", ":2:15:", "the built-in `Map`"),
-        ("console.log(1);\nlet r = /a+/;\n", ":2:9:", "regular expressions"),
+        ("console.log(1);\nlet r = String.raw`a`;\n", ":2:9:", "tagged templates"),
     ] {
         let r = settle(&[], source);
         assert_eq!(r.code, 2, "{source}");

@@ -78,6 +78,30 @@ fn examples_print_what_node_prints() {
 }
 
 #[test]
+fn html_examples_print_the_output_html_describes() {
+    // examples/js/html: scripts for `--host html`, whose expected output is written by hand
+    // from the HTML standard (each says why in its comments); Node cannot check them.
+    let files = support::js_files("examples/js/html");
+    assert!(files.len() >= 2, "examples/js/html holds the book's Web Worker snippets");
+    let settle = env!("CARGO_BIN_EXE_settle");
+    let mut failures = Vec::new();
+    for file in &files {
+        let expected = std::fs::read_to_string(file.with_extension("out"))
+            .unwrap_or_else(|_| panic!("{} has no expected output (.out)", file.display()));
+        for args in [&["--host", "html", "--virtual-time"][..], &["--host", "html"][..]] {
+            let (code, stdout) = run(settle, args, file);
+            if code != 0 || stdout != expected {
+                failures.push(format!(
+                    "{} {args:?}: exit {code}\n--- expected\n{expected}--- settle\n{stdout}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn examples_run_in_real_time_too() {
     // The default clock is the real one: spot-check one timer-heavy example without
     // --virtual-time (its longest timer is 300 ms).

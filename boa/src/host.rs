@@ -16,21 +16,18 @@ use boa_engine::property::Attribute;
 use boa_engine::{
     Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction, js_string,
 };
-use settle_runtime::{
-    Handle, Origin, RejectionEventKind, TaskId, TimerId, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
-};
+use settle_host::RejectionHost;
+use settle_runtime::{Handle, Origin, TaskId, TimerId, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind};
 
+use crate::HostKind;
 use crate::inspect;
 use crate::tracker::BoaPromise;
-use crate::{HostKind, Sink};
 
 /// What the host keeps for a run, in the context's host-defined data.
 pub(crate) struct HostState {
     pub(crate) kind: HostKind,
-    pub(crate) stdout: Sink,
-    pub(crate) stderr: Sink,
-    pub(crate) trace: bool,
-    pub(crate) file: String,
+    /// The run's output, `--trace` and `--trace=json` settings and file name.
+    pub(crate) run: settle_host::Run,
     /// `process.on` / `addEventListener` listeners, in registration order.
     pub(crate) listeners: RefCell<Vec<(String, JsObject)>>,
     /// 1 after a crash (Node) or an uncaught exception (browser).
@@ -40,31 +37,11 @@ pub(crate) struct HostState {
 
 impl HostState {
     pub(crate) fn write(&self, text: &str, to_stderr: bool) {
-        let sink = if to_stderr { &self.stderr } else { &self.stdout };
-        let mut w = sink.borrow_mut();
-        let _ = writeln!(w, "{text}");
-        if self.trace {
-            let _ = writeln!(w, "    \u{2190} {}", origin_text(self.handle.origin()));
-        }
-        let _ = w.flush();
+        self.run.write(text, to_stderr);
     }
 
     fn listeners(&self, event: &str) -> Vec<JsObject> {
         self.listeners.borrow().iter().filter(|(e, _)| e == event).map(|(_, f)| f.clone()).collect()
-    }
-}
-
-/// The label `--trace` prints for where the running code came from.
-fn origin_text(origin: Origin) -> String {
-    match origin {
-        Origin::Outside | Origin::Task { label: Some("script"), .. } => "script".into(),
-        Origin::Microtask { index, label: Some("script"), .. } => {
-            format!("microtask {index} (after the script)")
-        }
-        Origin::NextTick { index, label: Some("script"), .. } => {
-            format!("nextTick {index} (after the script)")
-        }
-        other => other.to_string(),
     }
 }
 
@@ -363,7 +340,7 @@ pub(crate) fn report_uncaught(cx: &mut Context, state: &HostState, error: JsErro
             return;
         }
         let shown = inspect::inspect(&value, cx);
-        state.write(&format!("{}\n\n{shown}\n", state.file), true);
+        state.write(&format!("{}\n\n{shown}\n", state.run.file), true);
         state.exit_code.set(1);
         state.handle.halt(Uncaught::new(UncaughtKind::Exception, shown, state.handle.origin()));
     } else {
@@ -382,11 +359,70 @@ fn unhandled_rejection_message(reason: &JsValue, cx: &mut Context) -> String {
         Some(s) => s.to_std_string_escaped(),
         None => inspect::inspect(reason, cx),
     };
-    format!(
-        "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function without \
-         a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the \
-         reason \"{shown}\".] {{\n  code: 'ERR_UNHANDLED_REJECTION'\n}}\n"
-    )
+    settle_host::unhandled_rejection_message(&shown)
+}
+
+/// Boa's side of a rejection event, for settle-host's rules.
+struct BoaRejection<'a> {
+    cx: &'a mut Context,
+    state: Rc<HostState>,
+    event: &'a TrackerEvent,
+}
+
+impl RejectionHost for BoaRejection<'_> {
+    type Value = JsValue;
+    type Error = JsError;
+
+    fn host(&self) -> HostKind {
+        self.state.kind
+    }
+
+    fn listeners(&mut self, event: &str) -> Vec<JsValue> {
+        self.state.listeners(event).into_iter().map(JsValue::from).collect()
+    }
+
+    fn handler(&mut self, name: &str) -> Option<JsValue> {
+        let global = self.cx.global_object();
+        let handler = global.get(JsString::from(name), self.cx).ok()?;
+        handler.as_callable().map(JsValue::from)
+    }
+
+    fn call(&mut self, f: &JsValue, args: &[JsValue]) -> Result<(), JsError> {
+        let f = f.as_callable().ok_or_else(|| JsNativeError::typ().with_message("not a function"))?;
+        f.call(&JsValue::undefined(), args, self.cx).map(|_| ())
+    }
+
+    fn report_uncaught(&mut self, error: JsError) {
+        crate::report::uncaught(self.cx, error);
+    }
+
+    fn die(&mut self, reason: &JsValue) {
+        let message = unhandled_rejection_message(reason, self.cx);
+        self.state.write(&message, true);
+        self.state.exit_code.set(1);
+        let uncaught =
+            Uncaught::new(UncaughtKind::UnhandledRejection, self.event.promise.reason(), Origin::Outside);
+        self.state.handle.halt(uncaught);
+    }
+
+    fn event(&mut self, name: &str, promise: JsValue, reason: JsValue) -> JsValue {
+        html_event(self.cx, name, promise, reason)
+    }
+
+    fn default_prevented(&mut self, event: &JsValue) -> bool {
+        event
+            .as_object()
+            .and_then(|o| o.get(js_string!("defaultPrevented"), self.cx).ok())
+            .is_some_and(|v| v.to_boolean())
+    }
+
+    fn inspect(&mut self, value: &JsValue) -> String {
+        inspect::inspect(value, self.cx)
+    }
+
+    fn write_error(&mut self, text: &str) {
+        self.state.write(text, true);
+    }
 }
 
 /// The runtime tracker's reports (HTML's timing, Node's batch rule), as the host's events.
@@ -395,64 +431,7 @@ fn on_rejection(cx: &mut Context, event: &TrackerEvent) {
     let Some(promise) = BoaPromise::of(event) else { return };
     let reason = promise.reason_value();
     let object: JsValue = promise.promise().into();
-    match state.kind {
-        HostKind::Node => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledRejection",
-                RejectionEventKind::Handled => "rejectionHandled",
-            };
-            let listeners = state.listeners(name);
-            if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
-                // Node's default (`--unhandled-rejections=throw`): death, exit code 1.
-                let message = unhandled_rejection_message(&reason, cx);
-                state.write(&message, true);
-                state.exit_code.set(1);
-                state.handle.halt(Uncaught::new(
-                    UncaughtKind::UnhandledRejection,
-                    event.promise.reason(),
-                    Origin::Outside,
-                ));
-                return;
-            }
-            let args =
-                if event.kind == RejectionEventKind::Unhandled { vec![reason, object] } else { vec![object] };
-            for l in listeners {
-                if let Err(e) = l.call(&JsValue::undefined(), &args, cx) {
-                    crate::report::uncaught(cx, e);
-                    return;
-                }
-            }
-        }
-        HostKind::Html => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledrejection",
-                RejectionEventKind::Handled => "rejectionhandled",
-            };
-            let prevented = Rc::new(Cell::new(false));
-            let ev = html_event(cx, name, object, reason.clone());
-            let mut listeners = state.listeners(name);
-            let global = cx.global_object();
-            if let Ok(handler) = global.get(JsString::from(format!("on{name}").as_str()), cx)
-                && let Some(handler) = handler.as_callable()
-            {
-                listeners.push(handler);
-            }
-            for l in listeners {
-                if let Err(e) = l.call(&JsValue::undefined(), std::slice::from_ref(&ev), cx) {
-                    crate::report::uncaught(cx, e);
-                }
-            }
-            let default_prevented = ev
-                .as_object()
-                .and_then(|o| o.get(js_string!("defaultPrevented"), cx).ok())
-                .is_some_and(|v| v.to_boolean());
-            prevented.set(default_prevented);
-            if event.kind == RejectionEventKind::Unhandled && !prevented.get() {
-                let shown = inspect::inspect(&reason, cx);
-                state.write(&format!("Uncaught (in promise) {shown}"), true);
-            }
-        }
-    }
+    settle_host::fire_rejection_event(&mut BoaRejection { cx, state, event }, event.kind, object, reason);
 }
 
 /// A `PromiseRejectionEvent`-like object: `type`, `promise`, `reason`, `preventDefault()`.

@@ -3,7 +3,7 @@
 use boa_engine::builtins::error::Error;
 use boa_engine::builtins::generator::Generator;
 use boa_engine::builtins::promise::{Promise, PromiseState};
-use boa_engine::object::builtins::JsPromise;
+use boa_engine::object::builtins::{JsPromise, JsRegExp};
 use boa_engine::property::PropertyKey;
 use boa_engine::value::JsVariant;
 use boa_engine::{Context, JsObject, JsString, JsValue, js_string};
@@ -50,16 +50,27 @@ impl Heap for BoaHeap<'_> {
         if o.is_array() {
             let len = data(o, "length").and_then(|l| l.as_number()).unwrap_or(0.0) as u32;
             let items = (0..len)
-                .map(|i| o.borrow().properties().get(&PropertyKey::from(i)).and_then(|d| d.value().cloned()))
-                .map(Option::unwrap_or_default)
+                .map(|i| {
+                    o.borrow()
+                        .properties()
+                        .get(&PropertyKey::from(i))
+                        .map(|d| d.value().cloned().unwrap_or_default())
+                })
                 .collect();
             return Class::Array(items);
         }
         if o.is_callable() {
             let name = data(o, "name").as_ref().and_then(string).unwrap_or_default();
-            let async_proto = self.0.intrinsics().constructors().async_function().prototype();
-            let is_async = o.prototype().is_some_and(|p| JsObject::equals(&p, &async_proto));
-            return Class::Function { name, is_async, is_class: false };
+            let constructors = self.0.intrinsics().constructors();
+            let made_by = |c: &boa_engine::context::intrinsics::StandardConstructor| {
+                o.prototype().is_some_and(|p| JsObject::equals(&p, &c.prototype()))
+            };
+            let (is_async, is_generator) = if made_by(constructors.async_generator_function()) {
+                (true, true)
+            } else {
+                (made_by(constructors.async_function()), made_by(constructors.generator_function()))
+            };
+            return Class::Function { name, is_async, is_generator, is_class: false };
         }
         if o.is::<Error>() {
             return Class::Error;
@@ -73,7 +84,13 @@ impl Heap for BoaHeap<'_> {
             return Class::Promise(state);
         }
         if o.is::<Generator>() {
-            return Class::Generator;
+            return Class::Tagged("Generator".into());
+        }
+        if let Ok(re) = JsRegExp::from_object(o.clone()) {
+            // RegExp.prototype.toString's text from the [[OriginalSource]] and flags.
+            let source = re.source(self.0).unwrap_or_default();
+            let flags = re.flags(self.0).unwrap_or_default();
+            return Class::RegExp(format!("/{source}/{flags}"));
         }
         Class::Object
     }

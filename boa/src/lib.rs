@@ -47,35 +47,18 @@ mod report;
 mod tracker;
 
 use std::cell::RefCell;
-use std::io::Write;
 use std::path::Path;
 use std::rc::Rc;
 
 use boa_engine::context::ContextBuilder;
 use boa_engine::{Context, JsResult, Script, Source};
-use settle_runtime::{EventLoop, Handle, Host, Uncaught};
+use settle_runtime::Handle;
 
 pub use clock::SettleClock;
 pub use executor::SettleJobExecutor;
 pub use tracker::{BoaPromise, SettleHooks};
 
-/// Where console output goes.
-pub type Sink = Rc<RefCell<dyn Write>>;
-
-/// Which host's globals and rules a script runs with.
-///
-/// ```
-/// assert_eq!(settle_boa::HostKind::default(), settle_boa::HostKind::Node);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum HostKind {
-    /// Node: `process`, `setImmediate`, a 1 ms timer minimum, death on an unhandled rejection.
-    #[default]
-    Node,
-    /// A browser: `addEventListener('unhandledrejection')`, the 4 ms nesting clamp, no
-    /// `process`.
-    Html,
-}
+pub use settle_host::{HostKind, Sink};
 
 /// How to run a script.
 ///
@@ -91,6 +74,63 @@ pub struct Options {
     pub trace: bool,
     /// Run timers on settle's virtual clock: long timeouts finish at once, in the same order.
     pub virtual_clock: bool,
+    /// `--trace=json`: `stdout` receives the loop's events, one JSON object per line (schema:
+    /// docs/trace.md, the same lines as settle-js's), and the script's console output travels
+    /// inside `console` events instead of being printed. Takes precedence over
+    /// [`Options::trace`].
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_boa::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let options = Options { trace_json: true, virtual_clock: true, ..Options::default() };
+    /// assert_eq!(run("t.js", "console.log('hi')", &options, out.clone(), out.clone()), 0);
+    /// let trace = String::from_utf8(out.borrow().clone()).unwrap();
+    /// assert!(trace.starts_with("{\"event\":\"trace\",\"version\":1,\"engine\":\"settle-boa\","), "{trace}");
+    /// assert!(trace.contains("\"event\":\"console\",\"at_ms\":0,\"stream\":\"stdout\",\"text\":\"hi\""), "{trace}");
+    /// assert!(trace.ends_with("{\"event\":\"exit\",\"code\":0}\n"), "{trace}");
+    /// ```
+    pub trace_json: bool,
+    /// `--trace=html`: `stdout` receives one self-contained page that replays the run step by
+    /// step, built from the events [`Options::trace_json`] prints. Boa's frames are not
+    /// visible to settle, so the events have no line, column or call stack: the page shows the
+    /// queues, the timers, the console and why each step happens, without the running line.
+    /// Takes precedence over [`Options::trace_json`] and [`Options::trace`].
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    /// use settle_boa::{Options, run};
+    ///
+    /// let out = Rc::new(RefCell::new(Vec::<u8>::new()));
+    /// let options = Options { trace_html: true, virtual_clock: true, ..Options::default() };
+    /// assert_eq!(run("t.js", "console.log('hi')", &options, out.clone(), out.clone()), 0);
+    /// let page = String::from_utf8(out.borrow().clone()).unwrap();
+    /// assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    /// assert!(page.contains(r#""engine":"settle-boa""#), "{page}");
+    /// assert!(page.contains(r#""text":"hi""#), "{page}");
+    /// ```
+    pub trace_html: bool,
+}
+
+impl Options {
+    /// The engine-independent side of a run of `file` (its `source`) with these options. Boa
+    /// cannot tell settle where its code is, so the trace has no place hook.
+    fn run(&self, file: &str, source: &str, stdout: Sink, stderr: Sink) -> settle_host::Run {
+        settle_host::Run {
+            engine: "settle-boa",
+            host: self.host,
+            virtual_clock: self.virtual_clock,
+            trace: settle_host::TraceFormat::choose(self.trace, self.trace_json, self.trace_html),
+            file: file.to_string(),
+            source: source.into(),
+            stdout,
+            stderr,
+            place: None,
+        }
+    }
 }
 
 /// A Boa `ContextBuilder` whose job executor, host hooks and clock are settle's, for the loop
@@ -149,12 +189,19 @@ pub fn install(
     stdout: Sink,
     stderr: Sink,
 ) -> JsResult<()> {
+    install_run(context, handle, options, options.run(file, "", stdout, stderr))
+}
+
+/// [`install`] for the run `run` (its output and trace).
+fn install_run(
+    context: &mut Context,
+    handle: &Handle,
+    options: &Options,
+    run: settle_host::Run,
+) -> JsResult<()> {
     let state = host::HostState {
         kind: options.host,
-        stdout,
-        stderr,
-        trace: options.trace,
-        file: file.to_string(),
+        run,
         listeners: RefCell::new(Vec::new()),
         exit_code: std::cell::Cell::new(0),
         handle: handle.clone(),
@@ -183,20 +230,8 @@ pub fn exit_code(context: &mut Context) -> i32 {
 ///
 /// See the crate documentation for an example.
 pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
-    let host = match options.host {
-        HostKind::Node => Host::Node,
-        HostKind::Html => Host::Html,
-    };
-    let mut builder = EventLoop::builder().host(host);
-    if options.virtual_clock {
-        builder = builder.virtual_clock();
-    }
-    let internal = stderr.clone();
-    let el = builder
-        .on_uncaught(move |u: &Uncaught| {
-            let _ = writeln!(internal.borrow_mut(), "settle-boa internal error: {u}");
-        })
-        .build();
+    let run = options.run(file, source, stdout, stderr.clone());
+    let el = run.event_loop();
     let handle = el.handle();
     let executor = Rc::new(SettleJobExecutor::new(handle.clone()));
     let mut context = match context_builder(&handle, executor.clone()).build() {
@@ -206,7 +241,8 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             return 70;
         }
     };
-    if let Err(e) = install(&mut context, &handle, options, file, stdout, stderr.clone()) {
+    // One run for the host and the trace, so that both write the same trace.
+    if let Err(e) = install_run(&mut context, &handle, options, run.clone()) {
         let _ = writeln!(stderr.borrow_mut(), "settle-boa: cannot install the host: {e}");
         return 70;
     }
@@ -218,15 +254,15 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             return 1;
         }
     };
+    run.start();
     handle.queue_task_labelled_with("script", move |cx: &mut Context| {
         if let Err(e) = script.evaluate(cx) {
             report::uncaught(cx, e);
         }
     });
     let result = executor.run(&mut context);
-    let code = exit_code(&mut context);
-    match result {
-        Ok(()) => code,
-        Err(_) => code.max(1),
-    }
+    let code = settle_host::exit_code(&result, exit_code(&mut context));
+    drop(el);
+    run.finish(code);
+    code
 }

@@ -2,8 +2,9 @@
 //!
 //! The rules (depth 2, line width 80, `compact: 3`, arrays of more than six short items grouped
 //! in columns, `[Circular *1]`, Promise states, errors by their stack) are written once here;
-//! an engine shows its values to them through the small [`Heap`] trait. settle-boa uses it for
-//! Boa's values; settle-js's own inspector has the same rules and is to move onto it.
+//! an engine shows its values to them through the small [`Heap`] trait. Both engines use it:
+//! settle-js (`js/src/inspect.rs`) and settle-boa (`boa/src/inspect.rs`) only say what their
+//! values are.
 //!
 //! ```
 //! use settle_inspect::{Class, Heap, Slot, View, inspect};
@@ -19,7 +20,7 @@
 //!         match v { V::N(n) => View::Number(*n), V::A(a) => View::Object(a.clone()) }
 //!     }
 //!     fn same(&mut self, a: &Self::Object, b: &Self::Object) -> bool { std::rc::Rc::ptr_eq(a, b) }
-//!     fn class(&mut self, a: &Self::Object) -> Class<V> { Class::Array(a.to_vec()) }
+//!     fn class(&mut self, a: &Self::Object) -> Class<V> { Class::Array(a.iter().cloned().map(Some).collect()) }
 //!     fn own_keys(&mut self, _: &Self::Object) -> Vec<String> { Vec::new() }
 //!     fn own_slot(&mut self, _: &Self::Object, _: &str) -> Option<Slot<V>> { None }
 //!     fn constructor_name(&mut self, _: &Self::Object) -> Option<String> { Some("Array".into()) }
@@ -63,16 +64,18 @@ pub enum View<O> {
 /// What kind of object it is.
 #[derive(Clone, Debug)]
 pub enum Class<V> {
-    /// An array and its elements.
-    Array(Vec<V>),
+    /// An array and its elements (`None`: a hole, shown as `<N empty items>`).
+    Array(Vec<Option<V>>),
     /// An `arguments` object.
     Arguments,
-    /// A function, with its `name`, and whether it is async or a class.
+    /// A function, with its `name`, and whether it is async, a generator or a class.
     Function {
         /// The function's name (empty for an anonymous one).
         name: String,
         /// An async function.
         is_async: bool,
+        /// A generator function.
+        is_generator: bool,
         /// A class constructor.
         is_class: bool,
     },
@@ -80,8 +83,14 @@ pub enum Class<V> {
     Error,
     /// A promise: `None` pending, else fulfilled or rejected with a value.
     Promise(Option<Result<V, V>>),
-    /// A generator object.
-    Generator,
+    /// A primitive's wrapper object (`new Number(5)`, `Object(Symbol())`), with the primitive:
+    /// `[Number: 5]`; a String wrapper's index properties are not listed.
+    Boxed(V),
+    /// An object Node shows by its `Symbol.toStringTag`, such as a generator or an array
+    /// iterator: `Tagged("Generator")` is `Object [Generator] {}`.
+    Tagged(String),
+    /// A RegExp, with the text RegExp.prototype.toString gives it (`/a/g`).
+    RegExp(String),
     /// Any other object.
     Object,
 }
@@ -366,11 +375,16 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 return "[Arguments] {}".into();
             }
         }
-        Class::Function { name, is_async, is_class } => {
+        Class::Function { name, is_async, is_generator, is_class } => {
             base = if *is_class {
                 if name.is_empty() { "[class (anonymous)]".into() } else { format!("[class {name}]") }
             } else {
-                let kind = if *is_async { "AsyncFunction" } else { "Function" };
+                let kind = match (is_async, is_generator) {
+                    (true, true) => "AsyncGeneratorFunction",
+                    (false, true) => "GeneratorFunction",
+                    (true, false) => "AsyncFunction",
+                    (false, false) => "Function",
+                };
                 if name.is_empty() { format!("[{kind} (anonymous)]") } else { format!("[{kind}: {name}]") }
             };
             if keys.is_empty() {
@@ -393,11 +407,44 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
         Class::Promise(_) => {
             braces_open = "Promise {".into();
         }
-        Class::Generator => {
-            if keys.is_empty() {
-                return "Object [Generator] {}".into();
+        // A wrapper object: Node's `[Number: 5]`, `[String: 'ab']` (its index properties are
+        // not listed), `[Boolean: true]`, `[BigInt: 1n]`, `[Symbol: Symbol(a)]`.
+        Class::Boxed(v) => {
+            let view = heap.view(v);
+            let kind = match view {
+                View::String(_) => "String",
+                View::Bool(_) => "Boolean",
+                View::BigInt(_) => "BigInt",
+                View::Symbol(_) => "Symbol",
+                _ => "Number",
+            };
+            if matches!(view, View::String(_)) {
+                keys_to_show.retain(|k| !is_array_index(k));
             }
-            braces_open = "Object [Generator] {".into();
+            base = format!("[{kind}: {}]", format_primitive(&view));
+            if keys_to_show.is_empty() {
+                return base;
+            }
+            braces_open = "{".into();
+        }
+        Class::Tagged(tag) => {
+            if keys.is_empty() {
+                return format!("Object [{tag}] {{}}");
+            }
+            braces_open = format!("Object [{tag}] {{");
+        }
+        // Node's formatRaw: the regex's text, after its constructor's name for a subclass;
+        // shown as itself even past the depth limit.
+        Class::RegExp(text) => {
+            base = match constructor.as_deref() {
+                Some("RegExp") => text.clone(),
+                Some(name) => format!("{name} {text}"),
+                None => format!("[RegExp: null prototype] {text}"),
+            };
+            if keys.is_empty() || recurse_times > DEPTH {
+                return base;
+            }
+            braces_open = "{".into();
         }
         Class::Object => {
             let name = match (&constructor, heap.has_prototype(obj)) {
@@ -426,14 +473,27 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
     let mut output: Vec<String> = Vec::new();
     match &class {
         Class::Array(items) => {
-            for item in items.iter().take(MAX_ARRAY_LENGTH) {
-                ctx.indentation += 2;
-                let s = format_value(heap, ctx, item, recurse_times);
-                ctx.indentation -= 2;
-                output.push(s);
+            // Node's formatArray / formatSpecialArray: a run of holes is one entry,
+            // `<N empty items>`; at most MAX_ARRAY_LENGTH entries, then how many items remain.
+            let mut i = 0;
+            while i < items.len() && output.len() < MAX_ARRAY_LENGTH {
+                match &items[i] {
+                    Some(item) => {
+                        ctx.indentation += 2;
+                        let s = format_value(heap, ctx, item, recurse_times);
+                        ctx.indentation -= 2;
+                        output.push(s);
+                        i += 1;
+                    }
+                    None => {
+                        let run = items[i..].iter().take_while(|e| e.is_none()).count();
+                        output.push(format!("<{run} empty item{}>", if run > 1 { "s" } else { "" }));
+                        i += run;
+                    }
+                }
             }
-            if items.len() > MAX_ARRAY_LENGTH {
-                let more = items.len() - MAX_ARRAY_LENGTH;
+            if i < items.len() {
+                let more = items.len() - i;
                 output.push(format!("... {more} more item{}", if more > 1 { "s" } else { "" }));
             }
         }
@@ -505,7 +565,7 @@ fn reduce_to_single_string<H: Heap>(
     base: &str,
     open: &str,
     close: &str,
-    array: Option<&[H::Value]>,
+    array: Option<&[Option<H::Value>]>,
 ) -> String {
     let entries = output.len();
     if let Some(items) = array
@@ -532,7 +592,7 @@ fn group_array_elements<H: Heap>(
     heap: &mut H,
     ctx: &Ctx<H>,
     output: Vec<String>,
-    items: &[H::Value],
+    items: &[Option<H::Value>],
 ) -> Vec<String> {
     let mut total_length = 0;
     let mut max_length = 0;
@@ -571,7 +631,11 @@ fn group_array_elements<H: Heap>(
             }
             max_line_length.push(line_length + separator_space);
         }
-        let numbers = items.iter().take(output_length).all(|v| matches!(heap.view(v), View::Number(_)));
+        // Node pads numbers and bigints at the start, so that their digits line up.
+        let numbers = items
+            .iter()
+            .take(output_length)
+            .all(|v| v.as_ref().is_some_and(|v| matches!(heap.view(v), View::Number(_) | View::BigInt(_))));
         let mut tmp = Vec::new();
         let mut i = 0;
         while i < output_length {

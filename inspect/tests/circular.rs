@@ -36,7 +36,7 @@ impl Heap for TestHeap {
     }
     fn class(&mut self, o: &Self::Object) -> Class<V> {
         match &o.borrow().array {
-            Some(items) => Class::Array(items.clone()),
+            Some(items) => Class::Array(items.iter().cloned().map(Some).collect()),
             None => Class::Object,
         }
     }

@@ -7,11 +7,14 @@
 //! call polls its callee inside the caller's poll, and an `async` function resumed by a
 //! reaction job is polled from that job alone. So the frames are the real stack at every
 //! moment, including after an `await` (where only the resumed function is on it, as in V8).
-//! Untraced runs skip all of this (`Realm::frames` is `None`).
+//! Untraced runs skip all of this (`Realm::frames` is `None`). The positions are reported in
+//! settle-host's engine-neutral [`Place`], through the run's place hook ([`hook`]).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
+use settle_host::{Frame, MAX_FRAMES, Place, PlaceHook};
 
 use crate::interp::CallFuture;
 use crate::ir::Name;
@@ -25,37 +28,18 @@ pub(crate) struct CallFrame {
     pub(crate) entered_at: u32,
 }
 
-/// A frame placed in the source: what a trace event says about each function on the stack.
-pub(crate) struct FrameAt {
-    /// The function's name.
-    pub(crate) function: Name,
-    /// 1-based line of the position this frame is at.
-    pub(crate) line: usize,
-    /// 1-based column (in characters).
-    pub(crate) column: usize,
-}
-
-/// Where the script is when an event happens: the running line and the stack, innermost
-/// frame first.
-pub(crate) struct Place {
-    /// 1-based line of the running code.
-    pub(crate) line: usize,
-    /// 1-based column.
-    pub(crate) column: usize,
-    /// The running functions, innermost first.
-    pub(crate) stack: Vec<FrameAt>,
-}
-
 /// The name a frame shows for a function.
 pub(crate) fn frame_name(name: &Name) -> Name {
     if name.is_empty() { Name::from("(anonymous)") } else { name.clone() }
 }
 
-/// The most frames an event reports (the innermost): a deep recursion would otherwise repeat its
-/// whole stack in every event.
-pub(crate) const MAX_FRAMES: usize = 64;
+/// The run's [`settle_host::Run::place`] hook: [`place`].
+pub(crate) fn hook() -> PlaceHook {
+    std::rc::Rc::new(place)
+}
 
-/// Where the script is now, if it is running and its frames are tracked.
+/// Where the script is now, if it is running and its frames are tracked: the innermost
+/// [`MAX_FRAMES`] frames.
 pub(crate) fn place() -> Option<Place> {
     let r = try_realm()?;
     let frames = r.frames.as_ref()?.borrow();
@@ -68,7 +52,7 @@ pub(crate) fn place() -> Option<Place> {
     let mut stack = Vec::with_capacity(frames.len().min(MAX_FRAMES));
     let mut position = (line, column);
     for frame in frames.iter().rev().take(MAX_FRAMES) {
-        stack.push(FrameAt { function: frame.function.clone(), line: position.0, column: position.1 });
+        stack.push(Frame { function: frame.function.clone(), line: position.0, column: position.1 });
         position = at(frame.entered_at);
     }
     Some(Place { line, column, stack })

@@ -166,7 +166,12 @@ fn clear_object(object: &ObjData) {
     if let Class::Generator(g) = &object.class {
         g.clear();
     }
-    drop((props, proto, elements));
+    // A matchAll iterator holds its RegExp, which may hold the iterator.
+    let regexp = match &object.class {
+        Class::RegExpStringIterator(state) => state.borrow_mut().regexp.take(),
+        _ => None,
+    };
+    drop((props, proto, elements, regexp));
 }
 
 impl Heap {

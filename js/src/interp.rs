@@ -1497,6 +1497,9 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Num(n) => JsValue::Number(*n),
             Expr::BigInt(n) => JsValue::BigInt(*n),
             Expr::Str(s) => JsValue::String(s.clone()),
+            // 13.2.7.3 Evaluation of RegularExpressionLiteral: Return ! RegExpCreate(pattern,
+            // flags) (its early errors were reported when the script was lowered).
+            Expr::RegExp(data) => JsValue::Object(crate::builtins::regexp::regexp_object(data.clone())),
             Expr::Template(quasis, exprs) => {
                 let mut s = String::new();
                 for (i, q) in quasis.iter().enumerate() {

@@ -322,4 +322,7 @@ pub(crate) enum Expr {
     },
     /// `new.target`.
     NewTarget,
+    /// A regular expression literal (13.2.7): its pattern compiled when the script is
+    /// lowered; each evaluation makes a new RegExp object sharing it.
+    RegExp(Rc<crate::builtins::regexp::RegExpData>),
 }

@@ -42,24 +42,22 @@ mod object;
 mod promise;
 mod property;
 mod realm;
+mod rejection;
 mod stack;
-mod trace;
+mod structured_clone;
 mod value;
+mod worker;
 
 use std::rc::Rc;
 
-use settle_runtime::{
-    EventLoop, Handle, Host, RejectionEventKind, TrackerEvent, TrackerPolicy, Uncaught, UncaughtKind,
-};
+use settle_runtime::TrackerPolicy;
 
 pub use lower::ScriptError;
 pub use promise::JsThenables;
 pub use realm::{HostKind, Sink};
 pub use value::{JsPromise, JsStr, JsValue};
 
-use crate::interp::call_sync;
-use crate::promise::find_promise_object;
-use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard, realm};
+use crate::realm::{JsHost, Realm, RealmConfig, RealmGuard};
 
 /// How to run a script.
 #[derive(Clone, Debug)]
@@ -220,57 +218,64 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
 }
 
 fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    run_realm(file, source, options, stdout, stderr, None, |_| {})
+}
+
+/// A whole run: the main script's, or a worker's (`worker` is its link to the parent;
+/// `on_loop` gets the remote of its loop once the script's task is queued, so that messages
+/// posted to it run after the script).
+fn run_realm(
+    file: &str,
+    source: &str,
+    options: &Options,
+    stdout: Sink,
+    stderr: Sink,
+    worker: Option<Rc<worker::WorkerScope>>,
+    on_loop: impl FnOnce(settle_runtime::Remote),
+) -> i32 {
     let script = match lower::parse(source) {
         Ok(script) => script,
         Err(e) => {
             let message = format_script_error(file, source, &e);
-            let _ = writeln!(stderr.borrow_mut(), "{message}");
+            // A worker's script that cannot run is its parent's `error` event.
+            let reported = worker.as_ref().is_some_and(|scope| {
+                let (line, col) = lower::line_col(source, e.offset);
+                worker::report_script_error(scope, options.host, &e.message, &message, line, col)
+            });
+            if !reported {
+                let _ = writeln!(stderr.borrow_mut(), "{message}");
+            }
             return if e.is_outside_subset() { EXIT_SCRIPT_ERROR } else { 1 };
         }
     };
-    let host = match options.host {
-        HostKind::Node => Host::Node,
-        HostKind::Html => Host::Html,
-    };
-    let mut builder = EventLoop::builder().host(host);
-    if options.virtual_clock {
-        builder = builder.virtual_clock();
-    }
-    let format = if options.trace_html {
-        Some(trace::Format::Html)
-    } else if options.trace_json {
-        Some(trace::Format::Json)
-    } else {
-        options.trace.then_some(trace::Format::Text)
-    };
     let source: Rc<str> = source.into();
-    let tracer = format.map(|f| trace::Tracer::new(f, stdout.clone(), stderr.clone(), file, source.clone()));
-    if let Some(tracer) = &tracer {
-        let host = match options.host {
-            HostKind::Node => "node",
-            HostKind::Html => "html",
-        };
-        tracer.emit(&trace::Event::Start { host, virtual_time: options.virtual_clock, file });
-        let tracer = tracer.clone();
-        builder = builder.on_event(move |e| tracer.emit(&trace::Event::Loop(e)));
-    }
-    let internal = stderr.clone();
-    let el = builder
-        .on_uncaught(move |u: &Uncaught| {
-            let _ = writeln!(internal.borrow_mut(), "settle-js internal error: {u}");
-        })
-        .build();
-    let realm = Realm::new(RealmConfig {
+    let trace = settle_host::TraceFormat::choose(options.trace, options.trace_json, options.trace_html);
+    let run = settle_host::Run {
+        engine: "settle-js",
         host: options.host,
+        virtual_clock: options.virtual_clock,
+        trace,
+        file: file.to_string(),
+        source: source.clone(),
         stdout,
         stderr,
-        tracer: tracer.clone(),
-        file: file.to_string(),
+        // The script's position and call stack, for JSON and HTML traces (`callstack.rs`).
+        place: trace.is_some_and(settle_host::TraceFormat::reports_places).then(callstack::hook),
+    };
+    let el = run.event_loop();
+    run.start();
+    let realm = Realm::new(RealmConfig {
+        run: run.clone(),
         source,
         seed: options.seed,
         script: options.script,
         max_steps: options.max_steps,
+        worker: worker.clone(),
     });
+    if let Some(scope) = &worker {
+        worker::attach_own_loop(scope, &el.handle());
+    }
+    worker::begin_run();
     let guard = RealmGuard::enter(realm.clone());
     builtins::install(&realm);
     if options.host == HostKind::Node {
@@ -281,11 +286,15 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
         };
         builtins::set_argv(&realm, &argv);
     }
-    el.handle().set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
+    el.handle().set_rejection_policy(TrackerPolicy::callback_with(rejection::on_rejection));
     let script = Rc::new(script);
     // Labelled, so that `--trace` shows the top level and its checkpoint as the script's.
     el.queue_task_labelled_with(SCRIPT_LABEL, move |host: &mut JsHost| {
         let _running = RealmGuard::enter(host.realm.clone());
+        // A worker terminated before its script could start never runs it.
+        if worker::interrupted() {
+            return;
+        }
         let r = crate::realm::realm();
         // Node runs a file as a CommonJS module: top-level `this` is `module.exports`. A
         // classic script's is the global object (GlobalDeclarationInstantiation, 16.1.7).
@@ -298,17 +307,18 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
             builtins::report_uncaught(e);
         }
     });
+    on_loop(el.remote());
     let result = el.run_with(&mut JsHost { realm: realm.clone() });
-    let code = match result {
-        Ok(()) => realm.exit_code.get(),
-        Err(_) if realm.steps_exhausted() => EXIT_STEP_LIMIT,
-        Err(_) => realm.exit_code.get().max(1),
+    // Unref'd workers still running are stopped; every worker thread is joined.
+    worker::end_run();
+    let code = if result.is_err() && realm.steps_exhausted() {
+        EXIT_STEP_LIMIT
+    } else {
+        settle_host::exit_code(&result, realm.exit_code.get())
     };
     drop(el);
     drop(guard);
-    if let Some(tracer) = tracer {
-        tracer.finish(code);
-    }
+    run.finish(code);
     // Break the reference cycles of the realm and of everything the script made, so they
     // are freed.
     let heap = realm.heap.take();
@@ -320,86 +330,4 @@ fn run_on_js_stack(file: &str, source: &str, options: &Options, stdout: Sink, st
     #[cfg(not(test))]
     let _ = survivors;
     code
-}
-
-/// The rejection tracker's reports, turned into the host's events.
-fn on_rejection(host: &mut JsHost, event: &TrackerEvent) {
-    let tracked: &dyn std::any::Any = &*event.promise;
-    let Some(promise) = tracked.downcast_ref::<JsPromise>().cloned() else { return };
-    if crate::realm::is_halted() {
-        return;
-    }
-    let _running = RealmGuard::enter(host.realm.clone());
-    let r = realm();
-    let reason = match promise.result() {
-        Some(Err(e)) => e,
-        _ => JsValue::Undefined,
-    };
-    let object = find_promise_object(&promise);
-    match r.host {
-        HostKind::Node => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledRejection",
-                _ => "rejectionHandled",
-            };
-            let listeners = r.listeners(name);
-            if listeners.is_empty() && event.kind == RejectionEventKind::Unhandled {
-                // Node's default (`--unhandled-rejections=throw`): crash with exit code 1.
-                r.write_out(&builtins::unhandled_rejection_message(&reason), true);
-                r.exit_code.set(1);
-                let handle = Handle::current();
-                handle.halt(Uncaught::new(
-                    UncaughtKind::UnhandledRejection,
-                    format!("{reason:?}"),
-                    handle.origin(),
-                ));
-                return;
-            }
-            drop(r);
-            let args =
-                if event.kind == RejectionEventKind::Unhandled { vec![reason, object] } else { vec![object] };
-            for l in listeners {
-                if let Err(e) = call_sync(&l, &JsValue::Undefined, &args) {
-                    builtins::report_uncaught(e);
-                    return;
-                }
-            }
-        }
-        HostKind::Html => {
-            let name = match event.kind {
-                RejectionEventKind::Unhandled => "unhandledrejection",
-                _ => "rejectionhandled",
-            };
-            let ev = r.new_object();
-            ev.define("type", JsValue::from(name), true);
-            ev.define("promise", object, true);
-            ev.define("reason", reason.clone(), true);
-            ev.define("defaultPrevented", JsValue::Bool(false), true);
-            let target = ev.clone();
-            let prevent = r.native("preventDefault", 0, move |_, _, _| {
-                target.define("defaultPrevented", JsValue::Bool(true), true);
-                Ok(JsValue::Undefined)
-            });
-            ev.define("preventDefault", JsValue::Object(prevent), false);
-            let mut listeners = r.listeners(name);
-            if let Ok(handler) = r.global.get(&format!("on{name}"))
-                && handler.is_callable()
-            {
-                listeners.push(handler);
-            }
-            drop(r);
-            let event_value = JsValue::Object(ev.clone());
-            for l in listeners {
-                if let Err(e) = call_sync(&l, &JsValue::Undefined, std::slice::from_ref(&event_value)) {
-                    builtins::report_uncaught(e);
-                }
-            }
-            if event.kind == RejectionEventKind::Unhandled
-                && !ev.get("defaultPrevented").is_ok_and(|v| v.truthy())
-            {
-                let r = realm();
-                r.write_out(&format!("Uncaught (in promise) {}", inspect::inspect(&reason)), true);
-            }
-        }
-    }
 }

@@ -36,7 +36,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "FinalizationRegistry",
     "Proxy",
     "Date",
-    "RegExp",
     "Intl",
     "ArrayBuffer",
     "SharedArrayBuffer",
@@ -53,14 +52,10 @@ const MISSING_GLOBALS: &[&str] = &[
     "Float64Array",
     "BigInt64Array",
     "BigUint64Array",
-    "require",
     "module",
     "exports",
-    "__dirname",
-    "__filename",
     "fetch",
     "Buffer",
-    "structuredClone",
     "TextEncoder",
     "TextDecoder",
     "URL",
@@ -93,7 +88,14 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
     let ret = Parser::new(&allocator, source, SourceType::script()).with_options(options).parse();
     if let Some(error) = ret.diagnostics.errors().next() {
         let offset = error.labels.first().map_or(0, |l| l.offset());
-        return Err(ScriptError { offset, message: format!("SyntaxError: {}", error.message) });
+        // oxc checks a regex literal's flags itself ("Flag g is mentioned twice in regular
+        // expression literal"); V8 words every such error the same way.
+        let message = if error.message.contains("in regular expression literal") {
+            "Invalid regular expression flags".to_string()
+        } else {
+            error.message.to_string()
+        };
+        return Err(ScriptError { offset, message: format!("SyntaxError: {message}") });
     }
     let program = &ret.program;
     let mut lower = Lower {
@@ -872,7 +874,16 @@ impl Lower<'_> {
                 Expr::Yield(y.argument.as_ref().map(|a| self.expr(a).map(Box::new)).transpose()?)
             }
             E::ClassExpression(c) => Expr::Class(self.class(c, None)?),
-            E::RegExpLiteral(r) => return Err(unsupported(r.span.start, "regular expressions")),
+            E::RegExpLiteral(r) => {
+                // 13.2.7.2 Static Semantics: Early Errors: the pattern must parse with the
+                // literal's flags (IsValidRegularExpressionLiteral); compiled once, here.
+                let pattern = r.regex.pattern.text.as_str();
+                let flags =
+                    r.raw.as_ref().and_then(|raw| raw.as_str().rsplit_once('/')).map_or("", |(_, f)| f);
+                let data = crate::builtins::regexp::parse_pattern(pattern, flags)
+                    .map_err(|message| syntax(r.span.start, &message))?;
+                Expr::RegExp(Rc::new(data))
+            }
             E::BigIntLiteral(b) => match b.value.as_str().parse::<i64>() {
                 Ok(n) => Expr::BigInt(n),
                 Err(_) => return Err(unsupported(b.span.start, "a BigInt literal beyond 64 bits")),

@@ -123,6 +123,10 @@ pub(crate) enum Class {
     Primitive(JsValue),
     /// An array or string iterator.
     ListIterator(RefCell<crate::iteration::ListIterator>),
+    /// A RegExp instance: [[RegExpMatcher]], [[OriginalSource]], [[OriginalFlags]].
+    RegExp(Rc<crate::builtins::regexp::RegExpData>),
+    /// A %RegExpStringIterator% (22.2.9): what `matchAll` returns.
+    RegExpStringIterator(RefCell<crate::builtins::regexp::RegExpStringIterator>),
 }
 
 /// A native function: `(this, arguments, new.target)`; `Err` is a `throw`. `new.target` is

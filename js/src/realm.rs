@@ -3,27 +3,13 @@
 //! current loop; native functions and the promise glue reach it with [`realm`].
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::io::Write;
 use std::rc::{Rc, Weak};
 
 use crate::object::ObjData;
 use crate::property::Symbol;
 use crate::value::{Class, Func, JsValue, NativeFn, Obj};
 
-/// Which host the script runs in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum HostKind {
-    /// Node: `process`, `setImmediate`, 1 ms timer minimum, `unhandledRejection` on `process`,
-    /// a crash (exit code 1) for an unhandled rejection without a listener.
-    #[default]
-    Node,
-    /// A browser (HTML): 4 ms clamp for nested timers, `unhandledrejection` events on
-    /// `globalThis`, unhandled rejections logged and the script goes on.
-    Html,
-}
-
-/// Where console output goes. Shared so that tests can read what a script printed.
-pub type Sink = Rc<RefCell<dyn Write>>;
+pub use settle_host::{HostKind, Sink};
 
 pub(crate) struct Realm {
     pub(crate) object_proto: Obj,
@@ -47,6 +33,16 @@ pub(crate) struct Realm {
     pub(crate) array_iterator_proto: Obj,
     /// %StringIteratorPrototype% (22.1.5.2).
     pub(crate) string_iterator_proto: Obj,
+    /// %RegExp.prototype% (22.2.6).
+    pub(crate) regexp_proto: Obj,
+    /// %RegExpStringIteratorPrototype% (22.2.9.2).
+    pub(crate) regexp_string_iterator_proto: Obj,
+    /// %RegExp% (set by its install): RegExp ( pattern, flags ) compares `pattern.constructor`
+    /// with it, and RegExpCreate constructs with it.
+    pub(crate) regexp_ctor: OnceCell<Obj>,
+    /// %RegExp.prototype.exec%: RegExpExec on a RegExp that still has it skips the result
+    /// array where no script can see it (`builtins/regexp.rs`).
+    pub(crate) regexp_exec: OnceCell<Obj>,
     /// %Array.prototype.values% and %ArrayIteratorPrototype%.next, to tell when iterating an
     /// array is unobservable (`iteration.rs`).
     pub(crate) array_values: RefCell<Option<Obj>>,
@@ -58,13 +54,10 @@ pub(crate) struct Realm {
     pub(crate) error_protos: RefCell<Vec<(&'static str, Obj)>>,
     pub(crate) global: Obj,
     pub(crate) host: HostKind,
-    pub(crate) stdout: Sink,
-    pub(crate) stderr: Sink,
-    /// `--trace` in any format: console output goes through it (`trace/`).
-    pub(crate) tracer: Option<Rc<crate::trace::Tracer>>,
+    /// The run's output, `--trace` format and file name.
+    pub(crate) run: settle_host::Run,
     /// The running script functions, when the trace reports them (`callstack.rs`).
     pub(crate) frames: Option<RefCell<Vec<crate::callstack::CallFrame>>>,
-    pub(crate) file: String,
     pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
@@ -95,6 +88,10 @@ pub(crate) struct Realm {
     pub(crate) global_env: RefCell<Option<crate::interp::Env>>,
     /// %ThrowTypeError% (10.2.4.1), made when first needed.
     throw_type_error: RefCell<Option<Obj>>,
+    /// In a worker: its link to the parent (`worker.rs`); `None` on the main thread.
+    pub(crate) worker: Option<Rc<crate::worker::WorkerScope>>,
+    /// The built-in modules `require` has returned, by name (`builtins/require.rs`).
+    pub(crate) modules: RefCell<Vec<(String, JsValue)>>,
 }
 
 thread_local! {
@@ -172,7 +169,12 @@ pub(crate) struct WellKnownSymbols {
     pub(crate) has_instance: Symbol,
     pub(crate) is_concat_spreadable: Symbol,
     pub(crate) iterator: Symbol,
+    pub(crate) r#match: Symbol,
+    pub(crate) match_all: Symbol,
+    pub(crate) replace: Symbol,
+    pub(crate) search: Symbol,
     pub(crate) species: Symbol,
+    pub(crate) split: Symbol,
     pub(crate) to_primitive: Symbol,
     pub(crate) to_string_tag: Symbol,
     pub(crate) unscopables: Symbol,
@@ -186,7 +188,12 @@ impl WellKnownSymbols {
             has_instance: s("Symbol.hasInstance"),
             is_concat_spreadable: s("Symbol.isConcatSpreadable"),
             iterator: s("Symbol.iterator"),
+            r#match: s("Symbol.match"),
+            match_all: s("Symbol.matchAll"),
+            replace: s("Symbol.replace"),
+            search: s("Symbol.search"),
             species: s("Symbol.species"),
+            split: s("Symbol.split"),
             to_primitive: s("Symbol.toPrimitive"),
             to_string_tag: s("Symbol.toStringTag"),
             unscopables: s("Symbol.unscopables"),
@@ -194,13 +201,18 @@ impl WellKnownSymbols {
     }
 
     /// The ones `Symbol` exposes, with their property names.
-    pub(crate) fn all(&self) -> [(&'static str, &Symbol); 8] {
+    pub(crate) fn all(&self) -> [(&'static str, &Symbol); 13] {
         [
             ("asyncIterator", &self.async_iterator),
             ("hasInstance", &self.has_instance),
             ("isConcatSpreadable", &self.is_concat_spreadable),
             ("iterator", &self.iterator),
+            ("match", &self.r#match),
+            ("matchAll", &self.match_all),
+            ("replace", &self.replace),
+            ("search", &self.search),
             ("species", &self.species),
+            ("split", &self.split),
             ("toPrimitive", &self.to_primitive),
             ("toStringTag", &self.to_string_tag),
             ("unscopables", &self.unscopables),
@@ -209,15 +221,12 @@ impl WellKnownSymbols {
 }
 
 pub(crate) struct RealmConfig {
-    pub(crate) host: HostKind,
-    pub(crate) stdout: Sink,
-    pub(crate) stderr: Sink,
-    pub(crate) tracer: Option<Rc<crate::trace::Tracer>>,
-    pub(crate) file: String,
+    pub(crate) run: settle_host::Run,
     pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
     pub(crate) script: bool,
     pub(crate) max_steps: Option<u64>,
+    pub(crate) worker: Option<Rc<crate::worker::WorkerScope>>,
 }
 
 impl Realm {
@@ -241,6 +250,10 @@ impl Realm {
             iterator_proto: Obj::new(Class::Object, proto()),
             array_iterator_proto: Obj::new(Class::Object, proto()),
             string_iterator_proto: Obj::new(Class::Object, proto()),
+            regexp_proto: Obj::new(Class::Object, proto()),
+            regexp_string_iterator_proto: Obj::new(Class::Object, proto()),
+            regexp_ctor: OnceCell::new(),
+            regexp_exec: OnceCell::new(),
             array_values: RefCell::new(None),
             array_iterator_next: RefCell::new(None),
             symbols: WellKnownSymbols::new(),
@@ -249,12 +262,9 @@ impl Realm {
             global: Obj::new(Class::Object, proto()),
             function_proto,
             object_proto,
-            host: config.host,
-            stdout: config.stdout,
-            stderr: config.stderr,
-            frames: config.tracer.as_ref().filter(|t| t.reports_frames()).map(|_| RefCell::new(Vec::new())),
-            tracer: config.tracer,
-            file: config.file,
+            host: config.run.host,
+            frames: config.run.trace.is_some_and(|t| t.reports_places()).then(|| RefCell::new(Vec::new())),
+            run: config.run,
             source: config.source,
             listeners: RefCell::new(Vec::new()),
             exit_code: Cell::new(0),
@@ -265,10 +275,17 @@ impl Realm {
             warned: Cell::new(false),
             pos: Cell::new(0),
             script: config.script,
-            steps_left: Cell::new(config.max_steps.unwrap_or(u64::MAX)),
+            // A worker counts its steps down to look at its interrupt flag now and then.
+            steps_left: Cell::new(match (config.max_steps, &config.worker) {
+                (Some(n), _) => n,
+                (None, Some(_)) => crate::worker::INTERRUPT_STEPS,
+                (None, None) => u64::MAX,
+            }),
             heap: crate::heap::Heap::default(),
             global_env: RefCell::new(None),
             throw_type_error: RefCell::new(None),
+            worker: config.worker,
+            modules: RefCell::new(Vec::new()),
         })
     }
 
@@ -291,6 +308,8 @@ impl Realm {
             &self.iterator_proto,
             &self.array_iterator_proto,
             &self.string_iterator_proto,
+            &self.regexp_proto,
+            &self.regexp_string_iterator_proto,
             &self.global,
         ]
         .into_iter()
@@ -333,8 +352,17 @@ impl Realm {
             self.steps_left.set(left - 1);
             return Ok(());
         }
+        if self.worker.is_some() {
+            // A worker's budget is its interrupt check (`worker.rs`): terminated, it stops as
+            // a killed process does; else it goes on.
+            if !crate::worker::interrupted() {
+                self.steps_left.set(crate::worker::INTERRUPT_STEPS);
+                return Ok(());
+            }
+            return Err(self.error("RangeError", "the worker was terminated"));
+        }
         if !is_halted() {
-            let _ = writeln!(self.stderr.borrow_mut(), "settle-js: the step limit was reached");
+            let _ = writeln!(self.run.stderr.borrow_mut(), "settle-js: the step limit was reached");
             if let Ok(handle) = settle_runtime::Handle::try_current() {
                 handle.halt(settle_runtime::Uncaught::new(
                     settle_runtime::UncaughtKind::Exception,
@@ -431,7 +459,7 @@ impl Realm {
     /// `file:line:column` of a source offset.
     pub(crate) fn location(&self, offset: u32) -> String {
         let (line, col) = crate::lower::line_col(&self.source, offset);
-        format!("{}:{line}:{col}", self.file)
+        format!("{}:{line}:{col}", self.run.file)
     }
 
     /// The next `Math.random()` value: xorshift64*, seeded per run.
@@ -449,13 +477,7 @@ impl Realm {
         if is_halted() {
             return;
         }
-        if let Some(tracer) = &self.tracer {
-            return tracer.console(text, stderr);
-        }
-        let sink = if stderr { &self.stderr } else { &self.stdout };
-        let mut w = sink.borrow_mut();
-        let _ = writeln!(w, "{text}");
-        let _ = w.flush();
+        self.run.write(text, stderr);
     }
 
     pub(crate) fn listeners(&self, event: &str) -> Vec<JsValue> {

@@ -342,7 +342,8 @@ impl fmt::Debug for JsValue {
                 Class::Generator(_) => f.write_str("[Generator]"),
                 Class::Object => f.write_str("[Object]"),
                 Class::Symbol(_) => f.write_str("[Symbol]"),
-                Class::ListIterator(_) => f.write_str("[Iterator]"),
+                Class::ListIterator(_) | Class::RegExpStringIterator(_) => f.write_str("[Iterator]"),
+                Class::RegExp(r) => write!(f, "/{}/{}", r.source, r.flags),
             },
         }
     }

@@ -179,7 +179,7 @@ impl Inner {
         let refs = self.shared.refs.load(Ordering::SeqCst);
         if self.clock.is_virtual() {
             // Virtual time jumps, unless a keep-alive remote says outside work is under way.
-            if let Some(next) = next.filter(|_| refs == 0) {
+            if let Some(next) = next.filter(|_| !crate::remote::inhibits_jumps(refs)) {
                 self.clock.advance_to(next);
                 return false;
             }

@@ -627,7 +627,7 @@ impl Inner {
         };
         if self.clock.is_virtual() {
             // Virtual time jumps, unless a keep-alive remote says outside work is under way.
-            if let Some(target) = target.filter(|_| refs == 0) {
+            if let Some(target) = target.filter(|_| !crate::remote::inhibits_jumps(refs)) {
                 self.clock.advance_to(target);
                 return if is_limit { Waited::LimitReached } else { Waited::Woken };
             }

@@ -25,6 +25,14 @@ struct Inbox {
     closed: bool,
 }
 
+/// One keep-alive of a [`Remote::set_timeless`] remote in [`Shared::refs`].
+pub(crate) const TIMELESS_REF: usize = 1 << (usize::BITS / 2);
+
+/// Whether a [`Shared::refs`] value holds a keep-alive that stops the virtual clock's jumps.
+pub(crate) fn inhibits_jumps(refs: usize) -> bool {
+    refs & (TIMELESS_REF - 1) != 0
+}
+
 /// The part of a loop that other threads can reach.
 pub(crate) struct Shared {
     inbox: Mutex<Inbox>,
@@ -33,7 +41,9 @@ pub(crate) struct Shared {
     /// takes the lock only when there is something to take. Written under the lock.
     has_posted: AtomicBool,
     closed: AtomicBool,
-    /// Remotes that keep the loop alive.
+    /// Remotes that keep the loop alive: the low 32 bits count those that also stop the virtual
+    /// clock from jumping, the high bits ([`TIMELESS_REF`]) those that do not
+    /// ([`Remote::set_timeless`]). One word, so that the park check sees every change.
     pub(crate) refs: AtomicUsize,
 }
 
@@ -206,11 +216,17 @@ impl Shared {
 pub struct Remote {
     shared: Arc<Shared>,
     keep_alive: bool,
+    timeless: bool,
 }
 
 impl Remote {
     pub(crate) fn new(shared: Arc<Shared>) -> Remote {
-        Remote { shared, keep_alive: false }
+        Remote { shared, keep_alive: false, timeless: false }
+    }
+
+    /// What this remote's keep-alive adds to [`Shared::refs`].
+    fn unit(&self) -> usize {
+        if self.timeless { TIMELESS_REF } else { 1 }
     }
 
     /// Posts `task` to run as a macrotask on the loop thread.
@@ -266,7 +282,7 @@ impl Remote {
         F: FnOnce() + Send + 'static,
     {
         // The keep-alive moves to `release`; `self` then drops without changing the count.
-        let release = Release { shared: self.shared.clone(), active: self.keep_alive };
+        let release = Release { shared: self.shared.clone(), active: self.keep_alive, unit: self.unit() };
         self.keep_alive = false;
         let shared = self.shared.clone();
         drop(self);
@@ -307,11 +323,42 @@ impl Remote {
         }
         self.keep_alive = keep_alive;
         if keep_alive {
-            self.shared.refs.fetch_add(1, Ordering::SeqCst);
+            self.shared.refs.fetch_add(self.unit(), Ordering::SeqCst);
         } else {
-            self.shared.refs.fetch_sub(1, Ordering::SeqCst);
+            self.shared.refs.fetch_sub(self.unit(), Ordering::SeqCst);
         }
         self.shared.unpark();
+    }
+
+    /// Makes this remote's keep-alive "timeless" (`true`): it still keeps the loop alive, but a
+    /// loop on the virtual clock goes on jumping to its next timer while it exists. For a
+    /// keep-alive that waits for something not measured in this loop's time, such as another
+    /// loop that may send a message (settle-js's workers: each has its own virtual clock). A
+    /// clone starts with the same setting.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let el = settle_runtime::EventLoop::builder().virtual_clock().build();
+    /// let mut remote = el.remote();
+    /// remote.set_timeless(true);
+    /// remote.set_keep_alive(true);
+    /// let poster = remote.clone();
+    /// el.set_timeout(Duration::from_secs(60), move || {
+    ///     // Reached at once on the virtual clock, although `remote` keeps the loop alive.
+    ///     std::thread::spawn(move || poster.post(|| {}).unwrap()).join().unwrap();
+    /// });
+    /// el.set_timeout(Duration::from_secs(61), move || drop(remote));
+    /// el.run().unwrap();
+    /// assert_eq!(el.now(), Duration::from_secs(61));
+    /// ```
+    pub fn set_timeless(&mut self, timeless: bool) {
+        if timeless == self.timeless {
+            return;
+        }
+        let keep_alive = self.keep_alive;
+        self.set_keep_alive(false);
+        self.timeless = timeless;
+        self.set_keep_alive(keep_alive);
     }
 
     /// Whether this remote keeps the loop alive.
@@ -329,12 +376,13 @@ impl Remote {
 struct Release {
     shared: Arc<Shared>,
     active: bool,
+    unit: usize,
 }
 
 impl Drop for Release {
     fn drop(&mut self) {
         if self.active {
-            self.shared.refs.fetch_sub(1, Ordering::SeqCst);
+            self.shared.refs.fetch_sub(self.unit, Ordering::SeqCst);
             self.shared.unpark();
         }
     }
@@ -343,6 +391,7 @@ impl Drop for Release {
 impl Clone for Remote {
     fn clone(&self) -> Remote {
         let mut clone = Remote::new(self.shared.clone());
+        clone.timeless = self.timeless;
         clone.set_keep_alive(self.keep_alive);
         clone
     }

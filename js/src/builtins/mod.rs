@@ -4,12 +4,20 @@
 use std::rc::Rc;
 
 mod bigint;
+mod dom_exception;
 mod eval;
+pub(crate) mod events;
 mod iterator;
 mod object;
 mod promise;
 mod reflect;
+pub(crate) mod regexp;
+mod require;
+mod string;
+mod structured_clone;
 mod symbol;
+pub(crate) mod worker;
+pub(crate) mod worker_threads;
 
 pub(crate) use object::to_object;
 
@@ -27,7 +35,7 @@ fn arg(args: &[JsValue], i: usize) -> JsValue {
     args.get(i).cloned().unwrap_or_default()
 }
 
-fn type_error(message: &str) -> JsValue {
+pub(crate) fn type_error(message: &str) -> JsValue {
     realm().error("TypeError", message)
 }
 
@@ -163,6 +171,12 @@ pub(crate) fn report_uncaught(error: JsValue) {
             }
             return;
         }
+        drop(r);
+        // A worker dies of it, and its parent gets an `error` event.
+        if crate::worker::forward_uncaught(&error) {
+            return;
+        }
+        let r = realm();
         let message = crash_message(&r, &error);
         r.write_out(&message, true);
         r.exit_code.set(1);
@@ -170,8 +184,23 @@ pub(crate) fn report_uncaught(error: JsValue) {
         let handle = Handle::current();
         handle.halt(Uncaught::new(UncaughtKind::Exception, error_head_or_inspect(&error), handle.origin()));
     } else {
+        drop(r);
+        // A worker reports it to its `Worker` object as an ErrorEvent, and goes on.
+        if crate::worker::forward_uncaught(&error) {
+            return;
+        }
+        let r = realm();
         r.write_out(&format!("Uncaught {}", describe_error(&error)), true);
         r.exit_code.set(1);
+    }
+}
+
+/// An ErrorEvent's `message` after "Uncaught ": an error's head (`TypeError: boom`), a
+/// string as it is, anything else inspected.
+pub(crate) fn error_message_text(v: &JsValue) -> String {
+    match v {
+        JsValue::String(s) => s.to_string(),
+        other => error_head_or_inspect(other),
     }
 }
 
@@ -201,14 +230,14 @@ fn crash_message(r: &Realm, error: &JsValue) -> String {
     let caret = format!("{}^", " ".repeat(col.saturating_sub(1)));
     match error {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => {
-            format!("{}:{line}\n{text}\n{caret}\n\n{}\n", r.file, describe_error(error))
+            format!("{}:{line}\n{text}\n{caret}\n\n{}\n", r.run.file, describe_error(error))
         }
         other => {
             let shown = match other {
                 JsValue::String(s) => s.to_string(),
                 v => inspect(v),
             };
-            format!("{}:{line}\n{text}\n{caret}\n{shown}\n", r.file)
+            format!("{}:{line}\n{text}\n{caret}\n{shown}\n", r.run.file)
         }
     }
 }
@@ -220,12 +249,7 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => crash_message(&r, reason),
         other => {
             drop(r);
-            let shown = no_side_effects_to_string(other);
-            format!(
-                "[UnhandledPromiseRejection: This error originated either by throwing inside of an async function \
-                 without a catch block, or by rejecting a promise which was not handled with .catch(). The promise \
-                 rejected with the reason \"{shown}\".] {{\n  code: 'ERR_UNHANDLED_REJECTION'\n}}\n"
-            )
+            settle_host::unhandled_rejection_message(&no_side_effects_to_string(other))
         }
     }
 }
@@ -234,7 +258,7 @@ pub(crate) fn unhandled_rejection_message(reason: &JsValue) -> String {
 /// primitive's ToString, a function's source, `#<Constructor>` for an object whose `toString`
 /// is Object.prototype's own, else `[object Tag]`. Only data properties are read, so no script
 /// runs.
-fn no_side_effects_to_string(v: &JsValue) -> String {
+pub(crate) fn no_side_effects_to_string(v: &JsValue) -> String {
     fn data(o: &Obj, key: &str) -> Option<JsValue> {
         let mut at = Some(o.clone());
         while let Some(obj) = at {
@@ -319,13 +343,25 @@ pub(crate) fn install(r: &Rc<Realm>) {
     promise::install(r);
     install_array(r);
     install_string_number(r);
+    string::install(r);
+    regexp::install(r);
     install_math_json(r);
     crate::generator::install(&r.generator_proto);
     crate::generator::async_generator::install(&r.async_generator_proto);
     iterator::install(r);
+    dom_exception::install(r);
+    structured_clone::install(r);
     match r.host {
-        HostKind::Node => install_process(r),
-        HostKind::Html => install_html(r),
+        HostKind::Node => {
+            install_process(r);
+            if !r.script {
+                require::install(r);
+            }
+        }
+        HostKind::Html => {
+            install_html(r);
+            worker::install(r);
+        }
     }
 }
 
@@ -479,7 +515,7 @@ fn install_process(r: &Rc<Realm>) {
 
 /// `process.off` / `removeEventListener`: removes the first registration of `f` for `event`
 /// (Node's EventEmitter and the DOM both remove one).
-fn remove_listener(event: &str, f: &JsValue) {
+pub(crate) fn remove_listener(event: &str, f: &JsValue) {
     let r = realm();
     let mut listeners = r.listeners.borrow_mut();
     if let Some(i) = listeners.iter().position(|(e, l)| e.as_str() == event && l.strict_equals(f)) {
@@ -1007,14 +1043,28 @@ fn install_string_number(r: &Rc<Realm>) {
         let i = if i.is_nan() { 0 } else { i as usize };
         Ok(JsValue::from(s.chars().nth(i).map(String::from).unwrap_or_default()))
     });
-    r.method(sp, "includes", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.contains(&*arg(args, 0).to_js_string()?)))
+    // 22.1.3.8 includes, 22.1.3.24 startsWith, 22.1.3.7 endsWith, step 3-4: Let isRegExp be ?
+    // IsRegExp(searchString); if it is true, throw a TypeError exception.
+    let search_string = |args: &[JsValue], method: &str| -> Result<Rc<str>, JsValue> {
+        let search = arg(args, 0);
+        if regexp::is_regexp(&search)? {
+            return Err(type_error(&format!(
+                "First argument to String.prototype.{method} must not be a regular expression"
+            )));
+        }
+        search.to_js_string()
+    };
+    r.method(sp, "includes", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.contains(&*search_string(args, "includes")?)))
     });
-    r.method(sp, "startsWith", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.starts_with(&*arg(args, 0).to_js_string()?)))
+    r.method(sp, "startsWith", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.starts_with(&*search_string(args, "startsWith")?)))
     });
-    r.method(sp, "endsWith", 1, |this, args, _| {
-        Ok(JsValue::Bool(this_string(this)?.ends_with(&*arg(args, 0).to_js_string()?)))
+    r.method(sp, "endsWith", 1, move |this, args, _| {
+        let s = this_string(this)?;
+        Ok(JsValue::Bool(s.ends_with(&*search_string(args, "endsWith")?)))
     });
     r.method(sp, "indexOf", 1, |this, args, _| {
         let s = this_string(this)?;
@@ -1039,22 +1089,6 @@ fn install_string_number(r: &Rc<Realm>) {
         let (a, b) = (clamp(arg(args, 0), 0)?, clamp(arg(args, 1), s.len())?);
         let (a, b) = (a.min(b), a.max(b));
         Ok(JsValue::from(s[a..b].iter().collect::<String>()))
-    });
-    r.method(sp, "split", 2, |this, args, _| {
-        let s = this_string(this)?;
-        let r = realm();
-        let parts: Vec<JsValue> = match arg(args, 0) {
-            JsValue::Undefined => vec![JsValue::String(s.clone().into())],
-            sep => {
-                let sep = sep.to_js_string()?;
-                if sep.is_empty() {
-                    s.chars().map(|c| JsValue::from(c.to_string())).collect()
-                } else {
-                    s.split(&*sep).map(JsValue::from).collect()
-                }
-            }
-        };
-        Ok(r.new_array(parts))
     });
     r.method(sp, "repeat", 1, |this, args, _| {
         let n = arg(args, 0).to_number()?;
@@ -1085,19 +1119,6 @@ fn install_string_number(r: &Rc<Realm>) {
             s.push_str(&a.to_js_string()?);
         }
         Ok(JsValue::from(s))
-    });
-    r.method(sp, "replace", 2, |this, args, _| {
-        let s = this_string(this)?;
-        let pattern = arg(args, 0).to_js_string()?;
-        let Some(at) = s.find(&*pattern) else { return Ok(JsValue::String(s.into())) };
-        let replacement = match arg(args, 1) {
-            f if f.is_callable() => {
-                call_sync(&f, &JsValue::Undefined, &[JsValue::String(pattern.clone().into())])?
-                    .to_js_string()?
-            }
-            v => v.to_js_string()?,
-        };
-        Ok(JsValue::from(format!("{}{}{}", &s[..at], replacement, &s[at + pattern.len()..])))
     });
     r.global.define("String", JsValue::Object(string), false);
 
@@ -1301,25 +1322,6 @@ fn install_math_json(r: &Rc<Realm>) {
     r.global.define("JSON", JsValue::Object(json), false);
 }
 
-pub(crate) fn json_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// `JSON.stringify(value, null, indent)`; `None` is `undefined`.
 ///
 /// One output buffer and a set of the objects being serialized (SerializeJSONObject's stack,
@@ -1370,7 +1372,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                     st.out.push_str("null");
                 }
             }
-            JsValue::String(s) => st.out.push_str(&json_quote(s)),
+            JsValue::String(s) => st.out.push_str(&settle_host::quote_json_string(s)),
             JsValue::Symbol(_) | JsValue::Undefined => return Ok(false),
             // SerializeJSONProperty (25.5.2.2) step 10: If value is a BigInt, throw a TypeError.
             JsValue::BigInt(_) => return Err(type_error("Do not know how to serialize a BigInt")),
@@ -1416,7 +1418,7 @@ pub(crate) fn json_stringify(value: &JsValue, indent: &str) -> Result<Option<Str
                         if !st.indent.is_empty() {
                             newline(st);
                         }
-                        st.out.push_str(&json_quote(&k));
+                        st.out.push_str(&settle_host::quote_json_string(&k));
                         st.out.push_str(if st.indent.is_empty() { ":" } else { ": " });
                         if go(&value, st)? {
                             empty = false;

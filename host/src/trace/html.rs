@@ -7,20 +7,22 @@
 //! computed by `page.js` from the events alone, so the JSON trace and the page cannot tell
 //! different stories. The page loads nothing: its Content-Security-Policy forbids any fetch.
 
-use super::json;
+use crate::quote_json_string;
 
 /// The page's style.
 const STYLE: &str = include_str!("page.css");
 /// The page's code: the replay of the events and the controls.
 const SCRIPT: &str = include_str!("page.js");
 
-/// The whole page for a run of `file` (its `source`), given its events as JSON objects.
-pub(crate) fn page(file: &str, source: &str, events: &[String]) -> String {
+/// The page up to its data's first event: the head, the controls, and the start of the data
+/// (`file`, its `source`, and `first`, the trace's first event as a JSON object). The events that
+/// follow are [`event`]s; [`tail`] ends the page. Written as the run goes, the page costs no
+/// memory for its events.
+pub(super) fn head(file: &str, source: &str, first: &str) -> String {
     let data = format!(
-        "{{\"file\":{},\"source\":{},\"events\":[\n{}\n]}}",
-        json::string(file),
-        json::string(source),
-        events.join(",\n")
+        "{{\"file\":{},\"source\":{},\"events\":[\n{first}",
+        quote_json_string(file),
+        quote_json_string(source)
     );
     let title = escape_html(file);
     format!(
@@ -75,14 +77,19 @@ pub(crate) fn page(file: &str, source: &str, events: &[String]) -> String {
 <ol id="steps"></ol>
 </section>
 </main>
-<script type="application/json" id="trace-data">{data}</script>
-<script>
-{SCRIPT}</script>
-</body>
-</html>
-"#,
+<script type="application/json" id="trace-data">{data}"#,
         data = escape_script(&data),
     )
+}
+
+/// One event after the first, as a JSON object, in the page's data.
+pub(super) fn event(object: &str) -> String {
+    format!(",\n{}", escape_script(object))
+}
+
+/// The end of the data and of the page: its code.
+pub(super) fn tail() -> String {
+    format!("\n]}}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n")
 }
 
 /// JSON made safe inside a `<script>` element: every `<` (which JSON has only inside
@@ -111,6 +118,13 @@ fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A whole page: its head with the first event, the others, and its end.
+    fn page(file: &str, source: &str, events: &[String]) -> String {
+        let first = events.first().map_or("{}", String::as_str);
+        let rest: String = events.iter().skip(1).map(|e| event(e)).collect();
+        head(file, source, first) + &rest + &tail()
+    }
 
     #[test]
     fn the_page_code_cannot_end_its_own_element() {

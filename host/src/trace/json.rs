@@ -1,25 +1,21 @@
 //! The JSON encoding of trace events: one object per event, as `--trace=json` prints them one
-//! per line and `--trace=html` embeds them (the schema is docs/trace.md; `TRACE_VERSION` is its
-//! version).
+//! per line and `--trace=html` embeds them (the schema is docs/trace.md; [`TRACE_VERSION`] is
+//! its version). The objects come from the loop's events (`settle_runtime::LoopEvent`), so they
+//! are the same for every engine; only the place (`line`, `column`, `stack`) is the engine's.
 
 use std::time::Duration;
 
 use settle_runtime::{LoopEvent, LoopEventKind, Origin, RejectionEventKind};
 
-use super::Event;
-use crate::callstack::Place;
+use super::{Event, Place};
+use crate::quote_json_string as string;
 
 /// The schema's version: the first line of every trace says it.
-pub(crate) const TRACE_VERSION: u32 = 1;
+pub const TRACE_VERSION: u32 = 1;
 
 /// `"event":NAME,"at_ms":N`: the start of every event line.
-pub(crate) fn head(event: &str, at: Duration) -> String {
+fn head(event: &str, at: Duration) -> String {
     format!("\"event\":\"{event}\",\"at_ms\":{}", at.as_secs_f64() * 1000.0)
-}
-
-/// A JSON string literal: QuoteJSONString (25.5.2.3), as `JSON.stringify` writes one.
-pub(crate) fn string(s: &str) -> String {
-    crate::builtins::json_quote(s)
 }
 
 fn label(label: Option<&str>) -> String {
@@ -27,7 +23,7 @@ fn label(label: Option<&str>) -> String {
 }
 
 /// Where code came from, as an object: `kind` and the indices that place it.
-pub(crate) fn origin(origin: Origin) -> String {
+fn origin(origin: Origin) -> String {
     match origin {
         Origin::Task { index, label: l } => {
             format!("{{\"kind\":\"task\",\"task\":{index},\"label\":{}}}", label(l))
@@ -113,10 +109,12 @@ fn console(text: &str, stderr: bool, at: Duration, by: Option<Origin>, at_place:
 }
 
 /// The members of any trace event (without braces).
-pub(crate) fn encode(event: &Event<'_>, at_place: Option<&Place>) -> String {
+pub(super) fn encode(event: &Event<'_>, at_place: Option<&Place>) -> String {
     match *event {
-        Event::Start { host, virtual_time, file } => format!(
-            "\"event\":\"trace\",\"version\":{TRACE_VERSION},\"engine\":\"settle-js\",\"host\":\"{host}\",\"virtual_time\":{virtual_time},\"file\":{}",
+        Event::Start { engine, host, virtual_time, file, .. } => format!(
+            "\"event\":\"trace\",\"version\":{TRACE_VERSION},\"engine\":{},\"host\":\"{}\",\"virtual_time\":{virtual_time},\"file\":{}",
+            string(engine),
+            host.name(),
             string(file)
         ),
         Event::Loop(e) => loop_event(e, at_place),

@@ -1,0 +1,3 @@
+// Says so, then loops forever: only terminate() stops it.
+postMessage("spinning");
+for (;;) {}
