@@ -26,6 +26,7 @@
 
 mod arguments;
 mod bigint;
+mod bindings;
 mod builtins;
 mod class;
 mod generator;
