@@ -26,60 +26,87 @@ pub(crate) struct Binding {
     pub(crate) arguments: Option<(Obj, usize)>,
 }
 
-/// A scope's bindings.
-#[derive(Default)]
-pub(crate) struct Bindings {
+/// A scope's bindings: a bare list, or past [`INDEX_AT`] a box holding the list and an index
+/// from name to position. The enum uses the `Vec`'s niche, so it is the size of the list alone
+/// and the many small scopes (one per loop iteration that a closure may capture) pay nothing.
+pub(crate) enum Bindings {
+    Small(Vec<Binding>),
+    Large(Box<Indexed>),
+}
+
+/// The large form of [`Bindings`].
+pub(crate) struct Indexed {
     list: Vec<Binding>,
-    /// Name to position in `list`, once the list is longer than [`INDEX_AT`]; boxed, so that
-    /// the many small scopes (one per loop iteration that a closure may capture) pay one word.
-    index: Option<Box<HashMap<Name, usize>>>,
+    index: HashMap<Name, usize>,
+}
+
+impl Default for Bindings {
+    fn default() -> Bindings {
+        Bindings::Small(Vec::new())
+    }
 }
 
 impl Bindings {
+    fn list(&self) -> &Vec<Binding> {
+        match self {
+            Bindings::Small(list) => list,
+            Bindings::Large(large) => &large.list,
+        }
+    }
+
+    fn list_mut(&mut self) -> &mut Vec<Binding> {
+        match self {
+            Bindings::Small(list) => list,
+            Bindings::Large(large) => &mut large.list,
+        }
+    }
+
     /// The position of the binding called `name`.
     fn position(&self, name: &str) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.get(name).copied(),
-            None => self.list.iter().position(|b| &*b.name == name),
+        match self {
+            Bindings::Small(list) => list.iter().position(|b| &*b.name == name),
+            Bindings::Large(large) => large.index.get(name).copied(),
         }
     }
 
     /// The binding called `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
-        self.position(name).map(|i| &self.list[i])
+        self.position(name).map(|i| &self.list()[i])
     }
 
     /// The binding called `name`, to change.
     pub(crate) fn get_mut(&mut self, name: &str) -> Option<&mut Binding> {
-        self.position(name).map(|i| &mut self.list[i])
+        self.position(name).map(|i| &mut self.list_mut()[i])
     }
 
     /// Adds a binding; the caller has checked that there is none by that name.
     pub(crate) fn push(&mut self, binding: Binding) {
-        if let Some(index) = &mut self.index {
-            index.insert(binding.name.clone(), self.list.len());
-        } else if self.list.len() == INDEX_AT {
-            // As many as the list has room for (reserved for a script's `var`s), so the
-            // index does not rehash its way up.
-            let mut index: HashMap<Name, usize> =
-                HashMap::with_capacity(self.list.capacity().max(INDEX_AT * 2));
-            for (i, b) in self.list.iter().enumerate() {
-                index.insert(b.name.clone(), i);
+        match self {
+            Bindings::Small(list) if list.len() < INDEX_AT => list.push(binding),
+            Bindings::Small(list) => {
+                let list = std::mem::take(list);
+                // As many as the list has room for (reserved for a script's `var`s), so the
+                // index does not rehash its way up.
+                let mut index = HashMap::with_capacity(list.capacity().max(INDEX_AT * 2));
+                for (i, b) in list.iter().enumerate() {
+                    index.insert(b.name.clone(), i);
+                }
+                let mut large = Box::new(Indexed { list, index });
+                large.push(binding);
+                *self = Bindings::Large(large);
             }
-            index.insert(binding.name.clone(), self.list.len());
-            self.index = Some(Box::new(index));
+            Bindings::Large(large) => large.push(binding),
         }
-        self.list.push(binding);
     }
 
     /// Removes the binding called `name`, if any.
     pub(crate) fn remove(&mut self, name: &str) {
         let Some(i) = self.position(name) else { return };
-        self.list.remove(i);
-        if let Some(index) = &mut self.index {
-            index.remove(name);
+        self.list_mut().remove(i);
+        if let Bindings::Large(large) = self {
+            large.index.remove(name);
             // The positions after the removed one moved down by one.
-            for p in index.values_mut() {
+            for p in large.index.values_mut() {
                 if *p > i {
                     *p -= 1;
                 }
@@ -90,26 +117,35 @@ impl Bindings {
     /// Makes room for `additional` more bindings (a function's hoisted `var`s, whose number
     /// is known), so that the list does not grow by doubling past what it needs.
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.list.reserve_exact(additional);
-        if let Some(index) = &mut self.index {
-            index.reserve(additional);
+        self.list_mut().reserve_exact(additional);
+        if let Bindings::Large(large) = self {
+            large.index.reserve(additional);
         }
     }
 
     /// The number of bindings.
     pub(crate) fn len(&self) -> usize {
-        self.list.len()
+        self.list().len()
     }
 
     /// The bindings in creation order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Binding> {
-        self.list.iter()
+        self.list().iter()
     }
 
     /// Takes all the bindings out (when the run ends: see `heap.rs`).
     pub(crate) fn take(&mut self) -> Vec<Binding> {
-        self.index = None;
-        std::mem::take(&mut self.list)
+        match std::mem::take(self) {
+            Bindings::Small(list) => list,
+            Bindings::Large(large) => large.list,
+        }
+    }
+}
+
+impl Indexed {
+    fn push(&mut self, binding: Binding) {
+        self.index.insert(binding.name.clone(), self.list.len());
+        self.list.push(binding);
     }
 }
 
@@ -137,7 +173,8 @@ mod tests {
             assert_eq!(number(bindings.get(&format!("v{i}"))), Some(f64::from(i)));
             assert!(bindings.get(&format!("v{}", i + 1)).is_none());
         }
-        assert!(bindings.index.is_some());
+        assert!(matches!(bindings, Bindings::Large(_)));
+        assert_eq!(size_of::<Bindings>(), size_of::<Vec<Binding>>());
     }
 
     #[test]
