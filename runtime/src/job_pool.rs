@@ -10,7 +10,8 @@
 //! bytes, 16-aligned), so it may be freed to the list of any thread: a job boxed on the thread
 //! that posted it and run on the loop's thread joins the loop thread's list. Each list keeps at
 //! most `CAP` blocks (4-8 MiB); the rest go back to the allocator, and a thread's blocks go back
-//! when the thread exits (or at once, if the list is already gone).
+//! when an event loop is dropped on it, when the thread exits, or at once if the list is
+//! already gone.
 
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 use std::cell::Cell;
@@ -38,8 +39,9 @@ struct List {
 /// allocated by the global allocator, owned by the list and used by nothing else.
 struct Pool([List; CLASSES]);
 
-impl Drop for Pool {
-    fn drop(&mut self) {
+impl Pool {
+    /// Frees every block on the lists.
+    fn release_all(&self) {
         for (class, list) in self.0.iter().enumerate() {
             let mut block = list.head.replace(ptr::null_mut());
             list.len.set(0);
@@ -53,6 +55,12 @@ impl Drop for Pool {
                 }
             }
         }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.release_all();
     }
 }
 
@@ -81,6 +89,13 @@ const fn layout(class: usize) -> Layout {
         Ok(layout) => layout,
         Err(_) => panic!("a size class's layout is valid"),
     }
+}
+
+/// Frees the blocks this thread keeps (an event loop's drop calls it, so that a thread whose
+/// loop is gone keeps nothing for jobs that will not come). Blocks given back later are kept
+/// again.
+pub(crate) fn release() {
+    let _ = POOL.try_with(Pool::release_all);
 }
 
 /// A block of `class`: from this thread's list, or new.
@@ -176,6 +191,18 @@ mod tests {
         assert_eq!(listed(1), before);
         // SAFETY: as above.
         unsafe { give(b, 1) };
+    }
+
+    #[test]
+    fn release_frees_every_kept_block() {
+        let blocks: Vec<NonNull<u8>> = (0..10).map(|_| take(0)).collect();
+        for block in blocks {
+            // SAFETY: each came from `take(0)`, holds nothing, and is given back once.
+            unsafe { give(block, 0) };
+        }
+        assert!(listed(0) >= 10);
+        release();
+        assert_eq!((listed(0), listed(1), listed(2)), (0, 0, 0));
     }
 
     #[test]
