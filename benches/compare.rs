@@ -8,6 +8,7 @@
 //! cargo bench --bench compare -- --rounds 5 W2 W7  # only those, 5 rounds
 //! cargo bench --bench compare -- --scaling         # also settle at N = 10^3 .. 10^6
 //! cargo bench --bench compare -- --no-node
+//! cargo bench --bench compare --features bench-mimalloc   # settle and tokio under mimalloc
 //! ```
 //!
 //! Why separate processes: a workload run after another inherits the heap the other left
@@ -234,8 +235,8 @@ fn node_available() -> bool {
 fn print_table(workloads: &[&Workload], results: &[Rounds], options: &Options, node: bool) {
     println!(
         "\nmedian ns/op over {} rounds, each side of each workload in its own process ({} samples each); \
-         ratios are medians of same-round ratios",
-        options.rounds, options.samples
+         ratios are medians of same-round ratios; settle and tokio allocate with {}",
+        options.rounds, options.samples, ALLOCATOR
     );
     println!(
         "| workload (N) | settle | best tokio analogue | Node | tokio / settle | Node / settle | target | met |"

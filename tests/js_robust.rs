@@ -249,3 +249,52 @@ fn delays_past_2_31_ms_warn_as_node_does_and_fire_after_1_ms() {
     );
     assert!(r.stderr.starts_with("(node:"), "{}", r.stderr);
 }
+
+/// A script of 200 000 distinct names, each read once as it is declared: a scope that searched
+/// its bindings as a list made this quadratic (a 50 MB script of such `var`s did not finish in
+/// 10 minutes). Half `var`s, half `let`s, in the script's scope and in a function's; the
+/// function reads a name declared after it, and the output is the last values.
+#[test]
+fn a_script_of_200_000_distinct_names_runs() {
+    let mut source = String::from("var v0 = 0;\nfunction late() { return l99999; }\n");
+    for i in 1..100_000 {
+        source.push_str(&format!("var v{i} = v{} + 1;\n", i - 1));
+    }
+    source.push_str("let l0 = v99999;\n");
+    for i in 1..100_000 {
+        source.push_str(&format!("let l{i} = l{} + 2;\n", i - 1));
+    }
+    source.push_str("function inner() {\n  var w0 = 1;\n");
+    for i in 1..1_000 {
+        source.push_str(&format!("  var w{i} = w{} * 1 + 1;\n", i - 1));
+    }
+    source.push_str("  return w999;\n}\nconsole.log(v99999, l99999, late(), inner());\n");
+    let r = settle(source.as_bytes());
+    assert_eq!((r.code, r.stdout.as_str()), (0, "99999 299997 299997 1000\n"), "{}", r.stderr);
+}
+
+/// The same as a classic script (`--script`): the `var`s are properties of the global object,
+/// whose property list searched linearly made it quadratic too. A loop then fills an object
+/// with as many keys.
+#[test]
+fn a_classic_script_of_100_000_global_vars_and_an_object_of_as_many_keys_runs() {
+    let mut source = String::from("var v0 = 0;\n");
+    for i in 1..100_000 {
+        source.push_str(&format!("var v{i} = v{} + 1;\n", i - 1));
+    }
+    source.push_str(
+        "const o = {};\n\
+         for (let i = 0; i < 100000; i++) o['k' + i] = i;\n\
+         let sum = 0;\n\
+         for (let i = 0; i < 100000; i++) sum += o['k' + i];\n\
+         delete o.k5;\n\
+         console.log(v99999, globalThis.v99999, Object.keys(globalThis).includes('v500'), sum, o.k99999, o.k5, Object.keys(o).length);\n",
+    );
+    let r = run_with(env!("CARGO_BIN_EXE_settle"), &["--script"], source.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "99999 99999 true 4999950000 99999 undefined 99999\n"),
+        "{}",
+        r.stderr
+    );
+}

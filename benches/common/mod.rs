@@ -17,6 +17,15 @@ use std::task::Poll;
 use std::time::Duration;
 
 use futures::FutureExt;
+
+/// With `--features bench-mimalloc`, every benchmark binary (settle and tokio alike) allocates
+/// with mimalloc; without it, with the system allocator (glibc), which the headline figures use.
+#[cfg(feature = "bench-mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The allocator the benchmark binary runs with, for the runner's table header.
+pub const ALLOCATOR: &str = if cfg!(feature = "bench-mimalloc") { "mimalloc" } else { "system (glibc)" };
 use settle::promise::{Error, Promise, Resolvers, spawn_local};
 use settle::runtime::{EventLoop, queue_microtask};
 

@@ -15,6 +15,7 @@ use std::task::{Context, Poll, Waker};
 
 use settle_promise::PromiseStatics;
 
+use crate::bindings::{Binding, Bindings};
 use crate::callstack::framed;
 use crate::generator::{GenSlot, Generator, Resume, YieldPoint, Yielded};
 use crate::ir::*;
@@ -26,7 +27,7 @@ use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 pub(crate) type Env = Rc<Scope>;
 
 pub(crate) struct Scope {
-    vars: RefCell<Vec<Binding>>,
+    vars: RefCell<Bindings>,
     parent: Option<Env>,
     /// The function Environment Record's fields (9.1.1.3) of a function or script scope;
     /// `None` for blocks and arrow functions, which see their parent's.
@@ -70,16 +71,6 @@ impl Frame {
     }
 }
 
-struct Binding {
-    name: Name,
-    /// `None` while in the temporal dead zone.
-    value: Option<JsValue>,
-    mutable: bool,
-    /// A parameter mapped to an element of a sloppy function's arguments object (10.4.4.7):
-    /// the object and the index that an assignment writes through to.
-    arguments: Option<(Obj, usize)>,
-}
-
 impl Scope {
     /// A block's scope.
     pub(crate) fn new(parent: Option<Env>) -> Env {
@@ -94,7 +85,7 @@ impl Scope {
         strict: bool,
     ) -> Env {
         let scope = Rc::new(Scope {
-            vars: RefCell::new(Vec::new()),
+            vars: RefCell::new(Bindings::default()),
             parent,
             frame,
             generator,
@@ -107,7 +98,7 @@ impl Scope {
 
     /// Drops the bindings (when the run ends: see `heap.rs`).
     pub(crate) fn clear(&self) {
-        let vars = std::mem::take(&mut *self.vars.borrow_mut());
+        let vars = self.vars.borrow_mut().take();
         drop(vars);
     }
 
@@ -115,7 +106,7 @@ impl Scope {
     /// given, replaces the old value).
     pub(crate) fn declare(&self, name: &Name, value: Option<JsValue>, mutable: bool) {
         let mut vars = self.vars.borrow_mut();
-        match vars.iter_mut().find(|b| b.name == *name) {
+        match vars.get_mut(name) {
             Some(b) => {
                 if value.is_some() {
                     b.value = value;
@@ -127,20 +118,20 @@ impl Scope {
     }
 
     fn has(&self, name: &str) -> bool {
-        self.vars.borrow().iter().any(|b| &*b.name == name)
+        self.vars.borrow().get(name).is_some()
     }
 
     /// Sets a parameter's binding in this scope without writing through to the arguments
     /// object (the write came from it: `arguments.rs`).
     pub(crate) fn set_parameter(&self, name: &Name, value: JsValue) {
-        if let Some(b) = self.vars.borrow_mut().iter_mut().find(|b| b.name == *name) {
+        if let Some(b) = self.vars.borrow_mut().get_mut(name) {
             b.value = Some(value);
         }
     }
 
     /// Ties a parameter's binding to element `index` of a mapped arguments object.
     fn map_parameter(&self, name: &Name, arguments: &Obj, index: usize) {
-        if let Some(b) = self.vars.borrow_mut().iter_mut().find(|b| b.name == *name) {
+        if let Some(b) = self.vars.borrow_mut().get_mut(name) {
             b.arguments = Some((arguments.clone(), index));
         }
     }
@@ -346,6 +337,7 @@ pub(crate) async fn run_closure(
             let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
             bind(rest, realm().new_array(items), &scope, Mode::Declare(true)).await?;
         }
+        scope.vars.borrow_mut().reserve(def.var_names.len());
         for name in &def.var_names {
             if !scope.has(name) {
                 scope.declare(name, Some(JsValue::Undefined), true);
@@ -411,6 +403,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
                 }
             }
             None => {
+                global_scope.vars.borrow_mut().reserve(def.var_names.len());
                 for name in &def.var_names {
                     global_scope.declare(name, Some(JsValue::Undefined), true);
                 }
@@ -434,7 +427,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
-            scope.vars.borrow_mut().retain(|b| b.name != *name);
+            scope.vars.borrow_mut().remove(name);
             scope.declare(name, None, *kind == DeclKind::Let);
         }
     }
@@ -495,7 +488,7 @@ fn lookup(env: &Env, name: &str) -> Option<Env> {
 fn get_var(env: &Env, name: &str) -> Res<JsValue> {
     if let Some(scope) = lookup(env, name) {
         let vars = scope.vars.borrow();
-        let b = vars.iter().find(|b| &*b.name == name).expect("found by lookup");
+        let b = vars.get(name).expect("found by lookup");
         return match &b.value {
             Some(v) => Ok(v.clone()),
             None => Err(reference_error(&format!("Cannot access '{name}' before initialization"))),
@@ -511,7 +504,7 @@ fn get_var(env: &Env, name: &str) -> Res<JsValue> {
 fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
     if let Some(scope) = lookup(env, name) {
         let mut vars = scope.vars.borrow_mut();
-        let b = vars.iter_mut().find(|b| &*b.name == name).expect("found by lookup");
+        let b = vars.get_mut(name).expect("found by lookup");
         if b.value.is_none() {
             return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
         }
@@ -547,7 +540,7 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
 fn init_var(env: &Env, name: &str, value: JsValue) {
     if let Some(scope) = lookup(env, name) {
         let mut vars = scope.vars.borrow_mut();
-        if let Some(b) = vars.iter_mut().find(|b| &*b.name == name) {
+        if let Some(b) = vars.get_mut(name) {
             b.value = Some(value);
         }
     } else {
@@ -851,7 +844,8 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
             }
             Stmt::Block(block) => exec_block(block, env).await?,
-            Stmt::For { init, test, update, body, per_iteration } => {
+            Stmt::For(f) => {
+                let ForStmt { init, test, update, body, per_iteration } = &**f;
                 let loop_env = if per_iteration.is_empty() {
                     env.clone()
                 } else {
@@ -875,6 +869,9 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                         return from.clone();
                     }
                     let s = Scope::new(Some(env.clone()));
+                    // Exactly the loop's bindings: a pushed-to list would keep room for four
+                    // in every iteration's scope that a closure captures.
+                    s.vars.borrow_mut().reserve(from.vars.borrow().len());
                     for b in from.vars.borrow().iter() {
                         s.vars.borrow_mut().push(Binding {
                             name: b.name.clone(),
@@ -902,7 +899,8 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     }
                 }
             }
-            Stmt::ForOf { head, iterable, body, pos, is_await } => {
+            Stmt::ForOf(f) => {
+                let ForOfStmt { head, iterable, body, pos, is_await } = &**f;
                 let value = eval(iterable, env).await?;
                 realm().pos.set(*pos);
                 if *is_await {
@@ -953,7 +951,8 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     }
                 }
             }
-            Stmt::ForIn { head, object, body } => {
+            Stmt::ForIn(f) => {
+                let ForInStmt { head, object, body } = &**f;
                 let value = eval(object, env).await?;
                 let mut keys = Vec::new();
                 let mut current = value.as_object().cloned();
@@ -997,7 +996,8 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 realm().pos.set(*pos);
                 return Err(Ctrl::Throw(v));
             }
-            Stmt::Try { block, catch, finally } => {
+            Stmt::Try(t) => {
+                let TryStmt { block, catch, finally } = &**t;
                 let mut result = exec_block(block, env).await;
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));
@@ -1015,7 +1015,8 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
                 result?;
             }
-            Stmt::Switch { discriminant, cases, scope } => {
+            Stmt::Switch(sw) => {
+                let SwitchStmt { discriminant, cases, scope } = &**sw;
                 let value = eval(discriminant, env).await?;
                 let s = Scope::new(Some(env.clone()));
                 hoist(scope, &s);

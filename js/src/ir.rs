@@ -183,45 +183,68 @@ pub(crate) enum Stmt {
     Return(Option<Expr>),
     If(Expr, Box<Stmt>, Option<Box<Stmt>>),
     Block(Block),
-    For {
-        init: Option<ForInit>,
-        test: Option<Expr>,
-        update: Option<Expr>,
-        body: Box<Stmt>,
-        per_iteration: Vec<Name>,
-    },
-    ForOf {
-        head: ForOfHead,
-        iterable: Expr,
-        body: Box<Stmt>,
-        pos: Pos,
-        /// `for await`: iteratorKind async (14.7.5.6-7).
-        is_await: bool,
-    },
-    ForIn {
-        head: ForOfHead,
-        object: Expr,
-        body: Box<Stmt>,
-    },
+    /// The large, rarer statements are boxed, so that a `Stmt` (one per statement of a
+    /// script of millions) stays small.
+    For(Box<ForStmt>),
+    ForOf(Box<ForOfStmt>),
+    ForIn(Box<ForInStmt>),
     While(Expr, Box<Stmt>),
     DoWhile(Box<Stmt>, Expr),
     Break(Option<Name>),
     Continue(Option<Name>),
     Throw(Expr, Pos),
-    Try {
-        block: Block,
-        catch: Option<(Option<Pattern>, Block)>,
-        finally: Option<Block>,
-    },
-    Switch {
-        discriminant: Expr,
-        cases: Vec<(Option<Expr>, Vec<Stmt>)>,
-        scope: Block,
-    },
+    Try(Box<TryStmt>),
+    Switch(Box<SwitchStmt>),
     Labeled(Name, Box<Stmt>),
     /// A class declaration: evaluates the class and initializes its (lexical) binding.
     Class(Name, Rc<ClassDef>),
     Empty,
+}
+
+/// `for (init; test; update) body`.
+#[derive(Debug)]
+pub(crate) struct ForStmt {
+    pub init: Option<ForInit>,
+    pub test: Option<Expr>,
+    pub update: Option<Expr>,
+    pub body: Stmt,
+    /// The `let` names copied into each iteration's scope (CreatePerIterationEnvironment).
+    pub per_iteration: Vec<Name>,
+}
+
+/// `for (head of iterable) body`.
+#[derive(Debug)]
+pub(crate) struct ForOfStmt {
+    pub head: ForOfHead,
+    pub iterable: Expr,
+    pub body: Stmt,
+    pub pos: Pos,
+    /// `for await`: iteratorKind async (14.7.5.6-7).
+    pub is_await: bool,
+}
+
+/// `for (head in object) body`.
+#[derive(Debug)]
+pub(crate) struct ForInStmt {
+    pub head: ForOfHead,
+    pub object: Expr,
+    pub body: Stmt,
+}
+
+/// `try block catch (param) handler finally finalizer`.
+#[derive(Debug)]
+pub(crate) struct TryStmt {
+    pub block: Block,
+    pub catch: Option<(Option<Pattern>, Block)>,
+    pub finally: Option<Block>,
+}
+
+/// `switch (discriminant) { cases }`; the cases share one block scope.
+#[derive(Debug)]
+pub(crate) struct SwitchStmt {
+    pub discriminant: Expr,
+    pub cases: Vec<(Option<Expr>, Vec<Stmt>)>,
+    pub scope: Block,
 }
 
 #[derive(Debug)]

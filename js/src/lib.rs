@@ -26,6 +26,7 @@
 
 mod arguments;
 mod bigint;
+mod bindings;
 mod builtins;
 mod callstack;
 mod class;
@@ -39,6 +40,7 @@ mod jsstr;
 mod lower;
 mod number;
 mod object;
+mod own_props;
 mod promise;
 mod property;
 mod realm;

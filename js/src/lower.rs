@@ -102,6 +102,7 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         src: source,
         fns: Vec::new(),
         declared: HashSet::new(),
+        names: Interner::default(),
         missing: Vec::new(),
         direct_evals: Vec::new(),
     };
@@ -110,7 +111,7 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
     let block = lower.block(&program.body, true)?;
     let ctx = lower.fns.pop().unwrap_or_default();
     for (name, offset) in &lower.missing {
-        if !lower.declared.contains(name) {
+        if !lower.declared.contains(name.as_str()) {
             return Err(unsupported(*offset, &format!("the built-in `{name}`")));
         }
     }
@@ -186,8 +187,11 @@ struct FnCtx {
 struct Lower<'s> {
     src: &'s str,
     fns: Vec<FnCtx>,
-    /// Every name declared anywhere (for the missing-built-in check).
-    declared: HashSet<String>,
+    /// The names declared anywhere that the missing-built-in and direct-eval checks look
+    /// for (only those: a set of every name would copy each of a million `var`s).
+    declared: HashSet<&'static str>,
+    /// The identifier names met so far, so that every mention of a name shares one string.
+    names: Interner,
     missing: Vec<(String, u32)>,
     /// Where `eval(...)` is called by that name (a direct eval unless the script declares
     /// its own `eval`).
@@ -203,8 +207,20 @@ impl Lower<'_> {
         self.fns.last_mut().expect("inside a function")
     }
 
+    /// Notes a declared name for the checks at the end of `parse`.
+    fn declare_name(&mut self, name: &str) {
+        if let Some(known) = MISSING_GLOBALS.iter().chain(&["eval"]).find(|g| **g == name) {
+            self.declared.insert(known);
+        }
+    }
+
+    /// The shared string of an identifier name.
+    fn name(&mut self, name: &str) -> Name {
+        self.names.get(name)
+    }
+
     fn declare_var(&mut self, name: &Name) {
-        self.declared.insert(name.to_string());
+        self.declare_name(name);
         let ctx = self.ctx();
         if ctx.var_set.insert(name.clone()) {
             ctx.var_names.push(name.clone());
@@ -213,7 +229,10 @@ impl Lower<'_> {
 
     /// A list of statements: collects the lexical declarations and function declarations.
     fn block(&mut self, stmts: &[ast::Statement<'_>], _top: bool) -> R<Block> {
-        let mut block = Block::default();
+        let mut block = Block { stmts: Vec::with_capacity(stmts.len()), ..Block::default() };
+        // The names in `block.lexical`, for the duplicate checks (a list search would make a
+        // block of many `let`s quadratic).
+        let mut lexical: HashSet<Name> = HashSet::new();
         for stmt in stmts {
             match stmt {
                 ast::Statement::VariableDeclaration(decl) => {
@@ -221,15 +240,15 @@ impl Lower<'_> {
                     if kind != DeclKind::Var {
                         for d in &decl.declarations {
                             let mut names = Vec::new();
-                            binding_names(&d.id, &mut names);
+                            binding_names(&d.id, &mut names, &mut self.names);
                             for (name, offset) in names {
-                                if block.lexical.iter().any(|(n, _)| *n == name) {
+                                if !lexical.insert(name.clone()) {
                                     return Err(syntax(
                                         offset,
                                         &format!("Identifier '{name}' has already been declared"),
                                     ));
                                 }
-                                self.declared.insert(name.to_string());
+                                self.declare_name(&name);
                                 block.lexical.push((name, kind));
                             }
                         }
@@ -237,22 +256,22 @@ impl Lower<'_> {
                 }
                 ast::Statement::ClassDeclaration(c) => {
                     if let Some(id) = &c.id {
-                        let name: Name = id.name.as_str().into();
-                        if block.lexical.iter().any(|(n, _)| *n == name) {
+                        let name: Name = self.name(id.name.as_str());
+                        if !lexical.insert(name.clone()) {
                             return Err(syntax(
                                 id.span.start,
                                 &format!("Identifier '{name}' has already been declared"),
                             ));
                         }
-                        self.declared.insert(name.to_string());
+                        self.declare_name(&name);
                         block.lexical.push((name, DeclKind::Let));
                     }
                 }
                 ast::Statement::FunctionDeclaration(f) => {
                     if let Some(id) = &f.id {
-                        let name: Name = id.name.as_str().into();
-                        self.declared.insert(name.to_string());
-                        if !block.lexical.iter().any(|(n, _)| *n == name) {
+                        let name: Name = self.name(id.name.as_str());
+                        self.declare_name(&name);
+                        if lexical.insert(name.clone()) {
                             block.lexical.push((name, DeclKind::Var));
                         }
                     }
@@ -277,27 +296,31 @@ impl Lower<'_> {
         check_stack(stmt.span())?;
         Ok(match stmt {
             S::BlockStatement(b) => Stmt::Block(self.block(&b.body, false)?),
-            S::BreakStatement(b) => Stmt::Break(b.label.as_ref().map(|l| l.name.as_str().into())),
-            S::ContinueStatement(c) => Stmt::Continue(c.label.as_ref().map(|l| l.name.as_str().into())),
+            S::BreakStatement(b) => Stmt::Break(b.label.as_ref().map(|l| self.name(l.name.as_str()))),
+            S::ContinueStatement(c) => Stmt::Continue(c.label.as_ref().map(|l| self.name(l.name.as_str()))),
             S::DebuggerStatement(_) | S::EmptyStatement(_) => Stmt::Empty,
             S::DoWhileStatement(d) => Stmt::DoWhile(Box::new(self.stmt(&d.body)?), self.expr(&d.test)?),
             S::ExpressionStatement(e) => Stmt::Expr(self.expr(&e.expression)?),
             S::ForInStatement(f) => {
                 let head = self.for_head(&f.left)?;
-                Stmt::ForIn { head, object: self.expr(&f.right)?, body: Box::new(self.stmt(&f.body)?) }
+                Stmt::ForIn(Box::new(ForInStmt {
+                    head,
+                    object: self.expr(&f.right)?,
+                    body: self.stmt(&f.body)?,
+                }))
             }
             S::ForOfStatement(f) => {
                 if f.r#await && !self.fns.last().is_some_and(|c| c.is_async) {
                     return Err(syntax(f.span.start, "for await is only valid in async functions"));
                 }
                 let head = self.for_head(&f.left)?;
-                Stmt::ForOf {
+                Stmt::ForOf(Box::new(ForOfStmt {
                     head,
                     iterable: self.expr(&f.right)?,
-                    body: Box::new(self.stmt(&f.body)?),
+                    body: self.stmt(&f.body)?,
                     pos: f.right.span().start,
                     is_await: f.r#await,
-                }
+                }))
             }
             S::ForStatement(f) => {
                 let mut per_iteration = Vec::new();
@@ -317,13 +340,13 @@ impl Lower<'_> {
                         None => return Err(unsupported(f.span.start, "this `for` initializer")),
                     },
                 };
-                Stmt::For {
+                Stmt::For(Box::new(ForStmt {
                     init,
                     test: f.test.as_ref().map(|e| self.expr(e)).transpose()?,
                     update: f.update.as_ref().map(|e| self.expr(e)).transpose()?,
-                    body: Box::new(self.stmt(&f.body)?),
+                    body: self.stmt(&f.body)?,
                     per_iteration,
-                }
+                }))
             }
             S::IfStatement(i) => Stmt::If(
                 self.expr(&i.test)?,
@@ -331,7 +354,7 @@ impl Lower<'_> {
                 i.alternate.as_ref().map(|a| self.stmt(a).map(Box::new)).transpose()?,
             ),
             S::LabeledStatement(l) => {
-                Stmt::Labeled(l.label.name.as_str().into(), Box::new(self.stmt(&l.body)?))
+                Stmt::Labeled(self.name(l.label.name.as_str()), Box::new(self.stmt(&l.body)?))
             }
             S::ReturnStatement(r) => {
                 let argument = r.argument.as_ref().map(|e| self.expr(e)).transpose()?;
@@ -355,9 +378,9 @@ impl Lower<'_> {
                         if kind != DeclKind::Var {
                             for d in &decl.declarations {
                                 let mut names = Vec::new();
-                                binding_names(&d.id, &mut names);
+                                binding_names(&d.id, &mut names, &mut self.names);
                                 for (name, _) in names {
-                                    self.declared.insert(name.to_string());
+                                    self.declare_name(&name);
                                     scope.lexical.push((name, kind));
                                 }
                             }
@@ -376,7 +399,7 @@ impl Lower<'_> {
                     }
                     cases.push((test, body));
                 }
-                Stmt::Switch { discriminant, cases, scope }
+                Stmt::Switch(Box::new(SwitchStmt { discriminant, cases, scope }))
             }
             S::ThrowStatement(t) => Stmt::Throw(self.expr(&t.argument)?, t.span.start),
             S::TryStatement(t) => {
@@ -388,9 +411,9 @@ impl Lower<'_> {
                             None => None,
                             Some(p) => {
                                 let mut names = Vec::new();
-                                binding_names(&p.pattern, &mut names);
+                                binding_names(&p.pattern, &mut names, &mut self.names);
                                 for (n, _) in names {
-                                    self.declared.insert(n.to_string());
+                                    self.declare_name(&n);
                                 }
                                 Some(self.pattern(&p.pattern)?)
                             }
@@ -399,7 +422,7 @@ impl Lower<'_> {
                     }
                 };
                 let finally = t.finalizer.as_ref().map(|f| self.block(&f.body, false)).transpose()?;
-                Stmt::Try { block, catch, finally }
+                Stmt::Try(Box::new(TryStmt { block, catch, finally }))
             }
             S::WhileStatement(w) => Stmt::While(self.expr(&w.test)?, Box::new(self.stmt(&w.body)?)),
             S::VariableDeclaration(d) => Stmt::Var(self.var_decl(d)?),
@@ -411,7 +434,7 @@ impl Lower<'_> {
                 let Some(id) = &c.id else {
                     return Err(syntax(c.span.start, "A class declaration needs a name"));
                 };
-                Stmt::Class(id.name.as_str().into(), self.class(c, None)?)
+                Stmt::Class(self.name(id.name.as_str()), self.class(c, None)?)
             }
             S::WithStatement(w) => return Err(unsupported(w.span.start, "`with`")),
             other => return Err(unsupported(other.span().start, "modules and TypeScript syntax")),
@@ -441,11 +464,13 @@ impl Lower<'_> {
 
     fn var_decl_in(&mut self, d: &ast::VariableDeclaration<'_>, loop_head: bool) -> R<VarDecl> {
         let kind = decl_kind(d.kind, d.span)?;
-        let mut decls = Vec::new();
+        // Sized exactly: a pushed-to `Vec` starts with room for four, and a script of a million
+        // one-name `var`s would keep the three spare ones of each.
+        let mut decls = Vec::with_capacity(d.declarations.len());
         for decl in &d.declarations {
             if kind == DeclKind::Var {
                 let mut names = Vec::new();
-                binding_names(&decl.id, &mut names);
+                binding_names(&decl.id, &mut names, &mut self.names);
                 for (name, _) in names {
                     self.declare_var(&name);
                 }
@@ -468,7 +493,7 @@ impl Lower<'_> {
         check_stack(p.span())?;
         Ok(match p {
             ast::BindingPattern::BindingIdentifier(id) => {
-                Pattern::Ident(id.name.as_str().into(), id.span.start)
+                Pattern::Ident(self.name(id.name.as_str()), id.span.start)
             }
             ast::BindingPattern::AssignmentPattern(a) => {
                 let name = match &a.left {
@@ -503,7 +528,7 @@ impl Lower<'_> {
         Ok(match t {
             T::AssignmentTargetIdentifier(id) => {
                 self.reference(id.name.as_str(), id.span.start);
-                Pattern::Ident(id.name.as_str().into(), id.span.start)
+                Pattern::Ident(self.name(id.name.as_str()), id.span.start)
             }
             T::ArrayAssignmentTarget(a) => {
                 let mut elems = Vec::new();
@@ -519,7 +544,7 @@ impl Lower<'_> {
                 for p in &o.properties {
                     match p {
                         ast::AssignmentTargetProperty::AssignmentTargetPropertyIdentifier(id) => {
-                            let name: Name = id.binding.name.as_str().into();
+                            let name: Name = self.name(id.binding.name.as_str());
                             self.reference(&name, id.binding.span.start);
                             let mut target = Pattern::Ident(name.clone(), id.binding.span.start);
                             if let Some(init) = &id.init {
@@ -568,7 +593,7 @@ impl Lower<'_> {
         if !computed {
             match key {
                 ast::PropertyKey::StaticIdentifier(id) => {
-                    return Ok(PropKey::Static(id.name.as_str().into()));
+                    return Ok(PropKey::Static(self.name(id.name.as_str())));
                 }
                 ast::PropertyKey::StringLiteral(s) => return Ok(PropKey::Static(s.value.as_str().into())),
                 ast::PropertyKey::NumericLiteral(n) => {
@@ -632,7 +657,7 @@ impl Lower<'_> {
         if matches!(m.object(), ast::Expression::Super(_)) {
             let key = match m {
                 ast::MemberExpression::StaticMemberExpression(s) => {
-                    PropKey::Static(s.property.name.as_str().into())
+                    PropKey::Static(self.name(s.property.name.as_str()))
                 }
                 ast::MemberExpression::ComputedMemberExpression(c) => {
                     PropKey::Computed(self.expr(&c.expression)?)
@@ -646,7 +671,7 @@ impl Lower<'_> {
         Ok(match m {
             ast::MemberExpression::StaticMemberExpression(s) => Expr::Member {
                 object: Box::new(self.expr(&s.object)?),
-                key: Box::new(PropKey::Static(s.property.name.as_str().into())),
+                key: Box::new(PropKey::Static(self.name(s.property.name.as_str()))),
                 optional: s.optional,
                 pos: s.property.span.start,
             },
@@ -704,11 +729,11 @@ impl Lower<'_> {
             }
             E::Identifier(id) => {
                 self.reference(id.name.as_str(), id.span.start);
-                Expr::Ident(id.name.as_str().into(), id.span.start)
+                Expr::Ident(self.name(id.name.as_str()), id.span.start)
             }
             E::ThisExpression(_) => Expr::This,
             E::ArrayExpression(a) => {
-                let mut elems = Vec::new();
+                let mut elems = Vec::with_capacity(a.elements.len());
                 for el in &a.elements {
                     elems.push(match el {
                         ast::ArrayExpressionElement::SpreadElement(s) => {
@@ -724,7 +749,7 @@ impl Lower<'_> {
                 Expr::Array(elems)
             }
             E::ObjectExpression(o) => {
-                let mut props = Vec::new();
+                let mut props = Vec::with_capacity(o.properties.len());
                 for p in &o.properties {
                     match p {
                         ast::ObjectPropertyKind::SpreadProperty(s) => {
@@ -826,7 +851,7 @@ impl Lower<'_> {
             },
             E::ParenthesizedExpression(p) => self.expr(&p.expression)?,
             E::SequenceExpression(s) => {
-                let mut v = Vec::new();
+                let mut v = Vec::with_capacity(s.expressions.len());
                 for x in &s.expressions {
                     v.push(self.expr(x)?);
                 }
@@ -837,7 +862,7 @@ impl Lower<'_> {
                     && let ast::Expression::Identifier(id) = &u.argument
                 {
                     self.reference(id.name.as_str(), id.span.start);
-                    return Ok(Expr::TypeofIdent(id.name.as_str().into()));
+                    return Ok(Expr::TypeofIdent(self.name(id.name.as_str())));
                 }
                 Expr::Unary(u.operator, Box::new(self.expr(&u.argument)?), u.span.start)
             }
@@ -845,7 +870,7 @@ impl Lower<'_> {
                 let target = match &u.argument {
                     ast::SimpleAssignmentTarget::AssignmentTargetIdentifier(id) => {
                         self.reference(id.name.as_str(), id.span.start);
-                        Expr::Ident(id.name.as_str().into(), id.span.start)
+                        Expr::Ident(self.name(id.name.as_str()), id.span.start)
                     }
                     other => match other.as_member_expression() {
                         Some(m) => self.member(m)?,
@@ -903,9 +928,9 @@ impl Lower<'_> {
         let mut seen_default = false;
         for p in &params.items {
             let mut names = Vec::new();
-            binding_names(&p.pattern, &mut names);
+            binding_names(&p.pattern, &mut names, &mut self.names);
             for (n, _) in names {
-                self.declared.insert(n.to_string());
+                self.declare_name(&n);
             }
             let name = match &p.pattern {
                 ast::BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
@@ -928,9 +953,9 @@ impl Lower<'_> {
         let rest = match &params.rest {
             Some(r) => {
                 let mut names = Vec::new();
-                binding_names(&r.rest.argument, &mut names);
+                binding_names(&r.rest.argument, &mut names, &mut self.names);
                 for (n, _) in names {
-                    self.declared.insert(n.to_string());
+                    self.declare_name(&n);
                 }
                 Some(self.pattern(&r.rest.argument)?)
             }
@@ -944,7 +969,7 @@ impl Lower<'_> {
             return Err(unsupported(f.span.start, "a function without a body"));
         };
         let (name, self_binding) = match (&f.id, inferred) {
-            (Some(id), _) => (id.name.as_str().into(), f.r#type == ast::FunctionType::FunctionExpression),
+            (Some(id), _) => (self.name(id.name.as_str()), f.r#type == ast::FunctionType::FunctionExpression),
             (None, Some(n)) => (n.into(), false),
             (None, None) => ("".into(), false),
         };
@@ -1046,7 +1071,7 @@ impl Lower<'_> {
 
     /// ClassDefinitionEvaluation's parts (15.7.14): all of a class is strict mode code.
     fn class(&mut self, c: &ast::Class<'_>, inferred: Option<&str>) -> R<Rc<ClassDef>> {
-        let binding: Option<Name> = c.id.as_ref().map(|id| id.name.as_str().into());
+        let binding: Option<Name> = c.id.as_ref().map(|id| self.name(id.name.as_str()));
         let name: Name = binding.clone().or_else(|| inferred.map(Name::from)).unwrap_or_else(|| "".into());
         let heritage = c.heritage.as_ref().map(|h| self.expr(&h.expression)).transpose()?;
         let derived = heritage.is_some();
@@ -1170,24 +1195,24 @@ fn decl_kind(kind: ast::VariableDeclarationKind, span: Span) -> R<DeclKind> {
     }
 }
 
-fn binding_names(p: &ast::BindingPattern<'_>, out: &mut Vec<(Name, u32)>) {
+fn binding_names(p: &ast::BindingPattern<'_>, out: &mut Vec<(Name, u32)>, names: &mut Interner) {
     match p {
-        ast::BindingPattern::BindingIdentifier(id) => out.push((id.name.as_str().into(), id.span.start)),
-        ast::BindingPattern::AssignmentPattern(a) => binding_names(&a.left, out),
+        ast::BindingPattern::BindingIdentifier(id) => out.push((names.get(id.name.as_str()), id.span.start)),
+        ast::BindingPattern::AssignmentPattern(a) => binding_names(&a.left, out, names),
         ast::BindingPattern::ObjectPattern(o) => {
             for prop in &o.properties {
-                binding_names(&prop.value, out);
+                binding_names(&prop.value, out, names);
             }
             if let Some(r) = &o.rest {
-                binding_names(&r.argument, out);
+                binding_names(&r.argument, out, names);
             }
         }
         ast::BindingPattern::ArrayPattern(a) => {
             for e in a.elements.iter().flatten() {
-                binding_names(e, out);
+                binding_names(e, out, names);
             }
             if let Some(r) = &a.rest {
-                binding_names(&r.argument, out);
+                binding_names(&r.argument, out, names);
             }
         }
     }
@@ -1234,4 +1259,20 @@ pub(crate) fn line_text(source: &str, offset: u32) -> &str {
     let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
     &source[start..end]
+}
+
+/// Identifier names, one shared string each (`value1` mentioned a thousand times is one
+/// allocation, not a thousand). Lives for one `parse`.
+#[derive(Default)]
+struct Interner(HashSet<Name>);
+
+impl Interner {
+    fn get(&mut self, name: &str) -> Name {
+        if let Some(n) = self.0.get(name) {
+            return n.clone();
+        }
+        let n: Name = name.into();
+        self.0.insert(n.clone());
+        n
+    }
 }

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use crate::interp::{Env, call_sync};
 use crate::ir::{FuncDef, Name};
+use crate::own_props::OwnProps;
 use crate::property::{Key, PropertyDescriptor, PropertyKey};
 use crate::realm::realm;
 use crate::value::{JsPromise, JsValue, array_index};
@@ -21,7 +22,7 @@ pub struct Obj(pub(crate) Rc<ObjData>);
 
 pub(crate) struct ObjData {
     pub(crate) class: Class,
-    pub(crate) props: RefCell<Vec<(PropertyKey, Prop)>>,
+    pub(crate) props: RefCell<OwnProps>,
     pub(crate) proto: RefCell<Option<Obj>>,
     /// [[Extensible]].
     pub(crate) extensible: Cell<bool>,
@@ -78,7 +79,7 @@ impl ObjData {
             }
             _ => {}
         }
-        for (_, prop) in self.props.get_mut().drain(..) {
+        for (_, prop) in self.props.get_mut().take() {
             match prop.slot {
                 Slot::Data(v) => keep(Some(v)),
                 Slot::Accessor(get, set) => {
@@ -195,7 +196,7 @@ impl Obj {
     pub(crate) fn new(class: Class, proto: Option<Obj>) -> Obj {
         let data = Rc::new(ObjData {
             class,
-            props: RefCell::new(Vec::new()),
+            props: RefCell::new(OwnProps::default()),
             proto: RefCell::new(proto),
             extensible: Cell::new(true),
             elements: Cell::new(IntegrityLevel::None),
@@ -350,9 +351,9 @@ impl Obj {
         }
         let mut props = self.0.props.borrow_mut();
         let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
-        match props.iter_mut().find(|(k, _)| key.matches(k)) {
-            Some((_, p)) => *p = prop,
-            None => props.push((key.to_key(), prop)),
+        match props.get_mut(key) {
+            Some(p) => *p = prop,
+            None => props.push(key.to_key(), prop),
         }
     }
 
@@ -366,8 +367,8 @@ impl Obj {
         enumerable: bool,
     ) {
         let mut props = self.0.props.borrow_mut();
-        match props.iter_mut().find(|(k, _)| key.matches(k)) {
-            Some((_, p)) => {
+        match props.get_mut(key) {
+            Some(p) => {
                 let (g0, s0) = match &p.slot {
                     Slot::Accessor(g, s) => (g.clone(), s.clone()),
                     Slot::Data(_) => (None, None),
@@ -376,7 +377,7 @@ impl Obj {
                 p.enumerable = enumerable;
                 p.configurable = true;
             }
-            None => props.push((
+            None => props.push(
                 key.to_key(),
                 Prop {
                     slot: Slot::Accessor(getter, setter),
@@ -384,13 +385,13 @@ impl Obj {
                     configurable: true,
                     writable: false,
                 },
-            )),
+            ),
         }
     }
 
     /// The stored property (not array elements or `length`).
     pub(crate) fn own_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {
-        self.0.props.borrow().iter().find(|(k, _)| key.matches(k)).map(|(_, p)| p.clone())
+        self.0.props.borrow().get(key).cloned()
     }
 
     /// [[GetOwnProperty]] (10.1.5, OrdinaryGetOwnProperty 10.1.5.1).
@@ -541,7 +542,7 @@ impl Obj {
                     writable: desc.writable.unwrap_or(false),
                 }
             };
-            self.0.props.borrow_mut().push((key.clone(), prop));
+            self.0.props.borrow_mut().push(key.clone(), prop);
             // e. Return true.
             return true;
         };
@@ -591,7 +592,7 @@ impl Obj {
         }
         // 6. If O is not undefined, then
         let mut props = self.0.props.borrow_mut();
-        let Some((_, prop)) = props.iter_mut().find(|(k, _)| k == key) else { return true };
+        let Some(prop) = props.get_mut(key) else { return true };
         if current.is_data() && desc.is_accessor() {
             // a. If IsDataDescriptor(current) is true and IsAccessorDescriptor(Desc) is true,
             // then replace the property with an accessor, keeping [[Configurable]] and
@@ -664,7 +665,7 @@ impl Obj {
         // numeric index order, append P to keys.
         let props = self.0.props.borrow();
         let mut index_keys: Vec<(u32, PropertyKey)> =
-            props.iter().filter_map(|(k, _)| k.array_index().map(|i| (i, k.clone()))).collect();
+            props.list().iter().filter_map(|(k, _)| k.array_index().map(|i| (i, k.clone()))).collect();
         if let Some(items) = self.array_items() {
             // Elements present (not holes).
             index_keys.extend(items.borrow().iter().enumerate().filter(|(_, e)| e.is_some()).map(
@@ -683,13 +684,14 @@ impl Obj {
         }
         keys.extend(
             props
+                .list()
                 .iter()
                 .filter(|(k, _)| k.as_str().is_some() && k.array_index().is_none())
                 .map(|(k, _)| k.clone()),
         );
         // 4. For each own property key P of O such that P is a Symbol, in ascending
         // chronological order of property creation, append P to keys.
-        keys.extend(props.iter().filter(|(k, _)| k.as_str().is_none()).map(|(k, _)| k.clone()));
+        keys.extend(props.list().iter().filter(|(k, _)| k.as_str().is_none()).map(|(k, _)| k.clone()));
         // 5. Return keys.
         keys
     }
@@ -843,13 +845,13 @@ impl Obj {
         }
         // 1. Let desc be ? O.[[GetOwnProperty]](P).
         let mut props = self.0.props.borrow_mut();
-        let Some(i) = props.iter().position(|(k, _)| key.matches(k)) else {
+        let Some(i) = props.position(key) else {
             // 2. If desc is undefined, return true.
             return true;
         };
         // 3. If desc.[[Configurable]] is true, then remove the own property with name P from
         // O and return true.
-        if props[i].1.configurable {
+        if props.list()[i].1.configurable {
             props.remove(i);
             return true;
         }

@@ -1126,6 +1126,8 @@ impl Drop for EventLoop {
         // The alarm thread of a loop driven as a future, if one was started, ends now.
         let alarm = self.handle.inner.alarm.borrow_mut().take();
         drop(alarm);
+        // The thread's pooled job blocks (`job_pool.rs`) go back to the allocator with the loop.
+        crate::job_pool::release();
     }
 }
 

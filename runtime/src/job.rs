@@ -8,7 +8,9 @@
 use std::any::{Any, type_name};
 use std::marker::PhantomData;
 use std::mem::{ManuallyDrop, MaybeUninit, align_of, size_of};
-use std::ptr;
+use std::ptr::{self, NonNull};
+
+use crate::job_pool;
 
 /// A closure that runs with no host.
 pub(crate) struct FnJob<F>(pub(crate) F);
@@ -96,6 +98,63 @@ impl<T: RunOnce> RunOnce for Box<T> {
     }
 }
 
+/// A value too large for the slot, in a block of the thread's pool (`job_pool.rs`) instead of a
+/// `Box`: one word, so it is stored inline.
+///
+/// Invariant: `block` came from `job_pool::take(class_of::<T>())`, holds a valid `T` owned by
+/// this `Pooled`, and nothing else uses it.
+struct Pooled<T> {
+    block: NonNull<T>,
+}
+
+impl<T> Pooled<T> {
+    /// Moves `value` into a pooled block. Only for a `T` that has a class (checked).
+    #[inline]
+    fn new(value: T) -> Pooled<T> {
+        let class = job_pool::class_of::<T>().expect("Pooled::new called with a value of no class");
+        let block = job_pool::take(class).cast::<T>();
+        // SAFETY: the block is fresh from the pool, owned by us, and large and aligned enough
+        // for a `T` (its class: at least `size_of::<T>()` bytes, 16-aligned, and `class_of`
+        // refuses alignments above 16).
+        unsafe { block.write(value) };
+        Pooled { block }
+    }
+
+    /// Moves the value out and gives the block back to the pool, before the value runs or
+    /// drops (so a panic in either cannot lose the block).
+    #[inline]
+    fn into_inner(self) -> T {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: the block holds a valid `T` owned by this `Pooled` (struct invariant), read
+        // out exactly once: `this` is never dropped. The block, now holding no live value, goes
+        // back to the pool with the class it was taken with and is not used again.
+        unsafe {
+            let value = this.block.read();
+            job_pool::give(this.block.cast(), job_pool::class_of::<T>().unwrap_or(0));
+            value
+        }
+    }
+}
+
+impl<T> Drop for Pooled<T> {
+    fn drop(&mut self) {
+        // SAFETY: as in `into_inner`; this `Pooled` is being dropped, so it is the last use.
+        let value = unsafe {
+            let value = self.block.read();
+            job_pool::give(self.block.cast(), job_pool::class_of::<T>().unwrap_or(0));
+            value
+        };
+        drop(value);
+    }
+}
+
+impl<T: RunOnce> RunOnce for Pooled<T> {
+    #[inline]
+    fn run_once(self, host: &mut dyn Any) {
+        self.into_inner().run_once(host);
+    }
+}
+
 struct VTableOf<T>(PhantomData<T>);
 
 impl<T: RunOnce> VTableOf<T> {
@@ -122,7 +181,8 @@ impl<T: RunOnce> VTableOf<T> {
 }
 
 /// A job as the loop's queues hold it: the value inline when it fits in two words (no
-/// allocation), otherwise a box, behind one vtable pointer. 24 bytes per queue slot.
+/// allocation), otherwise in a block of the thread's pool (up to 64 bytes) or a box, behind one
+/// vtable pointer. 24 bytes per queue slot.
 ///
 /// Invariant: `slot` holds a valid value of the type `vtable` was made for, owned by this
 /// `QueuedJob`, until `run` or `drop` consumes it (each does so exactly once).
@@ -165,7 +225,13 @@ impl QueuedJob {
 
     #[inline]
     fn inline_or_boxed<T: RunOnce>(value: T) -> QueuedJob {
-        if fits::<T>() { QueuedJob::new(value) } else { QueuedJob::new(Box::new(value)) }
+        if fits::<T>() {
+            QueuedJob::new(value)
+        } else if job_pool::class_of::<T>().is_some() {
+            QueuedJob::new(Pooled::new(value))
+        } else {
+            QueuedJob::new(Box::new(value))
+        }
     }
 
     /// Runs the job with the lent host, consuming it. A `_with` job that wanted another host
@@ -298,6 +364,45 @@ mod tests {
             assert!(r.is_err());
         }
         assert_eq!(drops.get(), 2);
+    }
+
+    #[test]
+    fn pooled_and_boxed_jobs_run_or_drop_their_value_once() {
+        let drops = Rc::new(Cell::new(0));
+        let ran = Rc::new(Cell::new(0));
+        // 3, 5 and 8 words (the pool's three classes) and 9 (boxed), run and unrun.
+        macro_rules! job {
+            ($words:expr) => {{
+                let (w, r, pad) = (Witness(drops.clone()), ran.clone(), [1u64; $words - 2]);
+                assert_eq!(size_of::<FnJob<(Witness, Rc<Cell<u32>>, [u64; $words - 2])>>(), $words * 8);
+                QueuedJob::from_fn(move || {
+                    let _w = &w;
+                    assert!(pad.iter().all(|&p| p == 1), "the captures arrive intact");
+                    r.set(r.get() + 1);
+                })
+            }};
+        }
+        for round in 0..3 {
+            let jobs = vec![job!(3), job!(5), job!(8), job!(9)];
+            let unrun = vec![job!(3), job!(5), job!(8), job!(9)];
+            for job in jobs {
+                job.run(&mut ());
+            }
+            drop(unrun);
+            assert_eq!((ran.get(), drops.get()), (4 * (round + 1), 8 * (round + 1)));
+        }
+    }
+
+    #[test]
+    fn a_pooled_job_posted_from_another_thread_runs_here() {
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let o = out.clone();
+        let pad = [3u64; 4];
+        let job = std::thread::spawn(move || SendJob::from_fn(move || o.lock().unwrap().push(pad[3])))
+            .join()
+            .unwrap();
+        job.into_job().run(&mut ());
+        assert_eq!(*out.lock().unwrap(), [3]);
     }
 
     #[test]

@@ -49,6 +49,7 @@ mod error;
 mod event_loop;
 mod handle;
 mod job;
+mod job_pool;
 mod observe;
 #[cfg(feature = "tracing")]
 mod observe_tracing;

@@ -244,7 +244,8 @@ fn statement<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, Option<JsValue>> {
             }
             // 14.15.3 try: Return ? UpdateEmpty(C, undefined), C the try or catch block's
             // completion (a finally block's normal completion does not change it).
-            Stmt::Try { block, catch, finally } => {
+            Stmt::Try(t) => {
+                let crate::ir::TryStmt { block, catch, finally } = &**t;
                 let mut result = block_value(block, env).await;
                 if let (Err(crate::interp::Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));

@@ -1,0 +1,199 @@
+//! The bindings of one scope (a declarative Environment Record's bindings, 9.1.1.1), kept in
+//! creation order and found by name.
+//!
+//! Most scopes hold a handful of bindings, where a list search is the fastest and smallest;
+//! a scope that grows past [`INDEX_AT`] bindings (a script of a million `var`s) also gets a
+//! hash index from name to position, so declaring and looking up stay constant time instead
+//! of making the script quadratic.
+
+use std::collections::HashMap;
+
+use crate::ir::Name;
+use crate::value::JsValue;
+use crate::value::Obj;
+
+/// The number of bindings past which a scope indexes them by name.
+const INDEX_AT: usize = 16;
+
+/// One binding.
+pub(crate) struct Binding {
+    pub(crate) name: Name,
+    /// `None` while in the temporal dead zone.
+    pub(crate) value: Option<JsValue>,
+    pub(crate) mutable: bool,
+    /// A parameter mapped to an element of a sloppy function's arguments object (10.4.4.7):
+    /// the object and the index that an assignment writes through to.
+    pub(crate) arguments: Option<(Obj, usize)>,
+}
+
+/// A scope's bindings: a bare list, or past [`INDEX_AT`] a box holding the list and an index
+/// from name to position. The enum uses the `Vec`'s niche, so it is the size of the list alone
+/// and the many small scopes (one per loop iteration that a closure may capture) pay nothing.
+pub(crate) enum Bindings {
+    Small(Vec<Binding>),
+    Large(Box<Indexed>),
+}
+
+/// The large form of [`Bindings`].
+pub(crate) struct Indexed {
+    list: Vec<Binding>,
+    index: HashMap<Name, usize>,
+}
+
+impl Default for Bindings {
+    fn default() -> Bindings {
+        Bindings::Small(Vec::new())
+    }
+}
+
+impl Bindings {
+    fn list(&self) -> &Vec<Binding> {
+        match self {
+            Bindings::Small(list) => list,
+            Bindings::Large(large) => &large.list,
+        }
+    }
+
+    fn list_mut(&mut self) -> &mut Vec<Binding> {
+        match self {
+            Bindings::Small(list) => list,
+            Bindings::Large(large) => &mut large.list,
+        }
+    }
+
+    /// The position of the binding called `name`.
+    fn position(&self, name: &str) -> Option<usize> {
+        match self {
+            Bindings::Small(list) => list.iter().position(|b| &*b.name == name),
+            Bindings::Large(large) => large.index.get(name).copied(),
+        }
+    }
+
+    /// The binding called `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
+        self.position(name).map(|i| &self.list()[i])
+    }
+
+    /// The binding called `name`, to change.
+    pub(crate) fn get_mut(&mut self, name: &str) -> Option<&mut Binding> {
+        self.position(name).map(|i| &mut self.list_mut()[i])
+    }
+
+    /// Adds a binding; the caller has checked that there is none by that name.
+    pub(crate) fn push(&mut self, binding: Binding) {
+        match self {
+            Bindings::Small(list) if list.len() < INDEX_AT => list.push(binding),
+            Bindings::Small(list) => {
+                let list = std::mem::take(list);
+                // As many as the list has room for (reserved for a script's `var`s), so the
+                // index does not rehash its way up.
+                let mut index = HashMap::with_capacity(list.capacity().max(INDEX_AT * 2));
+                for (i, b) in list.iter().enumerate() {
+                    index.insert(b.name.clone(), i);
+                }
+                let mut large = Box::new(Indexed { list, index });
+                large.push(binding);
+                *self = Bindings::Large(large);
+            }
+            Bindings::Large(large) => large.push(binding),
+        }
+    }
+
+    /// Removes the binding called `name`, if any.
+    pub(crate) fn remove(&mut self, name: &str) {
+        let Some(i) = self.position(name) else { return };
+        self.list_mut().remove(i);
+        if let Bindings::Large(large) = self {
+            large.index.remove(name);
+            // The positions after the removed one moved down by one.
+            for p in large.index.values_mut() {
+                if *p > i {
+                    *p -= 1;
+                }
+            }
+        }
+    }
+
+    /// Makes room for `additional` more bindings (a function's hoisted `var`s, whose number
+    /// is known), so that the list does not grow by doubling past what it needs.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.list_mut().reserve_exact(additional);
+        if let Bindings::Large(large) = self {
+            large.index.reserve(additional);
+        }
+    }
+
+    /// The number of bindings.
+    pub(crate) fn len(&self) -> usize {
+        self.list().len()
+    }
+
+    /// The bindings in creation order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Binding> {
+        self.list().iter()
+    }
+
+    /// Takes all the bindings out (when the run ends: see `heap.rs`).
+    pub(crate) fn take(&mut self) -> Vec<Binding> {
+        match std::mem::take(self) {
+            Bindings::Small(list) => list,
+            Bindings::Large(large) => large.list,
+        }
+    }
+}
+
+impl Indexed {
+    fn push(&mut self, binding: Binding) {
+        self.index.insert(binding.name.clone(), self.list.len());
+        self.list.push(binding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binding(name: &str, n: f64) -> Binding {
+        Binding { name: name.into(), value: Some(JsValue::Number(n)), mutable: true, arguments: None }
+    }
+
+    fn number(b: Option<&Binding>) -> Option<f64> {
+        match b?.value {
+            Some(JsValue::Number(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn finds_by_name_below_and_above_the_index_threshold() {
+        let mut bindings = Bindings::default();
+        for i in 0..100 {
+            bindings.push(binding(&format!("v{i}"), f64::from(i)));
+            assert_eq!(number(bindings.get("v0")), Some(0.0));
+            assert_eq!(number(bindings.get(&format!("v{i}"))), Some(f64::from(i)));
+            assert!(bindings.get(&format!("v{}", i + 1)).is_none());
+        }
+        assert!(matches!(bindings, Bindings::Large(_)));
+        assert_eq!(size_of::<Bindings>(), size_of::<Vec<Binding>>());
+    }
+
+    #[test]
+    fn removal_keeps_the_order_and_the_index_right() {
+        let mut bindings = Bindings::default();
+        for i in 0..40 {
+            bindings.push(binding(&format!("v{i}"), f64::from(i)));
+        }
+        bindings.remove("v3");
+        bindings.remove("absent");
+        assert!(bindings.get("v3").is_none());
+        for i in (0..40).filter(|&i| i != 3) {
+            assert_eq!(number(bindings.get(&format!("v{i}"))), Some(f64::from(i)));
+        }
+        let names: Vec<&str> = bindings.iter().take(5).map(|b| &*b.name).collect();
+        assert_eq!(names, ["v0", "v1", "v2", "v4", "v5"]);
+        bindings.get_mut("v39").unwrap().value = Some(JsValue::Number(-1.0));
+        assert_eq!(number(bindings.get("v39")), Some(-1.0));
+        assert_eq!(bindings.take().len(), 39);
+        assert!(bindings.get("v0").is_none());
+    }
+}

@@ -1,0 +1,222 @@
+//! Blocks for the jobs too large to be stored in the queue itself (more than two words), reused
+//! per thread instead of going back to the global allocator after each job.
+//!
+//! Why: such jobs (a task's await delivery, three words) are made 10^5 at a time and freed as
+//! they run, so the system allocator's per-thread cache (7 blocks per size class with glibc)
+//! never serves them and each allocation and free takes its slow path, about 200 instructions
+//! a pair (docs/benchmarks.md, issue 16). A free list per size class makes the pair about 20.
+//!
+//! A block is plain memory from the global allocator with the layout of its class (32, 48 or 64
+//! bytes, 16-aligned), so it may be freed to the list of any thread: a job boxed on the thread
+//! that posted it and run on the loop's thread joins the loop thread's list. Each list keeps at
+//! most `CAP` blocks (4-8 MiB); the rest go back to the allocator, and a thread's blocks go back
+//! when an event loop is dropped on it, when the thread exits, or at once if the list is
+//! already gone.
+
+use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
+use std::cell::Cell;
+use std::mem::{align_of, size_of};
+use std::ptr::{self, NonNull};
+
+/// Size classes: 32, 48 and 64 bytes.
+const CLASSES: usize = 3;
+/// The alignment of every block.
+const ALIGN: usize = 16;
+/// The most blocks one list keeps.
+const CAP: u32 = 1 << 17;
+
+/// A block on a free list: its first word links to the next.
+struct Free {
+    next: *mut Free,
+}
+
+struct List {
+    head: Cell<*mut Free>,
+    len: Cell<u32>,
+}
+
+/// A thread's free lists. Invariant: each list links `len` distinct blocks of its class's layout,
+/// allocated by the global allocator, owned by the list and used by nothing else.
+struct Pool([List; CLASSES]);
+
+impl Pool {
+    /// Frees every block on the lists.
+    fn release_all(&self) {
+        for (class, list) in self.0.iter().enumerate() {
+            let mut block = list.head.replace(ptr::null_mut());
+            list.len.set(0);
+            while !block.is_null() {
+                // SAFETY: `block` is on the list (struct invariant): a live block of this class's
+                // layout that only the list owns; its link is read before it is freed.
+                unsafe {
+                    let next = (*block).next;
+                    dealloc(block.cast(), layout(class));
+                    block = next;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.release_all();
+    }
+}
+
+thread_local! {
+    static POOL: Pool = const {
+        Pool([const { List { head: Cell::new(ptr::null_mut()), len: Cell::new(0) } }; CLASSES])
+    };
+}
+
+/// The size class of a `T`, if a block can hold one.
+pub(crate) const fn class_of<T>() -> Option<usize> {
+    let size = size_of::<T>();
+    if align_of::<T>() > ALIGN || size == 0 || size > 64 {
+        None
+    } else if size <= 32 {
+        Some(0)
+    } else if size <= 48 {
+        Some(1)
+    } else {
+        Some(2)
+    }
+}
+
+const fn layout(class: usize) -> Layout {
+    match Layout::from_size_align(32 + 16 * class, ALIGN) {
+        Ok(layout) => layout,
+        Err(_) => panic!("a size class's layout is valid"),
+    }
+}
+
+/// Frees the blocks this thread keeps (an event loop's drop calls it, so that a thread whose
+/// loop is gone keeps nothing for jobs that will not come). Blocks given back later are kept
+/// again.
+pub(crate) fn release() {
+    let _ = POOL.try_with(Pool::release_all);
+}
+
+/// A block of `class`: from this thread's list, or new.
+#[inline]
+pub(crate) fn take(class: usize) -> NonNull<u8> {
+    let reused = POOL
+        .try_with(|pool| {
+            let list = &pool.0[class];
+            let head = list.head.get();
+            if head.is_null() {
+                return None;
+            }
+            // SAFETY: `head` is on the list (`Pool`'s invariant); it leaves the list here, so
+            // the caller is its only owner.
+            list.head.set(unsafe { (*head).next });
+            list.len.set(list.len.get() - 1);
+            NonNull::new(head.cast::<u8>())
+        })
+        .ok()
+        .flatten();
+    reused.unwrap_or_else(|| fresh(class))
+}
+
+#[cold]
+fn fresh(class: usize) -> NonNull<u8> {
+    let layout = layout(class);
+    // SAFETY: every class's layout has a non-zero size.
+    let block = unsafe { alloc(layout) };
+    NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
+}
+
+/// Gives back a block of `class`: onto this thread's list, or to the allocator when the list is
+/// full or gone.
+///
+/// # Safety
+///
+/// `block` came from [`take`] with the same `class`, holds no live value any more, and is not
+/// used again by the caller.
+#[inline]
+pub(crate) unsafe fn give(block: NonNull<u8>, class: usize) {
+    let block = block.as_ptr().cast::<Free>();
+    let kept = POOL
+        .try_with(|pool| {
+            let list = &pool.0[class];
+            if list.len.get() >= CAP {
+                return false;
+            }
+            // SAFETY: the caller gives the block up (contract above); it is at least 32 bytes
+            // and 16-aligned, so the link fits.
+            unsafe { block.write(Free { next: list.head.get() }) };
+            list.head.set(block);
+            list.len.set(list.len.get() + 1);
+            true
+        })
+        .unwrap_or(false);
+    if !kept {
+        // SAFETY: the block was allocated with this class's layout (`take`), and the caller
+        // gives it up.
+        unsafe { dealloc(block.cast(), layout(class)) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(class: usize) -> u32 {
+        POOL.with(|pool| pool.0[class].len.get())
+    }
+
+    #[test]
+    fn classes_cover_what_the_queue_boxes() {
+        assert_eq!(class_of::<[usize; 3]>(), Some(0));
+        assert_eq!(class_of::<[usize; 4]>(), Some(0));
+        assert_eq!(class_of::<[usize; 5]>(), Some(1));
+        assert_eq!(class_of::<[usize; 8]>(), Some(2));
+        assert_eq!(class_of::<[usize; 9]>(), None, "larger values are boxed as usual");
+        #[repr(align(32))]
+        struct Wide(#[allow(dead_code)] u8);
+        assert_eq!(class_of::<Wide>(), None, "over-aligned values are boxed as usual");
+        assert_eq!(class_of::<()>(), None);
+    }
+
+    #[test]
+    fn a_freed_block_is_reused_by_the_next_job_of_its_class() {
+        let before = listed(1);
+        let a = take(1);
+        // SAFETY: `a` came from `take(1)` and holds nothing.
+        unsafe { give(a, 1) };
+        assert_eq!(listed(1), before + 1);
+        let b = take(1);
+        assert_eq!(a, b, "the block just freed comes back first");
+        assert_eq!(listed(1), before);
+        // SAFETY: as above.
+        unsafe { give(b, 1) };
+    }
+
+    #[test]
+    fn release_frees_every_kept_block() {
+        let blocks: Vec<NonNull<u8>> = (0..10).map(|_| take(0)).collect();
+        for block in blocks {
+            // SAFETY: each came from `take(0)`, holds nothing, and is given back once.
+            unsafe { give(block, 0) };
+        }
+        assert!(listed(0) >= 10);
+        release();
+        assert_eq!((listed(0), listed(1), listed(2)), (0, 0, 0));
+    }
+
+    #[test]
+    fn blocks_freed_on_another_thread_join_that_threads_list_and_go_at_its_exit() {
+        let blocks: Vec<usize> = (0..100).map(|_| take(2).as_ptr() as usize).collect();
+        std::thread::spawn(move || {
+            for block in blocks {
+                // SAFETY: each came from `take(2)`, holds nothing, and is given back once.
+                unsafe { give(NonNull::new(block as *mut u8).unwrap(), 2) };
+            }
+            assert_eq!(listed(2), 100);
+            // The thread's exit frees them (memcheck in .ci/run sees a leak otherwise).
+        })
+        .join()
+        .unwrap();
+    }
+}
