@@ -16,19 +16,8 @@ fn settle(args: &[&str], source: &str) -> Run {
     support::run_source(env!("CARGO_BIN_EXE_settle"), args, source)
 }
 
-/// Runs on settle (virtual time) and, when Node is there, on Node: same exit code and stdout.
 fn settle_and_node(source: &str) -> Run {
-    let ours = settle(&["--virtual-time"], source);
-    if support::node_available() {
-        let theirs = support::run_source("node", &[], source);
-        assert_eq!(
-            ours.code, theirs.code,
-            "exit codes differ from Node for:\n{source}\nsettle stderr: {}",
-            ours.stderr
-        );
-        assert_eq!(ours.stdout, theirs.stdout, "stdout differs from Node for:\n{source}");
-    }
-    ours
+    support::settle_and_node(env!("CARGO_BIN_EXE_settle"), source)
 }
 
 #[test]

@@ -165,6 +165,22 @@ pub fn run_source(program: &str, args: &[&str], source: impl AsRef<[u8]>) -> Run
     }
 }
 
+/// Runs `source` on `settle --virtual-time` and, when Node is there, on Node: the exit codes
+/// and stdout must be the same; settle's run is returned for the test's own checks.
+pub fn settle_and_node(settle: &str, source: &str) -> Run {
+    let ours = run_source(settle, &["--virtual-time"], source);
+    if node_available() {
+        let theirs = run_source("node", &[], source);
+        assert_eq!(
+            ours.code, theirs.code,
+            "exit codes differ from Node for:\n{source}\nsettle stderr: {}",
+            ours.stderr
+        );
+        assert_eq!(ours.stdout, theirs.stdout, "stdout differs from Node for:\n{source}");
+    }
+    ours
+}
+
 /// Runs `program args... file` in the file's directory: (exit code, stdout).
 pub fn run_file(program: &str, args: &[&str], file: &std::path::Path) -> (i32, String) {
     let output = std::process::Command::new(program)
