@@ -302,7 +302,7 @@ impl Lower<'_> {
             S::DoWhileStatement(d) => Stmt::DoWhile(Box::new(self.stmt(&d.body)?), self.expr(&d.test)?),
             S::ExpressionStatement(e) => Stmt::Expr(self.expr(&e.expression)?),
             S::ForInStatement(f) => {
-                let head = self.for_head(&f.left)?;
+                let head = self.for_head(&f.left, "for-in")?;
                 Stmt::ForIn(Box::new(ForInStmt {
                     head,
                     object: self.expr(&f.right)?,
@@ -313,7 +313,7 @@ impl Lower<'_> {
                 if f.r#await && !self.fns.last().is_some_and(|c| c.is_async) {
                     return Err(syntax(f.span.start, "for await is only valid in async functions"));
                 }
-                let head = self.for_head(&f.left)?;
+                let head = self.for_head(&f.left, if f.r#await { "for-await-of" } else { "for-of" })?;
                 Stmt::ForOf(Box::new(ForOfStmt {
                     head,
                     iterable: self.expr(&f.right)?,
@@ -441,9 +441,21 @@ impl Lower<'_> {
         })
     }
 
-    fn for_head(&mut self, left: &ast::ForStatementLeft<'_>) -> R<ForOfHead> {
+    /// The head of a for-in/of loop; `loop_name` (`for-of`, `for-await-of`, `for-in`) words
+    /// the errors as V8 does.
+    fn for_head(&mut self, left: &ast::ForStatementLeft<'_>, loop_name: &str) -> R<ForOfHead> {
         match left {
             ast::ForStatementLeft::VariableDeclaration(d) => {
+                // 14.7.5.1 Static Semantics: Early Errors (ForDeclaration, ForBinding): the
+                // grammar has no Initializer in a for-in/of head, so `using x = obj of xs`
+                // (14.7.5, explicit resource management) is a SyntaxError; checked before the
+                // declaration kind, which may be one outside the subset (`using`).
+                if let Some(init) = d.declarations.iter().find(|v| v.init.is_some()) {
+                    return Err(syntax(
+                        init.span.start,
+                        &format!("{loop_name} loop variable declaration may not have an initializer."),
+                    ));
+                }
                 let mut decl = self.var_decl_in(d, true)?;
                 if decl.decls.len() != 1 || decl.decls[0].1.is_some() {
                     return Err(syntax(d.span.start, "Invalid left-hand side in for-of loop"));
