@@ -86,7 +86,7 @@ fn an_initializer_in_a_for_of_head_is_a_syntax_error_even_for_using() {
 fn a_feature_outside_the_subset_is_reported_before_anything_runs() {
     for (source, position, what) in [
         ("console.log(1);\nclass A { #x = 1; }\n", ":2:11:", "private fields"),
-        ("console.log(1);\nwith ({}) {}\n", ":2:1:", "`with`"),
+        ("console.log(1);\n{ using x = null; }\n", ":2:3:", "`using` declarations"),
         ("console.log(1);\nconst m = new Map();\n", ":2:15:", "the built-in `Map`"),
         ("console.log(1);\nlet r = String.raw`a`;\n", ":2:9:", "tagged templates"),
     ] {

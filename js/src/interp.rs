@@ -38,6 +38,9 @@ pub(crate) struct Scope {
     strict: bool,
     /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
     heap_slot: Cell<u32>,
+    /// The [[BindingObject]] of an object Environment Record (9.1.1.2) made by `with`: the
+    /// scope's bindings are then this object's properties (`object_env.rs`), not `vars`.
+    object: Option<Obj>,
 }
 
 impl Drop for Scope {
@@ -77,6 +80,23 @@ impl Scope {
         Scope::make(parent, None, None, strict)
     }
 
+    /// NewObjectEnvironment(O, true, E) (9.1.2.3) for a `with` statement: a scope whose
+    /// bindings are the properties of `object`.
+    pub(crate) fn new_object_environment(object: Obj, parent: Env) -> Env {
+        let strict = parent.strict;
+        let scope = Rc::new(Scope {
+            vars: RefCell::new(Bindings::default()),
+            parent: Some(parent),
+            frame: None,
+            generator: None,
+            strict,
+            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            object: Some(object),
+        });
+        scope.heap_slot.set(crate::heap::register_scope(&scope));
+        scope
+    }
+
     pub(crate) fn make(
         parent: Option<Env>,
         frame: Option<Rc<Frame>>,
@@ -90,6 +110,7 @@ impl Scope {
             generator,
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            object: None,
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
         scope
@@ -468,10 +489,22 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     f
 }
 
+/// Where ResolveBinding (9.4.2) found a name: the Environment Record that has it.
+pub(crate) enum Resolved {
+    /// A declarative (or function) scope holding the binding.
+    Declarative(Env),
+    /// An object Environment Record of a `with` (its [[BindingObject]]).
+    Object(Obj),
+    /// A property of the global object.
+    Global,
+}
+
+/// The nearest declarative scope with a binding called `name`, passing over `with` scopes
+/// (the bindings that declarations initialize are never an object's).
 fn lookup(env: &Env, name: &str) -> Option<Env> {
     let mut scope = Some(env.clone());
     while let Some(s) = scope {
-        if s.has(name) {
+        if s.object.is_none() && s.has(name) {
             return Some(s);
         }
         scope = s.parent.clone();
@@ -479,54 +512,110 @@ fn lookup(env: &Env, name: &str) -> Option<Env> {
     None
 }
 
-fn get_var(env: &Env, name: &str) -> Res<JsValue> {
-    if let Some(scope) = lookup(env, name) {
-        let vars = scope.vars.borrow();
-        let b = vars.get(name).expect("found by lookup");
-        return match &b.value {
-            Some(v) => Ok(v.clone()),
-            None => Err(reference_error(&format!("Cannot access '{name}' before initialization"))),
+/// ResolveBinding(name) (9.4.2) through GetIdentifierReference (9.1.2.1): walks the scope
+/// chain asking each Environment Record's HasBinding; `None` is an unresolvable reference.
+/// An object record's HasBinding may run user code (a getter, `Symbol.unscopables`).
+pub(crate) fn resolve_binding(env: &Env, name: &str) -> Res<Option<Resolved>> {
+    let mut scope = Some(env.clone());
+    while let Some(s) = scope {
+        // 2. Let exists be ? env.HasBinding(name).
+        let exists = match &s.object {
+            Some(object) => {
+                if crate::object_env::has_binding(object, name)? {
+                    return Ok(Some(Resolved::Object(object.clone())));
+                }
+                false
+            }
+            None => s.has(name),
         };
+        // 3. If exists is true, return the Reference Record { [[Base]]: env, ... }.
+        if exists {
+            return Ok(Some(Resolved::Declarative(s)));
+        }
+        // 4. Else, let outer be env.[[OuterEnv]]; return ? GetIdentifierReference(outer, ...).
+        scope = s.parent.clone();
     }
-    let global = realm().global.clone();
-    if global.has_property(name) {
-        return Ok(global.get(name)?);
-    }
-    Err(reference_error(&format!("{name} is not defined")))
+    // The global Environment Record's object part (its declarative part is the script scope).
+    Ok(if realm().global.has_property(name) { Some(Resolved::Global) } else { None })
 }
 
+/// GetValue (6.2.5.5) of an identifier reference, and the `this` a call of it gets: the
+/// binding object of a `with` scope (WithBaseObject, 9.1.1.2.10), undefined otherwise.
+fn get_reference(env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
+    match resolve_binding(env, name)? {
+        Some(resolved) => get_resolved(&resolved, env, name),
+        // 6.2.5.5 step 2: If IsUnresolvableReference(V), throw a ReferenceError.
+        None => Err(reference_error(&format!("{name} is not defined"))),
+    }
+}
+
+/// GetBindingValue of a resolved name, and its WithBaseObject.
+fn get_resolved(resolved: &Resolved, env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
+    match resolved {
+        Resolved::Declarative(scope) => {
+            let vars = scope.vars.borrow();
+            let b = vars.get(name).expect("found by resolve_binding");
+            match &b.value {
+                Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                None => Err(reference_error(&format!("Cannot access '{name}' before initialization"))),
+            }
+        }
+        Resolved::Object(object) => {
+            let v = crate::object_env::get_binding_value(object, name, env.strict)?;
+            Ok((v, JsValue::Object(object.clone())))
+        }
+        Resolved::Global => Ok((realm().global.clone().get(name)?, JsValue::Undefined)),
+    }
+}
+
+fn get_var(env: &Env, name: &str) -> Res<JsValue> {
+    Ok(get_reference(env, name)?.0)
+}
+
+/// PutValue (6.2.5.6) of an identifier reference.
 fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
-    if let Some(scope) = lookup(env, name) {
-        let mut vars = scope.vars.borrow_mut();
-        let b = vars.get_mut(name).expect("found by lookup");
-        if b.value.is_none() {
-            return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
+    match resolve_binding(env, name)? {
+        Some(Resolved::Declarative(scope)) => set_declarative(&scope, name, value),
+        // 6.2.5.6 step 4 (an Environment Record base): ? base.SetMutableBinding(V, W, strict).
+        Some(Resolved::Object(object)) => {
+            Ok(crate::object_env::set_mutable_binding(&object, name, value, env.strict)?)
         }
-        if !b.mutable {
-            drop(vars);
-            return Err(type_error("Assignment to constant variable."));
+        // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
+        // code; sloppy code creates a global property.
+        Some(Resolved::Global) | None => {
+            let global = realm().global.clone();
+            if env.strict && !global.has_property(name) {
+                return Err(reference_error(&format!("{name} is not defined")));
+            }
+            set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
+            Ok(())
         }
-        let mapped = b.arguments.clone();
-        b.value = Some(value.clone());
+    }
+}
+
+/// SetMutableBinding (9.1.1.1.5) of a declarative scope's binding.
+fn set_declarative(scope: &Env, name: &str, value: JsValue) -> Res<()> {
+    let mut vars = scope.vars.borrow_mut();
+    let b = vars.get_mut(name).expect("found by resolve_binding");
+    if b.value.is_none() {
+        return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
+    }
+    if !b.mutable {
         drop(vars);
-        // A mapped parameter: the arguments object's element follows (10.4.4.7.2
-        // MakeArgSetter's effect seen from the parameter's side).
-        if let Some((o, i)) = mapped
-            && let Class::Arguments(a) = o.class()
-            && a.is_mapped(i)
-            && let Some(v) = a.items.borrow_mut().get_mut(i)
-        {
-            *v = Some(value);
-        }
-        return Ok(());
+        return Err(type_error("Assignment to constant variable."));
     }
-    // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
-    // code; sloppy code creates a global property.
-    let global = realm().global.clone();
-    if env.strict && !global.has_property(name) {
-        return Err(reference_error(&format!("{name} is not defined")));
+    let mapped = b.arguments.clone();
+    b.value = Some(value.clone());
+    drop(vars);
+    // A mapped parameter: the arguments object's element follows (10.4.4.7.2
+    // MakeArgSetter's effect seen from the parameter's side).
+    if let Some((o, i)) = mapped
+        && let Class::Arguments(a) = o.class()
+        && a.is_mapped(i)
+        && let Some(v) = a.items.borrow_mut().get_mut(i)
+    {
+        *v = Some(value);
     }
-    set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
     Ok(())
 }
 
@@ -792,6 +881,20 @@ pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
     })
 }
 
+/// 14.11.2 Runtime Semantics: Evaluation of `with (Expression) Statement`, steps 1-6: the
+/// object Environment Record the body runs in.
+pub(crate) async fn with_environment(object: &Expr, env: &Env) -> Res<Env> {
+    // 1. Let val be ? Evaluation of Expression.
+    // 2. Let obj be ? ToObject(? GetValue(val)).
+    let value = eval(object, env).await?;
+    let obj = crate::builtins::to_object(&value)?;
+    // 3. Let oldEnv be the running execution context's LexicalEnvironment.
+    // 4. Let newEnv be NewObjectEnvironment(obj, true, oldEnv).
+    // 5. Set the running execution context's LexicalEnvironment to newEnv (the body's
+    //    scope; 7. restoring oldEnv is the caller's scope staying as it was).
+    Ok(Scope::new_object_environment(obj, env.clone()))
+}
+
 /// What a loop body's completion means for the loop.
 enum Flow {
     Next,
@@ -838,6 +941,10 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
             }
             Stmt::Block(block) => exec_block(block, env).await?,
+            Stmt::With(object, body) => {
+                let scope = with_environment(object, env).await?;
+                exec(body, &scope).await?;
+            }
             Stmt::For(f) => {
                 let ForStmt { init, test, update, body, per_iteration } = &**f;
                 let loop_env = if per_iteration.is_empty() {
@@ -1614,6 +1721,14 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                                 _ => JsValue::Bool(true),
                             }
                         }
+                        // 13.5.1.2 delete of an identifier reference (sloppy code only):
+                        // base.DeleteBinding(name); of a `with` object, its [[Delete]].
+                        Expr::Ident(name, _) => match resolve_binding(env, name)? {
+                            Some(Resolved::Object(object)) => {
+                                JsValue::Bool(crate::object_env::delete_binding(&object, name))
+                            }
+                            _ => JsValue::Bool(true),
+                        },
                         _ => JsValue::Bool(true),
                     });
                 }
@@ -1638,13 +1753,10 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     U::Void | U::Delete => JsValue::Undefined,
                 }
             }
-            Expr::TypeofIdent(name) => match get_var(env, name) {
-                Ok(v) => JsValue::from(v.type_of()),
-                Err(Ctrl::Throw(e)) if lookup(env, name).is_none() => {
-                    drop(e);
-                    JsValue::from("undefined")
-                }
-                Err(e) => return Err(e),
+            // 13.5.3.1 typeof: an unresolvable reference is "undefined".
+            Expr::TypeofIdent(name) => match resolve_binding(env, name)? {
+                None => JsValue::from("undefined"),
+                Some(resolved) => JsValue::from(get_resolved(&resolved, env, name)?.0.type_of()),
             },
             Expr::Update { op, prefix, target, pos } => {
                 let p = place(target, env).await?;
@@ -1746,6 +1858,12 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             None => JsValue::Undefined,
                         };
                         (f, this)
+                    }
+                    // 13.3.6.1 step 6 / EvaluateCall: a function found in a `with` object is
+                    // called with the object as `this` (WithBaseObject).
+                    Expr::Ident(name, ipos) => {
+                        realm().pos.set(*ipos);
+                        get_reference(env, name)?
                     }
                     other => (eval(other, env).await?, JsValue::Undefined),
                 };

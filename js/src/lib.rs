@@ -39,6 +39,7 @@ mod jsstr;
 mod lower;
 mod number;
 mod object;
+mod object_env;
 mod own_props;
 mod promise;
 mod property;

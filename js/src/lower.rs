@@ -436,7 +436,14 @@ impl Lower<'_> {
                 };
                 Stmt::Class(self.name(id.name.as_str()), self.class(c, None)?)
             }
-            S::WithStatement(w) => return Err(unsupported(w.span.start, "`with`")),
+            S::WithStatement(w) => {
+                // 14.11.1 Static Semantics: Early Errors: It is a Syntax Error if the source
+                // text matched by this production is contained in strict mode code.
+                if self.fns.last().is_some_and(|c| c.strict) {
+                    return Err(syntax(w.span.start, "Strict mode code may not include a with statement"));
+                }
+                Stmt::With(self.expr(&w.object)?, Box::new(self.stmt(&w.body)?))
+            }
             other => return Err(unsupported(other.span().start, "modules and TypeScript syntax")),
         })
     }

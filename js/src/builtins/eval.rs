@@ -242,6 +242,12 @@ fn statement<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, Option<JsValue>> {
                 };
                 Ok(Some(v.unwrap_or_default()))
             }
+            // 14.11.2 with: 6. Let C be Completion(Evaluation of Statement). 8. Return ?
+            // UpdateEmpty(C, undefined).
+            Stmt::With(object, body) => {
+                let scope = crate::interp::with_environment(object, env).await?;
+                Ok(Some(statement(body, &scope).await?.unwrap_or_default()))
+            }
             // 14.15.3 try: Return ? UpdateEmpty(C, undefined), C the try or catch block's
             // completion (a finally block's normal completion does not change it).
             Stmt::Try(t) => {

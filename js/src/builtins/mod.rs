@@ -675,6 +675,33 @@ fn install_array(r: &Rc<Realm>) {
     });
     array.define("prototype", JsValue::Object(proto.clone()), false);
     proto.define("constructor", JsValue::Object(array.clone()), false);
+    // 23.1.3.41 Array.prototype [ @@unscopables ]: 1. Let unscopableList be
+    // OrdinaryObjectCreate(null); 2-17. CreateDataPropertyOrThrow(unscopableList, name, true)
+    // for each method added after ES5 (the names `with` must not shadow); the property is
+    // { [[Writable]]: false, [[Enumerable]]: false, [[Configurable]]: true }.
+    let unscopables = Obj::new(Class::Object, None);
+    for name in [
+        "at",
+        "copyWithin",
+        "entries",
+        "fill",
+        "find",
+        "findIndex",
+        "findLast",
+        "findLastIndex",
+        "flat",
+        "flatMap",
+        "includes",
+        "keys",
+        "toReversed",
+        "toSorted",
+        "toSpliced",
+        "values",
+    ] {
+        unscopables.define(name, JsValue::Bool(true), true);
+    }
+    let key = crate::property::PropertyKey::Symbol(r.symbols.unscopables.clone());
+    proto.define_with(&key, JsValue::Object(unscopables), false, false, true);
     r.method(&array, "isArray", 1, |_, args, _| {
         Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Object(o) if matches!(o.class(), Class::Array(_)))))
     });
