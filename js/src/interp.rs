@@ -25,6 +25,27 @@ use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
 pub(crate) type Env = Rc<Scope>;
 
+/// The role of a scope for a direct eval's declarations.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    /// A function's, script's or strict eval's variable environment.
+    Var,
+    /// A block's (or a loop's, a class's, a sloppy eval's lexical one, a `with`'s).
+    Block,
+    /// A `catch` clause's parameter scope.
+    Catch,
+    /// A named function expression's own name (funcEnv).
+    FunctionName,
+    /// A sloppy function's scope while its parameters with initializers are evaluated: its
+    /// bindings (the parameters, `arguments`) are then in an Environment Record of their own
+    /// (FunctionDeclarationInstantiation step 20), which a direct eval's `var` may not bind.
+    Parameters,
+    /// The global Environment Record's declarative part (a classic script's top level, or
+    /// the one an indirect eval makes under Node's module imitation): `var`s of an eval
+    /// there become properties of the global object.
+    Global,
+}
+
 pub(crate) struct Scope {
     vars: RefCell<Bindings>,
     parent: Option<Env>,
@@ -38,6 +59,8 @@ pub(crate) struct Scope {
     strict: bool,
     /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
     heap_slot: Cell<u32>,
+    /// What the scope is to a direct eval (EvalDeclarationInstantiation, 19.2.1.3).
+    kind: Cell<ScopeKind>,
     /// The [[BindingObject]] of an object Environment Record (9.1.1.2) made by `with`: the
     /// scope's bindings are then this object's properties (`object_env.rs`), not `vars`.
     object: Option<Obj>,
@@ -77,7 +100,61 @@ impl Scope {
     /// A block's scope.
     pub(crate) fn new(parent: Option<Env>) -> Env {
         let strict = parent.as_ref().is_some_and(|p| p.strict);
-        Scope::make(parent, None, None, strict)
+        Scope::new_block(parent, strict)
+    }
+
+    /// A block's scope with the given strictness (a class body's is strict).
+    pub(crate) fn new_block(parent: Option<Env>, strict: bool) -> Env {
+        let scope = Scope::make(parent, None, None, strict);
+        scope.kind.set(ScopeKind::Block);
+        scope
+    }
+
+    /// Whether this scope is a function's (or a script's, or a strict eval's) variable
+    /// environment, where `var`s go.
+    pub(crate) fn is_var_scope(&self) -> bool {
+        matches!(self.kind.get(), ScopeKind::Var | ScopeKind::Parameters)
+    }
+
+    /// Whether parameter initializers are running in this (a sloppy function's) scope.
+    pub(crate) fn is_evaluating_parameters(&self) -> bool {
+        self.kind.get() == ScopeKind::Parameters
+    }
+
+    /// Whether the code of this scope is strict mode code.
+    pub(crate) fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Whether this is the global Environment Record's declarative part.
+    pub(crate) fn is_global_scope(&self) -> bool {
+        self.kind.get() == ScopeKind::Global
+    }
+
+    /// Marks this scope as the global Environment Record's declarative part.
+    pub(crate) fn mark_global(&self) {
+        self.kind.set(ScopeKind::Global);
+    }
+
+    /// Whether this is a `catch` clause's scope (B.3.4: a direct eval's `var` may bind the
+    /// name of its parameter).
+    pub(crate) fn is_catch_scope(&self) -> bool {
+        self.kind.get() == ScopeKind::Catch
+    }
+
+    /// Whether this is a `with` statement's object Environment Record.
+    pub(crate) fn is_object_environment(&self) -> bool {
+        self.object.is_some()
+    }
+
+    /// The enclosing scope.
+    pub(crate) fn parent(&self) -> Option<&Env> {
+        self.parent.as_ref()
+    }
+
+    /// The binding `name` of this scope, if it has one, and whether it is lexical.
+    pub(crate) fn binding_is_lexical(&self, name: &str) -> Option<bool> {
+        self.vars.borrow().get(name).map(|b| b.lexical)
     }
 
     /// NewObjectEnvironment(O, true, E) (9.1.2.3) for a `with` statement: a scope whose
@@ -91,6 +168,7 @@ impl Scope {
             generator: None,
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            kind: Cell::new(ScopeKind::Block),
             object: Some(object),
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
@@ -110,6 +188,7 @@ impl Scope {
             generator,
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            kind: Cell::new(ScopeKind::Var),
             object: None,
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
@@ -133,7 +212,9 @@ impl Scope {
                 }
                 b.mutable = mutable;
             }
-            None => vars.push(Binding { name: name.clone(), value, mutable, arguments: None }),
+            None => {
+                vars.push(Binding { name: name.clone(), value, mutable, lexical: false, arguments: None })
+            }
         }
     }
 
@@ -298,7 +379,11 @@ pub(crate) async fn run_closure(
         _ => None,
     };
     let env = if def.self_binding {
+        // 15.2.5 InstantiateOrdinaryFunctionExpression step 5 (15.6.4 for async generators):
+        // funcEnv.CreateImmutableBinding(name, false): not a strict binding, so a sloppy
+        // assignment to it is ignored (9.1.1.1.5 step 5.b).
         let named = Scope::new(Some(env));
+        named.kind.set(ScopeKind::FunctionName);
         named.declare(&def.name, Some(JsValue::Object(fobj.clone())), false);
         named
     } else {
@@ -337,6 +422,27 @@ pub(crate) async fn run_closure(
         drop(r);
     }
     let result = async {
+        // FunctionDeclarationInstantiation step 20: a sloppy function's parameter expressions
+        // run with the parameters in an Environment Record of their own.
+        let parameter_expressions = !def.strict && def.params.iter().any(|p| p.default.is_some());
+        if parameter_expressions {
+            scope.kind.set(ScopeKind::Parameters);
+            // Step 21: each parameter name gets its (uninitialized) binding first, so an
+            // initializer sees a later parameter in its temporal dead zone and an eval's
+            // `var` of its name conflicts.
+            let mut names = Vec::new();
+            for p in &def.params {
+                crate::lower::pattern_names(&p.pattern, &mut names);
+            }
+            if let Some(rest) = &def.rest {
+                crate::lower::pattern_names(rest, &mut names);
+            }
+            for name in &names {
+                if !scope.has(name) {
+                    scope.declare(name, None, true);
+                }
+            }
+        }
         for (i, param) in def.params.iter().enumerate() {
             let mut value = args.get(i).cloned().unwrap_or_default();
             if matches!(value, JsValue::Undefined)
@@ -352,6 +458,9 @@ pub(crate) async fn run_closure(
         if let Some(rest) = &def.rest {
             let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
             bind(rest, realm().new_array(items), &scope, Mode::Declare(true)).await?;
+        }
+        if parameter_expressions {
+            scope.kind.set(ScopeKind::Var);
         }
         scope.vars.borrow_mut().reserve(def.var_names.len());
         for name in &def.var_names {
@@ -392,6 +501,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
     let global_scope = Scope::make(None, Some(frame), None, script.body.strict);
     let classic = r.script.then(|| r.global.clone());
     if classic.is_some() {
+        global_scope.mark_global();
         *r.global_env.borrow_mut() = Some(global_scope.clone());
     }
     drop(r);
@@ -442,8 +552,15 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
-            scope.vars.borrow_mut().remove(name);
-            scope.declare(name, None, *kind == DeclKind::Let);
+            let mut vars = scope.vars.borrow_mut();
+            vars.remove(name);
+            vars.push(Binding {
+                name: name.clone(),
+                value: None,
+                mutable: *kind == DeclKind::Let,
+                lexical: true,
+                arguments: None,
+            });
         }
     }
     for def in &block.functions {
@@ -575,7 +692,7 @@ fn get_var(env: &Env, name: &str) -> Res<JsValue> {
 /// PutValue (6.2.5.6) of an identifier reference.
 fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
     match resolve_binding(env, name)? {
-        Some(Resolved::Declarative(scope)) => set_declarative(&scope, name, value),
+        Some(Resolved::Declarative(scope)) => set_declarative(&scope, name, value, env.strict),
         // 6.2.5.6 step 4 (an Environment Record base): ? base.SetMutableBinding(V, W, strict).
         Some(Resolved::Object(object)) => {
             Ok(crate::object_env::set_mutable_binding(&object, name, value, env.strict)?)
@@ -594,14 +711,20 @@ fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
 }
 
 /// SetMutableBinding (9.1.1.1.5) of a declarative scope's binding.
-fn set_declarative(scope: &Env, name: &str, value: JsValue) -> Res<()> {
+fn set_declarative(scope: &Env, name: &str, value: JsValue, strict: bool) -> Res<()> {
     let mut vars = scope.vars.borrow_mut();
     let b = vars.get_mut(name).expect("found by resolve_binding");
+    // 2. If the binding for N in envRec has not yet been initialized, throw a ReferenceError.
     if b.value.is_none() {
         return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
     }
+    // 5. Else (an immutable binding): b. If S is true, throw a TypeError; S is true for a
+    // strict binding (step 3), which all are but a named function expression's own name.
     if !b.mutable {
         drop(vars);
+        if !strict && scope.kind.get() == ScopeKind::FunctionName {
+            return Ok(());
+        }
         return Err(type_error("Assignment to constant variable."));
     }
     let mapped = b.arguments.clone();
@@ -978,6 +1101,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                             name: b.name.clone(),
                             value: b.value.clone(),
                             mutable: b.mutable,
+                            lexical: b.lexical,
                             arguments: None,
                         });
                     }
@@ -1102,6 +1226,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 let mut result = exec_block(block, env).await;
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));
+                    scope.kind.set(ScopeKind::Catch);
                     let error = error.clone();
                     result = async {
                         if let Some(param) = param {
@@ -1863,7 +1988,23 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     // called with the object as `this` (WithBaseObject).
                     Expr::Ident(name, ipos) => {
                         realm().pos.set(*ipos);
-                        get_reference(env, name)?
+                        let (f, this) = get_reference(env, name)?;
+                        // 13.3.6.1 step 6: If ref is not a property reference, its
+                        // [[ReferencedName]] is "eval" and SameValue(func, %eval%) is true:
+                        // a direct eval (not `eval?.(x)`, an OptionalExpression).
+                        if &**name == "eval" && !*optional && crate::builtins::is_intrinsic_eval(&f) {
+                            // a. Let argList be ? ArgumentListEvaluation of arguments.
+                            let args = eval_args(args, env).await?;
+                            realm().pos.set(*pos);
+                            // b. If argList has no elements, return undefined.
+                            // c. Let evalArg be the first element of argList.
+                            let Some(arg) = args.into_iter().next() else { return Ok(JsValue::Undefined) };
+                            // d. If IsStrict(this CallExpression) is true, let strictCaller be
+                            // true; otherwise false. e. Return ? PerformEval(evalArg,
+                            // strictCaller, true).
+                            return Ok(crate::builtins::perform_direct_eval(&arg, env)?);
+                        }
+                        (f, this)
                     }
                     other => (eval(other, env).await?, JsValue::Undefined),
                 };

@@ -75,6 +75,12 @@ const MISSING_GLOBALS: &[&str] = &[
 
 /// Parses and lowers a script.
 pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
+    parse_code(source, false)
+}
+
+/// Parses and lowers a script, or the code of an eval: `strict_caller` (PerformEval's
+/// strictCaller, 19.2.1.1) makes it strict mode code without a directive of its own.
+pub(crate) fn parse_code(source: &str, strict_caller: bool) -> Result<Script, ScriptError> {
     // oxc recurses without a check of its own: refuse what could exhaust the stack in it.
     if let Some(at) = crate::stack::too_deep(source) {
         return Err(stack_exhausted(u32::try_from(at).unwrap_or(u32::MAX)));
@@ -104,9 +110,8 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         declared: HashSet::new(),
         names: Interner::default(),
         missing: Vec::new(),
-        direct_evals: Vec::new(),
     };
-    let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
+    let strict = strict_caller || program.directives.iter().any(|d| d.directive.as_str() == "use strict");
     lower.fns.push(FnCtx { strict, ..FnCtx::default() });
     let block = lower.block(&program.body, true)?;
     let ctx = lower.fns.pop().unwrap_or_default();
@@ -114,13 +119,6 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         if !lower.declared.contains(name.as_str()) {
             return Err(unsupported(*offset, &format!("the built-in `{name}`")));
         }
-    }
-    // A call `eval(...)` of the global `eval` is a direct eval (19.2.1.1), which would run the
-    // string in the caller's scope; settle-js runs only indirect ones (`builtins/eval.rs`).
-    if let Some(offset) = lower.direct_evals.first()
-        && !lower.declared.contains("eval")
-    {
-        return Err(unsupported(*offset, "a direct `eval` call (use an indirect one, `(0, eval)(code)`)"));
     }
     let body = FuncDef {
         name: "".into(),
@@ -187,15 +185,12 @@ struct FnCtx {
 struct Lower<'s> {
     src: &'s str,
     fns: Vec<FnCtx>,
-    /// The names declared anywhere that the missing-built-in and direct-eval checks look
+    /// The names declared anywhere that the missing-built-in check looks
     /// for (only those: a set of every name would copy each of a million `var`s).
     declared: HashSet<&'static str>,
     /// The identifier names met so far, so that every mention of a name shares one string.
     names: Interner,
     missing: Vec<(String, u32)>,
-    /// Where `eval(...)` is called by that name (a direct eval unless the script declares
-    /// its own `eval`).
-    direct_evals: Vec<u32>,
 }
 
 impl Lower<'_> {
@@ -209,7 +204,7 @@ impl Lower<'_> {
 
     /// Notes a declared name for the checks at the end of `parse`.
     fn declare_name(&mut self, name: &str) {
-        if let Some(known) = MISSING_GLOBALS.iter().chain(&["eval"]).find(|g| **g == name) {
+        if let Some(known) = MISSING_GLOBALS.iter().find(|g| **g == name) {
             self.declared.insert(known);
         }
     }
@@ -710,10 +705,12 @@ impl Lower<'_> {
         if matches!(c.callee, ast::Expression::Super(_)) {
             return Ok(Expr::SuperCall { args: self.args(&c.arguments)?, pos: c.span.start });
         }
+        // `eval(...)` may be a direct eval (decided when it runs: 13.3.6.1 step 6), whose
+        // code can name the caller's `arguments`.
         if let ast::Expression::Identifier(id) = &c.callee
             && id.name == "eval"
         {
-            self.direct_evals.push(c.span.start);
+            self.reference("arguments", c.span.start);
         }
         Ok(Expr::Call {
             callee: Box::new(self.expr(&c.callee)?),

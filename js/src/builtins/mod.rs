@@ -19,6 +19,7 @@ mod symbol;
 pub(crate) mod worker;
 pub(crate) mod worker_threads;
 
+pub(crate) use eval::{is_intrinsic_eval, perform_direct_eval};
 pub(crate) use object::to_object;
 
 use settle_runtime::{Handle, TaskId, TimerId, Uncaught, UncaughtKind};
