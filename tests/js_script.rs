@@ -65,10 +65,18 @@ fn an_indirect_eval_sees_the_global_lexical_bindings_of_a_classic_script() {
 }
 
 #[test]
-fn a_direct_eval_is_refused_before_the_script_runs() {
-    let (code, stdout, stderr) = settle(&[], "console.log('ran'); eval('1');\n");
-    assert_eq!((code, stdout.as_str()), (2, ""));
-    assert!(stderr.contains("outside the subset: a direct `eval` call"), "{stderr}");
+fn a_direct_eval_at_a_classic_script_s_top_level_declares_global_properties() {
+    // varEnv is the global Environment Record (19.2.1.3 steps 3.a, 17-18): a `var` becomes
+    // a configurable global property, and one that a top-level `let` binds is a SyntaxError.
+    let source = "let lex = 'L';\n\
+                  eval('var fromDirect = 1; function fnDirect() { return lex; }');\n\
+                  console.log(Object.getOwnPropertyDescriptor(globalThis, 'fromDirect').configurable, fnDirect());\n\
+                  try { eval('var lex'); } catch (e) { console.log(e.name, e.message); }\n\
+                  (function () { eval('var inFn = 1'); })();\n\
+                  console.log(typeof inFn);\n";
+    let (code, stdout, stderr) = settle(&["--script"], source);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, "true L\nSyntaxError Identifier 'lex' has already been declared\nundefined\n");
 }
 
 #[test]

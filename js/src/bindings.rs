@@ -21,6 +21,9 @@ pub(crate) struct Binding {
     /// `None` while in the temporal dead zone.
     pub(crate) value: Option<JsValue>,
     pub(crate) mutable: bool,
+    /// A `let`, `const` or `class` binding (not a `var`, function or parameter): a sloppy
+    /// direct eval's `var` of the same name in the function's scope is a SyntaxError.
+    pub(crate) lexical: bool,
     /// A parameter mapped to an element of a sloppy function's arguments object (10.4.4.7):
     /// the object and the index that an assignment writes through to.
     pub(crate) arguments: Option<(Obj, usize)>,
@@ -154,7 +157,13 @@ mod tests {
     use super::*;
 
     fn binding(name: &str, n: f64) -> Binding {
-        Binding { name: name.into(), value: Some(JsValue::Number(n)), mutable: true, arguments: None }
+        Binding {
+            name: name.into(),
+            value: Some(JsValue::Number(n)),
+            mutable: true,
+            lexical: false,
+            arguments: None,
+        }
     }
 
     fn number(b: Option<&Binding>) -> Option<f64> {

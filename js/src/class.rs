@@ -42,7 +42,7 @@ pub(crate) async fn class_definition_evaluation(def: &ClassDef, env: &Env) -> Re
     let r = realm();
     // 1-4. Let classEnv be NewDeclarativeEnvironment(env); if classBinding is not undefined,
     // perform ! classEnv.CreateImmutableBinding(classBinding, true). All of a class is strict.
-    let class_scope = crate::interp::Scope::make(Some(env.clone()), None, None, true);
+    let class_scope = crate::interp::Scope::new_block(Some(env.clone()), true);
     if let Some(name) = &def.binding {
         class_scope.declare(name, None, false);
     }

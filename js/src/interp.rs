@@ -26,6 +26,27 @@ use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
 pub(crate) type Env = Rc<Scope>;
 
+/// The role of a scope for a direct eval's declarations.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    /// A function's, script's or strict eval's variable environment.
+    Var,
+    /// A block's (or a loop's, a class's, a sloppy eval's lexical one, a `with`'s).
+    Block,
+    /// A `catch` clause's parameter scope.
+    Catch,
+    /// A named function expression's own name (funcEnv).
+    FunctionName,
+    /// A sloppy function's scope while its parameters with initializers are evaluated: its
+    /// bindings (the parameters, `arguments`) are then in an Environment Record of their own
+    /// (FunctionDeclarationInstantiation step 20), which a direct eval's `var` may not bind.
+    Parameters,
+    /// The global Environment Record's declarative part (a classic script's top level, or
+    /// the one an indirect eval makes under Node's module imitation): `var`s of an eval
+    /// there become properties of the global object.
+    Global,
+}
+
 pub(crate) struct Scope {
     vars: RefCell<Bindings>,
     parent: Option<Env>,
@@ -39,6 +60,11 @@ pub(crate) struct Scope {
     strict: bool,
     /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
     heap_slot: Cell<u32>,
+    /// What the scope is to a direct eval (EvalDeclarationInstantiation, 19.2.1.3).
+    kind: Cell<ScopeKind>,
+    /// The [[BindingObject]] of an object Environment Record (9.1.1.2) made by `with`: the
+    /// scope's bindings are then this object's properties (`object_env.rs`), not `vars`.
+    object: Option<Obj>,
 }
 
 impl Drop for Scope {
@@ -75,7 +101,79 @@ impl Scope {
     /// A block's scope.
     pub(crate) fn new(parent: Option<Env>) -> Env {
         let strict = parent.as_ref().is_some_and(|p| p.strict);
-        Scope::make(parent, None, None, strict)
+        Scope::new_block(parent, strict)
+    }
+
+    /// A block's scope with the given strictness (a class body's is strict).
+    pub(crate) fn new_block(parent: Option<Env>, strict: bool) -> Env {
+        let scope = Scope::make(parent, None, None, strict);
+        scope.kind.set(ScopeKind::Block);
+        scope
+    }
+
+    /// Whether this scope is a function's (or a script's, or a strict eval's) variable
+    /// environment, where `var`s go.
+    pub(crate) fn is_var_scope(&self) -> bool {
+        matches!(self.kind.get(), ScopeKind::Var | ScopeKind::Parameters)
+    }
+
+    /// Whether parameter initializers are running in this (a sloppy function's) scope.
+    pub(crate) fn is_evaluating_parameters(&self) -> bool {
+        self.kind.get() == ScopeKind::Parameters
+    }
+
+    /// Whether the code of this scope is strict mode code.
+    pub(crate) fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// Whether this is the global Environment Record's declarative part.
+    pub(crate) fn is_global_scope(&self) -> bool {
+        self.kind.get() == ScopeKind::Global
+    }
+
+    /// Marks this scope as the global Environment Record's declarative part.
+    pub(crate) fn mark_global(&self) {
+        self.kind.set(ScopeKind::Global);
+    }
+
+    /// Whether this is a `catch` clause's scope (B.3.4: a direct eval's `var` may bind the
+    /// name of its parameter).
+    pub(crate) fn is_catch_scope(&self) -> bool {
+        self.kind.get() == ScopeKind::Catch
+    }
+
+    /// Whether this is a `with` statement's object Environment Record.
+    pub(crate) fn is_object_environment(&self) -> bool {
+        self.object.is_some()
+    }
+
+    /// The enclosing scope.
+    pub(crate) fn parent(&self) -> Option<&Env> {
+        self.parent.as_ref()
+    }
+
+    /// The binding `name` of this scope, if it has one, and whether it is lexical.
+    pub(crate) fn binding_is_lexical(&self, name: &str) -> Option<bool> {
+        self.vars.borrow().get(name).map(|b| b.lexical)
+    }
+
+    /// NewObjectEnvironment(O, true, E) (9.1.2.3) for a `with` statement: a scope whose
+    /// bindings are the properties of `object`.
+    pub(crate) fn new_object_environment(object: Obj, parent: Env) -> Env {
+        let strict = parent.strict;
+        let scope = Rc::new(Scope {
+            vars: RefCell::new(Bindings::default()),
+            parent: Some(parent),
+            frame: None,
+            generator: None,
+            strict,
+            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            kind: Cell::new(ScopeKind::Block),
+            object: Some(object),
+        });
+        scope.heap_slot.set(crate::heap::register_scope(&scope));
+        scope
     }
 
     pub(crate) fn make(
@@ -91,6 +189,8 @@ impl Scope {
             generator,
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            kind: Cell::new(ScopeKind::Var),
+            object: None,
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
         scope
@@ -113,7 +213,9 @@ impl Scope {
                 }
                 b.mutable = mutable;
             }
-            None => vars.push(Binding { name: name.clone(), value, mutable, arguments: None }),
+            None => {
+                vars.push(Binding { name: name.clone(), value, mutable, lexical: false, arguments: None })
+            }
         }
     }
 
@@ -282,7 +384,11 @@ pub(crate) async fn run_closure(
         _ => None,
     };
     let env = if def.self_binding {
+        // 15.2.5 InstantiateOrdinaryFunctionExpression step 5 (15.6.4 for async generators):
+        // funcEnv.CreateImmutableBinding(name, false): not a strict binding, so a sloppy
+        // assignment to it is ignored (9.1.1.1.5 step 5.b).
         let named = Scope::new(Some(env));
+        named.kind.set(ScopeKind::FunctionName);
         named.declare(&def.name, Some(JsValue::Object(fobj.clone())), false);
         named
     } else {
@@ -321,6 +427,27 @@ pub(crate) async fn run_closure(
         drop(r);
     }
     let result = async {
+        // FunctionDeclarationInstantiation step 20: a sloppy function's parameter expressions
+        // run with the parameters in an Environment Record of their own.
+        let parameter_expressions = !def.strict && def.params.iter().any(|p| p.default.is_some());
+        if parameter_expressions {
+            scope.kind.set(ScopeKind::Parameters);
+            // Step 21: each parameter name gets its (uninitialized) binding first, so an
+            // initializer sees a later parameter in its temporal dead zone and an eval's
+            // `var` of its name conflicts.
+            let mut names = Vec::new();
+            for p in &def.params {
+                crate::lower::pattern_names(&p.pattern, &mut names);
+            }
+            if let Some(rest) = &def.rest {
+                crate::lower::pattern_names(rest, &mut names);
+            }
+            for name in &names {
+                if !scope.has(name) {
+                    scope.declare(name, None, true);
+                }
+            }
+        }
         for (i, param) in def.params.iter().enumerate() {
             let mut value = args.get(i).cloned().unwrap_or_default();
             if matches!(value, JsValue::Undefined)
@@ -336,6 +463,9 @@ pub(crate) async fn run_closure(
         if let Some(rest) = &def.rest {
             let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
             bind(rest, realm().new_array(items), &scope, Mode::Declare(true)).await?;
+        }
+        if parameter_expressions {
+            scope.kind.set(ScopeKind::Var);
         }
         scope.vars.borrow_mut().reserve(def.var_names.len());
         for name in &def.var_names {
@@ -376,6 +506,7 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
     let global_scope = Scope::make(None, Some(frame), None, script.body.strict);
     let classic = r.script.then(|| r.global.clone());
     if classic.is_some() {
+        global_scope.mark_global();
         *r.global_env.borrow_mut() = Some(global_scope.clone());
     }
     drop(r);
@@ -427,8 +558,15 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
-            scope.vars.borrow_mut().remove(name);
-            scope.declare(name, None, *kind == DeclKind::Let);
+            let mut vars = scope.vars.borrow_mut();
+            vars.remove(name);
+            vars.push(Binding {
+                name: name.clone(),
+                value: None,
+                mutable: *kind == DeclKind::Let,
+                lexical: true,
+                arguments: None,
+            });
         }
     }
     for def in &block.functions {
@@ -474,10 +612,22 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     f
 }
 
+/// Where ResolveBinding (9.4.2) found a name: the Environment Record that has it.
+pub(crate) enum Resolved {
+    /// A declarative (or function) scope holding the binding.
+    Declarative(Env),
+    /// An object Environment Record of a `with` (its [[BindingObject]]).
+    Object(Obj),
+    /// A property of the global object.
+    Global,
+}
+
+/// The nearest declarative scope with a binding called `name`, passing over `with` scopes
+/// (the bindings that declarations initialize are never an object's).
 fn lookup(env: &Env, name: &str) -> Option<Env> {
     let mut scope = Some(env.clone());
     while let Some(s) = scope {
-        if s.has(name) {
+        if s.object.is_none() && s.has(name) {
             return Some(s);
         }
         scope = s.parent.clone();
@@ -485,54 +635,116 @@ fn lookup(env: &Env, name: &str) -> Option<Env> {
     None
 }
 
-fn get_var(env: &Env, name: &str) -> Res<JsValue> {
-    if let Some(scope) = lookup(env, name) {
-        let vars = scope.vars.borrow();
-        let b = vars.get(name).expect("found by lookup");
-        return match &b.value {
-            Some(v) => Ok(v.clone()),
-            None => Err(reference_error(&format!("Cannot access '{name}' before initialization"))),
+/// ResolveBinding(name) (9.4.2) through GetIdentifierReference (9.1.2.1): walks the scope
+/// chain asking each Environment Record's HasBinding; `None` is an unresolvable reference.
+/// An object record's HasBinding may run user code (a getter, `Symbol.unscopables`).
+pub(crate) fn resolve_binding(env: &Env, name: &str) -> Res<Option<Resolved>> {
+    let mut scope = Some(env.clone());
+    while let Some(s) = scope {
+        // 2. Let exists be ? env.HasBinding(name).
+        let exists = match &s.object {
+            Some(object) => {
+                if crate::object_env::has_binding(object, name)? {
+                    return Ok(Some(Resolved::Object(object.clone())));
+                }
+                false
+            }
+            None => s.has(name),
         };
+        // 3. If exists is true, return the Reference Record { [[Base]]: env, ... }.
+        if exists {
+            return Ok(Some(Resolved::Declarative(s)));
+        }
+        // 4. Else, let outer be env.[[OuterEnv]]; return ? GetIdentifierReference(outer, ...).
+        scope = s.parent.clone();
     }
-    let global = realm().global.clone();
-    if global.has_property(name) {
-        return Ok(global.get(name)?);
-    }
-    Err(reference_error(&format!("{name} is not defined")))
+    // The global Environment Record's object part (its declarative part is the script scope).
+    Ok(if realm().global.has_property(name) { Some(Resolved::Global) } else { None })
 }
 
+/// GetValue (6.2.5.5) of an identifier reference, and the `this` a call of it gets: the
+/// binding object of a `with` scope (WithBaseObject, 9.1.1.2.10), undefined otherwise.
+fn get_reference(env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
+    match resolve_binding(env, name)? {
+        Some(resolved) => get_resolved(&resolved, env, name),
+        // 6.2.5.5 step 2: If IsUnresolvableReference(V), throw a ReferenceError.
+        None => Err(reference_error(&format!("{name} is not defined"))),
+    }
+}
+
+/// GetBindingValue of a resolved name, and its WithBaseObject.
+fn get_resolved(resolved: &Resolved, env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
+    match resolved {
+        Resolved::Declarative(scope) => {
+            let vars = scope.vars.borrow();
+            let b = vars.get(name).expect("found by resolve_binding");
+            match &b.value {
+                Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                None => Err(reference_error(&format!("Cannot access '{name}' before initialization"))),
+            }
+        }
+        Resolved::Object(object) => {
+            let v = crate::object_env::get_binding_value(object, name, env.strict)?;
+            Ok((v, JsValue::Object(object.clone())))
+        }
+        Resolved::Global => Ok((realm().global.clone().get(name)?, JsValue::Undefined)),
+    }
+}
+
+fn get_var(env: &Env, name: &str) -> Res<JsValue> {
+    Ok(get_reference(env, name)?.0)
+}
+
+/// PutValue (6.2.5.6) of an identifier reference.
 fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
-    if let Some(scope) = lookup(env, name) {
-        let mut vars = scope.vars.borrow_mut();
-        let b = vars.get_mut(name).expect("found by lookup");
-        if b.value.is_none() {
-            return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
+    match resolve_binding(env, name)? {
+        Some(Resolved::Declarative(scope)) => set_declarative(&scope, name, value, env.strict),
+        // 6.2.5.6 step 4 (an Environment Record base): ? base.SetMutableBinding(V, W, strict).
+        Some(Resolved::Object(object)) => {
+            Ok(crate::object_env::set_mutable_binding(&object, name, value, env.strict)?)
         }
-        if !b.mutable {
-            drop(vars);
-            return Err(type_error("Assignment to constant variable."));
+        // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
+        // code; sloppy code creates a global property.
+        Some(Resolved::Global) | None => {
+            let global = realm().global.clone();
+            if env.strict && !global.has_property(name) {
+                return Err(reference_error(&format!("{name} is not defined")));
+            }
+            set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
+            Ok(())
         }
-        let mapped = b.arguments.clone();
-        b.value = Some(value.clone());
+    }
+}
+
+/// SetMutableBinding (9.1.1.1.5) of a declarative scope's binding.
+fn set_declarative(scope: &Env, name: &str, value: JsValue, strict: bool) -> Res<()> {
+    let mut vars = scope.vars.borrow_mut();
+    let b = vars.get_mut(name).expect("found by resolve_binding");
+    // 2. If the binding for N in envRec has not yet been initialized, throw a ReferenceError.
+    if b.value.is_none() {
+        return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
+    }
+    // 5. Else (an immutable binding): b. If S is true, throw a TypeError; S is true for a
+    // strict binding (step 3), which all are but a named function expression's own name.
+    if !b.mutable {
         drop(vars);
-        // A mapped parameter: the arguments object's element follows (10.4.4.7.2
-        // MakeArgSetter's effect seen from the parameter's side).
-        if let Some((o, i)) = mapped
-            && let Class::Arguments(a) = o.class()
-            && a.is_mapped(i)
-            && let Some(v) = a.items.borrow_mut().get_mut(i)
-        {
-            *v = Some(value);
+        if !strict && scope.kind.get() == ScopeKind::FunctionName {
+            return Ok(());
         }
-        return Ok(());
+        return Err(type_error("Assignment to constant variable."));
     }
-    // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
-    // code; sloppy code creates a global property.
-    let global = realm().global.clone();
-    if env.strict && !global.has_property(name) {
-        return Err(reference_error(&format!("{name} is not defined")));
+    let mapped = b.arguments.clone();
+    b.value = Some(value.clone());
+    drop(vars);
+    // A mapped parameter: the arguments object's element follows (10.4.4.7.2
+    // MakeArgSetter's effect seen from the parameter's side).
+    if let Some((o, i)) = mapped
+        && let Class::Arguments(a) = o.class()
+        && a.is_mapped(i)
+        && let Some(v) = a.items.borrow_mut().get_mut(i)
+    {
+        *v = Some(value);
     }
-    set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
     Ok(())
 }
 
@@ -798,6 +1010,20 @@ pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
     })
 }
 
+/// 14.11.2 Runtime Semantics: Evaluation of `with (Expression) Statement`, steps 1-6: the
+/// object Environment Record the body runs in.
+pub(crate) async fn with_environment(object: &Expr, env: &Env) -> Res<Env> {
+    // 1. Let val be ? Evaluation of Expression.
+    // 2. Let obj be ? ToObject(? GetValue(val)).
+    let value = eval(object, env).await?;
+    let obj = crate::builtins::to_object(&value)?;
+    // 3. Let oldEnv be the running execution context's LexicalEnvironment.
+    // 4. Let newEnv be NewObjectEnvironment(obj, true, oldEnv).
+    // 5. Set the running execution context's LexicalEnvironment to newEnv (the body's
+    //    scope; 7. restoring oldEnv is the caller's scope staying as it was).
+    Ok(Scope::new_object_environment(obj, env.clone()))
+}
+
 /// What a loop body's completion means for the loop.
 enum Flow {
     Next,
@@ -844,6 +1070,10 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
             }
             Stmt::Block(block) => exec_block(block, env).await?,
+            Stmt::With(object, body) => {
+                let scope = with_environment(object, env).await?;
+                exec(body, &scope).await?;
+            }
             Stmt::For(f) => {
                 let ForStmt { init, test, update, body, per_iteration } = &**f;
                 let loop_env = if per_iteration.is_empty() {
@@ -877,6 +1107,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                             name: b.name.clone(),
                             value: b.value.clone(),
                             mutable: b.mutable,
+                            lexical: b.lexical,
                             arguments: None,
                         });
                     }
@@ -1001,6 +1232,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 let mut result = exec_block(block, env).await;
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));
+                    scope.kind.set(ScopeKind::Catch);
                     let error = error.clone();
                     result = async {
                         if let Some(param) = param {
@@ -1622,6 +1854,14 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                                 _ => JsValue::Bool(true),
                             }
                         }
+                        // 13.5.1.2 delete of an identifier reference (sloppy code only):
+                        // base.DeleteBinding(name); of a `with` object, its [[Delete]].
+                        Expr::Ident(name, _) => match resolve_binding(env, name)? {
+                            Some(Resolved::Object(object)) => {
+                                JsValue::Bool(crate::object_env::delete_binding(&object, name))
+                            }
+                            _ => JsValue::Bool(true),
+                        },
                         _ => JsValue::Bool(true),
                     });
                 }
@@ -1646,13 +1886,10 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     U::Void | U::Delete => JsValue::Undefined,
                 }
             }
-            Expr::TypeofIdent(name) => match get_var(env, name) {
-                Ok(v) => JsValue::from(v.type_of()),
-                Err(Ctrl::Throw(e)) if lookup(env, name).is_none() => {
-                    drop(e);
-                    JsValue::from("undefined")
-                }
-                Err(e) => return Err(e),
+            // 13.5.3.1 typeof: an unresolvable reference is "undefined".
+            Expr::TypeofIdent(name) => match resolve_binding(env, name)? {
+                None => JsValue::from("undefined"),
+                Some(resolved) => JsValue::from(get_resolved(&resolved, env, name)?.0.type_of()),
             },
             Expr::Update { op, prefix, target, pos } => {
                 let p = place(target, env).await?;
@@ -1753,6 +1990,28 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             Some(base) => base.get_with(&key, &this)?,
                             None => JsValue::Undefined,
                         };
+                        (f, this)
+                    }
+                    // 13.3.6.1 step 6 / EvaluateCall: a function found in a `with` object is
+                    // called with the object as `this` (WithBaseObject).
+                    Expr::Ident(name, ipos) => {
+                        realm().pos.set(*ipos);
+                        let (f, this) = get_reference(env, name)?;
+                        // 13.3.6.1 step 6: If ref is not a property reference, its
+                        // [[ReferencedName]] is "eval" and SameValue(func, %eval%) is true:
+                        // a direct eval (not `eval?.(x)`, an OptionalExpression).
+                        if &**name == "eval" && !*optional && crate::builtins::is_intrinsic_eval(&f) {
+                            // a. Let argList be ? ArgumentListEvaluation of arguments.
+                            let args = eval_args(args, env).await?;
+                            realm().pos.set(*pos);
+                            // b. If argList has no elements, return undefined.
+                            // c. Let evalArg be the first element of argList.
+                            let Some(arg) = args.into_iter().next() else { return Ok(JsValue::Undefined) };
+                            // d. If IsStrict(this CallExpression) is true, let strictCaller be
+                            // true; otherwise false. e. Return ? PerformEval(evalArg,
+                            // strictCaller, true).
+                            return Ok(crate::builtins::perform_direct_eval(&arg, env)?);
+                        }
                         (f, this)
                     }
                     other => (eval(other, env).await?, JsValue::Undefined),

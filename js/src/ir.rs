@@ -196,6 +196,9 @@ pub(crate) enum Stmt {
     Try(Box<TryStmt>),
     Switch(Box<SwitchStmt>),
     Labeled(Name, Box<Stmt>),
+    /// `with (object) body` (14.11), sloppy code only: the body runs in an object
+    /// Environment Record of the object.
+    With(Expr, Box<Stmt>),
     /// A class declaration: evaluates the class and initializes its (lexical) binding.
     Class(Name, Rc<ClassDef>),
     Empty,

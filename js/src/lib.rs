@@ -40,6 +40,7 @@ mod jsstr;
 mod lower;
 mod number;
 mod object;
+mod object_env;
 mod own_props;
 mod promise;
 mod property;

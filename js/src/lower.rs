@@ -75,6 +75,12 @@ const MISSING_GLOBALS: &[&str] = &[
 
 /// Parses and lowers a script.
 pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
+    parse_code(source, false)
+}
+
+/// Parses and lowers a script, or the code of an eval: `strict_caller` (PerformEval's
+/// strictCaller, 19.2.1.1) makes it strict mode code without a directive of its own.
+pub(crate) fn parse_code(source: &str, strict_caller: bool) -> Result<Script, ScriptError> {
     // oxc recurses without a check of its own: refuse what could exhaust the stack in it.
     if let Some(at) = crate::stack::too_deep(source) {
         return Err(stack_exhausted(u32::try_from(at).unwrap_or(u32::MAX)));
@@ -104,9 +110,8 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         declared: HashSet::new(),
         names: Interner::default(),
         missing: Vec::new(),
-        direct_evals: Vec::new(),
     };
-    let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
+    let strict = strict_caller || program.directives.iter().any(|d| d.directive.as_str() == "use strict");
     lower.fns.push(FnCtx { strict, ..FnCtx::default() });
     let block = lower.block(&program.body, true)?;
     let ctx = lower.fns.pop().unwrap_or_default();
@@ -114,13 +119,6 @@ pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
         if !lower.declared.contains(name.as_str()) {
             return Err(unsupported(*offset, &format!("the built-in `{name}`")));
         }
-    }
-    // A call `eval(...)` of the global `eval` is a direct eval (19.2.1.1), which would run the
-    // string in the caller's scope; settle-js runs only indirect ones (`builtins/eval.rs`).
-    if let Some(offset) = lower.direct_evals.first()
-        && !lower.declared.contains("eval")
-    {
-        return Err(unsupported(*offset, "a direct `eval` call (use an indirect one, `(0, eval)(code)`)"));
     }
     let body = FuncDef {
         name: "".into(),
@@ -187,15 +185,12 @@ struct FnCtx {
 struct Lower<'s> {
     src: &'s str,
     fns: Vec<FnCtx>,
-    /// The names declared anywhere that the missing-built-in and direct-eval checks look
+    /// The names declared anywhere that the missing-built-in check looks
     /// for (only those: a set of every name would copy each of a million `var`s).
     declared: HashSet<&'static str>,
     /// The identifier names met so far, so that every mention of a name shares one string.
     names: Interner,
     missing: Vec<(String, u32)>,
-    /// Where `eval(...)` is called by that name (a direct eval unless the script declares
-    /// its own `eval`).
-    direct_evals: Vec<u32>,
 }
 
 impl Lower<'_> {
@@ -209,7 +204,7 @@ impl Lower<'_> {
 
     /// Notes a declared name for the checks at the end of `parse`.
     fn declare_name(&mut self, name: &str) {
-        if let Some(known) = MISSING_GLOBALS.iter().chain(&["eval"]).find(|g| **g == name) {
+        if let Some(known) = MISSING_GLOBALS.iter().find(|g| **g == name) {
             self.declared.insert(known);
         }
     }
@@ -302,7 +297,7 @@ impl Lower<'_> {
             S::DoWhileStatement(d) => Stmt::DoWhile(Box::new(self.stmt(&d.body)?), self.expr(&d.test)?),
             S::ExpressionStatement(e) => Stmt::Expr(self.expr(&e.expression)?),
             S::ForInStatement(f) => {
-                let head = self.for_head(&f.left)?;
+                let head = self.for_head(&f.left, "for-in")?;
                 Stmt::ForIn(Box::new(ForInStmt {
                     head,
                     object: self.expr(&f.right)?,
@@ -313,7 +308,7 @@ impl Lower<'_> {
                 if f.r#await && !self.fns.last().is_some_and(|c| c.is_async) {
                     return Err(syntax(f.span.start, "for await is only valid in async functions"));
                 }
-                let head = self.for_head(&f.left)?;
+                let head = self.for_head(&f.left, if f.r#await { "for-await-of" } else { "for-of" })?;
                 Stmt::ForOf(Box::new(ForOfStmt {
                     head,
                     iterable: self.expr(&f.right)?,
@@ -436,14 +431,33 @@ impl Lower<'_> {
                 };
                 Stmt::Class(self.name(id.name.as_str()), self.class(c, None)?)
             }
-            S::WithStatement(w) => return Err(unsupported(w.span.start, "`with`")),
+            S::WithStatement(w) => {
+                // 14.11.1 Static Semantics: Early Errors: It is a Syntax Error if the source
+                // text matched by this production is contained in strict mode code.
+                if self.fns.last().is_some_and(|c| c.strict) {
+                    return Err(syntax(w.span.start, "Strict mode code may not include a with statement"));
+                }
+                Stmt::With(self.expr(&w.object)?, Box::new(self.stmt(&w.body)?))
+            }
             other => return Err(unsupported(other.span().start, "modules and TypeScript syntax")),
         })
     }
 
-    fn for_head(&mut self, left: &ast::ForStatementLeft<'_>) -> R<ForOfHead> {
+    /// The head of a for-in/of loop; `loop_name` (`for-of`, `for-await-of`, `for-in`) words
+    /// the errors as V8 does.
+    fn for_head(&mut self, left: &ast::ForStatementLeft<'_>, loop_name: &str) -> R<ForOfHead> {
         match left {
             ast::ForStatementLeft::VariableDeclaration(d) => {
+                // 14.7.5.1 Static Semantics: Early Errors (ForDeclaration, ForBinding): the
+                // grammar has no Initializer in a for-in/of head, so `using x = obj of xs`
+                // (14.7.5, explicit resource management) is a SyntaxError; checked before the
+                // declaration kind, which may be one outside the subset (`using`).
+                if let Some(init) = d.declarations.iter().find(|v| v.init.is_some()) {
+                    return Err(syntax(
+                        init.span.start,
+                        &format!("{loop_name} loop variable declaration may not have an initializer."),
+                    ));
+                }
                 let mut decl = self.var_decl_in(d, true)?;
                 if decl.decls.len() != 1 || decl.decls[0].1.is_some() {
                     return Err(syntax(d.span.start, "Invalid left-hand side in for-of loop"));
@@ -691,10 +705,12 @@ impl Lower<'_> {
         if matches!(c.callee, ast::Expression::Super(_)) {
             return Ok(Expr::SuperCall { args: self.args(&c.arguments)?, pos: c.span.start });
         }
+        // `eval(...)` may be a direct eval (decided when it runs: 13.3.6.1 step 6), whose
+        // code can name the caller's `arguments`.
         if let ast::Expression::Identifier(id) = &c.callee
             && id.name == "eval"
         {
-            self.direct_evals.push(c.span.start);
+            self.reference("arguments", c.span.start);
         }
         Ok(Expr::Call {
             callee: Box::new(self.expr(&c.callee)?),

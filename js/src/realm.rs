@@ -40,6 +40,8 @@ pub(crate) struct Realm {
     /// %RegExp% (set by its install): RegExp ( pattern, flags ) compares `pattern.constructor`
     /// with it, and RegExpCreate constructs with it.
     pub(crate) regexp_ctor: OnceCell<Obj>,
+    /// %eval%, which a call `eval(x)` must find to be a direct eval (13.3.6.1 step 6.a).
+    pub(crate) intrinsic_eval: OnceCell<Obj>,
     /// %RegExp.prototype.exec%: RegExpExec on a RegExp that still has it skips the result
     /// array where no script can see it (`builtins/regexp.rs`).
     pub(crate) regexp_exec: OnceCell<Obj>,
@@ -253,6 +255,7 @@ impl Realm {
             regexp_proto: Obj::new(Class::Object, proto()),
             regexp_string_iterator_proto: Obj::new(Class::Object, proto()),
             regexp_ctor: OnceCell::new(),
+            intrinsic_eval: OnceCell::new(),
             regexp_exec: OnceCell::new(),
             array_values: RefCell::new(None),
             array_iterator_next: RefCell::new(None),

@@ -1,11 +1,12 @@
-//! `eval` (ECMA-262 2025, 19.2.1): the global function, run as an indirect eval.
+//! `eval` (ECMA-262 2025, 19.2.1): the global function (an indirect eval) and the direct
+//! eval that a call `eval(x)` by that name makes (13.3.6.1 step 6, `interp.rs`).
 //!
-//! settle-js runs every `eval` as an *indirect* one (PerformEval with `direct` false): the
-//! string is parsed as a Script and evaluated as global code, in a new declarative environment
-//! whose parent is the global one, whatever function the call is in. A direct call `eval(x)`
-//! would see the caller's local variables; the lowering rejects it as outside the subset
-//! (`lower.rs`), so that no script runs under the wrong scope rules. `(0, eval)(x)`,
-//! `globalThis.eval(x)` and `eval` passed around as a value are indirect in JavaScript too.
+//! An indirect eval (`(0, eval)(x)`, `globalThis.eval(x)`, `eval` passed around) parses the
+//! string as a Script and evaluates it as global code, in a new declarative environment whose
+//! parent is the global one. A direct eval evaluates it in a new declarative environment whose
+//! parent is the caller's scope: it sees the caller's bindings, `this`, `new.target` and
+//! `arguments`, and a sloppy one's `var`s and functions become bindings of the caller's
+//! function scope (the scopes are found by name at run time, so nothing needs re-resolving).
 //!
 //! The completion value (what `eval` returns) is tracked through expression statements,
 //! blocks, `if`, `try` and labelled statements; a loop or `switch` completes with `undefined`
@@ -25,7 +26,26 @@ use crate::value::JsValue;
 pub(crate) fn install(r: &Rc<Realm>) {
     // 19.2.1 eval ( x ): 1. Return ? PerformEval(x, false, false).
     let eval = r.native("eval", 1, |_, args, _| perform_eval(&args.first().cloned().unwrap_or_default()));
+    let _ = r.intrinsic_eval.set(eval.clone());
     r.global.define("eval", JsValue::Object(eval), false);
+}
+
+/// Whether `f` is %eval% (13.3.6.1 step 6.a: SameValue(func, %eval%)).
+pub(crate) fn is_intrinsic_eval(f: &JsValue) -> bool {
+    matches!((f, realm().intrinsic_eval.get()), (JsValue::Object(f), Some(e)) if f.ptr_eq(e))
+}
+
+/// The code of an eval, parsed: 11.a. Let script be ParseText(x, Script); b. If script is a
+/// List of errors, throw a SyntaxError exception (an Error for code outside the subset).
+fn parse_eval(source: &str, strict_caller: bool) -> Result<Rc<crate::ir::FuncDef>, JsValue> {
+    let script = crate::lower::parse_code(source, strict_caller).map_err(|e| {
+        let r = realm();
+        match e.message.strip_prefix("SyntaxError: ") {
+            Some(message) => r.error("SyntaxError", message),
+            None => r.error("Error", &e.message),
+        }
+    })?;
+    Ok(script.body)
 }
 
 /// PerformEval (19.2.1.1) with `strictCaller` and `direct` false: an indirect eval.
@@ -37,18 +57,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
 pub(crate) fn perform_eval(x: &JsValue) -> Result<JsValue, JsValue> {
     // 2. If x is not a String, return x.
     let JsValue::String(source) = x else { return Ok(x.clone()) };
-    // 11. Perform the following substeps in an implementation-defined order, possibly
-    // interleaving parsing and error detection: a. Let script be ParseText(x, Script).
-    // b. If script is a List of errors, throw a SyntaxError exception.
-    let script = crate::lower::parse(source).map_err(|e| {
-        let r = realm();
-        match e.message.strip_prefix("SyntaxError: ") {
-            Some(message) => r.error("SyntaxError", message),
-            None => r.error("Error", &e.message),
-        }
-    })?;
-    let def = script.body.clone();
-    let Body::Block(body) = &def.body else { return Ok(JsValue::Undefined) };
+    let def = parse_eval(source, false)?;
     let r = realm();
     // 16. (direct is false) Let lexEnv be NewDeclarativeEnvironment(evalRealm.[[GlobalEnv]]),
     // varEnv be evalRealm.[[GlobalEnv]]: a classic script's top-level lexical bindings are in
@@ -56,12 +65,58 @@ pub(crate) fn perform_eval(x: &JsValue) -> Result<JsValue, JsValue> {
     // so the parent is a global environment of its own, with `this` the global object.
     let global_env = r.global_env.borrow().clone().unwrap_or_else(|| {
         let frame = Frame::new(Some(JsValue::Object(r.global.clone())), JsValue::Undefined, None, None);
-        Scope::make(None, Some(frame), None, false)
+        let env = Scope::make(None, Some(frame), None, false);
+        env.mark_global();
+        env
     });
     drop(r);
-    // 17. If strictEval is true, set varEnv to lexEnv.
-    let lex_env = Scope::make(Some(global_env.clone()), None, None, def.strict);
-    eval_declaration_instantiation(body, &def.var_names, &global_env, &lex_env, def.strict)?;
+    evaluate(&def, &global_env, &global_env, def.strict)
+}
+
+/// PerformEval (19.2.1.1) with `direct` true: `eval(x)` called by that name in `caller`'s
+/// scope, whose strictness is strictCaller.
+///
+/// # Errors
+///
+/// As [`perform_eval`]; EvalDeclarationInstantiation's SyntaxError for a `var` that a
+/// `let`/`const` of the caller's already binds.
+pub(crate) fn perform_direct_eval(x: &JsValue, caller: &Env) -> Result<JsValue, JsValue> {
+    // 2. If x is not a String, return x.
+    let JsValue::String(source) = x else { return Ok(x.clone()) };
+    // 11. ParseText (strict mode code when the caller is: 11.2.2).
+    let def = parse_eval(source, caller.is_strict())?;
+    // 15. If direct is true: a. Let lexEnv be NewDeclarativeEnvironment(runningContext's
+    // LexicalEnvironment). b. Let varEnv be runningContext's VariableEnvironment: the nearest
+    // function (or script) scope.
+    let mut var_env = caller.clone();
+    while !var_env.is_var_scope() && !var_env.is_global_scope() {
+        let Some(parent) = var_env.parent().cloned() else { break };
+        var_env = parent;
+    }
+    // 13.-14. (the caller's `this`, `new.target`, `super` and `arguments` are found through
+    // the scope chain, from lexEnv outwards.)
+    evaluate(&def, caller, &var_env, def.strict)
+}
+
+/// PerformEval steps 16-30 once lexEnv's parent and varEnv are known: the new lexical
+/// environment, EvalDeclarationInstantiation, and the code's completion value.
+fn evaluate(
+    def: &Rc<crate::ir::FuncDef>,
+    outer: &Env,
+    var_env: &Env,
+    strict: bool,
+) -> Result<JsValue, JsValue> {
+    let def = def.clone();
+    let Body::Block(body) = &def.body else { return Ok(JsValue::Undefined) };
+    // lexEnv = NewDeclarativeEnvironment(outer). 17. If strictEval is true, set varEnv to
+    // lexEnv (a variable environment of its own).
+    let lex_env = if strict {
+        Scope::make(Some(outer.clone()), None, None, true)
+    } else {
+        Scope::new_block(Some(outer.clone()), false)
+    };
+    let var_env = if strict { lex_env.clone() } else { var_env.clone() };
+    eval_declaration_instantiation(body, &def.var_names, &var_env, &lex_env, strict)?;
     // 29-30. Let result be Completion(Evaluation of body); if result is a normal completion
     // and result.[[Value]] is empty, set result to NormalCompletion(undefined).
     let mut fut = Box::pin(async move {
@@ -74,13 +129,19 @@ pub(crate) fn perform_eval(x: &JsValue) -> Result<JsValue, JsValue> {
     crate::interp::poll_once(fut.as_mut())
 }
 
-/// EvalDeclarationInstantiation (19.2.1.3) for an indirect eval: `varEnv` is the global
-/// environment (sloppy code: `var` and function declarations become configurable properties
-/// of the global object) or, for strict code, `lexEnv` itself.
+/// A SyntaxError for a `var` (or function) of eval code that a lexical binding already has.
+fn already_declared(name: &str) -> JsValue {
+    realm().error("SyntaxError", &format!("Identifier '{name}' has already been declared"))
+}
+
+/// EvalDeclarationInstantiation (19.2.1.3): `varEnv` is the global environment (sloppy code:
+/// `var` and function declarations become configurable properties of the global object), a
+/// function's scope (a sloppy direct eval: they become its bindings) or, for strict code,
+/// `lexEnv` itself.
 fn eval_declaration_instantiation(
     body: &Block,
     var_names: &[crate::ir::Name],
-    global_env: &Env,
+    var_env: &Env,
     lex_env: &Env,
     strict: bool,
 ) -> Result<(), JsValue> {
@@ -102,15 +163,62 @@ fn eval_declaration_instantiation(
         hoist(&functions, lex_env);
         return Ok(());
     }
-    // 3. If strict is false, then a. If varEnv is a Global Environment Record, then for each
-    // element name of varNames: i. If varEnv.HasLexicalDeclaration(name) is true, throw a
-    // SyntaxError exception.
-    for name in var_names.iter().chain(body.functions.iter().map(|f| &f.name)) {
-        if global_env.has_binding(name) {
-            return Err(
-                realm().error("SyntaxError", &format!("Identifier '{name}' has already been declared"))
-            );
+    let declared = || var_names.iter().chain(body.functions.iter().map(|f| &f.name));
+    // 3. If strict is false, then
+    // a. If varEnv is a Global Environment Record, then for each element name of varNames:
+    // i. If varEnv.HasLexicalDeclaration(name) is true, throw a SyntaxError exception.
+    // (Of a function's scope, a `let`/`const` there: a sloppy function's top-level lexical
+    // declarations are in an Environment Record of their own below varEnv, FunctionDeclaration-
+    // Instantiation step 30, which the walk below checks.)
+    for name in declared() {
+        let lexical = if var_env.is_global_scope() {
+            var_env.has_binding(name)
+        } else if var_env.is_evaluating_parameters() {
+            // An eval in a parameter initializer: the parameters (and `arguments`) are in
+            // the Environment Record between lexEnv and varEnv (step 3.d).
+            var_env.has_binding(name)
+        } else {
+            var_env.binding_is_lexical(name) == Some(true)
+        };
+        if lexical {
+            return Err(already_declared(name));
         }
+    }
+    // b. Let thisEnv be lexEnv. c. Assert: the following loop will terminate.
+    // d. Repeat, while thisEnv is not varEnv: i. If thisEnv is not an Object Environment
+    // Record, then ... 2. For each element name of varNames: a. If ! thisEnv.HasBinding(name)
+    // is true, then (B.3.4) i. If thisEnv is not the Environment Record for a Catch clause,
+    // throw a SyntaxError exception. ii. Set thisEnv to thisEnv.[[OuterEnv]].
+    let mut this_env = lex_env.parent().cloned();
+    while let Some(env) = this_env {
+        if Rc::ptr_eq(&env, var_env) {
+            break;
+        }
+        if !env.is_object_environment() && !env.is_catch_scope() {
+            for name in declared() {
+                if env.has_binding(name) {
+                    return Err(already_declared(name));
+                }
+            }
+        }
+        this_env = env.parent().cloned();
+    }
+    if !var_env.is_global_scope() {
+        // 17.d.ii: a function: Else (varEnv is not global), i. Let bindingExists be !
+        // varEnv.HasBinding(fn). ii. If bindingExists is false, then CreateMutableBinding(fn,
+        // true) and InitializeBinding(fn, fo). iii. Else, SetMutableBinding(fn, fo, false).
+        for f in &body.functions {
+            let fo = JsValue::Object(make_function(f.clone(), lex_env.clone()));
+            var_env.declare(&f.name, Some(fo), true);
+        }
+        // 18.a.ii: a var: 1. Let bindingExists be ! varEnv.HasBinding(vn). 2. If bindingExists
+        // is false, then CreateMutableBinding(vn, true), InitializeBinding(vn, undefined).
+        for name in var_names {
+            if !var_env.has_binding(name) {
+                var_env.declare(name, Some(JsValue::Undefined), true);
+            }
+        }
+        return Ok(());
     }
     // 8. For each Parse Node d of varDeclarations that is a function declaration (the last
     // one of a name wins): iv. Let fnDefinable be ? varEnv.CanDeclareGlobalFunction(fn);
@@ -241,6 +349,12 @@ fn statement<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, Option<JsValue>> {
                     None
                 };
                 Ok(Some(v.unwrap_or_default()))
+            }
+            // 14.11.2 with: 6. Let C be Completion(Evaluation of Statement). 8. Return ?
+            // UpdateEmpty(C, undefined).
+            Stmt::With(object, body) => {
+                let scope = crate::interp::with_environment(object, env).await?;
+                Ok(Some(statement(body, &scope).await?.unwrap_or_default()))
             }
             // 14.15.3 try: Return ? UpdateEmpty(C, undefined), C the try or catch block's
             // completion (a finally block's normal completion does not change it).

@@ -19,6 +19,7 @@ mod symbol;
 pub(crate) mod worker;
 pub(crate) mod worker_threads;
 
+pub(crate) use eval::{is_intrinsic_eval, perform_direct_eval};
 pub(crate) use object::to_object;
 
 use settle_runtime::{Handle, TaskId, TimerId, Uncaught, UncaughtKind};
@@ -675,6 +676,33 @@ fn install_array(r: &Rc<Realm>) {
     });
     array.define("prototype", JsValue::Object(proto.clone()), false);
     proto.define("constructor", JsValue::Object(array.clone()), false);
+    // 23.1.3.41 Array.prototype [ @@unscopables ]: 1. Let unscopableList be
+    // OrdinaryObjectCreate(null); 2-17. CreateDataPropertyOrThrow(unscopableList, name, true)
+    // for each method added after ES5 (the names `with` must not shadow); the property is
+    // { [[Writable]]: false, [[Enumerable]]: false, [[Configurable]]: true }.
+    let unscopables = Obj::new(Class::Object, None);
+    for name in [
+        "at",
+        "copyWithin",
+        "entries",
+        "fill",
+        "find",
+        "findIndex",
+        "findLast",
+        "findLastIndex",
+        "flat",
+        "flatMap",
+        "includes",
+        "keys",
+        "toReversed",
+        "toSorted",
+        "toSpliced",
+        "values",
+    ] {
+        unscopables.define(name, JsValue::Bool(true), true);
+    }
+    let key = crate::property::PropertyKey::Symbol(r.symbols.unscopables.clone());
+    proto.define_with(&key, JsValue::Object(unscopables), false, false, true);
     r.method(&array, "isArray", 1, |_, args, _| {
         Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Object(o) if matches!(o.class(), Class::Array(_)))))
     });
