@@ -16,7 +16,7 @@ fn settle(args: &[&str], source: &str) -> Run {
 }
 
 fn settle_and_node(source: &str) -> Run {
-    support::settle_and_node(env!("CARGO_BIN_EXE_settle"), source)
+    support::settle_and_node(env!("CARGO_BIN_EXE_settle"), &["--virtual-time"], source)
 }
 
 #[test]

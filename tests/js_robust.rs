@@ -18,17 +18,7 @@ fn settle(source: &[u8]) -> Run {
 
 /// Runs on settle and, when Node is there, on Node: same exit code and stdout.
 fn settle_and_node(source: &str) -> Run {
-    let ours = settle(source.as_bytes());
-    if support::node_available() {
-        let theirs = run_with("node", &[], source.as_bytes());
-        assert_eq!(
-            ours.code, theirs.code,
-            "exit codes differ from Node for:\n{source}\nstderr: {}",
-            ours.stderr
-        );
-        assert_eq!(ours.stdout, theirs.stdout, "stdout differs from Node for:\n{source}");
-    }
-    ours
+    support::settle_and_node(env!("CARGO_BIN_EXE_settle"), &[], source)
 }
 
 const CAUGHT: &str = "caught RangeError Maximum call stack size exceeded\n";

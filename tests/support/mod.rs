@@ -165,10 +165,10 @@ pub fn run_source(program: &str, args: &[&str], source: impl AsRef<[u8]>) -> Run
     }
 }
 
-/// Runs `source` on `settle --virtual-time` and, when Node is there, on Node: the exit codes
-/// and stdout must be the same; settle's run is returned for the test's own checks.
-pub fn settle_and_node(settle: &str, source: &str) -> Run {
-    let ours = run_source(settle, &["--virtual-time"], source);
+/// Runs `source` on `settle ARGS` and, when Node is there, on Node: the exit codes and stdout
+/// must be the same; settle's run is returned for the test's own checks.
+pub fn settle_and_node(settle: &str, args: &[&str], source: &str) -> Run {
+    let ours = run_source(settle, args, source);
     if node_available() {
         let theirs = run_source("node", &[], source);
         assert_eq!(
