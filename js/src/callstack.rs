@@ -46,7 +46,7 @@ pub(crate) fn place() -> Option<Place> {
     if frames.is_empty() {
         return None;
     }
-    let at = |offset: u32| crate::lower::line_col(&r.source, offset);
+    let at = |offset: u32| crate::lower::line_col(&r.run.source, offset);
     let (line, column) = at(r.pos.get());
     // A frame's position is where its callee was entered; the innermost frame's is `pos`.
     let mut stack = Vec::with_capacity(frames.len().min(MAX_FRAMES));

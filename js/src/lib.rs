@@ -259,7 +259,7 @@ fn run_realm(
         virtual_clock: options.virtual_clock,
         trace,
         file: file.to_string(),
-        source: source.clone(),
+        source,
         stdout,
         stderr,
         // The script's position and call stack, for JSON and HTML traces (`callstack.rs`).
@@ -269,7 +269,6 @@ fn run_realm(
     run.start();
     let realm = Realm::new(RealmConfig {
         run: run.clone(),
-        source,
         seed: options.seed,
         script: options.script,
         max_steps: options.max_steps,

@@ -60,7 +60,6 @@ pub(crate) struct Realm {
     pub(crate) run: settle_host::Run,
     /// The running script functions, when the trace reports them (`callstack.rs`).
     pub(crate) frames: Option<RefCell<Vec<crate::callstack::CallFrame>>>,
-    pub(crate) source: Rc<str>,
     /// `process.on` / `addEventListener` registrations, in order.
     pub(crate) listeners: RefCell<Vec<(String, JsValue)>>,
     /// Whether a process warning was printed, with Node's one-time `--trace-warnings` hint.
@@ -224,7 +223,6 @@ impl WellKnownSymbols {
 
 pub(crate) struct RealmConfig {
     pub(crate) run: settle_host::Run,
-    pub(crate) source: Rc<str>,
     pub(crate) seed: u64,
     pub(crate) script: bool,
     pub(crate) max_steps: Option<u64>,
@@ -268,7 +266,6 @@ impl Realm {
             host: config.run.host,
             frames: config.run.trace.is_some_and(|t| t.reports_places()).then(|| RefCell::new(Vec::new())),
             run: config.run,
-            source: config.source,
             listeners: RefCell::new(Vec::new()),
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
@@ -461,7 +458,7 @@ impl Realm {
 
     /// `file:line:column` of a source offset.
     pub(crate) fn location(&self, offset: u32) -> String {
-        let (line, col) = crate::lower::line_col(&self.source, offset);
+        let (line, col) = crate::lower::line_col(&self.run.source, offset);
         format!("{}:{line}:{col}", self.run.file)
     }
 

@@ -52,18 +52,11 @@ impl RejectionHost for JsRejection {
     }
 
     fn event(&mut self, name: &str, promise: JsValue, reason: JsValue) -> JsValue {
-        let r = realm();
-        let ev = r.new_object();
-        ev.define("type", JsValue::from(name), true);
-        ev.define("promise", promise, true);
-        ev.define("reason", reason, true);
-        ev.define("defaultPrevented", JsValue::Bool(false), true);
-        let target = ev.clone();
-        let prevent = r.native("preventDefault", 0, move |_, _, _| {
-            target.define("defaultPrevented", JsValue::Bool(true), true);
-            Ok(JsValue::Undefined)
-        });
-        ev.define("preventDefault", JsValue::Object(prevent), false);
+        let ev = builtins::events::cancelable_event(
+            &realm(),
+            name,
+            vec![("promise", promise), ("reason", reason)],
+        );
         JsValue::Object(ev)
     }
 

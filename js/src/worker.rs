@@ -501,10 +501,10 @@ pub(crate) fn forward_uncaught(error: &JsValue) -> bool {
         HostKind::Html => {
             let (line, col) = match error {
                 JsValue::Object(o) => match o.class() {
-                    crate::value::Class::Error(Some(pos)) => crate::lower::line_col(&r.source, *pos),
-                    _ => crate::lower::line_col(&r.source, r.pos.get()),
+                    crate::value::Class::Error(Some(pos)) => crate::lower::line_col(&r.run.source, *pos),
+                    _ => crate::lower::line_col(&r.run.source, r.pos.get()),
                 },
-                _ => crate::lower::line_col(&r.source, r.pos.get()),
+                _ => crate::lower::line_col(&r.run.source, r.pos.get()),
             };
             let report = ErrorReport {
                 message: format!("Uncaught {}", crate::builtins::error_message_text(error)),

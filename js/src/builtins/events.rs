@@ -128,3 +128,22 @@ pub(crate) fn install_dom_methods(r: &Realm, target: &Obj, events: &Rc<Emitter>)
         Ok(JsValue::Undefined)
     });
 }
+
+/// A cancelable Event (DOM 2.2) with `type`, then `members` in order, then
+/// `defaultPrevented` and the `preventDefault` that sets it: the worker events and the
+/// browser's rejection events are the same object but for their members.
+pub(crate) fn cancelable_event(r: &Realm, kind: &str, members: Vec<(&str, JsValue)>) -> Obj {
+    let ev = r.new_object();
+    ev.define("type", JsValue::from(kind), true);
+    for (name, value) in members {
+        ev.define(name, value, true);
+    }
+    ev.define("defaultPrevented", JsValue::Bool(false), true);
+    let me = ev.clone();
+    let prevent = r.native("preventDefault", 0, move |_, _, _| {
+        me.define("defaultPrevented", JsValue::Bool(true), true);
+        Ok(JsValue::Undefined)
+    });
+    ev.define("preventDefault", JsValue::Object(prevent), false);
+    ev
+}

@@ -226,8 +226,8 @@ fn crash_message(r: &Realm, error: &JsValue) -> String {
         },
         _ => r.pos.get(),
     };
-    let (line, col) = crate::lower::line_col(&r.source, offset);
-    let text = crate::lower::line_text(&r.source, offset);
+    let (line, col) = crate::lower::line_col(&r.run.source, offset);
+    let text = crate::lower::line_text(&r.run.source, offset);
     let caret = format!("{}^", " ".repeat(col.saturating_sub(1)));
     match error {
         JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => {

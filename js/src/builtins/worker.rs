@@ -93,18 +93,7 @@ fn construct_worker(proto: &Obj, url: &JsValue) -> Result<JsValue, JsValue> {
 
 /// An Event with `type` and `target`.
 fn plain_event(kind: &str, target: &Obj) -> Obj {
-    let r = realm();
-    let ev = r.new_object();
-    ev.define("type", JsValue::from(kind), true);
-    ev.define("target", JsValue::Object(target.clone()), true);
-    ev.define("defaultPrevented", JsValue::Bool(false), true);
-    let me = ev.clone();
-    let prevent = r.native("preventDefault", 0, move |_, _, _| {
-        me.define("defaultPrevented", JsValue::Bool(true), true);
-        Ok(JsValue::Undefined)
-    });
-    ev.define("preventDefault", JsValue::Object(prevent), false);
-    ev
+    super::events::cancelable_event(&realm(), kind, vec![("target", JsValue::Object(target.clone()))])
 }
 
 /// An event handler attribute (HTML 8.1.8.1), `on` + `kind`: an accessor whose first
