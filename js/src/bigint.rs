@@ -21,7 +21,7 @@ pub(crate) fn too_big() -> JsValue {
 pub(crate) fn string_to_bigint(s: &str) -> Option<i64> {
     // 2. Let literal be ParseText(text, StringIntegerLiteral): whitespace around, then
     // nothing (0), a signed decimal literal, or a non-decimal one without a sign.
-    let text = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let text = s.trim_matches(crate::jsstr::is_white_space_or_line_terminator);
     if text.is_empty() {
         return Some(0);
     }

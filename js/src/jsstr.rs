@@ -181,6 +181,12 @@ impl fmt::Display for JsStr {
     }
 }
 
+/// WhiteSpace (12.2) or LineTerminator (12.3): what TrimString and StringToNumber strip.
+/// Rust's `char::is_whitespace` is Unicode's White_Space, which adds U+0085 and lacks U+FEFF.
+pub(crate) fn is_white_space_or_line_terminator(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

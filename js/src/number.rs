@@ -7,7 +7,7 @@ pub(crate) use settle_inspect::number_to_string;
 /// ECMA-262 StringToNumber: trims whitespace; "" is 0; decimal, `Infinity`, and 0x/0o/0b
 /// integers; anything else is NaN.
 pub(crate) fn string_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let t = s.trim_matches(crate::jsstr::is_white_space_or_line_terminator);
     if t.is_empty() {
         return 0.0;
     }

@@ -2,8 +2,9 @@
 
 use std::rc::Rc;
 
+use super::array::to_list;
 use super::object::{from_property_descriptor, to_property_descriptor};
-use super::{arg, to_list, type_error};
+use super::{arg, type_error};
 use crate::interp::{call_sync, construct_sync};
 use crate::realm::{Realm, realm};
 use crate::value::{JsValue, Obj};

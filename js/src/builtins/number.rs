@@ -1,0 +1,83 @@
+//! The Number constructor and Number.prototype (ECMA-262 21.1).
+
+use std::rc::Rc;
+
+use super::object::to_object;
+use super::{arg, type_error};
+use crate::number::{number_to_string, to_fixed};
+use crate::realm::{Realm, realm};
+use crate::value::JsValue;
+
+pub(super) fn install(r: &Rc<Realm>) {
+    // Number ( value ) (21.1.1.1): 1.a. Let prim be ? ToNumeric(value); b. If prim is a
+    // BigInt, let n be 𝔽(ℝ(prim)).
+    let number = r.native_ctor("Number", 1, |_, args, new_target| {
+        let n = JsValue::Number(match args.first() {
+            None => 0.0,
+            Some(v) => match crate::bigint::to_numeric(v)? {
+                JsValue::BigInt(n) => n as f64,
+                n => n.to_number()?,
+            },
+        });
+        // 2. If NewTarget is undefined, return n. 3-5. Otherwise a Number object whose
+        // [[NumberData]] is n.
+        Ok(if new_target { JsValue::Object(to_object(&n)?) } else { n })
+    });
+    let np = &r.number_proto;
+    number.define("prototype", JsValue::Object(np.clone()), false);
+    np.define("constructor", JsValue::Object(number.clone()), false);
+    // ThisNumberValue (21.1.3.7.1): a Number or a Number wrapper's [[NumberData]].
+    let this_number = |this: &JsValue| match this {
+        JsValue::Number(n) => Ok(*n),
+        JsValue::Object(o) if let Some(JsValue::Number(n)) = o.primitive_data() => Ok(*n),
+        _ => Err(type_error("Number.prototype method requires that 'this' be a Number")),
+    };
+    r.method(np, "toFixed", 1, move |this, args, _| {
+        let n = this_number(this)?;
+        let d = arg(args, 0).to_number()?;
+        let d = if d.is_nan() { 0.0 } else { d.trunc() };
+        if !(0.0..=100.0).contains(&d) {
+            return Err(realm().error("RangeError", "toFixed() digits argument must be between 0 and 100"));
+        }
+        Ok(JsValue::from(to_fixed(n, d as usize)))
+    });
+    r.method(np, "toString", 1, move |this, args, _| {
+        let n = this_number(this)?;
+        match arg(args, 0) {
+            JsValue::Undefined => Ok(JsValue::from(number_to_string(n))),
+            radix => {
+                let radix = radix.to_number()? as u32;
+                if !(2..=36).contains(&radix) {
+                    return Err(realm().error("RangeError", "toString() radix must be between 2 and 36"));
+                }
+                if radix == 10 || n.fract() != 0.0 || !n.is_finite() {
+                    return Ok(JsValue::from(number_to_string(n)));
+                }
+                let mut v = n.abs() as u128;
+                let mut digits = Vec::new();
+                loop {
+                    digits.push(std::char::from_digit((v % u128::from(radix)) as u32, radix).unwrap_or('0'));
+                    v /= u128::from(radix);
+                    if v == 0 {
+                        break;
+                    }
+                }
+                if n < 0.0 {
+                    digits.push('-');
+                }
+                Ok(JsValue::from(digits.into_iter().rev().collect::<String>()))
+            }
+        }
+    });
+    r.method(np, "valueOf", 0, move |this, _, _| Ok(JsValue::Number(this_number(this)?)));
+    r.method(&number, "isInteger", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_finite() && n.fract() == 0.0)))
+    });
+    r.method(&number, "isNaN", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_nan())))
+    });
+    r.method(&number, "isFinite", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_finite())))
+    });
+    r.global.define("Number", JsValue::Object(number), false);
+}
