@@ -1,6 +1,7 @@
 //! `console.log` for Boa's values: settle-inspect's Node rules, read through [`Heap`].
 
 use boa_engine::builtins::error::Error;
+use boa_engine::builtins::function::OrdinaryFunction;
 use boa_engine::builtins::generator::Generator;
 use boa_engine::builtins::promise::{Promise, PromiseState};
 use boa_engine::object::builtins::{JsPromise, JsRegExp};
@@ -70,7 +71,24 @@ impl Heap for BoaHeap<'_> {
             } else {
                 (made_by(constructors.async_function()), made_by(constructors.generator_function()))
             };
-            return Class::Function { name, is_async, is_generator, is_class: false };
+            // Node tells a class by its source text, which Boa 0.22's `toString` does not give,
+            // and Boa does not expose a code block's class flag. A class is the one ordinary
+            // function whose own `prototype` is not writable (ClassDefinitionEvaluation's
+            // MakeConstructor(F, false, proto); functions and generators get a writable one),
+            // unless a script redefined it.
+            let is_class = o.is::<OrdinaryFunction>()
+                && o.borrow()
+                    .properties()
+                    .get(&PropertyKey::from(js_string!("prototype")))
+                    .is_some_and(|d| d.writable() == Some(false));
+            let extends = is_class
+                .then(|| o.prototype())
+                .flatten()
+                .and_then(|p| data(&p, "name"))
+                .as_ref()
+                .and_then(string)
+                .filter(|n| !n.is_empty());
+            return Class::Function { name, is_async, is_generator, is_class, extends };
         }
         if o.is::<Error>() {
             return Class::Error;

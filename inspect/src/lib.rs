@@ -76,8 +76,11 @@ pub enum Class<V> {
         is_async: bool,
         /// A generator function.
         is_generator: bool,
-        /// A class constructor.
+        /// A class constructor (Node's test: its source text starts with `class`).
         is_class: bool,
+        /// For a class, the `name` of its [[Prototype]] when that is a non-empty string: Node
+        /// prints `[class B extends A]`.
+        extends: Option<String>,
     },
     /// An Error instance.
     Error,
@@ -155,6 +158,19 @@ impl<H: Heap> Ctx<H> {
     fn circular_index(&self, heap: &mut H, obj: &H::Object) -> Option<usize> {
         self.circular.iter().find(|(o, _)| heap.same(o, obj)).map(|&(_, i)| i)
     }
+}
+
+/// Whether a function whose `Function.prototype.toString` is `source` is a class, by Node's
+/// test (`isClass` in lib/internal/util/inspect.js): the text starts with the keyword `class`.
+///
+/// ```
+/// assert!(settle_inspect::is_class_source("class A extends B {}"));
+/// assert!(settle_inspect::is_class_source("class{}"));
+/// assert!(!settle_inspect::is_class_source("classify() {}"));
+/// assert!(!settle_inspect::is_class_source("function A() {}"));
+/// ```
+pub fn is_class_source(source: &str) -> bool {
+    source.strip_prefix("class").is_some_and(|rest| rest.starts_with(|c: char| c.is_whitespace() || c == '{'))
 }
 
 /// `util.inspect(value)`.
@@ -375,9 +391,13 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 return "[Arguments] {}".into();
             }
         }
-        Class::Function { name, is_async, is_generator, is_class } => {
+        Class::Function { name, is_async, is_generator, is_class, extends } => {
             base = if *is_class {
-                if name.is_empty() { "[class (anonymous)]".into() } else { format!("[class {name}]") }
+                let name = if name.is_empty() { "(anonymous)" } else { name };
+                match extends {
+                    Some(parent) => format!("[class {name} extends {parent}]"),
+                    None => format!("[class {name}]"),
+                }
             } else {
                 let kind = match (is_async, is_generator) {
                     (true, true) => "AsyncGeneratorFunction",

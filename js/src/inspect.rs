@@ -35,15 +35,24 @@ impl Heap for JsHeap {
             Class::Array(items) => Kind::Array(items.borrow().clone()),
             Class::Arguments(_) => Kind::Arguments,
             Class::Function(func) => {
-                let (is_async, is_generator) = match func {
-                    Func::Closure { def, .. } => (def.is_async, def.is_generator),
-                    _ => (false, false),
+                let (is_async, is_generator, is_class) = match func {
+                    Func::Closure { def, .. } => {
+                        (def.is_async, def.is_generator, settle_inspect::is_class_source(&def.source))
+                    }
+                    _ => (false, false, false),
                 };
                 let name = match obj.own_prop("name").map(|p| p.slot) {
                     Some(Slot::Data(JsValue::String(s))) => s.to_string(),
                     _ => function_name(func),
                 };
-                Kind::Function { name, is_async, is_generator, is_class: false }
+                // Node's getClassBase: ` extends ${ObjectGetPrototypeOf(value).name}` when truthy.
+                let extends = is_class.then(|| obj.proto()).flatten().and_then(|p| {
+                    match p.own_prop("name").map(|p| p.slot) {
+                        Some(Slot::Data(JsValue::String(s))) if !s.is_empty() => Some(s.to_string()),
+                        _ => None,
+                    }
+                });
+                Kind::Function { name, is_async, is_generator, is_class, extends }
             }
             Class::Error(_) => Kind::Error,
             Class::Promise(p) => Kind::Promise(p.result()),
