@@ -94,6 +94,13 @@ pub enum Class<V> {
     Tagged(String),
     /// A RegExp, with the text RegExp.prototype.toString gives it (`/a/g`).
     RegExp(String),
+    /// A Map and its entries in order: `Map(1) { 'a' => 1 }`.
+    Map(Vec<(V, V)>),
+    /// A Set and its values in order: `Set(2) { 1, 2 }`.
+    Set(Vec<V>),
+    /// A WeakMap or WeakSet (by its kind's name), whose entries Node does not show:
+    /// `WeakMap { <items unknown> }`.
+    Weak(String),
     /// Any other object.
     Object,
 }
@@ -466,6 +473,32 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
             }
             braces_open = "{".into();
         }
+        // Node's getPrefix(constructor, tag, 'Map', `(${size})`): `Map(2) {`, a subclass's
+        // `Sub(2) [Map] {`, `[Map(2): null prototype] {`.
+        Class::Map(_) | Class::Set(_) => {
+            let (kind, size) = match &class {
+                Class::Map(entries) => ("Map", entries.len()),
+                Class::Set(values) => ("Set", values.len()),
+                _ => unreachable!("matched above"),
+            };
+            let prefix = match constructor.as_deref() {
+                Some(c) if c == kind => format!("{kind}({size}) "),
+                Some(c) => format!("{c}({size}) [{kind}] "),
+                None => format!("[{kind}({size}): null prototype] "),
+            };
+            if size == 0 && keys.is_empty() {
+                return format!("{prefix}{{}}");
+            }
+            braces_open = format!("{prefix}{{");
+        }
+        Class::Weak(kind) => {
+            let prefix = match constructor.as_deref() {
+                Some(c) if c == kind => format!("{kind} "),
+                Some(c) => format!("{c} [{kind}] "),
+                None => format!("[{kind}: null prototype] "),
+            };
+            braces_open = format!("{prefix}{{");
+        }
         Class::Object => {
             let name = match (&constructor, heap.has_prototype(obj)) {
                 (_, false) => "[Object: null prototype] ".to_string(),
@@ -517,6 +550,24 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 output.push(format!("... {more} more item{}", if more > 1 { "s" } else { "" }));
             }
         }
+        // Node's formatMap / formatSet: each entry indented like a property.
+        Class::Map(entries) => {
+            ctx.indentation += 2;
+            for (k, v) in entries {
+                let k = format_value(heap, ctx, k, recurse_times);
+                let v = format_value(heap, ctx, v, recurse_times);
+                output.push(format!("{k} => {v}"));
+            }
+            ctx.indentation -= 2;
+        }
+        Class::Set(values) => {
+            ctx.indentation += 2;
+            for v in values {
+                output.push(format_value(heap, ctx, v, recurse_times));
+            }
+            ctx.indentation -= 2;
+        }
+        Class::Weak(_) => output.push("<items unknown>".into()),
         Class::Promise(state) => match state {
             None => output.push("<pending>".into()),
             Some(result) => {

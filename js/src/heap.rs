@@ -158,9 +158,17 @@ fn clear_object(object: &ObjData) {
     // objects, whose own cells are then emptied (or dropped) in turn.
     let props = std::mem::take(&mut *object.props.borrow_mut());
     let proto = object.proto.borrow_mut().take();
-    let elements = match &object.class {
+    let elements: Vec<crate::value::JsValue> = match &object.class {
         Class::Array(items) => std::mem::take(&mut *items.borrow_mut()).into_iter().flatten().collect(),
         Class::Arguments(a) => a.clear().into_iter().flatten().collect(),
+        // A Map or Set may hold itself; a weak collection's values may hold their keys.
+        Class::Map(data) | Class::Set(data) => {
+            data.borrow_mut().clear().into_iter().flat_map(|(k, v)| [k, v]).collect()
+        }
+        Class::WeakMap(data) | Class::WeakSet(data) => data.borrow_mut().take_values(),
+        Class::CollectionIterator(state) => {
+            state.borrow_mut().collection.take().map(crate::value::JsValue::Object).into_iter().collect()
+        }
         _ => Vec::new(),
     };
     if let Class::Generator(g) = &object.class {
@@ -264,6 +272,10 @@ mod tests {
             Sub.resolve(o).then(() => Sub.all([p])).catch(() => {});
             Sub.reject(o).catch(() => Sub.resolve(1));
             Sub.race([new Promise(() => {})]);
+            const m = new Map([[m => m, o]]); m.set('me', m); const mi = m.entries(); m.set(mi, mi);
+            const s = new Set(); s.add(s); const si = s.values(); si.next(); s.add(si);
+            const wk = {}; const wm = new WeakMap([[wk, wk]]); wk.map = wm; o.wm = wm;
+            const ws = new WeakSet([o]); o.ws = ws;
         ";
         assert_eq!(run_and_count_survivors(cycles), 0);
     }

@@ -67,6 +67,15 @@ impl Heap for JsHeap {
             }
             Class::RegExp(data) => Kind::RegExp(crate::builtins::regexp::regexp_text(data)),
             Class::RegExpStringIterator(_) => Kind::Tagged("RegExp String Iterator".into()),
+            Class::Map(data) => Kind::Map(data.borrow().entries()),
+            Class::Set(data) => Kind::Set(data.borrow().entries().into_iter().map(|(k, _)| k).collect()),
+            Class::WeakMap(_) => Kind::Weak("WeakMap".into()),
+            Class::WeakSet(_) => Kind::Weak("WeakSet".into()),
+            Class::CollectionIterator(state) => {
+                let set =
+                    state.borrow().collection.as_ref().is_some_and(|c| matches!(c.class(), Class::Set(_)));
+                Kind::Tagged(if set { "Set Iterator" } else { "Map Iterator" }.into())
+            }
             Class::Object => Kind::Object,
         }
     }

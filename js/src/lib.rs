@@ -38,6 +38,7 @@ mod ir;
 mod iteration;
 mod jsstr;
 mod lower;
+mod map_data;
 mod number;
 mod object;
 mod object_env;
@@ -49,6 +50,7 @@ mod rejection;
 mod stack;
 mod structured_clone;
 mod value;
+mod weak_data;
 mod worker;
 
 use std::rc::Rc;

@@ -28,10 +28,6 @@ pub struct ScriptError {
 /// it) is reported as outside the subset before the script runs, rather than failing later with
 /// a ReferenceError that would look like a bug in the script.
 const MISSING_GLOBALS: &[&str] = &[
-    "Map",
-    "Set",
-    "WeakMap",
-    "WeakSet",
     "WeakRef",
     "FinalizationRegistry",
     "Proxy",

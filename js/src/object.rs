@@ -128,6 +128,16 @@ pub(crate) enum Class {
     RegExp(Rc<crate::builtins::regexp::RegExpData>),
     /// A %RegExpStringIterator% (22.2.9): what `matchAll` returns.
     RegExpStringIterator(RefCell<crate::builtins::regexp::RegExpStringIterator>),
+    /// A Map's [[MapData]].
+    Map(RefCell<crate::map_data::MapData>),
+    /// A Set's [[SetData]].
+    Set(RefCell<crate::map_data::MapData>),
+    /// A Map or Set iterator (24.1.5, 24.2.6).
+    CollectionIterator(RefCell<crate::map_data::CollectionIterator>),
+    /// A WeakMap's [[WeakMapData]].
+    WeakMap(RefCell<crate::weak_data::WeakData>),
+    /// A WeakSet's [[WeakSetData]].
+    WeakSet(RefCell<crate::weak_data::WeakData>),
 }
 
 /// A native function: `(this, arguments, new.target)`; `Err` is a `throw`. `new.target` is

@@ -147,7 +147,13 @@ fn structured_serialize_internal(value: &JsValue, st: &mut State) -> Result<Valu
         | Class::Generator(_)
         | Class::Symbol(_)
         | Class::ListIterator(_)
-        | Class::RegExpStringIterator(_) => {
+        | Class::RegExpStringIterator(_)
+        | Class::CollectionIterator(_)
+        | Class::WeakMap(_)
+        | Class::WeakSet(_)
+        // HTML's steps 20-21 serialize a Map's and a Set's entries; not yet here.
+        | Class::Map(_)
+        | Class::Set(_) => {
             return Err(data_clone_error(value));
         }
         // 26. Otherwise: { [[Type]]: "Object" }, deep.

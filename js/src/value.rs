@@ -342,7 +342,13 @@ impl fmt::Debug for JsValue {
                 Class::Generator(_) => f.write_str("[Generator]"),
                 Class::Object => f.write_str("[Object]"),
                 Class::Symbol(_) => f.write_str("[Symbol]"),
-                Class::ListIterator(_) | Class::RegExpStringIterator(_) => f.write_str("[Iterator]"),
+                Class::ListIterator(_) | Class::RegExpStringIterator(_) | Class::CollectionIterator(_) => {
+                    f.write_str("[Iterator]")
+                }
+                Class::Map(_) => f.write_str("[Map]"),
+                Class::Set(_) => f.write_str("[Set]"),
+                Class::WeakMap(_) => f.write_str("[WeakMap]"),
+                Class::WeakSet(_) => f.write_str("[WeakSet]"),
                 Class::RegExp(r) => write!(f, "/{}/{}", r.source, r.flags),
             },
         }

@@ -16,6 +16,7 @@ mod global_functions;
 mod html;
 mod iterator;
 mod json;
+mod map;
 mod math;
 mod number;
 mod object;
@@ -24,11 +25,14 @@ mod promise;
 mod reflect;
 pub(crate) mod regexp;
 mod require;
+mod set;
 mod string;
 mod structured_clone;
 mod symbol;
 mod timers;
 mod uncaught;
+mod weak_map;
+mod weak_set;
 pub(crate) mod worker;
 pub(crate) mod worker_threads;
 
@@ -40,7 +44,6 @@ pub(crate) use uncaught::{
     error_message_text, no_side_effects_to_string, report_uncaught, unhandled_rejection_message,
 };
 
-use crate::inspect::inspect;
 use crate::interp::call_sync;
 use crate::realm::{HostKind, JsHost, Realm, RealmGuard, realm};
 use crate::value::JsValue;
@@ -55,9 +58,35 @@ pub(crate) fn type_error(message: &str) -> JsValue {
     realm().error("TypeError", message)
 }
 
+/// IsCallable(callbackfn) of an Array method, with V8's message (the value as
+/// NoSideEffectsToString shows it: `#<Object> is not a function`).
 fn callback(args: &[JsValue], i: usize) -> R {
     let f = arg(args, i);
-    if f.is_callable() { Ok(f) } else { Err(type_error(&format!("{} is not a function", inspect(&f)))) }
+    if f.is_callable() {
+        Ok(f)
+    } else {
+        Err(type_error(&format!("{} is not a function", no_side_effects_to_string(&f))))
+    }
+}
+
+/// The same check with the message of V8's Torque built-ins (Map's and Set's `forEach`): the
+/// type, then a primitive's value (`number 1 is not a function`, `object is not a function`).
+fn callback_typed(args: &[JsValue], i: usize) -> R {
+    let f = arg(args, i);
+    if f.is_callable() {
+        return Ok(f);
+    }
+    let shown = match &f {
+        JsValue::Undefined => "undefined".to_string(),
+        JsValue::Null => "object null".to_string(),
+        JsValue::Bool(b) => format!("boolean {b}"),
+        JsValue::Number(n) => format!("number {}", crate::number::number_to_string(*n)),
+        JsValue::String(s) => format!("string \"{s}\""),
+        JsValue::Symbol(_) => "symbol".to_string(),
+        JsValue::BigInt(_) => "bigint".to_string(),
+        JsValue::Object(_) => "object".to_string(),
+    };
+    Err(type_error(&format!("{shown} is not a function")))
 }
 
 /// A relative index (`slice`'s negative indices).
@@ -103,6 +132,10 @@ pub(crate) fn install(r: &Rc<Realm>) {
     global_functions::install(r);
     regexp::install(r);
     math::install(r);
+    map::install(r);
+    set::install(r);
+    weak_map::install(r);
+    weak_set::install(r);
     json::install(r);
     crate::generator::install(&r.generator_proto);
     crate::generator::async_generator::install(&r.async_generator_proto);

@@ -160,6 +160,7 @@ pub(crate) fn no_side_effects_to_string(v: &JsValue) -> String {
         Class::Array(_) => "Array",
         Class::Arguments(_) => "Arguments",
         Class::Error(_) => "Error",
+        Class::RegExp(_) => "RegExp",
         _ => "Object",
     };
     format!("[object {tag}]")
