@@ -3,7 +3,9 @@
 use boa_engine::builtins::error::Error;
 use boa_engine::builtins::function::OrdinaryFunction;
 use boa_engine::builtins::generator::Generator;
+use boa_engine::builtins::map::ordered_map::OrderedMap;
 use boa_engine::builtins::promise::{Promise, PromiseState};
+use boa_engine::builtins::set::ordered_set::OrderedSet;
 use boa_engine::object::builtins::{JsPromise, JsRegExp};
 use boa_engine::property::PropertyKey;
 use boa_engine::value::JsVariant;
@@ -89,6 +91,26 @@ impl Heap for BoaHeap<'_> {
                 .and_then(string)
                 .filter(|n| !n.is_empty());
             return Class::Function { name, is_async, is_generator, is_class, extends };
+        }
+        if let Some(map) = o.downcast_ref::<OrderedMap<JsValue>>() {
+            return Class::Map(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        }
+        if let Some(set) = o.downcast_ref::<OrderedSet>() {
+            return Class::Set(set.iter().cloned().collect());
+        }
+        // Boa's weak collections' data type is private: tell them by their prototype chain.
+        let constructors = self.0.intrinsics().constructors();
+        for (kind, proto) in [
+            ("WeakMap", constructors.weak_map().prototype()),
+            ("WeakSet", constructors.weak_set().prototype()),
+        ] {
+            let mut at = o.prototype();
+            while let Some(p) = at {
+                if JsObject::equals(&p, &proto) {
+                    return Class::Weak(kind.into());
+                }
+                at = p.prototype();
+            }
         }
         if o.is::<Error>() {
             return Class::Error;
