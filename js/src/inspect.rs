@@ -127,9 +127,7 @@ pub(crate) fn inspect(value: &JsValue) -> String {
 /// `console.log(...args)`: format specifiers in a first string argument, then the rest
 /// separated by spaces, strings as they are.
 pub(crate) fn format_log(args: &[JsValue]) -> String {
-    settle_inspect::format_log(&mut JsHeap, args, |_, v| {
-        crate::builtins::json_stringify(v, "").ok().flatten()
-    })
+    settle_inspect::format_log(&mut JsHeap, args, |_, v| crate::builtins::json_stringify(v).ok().flatten())
 }
 
 /// The constructor name shown before braces: `Foo {}` for `new Foo()`.
