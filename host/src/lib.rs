@@ -51,6 +51,7 @@
 
 mod json;
 mod rejection;
+pub mod structured_clone;
 mod trace;
 
 use std::cell::RefCell;
