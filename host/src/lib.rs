@@ -53,6 +53,7 @@ mod json;
 mod rejection;
 pub mod structured_clone;
 mod trace;
+pub mod worker;
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -12,7 +12,8 @@ use crate::interp::call_sync;
 use crate::realm::{HostKind, Realm, realm};
 use crate::structured_clone::{dom_exception, structured_serialize};
 use crate::value::{JsValue, Obj};
-use crate::worker::{self, ErrorReport, WorkerSpec};
+use crate::worker::{self, WorkerSpec};
+use settle_host::worker::ErrorReport;
 
 /// Installs `Worker` (a browser's main thread and its workers), and in a worker the
 /// DedicatedWorkerGlobalScope's members.

@@ -27,7 +27,7 @@ pub(crate) fn module(r: &Rc<Realm>) -> Obj {
     m.define("Worker", JsValue::Object(ctor), true);
     let scope = r.worker.clone();
     m.define("isMainThread", JsValue::Bool(scope.is_none()), true);
-    m.define("threadId", JsValue::Number(scope.as_ref().map_or(0, |s| s.thread_id) as f64), true);
+    m.define("threadId", JsValue::Number(scope.as_ref().map_or(0, |s| s.thread_id()) as f64), true);
     match scope {
         None => {
             m.define("parentPort", JsValue::Null, true);
