@@ -51,6 +51,10 @@ pub type Job<H> = Box<dyn FnOnce(&mut H) + Send>;
 /// The exit code of a terminated worker (Node's).
 pub const TERMINATED_EXIT_CODE: i32 = 1;
 
+/// A worker thread's stack: an engine that evaluates recursively needs more than the
+/// platform's default (it is reserved, not committed).
+const WORKER_STACK: usize = 64 << 20;
+
 /// Node's `threadId`: the main thread is 0, workers count from 1 in the whole process.
 static NEXT_THREAD_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -202,8 +206,11 @@ impl<H: 'static, T: Clone> Children<H, T> {
         let inbox = Arc::new(Inbox::default());
         let interrupt = Arc::new(AtomicBool::new(false));
         let link = Link { id, parent: remote.clone(), inbox: inbox.clone(), interrupt: interrupt.clone() };
-        let thread =
-            std::thread::Builder::new().name(format!("settle-worker-{id}")).spawn(move || run(link)).ok();
+        let thread = std::thread::Builder::new()
+            .name(format!("settle-worker-{id}"))
+            .stack_size(WORKER_STACK)
+            .spawn(move || run(link))
+            .ok();
         self.list.push(Child {
             id,
             data,
