@@ -17,7 +17,11 @@
 //! no thread-local here.
 //!
 //! [`run`] runs a script as the `settle --engine boa` command does, with Node's host (the
-//! default: `process.nextTick`, `setImmediate`, `process.on`, Node's exit codes) or a browser's.
+//! default: `process.nextTick`, `setImmediate`, `process.on`, Node's exit codes,
+//! `require("worker_threads")`) or a browser's (`Worker`, and in a worker `self.postMessage`,
+//! `onmessage`, `importScripts`). Each worker is a run of its own, on its own thread, with its own
+//! `Context` and loop; the threads, the message transport and the structured clone are
+//! settle-host's, shared with settle-js.
 //!
 //! ```
 //! use std::cell::RefCell;
