@@ -34,7 +34,7 @@ if (isMainThread) {
     if (messages.length) w.postMessage(messages.shift());
     else w.postMessage('bye');
   });
-  w.on('exit', (code) => console.log('exit', code));
+  w.on('exit', (code) => console.log('exit', code, 'threadId now', w.threadId));
   Promise.resolve().then(() => console.log('main job'));
   console.log('main done', threadId, isMainThread);
 } else {
@@ -53,8 +53,11 @@ if (isMainThread) {
 
 #[test]
 fn messages_are_cloned_both_ways_and_each_is_a_task_with_its_ticks_and_jobs_after_it() {
+    // settle-js prints the same (its workers are settle-host's too).
+    let js = support::run_source(env!("CARGO_BIN_EXE_settle"), &["--virtual-time"], PING_PONG);
     let r = boa_and_node(PING_PONG);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!((js.code, &js.stdout), (0, &r.stdout), "settle-js: {}", js.stderr);
     assert_eq!(
         r.stdout,
         r#"main done 0 true
@@ -113,7 +116,7 @@ main got {
 main got { count: 6, echo: null, self: false, same: false, error: false }
   nextTick after it
   promise job after it
-exit 0
+exit 0 threadId now -1
 "#
     );
 }

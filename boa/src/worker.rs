@@ -201,6 +201,10 @@ fn child_online(cx: &mut Context, id: u64) {
 fn child_exited(cx: &mut Context, id: u64, code: i32) {
     let Some(state) = state(cx) else { return };
     let Some(((object, index), code)) = state.workers.children.borrow_mut().exited(id, code) else { return };
+    if state.kind == HostKind::Node {
+        // Node: "If the worker thread is no longer running ... the threadId is -1".
+        define(cx, &object, "threadId", -1.0, true);
+    }
     if state.kind == HostKind::Node
         && let Some(events) = state.workers.emitters.get(index)
         && let Err(e) = events.emit(&object.into(), "exit", &[JsValue::from(code)], cx)

@@ -241,6 +241,8 @@ fn child_exited(id: u64, code: i32) {
     }
     let Some(((object, events), code)) = with_children(|c| c.exited(id, code)) else { return };
     if realm().host == HostKind::Node {
+        // Node: "If the worker thread is no longer running ... the threadId is -1".
+        object.define("threadId", JsValue::Number(-1.0), true);
         crate::builtins::worker_threads::dispatch_exit(&events, &object, code);
     }
 }
