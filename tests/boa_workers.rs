@@ -246,3 +246,31 @@ fn html_workers_on_boa_print_what_they_print_on_settle_js() {
     assert!(boa.stdout.contains("error Uncaught TypeError: thrown in the worker 8 null\n"), "{}", boa.stdout);
     assert!(boa.stdout.contains("after the error: [ 'added by the worker' ]\n"), "{}", boa.stdout);
 }
+
+#[test]
+fn a_worker_script_that_does_not_parse_is_an_error_event_then_exit_code_1() {
+    let dir = std::env::temp_dir().join(format!("settle-boa-worker-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let bad = dir.join("bad.js");
+    std::fs::write(&bad, "let x = ;\n").expect("the worker file is written");
+    let node = format!(
+        "const {{ Worker }} = require('worker_threads');\n\
+         const w = new Worker({:?});\n\
+         w.on('error', (e) => console.log('error', e.name, e instanceof SyntaxError));\n\
+         w.on('exit', (c) => console.log('exit', c));\n",
+        bad.to_string_lossy()
+    );
+    let r = boa_and_node(&node);
+    // Under HTML: an ErrorEvent at the Worker object, with the parser's line and column.
+    let html = support::run_source(
+        env!("CARGO_BIN_EXE_settle"),
+        &["--engine", "boa", "--host", "html"],
+        format!(
+            "var w = new Worker({:?});\nw.onerror = function (e) {{ console.log(e.message.split(':')[0], e.lineno, e.colno); e.preventDefault(); }};\n",
+            bad.to_string_lossy()
+        ),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "error SyntaxError true\nexit 1\n"), "{}", r.stderr);
+    assert_eq!((html.code, html.stdout.as_str()), (0, "Uncaught SyntaxError 1 9\n"), "{}", html.stderr);
+}

@@ -125,17 +125,27 @@ pub(crate) fn report_script_error(scope: &WorkerScope, host: HostKind, file: &st
             scope.link.post(Box::new(move |cx: &mut Context| deliver_error_to_parent(cx, id, error)) as Job<Context>)
         }
         HostKind::Html => {
+            let (lineno, colno) = parse_error_position(message).unwrap_or((1, 1));
             let report = ErrorReport {
                 message: format!("Uncaught SyntaxError: {message}"),
                 filename: file.to_string(),
-                lineno: 1,
-                colno: 1,
+                lineno,
+                colno,
             };
             scope
                 .link
                 .post(Box::new(move |cx: &mut Context| deliver_error_event(cx, id, &report)) as Job<Context>)
         }
     }
+}
+
+/// Where Boa's parser says the error is: its message ends `at line L, col C` (and a source
+/// note).
+fn parse_error_position(message: &str) -> Option<(usize, usize)> {
+    let (_, at) = message.rsplit_once("at line ")?;
+    let (line, rest) = at.split_once(", col ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, col.parse().ok()?))
 }
 
 /// The run is over: workers still running are stopped, their inboxes closed; the run does not
