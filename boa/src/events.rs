@@ -1,6 +1,7 @@
 //! A small event target for the worker objects: Node's EventEmitter methods (`on`, `once`,
 //! `off`, `addListener`, `removeListener`, `emit`) or the DOM's (`addEventListener`,
-//! `removeEventListener`), over one list of listeners in registration order.
+//! `removeEventListener`), over one list of listeners in registration order
+//! (`settle_host::listeners`).
 //!
 //! Boa's native closures may only capture what its collector can trace, so a JavaScript
 //! object's emitter is kept in the host's table ([`Emitters`]) and its methods capture the
@@ -9,75 +10,22 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use settle_host::listeners::Listeners;
+
 use boa_engine::object::FunctionObjectBuilder;
 use boa_engine::property::PropertyDescriptor;
 use boa_engine::{Context, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction};
 
 use crate::host::host;
 
-/// What an emitter calls after a change of its listeners.
-type OnChange = Rc<dyn Fn(&Emitter)>;
+/// The listeners of one object, by event name, in registration order (settle-host's list,
+/// shared with settle-js).
+pub(crate) type Emitter = Listeners<JsObject>;
 
-/// The listeners of one object, by event name, in registration order.
-#[derive(Default)]
-pub(crate) struct Emitter {
-    listeners: RefCell<Vec<(String, JsObject, bool)>>,
-    /// Called after a listener was added or removed (a port listening for messages keeps its
-    /// worker alive).
-    on_change: RefCell<Option<OnChange>>,
-}
-
-impl Emitter {
-    /// Calls `f` after every change of the listeners.
-    pub(crate) fn set_on_change(&self, f: impl Fn(&Emitter) + 'static) {
-        *self.on_change.borrow_mut() = Some(Rc::new(f));
-    }
-
-    fn changed(&self) {
-        let f = self.on_change.borrow().clone();
-        if let Some(f) = f {
-            f(self);
-        }
-    }
-
-    /// Adds a listener (`once`: removed before its first call, as Node's `once`).
-    pub(crate) fn add(&self, event: &str, f: JsObject, once: bool) {
-        self.listeners.borrow_mut().push((event.to_string(), f, once));
-        self.changed();
-    }
-
-    /// Removes the first registration of `f` for `event` (Node and the DOM both remove one).
-    pub(crate) fn remove(&self, event: &str, f: &JsValue) {
-        let mut listeners = self.listeners.borrow_mut();
-        let found = listeners
-            .iter()
-            .position(|(e, l, _)| e == event && f.as_object().is_some_and(|f| JsObject::equals(&f, l)));
-        if let Some(i) = found {
-            listeners.remove(i);
-        }
-        drop(listeners);
-        self.changed();
-    }
-
-    /// How many listeners `event` has.
-    pub(crate) fn count(&self, event: &str) -> usize {
-        self.listeners.borrow().iter().filter(|(e, _, _)| e == event).count()
-    }
-
-    /// The listeners to call for one emission of `event`; the `once` ones are removed.
-    pub(crate) fn take(&self, event: &str) -> Vec<JsObject> {
-        let mut listeners = self.listeners.borrow_mut();
-        let found: Vec<JsObject> =
-            listeners.iter().filter(|(e, _, _)| e == event).map(|(_, f, _)| f.clone()).collect();
-        let before = listeners.len();
-        listeners.retain(|(e, _, once)| !(e == event && *once));
-        let changed = listeners.len() != before;
-        drop(listeners);
-        if changed {
-            self.changed();
-        }
-        found
-    }
+/// What settle-boa does with an [`Emitter`]'s listeners.
+pub(crate) trait Emit {
+    /// Removes the first registration of `f` for `event`.
+    fn remove_listener(&self, event: &str, f: &JsValue);
 
     /// Node's `emit`: calls the listeners of `event` with `this` and `args`; whether there were
     /// any. No borrow is held while a listener runs.
@@ -85,25 +33,20 @@ impl Emitter {
     /// # Errors
     ///
     /// What a listener threw (the later ones are not called, as in Node).
-    pub(crate) fn emit(
-        &self,
-        this: &JsValue,
-        event: &str,
-        args: &[JsValue],
-        cx: &mut Context,
-    ) -> JsResult<bool> {
+    fn emit(&self, this: &JsValue, event: &str, args: &[JsValue], cx: &mut Context) -> JsResult<bool>;
+}
+
+impl Emit for Emitter {
+    fn remove_listener(&self, event: &str, f: &JsValue) {
+        self.remove(event, |l| f.as_object().is_some_and(|f| JsObject::equals(&f, l)));
+    }
+
+    fn emit(&self, this: &JsValue, event: &str, args: &[JsValue], cx: &mut Context) -> JsResult<bool> {
         let listeners = self.take(event);
         for l in &listeners {
             l.call(this, args, cx)?;
         }
         Ok(!listeners.is_empty())
-    }
-
-    /// Drops every listener (when the run ends).
-    pub(crate) fn clear(&self) {
-        let listeners = std::mem::take(&mut *self.listeners.borrow_mut());
-        drop(listeners);
-        self.on_change.borrow_mut().take();
     }
 }
 
@@ -196,7 +139,7 @@ pub(crate) fn install_node_methods(cx: &mut Context, target: &JsObject, index: u
     for name in ["off", "removeListener"] {
         let f = NativeFunction::from_copy_closure(move |this, args, cx| {
             let event = event_name(args, cx)?;
-            emitter(cx, index)?.remove(&event, &args.get(1).cloned().unwrap_or_default());
+            emitter(cx, index)?.remove_listener(&event, &args.get(1).cloned().unwrap_or_default());
             Ok(this.clone())
         });
         method(cx, target, name, 2, f);
@@ -220,7 +163,7 @@ pub(crate) fn install_dom_methods(cx: &mut Context, target: &JsObject, index: us
     method(cx, target, "addEventListener", 2, f);
     let f = NativeFunction::from_copy_closure(move |_, args, cx| {
         let event = event_name(args, cx)?;
-        emitter(cx, index)?.remove(&event, &args.get(1).cloned().unwrap_or_default());
+        emitter(cx, index)?.remove_listener(&event, &args.get(1).cloned().unwrap_or_default());
         Ok(JsValue::undefined())
     });
     method(cx, target, "removeEventListener", 2, f);

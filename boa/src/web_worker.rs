@@ -14,7 +14,7 @@ use boa_engine::{
 };
 
 use crate::clone::{dom_exception, structured_deserialize, structured_serialize};
-use crate::events::{cancelable_event, define, emitter, install_dom_methods, method};
+use crate::events::{Emit, cancelable_event, define, emitter, install_dom_methods, method};
 use crate::host::host;
 use crate::worker::{self, WorkerSpec};
 
@@ -195,7 +195,7 @@ fn define_event_handler(
                     if now_set {
                         events.add(kind, listener, false);
                     } else {
-                        events.remove(kind, &listener.into());
+                        events.remove_listener(kind, &listener.into());
                     }
                 }
                 None => {

@@ -21,7 +21,7 @@ use settle_host::worker::{Children, ErrorReport, Job, Link, ParentLink, ParentOu
 use settle_runtime::{Uncaught, UncaughtKind};
 
 use crate::clone::{structured_deserialize, structured_serialize};
-use crate::events::{Emitters, cancelable_event, default_prevented, define};
+use crate::events::{Emit, Emitters, cancelable_event, default_prevented, define};
 use crate::host::{HostState, state};
 use crate::{HostKind, Options, inspect};
 

@@ -11,7 +11,7 @@ use boa_engine::{
 };
 
 use crate::clone::{structured_deserialize, structured_serialize};
-use crate::events::{define, emitter, install_node_methods, method};
+use crate::events::{Emit, define, emitter, install_node_methods, method};
 use crate::host::host;
 use crate::worker::{self, WorkerSpec};
 

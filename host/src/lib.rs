@@ -50,6 +50,7 @@
 //! ```
 
 mod json;
+pub mod listeners;
 mod rejection;
 pub mod structured_clone;
 mod trace;

@@ -24,7 +24,7 @@ use std::rc::Rc;
 use settle_host::worker::{Children, ErrorReport, Job, Link, ParentLink, ParentOutput};
 use settle_runtime::{Handle, Uncaught, UncaughtKind};
 
-use crate::builtins::events::Emitter;
+use crate::builtins::events::{Emit, Emitter};
 use crate::realm::{HostKind, JsHost, realm};
 use crate::structured_clone::{Serialized, structured_deserialize};
 use crate::value::{JsValue, Obj};

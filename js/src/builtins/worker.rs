@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::events::{Emitter, install_dom_methods};
+use super::events::{Emit, Emitter, install_dom_methods};
 use super::{arg, callback, report_uncaught};
 use crate::interp::call_sync;
 use crate::realm::{HostKind, Realm, realm};
@@ -60,7 +60,7 @@ fn construct_worker(proto: &Obj, url: &JsValue) -> Result<JsValue, JsValue> {
             if add {
                 e.add(kind, listener.clone(), false);
             } else {
-                e.remove(kind, listener);
+                e.remove_listener(kind, listener);
             }
         });
     }
