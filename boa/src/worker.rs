@@ -75,12 +75,16 @@ pub(crate) fn spawn(cx: &mut Context, spec: WorkerSpec, object: JsObject, emitte
     Some(children.spawn(&state.handle, (object, emitter), move |link| run_worker(spec, &options, link)))
 }
 
-/// A worker's stdout or stderr: each line is posted to the parent, which prints it.
+/// A worker's stdout or stderr: each line is posted to the parent, which prints it, unless
+/// the worker was terminated (a Boa worker in a busy loop runs on after `terminate()`, and
+/// what it prints then must not appear, as nothing does from a stopped Node worker).
 fn parent_output(link: &Link<Context>, stderr: bool) -> crate::Sink {
-    let parent = link.parent.clone();
+    let (parent, id) = (link.parent.clone(), link.id);
     Rc::new(RefCell::new(ParentOutput::new(move |text| {
         let _ = parent.post_with(move |cx: &mut Context| {
-            if let Some(state) = state(cx) {
+            if let Some(state) = state(cx)
+                && state.workers.children.borrow().target(id).is_some()
+            {
                 state.write(&text, stderr);
             }
         });
