@@ -2,8 +2,9 @@
 //! (`NAME.out`, which is what `node NAME.js` prints: tests/js_examples.rs checks that), except
 //! for lines where Boa itself words an error message differently from V8. Those are listed
 //! here, each with the line Boa prints; a divergence in ordering is never listed. The worker
-//! examples (`ch5-*`, chapter 5) need `require("worker_threads")`, which settle-boa's Node host
-//! does not provide: they are settle-js's only (tests/js_examples.rs).
+//! examples (`ch5-*`, chapter 5) run too: settle-boa's workers are settle-host's, as
+//! settle-js's are. The scripts of `examples/js/html` print, under `--host html`, the output
+//! HTML's rules give (written by hand; tests/js_examples.rs checks settle-js against it).
 
 mod support;
 
@@ -30,13 +31,8 @@ const BOA_MESSAGES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Whether an example uses workers (settle-js only).
-fn uses_workers(file: &std::path::Path) -> bool {
-    file.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("ch5-"))
-}
-
 fn examples() -> Vec<PathBuf> {
-    support::js_files("examples/js").into_iter().filter(|f| !uses_workers(f)).collect()
+    support::js_files("examples/js")
 }
 
 #[test]
@@ -72,4 +68,42 @@ fn examples_print_node_s_output_on_boa() {
     let mut with_messages: Vec<&str> = BOA_MESSAGES.iter().map(|(f, ..)| *f).collect();
     with_messages.dedup();
     assert_eq!(exact, examples().len() - with_messages.len(), "the rest print exactly Node's output");
+}
+
+#[test]
+fn html_examples_print_the_output_html_describes_on_boa() {
+    let files = support::js_files("examples/js/html");
+    assert!(files.len() >= 2, "examples/js/html holds the book's Web Worker snippets");
+    let settle = env!("CARGO_BIN_EXE_settle");
+    let mut failures = Vec::new();
+    for file in &files {
+        let expected = std::fs::read_to_string(file.with_extension("out")).expect("an expected output");
+        for args in [
+            &["--engine", "boa", "--host", "html", "--virtual-time"][..],
+            &["--engine", "boa", "--host", "html"][..],
+        ] {
+            let (code, stdout) = support::run_file(settle, args, file);
+            if code != 0 || stdout != expected {
+                failures.push(format!(
+                    "{} {args:?}: exit {code}\n--- expected\n{expected}--- boa\n{stdout}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn worker_examples_run_in_real_time_too() {
+    // Threads on the real clock: the order is still the one the examples print.
+    let settle = env!("CARGO_BIN_EXE_settle");
+    for file in examples()
+        .iter()
+        .filter(|f| f.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("ch5-")))
+    {
+        let (code, stdout) = support::run_file(settle, &["--engine", "boa"], file);
+        let recorded = std::fs::read_to_string(file.with_extension("out")).expect("a recorded output");
+        assert_eq!((code, stdout), (0, recorded), "{}", file.display());
+    }
 }

@@ -33,6 +33,8 @@ pub(crate) struct HostState {
     /// 1 after a crash (Node) or an uncaught exception (browser).
     pub(crate) exit_code: Cell<i32>,
     pub(crate) handle: Handle,
+    /// The run's workers and, in a worker, its link to the parent (`worker.rs`).
+    pub(crate) workers: crate::worker::Workers,
 }
 
 impl HostState {
@@ -40,7 +42,7 @@ impl HostState {
         self.run.write(text, to_stderr);
     }
 
-    fn listeners(&self, event: &str) -> Vec<JsObject> {
+    pub(crate) fn listeners(&self, event: &str) -> Vec<JsObject> {
         self.listeners.borrow().iter().filter(|(e, _)| e == event).map(|(_, f)| f.clone()).collect()
     }
 }
@@ -50,7 +52,7 @@ pub(crate) fn state(cx: &Context) -> Option<Rc<HostState>> {
     cx.get_data::<Rc<HostState>>().cloned()
 }
 
-fn host(cx: &Context) -> JsResult<Rc<HostState>> {
+pub(crate) fn host(cx: &Context) -> JsResult<Rc<HostState>> {
     state(cx).ok_or_else(|| JsNativeError::error().with_message("settle-boa's host is not installed").into())
 }
 
@@ -58,12 +60,20 @@ fn host(cx: &Context) -> JsResult<Rc<HostState>> {
 pub(crate) fn install(cx: &mut Context, state: HostState) -> JsResult<()> {
     let kind = state.kind;
     let handle = state.handle.clone();
+    let file = state.run.file.clone();
     cx.insert_data(Rc::new(state));
     install_console(cx)?;
     install_timers(cx)?;
+    crate::web_worker::install_common(cx)?;
     match kind {
-        HostKind::Node => install_process(cx)?,
-        HostKind::Html => install_html(cx)?,
+        HostKind::Node => {
+            install_process(cx)?;
+            crate::worker_threads::install(cx, &file)?;
+        }
+        HostKind::Html => {
+            install_html(cx)?;
+            crate::web_worker::install(cx)?;
+        }
     }
     handle.set_rejection_policy(TrackerPolicy::callback_with(on_rejection));
     Ok(())
@@ -82,7 +92,7 @@ fn arg(args: &[JsValue], i: usize) -> JsValue {
 }
 
 /// A callback argument, with Node's error for anything else.
-fn callback(args: &[JsValue], i: usize) -> JsResult<JsObject> {
+pub(crate) fn callback(args: &[JsValue], i: usize) -> JsResult<JsObject> {
     match args.get(i).and_then(JsValue::as_callable) {
         Some(f) => Ok(f),
         None => Err(JsNativeError::typ()
@@ -222,6 +232,7 @@ fn add_listener(args: &[JsValue], cx: &mut Context) -> JsResult<()> {
     let event = event_name(args, cx)?;
     let f = callback(args, 1)?;
     host(cx)?.listeners.borrow_mut().push((event, f));
+    crate::worker::update_keep_alive(cx);
     Ok(())
 }
 
@@ -236,6 +247,8 @@ fn remove_listener(args: &[JsValue], cx: &mut Context) -> JsResult<()> {
     {
         listeners.remove(i);
     }
+    drop(listeners);
+    crate::worker::update_keep_alive(cx);
     Ok(())
 }
 
@@ -285,7 +298,10 @@ fn install_html(cx: &mut Context) -> JsResult<()> {
     let f = function(cx, remove);
     cx.register_global_builtin_callable(js_string!("removeEventListener"), 2, f)?;
     let global = cx.global_object();
-    cx.register_global_property(js_string!("window"), global.clone(), Attribute::all())?;
+    // A worker's global scope is a DedicatedWorkerGlobalScope: `self`, but no `window`.
+    if host(cx)?.workers.scope.is_none() {
+        cx.register_global_property(js_string!("window"), global.clone(), Attribute::all())?;
+    }
     cx.register_global_property(js_string!("self"), global, Attribute::all())?;
     Ok(())
 }
@@ -339,11 +355,19 @@ pub(crate) fn report_uncaught(cx: &mut Context, state: &HostState, error: JsErro
             }
             return;
         }
+        // A worker dies of it, and its parent gets an `error` event.
+        if crate::worker::forward_uncaught(cx, state, &value) {
+            return;
+        }
         let shown = inspect::inspect(&value, cx);
         state.write(&format!("{}\n\n{shown}\n", state.run.file), true);
         state.exit_code.set(1);
         state.handle.halt(Uncaught::new(UncaughtKind::Exception, shown, state.handle.origin()));
     } else {
+        // A worker reports it to its `Worker` object as an ErrorEvent, and goes on.
+        if crate::worker::forward_uncaught(cx, state, &value) {
+            return;
+        }
         let shown = inspect::inspect(&value, cx);
         state.write(&format!("Uncaught {shown}"), true);
         state.exit_code.set(1);
@@ -397,6 +421,10 @@ impl RejectionHost for BoaRejection<'_> {
     }
 
     fn die(&mut self, reason: &JsValue) {
+        // In a worker, the worker dies of it and its parent gets an `error` event.
+        if crate::worker::forward_uncaught(self.cx, &self.state, reason) {
+            return;
+        }
         let message = unhandled_rejection_message(reason, self.cx);
         self.state.write(&message, true);
         self.state.exit_code.set(1);

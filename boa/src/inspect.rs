@@ -126,6 +126,22 @@ impl Heap for BoaHeap<'_> {
         if o.is::<Generator>() {
             return Class::Tagged("Generator".into());
         }
+        // A primitive's wrapper: its [[NumberData]], [[BooleanData]], ... is the object's data.
+        if let Some(n) = o.downcast_ref::<f64>() {
+            return Class::Boxed(JsValue::from(*n));
+        }
+        if let Some(b) = o.downcast_ref::<bool>() {
+            return Class::Boxed(JsValue::from(*b));
+        }
+        if let Some(s) = o.downcast_ref::<JsString>() {
+            return Class::Boxed(JsValue::from(s.clone()));
+        }
+        if let Some(b) = o.downcast_ref::<boa_engine::JsBigInt>() {
+            return Class::Boxed(JsValue::from(b.clone()));
+        }
+        if let Some(s) = o.downcast_ref::<boa_engine::JsSymbol>() {
+            return Class::Boxed(JsValue::from(s.clone()));
+        }
         if let Ok(re) = JsRegExp::from_object(o.clone()) {
             // RegExp.prototype.toString's text from the [[OriginalSource]] and flags.
             let source = re.source(self.0).unwrap_or_default();
@@ -193,7 +209,7 @@ impl Heap for BoaHeap<'_> {
 }
 
 /// `Name: message` (or just the name when the message is empty), from data properties.
-fn error_head(cx: &mut Context, o: &JsObject) -> String {
+pub(crate) fn error_head(cx: &mut Context, o: &JsObject) -> String {
     let get = |cx: &mut Context, key: &str| -> String {
         match o.get(JsString::from(key), cx) {
             Ok(v) if v.is_string() => string(&v).unwrap_or_default(),

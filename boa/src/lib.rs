@@ -17,7 +17,11 @@
 //! no thread-local here.
 //!
 //! [`run`] runs a script as the `settle --engine boa` command does, with Node's host (the
-//! default: `process.nextTick`, `setImmediate`, `process.on`, Node's exit codes) or a browser's.
+//! default: `process.nextTick`, `setImmediate`, `process.on`, Node's exit codes,
+//! `require("worker_threads")`) or a browser's (`Worker`, and in a worker `self.postMessage`,
+//! `onmessage`, `importScripts`). Each worker is a run of its own, on its own thread, with its own
+//! `Context` and loop; the threads, the message transport and the structured clone are
+//! settle-host's, shared with settle-js.
 //!
 //! ```
 //! use std::cell::RefCell;
@@ -39,12 +43,17 @@
 #![forbid(unsafe_code)]
 
 mod clock;
+mod clone;
 mod drive;
+mod events;
 mod executor;
 mod host;
 mod inspect;
 mod report;
 mod tracker;
+mod web_worker;
+mod worker;
+mod worker_threads;
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -189,15 +198,16 @@ pub fn install(
     stdout: Sink,
     stderr: Sink,
 ) -> JsResult<()> {
-    install_run(context, handle, options, options.run(file, "", stdout, stderr))
+    install_run(context, handle, options, options.run(file, "", stdout, stderr), None)
 }
 
-/// [`install`] for the run `run` (its output and trace).
+/// [`install`] for the run `run` (its output and trace); `worker`: the run is a worker's.
 fn install_run(
     context: &mut Context,
     handle: &Handle,
     options: &Options,
     run: settle_host::Run,
+    worker: Option<Rc<worker::WorkerScope>>,
 ) -> JsResult<()> {
     let state = host::HostState {
         kind: options.host,
@@ -205,6 +215,7 @@ fn install_run(
         listeners: RefCell::new(Vec::new()),
         exit_code: std::cell::Cell::new(0),
         handle: handle.clone(),
+        workers: worker::Workers { scope: worker, ..worker::Workers::default() },
     };
     host::install(context, state)
 }
@@ -230,6 +241,21 @@ pub fn exit_code(context: &mut Context) -> i32 {
 ///
 /// See the crate documentation for an example.
 pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Sink) -> i32 {
+    run_realm(file, source, options, stdout, stderr, None, |_| {})
+}
+
+/// A whole run: the main script's, or a worker's (`worker` is its link to the parent;
+/// `on_loop` gets the remote of its loop once the script's task is queued, so that messages
+/// posted to it run after the script).
+fn run_realm(
+    file: &str,
+    source: &str,
+    options: &Options,
+    stdout: Sink,
+    stderr: Sink,
+    worker: Option<Rc<worker::WorkerScope>>,
+    on_loop: impl FnOnce(settle_runtime::Remote),
+) -> i32 {
     let run = options.run(file, source, stdout, stderr.clone());
     let el = run.event_loop();
     let handle = el.handle();
@@ -241,8 +267,11 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
             return 70;
         }
     };
+    if let Some(scope) = &worker {
+        scope.link.attach(&handle);
+    }
     // One run for the host and the trace, so that both write the same trace.
-    if let Err(e) = install_run(&mut context, &handle, options, run.clone()) {
+    if let Err(e) = install_run(&mut context, &handle, options, run.clone(), worker.clone()) {
         let _ = writeln!(stderr.borrow_mut(), "settle-boa: cannot install the host: {e}");
         return 70;
     }
@@ -250,18 +279,35 @@ pub fn run(file: &str, source: &str, options: &Options, stdout: Sink, stderr: Si
     let script = match Script::parse(source, None, &mut context) {
         Ok(script) => script,
         Err(e) => {
-            let _ = writeln!(stderr.borrow_mut(), "{file}\n\n{e}");
+            // A worker's script that cannot run is its parent's `error` event.
+            let reported = worker.as_ref().is_some_and(|scope| {
+                let message = e.to_string();
+                let message = message.strip_prefix("SyntaxError: ").unwrap_or(&message);
+                worker::report_script_error(scope, options.host, file, message)
+            });
+            if !reported {
+                let _ = writeln!(stderr.borrow_mut(), "{file}\n\n{e}");
+            }
             return 1;
         }
     };
     run.start();
     handle.queue_task_labelled_with("script", move |cx: &mut Context| {
+        // A worker terminated before its script could start never runs it.
+        if worker::scope(cx).is_some_and(|s| s.link.interrupted()) {
+            return;
+        }
         if let Err(e) = script.evaluate(cx) {
             report::uncaught(cx, e);
         }
     });
+    on_loop(el.remote());
     let result = executor.run(&mut context);
     let code = settle_host::exit_code(&result, exit_code(&mut context));
+    // Unref'd workers still running are stopped; the run does not wait for their threads.
+    if let Some(state) = host::state(&context) {
+        worker::end_run(&state);
+    }
     drop(el);
     run.finish(code);
     code

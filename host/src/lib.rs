@@ -18,6 +18,12 @@
 //!   reports, through an engine's [`RejectionHost`]; the host's words ([`rejection_event`],
 //!   [`unhandled_rejection_message`]).
 //!
+//! - [`structured_clone`]: HTML's structured clone over an engine's values (the [`CloneHeap`]
+//!   trait), for messages between workers and `structuredClone`.
+//! - [`worker`]: workers' threads and their message transport (inboxes, keep-alives, `ref` /
+//!   `unref`, `terminate`, exit codes, a worker's output to its parent), generic over the
+//!   loop's host type; [`listeners`]: the worker objects' listener lists.
+//!
 //! Dependencies point one way: this crate uses settle-runtime, and the engines use it.
 //!
 //! ```
@@ -50,8 +56,13 @@
 //! ```
 
 mod json;
+pub mod listeners;
 mod rejection;
+pub mod structured_clone;
 mod trace;
+pub mod worker;
+
+pub use structured_clone::CloneHeap;
 
 use std::cell::RefCell;
 use std::io::Write;

@@ -261,7 +261,8 @@ const fn fits<T>() -> bool {
 /// A [`QueuedJob`] made from a `Send` closure, for the queue other threads post into.
 pub(crate) struct SendJob(QueuedJob);
 
-// SAFETY: a `SendJob` is only made by `SendJob::from_fn`, from an `F: Send` (inline or boxed),
+// SAFETY: a `SendJob` is only made by `SendJob::from_fn` or `SendJob::with_host`, from an
+// `F: Send` (inline or boxed; `with_host`'s closure captures only that `F`),
 // so the value it holds may move to another thread. The vtable is a `&'static` of function
 // pointers.
 unsafe impl Send for SendJob {}
@@ -269,6 +270,17 @@ unsafe impl Send for SendJob {}
 impl SendJob {
     pub(crate) fn from_fn<F: FnOnce() + Send + 'static>(f: F) -> SendJob {
         SendJob(QueuedJob::from_fn(f))
+    }
+
+    /// A `Send` closure that borrows the lent host as an `H`; run with no host of that type
+    /// (as when the loop is dropped, which lends none), it is dropped unrun, silently: the
+    /// poster could not have known which way the loop would end.
+    pub(crate) fn with_host<H: 'static, F: FnOnce(&mut H) + Send + 'static>(f: F) -> SendJob {
+        SendJob(QueuedJob::with_any_host(move |host: &mut dyn Any| {
+            if let Some(host) = host.downcast_mut::<H>() {
+                f(host);
+            }
+        }))
     }
 
     pub(crate) fn into_job(self) -> QueuedJob {

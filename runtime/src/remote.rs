@@ -257,6 +257,35 @@ impl Remote {
         self.shared.post(task).map_err(PostError)
     }
 
+    /// [`Remote::post`] for a task that borrows the host the loop is run with (see
+    /// [`Handle::run_with`](crate::Handle::run_with)), as an `H`: an engine whose values live in
+    /// a context (settle-boa's Boa `Context`) receives a message from another thread this way.
+    /// A task that finds no host of that type when it runs (the loop was run with another, or
+    /// is being dropped, which lends none) is dropped unrun.
+    ///
+    /// # Errors
+    ///
+    /// [`PostError`] holding `task` when the loop has been dropped, or is being dropped.
+    ///
+    /// ```
+    /// let el = settle_runtime::EventLoop::new();
+    /// let remote = el.remote();
+    /// std::thread::spawn(move || remote.post_with(|n: &mut u32| *n += 1).unwrap()).join().unwrap();
+    /// let mut n = 41u32;
+    /// el.run_with(&mut n).unwrap();
+    /// assert_eq!(n, 42);
+    /// ```
+    pub fn post_with<H, F>(&self, task: F) -> Result<(), PostError<F>>
+    where
+        H: 'static,
+        F: FnOnce(&mut H) + Send + 'static,
+    {
+        if self.shared.closed.load(Ordering::Acquire) {
+            return Err(PostError(task));
+        }
+        self.shared.push(task, SendJob::with_host).map_err(PostError)
+    }
+
     /// Posts `task` as this remote's last: [`Remote::post`], consuming the remote, whose
     /// keep-alive (if it keeps the loop alive) ends only after `task` has run on the loop, not
     /// when the post returns. So the loop never sees the keep-alive gone before the task

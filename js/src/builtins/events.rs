@@ -1,72 +1,25 @@
 //! A small event target for the worker objects: Node's EventEmitter methods (`on`, `once`,
 //! `off`, `addListener`, `removeListener`, `emit`) or the DOM's (`addEventListener`,
-//! `removeEventListener`), over one list of listeners in registration order.
+//! `removeEventListener`), over one list of listeners in registration order
+//! (`settle_host::listeners`).
 
-use std::cell::RefCell;
 use std::rc::Rc;
+
+use settle_host::listeners::Listeners;
 
 use super::{arg, callback};
 use crate::interp::call_sync;
 use crate::realm::Realm;
 use crate::value::{JsValue, Obj};
 
-/// The listeners of one object, by event name, in registration order.
-#[derive(Default)]
-pub(crate) struct Emitter {
-    listeners: RefCell<Vec<(String, JsValue, bool)>>,
-    /// Called after a listener was added or removed (a port listening for messages keeps its
-    /// worker alive).
-    on_change: RefCell<Option<Rc<dyn Fn()>>>,
-}
+/// The listeners of one object, by event name, in registration order (settle-host's list,
+/// shared with settle-boa).
+pub(crate) type Emitter = Listeners<JsValue>;
 
-impl Emitter {
-    /// Calls `f` after every change of the listeners.
-    pub(crate) fn set_on_change(&self, f: impl Fn() + 'static) {
-        *self.on_change.borrow_mut() = Some(Rc::new(f));
-    }
-
-    fn changed(&self) {
-        let f = self.on_change.borrow().clone();
-        if let Some(f) = f {
-            f();
-        }
-    }
-
-    /// Adds a listener (`once`: removed before its first call, as Node's `once`).
-    pub(crate) fn add(&self, event: &str, f: JsValue, once: bool) {
-        self.listeners.borrow_mut().push((event.to_string(), f, once));
-        self.changed();
-    }
-
-    /// Removes the first registration of `f` for `event` (Node and the DOM both remove one).
-    pub(crate) fn remove(&self, event: &str, f: &JsValue) {
-        let mut listeners = self.listeners.borrow_mut();
-        if let Some(i) = listeners.iter().position(|(e, l, _)| e == event && l.strict_equals(f)) {
-            listeners.remove(i);
-        }
-        drop(listeners);
-        self.changed();
-    }
-
-    /// How many listeners `event` has.
-    pub(crate) fn count(&self, event: &str) -> usize {
-        self.listeners.borrow().iter().filter(|(e, _, _)| e == event).count()
-    }
-
-    /// The listeners to call for one emission of `event`; the `once` ones are removed.
-    pub(crate) fn take(&self, event: &str) -> Vec<JsValue> {
-        let mut listeners = self.listeners.borrow_mut();
-        let found: Vec<JsValue> =
-            listeners.iter().filter(|(e, _, _)| e == event).map(|(_, f, _)| f.clone()).collect();
-        let before = listeners.len();
-        listeners.retain(|(e, _, once)| !(e == event && *once));
-        let changed = listeners.len() != before;
-        drop(listeners);
-        if changed {
-            self.changed();
-        }
-        found
-    }
+/// What settle-js does with an [`Emitter`]'s listeners.
+pub(crate) trait Emit {
+    /// Removes the first registration of `f` for `event`.
+    fn remove_listener(&self, event: &str, f: &JsValue);
 
     /// Node's `emit`: calls the listeners of `event` with `this` and `args`; whether there were
     /// any. No borrow is held while a listener runs.
@@ -74,19 +27,20 @@ impl Emitter {
     /// # Errors
     ///
     /// What a listener threw (the later ones are not called, as in Node).
-    pub(crate) fn emit(&self, this: &JsValue, event: &str, args: &[JsValue]) -> Result<bool, JsValue> {
+    fn emit(&self, this: &JsValue, event: &str, args: &[JsValue]) -> Result<bool, JsValue>;
+}
+
+impl Emit for Emitter {
+    fn remove_listener(&self, event: &str, f: &JsValue) {
+        self.remove(event, |l| l.strict_equals(f));
+    }
+
+    fn emit(&self, this: &JsValue, event: &str, args: &[JsValue]) -> Result<bool, JsValue> {
         let listeners = self.take(event);
         for l in &listeners {
             call_sync(l, this, args)?;
         }
         Ok(!listeners.is_empty())
-    }
-
-    /// Drops every listener (when the run ends: they may hold the objects that hold this).
-    pub(crate) fn clear(&self) {
-        let listeners = std::mem::take(&mut *self.listeners.borrow_mut());
-        drop(listeners);
-        self.on_change.borrow_mut().take();
     }
 }
 
@@ -103,7 +57,7 @@ pub(crate) fn install_node_methods(r: &Realm, target: &Obj, events: &Rc<Emitter>
     for name in ["off", "removeListener"] {
         let events = events.clone();
         r.method(target, name, 2, move |this, args, _| {
-            events.remove(&arg(args, 0).to_js_string()?, &arg(args, 1));
+            events.remove_listener(&arg(args, 0).to_js_string()?, &arg(args, 1));
             Ok(this.clone())
         });
     }
@@ -124,7 +78,7 @@ pub(crate) fn install_dom_methods(r: &Realm, target: &Obj, events: &Rc<Emitter>)
     });
     let e = events.clone();
     r.method(target, "removeEventListener", 2, move |_, args, _| {
-        e.remove(&arg(args, 0).to_js_string()?, &arg(args, 1));
+        e.remove_listener(&arg(args, 0).to_js_string()?, &arg(args, 1));
         Ok(JsValue::Undefined)
     });
 }

@@ -6,13 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::events::{Emitter, install_dom_methods};
+use super::events::{Emit, Emitter, install_dom_methods};
 use super::{arg, callback, report_uncaught};
 use crate::interp::call_sync;
 use crate::realm::{HostKind, Realm, realm};
 use crate::structured_clone::{dom_exception, structured_serialize};
 use crate::value::{JsValue, Obj};
-use crate::worker::{self, ErrorReport, WorkerSpec};
+use crate::worker::{self, WorkerSpec};
+use settle_host::worker::ErrorReport;
 
 /// Installs `Worker` (a browser's main thread and its workers), and in a worker the
 /// DedicatedWorkerGlobalScope's members.
@@ -59,7 +60,7 @@ fn construct_worker(proto: &Obj, url: &JsValue) -> Result<JsValue, JsValue> {
             if add {
                 e.add(kind, listener.clone(), false);
             } else {
-                e.remove(kind, listener);
+                e.remove_listener(kind, listener);
             }
         });
     }

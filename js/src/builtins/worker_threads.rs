@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::events::{Emitter, install_node_methods};
+use super::events::{Emit, Emitter, install_node_methods};
 use super::{arg, type_error};
 use crate::realm::{Realm, realm};
 use crate::structured_clone::{structured_deserialize, structured_serialize};
@@ -27,7 +27,7 @@ pub(crate) fn module(r: &Rc<Realm>) -> Obj {
     m.define("Worker", JsValue::Object(ctor), true);
     let scope = r.worker.clone();
     m.define("isMainThread", JsValue::Bool(scope.is_none()), true);
-    m.define("threadId", JsValue::Number(scope.as_ref().map_or(0, |s| s.thread_id) as f64), true);
+    m.define("threadId", JsValue::Number(scope.as_ref().map_or(0, |s| s.thread_id()) as f64), true);
     match scope {
         None => {
             m.define("parentPort", JsValue::Null, true);
@@ -51,7 +51,7 @@ fn parent_port(r: &Rc<Realm>, scope: &worker::WorkerScope) -> Obj {
     }
     let port = r.new_object();
     let events = Rc::new(Emitter::default());
-    events.set_on_change(worker::update_keep_alive);
+    events.set_on_change(|_| worker::update_keep_alive());
     install_node_methods(r, &port, &events);
     r.method(&port, "postMessage", 1, |_, args, _| {
         let message = structured_serialize(&arg(args, 0))?;
