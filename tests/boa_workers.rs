@@ -274,3 +274,36 @@ fn a_worker_script_that_does_not_parse_is_an_error_event_then_exit_code_1() {
     assert_eq!((r.code, r.stdout.as_str()), (0, "error SyntaxError true\nexit 1\n"), "{}", r.stderr);
     assert_eq!((html.code, html.stdout.as_str()), (0, "Uncaught SyntaxError 1 9\n"), "{}", html.stderr);
 }
+
+/// HTML's steps 20-21: a Map's entries and a Set's values are cloned (keys and values
+/// through the same memory, so sharing and cycles survive), a weak collection is not; on
+/// both engines, and across a worker's thread.
+#[test]
+fn maps_and_sets_cross_a_worker_with_their_entries_on_both_engines() {
+    const SCRIPT: &str = r#"const { Worker, isMainThread, parentPort } = require("worker_threads");
+if (isMainThread) {
+  const shared = { s: 1 };
+  const m = new Map([["a", shared], [shared, new Set([1, shared])]]);
+  m.set("self", m);
+  const c = structuredClone(m);
+  console.log(c, c.get("self") === c, c.get("a") === [...c.keys()][1], [...c.values()][1].has(c.get("a")));
+  for (const bad of [new WeakMap(), new WeakSet()]) {
+    try { structuredClone(bad); } catch (e) { console.log(e.name, e.message); }
+  }
+  const w = new Worker(__filename);
+  w.postMessage(m);
+  w.on("message", (copy) => { console.log("back", copy.size, copy.get("self") === copy); w.terminate(); });
+} else {
+  parentPort.once("message", (m) => { console.log("worker got", m instanceof Map, m.size, m.get("self") === m); parentPort.postMessage(m); });
+}
+"#;
+    let expected = "<ref *1> Map(3) {\n  'a' => { s: 1 },\n  { s: 1 } => Set(2) { 1, { s: 1 } },\n  'self' => [Circular *1]\n} true true true\n\
+                    DataCloneError #<WeakMap> could not be cloned.\n\
+                    DataCloneError #<WeakSet> could not be cloned.\n\
+                    worker got true 3 true\nback 3 true\n";
+    for engine in ["settle", "boa"] {
+        let r = support::settle_and_node(env!("CARGO_BIN_EXE_settle"), &["--engine", engine], SCRIPT);
+        assert_eq!(r.code, 0, "{engine}: {}", r.stderr);
+        assert_eq!(r.stdout, expected, "{engine}");
+    }
+}

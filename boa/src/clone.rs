@@ -3,7 +3,9 @@
 
 use boa_engine::builtins::error::Error;
 use boa_engine::builtins::generator::Generator;
+use boa_engine::builtins::map::ordered_map::OrderedMap;
 use boa_engine::builtins::promise::Promise;
+use boa_engine::builtins::set::ordered_set::OrderedSet;
 use boa_engine::object::builtins::JsRegExp;
 use boa_engine::property::{Attribute, PropertyKey};
 use boa_engine::value::JsVariant;
@@ -96,9 +98,26 @@ impl CloneHeap for BoaHeap<'_> {
         if let Ok(re) = JsRegExp::from_object(o.clone()) {
             return Ok(Kind::RegExp { source: re.source(self.0)?, flags: re.flags(self.0)? });
         }
+        if let Some(map) = o.downcast_ref::<OrderedMap<JsValue>>() {
+            return Ok(Kind::Map(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
+        }
+        if let Some(set) = o.downcast_ref::<OrderedSet>() {
+            return Ok(Kind::Set(set.iter().cloned().collect()));
+        }
         if o.is_array() {
             let length = o.get(js_string!("length"), self.0)?.to_length(self.0)?;
             return Ok(Kind::Array(usize::try_from(length).unwrap_or(usize::MAX)));
+        }
+        // Boa's weak collections' data type is private: tell them by their prototype chain.
+        let constructors = self.0.intrinsics().constructors();
+        for proto in [constructors.weak_map().prototype(), constructors.weak_set().prototype()] {
+            let mut at = o.prototype();
+            while let Some(p) = at {
+                if JsObject::equals(&p, &proto) {
+                    return Ok(Kind::Uncloneable);
+                }
+                at = p.prototype();
+            }
         }
         if o.is_callable()
             || o.is::<Promise>()
@@ -208,12 +227,23 @@ impl CloneHeap for BoaHeap<'_> {
                 JsRegExp::new(JsString::from(source.as_str()), JsString::from(flags.as_str()), cx)
                     .map_or_else(|_| fallback(cx), JsObject::from)
             }
+            Kind::Map(_) => boa_engine::object::builtins::JsMap::new(cx).into(),
+            Kind::Set(_) => boa_engine::object::builtins::JsSet::new(cx).into(),
             Kind::Object | Kind::Uncloneable => fallback(cx),
         }
     }
 
     fn create_data_property(&mut self, o: &JsObject, name: &str, v: JsValue) {
         let _ = o.create_data_property(key(name), v, self.0);
+    }
+
+    fn add_entry(&mut self, collection: &JsObject, key: JsValue, value: Option<JsValue>) {
+        // The intrinsic methods on a Map or Set this run made: no script code runs.
+        if let Ok(map) = boa_engine::object::builtins::JsMap::from_object(collection.clone()) {
+            let _ = map.set(key, value.unwrap_or_default(), self.0);
+        } else if let Ok(set) = boa_engine::object::builtins::JsSet::from_object(collection.clone()) {
+            let _ = set.add(key, self.0);
+        }
     }
 }
 

@@ -38,6 +38,7 @@
 //!     fn object_value(&mut self, o: Self::Object) -> V { V::A(o) }
 //!     fn create(&mut self, _: &Kind<V>) -> Self::Object { Default::default() }
 //!     fn create_data_property(&mut self, o: &Self::Object, _key: &str, v: V) { o.borrow_mut().push(v) }
+//!     fn add_entry(&mut self, o: &Self::Object, k: V, _: Option<V>) { o.borrow_mut().push(k) }
 //! }
 //! let shared = std::rc::Rc::new(std::cell::RefCell::new(vec![V::N(1.0)]));
 //! let message = V::A(std::rc::Rc::new(std::cell::RefCell::new(vec![V::A(shared.clone()), V::A(shared)])));
@@ -95,6 +96,11 @@ pub enum Kind<V> {
     },
     /// An array (step 19), with its length; its properties follow.
     Array(usize),
+    /// A Map (step 20), with its entries (a copy of [[MapData]]); its own properties are not
+    /// kept.
+    Map(Vec<(V, V)>),
+    /// A Set (step 21), with its values (a copy of [[SetData]]).
+    Set(Vec<V>),
     /// An ordinary object (step 26); its properties follow.
     Object,
     /// A platform object or one with other internal slots (a function, a Promise, a Symbol
@@ -162,6 +168,9 @@ pub trait CloneHeap {
     fn create(&mut self, kind: &Kind<Self::Value>) -> Self::Object;
     /// CreateDataProperty(o, key, v).
     fn create_data_property(&mut self, o: &Self::Object, key: &str, v: Self::Value);
+    /// Appends an entry to a Map [`create`](CloneHeap::create) made (`Some` value) or a value
+    /// to a Set (`None`): StructuredDeserialize's steps for [[MapData]] and [[SetData]].
+    fn add_entry(&mut self, collection: &Self::Object, key: Self::Value, value: Option<Self::Value>);
 }
 
 /// A serialized value: a primitive, or a reference to one of [`Serialized`]'s records.
@@ -174,6 +183,8 @@ struct Record {
     kind: Kind<Value>,
     /// For an array or an object: its properties (step 26).
     properties: Vec<(String, Value)>,
+    /// For a Map: its entries; for a Set: its values (with `None` values).
+    entries: Vec<(Value, Option<Value>)>,
 }
 
 /// A structured clone's serialization: `Send`, so it can cross to another thread's loop.
@@ -197,7 +208,10 @@ impl Serialized {
             message: Some(message.to_string()),
             stack: Some(format!("{name}: {message}")),
         };
-        Serialized { root: Primitive::Object(0), records: vec![Record { kind, properties: Vec::new() }] }
+        Serialized {
+            root: Primitive::Object(0),
+            records: vec![Record { kind, properties: Vec::new(), entries: Vec::new() }],
+        }
     }
 
     /// The serialization of a string.
@@ -271,6 +285,16 @@ fn structured_serialize_internal<H: CloneHeap>(
         Kind::RegExp { source, flags } => (Kind::RegExp { source, flags }, false),
         // 19. IsArray(value): { [[Type]]: "Array", [[Length]]: length }, then deep.
         Kind::Array(length) => (Kind::Array(length), true),
+        // 20-21. [[MapData]] / [[SetData]]: { [[Type]]: "Map" / "Set", a new empty List }, then
+        // deep (the entries, below).
+        Kind::Map(entries) => {
+            let entries = entries.into_iter().map(|(k, v)| (k, Some(v))).collect();
+            return serialize_collection(heap, Kind::Map(Vec::new()), entries, identity, st, depth);
+        }
+        Kind::Set(values) => {
+            let entries = values.into_iter().map(|v| (v, None)).collect();
+            return serialize_collection(heap, Kind::Set(Vec::new()), entries, identity, st, depth);
+        }
         // 26. Otherwise: { [[Type]]: "Object" }, deep.
         Kind::Object => (Kind::Object, true),
         // 25. A platform object or an object with other internal slots: DataCloneError.
@@ -278,7 +302,7 @@ fn structured_serialize_internal<H: CloneHeap>(
     };
     // 27. Set memory[value] to serialized.
     let index = st.records.len();
-    st.records.push(Record { kind, properties: Vec::new() });
+    st.records.push(Record { kind, properties: Vec::new(), entries: Vec::new() });
     st.memory.insert(identity, index);
     // 28. If deep: for each key in ! EnumerableOwnProperties(value, key) that is a String,
     // if ! HasOwnProperty(value, key), serialize ? Get(value, key).
@@ -294,6 +318,35 @@ fn structured_serialize_internal<H: CloneHeap>(
         }
         st.records[index].properties = properties;
     }
+    Ok(Primitive::Object(index))
+}
+
+/// Steps 20-21 and 26-27 for a Map or Set, then the deep part: "Let copiedList be
+/// value.[[MapData]]. For each Record { [[Key]], [[Value]] } entry of copiedList: let
+/// serializedKey be ? StructuredSerializeInternal(entry.[[Key]], forStorage, memory), ...
+/// append { [[Key]]: serializedKey, [[Value]]: serializedValue } to serialized.[[MapData]]"
+/// (a Set's values likewise). The copy was taken before any entry is serialized.
+fn serialize_collection<H: CloneHeap>(
+    heap: &mut H,
+    kind: Kind<Value>,
+    entries: Vec<(H::Value, Option<H::Value>)>,
+    identity: usize,
+    st: &mut State,
+    depth: usize,
+) -> Result<Value, H::Error> {
+    let index = st.records.len();
+    st.records.push(Record { kind, properties: Vec::new(), entries: Vec::new() });
+    st.memory.insert(identity, index);
+    let mut serialized = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        let k = structured_serialize_internal(heap, &k, st, depth + 1)?;
+        let v = match v {
+            Some(v) => Some(structured_serialize_internal(heap, &v, st, depth + 1)?),
+            None => None,
+        };
+        serialized.push((k, v));
+    }
+    st.records[index].entries = serialized;
     Ok(Primitive::Object(index))
 }
 
@@ -315,6 +368,8 @@ pub fn structured_deserialize<H: CloneHeap>(heap: &mut H, serialized: &Serialize
                     Kind::RegExp { source: source.clone(), flags: flags.clone() }
                 }
                 Kind::Array(length) => Kind::Array(*length),
+                Kind::Map(_) => Kind::Map(Vec::new()),
+                Kind::Set(_) => Kind::Set(Vec::new()),
                 Kind::Object | Kind::Uncloneable => Kind::Object,
             };
             heap.create(&kind)
@@ -328,6 +383,12 @@ pub fn structured_deserialize<H: CloneHeap>(heap: &mut H, serialized: &Serialize
         for (key, v) in &record.properties {
             let v = value(heap, v);
             heap.create_data_property(obj, key, v);
+        }
+        // A Map's entries and a Set's values, deserialized and appended in order.
+        for (k, v) in &record.entries {
+            let k = value(heap, k);
+            let v = v.as_ref().map(|v| value(heap, v));
+            heap.add_entry(obj, k, v);
         }
     }
     value(heap, &serialized.root)

@@ -37,6 +37,9 @@ pub(crate) struct Realm {
     pub(crate) regexp_proto: Obj,
     /// %RegExpStringIteratorPrototype% (22.2.9.2).
     pub(crate) regexp_string_iterator_proto: Obj,
+    /// %Map.prototype% and %Set.prototype% (the structured clone makes Maps and Sets).
+    pub(crate) map_proto: Obj,
+    pub(crate) set_proto: Obj,
     /// %RegExp% (set by its install): RegExp ( pattern, flags ) compares `pattern.constructor`
     /// with it, and RegExpCreate constructs with it.
     pub(crate) regexp_ctor: OnceCell<Obj>,
@@ -252,6 +255,8 @@ impl Realm {
             string_iterator_proto: Obj::new(Class::Object, proto()),
             regexp_proto: Obj::new(Class::Object, proto()),
             regexp_string_iterator_proto: Obj::new(Class::Object, proto()),
+            map_proto: Obj::new(Class::Object, proto()),
+            set_proto: Obj::new(Class::Object, proto()),
             regexp_ctor: OnceCell::new(),
             intrinsic_eval: OnceCell::new(),
             regexp_exec: OnceCell::new(),
@@ -310,6 +315,8 @@ impl Realm {
             &self.string_iterator_proto,
             &self.regexp_proto,
             &self.regexp_string_iterator_proto,
+            &self.map_proto,
+            &self.set_proto,
             &self.global,
         ]
         .into_iter()

@@ -7,7 +7,7 @@
 //! sender's [`structured_serialize`] turns it into a [`Serialized`] record, which is `Send`,
 //! and the receiving loop's [`structured_deserialize`] rebuilds it in its own realm. The
 //! subset's values are supported: primitives (not Symbols), arrays (holes and extra properties
-//! kept), plain objects (and class instances, as plain objects, as in HTML), Boolean, Number,
+//! kept), plain objects (and class instances, as plain objects, as in HTML), Maps and Sets, Boolean, Number,
 //! String and BigInt wrappers, and Error objects; nested, shared and cyclic references are
 //! preserved through the spec's "memory" map. Anything else (a function, a Symbol, a Promise,
 //! a generator, an iterator) throws a `DataCloneError` DOMException with V8's message.
@@ -73,10 +73,9 @@ impl CloneHeap for Heap {
             | Class::RegExpStringIterator(_)
             | Class::CollectionIterator(_)
             | Class::WeakMap(_)
-            | Class::WeakSet(_)
-            // HTML's steps 20-21 serialize a Map's and a Set's entries; not yet here.
-            | Class::Map(_)
-            | Class::Set(_) => Kind::Uncloneable,
+            | Class::WeakSet(_) => Kind::Uncloneable,
+            Class::Map(data) => Kind::Map(data.borrow().entries()),
+            Class::Set(data) => Kind::Set(data.borrow().entries().into_iter().map(|(k, _)| k).collect()),
             Class::Object | Class::Arguments(_) => Kind::Object,
         })
     }
@@ -163,12 +162,22 @@ impl CloneHeap for Heap {
                 )
                 .unwrap_or_else(|_| realm().new_object())
             }
+            Kind::Map(_) => Obj::new(Class::Map(Default::default()), Some(r.map_proto.clone())),
+            Kind::Set(_) => Obj::new(Class::Set(Default::default()), Some(r.set_proto.clone())),
             Kind::Object | Kind::Uncloneable => r.new_object(),
         }
     }
 
     fn create_data_property(&mut self, o: &Obj, key: &str, v: JsValue) {
         let _ = o.create_data_property(&PropertyKey::from(key), v);
+    }
+
+    fn add_entry(&mut self, collection: &Obj, key: JsValue, value: Option<JsValue>) {
+        match collection.class() {
+            Class::Map(data) => data.borrow_mut().set(key, value.unwrap_or_default()),
+            Class::Set(data) if !data.borrow().has(&key) => data.borrow_mut().set(key, JsValue::Undefined),
+            _ => {}
+        }
     }
 }
 

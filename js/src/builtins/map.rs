@@ -127,7 +127,7 @@ pub(super) fn install_iterator_proto(r: &Rc<Realm>, tag: &'static str, is_set: b
 }
 
 pub(super) fn install(r: &Rc<Realm>) {
-    let proto = r.new_object();
+    let proto = r.map_proto.clone();
     let iterator_proto = install_iterator_proto(r, "Map Iterator", false);
     // 24.1.1.1 Map ( [ iterable ] ).
     let map_proto = proto.clone();

@@ -25,7 +25,7 @@ fn set_data<'a>(this: &'a JsValue, method: &str) -> Result<&'a RefCell<MapData>,
 }
 
 pub(super) fn install(r: &Rc<Realm>) {
-    let proto = r.new_object();
+    let proto = r.set_proto.clone();
     let iterator_proto = install_iterator_proto(r, "Set Iterator", true);
     // 24.2.2.1 Set ( [ iterable ] ).
     let set_proto = proto.clone();
