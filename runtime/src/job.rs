@@ -202,6 +202,10 @@ pub(crate) struct QueuedJob {
     _not_send: PhantomData<*const ()>,
 }
 
+// The layout the comment on `QueuedJob` explains: the slot first, then the vtable pointer.
+const _: () = assert!(std::mem::offset_of!(QueuedJob, slot) == 0);
+const _: () = assert!(std::mem::offset_of!(QueuedJob, vtable) == size_of::<Slot>());
+
 impl QueuedJob {
     /// Stores `value` inline; it must fit (checked, at compile time in practice).
     #[inline]
