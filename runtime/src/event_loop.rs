@@ -510,13 +510,26 @@ impl Inner {
     }
 
     /// Runs user code with no borrow held; a panic becomes an uncaught-error report.
+    ///
+    /// Inlined into every caller (the job loop above all): out of line, the closure holding a
+    /// popped job was stored to the stack in pieces and read back by one wider load, which the
+    /// CPU cannot forward from the pending stores; that stall and the call doubled W1's time
+    /// per job (docs/benchmarks.md, "W1: why the same work took twice the time").
+    #[inline(always)]
     pub(crate) fn run_guarded(&self, f: impl FnOnce()) {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-            let uncaught = Uncaught::from_panic(payload.as_ref(), self.origin.get());
-            // The payload may itself panic when dropped; keep that from unwinding the loop.
-            let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
-            self.report(&uncaught);
+            self.report_panic(payload);
         }
+    }
+
+    /// The cold half of [`Inner::run_guarded`]: reports a caught panic.
+    #[cold]
+    #[inline(never)]
+    fn report_panic(&self, payload: Box<dyn Any + Send>) {
+        let uncaught = Uncaught::from_panic(payload.as_ref(), self.origin.get());
+        // The payload may itself panic when dropped; keep that from unwinding the loop.
+        let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+        self.report(&uncaught);
     }
 
     /// Reports a callback that wanted another host type than the one lent to this run.

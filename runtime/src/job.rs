@@ -186,12 +186,25 @@ impl<T: RunOnce> VTableOf<T> {
 ///
 /// Invariant: `slot` holds a valid value of the type `vtable` was made for, owned by this
 /// `QueuedJob`, until `run` or `drop` consumes it (each does so exactly once).
+///
+/// `repr(C)` with the slot first: a job is usually popped right after it was pushed, while the
+/// push's stores are still in the CPU's store buffer, and a load is served from there only if
+/// one store covers it. Pushes store the slot as one 16-byte unit and the vtable pointer as
+/// one word; with the vtable first, the pop (which reads the vtable alone, to test for `None`)
+/// read bytes 8-24 as one 16-byte load spanning both stores, which stalled every job until the
+/// stores reached the cache: W1 took 16 ns per job instead of 7 (docs/benchmarks.md, "W1: why
+/// the same work took twice the time").
+#[repr(C)]
 pub(crate) struct QueuedJob {
-    vtable: &'static VTable,
     slot: Slot,
+    vtable: &'static VTable,
     /// Not `Send`: the value may be an `Rc`-capturing closure. [`SendJob`] is the exception.
     _not_send: PhantomData<*const ()>,
 }
+
+// The layout the comment on `QueuedJob` explains: the slot first, then the vtable pointer.
+const _: () = assert!(std::mem::offset_of!(QueuedJob, slot) == 0);
+const _: () = assert!(std::mem::offset_of!(QueuedJob, vtable) == size_of::<Slot>());
 
 impl QueuedJob {
     /// Stores `value` inline; it must fit (checked, at compile time in practice).
