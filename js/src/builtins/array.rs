@@ -3,8 +3,10 @@
 
 use std::rc::Rc;
 
+use super::object::to_object;
 use super::{arg, callback, relative, type_error};
 use crate::interp::{call_sync, iterate};
+use crate::number::number_to_string;
 use crate::realm::{Realm, realm};
 use crate::value::{Class, JsValue, Obj};
 
@@ -311,35 +313,16 @@ pub(super) fn install(r: &Rc<Realm>) {
         Ok(this.clone())
     });
     r.method(proto, "sort", 1, |this, args, _| {
-        let a = array_this(this)?;
+        // 1. If comparefn is not undefined and IsCallable(comparefn) is false, throw a TypeError.
         let f = arg(args, 0);
+        comparator(&f)?;
+        let a = array_this(this)?;
         // 23.1.3.30 SortIndexedProperties with holes skipped: the values sort, and the holes
         // end up after them.
         let elements = a.array_items().expect("an array").borrow().clone();
         let len = elements.len();
-        let mut items: Vec<JsValue> = elements.into_iter().flatten().collect();
-        // Insertion sort: stable, and a comparator that throws leaves a consistent state.
-        for i in 1..items.len() {
-            let mut j = i;
-            while j > 0 {
-                let (x, y) = (&items[j - 1], &items[j]);
-                let greater = if matches!(x, JsValue::Undefined) {
-                    !matches!(y, JsValue::Undefined)
-                } else if matches!(y, JsValue::Undefined) {
-                    false
-                } else if f.is_callable() {
-                    call_sync(&f, &JsValue::Undefined, &[x.clone(), y.clone()])?.to_number()? > 0.0
-                } else {
-                    let (sx, sy) = (x.to_js_string()?, y.to_js_string()?);
-                    sx.encode_utf16().cmp(sy.encode_utf16()) == std::cmp::Ordering::Greater
-                };
-                if !greater {
-                    break;
-                }
-                items.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        let items: Vec<JsValue> = elements.into_iter().flatten().collect();
+        let items = sort_values(items, &comparator(&f)?)?;
         check_elements(&a, Change::Write, len > 1)?;
         let mut sorted: Vec<_> = items.into_iter().map(Some).collect();
         sorted.resize(len, None);
@@ -457,5 +440,280 @@ pub(super) fn install(r: &Rc<Realm>) {
         }
         Ok(acc)
     });
+
+    // 23.1.3.1 Array.prototype.at ( index ).
+    r.method(proto, "at", 1, |this, args, _| {
+        let o = to_object(this)?;
+        // 2. Let len be ? LengthOfArrayLike(O). 3. Let relativeIndex be ? ToIntegerOrInfinity(index).
+        let len = length_of_array_like(&o)? as f64;
+        let relative = to_integer_or_infinity(&arg(args, 0))?;
+        // 4-5. k is relativeIndex, or len + relativeIndex when negative.
+        let k = if relative >= 0.0 { relative } else { len + relative };
+        // 6. If k < 0 or k ≥ len, return undefined. 7. Return ? Get(O, ! ToString(𝔽(k))).
+        if k < 0.0 || k >= len {
+            return Ok(JsValue::Undefined);
+        }
+        o.get(&*(k as usize).to_string())
+    });
+    // 23.1.3.4 Array.prototype.copyWithin ( target, start [ , end ] ).
+    r.method(proto, "copyWithin", 2, |this, args, _| {
+        let a = array_this(this)?;
+        let len = length_of_array_like(&a)?;
+        // 3-12. The relative target, start and end, clamped to [0, len].
+        let to = relative(&arg(args, 0), len, 0)?;
+        let from = relative(&arg(args, 1), len, 0)?;
+        let end = relative(&arg(args, 2), len, len)?;
+        // 13. Let count be min(final - from, len - to).
+        let count = end.saturating_sub(from).min(len.saturating_sub(to));
+        check_elements(&a, Change::Write, count > 0)?;
+        let items = a.array_items().expect("an array");
+        let copied: Vec<_> = items.borrow()[from..from + count].to_vec();
+        items.borrow_mut()[to..to + count].clone_from_slice(&copied);
+        Ok(this.clone())
+    });
+    // 23.1.3.11 findLast, 23.1.3.12 findLastIndex: FindViaPredicate(O, len, descending, ...),
+    // which visits every index, holes included, from the end.
+    for (name, want_index) in [("findLast", false), ("findLastIndex", true)] {
+        r.method(proto, name, 1, move |this, args, _| {
+            let o = to_object(this)?;
+            let len = length_of_array_like(&o)?;
+            let f = callback(args, 0)?;
+            let this_arg = arg(args, 1);
+            for k in (0..len).rev() {
+                let v = o.get(&*k.to_string())?;
+                let index = JsValue::Number(k as f64);
+                if call_sync(&f, &this_arg, &[v.clone(), index.clone(), JsValue::Object(o.clone())])?.truthy()
+                {
+                    return Ok(if want_index { index } else { v });
+                }
+            }
+            Ok(if want_index { JsValue::Number(-1.0) } else { JsValue::Undefined })
+        });
+    }
+    // 23.1.3.13 Array.prototype.flat ( [ depth ] ).
+    r.method(proto, "flat", 0, |this, args, _| {
+        let o = to_object(this)?;
+        // 3. Let depthNum be 1. 4. If depth is not undefined: ? ToIntegerOrInfinity(depth), and
+        // 0 if that is negative.
+        let depth = match arg(args, 0) {
+            JsValue::Undefined => 1.0,
+            d => to_integer_or_infinity(&d)?.max(0.0),
+        };
+        let mut out = Vec::new();
+        flatten_into_array(&mut out, &JsValue::Object(o), depth, None)?;
+        Ok(realm().new_array(out))
+    });
+    // 23.1.3.14 Array.prototype.flatMap ( mapperFunction [ , thisArg ] ).
+    r.method(proto, "flatMap", 1, |this, args, _| {
+        let o = to_object(this)?;
+        let mapper = callback(args, 0)?;
+        let mut out = Vec::new();
+        flatten_into_array(&mut out, &JsValue::Object(o), 1.0, Some((&mapper, &arg(args, 1))))?;
+        Ok(realm().new_array(out))
+    });
+    // 23.1.3.25 Array.prototype.reduceRight ( callbackfn [ , initialValue ] ).
+    r.method(proto, "reduceRight", 1, |this, args, _| {
+        let f = callback(args, 0)?;
+        // Steps 8-9: only the indices HasProperty finds, from the end.
+        let items = to_elements(this)?;
+        let mut iter = items.into_iter().enumerate().rev().filter_map(|(i, e)| e.map(|v| (i, v)));
+        let mut acc = if args.len() > 1 {
+            arg(args, 1)
+        } else {
+            match iter.next() {
+                Some((_, v)) => v,
+                None => return Err(type_error("Reduce of empty array with no initial value")),
+            }
+        };
+        for (i, v) in iter {
+            acc = call_sync(&f, &JsValue::Undefined, &[acc, v, JsValue::Number(i as f64), this.clone()])?;
+        }
+        Ok(acc)
+    });
+    // 23.1.3.33 Array.prototype.toReversed ( ): a new array, holes read as undefined.
+    r.method(proto, "toReversed", 0, |this, _, _| {
+        let o = to_object(this)?;
+        let mut items = get_all(&o)?;
+        items.reverse();
+        Ok(realm().new_array(items))
+    });
+    // 23.1.3.34 Array.prototype.toSorted ( comparefn ).
+    r.method(proto, "toSorted", 1, |this, args, _| {
+        // 1. If comparefn is not undefined and IsCallable(comparefn) is false, throw a TypeError.
+        let compare = comparator(&arg(args, 0))?;
+        let o = to_object(this)?;
+        // 6. SortIndexedProperties(O, len, SortCompare, read-through-holes).
+        let items = sort_values(get_all(&o)?, &compare)?;
+        Ok(realm().new_array(items))
+    });
+    // 23.1.3.35 Array.prototype.toSpliced ( start, skipCount, ...items ).
+    r.method(proto, "toSpliced", 2, |this, args, _| {
+        let o = to_object(this)?;
+        let all = get_all(&o)?;
+        let len = all.len();
+        // 3-7. actualStart, relative to len.
+        let start = relative(&arg(args, 0), len, 0)?;
+        // 8-11. skip: 0 with no start, len - start with no skipCount, else clamped.
+        let skip = match args.len() {
+            0 => 0,
+            1 => len - start,
+            _ => (to_integer_or_infinity(&arg(args, 1))?.max(0.0) as usize).min(len - start),
+        };
+        let inserted = args.get(2..).unwrap_or(&[]);
+        // 12-13. If newLen > 2^53 - 1, throw a TypeError.
+        let mut out = Vec::with_capacity(len - skip + inserted.len());
+        out.extend_from_slice(&all[..start]);
+        out.extend_from_slice(inserted);
+        out.extend_from_slice(&all[start + skip..]);
+        Ok(realm().new_array(out))
+    });
+    // 23.1.3.39 Array.prototype.with ( index, value ).
+    r.method(proto, "with", 2, |this, args, _| {
+        let o = to_object(this)?;
+        let mut all = get_all(&o)?;
+        let len = all.len() as f64;
+        // 3-5. Let actualIndex be relativeIndex (or len + it when negative). 6. If actualIndex
+        // ≥ len or actualIndex < 0, throw a RangeError exception.
+        let relative = to_integer_or_infinity(&arg(args, 0))?;
+        let index = if relative >= 0.0 { relative } else { len + relative };
+        if index < 0.0 || index >= len {
+            return Err(
+                realm().error("RangeError", &format!("Invalid index : {}", number_to_string(relative)))
+            );
+        }
+        all[index as usize] = arg(args, 1);
+        Ok(realm().new_array(all))
+    });
     r.global.define("Array", JsValue::Object(array), false);
+}
+
+/// LengthOfArrayLike ( obj ) (7.3.18): ℝ(? ToLength(? Get(obj, "length"))).
+fn length_of_array_like(o: &Obj) -> Result<usize, JsValue> {
+    if let Some(items) = o.array_items() {
+        return Ok(items.borrow().len());
+    }
+    super::regexp::to_length(&o.get("length")?)
+}
+
+/// ToIntegerOrInfinity (7.1.5).
+fn to_integer_or_infinity(v: &JsValue) -> Result<f64, JsValue> {
+    let n = v.to_number()?;
+    Ok(if n.is_nan() { 0.0 } else { n.trunc() + 0.0 })
+}
+
+/// Every element, each read with Get (a hole reads as undefined): the change-array-by-copy
+/// methods' loops.
+fn get_all(o: &Obj) -> Result<Vec<JsValue>, JsValue> {
+    let len = length_of_array_like(o)?;
+    (0..len).map(|k| o.get(&*k.to_string())).collect()
+}
+
+/// FlattenIntoArray ( target, source, sourceLen, start, depth [ , mapperFunction, thisArg ] )
+/// (23.1.3.13.1).
+fn flatten_into_array(
+    target: &mut Vec<JsValue>,
+    source: &JsValue,
+    depth: f64,
+    mapper: Option<(&JsValue, &JsValue)>,
+) -> Result<(), JsValue> {
+    crate::stack::check()?;
+    let JsValue::Object(source) = source else { return Ok(()) };
+    let len = length_of_array_like(source)?;
+    for k in 0..len {
+        let p = k.to_string();
+        // b. Let exists be ? HasProperty(source, P). c. If exists is true, then
+        if !source.has_property(&*p) {
+            continue;
+        }
+        // i. Let element be ? Get(source, P). ii. If mapperFunction is present, set element to
+        // ? Call(mapperFunction, thisArg, « element, sourceIndex, source »).
+        let mut element = source.get(&*p)?;
+        if let Some((f, this_arg)) = mapper {
+            element = call_sync(
+                f,
+                this_arg,
+                &[element, JsValue::Number(k as f64), JsValue::Object(source.clone())],
+            )?;
+        }
+        // iii-iv. If depth > 0 and IsArray(element), flatten it one level less deep; else
+        // append it.
+        let is_array = matches!(&element, JsValue::Object(o) if o.array_items().is_some());
+        if depth > 0.0 && is_array {
+            flatten_into_array(target, &element, depth - 1.0, None)?;
+        } else {
+            target.push(element);
+        }
+    }
+    Ok(())
+}
+
+/// A sort's comparison: the script's comparefn, or the default string order. A comparefn that
+/// is neither undefined nor callable is a TypeError (step 1 of sort and toSorted).
+enum Comparator {
+    Default,
+    Script(JsValue),
+}
+
+fn comparator(f: &JsValue) -> Result<Comparator, JsValue> {
+    match f {
+        JsValue::Undefined => Ok(Comparator::Default),
+        f if f.is_callable() => Ok(Comparator::Script(f.clone())),
+        _ => Err(type_error("The comparison function must be either a function or undefined")),
+    }
+}
+
+/// SortCompare ( x, y ) (23.1.3.30.2) > 0: whether x goes after y. Undefined sorts last.
+fn greater(x: &JsValue, y: &JsValue, compare: &Comparator) -> Result<bool, JsValue> {
+    match (x, y) {
+        (JsValue::Undefined, JsValue::Undefined) => Ok(false),
+        (JsValue::Undefined, _) => Ok(true),
+        (_, JsValue::Undefined) => Ok(false),
+        _ => match compare {
+            // 4.a. Let v be ? ToNumber(? Call(comparefn, undefined, « x, y »)). b. If v is NaN,
+            // return +0𝔽.
+            Comparator::Script(f) => {
+                Ok(call_sync(f, &JsValue::Undefined, &[x.clone(), y.clone()])?.to_number()? > 0.0)
+            }
+            // 5-11. Compare ToString(x) and ToString(y) by code units.
+            Comparator::Default => {
+                let (sx, sy) = (x.to_js_string()?, y.to_js_string()?);
+                Ok(sx.encode_utf16().cmp(sy.encode_utf16()) == std::cmp::Ordering::Greater)
+            }
+        },
+    }
+}
+
+/// SortIndexedProperties' sort (23.1.3.30.1 step 4): a stable merge sort, O(n log n)
+/// comparisons, that tolerates a comparefn that is not a consistent order (the spec's
+/// "implementation-defined sort order") and stops at the first exception it throws, leaving
+/// the caller's array as it was.
+fn sort_values(mut items: Vec<JsValue>, compare: &Comparator) -> Result<Vec<JsValue>, JsValue> {
+    let n = items.len();
+    let mut buffer: Vec<JsValue> = Vec::with_capacity(n);
+    let mut width = 1;
+    while width < n {
+        buffer.clear();
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            while i < mid && j < end {
+                // Take from the right only when the left one is greater: stable.
+                if greater(&items[i], &items[j], compare)? {
+                    buffer.push(items[j].clone());
+                    j += 1;
+                } else {
+                    buffer.push(items[i].clone());
+                    i += 1;
+                }
+            }
+            buffer.extend_from_slice(&items[i..mid]);
+            buffer.extend_from_slice(&items[j..end]);
+            start = end;
+        }
+        std::mem::swap(&mut items, &mut buffer);
+        width *= 2;
+    }
+    Ok(items)
 }
