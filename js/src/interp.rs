@@ -1632,7 +1632,7 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
             let (x, y) = (a.to_number()?, b.to_number()?);
             return num(if y.is_infinite() && x.is_finite() { x } else { x % y });
         }
-        B::Exponential => return num(a.to_number()?.powf(b.to_number()?)),
+        B::Exponential => return num(crate::number::exponentiate(a.to_number()?, b.to_number()?)),
         B::ShiftLeft => {
             return num(f64::from(to_int32(a.to_number()?).wrapping_shl(to_uint32(b.to_number()?) & 31)));
         }

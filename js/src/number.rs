@@ -108,6 +108,15 @@ pub(crate) fn to_fixed(x: f64, digits: usize) -> String {
     format!("{:.*}", digits, x)
 }
 
+/// Number::exponentiate ( base, exponent ) (6.1.6.1.3): `**` and Math.pow. It differs from
+/// IEEE 754's `pow` where the exponent is NaN or the base is ±1 and the exponent ±∞ (NaN).
+pub(crate) fn exponentiate(base: f64, exponent: f64) -> f64 {
+    if exponent.is_nan() || (base.abs() == 1.0 && exponent.is_infinite()) {
+        return f64::NAN;
+    }
+    base.powf(exponent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,6 +130,14 @@ pub(crate) fn install(r: &Rc<Realm>) {
     number::install(r);
     boolean::install(r);
     global_functions::install(r);
+    // 21.1.2.12 Number.parseFloat, 21.1.2.13 Number.parseInt: "the initial value ... is
+    // %parseFloat%" / "%parseInt%", the same function objects as the globals.
+    if let (Ok(JsValue::Object(number)), Ok(parse_float), Ok(parse_int)) =
+        (r.global.get("Number"), r.global.get("parseFloat"), r.global.get("parseInt"))
+    {
+        number.define("parseFloat", parse_float, false);
+        number.define("parseInt", parse_int, false);
+    }
     regexp::install(r);
     math::install(r);
     map::install(r);

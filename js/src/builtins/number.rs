@@ -79,5 +79,23 @@ pub(super) fn install(r: &Rc<Realm>) {
     r.method(&number, "isFinite", 1, |_, args, _| {
         Ok(JsValue::Bool(matches!(arg(args, 0), JsValue::Number(n) if n.is_finite())))
     });
+    // 21.1.2.5 Number.isSafeInteger ( number ): an integral Number with |n| ≤ 2^53 - 1.
+    r.method(&number, "isSafeInteger", 1, |_, args, _| {
+        Ok(JsValue::Bool(matches!(arg(args, 0),
+            JsValue::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)))
+    });
+    // 21.1.2.1-15: the value properties (non-writable, non-enumerable, non-configurable).
+    for (name, value) in [
+        ("EPSILON", f64::EPSILON),
+        ("MAX_SAFE_INTEGER", 9_007_199_254_740_991.0),
+        ("MAX_VALUE", f64::MAX),
+        ("MIN_SAFE_INTEGER", -9_007_199_254_740_991.0),
+        ("MIN_VALUE", 5e-324),
+        ("NaN", f64::NAN),
+        ("NEGATIVE_INFINITY", f64::NEG_INFINITY),
+        ("POSITIVE_INFINITY", f64::INFINITY),
+    ] {
+        number.define_with(name, JsValue::Number(value), false, false, false);
+    }
     r.global.define("Number", JsValue::Object(number), false);
 }
