@@ -1,7 +1,7 @@
 //! `console.log` prints what Node prints for values whose kind each engine must tell the
 //! shared inspector (settle-inspect) itself, on both engines: classes (`[class A extends B]`;
 //! settle-js tells a class by its source text, as Node does, settle-boa by its non-writable
-//! `prototype`, since Boa 0.22 gives no source text) and keyed collections (`Map(1) {..}`).
+//! `prototype`, since Boa 0.22 gives no source text) keyed collections (`Map(1) {..}`) and symbol keys (`[Symbol(a)]: 1`).
 
 mod support;
 
@@ -43,6 +43,9 @@ console.log(new Sub([1, 2]), [new Map([[1, 2]])], { s: new Set([new Map()]) });
 const big = new Set();
 for (let i = 0; i < 30; i++) big.add("item number " + i);
 console.log(big);
+const sy = { [Symbol("a")]: 1, b: 2, get [Symbol("g")]() { return 1 } };
+Object.defineProperty(sy, Symbol("hidden"), { value: 3, enumerable: false });
+console.log(sy, { [Symbol.iterator]: [1] });
 "#;
 
 #[test]
@@ -52,5 +55,12 @@ fn collections_print_as_node_prints_them_on_both_engines() {
     let boa = support::settle_and_node(settle, &["--engine", "boa"], COLLECTIONS);
     assert!(ours.stdout.starts_with("<ref *1> Map(3) {\n  'a' => 1,\n"), "{}", ours.stdout);
     assert!(ours.stdout.contains("Sub(2) [Set] { 1, 2 } [ Map(1) { 1 => 2 } ]"), "{}", ours.stdout);
+    assert!(
+        ours.stdout.ends_with(
+            "{ b: 2, [Symbol(a)]: 1, [Symbol(g)]: [Getter] } { [Symbol(Symbol.iterator)]: [ 1 ] }\n"
+        ),
+        "{}",
+        ours.stdout
+    );
     assert_eq!(boa.stdout, ours.stdout);
 }

@@ -160,6 +160,23 @@ impl Heap for BoaHeap<'_> {
             .collect()
     }
 
+    fn own_symbol_properties(&mut self, o: &JsObject) -> Vec<(String, Slot<JsValue>)> {
+        let Ok(keys) = o.own_property_keys(self.0) else { return Vec::new() };
+        keys.into_iter()
+            .filter_map(|k| {
+                let PropertyKey::Symbol(symbol) = &k else { return None };
+                let desc = o.borrow().properties().get(&k).filter(|d| d.expect_enumerable())?;
+                let slot = if desc.is_accessor_descriptor() {
+                    let present = |v: Option<&JsValue>| v.is_some_and(|v| !v.is_undefined());
+                    Slot::Accessor { get: present(desc.get()), set: present(desc.set()) }
+                } else {
+                    Slot::Data(desc.value().cloned().unwrap_or_default())
+                };
+                Some((symbol.descriptive_string().to_std_string_escaped(), slot))
+            })
+            .collect()
+    }
+
     fn own_slot(&mut self, o: &JsObject, key: &str) -> Option<Slot<JsValue>> {
         let key = match key.parse::<u32>() {
             Ok(i) if i.to_string() == key => PropertyKey::from(i),

@@ -137,6 +137,12 @@ pub trait Heap {
     fn own_keys(&mut self, o: &Self::Object) -> Vec<String>;
     /// `o`'s own property `key`.
     fn own_slot(&mut self, o: &Self::Object, key: &str) -> Option<Slot<Self::Value>>;
+    /// `o`'s own enumerable symbol-keyed properties, in property order: each symbol as
+    /// `Symbol.prototype.toString` shows it (`Symbol(a)`) and its property. None by default.
+    fn own_symbol_properties(&mut self, o: &Self::Object) -> Vec<(String, Slot<Self::Value>)> {
+        let _ = o;
+        Vec::new()
+    }
     /// The name of the constructor on `o`'s prototype chain, if any.
     fn constructor_name(&mut self, o: &Self::Object) -> Option<String>;
     /// Whether `o` has a prototype (`false`: `[Object: null prototype]`).
@@ -372,6 +378,8 @@ fn format_value<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, value: &H::Value, recur
 
 fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_times: usize) -> String {
     let keys = heap.own_keys(obj);
+    // Node lists enumerable symbol keys after the string keys (`[Symbol(a)]: 1`).
+    let symbols = heap.own_symbol_properties(obj);
     let constructor = heap.constructor_name(obj);
     let class = heap.class(obj);
     let mut base = String::new();
@@ -386,7 +394,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 Some(other) => format!("{other}({}) ", items.len()),
                 None => format!("[Array({}): null prototype] ", items.len()),
             };
-            if items.is_empty() && keys_to_show.is_empty() {
+            if items.is_empty() && (keys_to_show.is_empty() && symbols.is_empty()) {
                 return format!("{prefix}[]");
             }
             braces_open = format!("{prefix}[");
@@ -394,7 +402,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
         }
         Class::Arguments => {
             braces_open = "[Arguments] {".into();
-            if keys.is_empty() {
+            if keys.is_empty() && symbols.is_empty() {
                 return "[Arguments] {}".into();
             }
         }
@@ -414,7 +422,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 };
                 if name.is_empty() { format!("[{kind} (anonymous)]") } else { format!("[{kind}: {name}]") }
             };
-            if keys.is_empty() {
+            if keys.is_empty() && symbols.is_empty() {
                 return base;
             }
             braces_open = "{".into();
@@ -426,7 +434,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
             } else {
                 stack
             };
-            if keys.is_empty() {
+            if keys.is_empty() && symbols.is_empty() {
                 return base;
             }
             braces_open = "{".into();
@@ -449,13 +457,13 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 keys_to_show.retain(|k| !is_array_index(k));
             }
             base = format!("[{kind}: {}]", format_primitive(&view));
-            if keys_to_show.is_empty() {
+            if keys_to_show.is_empty() && symbols.is_empty() {
                 return base;
             }
             braces_open = "{".into();
         }
         Class::Tagged(tag) => {
-            if keys.is_empty() {
+            if keys.is_empty() && symbols.is_empty() {
                 return format!("Object [{tag}] {{}}");
             }
             braces_open = format!("Object [{tag}] {{");
@@ -468,7 +476,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 Some(name) => format!("{name} {text}"),
                 None => format!("[RegExp: null prototype] {text}"),
             };
-            if keys.is_empty() || recurse_times > DEPTH {
+            if (keys.is_empty() && symbols.is_empty()) || recurse_times > DEPTH {
                 return base;
             }
             braces_open = "{".into();
@@ -486,7 +494,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 Some(c) => format!("{c}({size}) [{kind}] "),
                 None => format!("[{kind}({size}): null prototype] "),
             };
-            if size == 0 && keys.is_empty() {
+            if size == 0 && (keys.is_empty() && symbols.is_empty()) {
                 return format!("{prefix}{{}}");
             }
             braces_open = format!("{prefix}{{");
@@ -506,7 +514,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 (Some(n), _) => format!("{n} "),
                 (None, _) => String::new(),
             };
-            if keys.is_empty() {
+            if keys.is_empty() && symbols.is_empty() {
                 return format!("{name}{{}}");
             }
             braces_open = format!("{name}{{");
@@ -586,6 +594,10 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
     for key in &keys_to_show {
         output.push(format_property(heap, ctx, obj, key, recurse_times));
     }
+    for (symbol, slot) in symbols {
+        let shown = format_slot(heap, ctx, Some(slot), recurse_times);
+        output.push(format!("[{symbol}]: {shown}"));
+    }
     ctx.seen.pop();
     if let Some(index) = ctx.circular_index(heap, obj) {
         base = if base.is_empty() { format!("<ref *{index}>") } else { format!("<ref *{index}> {base}") };
@@ -600,7 +612,19 @@ fn format_property<H: Heap>(
     key: &str,
     recurse_times: usize,
 ) -> String {
-    let str = match heap.own_slot(obj, key) {
+    let slot = heap.own_slot(obj, key);
+    let str = format_slot(heap, ctx, slot, recurse_times);
+    format!("{}: {str}", format_key(key))
+}
+
+/// A property's value as Node shows it after its key: the value, or `[Getter]` and the like.
+fn format_slot<H: Heap>(
+    heap: &mut H,
+    ctx: &mut Ctx<H>,
+    slot: Option<Slot<H::Value>>,
+    recurse_times: usize,
+) -> String {
+    match slot {
         Some(Slot::Accessor { get: true, set: true }) => "[Getter/Setter]".to_string(),
         Some(Slot::Accessor { get: true, set: false }) => "[Getter]".to_string(),
         Some(Slot::Accessor { get: false, set: true }) => "[Setter]".to_string(),
@@ -611,8 +635,7 @@ fn format_property<H: Heap>(
             ctx.indentation -= 2;
             s
         }
-    };
-    format!("{}: {str}", format_key(key))
+    }
 }
 
 fn is_below_break_length(output: &[String], start: usize, base: &str) -> bool {

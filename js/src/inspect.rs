@@ -3,7 +3,6 @@
 
 use settle_inspect::{Class as Kind, Heap, Slot as Shown, View};
 
-use crate::realm::realm;
 use crate::value::{Class, Func, JsValue, Obj, Slot, function_name};
 
 /// settle-js's values as the inspector reads them.
@@ -84,6 +83,24 @@ impl Heap for JsHeap {
         obj.own_keys(true).iter().map(|k| k.to_string()).collect()
     }
 
+    fn own_symbol_properties(&mut self, obj: &Obj) -> Vec<(String, Shown<JsValue>)> {
+        obj.own_property_keys()
+            .into_iter()
+            .filter_map(|k| {
+                let crate::property::PropertyKey::Symbol(symbol) = &k else { return None };
+                let desc = obj.get_own_property(&k).filter(|d| d.enumerable == Some(true))?;
+                let shown = match (desc.get, desc.set, desc.value) {
+                    (None, None, value) => Shown::Data(value.unwrap_or_default()),
+                    (get, set, _) => Shown::Accessor {
+                        get: get.is_some_and(|g| !matches!(g, JsValue::Undefined)),
+                        set: set.is_some_and(|s| !matches!(s, JsValue::Undefined)),
+                    },
+                };
+                Some((symbol.descriptive_string(), shown))
+            })
+            .collect()
+    }
+
     fn own_slot(&mut self, obj: &Obj, key: &str) -> Option<Shown<JsValue>> {
         Some(match obj.own_prop(key).map(|p| p.slot) {
             Some(Slot::Accessor(get, set)) => Shown::Accessor { get: get.is_some(), set: set.is_some() },
@@ -107,11 +124,7 @@ impl Heap for JsHeap {
         {
             return s.to_string();
         }
-        let at = match obj.class() {
-            Class::Error(Some(pos)) => realm().location(*pos),
-            _ => "<anonymous>".into(),
-        };
-        format!("{}\n    at {at}", error_head(obj))
+        crate::builtins::error_stack(obj)
     }
 
     fn to_number(&mut self, v: &JsValue) -> f64 {

@@ -61,7 +61,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "EventTarget",
     "Event",
     "MessageChannel",
-    "performance",
     "Iterator",
     "setTimeoutPromise",
     "requestAnimationFrame",

@@ -62,4 +62,46 @@ pub(super) fn install(r: &Rc<Realm>) {
         JsValue::Object(o) => Ok(JsValue::from(error_head(o))),
         _ => Err(type_error("Error.prototype.toString requires that 'this' be an Object")),
     });
+    // `stack` (V8's, not ECMA-262's): an error's head and where it was made, formatted when it
+    // is read, so a subclass's `this.name = ...` after `super()` shows (V8 formats lazily too).
+    // V8 keeps it on each instance; here one accessor on Error.prototype serves them all, and
+    // assigning `stack` gives the instance its own data property.
+    let getter = r.native("get stack", 0, |this, _, _| {
+        Ok(match this {
+            JsValue::Object(o) if matches!(o.class(), Class::Error(_)) => JsValue::from(error_stack(o)),
+            _ => JsValue::Undefined,
+        })
+    });
+    let setter = r.native("set stack", 1, |this, args, _| {
+        if let JsValue::Object(o) = this {
+            o.define_with("stack", arg(args, 0), true, false, true);
+        }
+        Ok(JsValue::Undefined)
+    });
+    base_proto.define_accessor("stack", Some(JsValue::Object(getter)), Some(JsValue::Object(setter)), false);
+    // V8's Error.captureStackTrace ( targetObject [ , constructorOpt ] ): gives the object an
+    // own `stack` of its head and the current position (libraries' custom errors call it).
+    if let Ok(JsValue::Object(error)) = r.global.get("Error") {
+        r.method(&error, "captureStackTrace", 2, |_, args, _| {
+            let JsValue::Object(target) = arg(args, 0) else {
+                return Err(type_error("Invalid argument"));
+            };
+            let at = {
+                let r = realm();
+                r.location(r.pos.get())
+            };
+            let stack = format!("{}\n    at {at}", error_head(&target));
+            target.define_with("stack", JsValue::from(stack), true, false, true);
+            Ok(JsValue::Undefined)
+        });
+    }
+}
+
+/// An error's `stack` text: its head (`TypeError: boom`) and where it was made.
+pub(crate) fn error_stack(o: &Obj) -> String {
+    let at = match o.class() {
+        Class::Error(Some(pos)) => realm().location(*pos),
+        _ => "<anonymous>".into(),
+    };
+    format!("{}\n    at {at}", error_head(o))
 }

@@ -36,6 +36,7 @@ mod weak_set;
 pub(crate) mod worker;
 pub(crate) mod worker_threads;
 
+pub(crate) use error::error_stack;
 pub(crate) use eval::{is_intrinsic_eval, perform_direct_eval};
 pub(crate) use json::json_stringify;
 pub(crate) use object::to_object;

@@ -437,9 +437,45 @@ pub(crate) fn install(r: &Rc<Realm>) {
         let o = to_object(&arg(args, 0))?;
         Ok(realm().new_array(enumerable_own_properties(&o, "key+value")?))
     });
+    // 20.1.2.7 Object.fromEntries ( iterable ).
+    r.method(&object, "fromEntries", 1, |_, args, _| {
+        // 1. Perform ? RequireObjectCoercible(iterable).
+        let iterable = arg(args, 0);
+        if iterable.is_nullish() {
+            return Err(type_error(&format!("{} is not iterable", crate::inspect::inspect(&iterable))));
+        }
+        // 2. Let obj be OrdinaryObjectCreate(%Object.prototype%). 3-6. AddEntriesFromIterable(obj,
+        // iterable, adder), the adder being CreateDataPropertyOrThrow(obj, ToPropertyKey(key), value).
+        let obj = realm().new_object();
+        let mut record = crate::iteration::get_iterator(&iterable)?;
+        while let Some(next) = crate::iteration::iterator_step_value(&mut record)? {
+            realm().step()?;
+            let added = (|| {
+                let JsValue::Object(item) = &next else {
+                    return Err(type_error(&format!(
+                        "Iterator value {} is not an entry object",
+                        super::no_side_effects_to_string(&next)
+                    )));
+                };
+                let (k, v) = (item.get("0")?, item.get("1")?);
+                obj.create_data_property(&k.to_key()?, v)
+            })();
+            if let Err(e) = added {
+                return crate::iteration::iterator_close(&record, Err(e));
+            }
+        }
+        Ok(JsValue::Object(obj))
+    });
     // 20.1.2.6 Object.freeze ( O )
     r.method(&object, "freeze", 1, |_, args, _| {
         set_integrity_level_of(arg(args, 0), IntegrityLevel::Frozen, "Cannot freeze")
+    });
+    // 20.1.2.13 Object.hasOwn ( O, P ): "1. Let obj be ? ToObject(O). 2. Let key be ?
+    // ToPropertyKey(P). 3. Return ? HasOwnProperty(obj, key)."
+    r.method(&object, "hasOwn", 2, |_, args, _| {
+        let o = to_object(&arg(args, 0))?;
+        let key = arg(args, 1).to_key()?;
+        Ok(JsValue::Bool(o.get_own_property(&key).is_some()))
     });
     // 20.1.2.8 Object.getOwnPropertyDescriptor ( O, P )
     r.method(&object, "getOwnPropertyDescriptor", 2, |_, args, _| {

@@ -46,6 +46,13 @@ fn timeout_overflow_warning(handle: &Handle, ms: f64) {
 
 pub(super) fn install(r: &Rc<Realm>) {
     let g = &r.global;
+    // `performance.now()` (HR-Time, in Node and browsers): milliseconds since the loop clock's
+    // origin, so `--virtual-time` applies to it.
+    let performance = r.new_object();
+    r.method(&performance, "now", 0, |_, _, _| {
+        Ok(JsValue::Number(Handle::current().now().as_secs_f64() * 1000.0))
+    });
+    g.define("performance", JsValue::Object(performance), false);
     let set = |repeat: bool| {
         move |_: &JsValue, args: &[JsValue], _: bool| -> R {
             let f = arg(args, 0);
