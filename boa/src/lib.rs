@@ -113,6 +113,9 @@ pub struct Options {
     /// assert!(page.contains(r#""text":"hi""#), "{page}");
     /// ```
     pub trace_html: bool,
+    /// Node's `process.argv` (the interpreter's path, the script's, then the script's own
+    /// arguments), as the `settle` command passes it; empty by default.
+    pub argv: Vec<String>,
 }
 
 impl Options {
@@ -205,6 +208,7 @@ fn install_run(
         listeners: RefCell::new(Vec::new()),
         exit_code: std::cell::Cell::new(0),
         handle: handle.clone(),
+        argv: options.argv.clone(),
     };
     host::install(context, state)
 }
