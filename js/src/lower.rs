@@ -135,6 +135,7 @@ pub(crate) fn parse_code(source: &str, strict_caller: bool) -> Result<Script, Sc
         length: 0,
         source: "".into(),
         kind: FuncKind::Normal,
+        name_value: Default::default(),
     };
     Ok(Script { body: Rc::new(body) })
 }
@@ -1014,6 +1015,7 @@ impl Lower<'_> {
             length,
             source: self.text(f.span),
             kind,
+            name_value: Default::default(),
         }))
     }
 
@@ -1053,6 +1055,7 @@ impl Lower<'_> {
             length,
             source: self.text(a.span),
             kind: FuncKind::Normal,
+            name_value: Default::default(),
         }))
     }
 
@@ -1082,6 +1085,7 @@ impl Lower<'_> {
             length: 0,
             source: self.text(span),
             kind: FuncKind::Method,
+            name_value: Default::default(),
         }))
     }
 
@@ -1196,6 +1200,7 @@ impl Lower<'_> {
                 length: 0,
                 source: self.text(c.span),
                 kind: FuncKind::ClassConstructor { derived, default: true },
+                name_value: Default::default(),
             }),
         };
         Ok((constructor, elements))
