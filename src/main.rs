@@ -222,6 +222,7 @@ fn run(command: Command) -> i32 {
             virtual_clock: options.virtual_clock,
             trace_json: options.trace_json,
             trace_html: options.trace_html,
+            argv: options.argv,
         };
         settle_boa::run(&name, &source, &options, out, err)
     } else {

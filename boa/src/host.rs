@@ -12,6 +12,7 @@ use std::rc::Rc;
 type NativeFn = fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>;
 
 use boa_engine::object::ObjectInitializer;
+use boa_engine::object::builtins::JsArray;
 use boa_engine::property::Attribute;
 use boa_engine::{
     Context, JsError, JsNativeError, JsObject, JsResult, JsString, JsValue, NativeFunction, js_string,
@@ -35,6 +36,8 @@ pub(crate) struct HostState {
     pub(crate) handle: Handle,
     /// The run's workers and, in a worker, its link to the parent (`worker.rs`).
     pub(crate) workers: crate::worker::Workers,
+    /// Node's `process.argv`.
+    pub(crate) argv: Vec<String>,
 }
 
 impl HostState {
@@ -268,12 +271,16 @@ fn install_process(cx: &mut Context) -> JsResult<()> {
         Ok(this.clone())
     }
     let (next_tick, on, off) = (function(cx, next_tick), function(cx, on), function(cx, off));
+    let argv: Vec<JsValue> =
+        host(cx)?.argv.iter().map(|a| JsValue::from(JsString::from(a.as_str()))).collect();
+    let argv = JsArray::from_iter(argv, cx);
     let process = ObjectInitializer::new(cx)
         .function(next_tick, js_string!("nextTick"), 1)
         .function(on.clone(), js_string!("on"), 2)
         .function(on, js_string!("addListener"), 2)
         .function(off, js_string!("off"), 2)
         .property(js_string!("platform"), js_string!("settle"), Attribute::all())
+        .property(js_string!("argv"), argv, Attribute::all())
         .property(js_string!("exitCode"), JsValue::undefined(), Attribute::all())
         .build();
     cx.register_global_property(

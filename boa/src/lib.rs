@@ -122,6 +122,9 @@ pub struct Options {
     /// assert!(page.contains(r#""text":"hi""#), "{page}");
     /// ```
     pub trace_html: bool,
+    /// Node's `process.argv` (the interpreter's path, the script's, then the script's own
+    /// arguments), as the `settle` command passes it; empty by default.
+    pub argv: Vec<String>,
 }
 
 impl Options {
@@ -216,6 +219,7 @@ fn install_run(
         exit_code: std::cell::Cell::new(0),
         handle: handle.clone(),
         workers: worker::Workers { scope: worker, ..worker::Workers::default() },
+        argv: options.argv.clone(),
     };
     host::install(context, state)
 }

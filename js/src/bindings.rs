@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use crate::ir::Name;
+use crate::own_props::NameHash;
 use crate::value::JsValue;
 use crate::value::Obj;
 
@@ -40,7 +41,7 @@ pub(crate) enum Bindings {
 /// The large form of [`Bindings`].
 pub(crate) struct Indexed {
     list: Vec<Binding>,
-    index: HashMap<Name, usize>,
+    index: HashMap<Name, usize, NameHash>,
 }
 
 impl Default for Bindings {
@@ -67,7 +68,12 @@ impl Bindings {
     /// The position of the binding called `name`.
     fn position(&self, name: &str) -> Option<usize> {
         match self {
-            Bindings::Small(list) => list.iter().position(|b| &*b.name == name),
+            // Names of one script are interned (`lower.rs`), so a hit is mostly the same
+            // pointer: compared before the bytes, which then only misses of equal length read.
+            Bindings::Small(list) => list.iter().position(|b| {
+                b.name.len() == name.len()
+                    && (std::ptr::eq(b.name.as_ptr(), name.as_ptr()) || b.name.as_bytes() == name.as_bytes())
+            }),
             Bindings::Large(large) => large.index.get(name).copied(),
         }
     }
@@ -90,7 +96,8 @@ impl Bindings {
                 let list = std::mem::take(list);
                 // As many as the list has room for (reserved for a script's `var`s), so the
                 // index does not rehash its way up.
-                let mut index = HashMap::with_capacity(list.capacity().max(INDEX_AT * 2));
+                let mut index =
+                    HashMap::with_capacity_and_hasher(list.capacity().max(INDEX_AT * 2), NameHash::default());
                 for (i, b) in list.iter().enumerate() {
                     index.insert(b.name.clone(), i);
                 }

@@ -586,15 +586,15 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     let r = realm();
     let constructor = def.is_constructor();
     let (is_generator, is_async) = (def.is_generator, def.is_async);
-    let (length, name) = (def.length, def.name.clone());
+    let (length, name) = (def.length, def.name_value());
     let f = Obj::new(
         Class::Function(Func::Closure { def, env, home, class: None }),
         Some(r.function_proto.clone()),
     );
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
     // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
-    f.define_with("length", JsValue::Number(length as f64), false, false, true);
-    f.define_with("name", JsValue::String(name.into()), false, false, true);
+    f.define_with(&r.length_key, JsValue::Number(length as f64), false, false, true);
+    f.define_with(&r.name_key, JsValue::String(name), false, false, true);
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
@@ -1707,6 +1707,26 @@ async fn place(target: &Expr, env: &Env) -> Res<Place> {
     }
 }
 
+/// The steps of an update expression (`x++`, `--o.k`) after its place is evaluated.
+fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsValue> {
+    realm().pos.set(pos);
+    // 13.4.2.1 / 13.4.4.1: Let oldValue be ? ToNumeric(? GetValue(expr)); add or
+    // subtract one of its type.
+    let (old, new) = match crate::bigint::to_numeric(&read_place(p, env)?)? {
+        JsValue::BigInt(n) => {
+            let new = if op == Update::Inc { n.checked_add(1) } else { n.checked_sub(1) };
+            (JsValue::BigInt(n), JsValue::BigInt(new.ok_or_else(crate::bigint::too_big)?))
+        }
+        old => {
+            let old = old.to_number()?;
+            let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
+            (JsValue::Number(old), JsValue::Number(new))
+        }
+    };
+    write_place(p, env, new.clone())?;
+    Ok(if prefix { new } else { old })
+}
+
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
     match p {
         Place::Var(name) => get_var(env, name),
@@ -1721,7 +1741,108 @@ fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
     }
 }
 
-pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
+/// An evaluation in progress: finished already for the expressions [`eval_leaf`] and
+/// [`eval_sync`] evaluate without suspending (no future is made for them), else the boxed
+/// future of [`eval_boxed`]. Every caller awaits it at once, so evaluating those eagerly, when
+/// [`eval`] is called, happens at the same point of the program as awaiting would.
+pub(crate) enum EvalFut<'a> {
+    /// The completion of an expression evaluated without a future (taken when polled).
+    Done(Option<Res<JsValue>>),
+    /// Any other expression.
+    Boxed(Fut<'a, JsValue>),
+}
+
+impl Future for EvalFut<'_> {
+    type Output = Res<JsValue>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Res<JsValue>> {
+        match self.get_mut() {
+            EvalFut::Done(done) => {
+                Poll::Ready(done.take().expect("an evaluation is polled after it finished"))
+            }
+            EvalFut::Boxed(fut) => fut.as_mut().poll(cx),
+        }
+    }
+}
+
+/// Evaluates `expr` in `env`. Leaves (literals, names, `this`, function expressions), binary
+/// operators and static member reads over leaves cannot suspend and are evaluated at once
+/// (each a few instructions: the boxed future of every other form costs an allocation and a
+/// copy of its state, the largest part of a small function's call, issue 16).
+pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> EvalFut<'a> {
+    match eval_sync(expr, env) {
+        Some(done) => EvalFut::Done(Some(done)),
+        None => EvalFut::Boxed(eval_boxed(expr, env)),
+    }
+}
+
+/// The evaluation of the leaves (literals, names, `this`, function expressions, a name's
+/// update): the same steps as their arms in [`eval_boxed`] (none of them recurses, so none
+/// needs [`crate::stack::check`]).
+fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
+    Some(match expr {
+        Expr::Null => Ok(JsValue::Null),
+        Expr::Bool(b) => Ok(JsValue::Bool(*b)),
+        Expr::Num(n) => Ok(JsValue::Number(*n)),
+        Expr::BigInt(n) => Ok(JsValue::BigInt(*n)),
+        Expr::Str(s) => Ok(JsValue::String(s.clone())),
+        Expr::Ident(name, pos) => {
+            realm().pos.set(*pos);
+            get_var(env, name)
+        }
+        Expr::This => lookup_this(env),
+        Expr::Function(def) => Ok(JsValue::Object(make_function(def.clone(), env.clone()))),
+        // A name's update (`i++`): its place is the name itself.
+        Expr::Update { op, prefix, target, pos } => match &**target {
+            Expr::Ident(name, _) => update(*op, *prefix, &Place::Var(name.clone()), *pos, env),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// [`eval_leaf`], and the binary operators and static, non-optional member reads whose
+/// operands are leaves (`i < n`, `v + 1`, `o.x`), with the steps of their arms in
+/// [`eval_boxed`]. One level deep only, so it needs no stack check either.
+fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
+    match expr {
+        Expr::Binary(op, a, b, pos) if is_leaf(a) && is_leaf(b) => Some((|| {
+            let a = eval_leaf(a, env).expect("a leaf")?;
+            let b = eval_leaf(b, env).expect("a leaf")?;
+            realm().pos.set(*pos);
+            Ok(binary(*op, &a, &b)?)
+        })()),
+        Expr::Member { object, key, optional: false, pos, .. } if is_leaf(object) => {
+            let PropKey::Static(name) = &**key else { return None };
+            Some((|| {
+                let o = eval_leaf(object, env).expect("a leaf")?;
+                let k = PropertyKey::String(name.clone());
+                realm().pos.set(*pos);
+                Ok(get_member(&o, &k)?)
+            })())
+        }
+        _ => eval_leaf(expr, env),
+    }
+}
+
+/// Whether [`eval_leaf`] evaluates `expr`.
+fn is_leaf(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Null
+            | Expr::Bool(_)
+            | Expr::Num(_)
+            | Expr::BigInt(_)
+            | Expr::Str(_)
+            | Expr::Ident(..)
+            | Expr::This
+            | Expr::Function(_)
+    ) || matches!(expr, Expr::Update { target, .. } if matches!(**target, Expr::Ident(..)))
+}
+
+/// Evaluates `expr` in `env` as a boxed future (every form; [`eval`] calls it for those it
+/// does not evaluate at once).
+fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
     Box::pin(async move {
         crate::stack::check()?;
         Ok(match expr {
@@ -1893,22 +2014,7 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             },
             Expr::Update { op, prefix, target, pos } => {
                 let p = place(target, env).await?;
-                realm().pos.set(*pos);
-                // 13.4.2.1 / 13.4.4.1: Let oldValue be ? ToNumeric(? GetValue(expr)); add or
-                // subtract one of its type.
-                let (old, new) = match crate::bigint::to_numeric(&read_place(&p, env)?)? {
-                    JsValue::BigInt(n) => {
-                        let new = if *op == Update::Inc { n.checked_add(1) } else { n.checked_sub(1) };
-                        (JsValue::BigInt(n), JsValue::BigInt(new.ok_or_else(crate::bigint::too_big)?))
-                    }
-                    old => {
-                        let old = old.to_number()?;
-                        let new = if *op == Update::Inc { old + 1.0 } else { old - 1.0 };
-                        (JsValue::Number(old), JsValue::Number(new))
-                    }
-                };
-                write_place(&p, env, new.clone())?;
-                if *prefix { new } else { old }
+                update(*op, *prefix, &p, *pos, env)?
             }
             Expr::Binary(op, a, b, pos) => {
                 let a = eval(a, env).await?;

@@ -48,6 +48,9 @@ pub(crate) struct FuncDef {
     pub source: Rc<str>,
     /// A plain function, a method, or a class constructor.
     pub kind: FuncKind,
+    /// `name` as a string value, made once for every function object of this definition
+    /// (each closure's `name` property shares it instead of allocating its own).
+    pub name_value: std::cell::OnceCell<crate::jsstr::JsStr>,
 }
 
 /// What a function is, for [[Call]] and [[Construct]] (10.2's [[ConstructorKind]] and
@@ -98,6 +101,11 @@ pub(crate) enum ClassElement {
 }
 
 impl FuncDef {
+    /// [`FuncDef::name`] as a string value (made on first use, then shared).
+    pub(crate) fn name_value(&self) -> crate::jsstr::JsStr {
+        self.name_value.get_or_init(|| crate::jsstr::JsStr::from(self.name.clone())).clone()
+    }
+
     /// Whether the function has [[Construct]]: an ordinary `function` (not an arrow, a method,
     /// an async function or a generator).
     pub(crate) fn is_constructor(&self) -> bool {

@@ -130,6 +130,7 @@ pub(crate) fn parse_code(source: &str, strict_caller: bool) -> Result<Script, Sc
         length: 0,
         source: "".into(),
         kind: FuncKind::Normal,
+        name_value: Default::default(),
     };
     Ok(Script { body: Rc::new(body) })
 }
@@ -1009,6 +1010,7 @@ impl Lower<'_> {
             length,
             source: self.text(f.span),
             kind,
+            name_value: Default::default(),
         }))
     }
 
@@ -1048,6 +1050,7 @@ impl Lower<'_> {
             length,
             source: self.text(a.span),
             kind: FuncKind::Normal,
+            name_value: Default::default(),
         }))
     }
 
@@ -1077,6 +1080,7 @@ impl Lower<'_> {
             length: 0,
             source: self.text(span),
             kind: FuncKind::Method,
+            name_value: Default::default(),
         }))
     }
 
@@ -1191,6 +1195,7 @@ impl Lower<'_> {
                 length: 0,
                 source: self.text(c.span),
                 kind: FuncKind::ClassConstructor { derived, default: true },
+                name_value: Default::default(),
             }),
         };
         Ok((constructor, elements))

@@ -61,8 +61,14 @@ impl ObjData {
     /// Moves the objects this one refers to (elements, property values, accessors, its
     /// prototype) into `out`.
     fn detach_children(&mut self, out: &mut Vec<Obj>) {
+        // Only a child this object holds alone is freed with it and needs the work list; any
+        // other (above all the prototype, shared by many) just loses one reference here, as
+        // the list's loop would do, without the list growing (an allocation per dropped
+        // object, issue 16).
         let mut keep = |v: Option<JsValue>| {
-            if let Some(JsValue::Object(o)) = v {
+            if let Some(JsValue::Object(o)) = v
+                && Rc::strong_count(&o.0) == 1
+            {
                 out.push(o);
             }
         };

@@ -12,6 +12,11 @@ use crate::ir::Name;
 use crate::object::Prop;
 use crate::property::{Key, PropertyKey};
 
+/// The hasher of the name indexes (here and in `bindings.rs`): foldhash's fast hasher, seeded
+/// per process. std's SipHash-1-3 was a fifth of every global name's lookup (the global object
+/// is indexed), and these keys are names, short and many (docs/design.md, "Dependencies").
+pub(crate) type NameHash = foldhash::fast::RandomState;
+
 /// The number of properties past which an object indexes them.
 const INDEX_AT: usize = 16;
 
@@ -28,7 +33,7 @@ pub(crate) enum OwnProps {
 /// such objects, are searched in the list).
 pub(crate) struct Indexed {
     list: Vec<Entry>,
-    strings: HashMap<Name, usize>,
+    strings: HashMap<Name, usize, NameHash>,
 }
 
 impl Default for OwnProps {
@@ -75,7 +80,7 @@ impl OwnProps {
             OwnProps::Small(list) if list.len() < INDEX_AT => list.push((key, prop)),
             OwnProps::Small(list) => {
                 let list = std::mem::take(list);
-                let mut strings = HashMap::with_capacity(list.len() * 2);
+                let mut strings = HashMap::with_capacity_and_hasher(list.len() * 2, NameHash::default());
                 for (i, (k, _)) in list.iter().enumerate() {
                     if let PropertyKey::String(s) = k {
                         strings.insert(s.clone(), i);

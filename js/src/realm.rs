@@ -72,6 +72,14 @@ pub(crate) struct Realm {
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
     pub(crate) promise_objects: RefCell<Vec<Weak<ObjData>>>,
+    /// The keys `"length"` and `"name"`, made once: every function object defines both
+    /// (SetFunctionLength, SetFunctionName), and sharing the keys saves two allocations each.
+    pub(crate) length_key: crate::ir::Name,
+    /// See [`Realm::length_key`].
+    pub(crate) name_key: crate::ir::Name,
+    /// The empty string value (the `name` of the many anonymous built-in functions, such as
+    /// the resolving functions of every promise and `Promise.all`'s element functions).
+    pub(crate) empty_string: crate::jsstr::JsStr,
     /// Promise objects of a subclass (`new Sub`, `Sub.resolve`, a species `then`) that the
     /// rejection tracker may still report: kept alive so that the listener
     /// gets the same object (its prototype, its properties), as in Node, even when the script
@@ -275,6 +283,9 @@ impl Realm {
             exit_code: Cell::new(0),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
+            length_key: "length".into(),
+            name_key: "name".into(),
+            empty_string: crate::jsstr::JsStr::from(""),
             promise_intrinsics: OnceCell::new(),
             pinned_promises: RefCell::new(Vec::new()),
             warned: Cell::new(false),
@@ -413,8 +424,9 @@ impl Realm {
         );
         // CreateBuiltinFunction (10.3.4): `length`, then `name`, both { [[Writable]]: false,
         // [[Enumerable]]: false, [[Configurable]]: true }.
-        obj.define_with("length", JsValue::Number(length as f64), false, false, true);
-        obj.define_with("name", JsValue::from(name), false, false, true);
+        obj.define_with(&self.length_key, JsValue::Number(length as f64), false, false, true);
+        let name = if name.is_empty() { self.empty_string.clone() } else { crate::jsstr::JsStr::from(name) };
+        obj.define_with(&self.name_key, JsValue::String(name), false, false, true);
         obj
     }
 
