@@ -92,20 +92,153 @@ pub(crate) fn to_uint32(x: f64) -> u32 {
     m as u32
 }
 
-/// `Number.prototype.toFixed(digits)`: ties round away from zero, as the spec's "larger n".
-pub(crate) fn to_fixed(x: f64, digits: usize) -> String {
+/// The exact decimal digits of a finite, non-zero `|x|` and its exponent: `x = 0.d1d2d3... ×
+/// 10^(exponent + 1)`, i.e. d1 is the digit of 10^exponent. Every double has a finite decimal
+/// expansion (at most 767 significant digits); Rust's formatting with enough precision gives it
+/// exactly, so rounding can then be the spec's (ties away from zero in magnitude), not the
+/// binary neighbour's.
+fn exact_digits(x: f64) -> (Vec<u8>, i32) {
+    let text = format!("{:.1100e}", x.abs());
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    while digits.len() > 1 && digits.last() == Some(&0) {
+        digits.pop();
+    }
+    (digits, exponent.parse().unwrap_or(0))
+}
+
+/// `digits` (exact, from [`exact_digits`], with `exponent`) rounded to `keep` digits, half up:
+/// the spec's "if there are two such n, pick the larger n". Returns the digits (exactly
+/// `keep` of them) and the exponent, which grows by one when 9.99... rounds to 10.0.
+fn round_digits(digits: &[u8], exponent: i32, keep: usize) -> (Vec<u8>, i32) {
+    let mut out: Vec<u8> = digits.iter().copied().take(keep).collect();
+    out.resize(keep, 0);
+    if digits.get(keep).is_some_and(|&d| d >= 5) {
+        let mut i = keep;
+        loop {
+            if i == 0 {
+                out.insert(0, 1);
+                out.truncate(keep);
+                return (out, exponent + 1);
+            }
+            i -= 1;
+            if out[i] == 9 {
+                out[i] = 0;
+            } else {
+                out[i] += 1;
+                break;
+            }
+        }
+    }
+    (out, exponent)
+}
+
+fn digit_string(digits: &[u8]) -> String {
+    digits.iter().map(|d| char::from(b'0' + d)).collect()
+}
+
+/// Number.prototype.toFixed's steps 8-12 (21.1.3.3) for a finite x and 0 ≤ f ≤ 100: "Let n be
+/// an integer for which n / 10^f - x is as close to zero as possible. If there are two such n,
+/// pick the larger n."
+pub(crate) fn to_fixed(x: f64, f: usize) -> String {
+    // 10. If x ≥ 10^21, let m be ! ToString(𝔽(x)).
     if !x.is_finite() || x.abs() >= 1e21 {
         return number_to_string(x);
     }
-    // -0 prints as 0; a negative number keeps its sign even when it rounds to zero.
-    let x = if x == 0.0 { 0.0 } else { x };
-    let scaled = x.abs() * 10f64.powi(digits as i32);
-    if scaled.fract() == 0.5 {
-        // Rust rounds exact ties to even; JavaScript picks the larger n.
-        let up = (scaled.trunc() + 1.0) / 10f64.powi(digits as i32);
-        return format!("{:.*}", digits, if x < 0.0 { -up } else { up });
+    // 9. If x < 0, then set s to "-" and x to -x (-0 prints as 0).
+    let sign = if x < 0.0 { "-" } else { "" };
+    let m = if x == 0.0 {
+        "0".repeat(f + 1)
+    } else {
+        let (digits, exponent) = exact_digits(x);
+        // The digits kept are those of 10^exponent down to 10^-f.
+        let keep = exponent + 1 + f as i32;
+        if keep <= 0 {
+            // Below the last kept place: 0, or 1 there when x is at least half of it.
+            let half_or_more = keep == 0 && digits[0] >= 5;
+            let mut m = "0".repeat(f + 1);
+            if half_or_more {
+                m.pop();
+                m.push('1');
+            }
+            m
+        } else {
+            let (rounded, e) = round_digits(&digits, exponent, keep as usize);
+            let mut m = digit_string(&rounded);
+            // A carry (9.9 -> 10) added a digit in front.
+            if e > exponent {
+                m.push('0');
+            }
+            // Leading zeros up to the units digit.
+            let width = f + 1;
+            if m.len() < width {
+                m = format!("{}{m}", "0".repeat(width - m.len()));
+            }
+            m
+        }
+    };
+    // 11. If f ≠ 0: the integer part, ".", the last f digits.
+    if f == 0 {
+        return format!("{sign}{m}");
     }
-    format!("{:.*}", digits, x)
+    let (int, frac) = m.split_at(m.len() - f);
+    format!("{sign}{int}.{frac}")
+}
+
+/// Number.prototype.toExponential's steps 10-15 (21.1.3.2) for a finite x: `fraction_digits`
+/// None is "as many digits as necessary to represent x uniquely" (the shortest round trip).
+pub(crate) fn to_exponential(x: f64, fraction_digits: Option<usize>) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    let (m, e) = if x == 0.0 {
+        ("0".repeat(fraction_digits.unwrap_or(0) + 1), 0)
+    } else {
+        match fraction_digits {
+            Some(f) => {
+                let (digits, exponent) = exact_digits(x);
+                let (rounded, e) = round_digits(&digits, exponent, f + 1);
+                (digit_string(&rounded), e)
+            }
+            None => {
+                // Rust's `{:e}` is the shortest representation that round-trips.
+                let text = format!("{:e}", x.abs());
+                let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+                (mantissa.replace('.', ""), exponent.parse().unwrap_or(0))
+            }
+        }
+    };
+    let (first, rest) = m.split_at(1);
+    let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+    let e_sign = if e >= 0 { "+" } else { "-" };
+    format!("{sign}{first}{dot}e{e_sign}{}", e.abs())
+}
+
+/// Number.prototype.toPrecision's steps 8-13 (21.1.3.5) for a finite x and 1 ≤ p ≤ 100.
+pub(crate) fn to_precision(x: f64, p: usize) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    let (m, e) = if x == 0.0 {
+        ("0".repeat(p), 0)
+    } else {
+        let (digits, exponent) = exact_digits(x);
+        let (rounded, e) = round_digits(&digits, exponent, p);
+        (digit_string(&rounded), e)
+    };
+    // 10.c. If e < -6 or e ≥ p: exponential notation.
+    if e < -6 || e >= p as i32 {
+        let (first, rest) = m.split_at(1);
+        let dot = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let e_sign = if e >= 0 { "+" } else { "-" };
+        return format!("{sign}{first}{dot}e{e_sign}{}", e.abs());
+    }
+    // 11. If e = p - 1, return s + m. 12. If e ≥ 0: m's first e + 1 digits, ".", the rest.
+    if e == p as i32 - 1 {
+        return format!("{sign}{m}");
+    }
+    if e >= 0 {
+        let (int, frac) = m.split_at(e as usize + 1);
+        return format!("{sign}{int}.{frac}");
+    }
+    // 13. Else: "0.", -(e + 1) zeros, m.
+    format!("{sign}0.{}{m}", "0".repeat((-(e + 1)) as usize))
 }
 
 /// Number::exponentiate ( base, exponent ) (6.1.6.1.3): `**` and Math.pow. It differs from

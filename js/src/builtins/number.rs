@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::object::to_object;
 use super::{arg, type_error};
-use crate::number::{number_to_string, to_fixed};
+use crate::number::{number_to_string, to_exponential, to_fixed, to_precision};
 use crate::realm::{Realm, realm};
 use crate::value::JsValue;
 
@@ -40,6 +40,43 @@ pub(super) fn install(r: &Rc<Realm>) {
             return Err(realm().error("RangeError", "toFixed() digits argument must be between 0 and 100"));
         }
         Ok(JsValue::from(to_fixed(n, d as usize)))
+    });
+    // 21.1.3.2 Number.prototype.toExponential ( fractionDigits ).
+    r.method(np, "toExponential", 1, move |this, args, _| {
+        // 1. Let x be ? ThisNumberValue(this value). 2. Let f be ? ToIntegerOrInfinity(fractionDigits).
+        let x = this_number(this)?;
+        let fd = arg(args, 0);
+        let f = fd.to_number()?;
+        let f = if f.is_nan() { 0.0 } else { f.trunc() };
+        // 4. If x is not finite, return Number::toString(x, 10).
+        if !x.is_finite() {
+            return Ok(JsValue::from(number_to_string(x)));
+        }
+        // 5. If f < 0 or f > 100, throw a RangeError exception.
+        if !(0.0..=100.0).contains(&f) {
+            return Err(realm().error("RangeError", "toExponential() argument must be between 0 and 100"));
+        }
+        let digits = if matches!(fd, JsValue::Undefined) { None } else { Some(f as usize) };
+        Ok(JsValue::from(to_exponential(x, digits)))
+    });
+    // 21.1.3.5 Number.prototype.toPrecision ( precision ).
+    r.method(np, "toPrecision", 1, move |this, args, _| {
+        let x = this_number(this)?;
+        // 2. If precision is undefined, return ! ToString(x).
+        if matches!(arg(args, 0), JsValue::Undefined) {
+            return Ok(JsValue::from(number_to_string(x)));
+        }
+        // 3. Let p be ? ToIntegerOrInfinity(precision). 4. If x is not finite, return
+        // Number::toString(x, 10). 5. If p < 1 or p > 100, throw a RangeError exception.
+        let p = arg(args, 0).to_number()?;
+        let p = if p.is_nan() { 0.0 } else { p.trunc() };
+        if !x.is_finite() {
+            return Ok(JsValue::from(number_to_string(x)));
+        }
+        if !(1.0..=100.0).contains(&p) {
+            return Err(realm().error("RangeError", "toPrecision() argument must be between 1 and 100"));
+        }
+        Ok(JsValue::from(to_precision(x, p as usize)))
     });
     r.method(np, "toString", 1, move |this, args, _| {
         let n = this_number(this)?;
