@@ -95,6 +95,11 @@ pub fn canonical_wording(mut outcome: Outcome) -> Outcome {
 /// - A `yield*` in an async generator. When `return(v)` reaches it and the delegate's
 ///   result is done, yield* returns its value at once (14.4.14 step 7.c.viii, since ES2024,
 ///   ecma262 PR #2819); Boa still Awaits it first, one tick late.
+/// - A `try` with both `catch` and `finally` whose `catch` block may throw (a `throw`, or an
+///   `await`, `yield`, `yield*` or `for await` that can). Boa loses or keeps the wrong
+///   completion: in an async function, a `finally` that returns does not override the
+///   `catch`'s throw (14.15.3: the finally's abrupt completion wins), and a `finally` that calls
+///   an async function loses the `catch`'s throw (the first bug of issue 14's long run).
 ///
 /// ```
 /// use settle_conformance::ast::{End, Listeners, PExpr, Program, Source, Stmt, Value};
@@ -108,6 +113,9 @@ pub fn canonical_wording(mut outcome: Outcome) -> Outcome {
 /// assert!(!settle_conformance::boa::boa_gets_wrong(&program(vec![Stmt::Yield(Value::Num(1))])));
 /// let delegating = program(vec![Stmt::YieldStar(Source::SyncGen(vec![], End::None))]);
 /// assert!(settle_conformance::boa::boa_gets_wrong(&delegating));
+/// let rethrow = |catch| Stmt::Try { body: vec![], catch: Some(catch), finally: Some(vec![]) };
+/// assert!(settle_conformance::boa::boa_gets_wrong(&program(vec![rethrow(vec![Stmt::Throw(Value::Num(0))])])));
+/// assert!(!settle_conformance::boa::boa_gets_wrong(&program(vec![rethrow(vec![Stmt::Log])])));
 /// ```
 pub fn boa_gets_wrong(program: &Program) -> bool {
     block(&program.on_unhandled, Fun::Plain, false) || block(&program.body, Fun::Plain, false)
@@ -138,6 +146,7 @@ fn stmt(s: &Stmt, generator: Fun, in_loop: bool) -> bool {
         }
         Stmt::Promise(e) => pexpr(e),
         Stmt::Settle { value: v, .. } | Stmt::Await(v) | Stmt::Throw(v) | Stmt::Return(v) => value(v),
+        Stmt::Try { body, catch: Some(c), finally: Some(_) } if may_throw(c) => true,
         Stmt::Try { body, catch, finally } => {
             block(body, generator, in_loop)
                 || catch.as_deref().is_some_and(|c| block(c, generator, in_loop))
@@ -149,6 +158,21 @@ fn stmt(s: &Stmt, generator: Fun, in_loop: bool) -> bool {
         }
         Stmt::ForAwait(src, body) => source(src) || block(body, generator, true),
     }
+}
+
+/// Whether a block of a function may complete with a throw of its own: a `throw`, or an
+/// `await`, `yield`, `yield*` or `for await` (which rethrow a rejection), in it or in a `try`
+/// of it.
+fn may_throw(b: &[Stmt]) -> bool {
+    b.iter().any(|s| match s {
+        Stmt::Throw(_) | Stmt::Await(_) | Stmt::Yield(_) | Stmt::YieldStar(_) | Stmt::ForAwait(..) => true,
+        Stmt::Try { body, catch, finally } => {
+            may_throw(body)
+                || catch.as_deref().is_some_and(may_throw)
+                || finally.as_deref().is_some_and(may_throw)
+        }
+        _ => false,
+    })
 }
 
 fn end(e: &End) -> bool {

@@ -113,6 +113,9 @@ fn count_timers(body: &[Stmt]) -> usize {
         }
     }
     fn call(c: &Call) -> usize {
+        // The printer makes a Drive's first call at once whatever its `when`: counting its
+        // timer anyway only declares a variable that stays unset (`clearTimeout` of it is a
+        // no-op, as for a timer that already fired).
         value(&c.arg) + usize::from(matches!(c.when, When::Timer(_)))
     }
     fn pexpr(e: &PExpr) -> usize {

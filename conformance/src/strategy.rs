@@ -1,8 +1,9 @@
 //! proptest strategies for [`Program`]s.
 //!
 //! Nesting is bounded by a depth budget that every nested body or value spends one unit of.
-//! Which statements may appear depends on the context: `await` only directly in an async
-//! body, `resN(..)`/`rejN(..)` only inside an executor. Strategies are built once per context
+//! Which statements may appear depends on the context: `await` and `for await` only directly
+//! in an async body, `yield` and `yield*` only directly in a generator body, `break` only in a
+//! `for await` body, `resN(..)`/`rejN(..)` only inside an executor. Strategies are built once per context
 //! and shared (a small memo table), so building the whole family is cheap.
 
 use std::collections::HashMap;

@@ -8,6 +8,9 @@
 //!   (Node's) output on settle, and on Node.
 //! - `generated_programs_agree_with_node`: the CI batch, 2 000 generated programs from a fixed
 //!   seed (`SETTLE_CONFORMANCE_COUNT`, `SETTLE_CONFORMANCE_SEED` for long runs).
+//! - `generated_programs_agree_with_node_on_boa`, `regression_corpus_on_boa`: the same on Boa
+//!   with settle's loop, skipping the shapes Boa's own engine gets wrong
+//!   (`boa_still_gets_the_skipped_shapes_wrong` checks that it still does).
 //! - `mutation_check_a_broken_settle_is_caught`: the same batch against a deliberately broken
 //!   settle must fail. Compiled only under `--cfg settle_mutation` (which compiles the bug into
 //!   settle-promise); .ci/run runs it so.
@@ -508,7 +511,7 @@ fn mutation_check_a_broken_settle_is_caught() {
     assert_eq!(run_settle(&found.program), found.node, "the real settle agrees with Node on it:\n{found}");
 }
 
-/// The two Boa bugs whose shapes the batch on Boa skips (`boa::boa_gets_wrong`), as minimal
+/// The Boa bugs whose shapes the batch on Boa skips (`boa::boa_gets_wrong`), as minimal
 /// programs: settle-js (and Node) print the first output, Boa 0.22 the second. When a Boa
 /// upgrade fixes one, this fails: drop the skip then (docs/conformance.md).
 #[test]
@@ -534,6 +537,21 @@ g.next().then(() => g.return(5)).then((r) => console.log("return", r.value, r.do
             ),
             ok(&["tick 1", "tick 2", "tick 3", "return", "tick 4", "tick 5"]),
             ok(&["tick 1", "tick 2", "tick 3", "tick 4", "return", "tick 5"]),
+        ),
+        (
+            // In an async function, a finally that returns overrides the catch's throw.
+            "finally's return after a throwing catch".to_string(),
+            "(async () => { try { throw 0; } catch (e) { throw 1; } finally { return 2; } })().then((v) => console.log(\"fulfilled\", v), (e) => console.log(\"rejected\", e));\n".to_string(),
+            ok(&["fulfilled 2"]),
+            ok(&["rejected 1"]),
+        ),
+        (
+            // A finally that calls an async function keeps the catch's throw.
+            "catch's throw before a finally calling an async arrow".to_string(),
+            "try { try { throw 0; } catch (e1) { console.log(\"L1\"); throw 0; } finally { console.log(\"L2\"); (async () => { console.log(\"L3\"); })(); } } catch (e2) { console.log(\"L4\", e2); }\n".to_string(),
+            ok(&["L1", "L2", "L3", "L4 0"]),
+            // The throw ends up rejecting the async arrow's promise: an unhandled rejection.
+            Outcome { stdout: "L1\nL2\nL3\n".into(), code: 1 },
         ),
     ];
     for (name, source, _, on_boa) in &cases {
