@@ -95,6 +95,64 @@ pub enum Stmt {
     Throw(Value),
     /// `return value` (only generated inside a function body, perhaps inside a `try`).
     Return(Value),
+    /// `console.log("Ln", show(yield value))`: what the generator is resumed with (only
+    /// generated directly in a generator body; an async generator awaits the value first).
+    Yield(Value),
+    /// `console.log("Ln", show(yield* source))`: delegation, logging the delegate's return
+    /// value (only in a generator body; a sync generator delegates to sync sources only).
+    YieldStar(Source),
+    /// `for await (const xN of source) { log xN; .. }` then a log after the loop (only
+    /// generated directly in an async body, async generators included).
+    ForAwait(Source, Vec<Stmt>),
+    /// `if (++cN >= n) break;` for the innermost `for await` (n is 1 to 3; only generated in
+    /// a loop body): leaving the loop early calls the iterator's `return()`.
+    Break(u8),
+}
+
+/// What `for await` iterates and `yield*` delegates to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// `(async function* () { log; .. })()`.
+    AsyncGen(Vec<Stmt>, End),
+    /// `(function* () { log; .. })()`: a sync iterator, which `for await` and an async
+    /// generator's `yield*` wrap in CreateAsyncFromSyncIterator (its yielded promises and
+    /// thenables are awaited).
+    SyncGen(Vec<Stmt>, End),
+    /// `[v, ..]`: an array (its iterator has no `return` or `throw`).
+    Array(Vec<Value>),
+}
+
+/// A call of an async generator's method, from [`PExpr::Drive`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// Which method.
+    pub method: Method,
+    /// Its argument.
+    pub arg: Value,
+    /// When it is called.
+    pub when: When,
+}
+
+/// An async generator's three methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `next(v)`.
+    Next,
+    /// `return(v)`.
+    Return,
+    /// `throw(v)`.
+    Throw,
+}
+
+/// When a [`Call`] is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Right away, in the order of the calls (requests queue in the AsyncGeneratorQueue).
+    Now,
+    /// From `queueMicrotask`.
+    Microtask,
+    /// From a timer.
+    Timer(Delay),
 }
 
 /// A value: what is passed to resolve/reject, returned, thrown, awaited, or given to a
@@ -172,6 +230,20 @@ pub enum PExpr {
     SubCombinator(Combinator, Vec<Value>),
     /// `base.then(..)`, `.catch(..)`, `.finally(..)`.
     Chain(Box<PExpr>, Link),
+    /// `(async () => { log; for await (const xN of source) { log xN; .. } log; })()`.
+    ForAwait(Box<Source>, Vec<Stmt>),
+    /// `((gN) => { .. })((async function* () { .. })())`: the generator's methods called by
+    /// hand, each call's promise then'd with logging handlers (`value`, `done`, or the
+    /// reason). The first call is made at once and its then'd promise is the expression's
+    /// value; later calls may come from microtasks or timers.
+    Drive {
+        /// The async generator's body.
+        body: Vec<Stmt>,
+        /// How its body ends.
+        end: End,
+        /// The calls, in order (the first one's `when` is taken as `Now`).
+        calls: Vec<Call>,
+    },
 }
 
 /// The four combinators.

@@ -37,6 +37,10 @@ pub struct Config {
     pub canonical: fn(Outcome) -> Outcome,
     /// Print progress to stderr every this many programs (0: never).
     pub progress_every: usize,
+    /// Programs not to compare (nor to shrink to): shapes the engine under test is known to
+    /// get wrong in its own code, which settle cannot fix (`boa::boa_gets_wrong`). Nothing is
+    /// skipped normally.
+    pub skip: fn(&Program) -> bool,
 }
 
 impl Config {
@@ -52,6 +56,7 @@ impl Config {
             settle: run_settle,
             canonical: std::convert::identity,
             progress_every: 0,
+            skip: |_| false,
         }
     }
 }
@@ -110,6 +115,8 @@ pub struct Report {
     pub timing_sensitive: usize,
     /// Discarded because Node printed different things on different runs.
     pub node_unstable: usize,
+    /// Not compared because `Config::skip` says the engine gets their shape wrong.
+    pub skipped: usize,
     /// Output lines compared in all.
     pub lines: usize,
     /// Programs that crashed (exit code 1) on both.
@@ -124,13 +131,14 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} programs generated, {} compared ({} output lines, {} crashed like Node), {} discarded as timing-sensitive, {} as unstable on Node; {} divergence(s); {:.1?}",
+            "{} programs generated, {} compared ({} output lines, {} crashed like Node), {} discarded as timing-sensitive, {} as unstable on Node, {} skipped (a shape the engine gets wrong); {} divergence(s); {:.1?}",
             self.generated,
             self.compared,
             self.lines,
             self.crashed,
             self.timing_sensitive,
             self.node_unstable,
+            self.skipped,
             self.divergences.len(),
             self.elapsed
         )
@@ -159,12 +167,20 @@ pub fn run(config: &Config) -> Report {
         let trees: Vec<_> =
             (0..n).map(|_| strategy.new_tree(&mut runner).expect("programs are always generated")).collect();
         report.generated += n;
+        let skipped: Vec<bool> = trees.iter().map(|t| (config.skip)(&t.current())).collect();
+        report.skipped += skipped.iter().filter(|&&s| s).count();
         let sources: Vec<String> = trees.iter().map(|t| print(&t.current())).collect();
-        let settle_side: Vec<Option<Outcome>> = parallel_map(&sources, |src| {
+        let indexed: Vec<(usize, &str)> =
+            sources.iter().enumerate().filter(|&(i, _)| !skipped[i]).map(|(i, s)| (i, s.as_str())).collect();
+        let mut settle_side: Vec<Option<Outcome>> = vec![None; n];
+        let ran = parallel_map(&indexed.iter().map(|&(_, s)| s.to_string()).collect::<Vec<_>>(), |src| {
             if timing_sensitive(src) { None } else { Some((config.canonical)((config.settle)(src))) }
         });
+        for (&(i, _), outcome) in indexed.iter().zip(ran) {
+            settle_side[i] = outcome;
+        }
         let kept: Vec<usize> = (0..n).filter(|&i| settle_side[i].is_some()).collect();
-        report.timing_sensitive += n - kept.len();
+        report.timing_sensitive += indexed.len() - kept.len();
         let kept_sources: Vec<&str> = kept.iter().map(|&i| sources[i].as_str()).collect();
         let mut node_side: Vec<Outcome> =
             pool.run_all(&kept_sources).into_iter().map(config.canonical).collect();
@@ -195,7 +211,7 @@ pub fn run(config: &Config) -> Report {
             if node != settle && report.divergences.len() < config.max_divergences {
                 let mut tree = trees.into_iter().nth(i).expect("the tree");
                 let original = sources[i].clone();
-                let mut d = shrink(&mut *tree, &pool, config.settle, config.canonical, original);
+                let mut d = shrink(&mut *tree, &pool, config, original);
                 if let Some(dir) = &config.save_to {
                     d.saved = save(dir, &d.program, &d.node).ok();
                 }
@@ -210,6 +226,15 @@ pub fn run(config: &Config) -> Report {
     }
     report.elapsed = start.elapsed();
     report
+}
+
+/// The first `count` programs [`run`] generates from `seed`, printed.
+pub fn programs(seed: u64, count: usize) -> Vec<String> {
+    let strategy = program_strategy();
+    let mut runner = runner(seed);
+    (0..count)
+        .map(|_| print(&strategy.new_tree(&mut runner).expect("programs are always generated").current()))
+        .collect()
 }
 
 /// A test runner whose random programs depend only on `seed`.
@@ -282,12 +307,11 @@ fn parallel_map<T: Send>(sources: &[String], f: impl Fn(&str) -> T + Sync) -> Ve
 }
 
 /// Whether a candidate still diverges (on a deterministic program); the two outcomes if so.
-fn diverges(
-    program: &Program,
-    pool: &NodePool,
-    settle: fn(&str) -> Outcome,
-    canonical: fn(Outcome) -> Outcome,
-) -> Option<(String, Outcome, Outcome)> {
+fn diverges(program: &Program, pool: &NodePool, config: &Config) -> Option<(String, Outcome, Outcome)> {
+    let (settle, canonical) = (config.settle, config.canonical);
+    if (config.skip)(program) {
+        return None;
+    }
     let src = print(program);
     let (sensitive, settle_out) =
         parallel_map(std::slice::from_ref(&src), |s| (timing_sensitive(s), canonical(settle(s))))
@@ -308,13 +332,13 @@ fn diverges(
 fn shrink(
     tree: &mut dyn ValueTree<Value = Program>,
     pool: &NodePool,
-    settle: fn(&str) -> Outcome,
-    canonical: fn(Outcome) -> Outcome,
+    config: &Config,
     original: String,
 ) -> Divergence {
+    let (settle, canonical) = (config.settle, config.canonical);
     let start = Instant::now();
     let first = tree.current();
-    let (mut program, mut node, mut settle_out) = match diverges(&first, pool, settle, canonical) {
+    let (mut program, mut node, mut settle_out) = match diverges(&first, pool, config) {
         Some(found) => found,
         None => {
             let src = print(&first);
@@ -326,7 +350,7 @@ fn shrink(
     if tree.simplify() {
         while steps < SHRINK_STEPS && start.elapsed() < SHRINK_TIME {
             steps += 1;
-            let more = if let Some((p, n, s)) = diverges(&tree.current(), pool, settle, canonical) {
+            let more = if let Some((p, n, s)) = diverges(&tree.current(), pool, config) {
                 (program, node, settle_out) = (p, n, s);
                 tree.simplify()
             } else {

@@ -4,7 +4,9 @@
 //! without relying on `console.log`'s formatting of objects (errors print as `Name:message`,
 //! promises by variable name, thenables by tag), and `pname(p)` names a promise variable.
 
-use crate::ast::{Combinator, End, Handler, Link, Listeners, PExpr, Program, Stmt, Then, Value};
+use crate::ast::{
+    Call, Combinator, End, Handler, Link, Listeners, Method, PExpr, Program, Source, Stmt, Then, Value, When,
+};
 
 /// The helpers every program starts with (after its `var` line).
 const HELPERS: &str = r#"function show(v) {
@@ -44,6 +46,8 @@ pub fn print(program: &Program) -> String {
         promises_total: promises,
         indent: 0,
         resolvers: Vec::new(),
+        kind: Kind::Plain,
+        loops: Vec::new(),
     };
     let mut vars: Vec<String> = (0..promises).map(|i| format!("p{i}")).collect();
     vars.extend((0..timers).map(|i| format!("t{i}")));
@@ -102,6 +106,18 @@ fn count_timers(body: &[Stmt]) -> usize {
     fn handler(h: &Handler) -> usize {
         block(&h.body) + end(&h.end)
     }
+    fn source(s: &Source) -> usize {
+        match s {
+            Source::AsyncGen(b, e) | Source::SyncGen(b, e) => block(b) + end(e),
+            Source::Array(vs) => vs.iter().map(value).sum(),
+        }
+    }
+    fn call(c: &Call) -> usize {
+        // The printer makes a Drive's first call at once whatever its `when`: counting its
+        // timer anyway only declares a variable that stays unset (`clearTimeout` of it is a
+        // no-op, as for a timer that already fired).
+        value(&c.arg) + usize::from(matches!(c.when, When::Timer(_)))
+    }
     fn pexpr(e: &PExpr) -> usize {
         match e {
             PExpr::Ref(_) => 0,
@@ -116,6 +132,10 @@ fn count_timers(body: &[Stmt]) -> usize {
                         Link::Passthrough => 0,
                     }
             }
+            PExpr::ForAwait(s, b) => source(s) + block(b),
+            PExpr::Drive { body, end: e, calls } => {
+                block(body) + end(e) + calls.iter().map(call).sum::<usize>()
+            }
         }
     }
     fn block(b: &[Stmt]) -> usize {
@@ -123,7 +143,10 @@ fn count_timers(body: &[Stmt]) -> usize {
     }
     fn stmt(s: &Stmt) -> usize {
         match s {
-            Stmt::Log | Stmt::Clear(_) => 0,
+            Stmt::Log | Stmt::Clear(_) | Stmt::Break(_) => 0,
+            Stmt::Yield(v) => value(v),
+            Stmt::YieldStar(s) => source(s),
+            Stmt::ForAwait(s, b) => source(s) + block(b),
             Stmt::Microtask(b) | Stmt::NextTick(b) => block(b),
             Stmt::Timeout(_, b) | Stmt::Interval(_, _, b) => 1 + block(b),
             Stmt::Promise(e) => pexpr(e),
@@ -151,6 +174,22 @@ struct Printer {
     indent: usize,
     /// The enclosing executors' numbers (innermost last).
     resolvers: Vec<usize>,
+    /// The kind of function being printed (`yield` only in generators).
+    kind: Kind,
+    /// The counters of the `for await` loops enclosing the statement in its function
+    /// (innermost last): `break` only inside one.
+    loops: Vec<usize>,
+}
+
+/// The kind of function a statement is printed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// The top level, an arrow or an async arrow.
+    Plain,
+    /// `function*`.
+    SyncGen,
+    /// `async function*`.
+    AsyncGen,
 }
 
 impl Printer {
@@ -215,8 +254,25 @@ impl Printer {
         end: Option<&End>,
         in_async: bool,
     ) -> String {
+        self.function_of(Kind::Plain, prefix, head, body, end, in_async)
+    }
+
+    /// [`Printer::function`] for a function of the given kind.
+    fn function_of(
+        &mut self,
+        kind: Kind,
+        prefix: &str,
+        head: Option<String>,
+        body: &[Stmt],
+        end: Option<&End>,
+        in_async: bool,
+    ) -> String {
         let saved = std::mem::take(&mut self.out);
+        let saved_kind = std::mem::replace(&mut self.kind, kind);
+        let saved_loops = std::mem::take(&mut self.loops);
         self.block(head, body, end, in_async);
+        self.kind = saved_kind;
+        self.loops = saved_loops;
         let inner = std::mem::replace(&mut self.out, saved);
         let mut closing = String::new();
         for _ in 0..self.indent {
@@ -318,6 +374,108 @@ impl Printer {
                 let v = self.value(v);
                 self.line(&format!("return {v};"));
             }
+            Stmt::Yield(v) => {
+                let label = self.next_label();
+                let v = self.value(v);
+                if self.kind == Kind::Plain {
+                    self.line(&format!("console.log(\"{label}\", show({v}));"));
+                } else {
+                    self.line(&format!("console.log(\"{label}\", show(yield {v}));"));
+                }
+            }
+            Stmt::YieldStar(source) => {
+                let label = self.next_label();
+                let s = self.source(source);
+                if self.kind == Kind::Plain {
+                    self.line(&format!("console.log(\"{label}\", show({s}));"));
+                } else {
+                    self.line(&format!("console.log(\"{label}\", show(yield* {s}));"));
+                }
+            }
+            Stmt::ForAwait(source, body) => {
+                if in_async {
+                    self.for_await(source, body);
+                } else {
+                    // Only while shrinking could this be outside an async body: print the
+                    // iterable, not the loop.
+                    let s = self.source(source);
+                    self.line(&format!("{s};"));
+                }
+            }
+            Stmt::Break(n) => {
+                if let Some(&c) = self.loops.last() {
+                    self.line(&format!("if (++c{c} >= {}) break;", n.clamp(&1, &3)));
+                }
+            }
+        }
+    }
+
+    /// `for await (const xN of source) { log xN; body }` and a log after the loop, with the
+    /// loop's `break` counter `cN` in a block around it.
+    fn for_await(&mut self, source: &Source, body: &[Stmt]) {
+        let n = self.next_name();
+        let s = self.source(source);
+        let label = self.next_label();
+        self.line(&format!("{{ let c{n} = 0;"));
+        self.line(&format!("for await (const x{n} of {s}) {{"));
+        self.loops.push(n);
+        self.block(Some(format!("console.log(\"{label}\", show(x{n}));")), body, None, true);
+        self.loops.pop();
+        self.line("}");
+        let after = self.callback_log();
+        self.line(&format!("{after} }}"));
+    }
+
+    /// A generator object or an array, as an expression.
+    fn source(&mut self, source: &Source) -> String {
+        match source {
+            Source::AsyncGen(body, end) => {
+                let head = self.callback_log();
+                let f = self.function_of(
+                    Kind::AsyncGen,
+                    "async function* () ",
+                    Some(head),
+                    body,
+                    Some(end),
+                    true,
+                );
+                format!("({f})()")
+            }
+            Source::SyncGen(body, end) => {
+                let head = self.callback_log();
+                let f = self.function_of(Kind::SyncGen, "function* () ", Some(head), body, Some(end), false);
+                format!("({f})()")
+            }
+            Source::Array(values) => {
+                let vs: Vec<String> = values.iter().map(|v| self.value(v)).collect();
+                format!("[{}]", vs.join(", "))
+            }
+        }
+    }
+
+    /// One call of an async generator's method on `gN`, its promise then'd with handlers that
+    /// log the result's `value` and `done`, or the reason. Returns the then'd promise's
+    /// expression for a call made now, or the statement that makes it later.
+    fn call(&mut self, g: usize, call: &Call, now: bool) -> String {
+        let method = match call.method {
+            Method::Next => "next",
+            Method::Return => "return",
+            Method::Throw => "throw",
+        };
+        let arg = self.value(&call.arg);
+        let (ok, err) = (self.next_label(), self.next_label());
+        let n = self.next_name();
+        let expr = format!(
+            "g{g}.{method}({arg}).then((r{n}) => console.log(\"{ok}\", show(r{n}.value), r{n}.done), (e{n}) => console.log(\"{err}\", show(e{n})))"
+        );
+        match (now, call.when) {
+            (true, _) | (false, When::Now) => expr,
+            (false, When::Microtask) => format!("queueMicrotask(() => {expr})"),
+            (false, When::Timer(d)) => {
+                let t = self.timers;
+                self.timers += 1;
+                format!("t{t} = setTimeout(() => {expr}, {})", d.ms())
+            }
         }
     }
 
@@ -406,6 +564,45 @@ impl Printer {
                     Link::Finally(h) => format!("{base}.finally({})", self.handler(h, false)),
                     Link::Passthrough => format!("{base}.then()"),
                 }
+            }
+            PExpr::ForAwait(source, body) => {
+                let head = self.callback_log();
+                let saved = std::mem::take(&mut self.out);
+                let saved_kind = std::mem::replace(&mut self.kind, Kind::Plain);
+                let saved_loops = std::mem::take(&mut self.loops);
+                self.indent += 1;
+                self.line(&head);
+                self.for_await(source, body);
+                self.indent -= 1;
+                self.kind = saved_kind;
+                self.loops = saved_loops;
+                let inner = std::mem::replace(&mut self.out, saved);
+                let closing = "  ".repeat(self.indent);
+                format!("(async () => {{\n{inner}{closing}}})()")
+            }
+            PExpr::Drive { body, end, calls } => {
+                let g = self.next_name();
+                let generator = self.source(&Source::AsyncGen(body.clone(), end.clone()));
+                let saved = std::mem::take(&mut self.out);
+                self.indent += 1;
+                let mut first = None;
+                for (i, call) in calls.iter().enumerate() {
+                    let text = self.call(g, call, i == 0);
+                    if i == 0 {
+                        self.line(&format!("const r{g} = {text};"));
+                        first = Some(g);
+                    } else {
+                        self.line(&format!("{text};"));
+                    }
+                }
+                match first {
+                    Some(r) => self.line(&format!("return r{r};")),
+                    None => self.line(&format!("return g{g};")),
+                }
+                self.indent -= 1;
+                let inner = std::mem::replace(&mut self.out, saved);
+                let closing = "  ".repeat(self.indent);
+                format!("((g{g}) => {{\n{inner}{closing}}})({generator})")
             }
         }
     }
