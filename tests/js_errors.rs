@@ -251,3 +251,22 @@ fn the_tour_runs_every_example_with_its_source() {
         "{text}"
     );
 }
+
+/// Node exits gracefully with `process.exitCode` (a Number or a numeric String), set at once
+/// or later; an uncaught exception or unhandled rejection still exits 1. Both engines.
+#[test]
+fn process_exit_code_is_the_exit_code_of_a_graceful_end() {
+    for (source, code) in [
+        ("process.exitCode = 3; console.log('set');", 3),
+        ("process.exitCode = '4';", 4),
+        ("setTimeout(() => { process.exitCode = 5; }, 10);", 5),
+        ("process.exitCode = 3; Promise.reject(new Error('late'));", 1),
+        ("process.exitCode = 3; throw new Error('boom');", 1),
+        ("console.log('nothing set');", 0),
+    ] {
+        for engine in ["settle", "boa"] {
+            let r = support::settle_and_node(env!("CARGO_BIN_EXE_settle"), &["--engine", engine], source);
+            assert_eq!(r.code, code, "{engine}: {source}\n{}", r.stderr);
+        }
+    }
+}

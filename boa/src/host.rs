@@ -324,9 +324,13 @@ pub(crate) fn exit_code(cx: &mut Context, state: &HostState) -> i32 {
         .get(js_string!("process"), cx)
         .ok()
         .and_then(|p| p.as_object())
-        .and_then(|p| p.get(js_string!("exitCode"), cx).ok())
-        .and_then(|c| c.as_number());
-    code.map_or(0, |c| c as i32)
+        .and_then(|p| p.get(js_string!("exitCode"), cx).ok());
+    // A Number, or a String of one (Node accepts both), truncated.
+    let code = code.and_then(|c| {
+        c.as_number()
+            .or_else(|| c.as_string().and_then(|s| s.to_std_string_escaped().trim().parse::<f64>().ok()))
+    });
+    code.filter(|c| c.is_finite()).map_or(0, |c| c.trunc() as i32)
 }
 
 /// An uncaught exception: Node calls `uncaughtException` listeners or dies (exit code 1, the

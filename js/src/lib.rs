@@ -318,7 +318,10 @@ fn run_realm(
     let code = if result.is_err() && realm.steps_exhausted() {
         EXIT_STEP_LIMIT
     } else {
-        settle_host::exit_code(&result, realm.exit_code.get())
+        let code = settle_host::exit_code(&result, realm.exit_code.get());
+        // Node exits gracefully with `process.exitCode` when the script set one (an integer,
+        // or a string of one); a crash's code wins.
+        if code == 0 && realm.host == realm::HostKind::Node { process_exit_code(&realm) } else { code }
     };
     drop(el);
     drop(guard);
@@ -334,4 +337,20 @@ fn run_realm(
     #[cfg(not(test))]
     let _ = survivors;
     code
+}
+
+/// Node's `process.exitCode`, read as a data property (no script runs after the loop ends): a
+/// Number or numeric String, truncated; 0 when it is unset or anything else.
+fn process_exit_code(realm: &realm::Realm) -> i32 {
+    let data = |o: &value::Obj, key: &str| match o.own_prop(key).map(|p| p.slot) {
+        Some(value::Slot::Data(v)) => Some(v),
+        _ => None,
+    };
+    let Some(value::JsValue::Object(process)) = data(&realm.global, "process") else { return 0 };
+    let n = match data(&process, "exitCode") {
+        Some(value::JsValue::Number(n)) => n,
+        Some(value::JsValue::String(s)) => number::string_to_number(&s),
+        _ => return 0,
+    };
+    if n.is_finite() { n.trunc() as i32 } else { 0 }
 }
