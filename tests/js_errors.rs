@@ -76,7 +76,7 @@ fn a_feature_outside_the_subset_is_reported_before_anything_runs() {
     for (source, position, what) in [
         ("console.log(1);\nclass A { #x = 1; }\n", ":2:11:", "private fields"),
         ("console.log(1);\n{ using x = null; }\n", ":2:3:", "`using` declarations"),
-        ("console.log(1);\nconst d = new Date();\n", ":2:15:", "the built-in `Date`"),
+        ("console.log(1);\nconst p = new Proxy({}, {});\n", ":2:15:", "the built-in `Proxy`"),
         ("console.log(1);\nlet r = String.raw`a`;\n", ":2:9:", "tagged templates"),
     ] {
         let r = settle(&[], source);

@@ -98,6 +98,12 @@ impl CloneHeap for BoaHeap<'_> {
         if let Ok(re) = JsRegExp::from_object(o.clone()) {
             return Ok(Kind::RegExp { source: re.source(self.0)?, flags: re.flags(self.0)? });
         }
+        if o.is::<boa_engine::builtins::date::Date>()
+            && let Ok(date) = boa_engine::object::builtins::JsDate::from_object(o.clone())
+        {
+            let t = date.get_time(self.0)?.as_number().unwrap_or(f64::NAN);
+            return Ok(Kind::Date(t));
+        }
         if let Some(map) = o.downcast_ref::<OrderedMap<JsValue>>() {
             return Ok(Kind::Map(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()));
         }
@@ -226,6 +232,11 @@ impl CloneHeap for BoaHeap<'_> {
                 // The serialized pattern was valid where it was made, so it is valid here.
                 JsRegExp::new(JsString::from(source.as_str()), JsString::from(flags.as_str()), cx)
                     .map_or_else(|_| fallback(cx), JsObject::from)
+            }
+            Kind::Date(t) => {
+                let date = boa_engine::object::builtins::JsDate::new(cx);
+                let _ = date.set_time(*t, cx);
+                date.into()
             }
             Kind::Map(_) => boa_engine::object::builtins::JsMap::new(cx).into(),
             Kind::Set(_) => boa_engine::object::builtins::JsSet::new(cx).into(),

@@ -92,6 +92,13 @@ impl Heap for BoaHeap<'_> {
                 .filter(|n| !n.is_empty());
             return Class::Function { name, is_async, is_generator, is_class, extends };
         }
+        // A Date: Boa's own toISOString (intrinsic code, no script runs), or Invalid Date.
+        if o.is::<boa_engine::builtins::date::Date>()
+            && let Ok(date) = boa_engine::object::builtins::JsDate::from_object(o.clone())
+        {
+            let text = date.to_iso_string(self.0).ok().as_ref().and_then(string);
+            return Class::Date(text.unwrap_or_else(|| "Invalid Date".into()));
+        }
         if let Some(map) = o.downcast_ref::<OrderedMap<JsValue>>() {
             return Class::Map(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
         }

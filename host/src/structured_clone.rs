@@ -87,6 +87,8 @@ pub enum Kind<V> {
         /// Its `stack`, as V8 keeps it.
         stack: Option<String>,
     },
+    /// A Date (step 11): its [[DateValue]].
+    Date(f64),
     /// A RegExp (step 17): its source and flags (`lastIndex` is not kept).
     RegExp {
         /// `[[OriginalSource]]`.
@@ -281,6 +283,8 @@ fn structured_serialize_internal<H: CloneHeap>(
             let name = if ERROR_NAMES.contains(&name.as_str()) { name } else { "Error".to_string() };
             (Kind::Error { name, message, stack }, false)
         }
+        // 11. [[DateValue]]: { [[Type]]: "Date", [[DateValue]]: value.[[DateValue]] }.
+        Kind::Date(t) => (Kind::Date(t), false),
         // 17. [[RegExpMatcher]]: the source and flags.
         Kind::RegExp { source, flags } => (Kind::RegExp { source, flags }, false),
         // 19. IsArray(value): { [[Type]]: "Array", [[Length]]: length }, then deep.
@@ -370,6 +374,7 @@ pub fn structured_deserialize<H: CloneHeap>(heap: &mut H, serialized: &Serialize
                 Kind::Array(length) => Kind::Array(*length),
                 Kind::Map(_) => Kind::Map(Vec::new()),
                 Kind::Set(_) => Kind::Set(Vec::new()),
+                Kind::Date(t) => Kind::Date(*t),
                 Kind::Object | Kind::Uncloneable => Kind::Object,
             };
             heap.create(&kind)

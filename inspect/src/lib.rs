@@ -94,6 +94,8 @@ pub enum Class<V> {
     Tagged(String),
     /// A RegExp, with the text RegExp.prototype.toString gives it (`/a/g`).
     RegExp(String),
+    /// A Date, with its ISO text (`Date.prototype.toISOString`) or `Invalid Date`.
+    Date(String),
     /// A Map and its entries in order: `Map(1) { 'a' => 1 }`.
     Map(Vec<(V, V)>),
     /// A Set and its values in order: `Set(2) { 1, 2 }`.
@@ -477,6 +479,19 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
                 None => format!("[RegExp: null prototype] {text}"),
             };
             if (keys.is_empty() && symbols.is_empty()) || recurse_times > DEPTH {
+                return base;
+            }
+            braces_open = "{".into();
+        }
+        // Node's formatRaw for a Date: its ISO text (a subclass's name before it), then any
+        // own properties in braces.
+        Class::Date(text) => {
+            base = match constructor.as_deref() {
+                Some("Date") => text.clone(),
+                Some(name) => format!("{name} {text}"),
+                None => format!("[Date: null prototype] {text}"),
+            };
+            if keys.is_empty() && symbols.is_empty() {
                 return base;
             }
             braces_open = "{".into();

@@ -66,6 +66,7 @@ impl Heap for JsHeap {
             }
             Class::RegExp(data) => Kind::RegExp(crate::builtins::regexp::regexp_text(data)),
             Class::RegExpStringIterator(_) => Kind::Tagged("RegExp String Iterator".into()),
+            Class::Date(t) => Kind::Date(crate::builtins::date_text(t.get())),
             Class::Map(data) => Kind::Map(data.borrow().entries()),
             Class::Set(data) => Kind::Set(data.borrow().entries().into_iter().map(|(k, _)| k).collect()),
             Class::WeakMap(_) => Kind::Weak("WeakMap".into()),

@@ -1594,8 +1594,14 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
     );
     let (a_prim, b_prim);
     let (a, b) = if numeric {
-        a_prim = a.to_primitive(false)?;
-        b_prim = b.to_primitive(false)?;
+        // 13.15.3 ApplyStringOrNumericBinaryOperator: `+` converts with no preferred type.
+        if op == B::Addition {
+            a_prim = a.to_primitive_default()?;
+            b_prim = b.to_primitive_default()?;
+        } else {
+            a_prim = a.to_primitive(false)?;
+            b_prim = b.to_primitive(false)?;
+        }
         if op == B::Addition && (matches!(a_prim, JsValue::String(_)) || matches!(b_prim, JsValue::String(_)))
         {
             // A concatenation node, not a copy: `s += x` in a loop stays linear.

@@ -31,7 +31,6 @@ const MISSING_GLOBALS: &[&str] = &[
     "WeakRef",
     "FinalizationRegistry",
     "Proxy",
-    "Date",
     "Intl",
     "ArrayBuffer",
     "SharedArrayBuffer",

@@ -134,6 +134,8 @@ pub(crate) enum Class {
     RegExp(Rc<crate::builtins::regexp::RegExpData>),
     /// A %RegExpStringIterator% (22.2.9): what `matchAll` returns.
     RegExpStringIterator(RefCell<crate::builtins::regexp::RegExpStringIterator>),
+    /// A Date's [[DateValue]] (21.4): a time value, or NaN.
+    Date(std::cell::Cell<f64>),
     /// A Map's [[MapData]].
     Map(RefCell<crate::map_data::MapData>),
     /// A Set's [[SetData]].

@@ -40,6 +40,8 @@ pub(crate) struct Realm {
     /// %Map.prototype% and %Set.prototype% (the structured clone makes Maps and Sets).
     pub(crate) map_proto: Obj,
     pub(crate) set_proto: Obj,
+    /// %Date.prototype% (the structured clone makes Dates).
+    pub(crate) date_proto: Obj,
     /// %RegExp% (set by its install): RegExp ( pattern, flags ) compares `pattern.constructor`
     /// with it, and RegExpCreate constructs with it.
     pub(crate) regexp_ctor: OnceCell<Obj>,
@@ -68,6 +70,9 @@ pub(crate) struct Realm {
     /// Whether a process warning was printed, with Node's one-time `--trace-warnings` hint.
     pub(crate) warned: Cell<bool>,
     pub(crate) exit_code: Cell<i32>,
+    /// The wall-clock time (ms since the epoch) at the loop clock's origin, fixed the first
+    /// time `Date.now()` is asked (builtins/date.rs).
+    pub(crate) date_origin: Cell<Option<f64>>,
     pub(crate) rng: Cell<u64>,
     /// Every promise object, so a promise reported by settle's rejection tracker maps back to
     /// the object the script knows.
@@ -265,6 +270,7 @@ impl Realm {
             regexp_string_iterator_proto: Obj::new(Class::Object, proto()),
             map_proto: Obj::new(Class::Object, proto()),
             set_proto: Obj::new(Class::Object, proto()),
+            date_proto: Obj::new(Class::Object, proto()),
             regexp_ctor: OnceCell::new(),
             intrinsic_eval: OnceCell::new(),
             regexp_exec: OnceCell::new(),
@@ -281,6 +287,7 @@ impl Realm {
             run: config.run,
             listeners: RefCell::new(Vec::new()),
             exit_code: Cell::new(0),
+            date_origin: Cell::new(None),
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
             length_key: "length".into(),
@@ -328,6 +335,7 @@ impl Realm {
             &self.regexp_string_iterator_proto,
             &self.map_proto,
             &self.set_proto,
+            &self.date_proto,
             &self.global,
         ]
         .into_iter()

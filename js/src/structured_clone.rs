@@ -7,7 +7,7 @@
 //! sender's [`structured_serialize`] turns it into a [`Serialized`] record, which is `Send`,
 //! and the receiving loop's [`structured_deserialize`] rebuilds it in its own realm. The
 //! subset's values are supported: primitives (not Symbols), arrays (holes and extra properties
-//! kept), plain objects (and class instances, as plain objects, as in HTML), Maps and Sets, Boolean, Number,
+//! kept), plain objects (and class instances, as plain objects, as in HTML), Dates, Maps and Sets, Boolean, Number,
 //! String and BigInt wrappers, and Error objects; nested, shared and cyclic references are
 //! preserved through the spec's "memory" map. Anything else (a function, a Symbol, a Promise,
 //! a generator, an iterator) throws a `DataCloneError` DOMException with V8's message.
@@ -74,6 +74,7 @@ impl CloneHeap for Heap {
             | Class::CollectionIterator(_)
             | Class::WeakMap(_)
             | Class::WeakSet(_) => Kind::Uncloneable,
+            Class::Date(t) => Kind::Date(t.get()),
             Class::Map(data) => Kind::Map(data.borrow().entries()),
             Class::Set(data) => Kind::Set(data.borrow().entries().into_iter().map(|(k, _)| k).collect()),
             Class::Object | Class::Arguments(_) => Kind::Object,
@@ -162,6 +163,7 @@ impl CloneHeap for Heap {
                 )
                 .unwrap_or_else(|_| realm().new_object())
             }
+            Kind::Date(t) => Obj::new(Class::Date(std::cell::Cell::new(*t)), Some(r.date_proto.clone())),
             Kind::Map(_) => Obj::new(Class::Map(Default::default()), Some(r.map_proto.clone())),
             Kind::Set(_) => Obj::new(Class::Set(Default::default()), Some(r.set_proto.clone())),
             Kind::Object | Kind::Uncloneable => r.new_object(),

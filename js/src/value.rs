@@ -151,6 +151,18 @@ impl JsValue {
     /// ToPrimitive (7.1.1): `@@toPrimitive` if the object has one, else OrdinaryToPrimitive
     /// (7.1.1.1) with hint "number" unless `string_hint`.
     pub(crate) fn to_primitive(&self, string_hint: bool) -> Result<JsValue, JsValue> {
+        self.to_primitive_with(if string_hint { "string" } else { "number" })
+    }
+
+    /// ToPrimitive ( input ) with no preferredType: `@@toPrimitive` gets the hint "default"
+    /// (a Date then converts to its string, 21.4.4.45); OrdinaryToPrimitive uses "number".
+    /// The `+` operator and `==` convert this way.
+    pub(crate) fn to_primitive_default(&self) -> Result<JsValue, JsValue> {
+        self.to_primitive_with("default")
+    }
+
+    fn to_primitive_with(&self, hint: &str) -> Result<JsValue, JsValue> {
+        let string_hint = hint == "string";
         let JsValue::Object(o) = self else { return Ok(self.clone()) };
         // 1.a. Let exoticToPrim be ? GetMethod(input, @@toPrimitive).
         let key = PropertyKey::Symbol(realm().symbols.to_primitive.clone());
@@ -159,7 +171,6 @@ impl JsValue {
             if !exotic.is_callable() {
                 return Err(realm().error("TypeError", "Symbol.toPrimitive is not a function"));
             }
-            let hint = if string_hint { "string" } else { "number" };
             let result = call_sync(&exotic, self, &[JsValue::from(hint)])?;
             if matches!(result, JsValue::Object(_)) {
                 return Err(realm().error("TypeError", "Cannot convert object to primitive value"));
@@ -310,8 +321,8 @@ impl JsValue {
             (V::Bool(_), _) => V::Number(self.to_number()?).loose_equals(other)?,
             (_, V::Bool(_)) => self.loose_equals(&V::Number(other.to_number()?))?,
             (V::Object(_), V::Object(_)) => self.strict_equals(other),
-            (V::Object(_), _) => self.to_primitive(false)?.loose_equals(other)?,
-            (_, V::Object(_)) => self.loose_equals(&other.to_primitive(false)?)?,
+            (V::Object(_), _) => self.to_primitive_default()?.loose_equals(other)?,
+            (_, V::Object(_)) => self.loose_equals(&other.to_primitive_default()?)?,
             _ => self.strict_equals(other),
         })
     }
@@ -345,6 +356,7 @@ impl fmt::Debug for JsValue {
                 Class::ListIterator(_) | Class::RegExpStringIterator(_) | Class::CollectionIterator(_) => {
                     f.write_str("[Iterator]")
                 }
+                Class::Date(_) => f.write_str("[Date]"),
                 Class::Map(_) => f.write_str("[Map]"),
                 Class::Set(_) => f.write_str("[Set]"),
                 Class::WeakMap(_) => f.write_str("[WeakMap]"),

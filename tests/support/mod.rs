@@ -155,8 +155,13 @@ pub fn run_source(program: &str, args: &[&str], source: impl AsRef<[u8]>) -> Run
     let n = SCRIPT_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = dir.join(format!("case{n}.js"));
     std::fs::write(&path, source).expect("the script is written");
-    let output =
-        std::process::Command::new(program).args(args).arg(&path).output().expect("the command runs");
+    // settle-js's local time zone is UTC; Node's is the machine's unless TZ says otherwise.
+    let output = std::process::Command::new(program)
+        .args(args)
+        .arg(&path)
+        .env("TZ", "UTC")
+        .output()
+        .expect("the command runs");
     let _ = std::fs::remove_file(&path);
     Run {
         code: output.status.code().unwrap_or(-1),
@@ -185,6 +190,7 @@ pub fn settle_and_node(settle: &str, args: &[&str], source: &str) -> Run {
 pub fn run_file(program: &str, args: &[&str], file: &std::path::Path) -> (i32, String) {
     let output = std::process::Command::new(program)
         .args(args)
+        .env("TZ", "UTC")
         .arg(file.file_name().expect("a file name"))
         .current_dir(file.parent().expect("a directory"))
         .output()

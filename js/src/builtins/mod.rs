@@ -7,6 +7,7 @@ mod array;
 mod bigint;
 mod boolean;
 mod console;
+mod date;
 mod dom_exception;
 mod error;
 mod eval;
@@ -36,6 +37,7 @@ mod weak_set;
 pub(crate) mod worker;
 pub(crate) mod worker_threads;
 
+pub(crate) use date::date_text;
 pub(crate) use error::error_stack;
 pub(crate) use eval::{is_intrinsic_eval, perform_direct_eval};
 pub(crate) use json::json_stringify;
@@ -141,6 +143,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
     }
     regexp::install(r);
     math::install(r);
+    date::install(r);
     map::install(r);
     set::install(r);
     weak_map::install(r);

@@ -331,6 +331,7 @@ pub(crate) fn install(r: &Rc<Realm>) {
             (_, Class::Function(_)) => "Function",
             (_, Class::Error(_)) => "Error",
             (_, Class::RegExp(_)) => "RegExp",
+            (_, Class::Date(_)) => "Date",
             (_, Class::Primitive(JsValue::String(_))) => "String",
             (_, Class::Primitive(JsValue::Number(_))) => "Number",
             (_, Class::Primitive(JsValue::Bool(_))) => "Boolean",
