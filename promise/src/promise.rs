@@ -108,7 +108,7 @@ impl<T: 'static, E: 'static, F: 'static> Tail for Record<T, E, F> {}
 impl<T, E, D, X> PromiseCell<T, E, D, X> {
     /// A pending promise: \[\[PromiseState\]\] pending, empty reaction lists,
     /// \[\[PromiseIsHandled\]\] false.
-    fn pending(tail: X) -> PromiseCell<T, E, D, X> {
+    pub(crate) fn pending(tail: X) -> PromiseCell<T, E, D, X> {
         PromiseCell::pending_on(tail, LoopId::current())
     }
 

@@ -20,8 +20,9 @@
 //!   the clone is dropped); nothing is polled unless woken.
 //!
 //! The layout is chosen for the common case, a task that only awaits settle promises: the task
-//! is one allocation (`Task<BodyOf<..>>`: bookkeeping, resolving functions and the future
-//! inline), polled with a waker that costs nothing to make (`task/waker.rs`); the thread-safe
+//! and its promise are one allocation (the promise's block, `PromiseCell<T, E, D,
+//! Task<BodyOf<..>>>`, whose tail is the task: bookkeeping, a weak reference to the block for
+//! making the resolving functions, and the future inline), polled with a waker that costs nothing to make (`task/waker.rs`); the thread-safe
 //! waker, the loop's registry entry (`task/registry.rs`) and the rare-case bookkeeping are
 //! created only when something needs them. An await of a settle promise costs its reaction
 //! record and nothing else.
@@ -43,11 +44,11 @@ use std::task::{Context, Poll};
 use settle_runtime::Handle;
 
 use crate::error::{AbortError, Reason, Value};
-use crate::promise::Promise;
+use crate::promise::{Promise, PromiseCell};
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
 
-use self::core::{Body, Failure, Header, Task, TaskRef, resume};
+use self::core::{Body, Failure, Header, Task, TaskBlock, TaskRef, resume};
 
 pub(crate) use self::direct::{DirectAwait, WeakTask};
 
@@ -82,10 +83,12 @@ impl<E: Reason> AbortReason<E> for Abortable {
 /// Eight bytes less than `Option<Resolvers>` and `Option<F>` would take: the promise's
 /// resolving functions are made when they are used (nobody else can make a pair for this
 /// promise, so the pair is the same), and whether the future is still there is a bit of the
-/// header. That keeps a small task (W7's) at 120 bytes, within glibc's fast bins.
+/// header. The promise is the block the task is the tail of, so the body only keeps a weak
+/// reference to it (the block's own count): a strong one would be a cycle.
 struct BodyOf<F, T, E, D, A> {
-    /// Taken by the first of: the body's completion, a panic, an abort.
-    promise: Cell<Option<Promise<T, E, D>>>,
+    /// The promise whose block this task is the tail of (weak: the block's own reference to
+    /// itself). Taken by the first of: the body's completion, a panic, an abort.
+    promise: Cell<Option<Weak<PromiseCell<T, E, D>>>>,
     /// Accessed only by `poll_body` (while the header says "polling") and `drop_body` (while
     /// it does not); never moved once here, only dropped in place, once (the header says).
     future: UnsafeCell<ManuallyDrop<F>>,
@@ -100,7 +103,8 @@ where
 {
     /// The promise's resolving functions, for the first (and only) settlement.
     fn take_resolvers(&self) -> Option<Resolvers<T, E, D>> {
-        self.promise.take().map(|promise| Resolvers::create_resolving_functions(&promise))
+        let cell = self.promise.take()?.upgrade()?;
+        Some(Resolvers::create_resolving_functions(&Promise { cell }))
     }
 }
 
@@ -124,7 +128,7 @@ where
         // again), so this is the only reference to the cell's contents. The future is still
         // there: checked above.
         let future: &mut F = unsafe { &mut *self.future.get() };
-        // SAFETY: the future lives inside the task's `Rc` allocation, which never moves, and is
+        // SAFETY: the future lives inside the block's `Rc` allocation, which never moves, and is
         // never moved out of it (`drop_body` drops it in place), so it stays at this address
         // until it is dropped: the pinning guarantee.
         let future = unsafe { Pin::new_unchecked(future) };
@@ -167,6 +171,9 @@ where
     }
 }
 
+/// A task's allocation: its promise's cell with the task as the tail.
+type BlockOf<F, T, E, D, A> = PromiseCell<T, E, D, Task<BodyOf<F, T, E, D, A>>>;
+
 #[track_caller]
 fn spawn_task<T, E, D, F, R, A>(future: F, arm: impl FnOnce(&TaskRef)) -> Promise<T, E, D>
 where
@@ -180,16 +187,21 @@ where
     if let Err(e) = Handle::try_current() {
         panic!("{e}");
     }
-    let (promise, resolvers) = Promise::<T, E, D>::with_resolvers();
-    drop(resolvers); // made again when used (see `BodyOf`)
-    let task: TaskRef = Rc::new(Task {
-        header: Header::new(),
-        body: BodyOf::<F, T, E, D, A> {
-            promise: Cell::new(Some(promise.clone())),
-            future: UnsafeCell::new(ManuallyDrop::new(future)),
-            abort: PhantomData,
-        },
+    // NewPromiseCapability(%Promise%) (27.7.5.1 step 1 of the caller), the task in the same
+    // block: its resolving functions are made when they are used (see `BodyOf`).
+    let block = Rc::new_cyclic(|me: &Weak<BlockOf<F, T, E, D, A>>| {
+        let me: Weak<PromiseCell<T, E, D>> = me.clone();
+        PromiseCell::pending(Task {
+            header: Header::new(),
+            body: BodyOf::<F, T, E, D, A> {
+                promise: Cell::new(Some(me)),
+                future: UnsafeCell::new(ManuallyDrop::new(future)),
+                abort: PhantomData,
+            },
+        })
     });
+    let promise: Promise<T, E, D> = Promise { cell: block.clone() };
+    let task: TaskRef = block;
     // An abortable task's handle is armed before the first poll, so that an abort already
     // requested (a signal aborted before the spawn) rejects without running the body: `resume`
     // leaves a finished task alone.
@@ -220,7 +232,7 @@ where
 /// el.run().unwrap();
 /// ```
 #[derive(Clone)]
-pub struct TaskAbort(Weak<Task<dyn Body>>);
+pub struct TaskAbort(Weak<dyn TaskBlock>);
 
 impl TaskAbort {
     /// Aborts the task: its promise rejects at once with an AbortError (through
@@ -238,7 +250,7 @@ impl TaskAbort {
     /// not panic.
     pub fn on_finish(&self, f: impl FnOnce() + 'static) {
         match self.0.upgrade() {
-            Some(task) if !task.header.is_done() => task.header.set_on_finish(Box::new(f)),
+            Some(task) if !task.task().header.is_done() => task.task().header.set_on_finish(Box::new(f)),
             _ => f(),
         }
     }
@@ -246,7 +258,7 @@ impl TaskAbort {
 
 impl fmt::Debug for TaskAbort {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let finished = self.0.upgrade().is_none_or(|task| task.header.is_done());
+        let finished = self.0.upgrade().is_none_or(|task| task.task().header.is_done());
         f.debug_struct("TaskAbort").field("finished", &finished).finish()
     }
 }
@@ -351,5 +363,135 @@ mod tests {
         abort.abort();
         assert_eq!(task.result(), Some(Ok(7)), "a finished task is not aborted");
         assert_eq!(format!("{abort:?}"), "TaskAbort { finished: true }");
+    }
+
+    /// The task lives in its promise's block: a future that holds its own task's promise (a
+    /// cycle through the block) is dropped when the task finishes, and the block is freed
+    /// with the last handle.
+    #[test]
+    fn a_future_holding_its_own_promise_is_freed_when_the_task_finishes() {
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let own: Rc<RefCell<Option<Promise<i32, String>>>> = Rc::default();
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<i32, String>::with_resolvers()
+        };
+        let (m, o) = (marker.clone(), own.clone());
+        let block = {
+            let _g = el.enter();
+            let task = Promise::<i32, String>::from_future(async move {
+                let _m = m;
+                let v = gate.await?;
+                let me = o.borrow_mut().take().expect("stored before the first await returns");
+                assert_eq!(me.state(), crate::PromiseState::Pending, "its own promise, not settled yet");
+                Ok(v + 1)
+            });
+            *own.borrow_mut() = Some(task.clone());
+            let block = Rc::downgrade(&task.cell);
+            el.queue_task(move || open.resolve(1));
+            let t = task.clone();
+            el.queue_task(move || assert_eq!(t.result(), Some(Ok(2))));
+            block
+        };
+        el.run().unwrap();
+        assert_eq!(Rc::strong_count(&marker), 1, "the finished task's future was dropped");
+        assert!(block.upgrade().is_none(), "the block was freed with its last handle");
+    }
+
+    /// A panic in the body rejects the promise, drops the future once, and frees the block;
+    /// an abort handle outliving the block does nothing.
+    #[test]
+    fn a_panicking_body_frees_its_block_and_a_late_abort_does_nothing() {
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let handle: Rc<RefCell<Option<TaskAbort>>> = Rc::default();
+        let (m, h) = (marker.clone(), handle.clone());
+        let block = {
+            let _g = el.enter();
+            let task = Promise::<i32, String>::from_future_abortable(
+                async move {
+                    let _m = m;
+                    if Rc::strong_count(&_m) > 0 {
+                        panic!("boom");
+                    }
+                    Ok(0)
+                },
+                move |abort| *h.borrow_mut() = Some(abort),
+            );
+            let block = Rc::downgrade(&task.cell);
+            let caught = task.catch(|e| {
+                assert!(e.contains("boom"), "{e}");
+                Ok(0)
+            });
+            drop((task, caught));
+            block
+        };
+        el.run().unwrap();
+        assert_eq!(Rc::strong_count(&marker), 1, "the future was dropped");
+        assert!(block.upgrade().is_none(), "the block was freed");
+        let abort = handle.borrow_mut().take().unwrap();
+        abort.abort();
+        assert_eq!(format!("{abort:?}"), "TaskAbort { finished: true }");
+    }
+
+    /// Many finished tasks' blocks are freed one by one: each task's promise is its block,
+    /// so 10^4 tasks awaiting one gate leave nothing once they and their promises are gone.
+    #[test]
+    fn many_tasks_awaiting_one_gate_free_every_block() {
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<i32, String>::with_resolvers()
+        };
+        let blocks: Vec<_> = {
+            let _g = el.enter();
+            (0..10_000)
+                .map(|i| {
+                    let (m, g) = (marker.clone(), gate.clone());
+                    let task = Promise::<i32, String>::from_future(async move {
+                        let _m = m;
+                        Ok(g.await? + i)
+                    });
+                    Rc::downgrade(&task.cell)
+                })
+                .collect()
+        };
+        drop(gate);
+        el.queue_task(move || open.resolve(1));
+        el.run().unwrap();
+        assert_eq!(Rc::strong_count(&marker), 1);
+        assert!(blocks.iter().all(|b| b.upgrade().is_none()));
+    }
+
+    /// A long chain of tasks, each awaiting the previous task's promise (each block held by
+    /// the previous block's reaction list), never settled: dropping the loop frees every
+    /// block without recursing down the chain.
+    #[test]
+    fn a_long_unsettled_chain_of_tasks_is_freed_with_its_loop() {
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<i32, String>::with_resolvers()
+        };
+        let (first, last) = {
+            let _g = el.enter();
+            let mut previous = gate;
+            let first = Rc::downgrade(&previous.cell);
+            for _ in 0..100_000 {
+                let (m, p) = (marker.clone(), previous);
+                previous = Promise::<i32, String>::from_future(async move {
+                    let _m = m;
+                    p.await
+                });
+            }
+            (first, Rc::downgrade(&previous.cell))
+        };
+        drop(open);
+        drop(el);
+        assert_eq!(Rc::strong_count(&marker), 1, "every future was dropped");
+        assert!(first.upgrade().is_none() && last.upgrade().is_none());
     }
 }

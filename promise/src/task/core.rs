@@ -42,8 +42,9 @@ pub(crate) enum Failure {
 }
 
 /// A task: its bookkeeping, then its body (the future and the promise's resolving functions),
-/// in one allocation. The body is type-erased (`Task<dyn Body>`), the header is not, so the
-/// non-generic code reaches it without a virtual call.
+/// the tail of its promise's block (one allocation for the promise and the task). The body is
+/// type-erased (`Task<dyn Body>`), the header is not; the non-generic code reaches the task
+/// through one virtual call (`TaskBlock::task`), the header from there without another.
 pub(crate) struct Task<B: ?Sized + Body> {
     pub(super) header: Header,
     pub(super) body: B,
@@ -57,8 +58,24 @@ impl<B: ?Sized + Body> Drop for Task<B> {
     }
 }
 
-/// A task as the non-generic code holds it.
-pub(crate) type TaskRef = Rc<Task<dyn Body>>;
+/// A task as the non-generic code holds it: the block of the task's promise, whose tail is
+/// the task (one allocation for both).
+pub(crate) type TaskRef = Rc<dyn TaskBlock>;
+
+/// A promise block whose tail is a task: how the non-generic code reaches the task.
+pub(crate) trait TaskBlock {
+    /// The task in the block's tail.
+    fn task(&self) -> &Task<dyn Body>;
+}
+
+impl<B: Body + 'static> crate::promise::Tail for Task<B> {}
+
+impl<T, E, D, B: Body + 'static> TaskBlock for crate::promise::PromiseCell<T, E, D, Task<B>> {
+    #[inline]
+    fn task(&self) -> &Task<dyn Body> {
+        &self.tail
+    }
+}
 
 /// A task's body, type-erased: what the non-generic code needs from it.
 pub(crate) trait Body {
@@ -225,7 +242,8 @@ impl Rare {
 /// once its current poll returns; a finished one is left alone.
 #[inline]
 pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
-    let header = &task.header;
+    let block = task.task();
+    let header = &block.header;
     if header.has(POLLING | DONE) {
         if header.has(POLLING) {
             header.set(REPOLL);
@@ -236,7 +254,7 @@ pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
     loop {
         header.set(POLLING);
         let ctx = PollCtx::new(task, handoff);
-        let polled = ctx.poll(|cx| catch_unwind(AssertUnwindSafe(|| task.body.poll_body(header, cx))));
+        let polled = ctx.poll(|cx| catch_unwind(AssertUnwindSafe(|| block.body.poll_body(header, cx))));
         header.clear(POLLING);
         let pending = matches!(polled, Ok(Poll::Pending)) && !header.has(ABORTED);
         handoff = ctx.unclaimed();
@@ -253,7 +271,7 @@ pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
                 let error = PanicError::from_payload(payload.as_ref());
                 // The payload's destructor may panic too: caught, as the loop would.
                 let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
-                task.body.fail(Failure::Panic(error));
+                block.body.fail(Failure::Panic(error));
                 finish(task);
             }
         }
@@ -281,13 +299,14 @@ pub(crate) fn deliver<V: 'static>(task: &TaskRef, id: u64, outcome: V) {
 /// Finishes the task: marks it done, drops its future (whose destructor may panic: caught)
 /// and leaves the registry.
 pub(super) fn finish(task: &TaskRef) {
-    let header = &task.header;
+    let block = task.task();
+    let header = &block.header;
     header.set(DONE);
     header.clear(LINKED);
     if let Some(rare) = header.take_rare() {
         (*rare).release();
     }
-    let _ = catch_unwind(AssertUnwindSafe(|| task.body.drop_body(header)));
+    let _ = catch_unwind(AssertUnwindSafe(|| block.body.drop_body(header)));
     if any_parked() {
         forget(task);
     }
@@ -300,12 +319,13 @@ pub(super) fn finish(task: &TaskRef) {
 /// Aborts the task: its promise rejects at once, and its future is dropped (at once, or when
 /// its current poll returns).
 pub(crate) fn abort(task: &TaskRef) {
-    let header = &task.header;
+    let block = task.task();
+    let header = &block.header;
     if header.has(ABORTED | DONE) {
         return;
     }
     header.set(ABORTED);
-    task.body.fail(Failure::Abort);
+    block.body.fail(Failure::Abort);
     if !header.has(POLLING) {
         finish(task);
     }
@@ -314,7 +334,7 @@ pub(crate) fn abort(task: &TaskRef) {
 /// Stops the task without settling its promise (its loop is being dropped): like abort, but
 /// the promise stays pending, as a JavaScript function that is never resumed.
 pub(super) fn cancel(task: &TaskRef) {
-    let header = &task.header;
+    let header = &task.task().header;
     if header.has(DONE) {
         return;
     }

@@ -29,7 +29,7 @@ use std::mem;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use super::core::{Body, Task, TaskRef, deliver, resume};
+use super::core::{TaskBlock, TaskRef, deliver, resume};
 use super::registry::ensure_registered;
 use super::waker::{PollCtx, own_task};
 
@@ -231,7 +231,7 @@ pub(super) fn is_claimed(id: u64) -> bool {
 #[cold]
 #[inline(never)]
 pub(super) fn park(task: &TaskRef, id: u64, outcome: Box<dyn Any>) {
-    let (identity, done) = (identity(task), task.header.is_done());
+    let (identity, done) = (identity(task), task.task().header.is_done());
     let parked = with_parked(|parked| match parked.iter().position(|entry| entry.id == id) {
         Some(at) => match mem::replace(&mut parked[at].what, Waiting::Outcome(outcome)) {
             Waiting::Abandoned => (None, Some(parked.swap_remove(at).what)),
@@ -265,7 +265,7 @@ pub(super) fn forget(task: &TaskRef) {
 /// A weak reference to the task being polled, for a `PromiseFuture` that waits in a slot of its
 /// own (it was first polled under another waker) but is now polled by its task: the slot's
 /// reaction resumes the task directly.
-pub(crate) struct WeakTask(Weak<Task<dyn Body>>);
+pub(crate) struct WeakTask(Weak<dyn TaskBlock>);
 
 impl WeakTask {
     /// The task polled in `own`. It is put in the loop's registry, which keeps it while it

@@ -72,7 +72,7 @@ fn current() -> Option<Rc<Registry>> {
 /// Puts the task in the current loop's registry, if it is not there yet; `None` when no loop
 /// is current or the task is done.
 pub(crate) fn ensure_registered(task: &TaskRef) -> Option<Entry> {
-    let header = &task.header;
+    let header = &task.task().header;
     if header.is_done() {
         return None;
     }

@@ -180,7 +180,10 @@ impl<'t> PollCtx<'t> {
     #[inline]
     pub(super) fn new(task: &'t TaskRef, handoff: Option<Handoff>) -> PollCtx<'t> {
         PollCtx {
-            shared: WakerShared { link: LazyLink::new(task.header.link()), woken: AtomicBool::new(false) },
+            shared: WakerShared {
+                link: LazyLink::new(task.task().header.link()),
+                woken: AtomicBool::new(false),
+            },
             task,
             handoff: Cell::new(handoff),
         }
@@ -274,7 +277,7 @@ fn settle_wakes(task: &TaskRef, woken: bool, link: Option<Arc<Link>>, pending: b
         if pending && out && link.is_unbound() {
             if let Some(entry) = ensure_registered(task) {
                 woken |= link.bind(entry.keep_alive_remote(), entry.key, entry.id);
-                task.header.set_link(Arc::downgrade(&link));
+                task.task().header.set_link(Arc::downgrade(&link));
             }
         } else {
             woken |= link.take_unbound_wake();
