@@ -31,8 +31,26 @@ fn map_data<'a>(this: &'a JsValue, method: &str) -> Result<&'a RefCell<MapData>,
     }
 }
 
-/// AddEntriesFromIterable ( target, iterable, adder ) (24.1.1.2).
-fn add_entries_from_iterable(target: &JsValue, iterable: &JsValue, adder: &JsValue) -> Result<(), JsValue> {
+/// Steps 5-6 of the Map, Set, WeakMap and WeakSet constructors: "Let adder be ? Get(map,
+/// "set"). If IsCallable(adder) is false, throw a TypeError exception." (`"add"` for the sets),
+/// with V8's message.
+pub(super) fn get_adder(collection: &JsValue, name: &str, kind: &str) -> Result<JsValue, JsValue> {
+    let adder = collection.get(name)?;
+    if !adder.is_callable() {
+        return Err(type_error(&format!(
+            "'{}' returned for property '{name}' of object '#<{kind}>' is not a function",
+            super::no_side_effects_to_string(&adder)
+        )));
+    }
+    Ok(adder)
+}
+
+/// AddEntriesFromIterable ( target, iterable, adder ) (24.1.1.2), `add` standing for "Call(adder,
+/// target, « k, v »)" (Object.fromEntries's adder is CreateDataPropertyOrThrow).
+pub(super) fn add_entries_from_iterable(
+    iterable: &JsValue,
+    mut add: impl FnMut(JsValue, JsValue) -> Result<(), JsValue>,
+) -> Result<(), JsValue> {
     // 1. Let iteratorRecord be ? GetIterator(iterable, sync).
     let mut record = get_iterator(iterable)?;
     // 2. Repeat, a. Let next be ? IteratorStepValue(iteratorRecord). b. If next is done, return.
@@ -51,10 +69,26 @@ fn add_entries_from_iterable(target: &JsValue, iterable: &JsValue, adder: &JsVal
             let k = item.get("0")?;
             let v = item.get("1")?;
             // h. Let status be Completion(Call(adder, target, « k, v »)).
-            call_sync(adder, target, &[k, v])
+            add(k, v)
         })();
         // e, g, i. IfAbruptCloseIterator(status, iteratorRecord).
         if let Err(e) = added {
+            return iterator_close(&record, Err(e));
+        }
+    }
+    Ok(())
+}
+
+/// Steps 7-8 of the Set and WeakSet constructors: each value of the iterable through `add`
+/// ("Call(adder, set, « next »)"), closing the iterator on an abrupt completion.
+pub(super) fn add_values_from_iterable(
+    iterable: &JsValue,
+    mut add: impl FnMut(JsValue) -> Result<(), JsValue>,
+) -> Result<(), JsValue> {
+    let mut record = get_iterator(iterable)?;
+    while let Some(next) = iterator_step_value(&mut record)? {
+        realm().step()?;
+        if let Err(e) = add(next) {
             return iterator_close(&record, Err(e));
         }
     }
@@ -146,16 +180,10 @@ pub(super) fn install(r: &Rc<Realm>) {
         if iterable.is_nullish() {
             return Ok(map);
         }
-        // 5. Let adder be ? Get(map, "set"). 6. If IsCallable(adder) is false, throw a TypeError.
-        let adder = map.get("set")?;
-        if !adder.is_callable() {
-            return Err(type_error(&format!(
-                "'{}' returned for property 'set' of object '#<Map>' is not a function",
-                super::no_side_effects_to_string(&adder)
-            )));
-        }
-        // 7. Perform ? AddEntriesFromIterable(map, iterable, adder). 8. Return map.
-        add_entries_from_iterable(&map, &iterable, &adder)?;
+        // 5-6. Let adder be ? Get(map, "set"), which must be callable. 7. Perform ?
+        // AddEntriesFromIterable(map, iterable, adder). 8. Return map.
+        let adder = get_adder(&map, "set", "Map")?;
+        add_entries_from_iterable(&iterable, |k, v| call_sync(&adder, &map, &[k, v]).map(drop))?;
         Ok(map)
     });
     map.define("prototype", JsValue::Object(proto.clone()), false);

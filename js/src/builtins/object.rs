@@ -448,23 +448,9 @@ pub(crate) fn install(r: &Rc<Realm>) {
         // 2. Let obj be OrdinaryObjectCreate(%Object.prototype%). 3-6. AddEntriesFromIterable(obj,
         // iterable, adder), the adder being CreateDataPropertyOrThrow(obj, ToPropertyKey(key), value).
         let obj = realm().new_object();
-        let mut record = crate::iteration::get_iterator(&iterable)?;
-        while let Some(next) = crate::iteration::iterator_step_value(&mut record)? {
-            realm().step()?;
-            let added = (|| {
-                let JsValue::Object(item) = &next else {
-                    return Err(type_error(&format!(
-                        "Iterator value {} is not an entry object",
-                        super::no_side_effects_to_string(&next)
-                    )));
-                };
-                let (k, v) = (item.get("0")?, item.get("1")?);
-                obj.create_data_property(&k.to_key()?, v)
-            })();
-            if let Err(e) = added {
-                return crate::iteration::iterator_close(&record, Err(e));
-            }
-        }
+        super::map::add_entries_from_iterable(&iterable, |k, v| {
+            obj.create_data_property(&k.to_key()?, v).map(drop)
+        })?;
         Ok(JsValue::Object(obj))
     });
     // 20.1.2.6 Object.freeze ( O )

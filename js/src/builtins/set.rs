@@ -4,13 +4,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::map::{create_collection_iterator, incompatible, install_iterator_proto};
+use super::map::{
+    add_values_from_iterable, create_collection_iterator, get_adder, incompatible, install_iterator_proto,
+};
 use super::{arg, callback_typed, type_error};
 use crate::interp::call_sync;
-use crate::iteration::{IterKind, get_iterator, iterator_close, iterator_step_value};
+use crate::iteration::IterKind;
 use crate::map_data::MapData;
 use crate::property::PropertyKey;
-use crate::realm::{Realm, realm};
+use crate::realm::Realm;
 use crate::value::{Class, JsValue, Obj};
 
 /// RequireInternalSlot(S, [[SetData]]) (10.1.15), then the data.
@@ -42,24 +44,10 @@ pub(super) fn install(r: &Rc<Realm>) {
         if iterable.is_nullish() {
             return Ok(set);
         }
-        // 5. Let adder be ? Get(set, "add"). 6. If IsCallable(adder) is false, throw a TypeError.
-        let adder = set.get("add")?;
-        if !adder.is_callable() {
-            return Err(type_error(&format!(
-                "'{}' returned for property 'add' of object '#<Set>' is not a function",
-                super::no_side_effects_to_string(&adder)
-            )));
-        }
-        // 7. Let iteratorRecord be ? GetIterator(iterable, sync). 8. Repeat: a. Let next be ?
-        // IteratorStepValue(iteratorRecord). b. If next is done, return set.
-        let mut record = get_iterator(&iterable)?;
-        while let Some(next) = iterator_step_value(&mut record)? {
-            realm().step()?;
-            // c. Let status be Completion(Call(adder, set, « next »)). d. IfAbruptCloseIterator.
-            if let Err(e) = call_sync(&adder, &set, &[next]) {
-                return iterator_close(&record, Err(e));
-            }
-        }
+        // 5-6. Let adder be ? Get(set, "add"), which must be callable. 7-8. Call it with each
+        // value of the iterable, closing the iterator on an abrupt completion.
+        let adder = get_adder(&set, "add", "Set")?;
+        add_values_from_iterable(&iterable, |v| call_sync(&adder, &set, &[v]).map(drop))?;
         Ok(set)
     });
     set.define("prototype", JsValue::Object(proto.clone()), false);

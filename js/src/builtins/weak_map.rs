@@ -4,10 +4,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::map::incompatible;
+use super::map::{add_entries_from_iterable, get_adder, incompatible};
 use super::{arg, type_error};
 use crate::interp::call_sync;
-use crate::iteration::{get_iterator, iterator_close, iterator_step_value};
 use crate::property::PropertyKey;
 use crate::realm::{Realm, realm};
 use crate::value::{Class, JsValue, Obj};
@@ -53,32 +52,10 @@ pub(super) fn install(r: &Rc<Realm>) {
         if iterable.is_nullish() {
             return Ok(map);
         }
-        // 5. Let adder be ? Get(map, "set"). 6. If IsCallable(adder) is false, throw a TypeError.
-        let adder = map.get("set")?;
-        if !adder.is_callable() {
-            return Err(type_error(&format!(
-                "'{}' returned for property 'set' of object '#<WeakMap>' is not a function",
-                super::no_side_effects_to_string(&adder)
-            )));
-        }
-        // 7. Perform ? AddEntriesFromIterable(map, iterable, adder).
-        let mut record = get_iterator(&iterable)?;
-        while let Some(next) = iterator_step_value(&mut record)? {
-            realm().step()?;
-            let added = (|| {
-                let JsValue::Object(item) = &next else {
-                    return Err(type_error(&format!(
-                        "Iterator value {} is not an entry object",
-                        super::no_side_effects_to_string(&next)
-                    )));
-                };
-                let (k, v) = (item.get("0")?, item.get("1")?);
-                call_sync(&adder, &map, &[k, v])
-            })();
-            if let Err(e) = added {
-                return iterator_close(&record, Err(e));
-            }
-        }
+        // 5-6. Let adder be ? Get(map, "set"), which must be callable. 7. Perform ?
+        // AddEntriesFromIterable(map, iterable, adder).
+        let adder = get_adder(&map, "set", "WeakMap")?;
+        add_entries_from_iterable(&iterable, |k, v| call_sync(&adder, &map, &[k, v]).map(drop))?;
         Ok(map)
     });
     weak_map.define("prototype", JsValue::Object(proto.clone()), false);

@@ -4,13 +4,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::map::incompatible;
+use super::map::{add_values_from_iterable, get_adder, incompatible};
 use super::weak_map::can_be_held_weakly;
 use super::{arg, type_error};
 use crate::interp::call_sync;
-use crate::iteration::{get_iterator, iterator_close, iterator_step_value};
 use crate::property::PropertyKey;
-use crate::realm::{Realm, realm};
+use crate::realm::Realm;
 use crate::value::{Class, JsValue, Obj};
 use crate::weak_data::WeakData;
 
@@ -44,23 +43,10 @@ pub(super) fn install(r: &Rc<Realm>) {
         if iterable.is_nullish() {
             return Ok(set);
         }
-        // 5. Let adder be ? Get(set, "add"). 6. If IsCallable(adder) is false, throw a TypeError.
-        let adder = set.get("add")?;
-        if !adder.is_callable() {
-            return Err(type_error(&format!(
-                "'{}' returned for property 'add' of object '#<WeakSet>' is not a function",
-                super::no_side_effects_to_string(&adder)
-            )));
-        }
-        // 7-8. For each value of the iterable: Call(adder, set, « next »), closing the iterator
-        // on an abrupt completion.
-        let mut record = get_iterator(&iterable)?;
-        while let Some(next) = iterator_step_value(&mut record)? {
-            realm().step()?;
-            if let Err(e) = call_sync(&adder, &set, &[next]) {
-                return iterator_close(&record, Err(e));
-            }
-        }
+        // 5-6. Let adder be ? Get(set, "add"), which must be callable. 7-8. Call it with each
+        // value of the iterable, closing the iterator on an abrupt completion.
+        let adder = get_adder(&set, "add", "WeakSet")?;
+        add_values_from_iterable(&iterable, |v| call_sync(&adder, &set, &[v]).map(drop))?;
         Ok(set)
     });
     weak_set.define("prototype", JsValue::Object(proto.clone()), false);
