@@ -41,6 +41,9 @@ pub(crate) struct ListIterator {
     /// The next index (a UTF-16 index for strings).
     pub(crate) index: usize,
     pub(crate) kind: IterKind,
+    /// A string target's code units, encoded once at the first step (re-encoding the string
+    /// at every step made `for (const c of s)` quadratic in its length).
+    pub(crate) units: Option<std::rc::Rc<[u16]>>,
 }
 
 /// The message Node gives for a value that is not iterable.
@@ -198,7 +201,7 @@ pub(crate) fn create_list_iterator(target: JsValue, kind: IterKind) -> JsValue {
     } else {
         r.array_iterator_proto.clone()
     };
-    let state = ListIterator { target: Some(target), index: 0, kind };
+    let state = ListIterator { target: Some(target), index: 0, kind, units: None };
     JsValue::Object(Obj::new(Class::ListIterator(RefCell::new(state)), Some(proto)))
 }
 
@@ -219,7 +222,10 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
         }
     };
     if let JsValue::String(s) = &target {
-        let units: Vec<u16> = s.encode_utf16().collect();
+        let units = {
+            let mut st = state.borrow_mut();
+            st.units.get_or_insert_with(|| s.encode_utf16().collect()).clone()
+        };
         if index >= units.len() {
             state.borrow_mut().target = None;
             return Ok(iter_result(JsValue::Undefined, true));
