@@ -89,23 +89,15 @@ impl Heap for JsHeap {
             .into_iter()
             .filter_map(|k| {
                 let crate::property::PropertyKey::Symbol(symbol) = &k else { return None };
-                let desc = obj.get_own_property(&k).filter(|d| d.enumerable == Some(true))?;
-                let shown = match (desc.get, desc.set, desc.value) {
-                    (None, None, value) => Shown::Data(value.unwrap_or_default()),
-                    (get, set, _) => Shown::Accessor {
-                        get: get.is_some_and(|g| !matches!(g, JsValue::Undefined)),
-                        set: set.is_some_and(|s| !matches!(s, JsValue::Undefined)),
-                    },
-                };
-                Some((symbol.descriptive_string(), shown))
+                let prop = obj.own_prop(&k).filter(|p| p.enumerable)?;
+                Some((symbol.descriptive_string(), shown(prop.slot)))
             })
             .collect()
     }
 
     fn own_slot(&mut self, obj: &Obj, key: &str) -> Option<Shown<JsValue>> {
-        Some(match obj.own_prop(key).map(|p| p.slot) {
-            Some(Slot::Accessor(get, set)) => Shown::Accessor { get: get.is_some(), set: set.is_some() },
-            Some(Slot::Data(v)) => Shown::Data(v),
+        Some(match obj.own_prop(key) {
+            Some(prop) => shown(prop.slot),
             // A key the object lists without storing it (an exotic object's).
             None => Shown::Data(obj.get(key).unwrap_or_default()),
         })
@@ -130,6 +122,15 @@ impl Heap for JsHeap {
 
     fn to_number(&mut self, v: &JsValue) -> f64 {
         v.to_number().unwrap_or(f64::NAN)
+    }
+}
+
+/// A stored property as the inspector shows it: its value, or which halves of an accessor
+/// it has.
+fn shown(slot: Slot) -> Shown<JsValue> {
+    match slot {
+        Slot::Accessor(get, set) => Shown::Accessor { get: get.is_some(), set: set.is_some() },
+        Slot::Data(v) => Shown::Data(v),
     }
 }
 

@@ -241,6 +241,12 @@ pub(crate) fn to_precision(x: f64, p: usize) -> String {
     format!("{sign}0.{}{m}", "0".repeat((-(e + 1)) as usize))
 }
 
+/// ToIntegerOrInfinity (7.1.5) of a Number: NaN and ±0 are +0, ±∞ stay, anything else is
+/// truncated toward zero.
+pub(crate) fn integer_or_infinity(n: f64) -> f64 {
+    if n.is_nan() { 0.0 } else { n.trunc() + 0.0 }
+}
+
 /// Number::exponentiate ( base, exponent ) (6.1.6.1.3): `**` and Math.pow. It differs from
 /// IEEE 754's `pow` where the exponent is NaN or the base is ±1 and the exponent ±∞ (NaN).
 pub(crate) fn exponentiate(base: f64, exponent: f64) -> f64 {

@@ -177,7 +177,7 @@ impl CloneHeap for Heap {
     fn add_entry(&mut self, collection: &Obj, key: JsValue, value: Option<JsValue>) {
         match collection.class() {
             Class::Map(data) => data.borrow_mut().set(key, value.unwrap_or_default()),
-            Class::Set(data) if !data.borrow().has(&key) => data.borrow_mut().set(key, JsValue::Undefined),
+            Class::Set(data) => data.borrow_mut().set(key, JsValue::Undefined),
             _ => {}
         }
     }

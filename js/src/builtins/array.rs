@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::object::to_object;
-use super::{arg, callback, relative, type_error};
+use super::{arg, callback, relative, to_integer_or_infinity, type_error};
 use crate::interp::{call_sync, iterate};
 use crate::number::number_to_string;
 use crate::realm::{Realm, realm};
@@ -211,8 +211,7 @@ pub(super) fn install(r: &Rc<Realm>) {
             0 => 0,
             1 => len - start,
             _ => {
-                let n = arg(args, 1).to_number()?;
-                let n = if n.is_nan() { 0.0 } else { n.trunc() };
+                let n = to_integer_or_infinity(&arg(args, 1))?;
                 (n.max(0.0) as usize).min(len - start)
             }
         };
@@ -422,24 +421,8 @@ pub(super) fn install(r: &Rc<Realm>) {
         })?;
         Ok(JsValue::Number(found))
     });
-    r.method(proto, "reduce", 2, |this, args, _| {
-        let f = callback(args, 0)?;
-        // 23.1.3.24 steps 8.b and 9.b: only the indices HasProperty finds.
-        let items = to_elements(this)?;
-        let mut iter = items.into_iter().enumerate().filter_map(|(i, e)| e.map(|v| (i, v)));
-        let mut acc = if args.len() > 1 {
-            arg(args, 1)
-        } else {
-            match iter.next() {
-                Some((_, v)) => v,
-                None => return Err(type_error("Reduce of empty array with no initial value")),
-            }
-        };
-        for (i, v) in iter {
-            acc = call_sync(&f, &JsValue::Undefined, &[acc, v, JsValue::Number(i as f64), this.clone()])?;
-        }
-        Ok(acc)
-    });
+    // 23.1.3.24 reduce, 23.1.3.25 reduceRight ( callbackfn [ , initialValue ] ).
+    r.method(proto, "reduce", 2, |this, args, _| reduce(this, args, false));
 
     // 23.1.3.1 Array.prototype.at ( index ).
     r.method(proto, "at", 1, |this, args, _| {
@@ -511,25 +494,7 @@ pub(super) fn install(r: &Rc<Realm>) {
         flatten_into_array(&mut out, &JsValue::Object(o), 1.0, Some((&mapper, &arg(args, 1))))?;
         Ok(realm().new_array(out))
     });
-    // 23.1.3.25 Array.prototype.reduceRight ( callbackfn [ , initialValue ] ).
-    r.method(proto, "reduceRight", 1, |this, args, _| {
-        let f = callback(args, 0)?;
-        // Steps 8-9: only the indices HasProperty finds, from the end.
-        let items = to_elements(this)?;
-        let mut iter = items.into_iter().enumerate().rev().filter_map(|(i, e)| e.map(|v| (i, v)));
-        let mut acc = if args.len() > 1 {
-            arg(args, 1)
-        } else {
-            match iter.next() {
-                Some((_, v)) => v,
-                None => return Err(type_error("Reduce of empty array with no initial value")),
-            }
-        };
-        for (i, v) in iter {
-            acc = call_sync(&f, &JsValue::Undefined, &[acc, v, JsValue::Number(i as f64), this.clone()])?;
-        }
-        Ok(acc)
-    });
+    r.method(proto, "reduceRight", 1, |this, args, _| reduce(this, args, true));
     // 23.1.3.33 Array.prototype.toReversed ( ): a new array, holes read as undefined.
     r.method(proto, "toReversed", 0, |this, _, _| {
         let o = to_object(this)?;
@@ -587,18 +552,35 @@ pub(super) fn install(r: &Rc<Realm>) {
     r.global.define("Array", JsValue::Object(array), false);
 }
 
+/// The loop of reduce and reduceRight (23.1.3.24-25): steps 8-9 visit only the indices
+/// HasProperty finds, from the start or (`from_end`) the end; with no initialValue the first
+/// one found is the accumulator.
+fn reduce(this: &JsValue, args: &[JsValue], from_end: bool) -> Result<JsValue, JsValue> {
+    let f = callback(args, 0)?;
+    let items = to_elements(this)?;
+    let present = items.into_iter().enumerate().filter_map(|(i, e)| e.map(|v| (i, v)));
+    let mut iter: Box<dyn Iterator<Item = (usize, JsValue)>> =
+        if from_end { Box::new(present.rev()) } else { Box::new(present) };
+    let mut acc = if args.len() > 1 {
+        arg(args, 1)
+    } else {
+        match iter.next() {
+            Some((_, v)) => v,
+            None => return Err(type_error("Reduce of empty array with no initial value")),
+        }
+    };
+    for (i, v) in iter {
+        acc = call_sync(&f, &JsValue::Undefined, &[acc, v, JsValue::Number(i as f64), this.clone()])?;
+    }
+    Ok(acc)
+}
+
 /// LengthOfArrayLike ( obj ) (7.3.18): ℝ(? ToLength(? Get(obj, "length"))).
-fn length_of_array_like(o: &Obj) -> Result<usize, JsValue> {
+pub(super) fn length_of_array_like(o: &Obj) -> Result<usize, JsValue> {
     if let Some(items) = o.array_items() {
         return Ok(items.borrow().len());
     }
     super::regexp::to_length(&o.get("length")?)
-}
-
-/// ToIntegerOrInfinity (7.1.5).
-fn to_integer_or_infinity(v: &JsValue) -> Result<f64, JsValue> {
-    let n = v.to_number()?;
-    Ok(if n.is_nan() { 0.0 } else { n.trunc() + 0.0 })
 }
 
 /// Every element, each read with Get (a hole reads as undefined): the change-array-by-copy

@@ -12,6 +12,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use super::{arg, type_error};
+use crate::number::integer_or_infinity;
 use crate::property::PropertyKey;
 use crate::realm::{Realm, realm};
 use crate::value::{Class, JsValue, Obj};
@@ -75,11 +76,6 @@ fn fields(t: f64) -> Fields {
     }
 }
 
-/// ToIntegerOrInfinity (7.1.5) of a Number.
-fn integer(n: f64) -> f64 {
-    if n.is_nan() { 0.0 } else { n.trunc() + 0.0 }
-}
-
 /// MakeTime ( hour, min, sec, ms ) (21.4.1.27).
 fn make_time(hour: f64, min: f64, sec: f64, ms: f64) -> f64 {
     // 1. If hour, min, sec or ms is not finite, return NaN.
@@ -87,7 +83,10 @@ fn make_time(hour: f64, min: f64, sec: f64, ms: f64) -> f64 {
         return f64::NAN;
     }
     // 2-6. h × msPerHour + m × msPerMinute + s × msPerSecond + milli.
-    integer(hour) * 3_600_000.0 + integer(min) * 60_000.0 + integer(sec) * 1000.0 + integer(ms)
+    integer_or_infinity(hour) * 3_600_000.0
+        + integer_or_infinity(min) * 60_000.0
+        + integer_or_infinity(sec) * 1000.0
+        + integer_or_infinity(ms)
 }
 
 /// MakeDay ( year, month, date ) (21.4.1.28).
@@ -98,7 +97,7 @@ fn make_day(year: f64, month: f64, date: f64) -> f64 {
     }
     // 2-4. y, m, dt: ToIntegerOrInfinity. 5. Let ym be y + floor(m / 12). 7. Let mn be m
     // modulo 12.
-    let (y, m, dt) = (integer(year), integer(month), integer(date));
+    let (y, m, dt) = (integer_or_infinity(year), integer_or_infinity(month), integer_or_infinity(date));
     let ym = y + (m / 12.0).floor();
     // Far outside the time value range: TimeClip will make it NaN anyway.
     if ym.abs() > 1e7 {
@@ -126,17 +125,16 @@ fn time_clip(time: f64) -> f64 {
         return f64::NAN;
     }
     // 3. Return 𝔽(! ToIntegerOrInfinity(time)).
-    integer(time)
+    integer_or_infinity(time)
 }
 
 /// thisTimeValue ( value ) (21.4.4): a Date's [[DateValue]].
-fn this_time_value(this: &JsValue, method: &str) -> Result<f64, JsValue> {
-    date_cell(this, method).map(Cell::get)
+fn this_time_value(this: &JsValue) -> Result<f64, JsValue> {
+    date_cell(this).map(Cell::get)
 }
 
-/// The [[DateValue]] slot of `this`, or V8's TypeError (`method` is not part of it).
-fn date_cell<'a>(this: &'a JsValue, method: &str) -> Result<&'a Cell<f64>, JsValue> {
-    let _ = method;
+/// The [[DateValue]] slot of `this`, or V8's TypeError.
+fn date_cell(this: &JsValue) -> Result<&Cell<f64>, JsValue> {
     match this {
         JsValue::Object(o) if let Class::Date(t) = o.class() => Ok(t),
         _ => Err(type_error("this is not a Date object.")),
@@ -425,7 +423,11 @@ fn from_components(args: &[JsValue]) -> Result<f64, JsValue> {
     // "If y is NaN, let yr be NaN. Otherwise, let yi be ! ToIntegerOrInfinity(y). If 0 ≤ yi ≤
     // 99, let yr be 1900𝔽 + 𝔽(yi); otherwise, let yr be y."
     let y = n[0];
-    let year = if !y.is_nan() && (0.0..=99.0).contains(&integer(y)) { 1900.0 + integer(y) } else { y };
+    let year = if !y.is_nan() && (0.0..=99.0).contains(&integer_or_infinity(y)) {
+        1900.0 + integer_or_infinity(y)
+    } else {
+        y
+    };
     Ok(make_date(make_day(year, n[1], n[2]), make_time(n[3], n[4], n[5], n[6])))
 }
 
@@ -480,7 +482,7 @@ pub(super) fn install(r: &Rc<Realm>) {
 
     // 21.4.4.10 getTime, 21.4.4.44 valueOf: Return ? thisTimeValue(this value).
     for name in ["getTime", "valueOf"] {
-        r.method(&proto, name, 0, move |this, _, _| Ok(JsValue::Number(this_time_value(this, name)?)));
+        r.method(&proto, name, 0, move |this, _, _| Ok(JsValue::Number(this_time_value(this)?)));
     }
     // 21.4.4.2-20: the field getters; local time is UTC, so each has its UTC twin.
     let getters: [(&str, &str, Getter); 8] = [
@@ -497,19 +499,19 @@ pub(super) fn install(r: &Rc<Realm>) {
         for name in [local, utc] {
             r.method(&proto, name, 0, move |this, _, _| {
                 // 1-3. Let t be ? thisTimeValue(this value). If t is NaN, return NaN.
-                let t = this_time_value(this, name)?;
+                let t = this_time_value(this)?;
                 Ok(JsValue::Number(if t.is_nan() { f64::NAN } else { get(&fields(t)) as f64 }))
             });
         }
     }
     // 21.4.4.11 getTimezoneOffset: (t - LocalTime(t)) / msPerMinute, 0 in UTC.
     r.method(&proto, "getTimezoneOffset", 0, |this, _, _| {
-        let t = this_time_value(this, "getTimezoneOffset")?;
+        let t = this_time_value(this)?;
         Ok(JsValue::Number(if t.is_nan() { f64::NAN } else { 0.0 }))
     });
     // 21.4.4.27 Date.prototype.setTime ( time ).
     r.method(&proto, "setTime", 1, |this, args, _| {
-        let cell = date_cell(this, "setTime")?;
+        let cell = date_cell(this)?;
         let t = time_clip(arg(args, 0).to_number()?);
         cell.set(t);
         Ok(JsValue::Number(t))
@@ -532,7 +534,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     for (local, utc, first, count) in setters {
         for name in [local, utc] {
             r.method(&proto, name, count, move |this, args, _| {
-                let cell = date_cell(this, name)?;
+                let cell = date_cell(this)?;
                 let mut t = cell.get();
                 let mut given = Vec::with_capacity(count);
                 for i in 0..count.min(args.len().max(1)) {
@@ -557,7 +559,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     }
     // 21.4.4.36 Date.prototype.toISOString ( ).
     r.method(&proto, "toISOString", 0, |this, _, _| {
-        let t = this_time_value(this, "toISOString")?;
+        let t = this_time_value(this)?;
         if !t.is_finite() {
             return Err(realm().error("RangeError", "Invalid time value"));
         }
@@ -609,7 +611,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     ];
     for (name, text) in texts {
         let f = r.native(name, 0, move |this, _, _| {
-            let t = this_time_value(this, name)?;
+            let t = this_time_value(this)?;
             Ok(JsValue::from(if t.is_nan() { "Invalid Date".to_string() } else { text(t) }))
         });
         proto.define(name, JsValue::Object(f.clone()), false);

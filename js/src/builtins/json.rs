@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use super::array::length_of_array_like;
 use super::{arg, type_error};
 use crate::interp::call_sync;
 use crate::number::number_to_string;
@@ -67,7 +68,7 @@ fn stringify(value: &JsValue, replacer: &JsValue, space: &JsValue) -> Result<Opt
             // b. Else if IsArray(replacer): i. Set PropertyList to a new empty List.
             let mut list: Vec<PropertyKey> = Vec::new();
             // ii. Let len be ? LengthOfArrayLike(replacer). iii-iv. For each k < len:
-            let len = super::regexp::to_length(&r.get("length")?)?;
+            let len = length_of_array_like(r)?;
             for k in 0..len {
                 // 1. Let vStr be ! ToString(𝔽(k)). 2. Let v be ? Get(replacer, vStr).
                 let v = r.get(k.to_string().as_str())?;
@@ -105,10 +106,7 @@ fn stringify(value: &JsValue, replacer: &JsValue, space: &JsValue) -> Result<Opt
     let gap: String = match &space {
         // 7. If space is a Number: let spaceMV be min(10, ! ToIntegerOrInfinity(space)); the gap
         // is that many spaces (none if spaceMV < 1).
-        JsValue::Number(n) => {
-            let n = if n.is_nan() { 0.0 } else { n.trunc() };
-            " ".repeat(n.clamp(0.0, 10.0) as usize)
-        }
+        JsValue::Number(n) => " ".repeat(crate::number::integer_or_infinity(*n).clamp(0.0, 10.0) as usize),
         // 8. Else if space is a String: the first 10 code units.
         JsValue::String(s) => {
             let units: Vec<u16> = s.encode_utf16().take(10).collect();
@@ -242,9 +240,7 @@ fn serialize_json_object(state: &mut State, value: &Obj) -> Result<(), JsValue> 
     // EnumerableOwnProperties(value, key).
     let keys: Vec<PropertyKey> = match &state.property_list {
         Some(list) => list.clone(),
-        None => {
-            value.own_enumerable_keys().into_iter().filter(|k| matches!(k, PropertyKey::String(_))).collect()
-        }
+        None => value.own_keys(true).into_iter().map(PropertyKey::String).collect(),
     };
     state.out.push('{');
     let mut empty = true;
@@ -284,7 +280,7 @@ fn serialize_json_object(state: &mut State, value: &Obj) -> Result<(), JsValue> 
 /// SerializeJSONArray ( state, value ) (25.5.2.6), from step 5.
 fn serialize_json_array(state: &mut State, value: &Obj) -> Result<(), JsValue> {
     // 6. Let len be ? LengthOfArrayLike(value).
-    let len = super::regexp::to_length(&value.get("length")?)?;
+    let len = length_of_array_like(value)?;
     state.out.push('[');
     // 7-8. For each index < len: strP is ? SerializeJSONProperty(state, ! ToString(𝔽(index)),
     // value), or "null" if that is undefined.
@@ -366,11 +362,11 @@ fn internalize_json_property(holder: &Obj, name: PropertyKey, reviver: &JsValue)
         let keys: Vec<PropertyKey> = if o.array_items().is_some() {
             // b. If isArray is true: i. Let len be ? LengthOfArrayLike(val). ii-iii. For each
             // I < len, let prop be ! ToString(𝔽(I)).
-            let len = super::regexp::to_length(&o.get("length")?)?;
+            let len = length_of_array_like(o)?;
             (0..len).map(|i| PropertyKey::from(i.to_string().as_str())).collect()
         } else {
             // c. Else: i. Let keys be ? EnumerableOwnProperties(val, key).
-            o.own_enumerable_keys().into_iter().filter(|k| matches!(k, PropertyKey::String(_))).collect()
+            o.own_keys(true).into_iter().map(PropertyKey::String).collect()
         };
         for prop in keys {
             // 1. Let newElement be ? InternalizeJSONProperty(val, prop, reviver).

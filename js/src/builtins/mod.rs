@@ -92,13 +92,17 @@ fn callback_typed(args: &[JsValue], i: usize) -> R {
     Err(type_error(&format!("{shown} is not a function")))
 }
 
+/// ToIntegerOrInfinity ( argument ) (7.1.5): ToNumber, then the Number operation.
+fn to_integer_or_infinity(v: &JsValue) -> Result<f64, JsValue> {
+    Ok(crate::number::integer_or_infinity(v.to_number()?))
+}
+
 /// A relative index (`slice`'s negative indices).
 fn relative(v: &JsValue, len: usize, default: usize) -> Result<usize, JsValue> {
     if matches!(v, JsValue::Undefined) {
         return Ok(default);
     }
-    let n = v.to_number()?;
-    let n = if n.is_nan() { 0.0 } else { n.trunc() };
+    let n = to_integer_or_infinity(v)?;
     Ok(if n < 0.0 { (len as f64 + n).max(0.0) as usize } else { n.min(len as f64) as usize })
 }
 

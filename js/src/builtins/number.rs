@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::object::to_object;
 use super::{arg, type_error};
-use crate::number::{number_to_string, to_exponential, to_fixed, to_precision};
+use crate::number::{integer_or_infinity, number_to_string, to_exponential, to_fixed, to_precision};
 use crate::realm::{Realm, realm};
 use crate::value::JsValue;
 
@@ -35,7 +35,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     r.method(np, "toFixed", 1, move |this, args, _| {
         let n = this_number(this)?;
         let d = arg(args, 0).to_number()?;
-        let d = if d.is_nan() { 0.0 } else { d.trunc() };
+        let d = integer_or_infinity(d);
         if !(0.0..=100.0).contains(&d) {
             return Err(realm().error("RangeError", "toFixed() digits argument must be between 0 and 100"));
         }
@@ -47,7 +47,7 @@ pub(super) fn install(r: &Rc<Realm>) {
         let x = this_number(this)?;
         let fd = arg(args, 0);
         let f = fd.to_number()?;
-        let f = if f.is_nan() { 0.0 } else { f.trunc() };
+        let f = integer_or_infinity(f);
         // 4. If x is not finite, return Number::toString(x, 10).
         if !x.is_finite() {
             return Ok(JsValue::from(number_to_string(x)));
@@ -69,7 +69,7 @@ pub(super) fn install(r: &Rc<Realm>) {
         // 3. Let p be ? ToIntegerOrInfinity(precision). 4. If x is not finite, return
         // Number::toString(x, 10). 5. If p < 1 or p > 100, throw a RangeError exception.
         let p = arg(args, 0).to_number()?;
-        let p = if p.is_nan() { 0.0 } else { p.trunc() };
+        let p = integer_or_infinity(p);
         if !x.is_finite() {
             return Ok(JsValue::from(number_to_string(x)));
         }

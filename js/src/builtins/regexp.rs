@@ -949,8 +949,7 @@ fn replace_parts(result: &Obj, length_s: usize) -> Result<(JsStr, usize, Vec<JsV
     let matched = to_jsstr(&result.get("0")?)?;
     // e. Let position be ? ToIntegerOrInfinity(? Get(result, "index")).
     // f. Set position to the result of clamping position between 0 and lengthS.
-    let position = result.get("index")?.to_number()?;
-    let position = if position.is_nan() { 0.0 } else { position.trunc() };
+    let position = super::to_integer_or_infinity(&result.get("index")?)?;
     let position = position.clamp(0.0, length_s as f64) as usize;
     // g-i. captures: each ? Get(result, ToString(n)), ToString'd unless undefined.
     let mut captures = Vec::with_capacity(n_captures);

@@ -65,10 +65,8 @@ pub(super) fn install(r: &Rc<Realm>) {
     // CanonicalizeKeyedCollectionKey(value)." ... "6. Return S."
     r.method(&proto, "add", 1, |this, args, _| {
         let data = set_data(this, "Set.prototype.add")?;
-        let value = arg(args, 0);
-        if !data.borrow().has(&value) {
-            data.borrow_mut().set(value, JsValue::Undefined);
-        }
+        // 4-5. An element already there stays where it is (setting its Record is a no-op).
+        data.borrow_mut().set(arg(args, 0), JsValue::Undefined);
         Ok(this.clone())
     });
     // 24.2.4.2 Set.prototype.clear ( ).

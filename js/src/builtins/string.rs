@@ -12,7 +12,7 @@ use super::object::to_object;
 use super::regexp::{
     code_units, get_substitution, is_regexp, regexp_create, string_index_of, substring, to_jsstr, to_length,
 };
-use super::{R, arg, relative, type_error};
+use super::{R, arg, relative, to_integer_or_infinity, type_error};
 use crate::interp::call_sync;
 use crate::iteration::async_iteration::get_method;
 use crate::jsstr::{JsStr, is_white_space_or_line_terminator};
@@ -259,12 +259,6 @@ fn this_string_value(this: &JsValue, method: &str) -> Result<JsStr, JsValue> {
 /// RequireObjectCoercible(this value). 2. Let S be ? ToString(O)."
 fn this_str(this: &JsValue, method: &str) -> Result<JsStr, JsValue> {
     to_jsstr(&require_object_coercible(this, method)?)
-}
-
-/// ToIntegerOrInfinity (7.1.5): NaN and ±0 are 0, ±∞ stay, anything else is truncated.
-fn to_integer_or_infinity(v: &JsValue) -> Result<f64, JsValue> {
-    let n = v.to_number()?;
-    Ok(if n.is_nan() { 0.0 } else { n.trunc() + 0.0 })
 }
 
 /// `pos` clamped to [0, len] (the `min(max(x, 0), len)` of `slice`, `substring`, `includes`...).

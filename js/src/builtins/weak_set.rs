@@ -60,9 +60,9 @@ pub(super) fn install(r: &Rc<Realm>) {
         if !can_be_held_weakly(&value) {
             return Err(type_error("Invalid value used in weak set"));
         }
-        if !data.borrow().has(&value) {
-            data.borrow_mut().set(&value, JsValue::Undefined);
-        }
+        // 4-5. A value already there stays (replacing its Record changes nothing).
+        let replaced = data.borrow_mut().set(&value, JsValue::Undefined);
+        drop(replaced);
         Ok(this.clone())
     });
     // 24.4.3.3 WeakSet.prototype.delete ( value ).
