@@ -149,12 +149,7 @@ impl CloneHeap for BoaHeap<'_> {
     }
 
     fn own_keys(&mut self, o: &JsObject) -> Vec<String> {
-        let Ok(keys) = o.own_property_keys(self.0) else { return Vec::new() };
-        keys.into_iter()
-            .filter(|k| !matches!(k, PropertyKey::Symbol(_)))
-            .filter(|k| o.borrow().properties().get(k).is_some_and(|d| d.expect_enumerable()))
-            .map(|k| k.to_string())
-            .collect()
+        crate::inspect::enumerable_own_string_keys(o, self.0)
     }
 
     fn has_own(&mut self, o: &JsObject, name: &str) -> bool {

@@ -21,6 +21,15 @@ fn data(obj: &JsObject, key: &str) -> Option<JsValue> {
     desc.value().cloned()
 }
 
+/// A property as the inspector shows it: its value, or which halves of an accessor it has.
+fn slot(desc: &boa_engine::property::PropertyDescriptor) -> Slot<JsValue> {
+    if desc.is_accessor_descriptor() {
+        let present = |v: Option<&JsValue>| v.is_some_and(|v| !v.is_undefined());
+        return Slot::Accessor { get: present(desc.get()), set: present(desc.set()) };
+    }
+    Slot::Data(desc.value().cloned().unwrap_or_default())
+}
+
 fn string(v: &JsValue) -> Option<String> {
     v.as_string().map(|s| s.to_std_string_escaped())
 }
@@ -159,12 +168,7 @@ impl Heap for BoaHeap<'_> {
     }
 
     fn own_keys(&mut self, o: &JsObject) -> Vec<String> {
-        let Ok(keys) = o.own_property_keys(self.0) else { return Vec::new() };
-        keys.into_iter()
-            .filter(|k| !matches!(k, PropertyKey::Symbol(_)))
-            .filter(|k| o.borrow().properties().get(k).is_some_and(|d| d.expect_enumerable()))
-            .map(|k| k.to_string())
-            .collect()
+        enumerable_own_string_keys(o, self.0)
     }
 
     fn own_symbol_properties(&mut self, o: &JsObject) -> Vec<(String, Slot<JsValue>)> {
@@ -173,13 +177,7 @@ impl Heap for BoaHeap<'_> {
             .filter_map(|k| {
                 let PropertyKey::Symbol(symbol) = &k else { return None };
                 let desc = o.borrow().properties().get(&k).filter(|d| d.expect_enumerable())?;
-                let slot = if desc.is_accessor_descriptor() {
-                    let present = |v: Option<&JsValue>| v.is_some_and(|v| !v.is_undefined());
-                    Slot::Accessor { get: present(desc.get()), set: present(desc.set()) }
-                } else {
-                    Slot::Data(desc.value().cloned().unwrap_or_default())
-                };
-                Some((symbol.descriptive_string().to_std_string_escaped(), slot))
+                Some((symbol.descriptive_string().to_std_string_escaped(), slot(&desc)))
             })
             .collect()
     }
@@ -190,11 +188,7 @@ impl Heap for BoaHeap<'_> {
             _ => PropertyKey::from(JsString::from(key)),
         };
         let desc = o.borrow().properties().get(&key)?;
-        if desc.is_accessor_descriptor() {
-            let present = |v: Option<&JsValue>| v.is_some_and(|v| !v.is_undefined());
-            return Some(Slot::Accessor { get: present(desc.get()), set: present(desc.set()) });
-        }
-        Some(Slot::Data(desc.value().cloned().unwrap_or_default()))
+        Some(slot(&desc))
     }
 
     fn constructor_name(&mut self, o: &JsObject) -> Option<String> {
@@ -230,6 +224,17 @@ impl Heap for BoaHeap<'_> {
     fn to_number(&mut self, v: &JsValue) -> f64 {
         if v.is_object() { f64::NAN } else { v.to_number(self.0).unwrap_or(f64::NAN) }
     }
+}
+
+/// `o`'s own enumerable string keys in property order (EnumerableOwnProperties(O, key)), read
+/// from the property map: what the inspector lists and the structured clone copies.
+pub(crate) fn enumerable_own_string_keys(o: &JsObject, cx: &mut Context) -> Vec<String> {
+    let Ok(keys) = o.own_property_keys(cx) else { return Vec::new() };
+    keys.into_iter()
+        .filter(|k| !matches!(k, PropertyKey::Symbol(_)))
+        .filter(|k| o.borrow().properties().get(k).is_some_and(|d| d.expect_enumerable()))
+        .map(|k| k.to_string())
+        .collect()
 }
 
 /// `Name: message` (or just the name when the message is empty), from data properties.

@@ -230,16 +230,7 @@ fn define_event_handler(
 /// host's; a `message` listener keeps the worker alive).
 fn install_worker_global(cx: &mut Context) -> JsResult<()> {
     let global = cx.global_object();
-    let post = NativeFunction::from_fn_ptr(|_, args, cx| {
-        worker::post_to_parent(cx, &args.first().cloned().unwrap_or_default())?;
-        Ok(JsValue::undefined())
-    });
-    method(cx, &global, "postMessage", 1, post);
-    let close = NativeFunction::from_fn_ptr(|_, _, cx| {
-        worker::close(cx);
-        Ok(JsValue::undefined())
-    });
-    method(cx, &global, "close", 0, close);
+    worker::install_post_and_close(cx, &global);
     for kind in ["message", "error"] {
         define_event_handler(cx, &global, kind, None)?;
     }

@@ -356,6 +356,21 @@ pub(crate) fn update_keep_alive(cx: &Context) {
     }
 }
 
+/// Defines a worker's `postMessage` and `close` on `target`: the global object of an HTML
+/// worker, or Node's `parentPort`.
+pub(crate) fn install_post_and_close(cx: &mut Context, target: &JsObject) {
+    let post = boa_engine::NativeFunction::from_fn_ptr(|_, args, cx| {
+        post_to_parent(cx, &args.first().cloned().unwrap_or_default())?;
+        Ok(JsValue::undefined())
+    });
+    crate::events::method(cx, target, "postMessage", 1, post);
+    let close = boa_engine::NativeFunction::from_fn_ptr(|_, _, cx| {
+        self::close(cx);
+        Ok(JsValue::undefined())
+    });
+    crate::events::method(cx, target, "close", 0, close);
+}
+
 /// `self.close()` (HTML's "close a worker") or `parentPort.close()`: no more messages are
 /// received; under HTML the worker's loop stops after the current task's checkpoint.
 pub(crate) fn close(cx: &mut Context) {

@@ -106,16 +106,7 @@ fn parent_port(cx: &mut Context, scope: &std::rc::Rc<worker::WorkerScope>) -> Js
     let s = scope.clone();
     events.set_on_change(move |e| s.link.set_listening(e.count("message") > 0));
     install_node_methods(cx, &port, index);
-    let post = NativeFunction::from_fn_ptr(|_, args, cx| {
-        worker::post_to_parent(cx, &args.first().cloned().unwrap_or_default())?;
-        Ok(JsValue::undefined())
-    });
-    method(cx, &port, "postMessage", 1, post);
-    let close = NativeFunction::from_fn_ptr(|_, _, cx| {
-        worker::close(cx);
-        Ok(JsValue::undefined())
-    });
-    method(cx, &port, "close", 0, close);
+    worker::install_post_and_close(cx, &port);
     *scope.port.borrow_mut() = Some((port.clone(), index));
     Ok(port)
 }
