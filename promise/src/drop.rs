@@ -24,16 +24,18 @@
 use std::any::Any;
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::rc::Rc;
 
 use settle_runtime::{Handle, Uncaught};
 
+use crate::pool::ErasedRc;
+
 thread_local! {
-    static DEFERRED: RefCell<Option<Vec<Rc<dyn Any>>>> = const { RefCell::new(None) };
+    static DEFERRED: RefCell<Option<Vec<ErasedRc>>> = const { RefCell::new(None) };
 }
 
-/// Drops `records` (a promise's orphaned reactions) without recursing into what they own.
-pub(crate) fn drop_iteratively(records: Vec<Rc<dyn Any>>) {
+/// Drops `records` (a promise's orphaned reactions, type-erased strong references to their
+/// pooled blocks) without recursing into what they own.
+pub(crate) fn drop_iteratively(records: Vec<ErasedRc>) {
     if records.is_empty() {
         return;
     }

@@ -58,6 +58,7 @@ mod future;
 #[cfg(settle_mutation)]
 pub mod mutation;
 mod owner;
+mod pool;
 mod promise;
 mod reaction;
 pub mod realm;

@@ -11,12 +11,12 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::rc::Rc;
 
 use settle_runtime::LoopId;
 
 use crate::drop::drop_iteratively;
 use crate::error::{Error, PanicError, Reason, Value};
+use crate::pool::{PoolRc, coerce};
 use crate::reaction::{ReactionRef, Reactions, Record, call_handler, enqueue_reaction_job};
 use crate::resolution::{IntoResolution, Marker, NoThenables, Resolution, Thenables};
 use crate::resolving::Resolvers;
@@ -70,7 +70,8 @@ pub enum PromiseState {
 /// assert_eq!(*out.borrow(), [42]);
 /// ```
 pub struct Promise<T, E = Error, D = NoThenables> {
-    pub(crate) cell: Rc<PromiseCell<T, E, D>>,
+    /// The promise's block, pooled (`pool.rs`), seen with its tail as `dyn Tail`.
+    pub(crate) cell: PoolRc<PromiseCell<T, E, D>>,
 }
 
 /// A promise object's internal slots, and whatever shares its allocation (`X`).
@@ -163,7 +164,7 @@ impl<T, E, D> Eq for Promise<T, E, D> {}
 
 impl<T, E, D> std::hash::Hash for Promise<T, E, D> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::ptr::hash(Rc::as_ptr(&self.cell) as *const (), state);
+        std::ptr::hash(PoolRc::as_ptr(&self.cell) as *const (), state);
     }
 }
 
@@ -178,7 +179,7 @@ impl<T, E, D> Promise<T, E, D> {
     /// assert!(Promise::resolve(p.clone()).ptr_eq(&p));
     /// ```
     pub fn ptr_eq(&self, other: &Promise<T, E, D>) -> bool {
-        Rc::ptr_eq(&self.cell, &other.cell)
+        PoolRc::ptr_eq(&self.cell, &other.cell)
     }
 
     /// \[\[PromiseState\]\].
@@ -262,7 +263,7 @@ impl<T: Clone, E: Clone, D> Promise<T, E, D> {
 
 impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     pub(crate) fn pending() -> Promise<T, E, D> {
-        Promise { cell: Rc::new(PromiseCell::pending(())) }
+        Promise { cell: coerce!(PoolRc::new(PromiseCell::pending(()))) }
     }
 
     /// `new Promise(executor)` (27.2.3.1). The executor runs at once with the promise's
@@ -365,14 +366,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             // promise at once, before anything can observe it or react to it; so it is made
             // fulfilled, with its one pair of resolving functions counted as used.
             Resolution::Value(value) => Promise {
-                cell: Rc::new(PromiseCell {
+                cell: coerce!(PoolRc::new(PromiseCell {
                     state: RefCell::new(State::Fulfilled(value)),
                     handled: Cell::new(false),
                     resolutions: Cell::new(1),
                     owner: LoopId::current(),
                     marker: PhantomData,
                     tail: (),
-                }),
+                })),
             },
             // Steps 2-4: NewPromiseCapability(C); Call(capability.[[Resolve]], x).
             other => {
@@ -588,10 +589,10 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // The derived promise belongs to the loop of the promise it derives from (its jobs
         // follow the chain), which also spares a look at the current loop per `then`.
         let block =
-            Rc::new(PromiseCell::<U, E, D, _>::pending_on(Record::<T, E, _>::new(job), self.cell.owner));
-        let derived = Promise { cell: block.clone() as Rc<PromiseCell<U, E, D>> };
+            PoolRc::new(PromiseCell::<U, E, D, _>::pending_on(Record::<T, E, _>::new(job), self.cell.owner));
+        let derived = Promise { cell: coerce!(block.clone()) };
         // Step 5: PerformPromiseThen(promise, onFulfilled, onRejected, resultCapability).
-        self.perform_promise_then(block);
+        self.perform_promise_then(ReactionRef::new(block));
         derived
     }
 
@@ -672,7 +673,7 @@ impl<T, E, D, X: ?Sized> Drop for PromiseCell<T, E, D, X> {
         if let State::Pending(reactions) = self.state.get_mut()
             && !reactions.is_empty()
         {
-            drop_iteratively(std::mem::replace(reactions, Reactions::new()).into_any());
+            drop_iteratively(std::mem::replace(reactions, Reactions::new()).into_erased());
         }
     }
 }

@@ -10,34 +10,128 @@
 //! itself. The record a `then` makes also shares its allocation with the promise `then` returns
 //! (it is the tail of that promise's cell, see `then_reaction` in `promise.rs`), so from `then`
 //! to its handler a reaction costs one allocation, derived promise included.
+//!
+//! The blocks are pooled (`pool.rs`), and a reaction is held through [`ReactionRef`]: a thin
+//! pointer to its block plus a vtable made here, since the job consumes its reference (the
+//! derived promise's capability takes it over), which a standard `dyn` method cannot do
+//! without `Rc`'s receiver.
 
 use std::any::Any;
 use std::cell::Cell;
+use std::marker::PhantomData;
+use std::mem::{ManuallyDrop, offset_of};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::rc::Rc;
+use std::ptr::NonNull;
 
 use settle_runtime::LoopId;
 
 use crate::error::{PanicError, Reason};
 use crate::owner::enqueue_on_owner;
+use crate::pool::{ErasedRc, Head, PoolRc, coerce, release_strong};
 use crate::promise::{Promise, PromiseCell};
 use crate::resolving::Resolvers;
 
-/// A reaction record, whatever its handler and wherever it lives.
-pub(crate) type ReactionRef<T, E> = Rc<dyn Reaction<T, E>>;
+/// A strong reference to a reaction record, whatever its handler and wherever it lives: the
+/// record's pooled block (`head`, which keeps one strong count) and what its type does
+/// (`vtable`, made once per record type by [`ReactionRef::new`]).
+///
+/// Invariant: `head` is the block of a `PoolRc<R>` given up by `PoolRc::into_head`, for the
+/// `R: Reaction<T, E>` whose vtable `vtable` is.
+pub(crate) struct ReactionRef<T, E> {
+    head: NonNull<Head>,
+    vtable: &'static ReactionVTable,
+    /// The record holds a `Slot<T, E>` (and is dropped with it).
+    types: PhantomData<(T, E)>,
+}
 
-/// A reaction waiting on a pending promise, or queued as its job.
-pub(crate) trait Reaction<T, E> {
-    /// The record's link-or-argument slot.
-    fn slot(&self) -> &Cell<Slot<T, E>>;
+/// What a reaction record's type does, for a [`ReactionRef`]. The same for any `T` and `E`:
+/// the slot's type is the reference's.
+struct ReactionVTable {
+    /// The offset of the record's `Cell<Slot<T, E>>` from the start of its block.
+    slot: usize,
+    /// Runs the job, consuming the reference (`run_erased`).
+    run: unsafe fn(NonNull<Head>, &mut dyn Any),
+    /// Drops the value once its strong count is zero (`PoolRc::drop_erased`).
+    drop_value: unsafe fn(NonNull<Head>),
+}
+
+/// A reaction waiting on a pending promise, or queued as its job: a type a [`ReactionRef`]
+/// can point to.
+pub(crate) trait Reaction<T, E>: Sized + 'static {
+    /// The offset of the record's link-or-argument slot, a `Cell<Slot<T, E>>`, in `Self`.
+    const SLOT: usize;
 
     /// 27.2.2.1 NewPromiseReactionJob, step 1: the Job Abstract Closure. Runs the handler with
-    /// the argument stored by [`ReactionRef::set_argument`]; called once, by the job queue,
-    /// with the host the loop is run with (for the classification of the handler's result).
-    fn run(self: Rc<Self>, host: &mut dyn Any);
+    /// the argument stored by `enqueue_reaction_job`; called once, by the job queue, with the
+    /// host the loop is run with (for the classification of the handler's result).
+    fn run(this: PoolRc<Self>, host: &mut dyn Any);
+}
+
+/// A `ReactionVTable`'s `run`.
+///
+/// # Safety
+///
+/// `head` holds a strong count given up by `PoolRc::<R>::into_head`.
+unsafe fn run_erased<T, E, R: Reaction<T, E>>(head: NonNull<Head>, host: &mut dyn Any) {
+    // SAFETY: the caller's contract.
+    R::run(unsafe { PoolRc::from_head(head) }, host);
+}
+
+impl<T: 'static, E: 'static> ReactionRef<T, E> {
+    /// A reference to the record in `record`'s block.
+    #[inline]
+    pub(crate) fn new<R: Reaction<T, E>>(record: PoolRc<R>) -> ReactionRef<T, E> {
+        ReactionRef {
+            head: PoolRc::into_head(record),
+            vtable: const {
+                &ReactionVTable {
+                    slot: PoolRc::<R>::VALUE + R::SLOT,
+                    run: run_erased::<T, E, R>,
+                    drop_value: PoolRc::<R>::drop_erased,
+                }
+            },
+            types: PhantomData,
+        }
+    }
+}
+
+impl<T, E> ReactionRef<T, E> {
+    /// The record's link-or-argument slot.
+    #[inline]
+    fn slot(&self) -> &Cell<Slot<T, E>> {
+        // SAFETY: the block is live while this reference is (it keeps a strong count), and
+        // `vtable.slot` is the offset of the record's slot in it (struct invariant: both from
+        // `new`, for the same `R`, whose `SLOT` is the field's offset); only shared references
+        // to the cell are made.
+        unsafe { &*self.head.cast::<u8>().add(self.vtable.slot).cast::<Cell<Slot<T, E>>>().as_ptr() }
+    }
+
+    /// Runs the record's job ([`Reaction::run`]), giving the reference to it.
+    #[inline]
+    fn run(self, host: &mut dyn Any) {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `run` is `run_erased::<T, E, R>` for the block's `R` (struct invariant); the
+        // strong count is handed over to it, and `this` is not dropped.
+        unsafe { (this.vtable.run)(this.head, host) }
+    }
 
     /// The record, type-erased, for dropping without recursion (see `drop.rs`).
-    fn into_any(self: Rc<Self>) -> Rc<dyn Any>;
+    #[inline]
+    fn into_erased(self) -> ErasedRc {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `head` holds the strong count of a `PoolRc<R>` and `drop_value` is that `R`'s
+        // (struct invariant); the count moves to the erased reference, `this` is not dropped.
+        unsafe { ErasedRc::from_parts(this.head, this.vtable.drop_value) }
+    }
+}
+
+impl<T, E> Drop for ReactionRef<T, E> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: this reference's strong count, given up once, with its block's drop function
+        // (struct invariant).
+        unsafe { release_strong(self.head, self.vtable.drop_value) }
+    }
 }
 
 /// What a record holds besides its handler: while it waits on a pending promise, the link to
@@ -56,6 +150,7 @@ impl<T, E> Default for Slot<T, E> {
 
 /// The fields of a reaction record: the slot and the handler, taken out when the job runs.
 pub(crate) struct Record<T, E, F> {
+    /// Read by offset through a `ReactionRef` (`Reaction::SLOT`).
     slot: Cell<Slot<T, E>>,
     handler: Cell<Option<F>>,
 }
@@ -63,10 +158,6 @@ pub(crate) struct Record<T, E, F> {
 impl<T, E, F> Record<T, E, F> {
     pub(crate) fn new(handler: F) -> Record<T, E, F> {
         Record { slot: Cell::new(Slot::Next(None)), handler: Cell::new(Some(handler)) }
-    }
-
-    pub(crate) fn slot(&self) -> &Cell<Slot<T, E>> {
-        &self.slot
     }
 
     /// The job's argument and handler, moved out: `None` if the record never became a job (or
@@ -89,18 +180,12 @@ where
     E: 'static,
     F: FnOnce(Result<T, E>) + 'static,
 {
-    fn slot(&self) -> &Cell<Slot<T, E>> {
-        &self.slot
-    }
+    const SLOT: usize = offset_of!(Record<T, E, F>, slot);
 
-    fn run(self: Rc<Self>, _host: &mut dyn Any) {
-        if let Some((argument, handler)) = self.take() {
+    fn run(this: PoolRc<Self>, _host: &mut dyn Any) {
+        if let Some((argument, handler)) = this.take() {
             handler(argument);
         }
-    }
-
-    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
-        self
     }
 }
 
@@ -111,10 +196,10 @@ where
     E: 'static,
     F: FnOnce(Result<T, E>) + 'static,
 {
-    Rc::new(Record::new(handler))
+    ReactionRef::new(PoolRc::new(Record::new(handler)))
 }
 
-impl<T, E> dyn Reaction<T, E> {
+impl<T, E> ReactionRef<T, E> {
     /// Unlinks and returns the next record of the pending promise's list.
     #[inline]
     fn take_next(&self) -> Option<ReactionRef<T, E>> {
@@ -161,19 +246,14 @@ where
     D: 'static,
     F: FnOnce(Result<T, E>, &Resolvers<U, E, D>, &mut dyn Any) + 'static,
 {
-    fn slot(&self) -> &Cell<Slot<T, E>> {
-        self.tail.slot()
-    }
+    const SLOT: usize =
+        offset_of!(PromiseCell<U, E, D, Record<T, E, F>>, tail) + offset_of!(Record<T, E, F>, slot);
 
-    fn run(self: Rc<Self>, host: &mut dyn Any) {
-        let Some((argument, handler)) = self.tail.take() else { return };
-        // The record's [[Capability]]: the promise it shares its allocation with.
-        let capability = Resolvers::capability_of(Promise { cell: self as Rc<PromiseCell<U, E, D>> });
+    fn run(this: PoolRc<Self>, host: &mut dyn Any) {
+        let Some((argument, handler)) = this.tail.take() else { return };
+        // The record's [[Capability]]: the promise it shares its block with.
+        let capability = Resolvers::capability_of(Promise { cell: coerce!(this) });
         handler(argument, &capability, host);
-    }
-
-    fn into_any(self: Rc<Self>) -> Rc<dyn Any> {
-        self
     }
 }
 
@@ -238,12 +318,12 @@ impl<T, E> Reactions<T, E> {
     }
 
     /// Each record, unlinked and type-erased, for dropping without recursion (see `drop.rs`).
-    pub(crate) fn into_any(mut self) -> Vec<Rc<dyn Any>> {
+    pub(crate) fn into_erased(mut self) -> Vec<ErasedRc> {
         let mut all = Vec::new();
         let mut next = self.newest.take();
         while let Some(record) = next {
             next = record.take_next();
-            all.push(record.into_any());
+            all.push(record.into_erased());
         }
         all
     }

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use crate::error::{Error, PanicError, Reason, TypeError, Value};
 use settle_runtime::LoopId;
 
+use crate::pool::PoolRc;
 use crate::promise::{Promise, State};
 use crate::reaction::{Reactions, enqueue_reaction_job, new_reaction};
 use crate::resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
@@ -373,7 +374,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // A promise that only this handle reaches, with no reaction waiting, is one nobody can
         // ever observe (a `then` whose result is dropped, the common case): setting its state
         // would be unobservable work on a promise about to be freed. Skipped.
-        if Rc::strong_count(&self.cell) == 1
+        if PoolRc::strong_count(&self.cell) == 1
             && matches!(&*self.cell.state.borrow(), State::Pending(reactions) if reactions.is_empty())
         {
             return;

@@ -38,12 +38,12 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 
 use settle_runtime::Handle;
 
 use crate::error::{AbortError, Reason, Value};
+use crate::pool::{PoolRc, PoolWeak, coerce};
 use crate::promise::{Promise, PromiseCell};
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
@@ -88,7 +88,7 @@ impl<E: Reason> AbortReason<E> for Abortable {
 struct BodyOf<F, T, E, D, A> {
     /// The promise whose block this task is the tail of (weak: the block's own reference to
     /// itself). Taken by the first of: the body's completion, a panic, an abort.
-    promise: Cell<Option<Weak<PromiseCell<T, E, D>>>>,
+    promise: Cell<Option<PoolWeak<PromiseCell<T, E, D>>>>,
     /// Accessed only by `poll_body` (while the header says "polling") and `drop_body` (while
     /// it does not); never moved once here, only dropped in place, once (the header says).
     future: UnsafeCell<ManuallyDrop<F>>,
@@ -128,7 +128,7 @@ where
         // again), so this is the only reference to the cell's contents. The future is still
         // there: checked above.
         let future: &mut F = unsafe { &mut *self.future.get() };
-        // SAFETY: the future lives inside the block's `Rc` allocation, which never moves, and is
+        // SAFETY: the future lives inside the task's pooled block, which never moves, and is
         // never moved out of it (`drop_body` drops it in place), so it stays at this address
         // until it is dropped: the pinning guarantee.
         let future = unsafe { Pin::new_unchecked(future) };
@@ -189,8 +189,8 @@ where
     }
     // NewPromiseCapability(%Promise%) (27.7.5.1 step 1 of the caller), the task in the same
     // block: its resolving functions are made when they are used (see `BodyOf`).
-    let block = Rc::new_cyclic(|me: &Weak<BlockOf<F, T, E, D, A>>| {
-        let me: Weak<PromiseCell<T, E, D>> = me.clone();
+    let block = PoolRc::new_cyclic(|me: &PoolWeak<BlockOf<F, T, E, D, A>>| {
+        let me: PoolWeak<PromiseCell<T, E, D>> = coerce!(weak me.clone());
         PromiseCell::pending(Task {
             header: Header::new(),
             body: BodyOf::<F, T, E, D, A> {
@@ -200,8 +200,8 @@ where
             },
         })
     });
-    let promise: Promise<T, E, D> = Promise { cell: block.clone() };
-    let task: TaskRef = block;
+    let promise: Promise<T, E, D> = Promise { cell: coerce!(block.clone()) };
+    let task: TaskRef = coerce!(block);
     // An abortable task's handle is armed before the first poll, so that an abort already
     // requested (a signal aborted before the spawn) rejects without running the body: `resume`
     // leaves a finished task alone.
@@ -232,7 +232,7 @@ where
 /// el.run().unwrap();
 /// ```
 #[derive(Clone)]
-pub struct TaskAbort(Weak<dyn TaskBlock>);
+pub struct TaskAbort(PoolWeak<dyn TaskBlock>);
 
 impl TaskAbort {
     /// Aborts the task: its promise rejects at once with an AbortError (through
@@ -317,7 +317,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         F: Future<Output = Result<R, E>> + 'static,
         R: IntoResolution<T, E, D>,
     {
-        spawn_task::<T, E, D, F, R, Abortable>(future, |task| arm(TaskAbort(Rc::downgrade(task))))
+        spawn_task::<T, E, D, F, R, Abortable>(future, |task| arm(TaskAbort(PoolRc::downgrade(task))))
     }
 }
 
@@ -330,6 +330,7 @@ mod tests {
 
     use super::TaskAbort;
     use crate::Promise;
+    use crate::pool::PoolRc;
 
     /// `on_finish` runs once per call, in order, when the task completes; registered after
     /// that, at once; and an abort after completion changes nothing.
@@ -388,7 +389,7 @@ mod tests {
                 Ok(v + 1)
             });
             *own.borrow_mut() = Some(task.clone());
-            let block = Rc::downgrade(&task.cell);
+            let block = PoolRc::downgrade(&task.cell);
             el.queue_task(move || open.resolve(1));
             let t = task.clone();
             el.queue_task(move || assert_eq!(t.result(), Some(Ok(2))));
@@ -419,7 +420,7 @@ mod tests {
                 },
                 move |abort| *h.borrow_mut() = Some(abort),
             );
-            let block = Rc::downgrade(&task.cell);
+            let block = PoolRc::downgrade(&task.cell);
             let caught = task.catch(|e| {
                 assert!(e.contains("boom"), "{e}");
                 Ok(0)
@@ -454,7 +455,7 @@ mod tests {
                         let _m = m;
                         Ok(g.await? + i)
                     });
-                    Rc::downgrade(&task.cell)
+                    PoolRc::downgrade(&task.cell)
                 })
                 .collect()
         };
@@ -479,7 +480,7 @@ mod tests {
         let (first, last) = {
             let _g = el.enter();
             let mut previous = gate;
-            let first = Rc::downgrade(&previous.cell);
+            let first = PoolRc::downgrade(&previous.cell);
             for _ in 0..100_000 {
                 let (m, p) = (marker.clone(), previous);
                 previous = Promise::<i32, String>::from_future(async move {
@@ -487,7 +488,7 @@ mod tests {
                     p.await
                 });
             }
-            (first, Rc::downgrade(&previous.cell))
+            (first, PoolRc::downgrade(&previous.cell))
         };
         drop(open);
         drop(el);

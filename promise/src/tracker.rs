@@ -38,12 +38,12 @@ impl<T: 'static, E: Reason, D: 'static> TrackedPromise for Promise<T, E, D> {
     }
 
     fn identity(&self) -> *const () {
-        Rc::as_ptr(&self.cell) as *const ()
+        crate::pool::PoolRc::as_ptr(&self.cell) as *const ()
     }
 
     /// Only the tracker's own handle is left: nobody can attach a handler any more.
     fn is_reachable(&self) -> bool {
-        Rc::strong_count(&self.cell) > 1
+        crate::pool::PoolRc::strong_count(&self.cell) > 1
     }
 }
 

@@ -1,29 +1,46 @@
-//! Blocks for the jobs too large to be stored in the queue itself (more than two words), reused
-//! per thread instead of going back to the global allocator after each job.
+//! Blocks reused per thread instead of going back to the global allocator after each use: for
+//! the jobs too large to be stored in the queue itself (more than two words), and for
+//! settle-promise's promise blocks (its `PoolRc`, through the public [`class_for`], [`take`]
+//! and [`give`]).
 //!
-//! Why: such jobs (a task's await delivery, three words) are made 10^5 at a time and freed as
-//! they run, so the system allocator's per-thread cache (7 blocks per size class with glibc)
-//! never serves them and each allocation and free takes its slow path, about 200 instructions
-//! a pair (docs/benchmarks.md, issue 16). A free list per size class makes the pair about 20.
+//! Why: such blocks (a task's await delivery, three words; a `then` call's derived promise
+//! with its reaction record) are made 10^5 at a time and freed as they run, so the system
+//! allocator's per-thread cache (7 blocks per size class with glibc) never serves them and each
+//! allocation and free takes its slow path, about 200 instructions a pair (docs/benchmarks.md,
+//! issue 16). A free list per size class makes the pair about 20.
 //!
-//! A block is plain memory from the global allocator with the layout of its class (32, 48 or 64
-//! bytes, 16-aligned), so it may be freed to the list of any thread: a job boxed on the thread
-//! that posted it and run on the loop's thread joins the loop thread's list. Each list keeps at
-//! most `CAP` blocks (4-8 MiB); the rest go back to the allocator, and a thread's blocks go back
-//! when an event loop is dropped on it, when the thread exits, or at once if the list is
-//! already gone.
+//! A block is plain memory from the global allocator with the layout of its class (24 to 248
+//! bytes in steps of 16, 16-aligned), so it may be freed to the list of any thread: a job boxed
+//! on the thread that posted it and run on the loop's thread joins the loop thread's list. Each
+//! list keeps at most 2^17 blocks and at most 16 MiB (`cap`); the rest go back to the
+//! allocator, and a thread's blocks go back when an event loop is dropped on it, when the
+//! thread exits, or at once if the list is already gone.
+//!
+//! Why sizes of 16k + 8: glibc serves a request of n bytes with a chunk of n + 8 rounded up to
+//! 16, so those are the sizes it serves without waste; a class of 16k would put every block in
+//! the next chunk size (an 88-byte `then` block in a 112-byte chunk instead of 96).
 
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 use std::cell::Cell;
 use std::mem::{align_of, size_of};
 use std::ptr::{self, NonNull};
 
-/// Size classes: 32, 48 and 64 bytes.
-const CLASSES: usize = 3;
+/// Size classes: 24, 40, 56, ... 248 bytes.
+const CLASSES: usize = 15;
+/// The size of the first class.
+const SMALLEST: usize = 24;
+/// The largest block.
+const LARGEST: usize = SMALLEST + 16 * (CLASSES - 1);
+/// The largest job the queue puts in a block rather than a `Box` (`class_of`).
+const LARGEST_JOB: usize = 64;
 /// The alignment of every block.
-const ALIGN: usize = 16;
-/// The most blocks one list keeps.
-const CAP: u32 = 1 << 17;
+pub const ALIGN: usize = 16;
+
+/// The most blocks the list of `class` keeps: 2^17, and no more than 16 MiB.
+const fn cap(class: usize) -> u32 {
+    let by_bytes = (16 << 20) / (SMALLEST + 16 * class);
+    if by_bytes < (1 << 17) { by_bytes as u32 } else { 1 << 17 }
+}
 
 /// A block on a free list: its first word links to the next.
 struct Free {
@@ -70,37 +87,48 @@ thread_local! {
     };
 }
 
-/// The size class of a `T`, if a block can hold one.
+/// The size class of a job `T`, if the queue puts it in a block (up to 64 bytes: larger jobs
+/// are boxed, as before the promise blocks shared the pool).
 pub(crate) const fn class_of<T>() -> Option<usize> {
-    let size = size_of::<T>();
-    if align_of::<T>() > ALIGN || size == 0 || size > 64 {
+    if size_of::<T>() > LARGEST_JOB { None } else { class_for(size_of::<T>(), align_of::<T>()) }
+}
+
+/// The size class of a value of `size` bytes aligned to `align`, if a block can hold one: a
+/// non-zero size up to 248 bytes, an alignment up to 16.
+#[inline]
+pub const fn class_for(size: usize, align: usize) -> Option<usize> {
+    if align > ALIGN || size == 0 || size > LARGEST {
         None
-    } else if size <= 32 {
+    } else if size <= SMALLEST {
         Some(0)
-    } else if size <= 48 {
-        Some(1)
     } else {
-        Some(2)
+        Some((size - SMALLEST).div_ceil(16))
     }
 }
 
 const fn layout(class: usize) -> Layout {
-    match Layout::from_size_align(32 + 16 * class, ALIGN) {
+    match Layout::from_size_align(SMALLEST + 16 * class, ALIGN) {
         Ok(layout) => layout,
         Err(_) => panic!("a size class's layout is valid"),
     }
 }
 
 /// Frees the blocks this thread keeps (an event loop's drop calls it, so that a thread whose
-/// loop is gone keeps nothing for jobs that will not come). Blocks given back later are kept
-/// again.
-pub(crate) fn release() {
+/// loop is gone keeps nothing for jobs that will not come; tests/memory_figures.rs calls it to
+/// measure what a promise takes from the allocator). Blocks given back later are kept again.
+pub fn release() {
     let _ = POOL.try_with(Pool::release_all);
 }
 
-/// A block of `class`: from this thread's list, or new.
+/// A block of `class` (from [`class_for`]): from this thread's list, or new. Its size is the
+/// class's (at least the size `class_for` was asked about), its alignment 16; its contents are
+/// uninitialized.
+///
+/// # Panics
+///
+/// Panics if `class` is not a class `class_for` returns.
 #[inline]
-pub(crate) fn take(class: usize) -> NonNull<u8> {
+pub fn take(class: usize) -> NonNull<u8> {
     let reused = POOL
         .try_with(|pool| {
             let list = &pool.0[class];
@@ -132,18 +160,18 @@ fn fresh(class: usize) -> NonNull<u8> {
 ///
 /// # Safety
 ///
-/// `block` came from [`take`] with the same `class`, holds no live value any more, and is not
-/// used again by the caller.
+/// `block` came from [`take`] (on any thread) with the same `class`, holds no live value any
+/// more, and is not used again by the caller.
 #[inline]
-pub(crate) unsafe fn give(block: NonNull<u8>, class: usize) {
+pub unsafe fn give(block: NonNull<u8>, class: usize) {
     let block = block.as_ptr().cast::<Free>();
     let kept = POOL
         .try_with(|pool| {
             let list = &pool.0[class];
-            if list.len.get() >= CAP {
+            if list.len.get() >= cap(class) {
                 return false;
             }
-            // SAFETY: the caller gives the block up (contract above); it is at least 32 bytes
+            // SAFETY: the caller gives the block up (contract above); it is at least 24 bytes
             // and 16-aligned, so the link fits.
             unsafe { block.write(Free { next: list.head.get() }) };
             list.head.set(block);
@@ -169,14 +197,34 @@ mod tests {
     #[test]
     fn classes_cover_what_the_queue_boxes() {
         assert_eq!(class_of::<[usize; 3]>(), Some(0));
-        assert_eq!(class_of::<[usize; 4]>(), Some(0));
+        assert_eq!(class_of::<[usize; 4]>(), Some(1));
         assert_eq!(class_of::<[usize; 5]>(), Some(1));
-        assert_eq!(class_of::<[usize; 8]>(), Some(2));
+        assert_eq!(class_of::<[usize; 8]>(), Some(3));
         assert_eq!(class_of::<[usize; 9]>(), None, "larger values are boxed as usual");
         #[repr(align(32))]
         struct Wide(#[allow(dead_code)] u8);
         assert_eq!(class_of::<Wide>(), None, "over-aligned values are boxed as usual");
         assert_eq!(class_of::<()>(), None);
+    }
+
+    #[test]
+    fn promise_blocks_have_classes_up_to_248_bytes() {
+        assert_eq!(class_for(1, 1), Some(0));
+        assert_eq!(class_for(24, 8), Some(0));
+        assert_eq!(class_for(32, 8), Some(1));
+        assert_eq!(class_for(88, 8), Some(4), "a `then` block: its own size, a 96-byte chunk");
+        assert_eq!(layout(4).size(), 88);
+        assert_eq!(class_for(248, 8), Some(CLASSES - 1));
+        assert_eq!(class_for(256, 16), None);
+        assert_eq!(class_for(64, 32), None);
+        for class in 0..CLASSES {
+            let size = layout(class).size();
+            assert_eq!(class_for(size, 16), Some(class), "a class's own size is in it");
+            assert!(cap(class) >= 1 << 16 && cap(class) as usize * size <= 16 << 20);
+        }
+        let block = take(CLASSES - 1);
+        // SAFETY: `block` came from `take` with this class and holds nothing.
+        unsafe { give(block, CLASSES - 1) };
     }
 
     #[test]

@@ -49,7 +49,10 @@ mod error;
 mod event_loop;
 mod handle;
 mod job;
-mod job_pool;
+/// The per-thread pool of small blocks, shared with settle-promise's promise blocks. Not a
+/// stable interface: an implementation detail between settle's crates.
+#[doc(hidden)]
+pub mod job_pool;
 mod observe;
 #[cfg(feature = "tracing")]
 mod observe_tracing;

@@ -12,11 +12,11 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::rc::Rc;
 use std::sync::Weak as SyncWeak;
 use std::task::{Context, Poll};
 
 use crate::error::PanicError;
+use crate::pool::PoolRc;
 
 use super::direct::{any_parked, forget, is_claimed, park};
 use super::registry::unregister;
@@ -60,7 +60,7 @@ impl<B: ?Sized + Body> Drop for Task<B> {
 
 /// A task as the non-generic code holds it: the block of the task's promise, whose tail is
 /// the task (one allocation for both).
-pub(crate) type TaskRef = Rc<dyn TaskBlock>;
+pub(crate) type TaskRef = PoolRc<dyn TaskBlock>;
 
 /// A promise block whose tail is a task: how the non-generic code reaches the task.
 pub(crate) trait TaskBlock {

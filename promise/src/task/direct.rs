@@ -26,12 +26,12 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::mem;
-use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use super::core::{TaskBlock, TaskRef, deliver, resume};
 use super::registry::ensure_registered;
 use super::waker::{PollCtx, own_task};
+use crate::pool::{PoolRc, PoolWeak};
 
 /// A direct await whose outcome and future did not meet in one poll.
 struct Parked {
@@ -62,7 +62,7 @@ thread_local! {
 /// The address that identifies a task (while it lives).
 #[inline]
 fn identity(task: &TaskRef) -> usize {
-    Rc::as_ptr(task).cast::<()>() as usize
+    PoolRc::as_ptr(task).cast::<()>() as usize
 }
 
 #[inline]
@@ -265,14 +265,14 @@ pub(super) fn forget(task: &TaskRef) {
 /// A weak reference to the task being polled, for a `PromiseFuture` that waits in a slot of its
 /// own (it was first polled under another waker) but is now polled by its task: the slot's
 /// reaction resumes the task directly.
-pub(crate) struct WeakTask(Weak<dyn TaskBlock>);
+pub(crate) struct WeakTask(PoolWeak<dyn TaskBlock>);
 
 impl WeakTask {
     /// The task polled in `own`. It is put in the loop's registry, which keeps it while it
     /// waits: this reference does not.
     pub(crate) fn of(own: &PollCtx<'_>) -> WeakTask {
         ensure_registered(own.task());
-        WeakTask(Rc::downgrade(own.task()))
+        WeakTask(PoolRc::downgrade(own.task()))
     }
 
     /// Polls the task, if it still exists.

@@ -79,7 +79,7 @@ pub(crate) fn ensure_registered(task: &TaskRef) -> Option<Entry> {
     let registry = current()?;
     if let Some(key) = header.registry_key() {
         let id = match registry.tasks.borrow().get(key) {
-            Some((id, registered)) if Rc::ptr_eq(registered, task) => *id,
+            Some((id, registered)) if crate::pool::PoolRc::ptr_eq(registered, task) => *id,
             _ => return None, // registered with another loop
         };
         return Some(Entry { registry, key, id });
@@ -100,7 +100,7 @@ pub(crate) fn ensure_registered(task: &TaskRef) -> Option<Entry> {
 pub(super) fn unregister(task: &TaskRef, key: usize) {
     let Some(registry) = current() else { return };
     let mut tasks = registry.tasks.borrow_mut();
-    if tasks.get(key).is_some_and(|(_, registered)| Rc::ptr_eq(registered, task)) {
+    if tasks.get(key).is_some_and(|(_, registered)| crate::pool::PoolRc::ptr_eq(registered, task)) {
         let removed = tasks.remove(key);
         drop(tasks);
         drop(removed);
