@@ -19,9 +19,9 @@
 //!
 //! 1. A block is only touched on the thread that made it: `PoolRc` and `PoolWeak` are `!Send`
 //!    and `!Sync` (they hold a `NonNull`), and so is everything that holds them.
-//! 2. `head.strong` counts the `PoolRc`s (and erased strong references, `ErasedRc`) of the
-//!    block; `head.weak` counts the `PoolWeak`s plus one for all the strong references
-//!    together, as `Rc` does. The value is live exactly while `strong > 0`.
+//! 2. `head.strong` counts the `PoolRc`s of the block and its erased strong references
+//!    (`ErasedRc`, `ReactionRef`); `head.weak` counts the `PoolWeak`s plus one for all the
+//!    strong references together, as `Rc` does. The value is live exactly while `strong > 0`.
 //! 3. The value is dropped exactly once, by whoever takes `strong` to zero; the block goes back
 //!    exactly once, by whoever takes `weak` to zero (after the value's drop, which gives up the
 //!    strong references' weak count, even when that drop panics).
