@@ -9,8 +9,9 @@
 //! docs/benchmarks.md, entry 17). A free-list pop and push is about 20.
 //!
 //! The same shape as `Rc`: a block starts with a [`Head`] (strong and weak counts, and the
-//! block's size and alignment, so that a weak reference outliving the value can give the block
-//! back without the value's vtable), then the value. A `PoolRc<X>` of an unsized `X` is a fat
+//! block's size, alignment and pool class, so that a weak reference outliving the value can
+//! give the block back without the value's vtable, and nothing is computed to give it back),
+//! then the value. A `PoolRc<X>` of an unsized `X` is a fat
 //! pointer with the standard library's vtable, made with [`coerce!`] (`CoerceUnsized` is
 //! unstable: the coercion is done on the raw pointer, which stable Rust allows). Blocks larger
 //! than the pool's largest class, or aligned above 16, come from the global allocator.
@@ -25,8 +26,9 @@
 //! 3. The value is dropped exactly once, by whoever takes `strong` to zero; the block goes back
 //!    exactly once, by whoever takes `weak` to zero (after the value's drop, which gives up the
 //!    strong references' weak count, even when that drop panics).
-//! 4. `head.size` and `head.align` are the layout the block was allocated with (set once, at
-//!    allocation), so [`deallocate`] gives it back the way [`allocate`] took it.
+//! 4. `head.size` and `head.align` are the layout the block was allocated with, `head.class`
+//!    the pool class it was taken from (or `LARGE`), all set once, at allocation, so
+//!    [`deallocate`] gives it back the way [`allocate`] took it.
 //! 5. A fat pointer's vtable is the one the compiler made for the value's type when the
 //!    pointer was coerced from a pointer to that type ([`coerce!`] only coerces).
 
@@ -47,8 +49,14 @@ pub(crate) struct Head {
     strong: Cell<u32>,
     weak: Cell<u32>,
     size: u32,
-    align: u32,
+    align: u16,
+    /// Its pool class, stored so that giving it back computes nothing; `LARGE` when it came
+    /// from the global allocator.
+    class: u16,
 }
+
+/// `Head::class` of a block from the global allocator.
+const LARGE: u16 = u16::MAX;
 
 /// A block: the head, then the value. `repr(C)`: the head is at offset 0 whatever `X` is, so
 /// code that knows nothing of `X` (`ErasedRc`, the reaction list) reaches the counts.
@@ -59,12 +67,12 @@ pub(crate) struct Inner<X: ?Sized> {
 }
 
 /// Takes a block for `layout`: from the thread's pool when a class holds it, else from the
-/// global allocator.
+/// global allocator (class `LARGE`).
 #[inline]
-fn allocate(layout: Layout) -> NonNull<u8> {
+fn allocate(layout: Layout) -> (NonNull<u8>, u16) {
     match job_pool::class_for(layout.size(), layout.align()) {
-        Some(class) => job_pool::take(class),
-        None => allocate_large(layout),
+        Some(class) => (job_pool::take(class), class as u16),
+        None => (allocate_large(layout), LARGE),
     }
 }
 
@@ -75,21 +83,21 @@ fn allocate_large(layout: Layout) -> NonNull<u8> {
     NonNull::new(block).unwrap_or_else(|| handle_alloc_error(layout))
 }
 
-/// Gives back a block that [`allocate`] took for `size` and `align`.
+/// Gives back a block that [`allocate`] took for `size` and `align`, as `class`.
 ///
 /// # Safety
 ///
-/// `block` came from `allocate` with that layout (invariant 4), holds no live value, and is
-/// not used again.
+/// `block` came from `allocate` with that layout, which returned `class` (invariant 4), holds
+/// no live value, and is not used again.
 #[inline]
-unsafe fn deallocate(block: NonNull<u8>, size: usize, align: usize) {
-    match job_pool::class_for(size, align) {
-        // SAFETY: `allocate` took it from the pool with this class (same size and alignment,
-        // same function); the caller gives it up.
-        Some(class) => unsafe { job_pool::give(block, class) },
+unsafe fn deallocate(block: NonNull<u8>, size: usize, align: usize, class: u16) {
+    if class != LARGE {
+        // SAFETY: `allocate` took it from the pool with this class; the caller gives it up.
+        unsafe { job_pool::give(block, class as usize) }
+    } else {
         // SAFETY: `allocate` took it from the global allocator with this layout (which is
         // valid: it was made by `Layout` then); the caller gives it up.
-        None => unsafe { dealloc(block.as_ptr(), Layout::from_size_align_unchecked(size, align)) },
+        unsafe { dealloc(block.as_ptr(), Layout::from_size_align_unchecked(size, align)) }
     }
 }
 
@@ -134,11 +142,11 @@ unsafe fn release_weak(head: NonNull<Head>) {
     let weak = h.weak.get() - 1;
     h.weak.set(weak);
     if weak == 0 {
-        let (size, align) = (h.size as usize, h.align as usize);
+        let (size, align, class) = (h.size as usize, h.align as usize, h.class);
         // SAFETY: the last count is gone, so nothing uses the block any more and its value was
         // dropped (the strong references' count is released only after that, invariant 3);
-        // `size` and `align` are its allocation's (invariant 4).
-        unsafe { deallocate(head.cast(), size, align) };
+        // `size`, `align` and `class` are its allocation's (invariant 4).
+        unsafe { deallocate(head.cast(), size, align, class) };
     }
 }
 
@@ -196,11 +204,12 @@ impl<X> PoolRc<X> {
     #[inline]
     fn uninit(strong: u32) -> NonNull<Inner<X>> {
         let layout = Layout::new::<Inner<X>>();
-        let (Ok(size), Ok(align)) = (u32::try_from(layout.size()), u32::try_from(layout.align())) else {
-            panic!("a promise block of {} bytes", layout.size());
+        let (Ok(size), Ok(align)) = (u32::try_from(layout.size()), u16::try_from(layout.align())) else {
+            panic!("a promise block of {} bytes aligned to {}", layout.size(), layout.align());
         };
-        let ptr = allocate(layout).cast::<Inner<X>>();
-        let head = Head { strong: Cell::new(strong), weak: Cell::new(1), size, align };
+        let (block, class) = allocate(layout);
+        let ptr = block.cast::<Inner<X>>();
+        let head = Head { strong: Cell::new(strong), weak: Cell::new(1), size, align, class };
         // SAFETY: `allocate` returned a block of at least `layout`'s size and alignment (a
         // pool class holds it, or the allocator made it), owned by nobody else.
         unsafe { (&raw mut (*ptr.as_ptr()).head).write(head) };

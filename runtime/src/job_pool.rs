@@ -42,6 +42,17 @@ const fn cap(class: usize) -> u32 {
     if by_bytes < (1 << 17) { by_bytes as u32 } else { 1 << 17 }
 }
 
+/// `cap` of every class, so that `give` reads it rather than dividing.
+const CAPS: [u32; CLASSES] = {
+    let mut caps = [0; CLASSES];
+    let mut class = 0;
+    while class < CLASSES {
+        caps[class] = cap(class);
+        class += 1;
+    }
+    caps
+};
+
 /// A block on a free list: its first word links to the next.
 struct Free {
     next: *mut Free,
@@ -168,7 +179,7 @@ pub unsafe fn give(block: NonNull<u8>, class: usize) {
     let kept = POOL
         .try_with(|pool| {
             let list = &pool.0[class];
-            if list.len.get() >= cap(class) {
+            if list.len.get() >= CAPS[class] {
                 return false;
             }
             // SAFETY: the caller gives the block up (contract above); it is at least 24 bytes
@@ -221,6 +232,9 @@ mod tests {
             let size = layout(class).size();
             assert_eq!(class_for(size, 16), Some(class), "a class's own size is in it");
             assert!(cap(class) >= 1 << 16 && cap(class) as usize * size <= 16 << 20);
+        }
+        for (class, &kept) in CAPS.iter().enumerate() {
+            assert_eq!(kept, cap(class));
         }
         let block = take(CLASSES - 1);
         // SAFETY: `block` came from `take` with this class and holds nothing.
