@@ -586,15 +586,10 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     let r = realm();
     let constructor = def.is_constructor();
     let (is_generator, is_async) = (def.is_generator, def.is_async);
-    let (length, name) = (def.length, def.name_value());
-    let f = Obj::new(
-        Class::Function(Func::Closure { def, env, home, class: None }),
-        Some(r.function_proto.clone()),
-    );
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
-    // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
-    f.define_with(&r.length_key, JsValue::Number(length as f64), false, false, true);
-    f.define_with(&r.name_key, JsValue::String(name), false, false, true);
+    // [[Enumerable]]: false, [[Configurable]]: true }, `length` first: implied by the
+    // definition until used (`Obj::new_function`).
+    let f = Obj::new_function(Func::Closure { def, env, home, class: None }, r.function_proto.clone());
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.

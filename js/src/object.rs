@@ -31,6 +31,12 @@ pub(crate) struct ObjData {
     pub(crate) elements: Cell<IntegrityLevel>,
     /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
     heap_slot: Cell<u32>,
+    /// A function object whose `length` and `name` are still implied by its internal slots
+    /// rather than stored in `props` (see [`Obj::new_function`]): conceptually its first two
+    /// own properties, `length` then `name`, as CreateBuiltinFunction (10.3.4) and
+    /// OrdinaryFunctionCreate's SetFunctionLength / SetFunctionName (10.2.10, 10.2.9) make
+    /// them. Reads are answered from the slots; anything else materializes them first.
+    implied: Cell<bool>,
 }
 
 impl Drop for ObjData {
@@ -162,7 +168,10 @@ pub(crate) enum Func {
         class: Option<Rc<crate::class::ClassFields>>,
     },
     Native {
-        name: Name,
+        /// The initial `name` (CreateBuiltinFunction's name).
+        name: crate::jsstr::JsStr,
+        /// The initial `length`.
+        length: u32,
         f: NativeFn,
         ctor: bool,
     },
@@ -210,8 +219,30 @@ fn defined(v: Option<JsValue>) -> Option<JsValue> {
     v.filter(|v| !matches!(v, JsValue::Undefined))
 }
 
+/// The attributes of a function's `length` and `name` (CreateBuiltinFunction 10.3.4,
+/// SetFunctionLength 10.2.10, SetFunctionName 10.2.9): { [[Writable]]: false,
+/// [[Enumerable]]: false, [[Configurable]]: true }.
+fn function_prop(value: JsValue) -> Prop {
+    Prop { slot: Slot::Data(value), enumerable: false, configurable: true, writable: false }
+}
+
 impl Obj {
     pub(crate) fn new(class: Class, proto: Option<Obj>) -> Obj {
+        Obj::with_implied(class, proto, false)
+    }
+
+    /// A closure or native function object whose `length` and `name` properties are implied
+    /// by its slots (the closure's definition, the native's `length` and `name`) until
+    /// something other than a read touches them: most functions (a promise's resolving
+    /// functions, `Promise.all`'s element functions, a callback) are called and dropped
+    /// without their property list ever being looked at, and then need none (issue 16).
+    /// Observably the same as defining both at creation, `length` first.
+    pub(crate) fn new_function(func: Func, proto: Obj) -> Obj {
+        let implied = matches!(func, Func::Closure { .. } | Func::Native { .. });
+        Obj::with_implied(Class::Function(func), Some(proto), implied)
+    }
+
+    fn with_implied(class: Class, proto: Option<Obj>, implied: bool) -> Obj {
         let data = Rc::new(ObjData {
             class,
             props: RefCell::new(OwnProps::default()),
@@ -219,9 +250,65 @@ impl Obj {
             extensible: Cell::new(true),
             elements: Cell::new(IntegrityLevel::None),
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            implied: Cell::new(implied),
         });
         data.heap_slot.set(crate::heap::register_object(&data));
         Obj(data)
+    }
+
+    /// The implied `length` or `name` of a function object (see [`Obj::new_function`]), if
+    /// `key` is one of them; the caller has checked that they are still implied. Kept out of
+    /// line: [`Obj::own_prop`], on every property read, stays small enough to inline.
+    #[inline(never)]
+    fn implied_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {
+        let which = key.as_string()?;
+        let is_length = match which {
+            "length" => true,
+            "name" => false,
+            _ => return None,
+        };
+        let (length, name) = self.implied_values()?;
+        Some(function_prop(if is_length { length } else { name }))
+    }
+
+    /// The values of an implied `length` and `name`.
+    fn implied_values(&self) -> Option<(JsValue, JsValue)> {
+        match &self.0.class {
+            Class::Function(Func::Closure { def, .. }) => {
+                Some((JsValue::Number(def.length as f64), JsValue::String(def.name_value())))
+            }
+            Class::Function(Func::Native { name, length, .. }) => {
+                Some((JsValue::Number(f64::from(*length)), JsValue::String(name.clone())))
+            }
+            _ => None,
+        }
+    }
+
+    /// Stores an implied `length` and `name` as ordinary properties, ahead of the others
+    /// (where creating them at once would have put them), before the property list is
+    /// changed or listed.
+    fn materialize(&self) {
+        if !self.0.implied.replace(false) {
+            return;
+        }
+        let Some((length, name)) = self.implied_values() else { return };
+        // The realm's shared keys, when one is current (not while `Realm::new` installs the
+        // intrinsics).
+        let (length_key, name_key) = match crate::realm::try_realm() {
+            Some(r) => (r.length_key.clone(), r.name_key.clone()),
+            None => ("length".into(), "name".into()),
+        };
+        let front = [
+            (PropertyKey::String(length_key), function_prop(length)),
+            (PropertyKey::String(name_key), function_prop(name)),
+        ];
+        self.0.props.borrow_mut().prepend(front);
+    }
+
+    /// The property list, to change: with any implied properties stored first.
+    fn props_mut(&self) -> std::cell::RefMut<'_, OwnProps> {
+        self.materialize();
+        self.0.props.borrow_mut()
     }
 
     pub(crate) fn ptr_eq(&self, other: &Obj) -> bool {
@@ -367,7 +454,7 @@ impl Obj {
             }
             return;
         }
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
         match props.get_mut(key) {
             Some(p) => *p = prop,
@@ -384,7 +471,7 @@ impl Obj {
         setter: Option<JsValue>,
         enumerable: bool,
     ) {
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         match props.get_mut(key) {
             Some(p) => {
                 let (g0, s0) = match &p.slot {
@@ -408,7 +495,13 @@ impl Obj {
     }
 
     /// The stored property (not array elements or `length`).
+    #[inline]
     pub(crate) fn own_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {
+        if self.0.implied.get()
+            && let Some(prop) = self.implied_prop(key)
+        {
+            return Some(prop);
+        }
         self.0.props.borrow().get(key).cloned()
     }
 
@@ -560,7 +653,7 @@ impl Obj {
                     writable: desc.writable.unwrap_or(false),
                 }
             };
-            self.0.props.borrow_mut().push(key.clone(), prop);
+            self.props_mut().push(key.clone(), prop);
             // e. Return true.
             return true;
         };
@@ -609,7 +702,7 @@ impl Obj {
             }
         }
         // 6. If O is not undefined, then
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         let Some(prop) = props.get_mut(key) else { return true };
         if current.is_data() && desc.is_accessor() {
             // a. If IsDataDescriptor(current) is true and IsAccessorDescriptor(Desc) is true,
@@ -681,6 +774,7 @@ impl Obj {
         let mut keys: Vec<PropertyKey> = Vec::new();
         // 2. For each own property key P of O such that P is an array index, in ascending
         // numeric index order, append P to keys.
+        self.materialize();
         let props = self.0.props.borrow();
         let mut index_keys: Vec<(u32, PropertyKey)> =
             props.list().iter().filter_map(|(k, _)| k.array_index().map(|i| (i, k.clone()))).collect();
@@ -862,7 +956,7 @@ impl Obj {
             }
         }
         // 1. Let desc be ? O.[[GetOwnProperty]](P).
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         let Some(i) = props.position(key) else {
             // 2. If desc is undefined, return true.
             return true;

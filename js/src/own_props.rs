@@ -94,6 +94,22 @@ impl OwnProps {
         }
     }
 
+    /// Puts properties ahead of the others (the caller has checked that there are none by
+    /// those keys).
+    pub(crate) fn prepend<const N: usize>(&mut self, front: [Entry; N]) {
+        let rest = self.take();
+        let mut list = Vec::with_capacity(N + rest.len());
+        list.extend(front);
+        list.extend(rest);
+        if list.len() <= INDEX_AT {
+            *self = OwnProps::Small(list);
+        } else {
+            for (key, prop) in list {
+                self.push(key, prop);
+            }
+        }
+    }
+
     /// Removes the property at `i`.
     pub(crate) fn remove(&mut self, i: usize) {
         match self {

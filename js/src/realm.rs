@@ -250,8 +250,10 @@ impl Realm {
         let object_proto = Obj::new(Class::Object, None);
         let proto = || Some(object_proto.clone());
         let noop: NativeFn = Rc::new(|_, _, _| Ok(JsValue::Undefined));
-        let function_proto =
-            Obj::new(Class::Function(Func::Native { name: "".into(), f: noop, ctor: false }), proto());
+        let function_proto = Obj::new(
+            Class::Function(Func::Native { name: "".into(), length: 0, f: noop, ctor: false }),
+            proto(),
+        );
         Rc::new(Realm {
             array_proto: Obj::new(Class::Array(RefCell::new(Vec::new())), proto()),
             string_proto: Obj::new(Class::Object, proto()),
@@ -426,16 +428,12 @@ impl Realm {
     }
 
     fn native_function(&self, name: &str, length: usize, f: NativeFn, ctor: bool) -> Obj {
-        let obj = Obj::new(
-            Class::Function(Func::Native { name: name.into(), f, ctor }),
-            Some(self.function_proto.clone()),
-        );
         // CreateBuiltinFunction (10.3.4): `length`, then `name`, both { [[Writable]]: false,
-        // [[Enumerable]]: false, [[Configurable]]: true }.
-        obj.define_with(&self.length_key, JsValue::Number(length as f64), false, false, true);
+        // [[Enumerable]]: false, [[Configurable]]: true }, implied by the slots until used
+        // (`Obj::new_function`).
         let name = if name.is_empty() { self.empty_string.clone() } else { crate::jsstr::JsStr::from(name) };
-        obj.define_with(&self.name_key, JsValue::String(name), false, false, true);
-        obj
+        let length = u32::try_from(length).unwrap_or(u32::MAX);
+        Obj::new_function(Func::Native { name, length, f, ctor }, self.function_proto.clone())
     }
 
     /// Defines a non-enumerable method on `obj`.
