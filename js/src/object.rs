@@ -37,6 +37,10 @@ pub(crate) struct ObjData {
     /// OrdinaryFunctionCreate's SetFunctionLength / SetFunctionName (10.2.10, 10.2.9) make
     /// them. Reads are answered from the slots; anything else materializes them first.
     implied: Cell<bool>,
+    /// Whether `props` may hold a property whose key is an array index (a key that starts
+    /// with a digit was stored; never cleared): while it is false, an index is an element or
+    /// absent, which the integer element paths ([`Obj::set_array_element`]) rely on.
+    index_props: Cell<bool>,
 }
 
 impl Drop for ObjData {
@@ -251,6 +255,7 @@ impl Obj {
             elements: Cell::new(IntegrityLevel::None),
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             implied: Cell::new(implied),
+            index_props: Cell::new(false),
         });
         data.heap_slot.set(crate::heap::register_object(&data));
         Obj(data)
@@ -309,6 +314,74 @@ impl Obj {
     fn props_mut(&self) -> std::cell::RefMut<'_, OwnProps> {
         self.materialize();
         self.0.props.borrow_mut()
+    }
+
+    /// Adds a property to `props` (this object's, borrowed), noting a key that may be an
+    /// array index.
+    fn push_prop(&self, props: &mut OwnProps, key: PropertyKey, prop: Prop) {
+        if key.as_str().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit())) {
+            self.0.index_props.set(true);
+        }
+        props.push(key, prop);
+    }
+
+    /// `array[i]` for an element that is present: its value, found without a key string
+    /// (issue 16). `None` when this is not an Array or `i` is a hole or past the end, where
+    /// [[Get]] goes on with the key (an ordinary property of that index, the prototypes).
+    pub(crate) fn array_element(&self, i: u32) -> Option<JsValue> {
+        match &self.0.class {
+            Class::Array(items) => items.borrow().get(i as usize).cloned().flatten(),
+            _ => None,
+        }
+    }
+
+    /// `array[i] = value` ([[Set]] with this object as the receiver) when its outcome is
+    /// sure to be storing `value` as the element `i`, done without a key string (issue 16);
+    /// otherwise `Err(value)`, for the caller to take the general path.
+    ///
+    /// Sure means: an Array whose elements are neither sealed nor frozen, and either element
+    /// `i` is present (a writable data property: OrdinarySetWithOwnDescriptor steps 2.c-d
+    /// replace its value), or it is absent and OrdinarySet would create it (step 2.e,
+    /// CreateDataProperty): the array is extensible and has no ordinary property `i`, and
+    /// no prototype has a property `i` (a setter or a read-only one would change the
+    /// outcome), which holds when each prototype is an ordinary object, function or Array
+    /// with no such element and none has stored an index-like key.
+    pub(crate) fn set_array_element(&self, i: u32, value: JsValue) -> Result<(), JsValue> {
+        let Class::Array(items) = &self.0.class else { return Err(value) };
+        if self.0.elements.get() != IntegrityLevel::None {
+            return Err(value);
+        }
+        let i = i as usize;
+        let mut list = items.borrow_mut();
+        if let Some(slot @ Some(_)) = list.get_mut(i) {
+            let old = slot.replace(value);
+            drop(list);
+            // The old value is dropped after the borrow ends (dropping frees what it holds).
+            drop(old);
+            return Ok(());
+        }
+        drop(list);
+        if !self.is_extensible() || self.0.index_props.get() {
+            return Err(value);
+        }
+        let mut proto = self.proto();
+        while let Some(p) = proto {
+            if p.0.index_props.get() {
+                return Err(value);
+            }
+            match &p.0.class {
+                Class::Object | Class::Function(_) => {}
+                Class::Array(elements) if elements.borrow().get(i).is_none_or(Option::is_none) => {}
+                _ => return Err(value),
+            }
+            proto = p.proto();
+        }
+        let mut list = items.borrow_mut();
+        if i >= list.len() {
+            list.resize(i + 1, None);
+        }
+        list[i] = Some(value);
+        Ok(())
     }
 
     pub(crate) fn ptr_eq(&self, other: &Obj) -> bool {
@@ -458,7 +531,7 @@ impl Obj {
         let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
         match props.get_mut(key) {
             Some(p) => *p = prop,
-            None => props.push(key.to_key(), prop),
+            None => self.push_prop(&mut props, key.to_key(), prop),
         }
     }
 
@@ -482,7 +555,8 @@ impl Obj {
                 p.enumerable = enumerable;
                 p.configurable = true;
             }
-            None => props.push(
+            None => self.push_prop(
+                &mut props,
                 key.to_key(),
                 Prop {
                     slot: Slot::Accessor(getter, setter),
@@ -653,7 +727,7 @@ impl Obj {
                     writable: desc.writable.unwrap_or(false),
                 }
             };
-            self.props_mut().push(key.clone(), prop);
+            self.push_prop(&mut self.props_mut(), key.clone(), prop);
             // e. Return true.
             return true;
         };
