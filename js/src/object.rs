@@ -37,11 +37,17 @@ pub(crate) struct ObjData {
     /// OrdinaryFunctionCreate's SetFunctionLength / SetFunctionName (10.2.10, 10.2.9) make
     /// them. Reads are answered from the slots; anything else materializes them first.
     implied: Cell<bool>,
-    /// Whether `props` may hold a property whose key is an array index (a key that starts
-    /// with a digit was stored; never cleared): while it is false, an index is an element or
-    /// absent, which the integer element paths ([`Obj::set_array_element`]) rely on.
-    index_props: Cell<bool>,
+    /// [`INDEX_PROPS`] and [`WATCHED`] (one byte: `ObjData` stays 168 bytes).
+    marks: Cell<u8>,
 }
+
+/// A mark of an object whose `props` may hold a property whose key is an array index (a key
+/// that starts with a digit was stored; never cleared): without it, an index is an element
+/// or absent, which the integer element path ([`Obj::set_array_element`]) relies on.
+const INDEX_PROPS: u8 = 1;
+
+/// A mark of an object whose property list a cached check depends on (see [`Obj::watch`]).
+const WATCHED: u8 = 2;
 
 impl Drop for ObjData {
     /// Iteratively: dropping a chain of objects a million deep (`a = [a]`, `o = { o }`) one
@@ -255,7 +261,7 @@ impl Obj {
             elements: Cell::new(IntegrityLevel::None),
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             implied: Cell::new(implied),
-            index_props: Cell::new(false),
+            marks: Cell::new(0),
         });
         data.heap_slot.set(crate::heap::register_object(&data));
         Obj(data)
@@ -310,17 +316,29 @@ impl Obj {
         self.0.props.borrow_mut().prepend(front);
     }
 
-    /// The property list, to change: with any implied properties stored first.
+    /// The property list, to change: with any implied properties stored first. Every change
+    /// of an object's own properties goes through here (or [`Obj::push_prop`] after it).
     fn props_mut(&self) -> std::cell::RefMut<'_, OwnProps> {
         self.materialize();
+        if self.0.marks.get() & WATCHED != 0 {
+            crate::realm::with_current_realm(crate::realm::Realm::watched_object_changed);
+        }
         self.0.props.borrow_mut()
+    }
+
+    /// Marks this object as one whose own properties a realm-wide cached check has read
+    /// (Promise.prototype and %Promise% for the intrinsic `then` check of `await`, see
+    /// `promise.rs`): any later change of them clears the cache
+    /// ([`Realm::watched_object_changed`](crate::realm::Realm::watched_object_changed)).
+    pub(crate) fn watch(&self) {
+        self.0.marks.set(self.0.marks.get() | WATCHED);
     }
 
     /// Adds a property to `props` (this object's, borrowed), noting a key that may be an
     /// array index.
     fn push_prop(&self, props: &mut OwnProps, key: PropertyKey, prop: Prop) {
         if key.as_str().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit())) {
-            self.0.index_props.set(true);
+            self.0.marks.set(self.0.marks.get() | INDEX_PROPS);
         }
         props.push(key, prop);
     }
@@ -361,12 +379,12 @@ impl Obj {
             return Ok(());
         }
         drop(list);
-        if !self.is_extensible() || self.0.index_props.get() {
+        if !self.is_extensible() || self.0.marks.get() & INDEX_PROPS != 0 {
             return Err(value);
         }
         let mut proto = self.proto();
         while let Some(p) = proto {
-            if p.0.index_props.get() {
+            if p.0.marks.get() & INDEX_PROPS != 0 {
                 return Err(value);
             }
             match &p.0.class {

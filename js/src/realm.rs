@@ -90,6 +90,12 @@ pub(crate) struct Realm {
     /// gets the same object (its prototype, its properties), as in Node, even when the script
     /// dropped it. A plain promise object needs no pin: re-wrapping gives an equal one.
     pub(crate) pinned_promises: RefCell<Vec<Obj>>,
+    /// Whether Promise.prototype's `then` and `constructor` and %Promise%'s `@@species` were
+    /// found to be the intrinsic ones and neither object's properties changed since: the
+    /// cached part of `promise_with_intrinsic_then` (`promise.rs`), which every `await` and
+    /// `Promise.resolve` of a promise asks. Both objects are watched ([`Obj::watch`]) once
+    /// it is set; a change of their properties clears it.
+    pub(crate) promise_lookups_intact: Cell<bool>,
     /// %Promise% and the intrinsics its native fast path compares with (set by its install).
     pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
     /// The source offset of the code running now (for error locations).
@@ -297,6 +303,7 @@ impl Realm {
             empty_string: crate::jsstr::JsStr::from(""),
             promise_intrinsics: OnceCell::new(),
             pinned_promises: RefCell::new(Vec::new()),
+            promise_lookups_intact: Cell::new(false),
             warned: Cell::new(false),
             pos: Cell::new(0),
             script: config.script,
@@ -405,6 +412,12 @@ impl Realm {
     /// Whether the run was stopped by its step budget.
     pub(crate) fn steps_exhausted(&self) -> bool {
         self.steps_left.get() == 0
+    }
+
+    /// A watched object's properties are about to change (`Obj::watch`): the checks cached
+    /// on them are to be made again.
+    pub(crate) fn watched_object_changed(&self) {
+        self.promise_lookups_intact.set(false);
     }
 
     /// A native function object.
