@@ -596,13 +596,13 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
         // 15.6.4 InstantiateAsyncGeneratorFunctionExpression: %AsyncGeneratorPrototype%.
         let parent = if is_async { r.async_generator_proto.clone() } else { r.generator_proto.clone() };
         let proto = Obj::new(Class::Object, Some(parent));
-        f.define_with("prototype", JsValue::Object(proto), true, false, false);
+        f.define_new(&r.prototype_key, JsValue::Object(proto), true, false, false);
     } else if constructor {
         // MakeConstructor (10.2.5): the same attributes; the prototype's `constructor` is
         // writable and configurable, not enumerable.
         let proto = r.new_object();
-        proto.define("constructor", JsValue::Object(f.clone()), false);
-        f.define_with("prototype", JsValue::Object(proto), true, false, false);
+        proto.define(&r.constructor_key, JsValue::Object(f.clone()), false);
+        f.define_new(&r.prototype_key, JsValue::Object(proto), true, false, false);
     }
     f
 }

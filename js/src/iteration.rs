@@ -12,6 +12,7 @@ use std::cell::RefCell;
 pub(crate) mod async_iteration;
 
 use crate::interp::call_sync;
+use crate::object::Prop;
 use crate::property::PropertyKey;
 use crate::realm::realm;
 use crate::value::{Class, JsValue, Obj};
@@ -187,10 +188,18 @@ pub(crate) fn iterate_to_list(value: &JsValue) -> Result<Vec<JsValue>, JsValue> 
 
 /// CreateIterResultObject (7.4.14).
 pub(crate) fn iter_result(value: JsValue, done: bool) -> JsValue {
-    let o = realm().new_object();
-    o.define("value", value, true);
-    o.define("done", JsValue::Bool(done), true);
-    JsValue::Object(o)
+    let r = realm();
+    // 1. Let obj be OrdinaryObjectCreate(%Object.prototype%).
+    // 2. Perform ! CreateDataPropertyOrThrow(obj, "value", value).
+    // 3. Perform ! CreateDataPropertyOrThrow(obj, "done", done).
+    // Both made at once, with the realm's shared keys: one iteration step of `for-of`, a
+    // spread or Promise.all makes one of these (issue 16).
+    let props = vec![
+        (PropertyKey::String(r.value_key.clone()), Prop::data(value)),
+        (PropertyKey::String(r.done_key.clone()), Prop::data(JsValue::Bool(done))),
+    ];
+    // 4. Return obj.
+    JsValue::Object(Obj::with_props(Class::Object, Some(r.object_proto.clone()), props))
 }
 
 /// A new array or string iterator over `target`.

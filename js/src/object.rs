@@ -209,6 +209,11 @@ pub(crate) enum Slot {
 }
 
 impl Prop {
+    /// A writable, enumerable, configurable data property (CreateDataProperty's).
+    pub(crate) fn data(value: JsValue) -> Prop {
+        Prop { slot: Slot::Data(value), enumerable: true, configurable: true, writable: true }
+    }
+
     fn descriptor(&self) -> PropertyDescriptor {
         match &self.slot {
             Slot::Data(v) => {
@@ -250,6 +255,15 @@ impl Obj {
     pub(crate) fn new_function(func: Func, proto: Obj) -> Obj {
         let implied = matches!(func, Func::Closure { .. } | Func::Native { .. });
         Obj::with_implied(Class::Function(func), Some(proto), implied)
+    }
+
+    /// An ordinary-looking object made with its properties (distinct keys, none an array
+    /// index, in creation order): one allocation for the list and no searches.
+    pub(crate) fn with_props(class: Class, proto: Option<Obj>, props: Vec<crate::own_props::Entry>) -> Obj {
+        debug_assert!(props.iter().all(|(k, _)| k.array_index().is_none()));
+        let o = Obj::with_implied(class, proto, false);
+        *o.0.props.borrow_mut() = OwnProps::from_list(props);
+        o
     }
 
     fn with_implied(class: Class, proto: Option<Obj>, implied: bool) -> Obj {
@@ -551,6 +565,22 @@ impl Obj {
             Some(p) => *p = prop,
             None => self.push_prop(&mut props, key.to_key(), prop),
         }
+    }
+
+    /// Adds a data property that the object is known not to have (one just made: a
+    /// function's `prototype`), after any implied `length` and `name`, which stay implied.
+    pub(crate) fn define_new<K: Key + ?Sized>(
+        &self,
+        key: &K,
+        value: JsValue,
+        writable: bool,
+        enumerable: bool,
+        configurable: bool,
+    ) {
+        debug_assert!(self.0.props.borrow().get(key).is_none() && self.implied_prop(key).is_none());
+        let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
+        let mut props = self.0.props.borrow_mut();
+        self.push_prop(&mut props, key.to_key(), prop);
     }
 
     /// Defines a getter or setter, keeping the other half of an existing accessor (object

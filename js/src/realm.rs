@@ -82,6 +82,16 @@ pub(crate) struct Realm {
     pub(crate) length_key: crate::ir::Name,
     /// See [`Realm::length_key`].
     pub(crate) name_key: crate::ir::Name,
+    /// The keys `"value"` and `"done"`, made once: every iterator result object
+    /// (CreateIteratorResultObject) has both.
+    pub(crate) value_key: crate::ir::Name,
+    /// See [`Realm::value_key`].
+    pub(crate) done_key: crate::ir::Name,
+    /// The keys `"prototype"` and `"constructor"`, made once: every ordinary `function` gets
+    /// both (MakeConstructor).
+    pub(crate) prototype_key: crate::ir::Name,
+    /// See [`Realm::prototype_key`].
+    pub(crate) constructor_key: crate::ir::Name,
     /// The empty string value (the `name` of the many anonymous built-in functions, such as
     /// the resolving functions of every promise and `Promise.all`'s element functions).
     pub(crate) empty_string: crate::jsstr::JsStr,
@@ -299,6 +309,10 @@ impl Realm {
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
             length_key: "length".into(),
+            value_key: "value".into(),
+            done_key: "done".into(),
+            prototype_key: "prototype".into(),
+            constructor_key: "constructor".into(),
             name_key: "name".into(),
             empty_string: crate::jsstr::JsStr::from(""),
             promise_intrinsics: OnceCell::new(),
