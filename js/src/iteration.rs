@@ -3,9 +3,9 @@
 //! 22.1.5).
 //!
 //! Arrays whose iteration is unobservable (their `@@iterator` is the intrinsic
-//! `%Array.prototype.values%` and `%ArrayIteratorPrototype%.next` was not replaced) are read
-//! directly, which is what the protocol would do step by step; everything else goes through
-//! the protocol.
+//! `%Array.prototype.values%` and `%ArrayIteratorPrototype%.next` was not replaced) and that
+//! have no holes (a hole is read through the prototypes) are read directly, which is what the
+//! protocol would do step by step; everything else goes through the protocol.
 
 use std::cell::RefCell;
 
@@ -68,7 +68,9 @@ pub(crate) fn not_iterable(value: &JsValue) -> JsValue {
 /// The array itself when iterating it is unobservable (see the module doc).
 pub(crate) fn unobservable_array(value: &JsValue) -> Option<Obj> {
     let JsValue::Object(o) = value else { return None };
-    if !matches!(o.class(), Class::Array(_)) {
+    // A hole is read through the prototypes (an index property there shows), which the
+    // shortcut's element copy would not do.
+    if !matches!(o.class(), Class::Array(items) if items.borrow().iter().all(Option::is_some)) {
         return None;
     }
     let r = realm();
@@ -268,7 +270,14 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
     }
     state.borrow_mut().index = index + 1;
     let key = JsValue::Number(index as f64);
-    let value = || target.get(&*index.to_string());
+    // Get(array, ToString(index)): a present element of an Array is read without the key
+    // string; a hole or any other object takes the general [[Get]].
+    let value = || match &target {
+        JsValue::Object(o) if let Some(v) = u32::try_from(index).ok().and_then(|i| o.array_element(i)) => {
+            Ok(v)
+        }
+        _ => target.get(&*index.to_string()),
+    };
     Ok(match kind {
         IterKind::Keys => iter_result(key, false),
         IterKind::Values => iter_result(value()?, false),

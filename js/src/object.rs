@@ -616,6 +616,12 @@ impl Obj {
         }
     }
 
+    /// Whether the object has no own properties other than array elements (and an Array's
+    /// `length`): a quick answer for the checks that ask for a few keys on a fresh object.
+    pub(crate) fn has_no_own_props(&self) -> bool {
+        !self.0.implied.get() && self.0.props.borrow().list().is_empty()
+    }
+
     /// The stored property (not array elements or `length`).
     #[inline]
     pub(crate) fn own_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {

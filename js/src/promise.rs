@@ -235,8 +235,8 @@ impl realm::Realm for JsRealm {
         let r = realm();
         let intrinsics = r.promise_intrinsics.get()?;
         let proto = &r.promise_proto;
-        let intact = o.own_prop("then").is_none()
-            && o.own_prop("constructor").is_none()
+        let intact = (o.has_no_own_props()
+            || o.own_prop("then").is_none() && o.own_prop("constructor").is_none())
             && o.proto().is_some_and(|p| p.ptr_eq(proto))
             && (r.promise_lookups_intact.get()
                 || {

@@ -20,3 +20,18 @@ F.prototype = { replaced: true };
 console.log(Object.getOwnPropertyNames(F), F.name, F.length);
 function* G() {}
 console.log(Object.getOwnPropertyNames(G), Object.getOwnPropertyNames(G.prototype));
+const holes = [1, , 3];
+console.log([...holes], Array.from(holes.entries()), Array.from(holes.keys()));
+Array.prototype[1] = 'from the prototype';
+console.log([...holes], [...[, ,]]);
+delete Array.prototype[1];
+const growing = [1, 2];
+const seen = [];
+for (const v of growing) {
+  seen.push(v);
+  if (growing.length < 4) growing.push(v * 10);
+  if (v === 2) growing[3] = 'replaced';
+}
+console.log(seen);
+const like = { length: 2, 0: 'a', 1: 'b', [Symbol.iterator]: Array.prototype[Symbol.iterator] };
+console.log([...like]);
