@@ -277,6 +277,15 @@ fn reference_error(message: &str) -> Ctrl {
 /// the script (handlers, timer callbacks, getters, `map`...). Never suspends, because only
 /// async function bodies await, and those run as tasks of their own.
 pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    // A native function is called as `call` would (the stack check, then the function), but
+    // without the argument vector and the finished future's box `call` makes for it: most
+    // of the calls from settle-promise's jobs are resolving and element functions.
+    if let JsValue::Object(obj) = f
+        && let Class::Function(Func::Native { f: native, .. }) = obj.class()
+    {
+        crate::stack::check()?;
+        return native(this, args, false);
+    }
     let mut fut = call(f.clone(), this.clone(), args.to_vec());
     poll_once(fut.as_mut())
 }
