@@ -277,6 +277,15 @@ fn reference_error(message: &str) -> Ctrl {
 /// the script (handlers, timer callbacks, getters, `map`...). Never suspends, because only
 /// async function bodies await, and those run as tasks of their own.
 pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    // A native function is called as `call` would (the stack check, then the function), but
+    // without the argument vector and the finished future's box `call` makes for it: most
+    // of the calls from settle-promise's jobs are resolving and element functions.
+    if let JsValue::Object(obj) = f
+        && let Class::Function(Func::Native { f: native, .. }) = obj.class()
+    {
+        crate::stack::check()?;
+        return native(this, args, false);
+    }
     let mut fut = call(f.clone(), this.clone(), args.to_vec());
     poll_once(fut.as_mut())
 }
@@ -586,28 +595,23 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     let r = realm();
     let constructor = def.is_constructor();
     let (is_generator, is_async) = (def.is_generator, def.is_async);
-    let (length, name) = (def.length, def.name_value());
-    let f = Obj::new(
-        Class::Function(Func::Closure { def, env, home, class: None }),
-        Some(r.function_proto.clone()),
-    );
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
-    // [[Enumerable]]: false, [[Configurable]]: true }, `length` first.
-    f.define_with(&r.length_key, JsValue::Number(length as f64), false, false, true);
-    f.define_with(&r.name_key, JsValue::String(name), false, false, true);
+    // [[Enumerable]]: false, [[Configurable]]: true }, `length` first: implied by the
+    // definition until used (`Obj::new_function`).
+    let f = Obj::new_function(Func::Closure { def, env, home, class: None }, r.function_proto.clone());
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
         // %GeneratorPrototype%, { [[Writable]]: true, [[Enumerable]]: false, [[Configurable]]: false }.
         // 15.6.4 InstantiateAsyncGeneratorFunctionExpression: %AsyncGeneratorPrototype%.
         let parent = if is_async { r.async_generator_proto.clone() } else { r.generator_proto.clone() };
         let proto = Obj::new(Class::Object, Some(parent));
-        f.define_with("prototype", JsValue::Object(proto), true, false, false);
+        f.define_new(&r.prototype_key, JsValue::Object(proto), true, false, false);
     } else if constructor {
         // MakeConstructor (10.2.5): the same attributes; the prototype's `constructor` is
         // writable and configurable, not enumerable.
         let proto = r.new_object();
-        proto.define("constructor", JsValue::Object(f.clone()), false);
-        f.define_with("prototype", JsValue::Object(proto), true, false, false);
+        proto.define(&r.constructor_key, JsValue::Object(f.clone()), false);
+        f.define_new(&r.prototype_key, JsValue::Object(proto), true, false, false);
     }
     f
 }
@@ -829,9 +833,9 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                     return Err(type_error("Invalid assignment target"));
                 };
                 let object = eval(object, env).await?;
-                let key = eval_key(key, env).await?;
+                let key = eval_member_key(key, env).await?;
                 realm().pos.set(*pos);
-                set_member(&object, &key, value, env.strict)?;
+                set_member_key(&object, &key, value, env.strict)?;
             }
             Pattern::Object { props, rest, .. } => {
                 if value.is_nullish() {
@@ -936,6 +940,78 @@ pub(crate) async fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
     match key {
         PropKey::Static(n) => Ok(PropertyKey::String(n.clone())),
         PropKey::Computed(e) => Ok(eval(e, env).await?.to_key()?),
+    }
+}
+
+/// A member expression's key as evaluated: a property key, or an array index that came as a
+/// Number (`a[i]`), kept as an integer so that element reads and writes need no key string
+/// (formatting the Number and parsing it back as an index was most of a store's cost,
+/// issue 16).
+pub(crate) enum MemberKey {
+    Key(PropertyKey),
+    Index(u32),
+}
+
+impl MemberKey {
+    /// The key of a computed member's value: ToPropertyKey (7.1.19), except that a Number
+    /// that is an array index (an integer in 0 .. 2^32 - 2, -0 included, whose ToString is
+    /// "0") stays a number; ToPropertyKey of a Number has no side effects to reorder.
+    fn of(value: JsValue) -> Result<MemberKey, JsValue> {
+        if let JsValue::Number(n) = value
+            && (0.0..4_294_967_295.0).contains(&n)
+            && n.fract() == 0.0
+        {
+            return Ok(MemberKey::Index(n as u32));
+        }
+        Ok(MemberKey::Key(value.to_key()?))
+    }
+
+    /// The property key (an index as its canonical string).
+    fn to_key(&self) -> PropertyKey {
+        match self {
+            MemberKey::Key(k) => k.clone(),
+            MemberKey::Index(i) => PropertyKey::from(i.to_string()),
+        }
+    }
+}
+
+async fn eval_member_key(key: &PropKey, env: &Env) -> Res<MemberKey> {
+    match key {
+        PropKey::Static(n) => Ok(MemberKey::Key(PropertyKey::String(n.clone()))),
+        PropKey::Computed(e) => Ok(MemberKey::of(eval(e, env).await?)?),
+    }
+}
+
+/// `object[key]` with an evaluated member key: a present array element is read directly.
+fn get_member_key(object: &JsValue, key: &MemberKey) -> Result<JsValue, JsValue> {
+    match key {
+        MemberKey::Key(k) => get_member(object, k),
+        MemberKey::Index(i) => {
+            if let JsValue::Object(o) = object
+                && let Some(v) = o.array_element(*i)
+            {
+                return Ok(v);
+            }
+            get_member(object, &key.to_key())
+        }
+    }
+}
+
+/// `object[key] = value` with an evaluated member key: an array element store that
+/// [`Obj::set_array_element`] is sure of is done directly.
+fn set_member_key(object: &JsValue, key: &MemberKey, value: JsValue, strict: bool) -> Result<(), JsValue> {
+    match key {
+        MemberKey::Key(k) => set_member(object, k, value, strict),
+        MemberKey::Index(i) => {
+            let value = match object {
+                JsValue::Object(o) => match o.set_array_element(*i, value) {
+                    Ok(()) => return Ok(()),
+                    Err(value) => value,
+                },
+                _ => value,
+            };
+            set_member(object, &key.to_key(), value, strict)
+        }
     }
 }
 
@@ -1697,7 +1773,7 @@ fn compound_op(op: AssignmentOperator) -> Option<BinaryOperator> {
 /// A reference that can be read and written: a variable or a property.
 enum Place {
     Var(Name),
-    Prop(JsValue, PropertyKey),
+    Prop(JsValue, MemberKey),
 }
 
 async fn place(target: &Expr, env: &Env) -> Res<Place> {
@@ -1705,7 +1781,7 @@ async fn place(target: &Expr, env: &Env) -> Res<Place> {
         Expr::Ident(name, _) => Ok(Place::Var(name.clone())),
         Expr::Member { object, key, pos, .. } => {
             let o = eval(object, env).await?;
-            let k = eval_key(key, env).await?;
+            let k = eval_member_key(key, env).await?;
             realm().pos.set(*pos);
             Ok(Place::Prop(o, k))
         }
@@ -1736,14 +1812,14 @@ fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsVal
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
     match p {
         Place::Var(name) => get_var(env, name),
-        Place::Prop(o, k) => Ok(get_member(o, k)?),
+        Place::Prop(o, k) => Ok(get_member_key(o, k)?),
     }
 }
 
 fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
     match p {
         Place::Var(name) => assign_var(env, name, value),
-        Place::Prop(o, k) => Ok(set_member(o, k, value, env.strict)?),
+        Place::Prop(o, k) => Ok(set_member_key(o, k, value, env.strict)?),
     }
 }
 
@@ -1818,15 +1894,23 @@ fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
             realm().pos.set(*pos);
             Ok(binary(*op, &a, &b)?)
         })()),
-        Expr::Member { object, key, optional: false, pos, .. } if is_leaf(object) => {
-            let PropKey::Static(name) = &**key else { return None };
-            Some((|| {
+        Expr::Member { object, key, optional: false, pos, .. } if is_leaf(object) => match &**key {
+            PropKey::Static(name) => Some((|| {
                 let o = eval_leaf(object, env).expect("a leaf")?;
                 let k = PropertyKey::String(name.clone());
                 realm().pos.set(*pos);
                 Ok(get_member(&o, &k)?)
-            })())
-        }
+            })()),
+            // `a[i]`: the object, then the key, then ToPropertyKey and [[Get]], as the
+            // boxed arm does.
+            PropKey::Computed(k) if is_leaf(k) => Some((|| {
+                let o = eval_leaf(object, env).expect("a leaf")?;
+                let k = MemberKey::of(eval_leaf(k, env).expect("a leaf")?)?;
+                realm().pos.set(*pos);
+                Ok(get_member_key(&o, &k)?)
+            })()),
+            PropKey::Computed(_) => None,
+        },
         _ => eval_leaf(expr, env),
     }
 }
@@ -2074,9 +2158,9 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 if *optional && o.is_nullish() {
                     return Err(Ctrl::Short);
                 }
-                let k = eval_key(key, env).await?;
+                let k = eval_member_key(key, env).await?;
                 realm().pos.set(*pos);
-                get_member(&o, &k)?
+                get_member_key(&o, &k)?
             }
             Expr::Chain(inner) => match eval(inner, env).await {
                 Err(Ctrl::Short) => JsValue::Undefined,
@@ -2089,9 +2173,9 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         if *opt_member && o.is_nullish() {
                             return Err(Ctrl::Short);
                         }
-                        let k = eval_key(key, env).await?;
+                        let k = eval_member_key(key, env).await?;
                         realm().pos.set(*mpos);
-                        let f = get_member(&o, &k)?;
+                        let f = get_member_key(&o, &k)?;
                         (f, o)
                     }
                     Expr::SuperMember { key, pos: mpos } => {

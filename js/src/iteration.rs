@@ -3,15 +3,16 @@
 //! 22.1.5).
 //!
 //! Arrays whose iteration is unobservable (their `@@iterator` is the intrinsic
-//! `%Array.prototype.values%` and `%ArrayIteratorPrototype%.next` was not replaced) are read
-//! directly, which is what the protocol would do step by step; everything else goes through
-//! the protocol.
+//! `%Array.prototype.values%` and `%ArrayIteratorPrototype%.next` was not replaced) and that
+//! have no holes (a hole is read through the prototypes) are read directly, which is what the
+//! protocol would do step by step; everything else goes through the protocol.
 
 use std::cell::RefCell;
 
 pub(crate) mod async_iteration;
 
 use crate::interp::call_sync;
+use crate::object::Prop;
 use crate::property::PropertyKey;
 use crate::realm::realm;
 use crate::value::{Class, JsValue, Obj};
@@ -67,7 +68,9 @@ pub(crate) fn not_iterable(value: &JsValue) -> JsValue {
 /// The array itself when iterating it is unobservable (see the module doc).
 pub(crate) fn unobservable_array(value: &JsValue) -> Option<Obj> {
     let JsValue::Object(o) = value else { return None };
-    if !matches!(o.class(), Class::Array(_)) {
+    // A hole is read through the prototypes (an index property there shows), which the
+    // shortcut's element copy would not do.
+    if !matches!(o.class(), Class::Array(items) if items.borrow().iter().all(Option::is_some)) {
         return None;
     }
     let r = realm();
@@ -187,10 +190,18 @@ pub(crate) fn iterate_to_list(value: &JsValue) -> Result<Vec<JsValue>, JsValue> 
 
 /// CreateIterResultObject (7.4.14).
 pub(crate) fn iter_result(value: JsValue, done: bool) -> JsValue {
-    let o = realm().new_object();
-    o.define("value", value, true);
-    o.define("done", JsValue::Bool(done), true);
-    JsValue::Object(o)
+    let r = realm();
+    // 1. Let obj be OrdinaryObjectCreate(%Object.prototype%).
+    // 2. Perform ! CreateDataPropertyOrThrow(obj, "value", value).
+    // 3. Perform ! CreateDataPropertyOrThrow(obj, "done", done).
+    // Both made at once, with the realm's shared keys: one iteration step of `for-of`, a
+    // spread or Promise.all makes one of these (issue 16).
+    let props = vec![
+        (PropertyKey::String(r.value_key.clone()), Prop::data(value)),
+        (PropertyKey::String(r.done_key.clone()), Prop::data(JsValue::Bool(done))),
+    ];
+    // 4. Return obj.
+    JsValue::Object(Obj::with_props(Class::Object, Some(r.object_proto.clone()), props))
 }
 
 /// A new array or string iterator over `target`.
@@ -259,7 +270,14 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
     }
     state.borrow_mut().index = index + 1;
     let key = JsValue::Number(index as f64);
-    let value = || target.get(&*index.to_string());
+    // Get(array, ToString(index)): a present element of an Array is read without the key
+    // string; a hole or any other object takes the general [[Get]].
+    let value = || match &target {
+        JsValue::Object(o) if let Some(v) = u32::try_from(index).ok().and_then(|i| o.array_element(i)) => {
+            Ok(v)
+        }
+        _ => target.get(&*index.to_string()),
+    };
     Ok(match kind {
         IterKind::Keys => iter_result(key, false),
         IterKind::Values => iter_result(value()?, false),

@@ -31,7 +31,23 @@ pub(crate) struct ObjData {
     pub(crate) elements: Cell<IntegrityLevel>,
     /// Its slot in the realm's heap registry (`heap.rs`), emptied when it drops.
     heap_slot: Cell<u32>,
+    /// A function object whose `length` and `name` are still implied by its internal slots
+    /// rather than stored in `props` (see [`Obj::new_function`]): conceptually its first two
+    /// own properties, `length` then `name`, as CreateBuiltinFunction (10.3.4) and
+    /// OrdinaryFunctionCreate's SetFunctionLength / SetFunctionName (10.2.10, 10.2.9) make
+    /// them. Reads are answered from the slots; anything else materializes them first.
+    implied: Cell<bool>,
+    /// [`INDEX_PROPS`] and [`WATCHED`] (one byte: `ObjData` stays 168 bytes).
+    marks: Cell<u8>,
 }
+
+/// A mark of an object whose `props` may hold a property whose key is an array index (a key
+/// that starts with a digit was stored; never cleared): without it, an index is an element
+/// or absent, which the integer element path ([`Obj::set_array_element`]) relies on.
+const INDEX_PROPS: u8 = 1;
+
+/// A mark of an object whose property list a cached check depends on (see [`Obj::watch`]).
+const WATCHED: u8 = 2;
 
 impl Drop for ObjData {
     /// Iteratively: dropping a chain of objects a million deep (`a = [a]`, `o = { o }`) one
@@ -162,7 +178,10 @@ pub(crate) enum Func {
         class: Option<Rc<crate::class::ClassFields>>,
     },
     Native {
-        name: Name,
+        /// The initial `name` (CreateBuiltinFunction's name).
+        name: crate::jsstr::JsStr,
+        /// The initial `length`.
+        length: u32,
         f: NativeFn,
         ctor: bool,
     },
@@ -190,6 +209,11 @@ pub(crate) enum Slot {
 }
 
 impl Prop {
+    /// A writable, enumerable, configurable data property (CreateDataProperty's).
+    pub(crate) fn data(value: JsValue) -> Prop {
+        Prop { slot: Slot::Data(value), enumerable: true, configurable: true, writable: true }
+    }
+
     fn descriptor(&self) -> PropertyDescriptor {
         match &self.slot {
             Slot::Data(v) => {
@@ -210,8 +234,39 @@ fn defined(v: Option<JsValue>) -> Option<JsValue> {
     v.filter(|v| !matches!(v, JsValue::Undefined))
 }
 
+/// The attributes of a function's `length` and `name` (CreateBuiltinFunction 10.3.4,
+/// SetFunctionLength 10.2.10, SetFunctionName 10.2.9): { [[Writable]]: false,
+/// [[Enumerable]]: false, [[Configurable]]: true }.
+fn function_prop(value: JsValue) -> Prop {
+    Prop { slot: Slot::Data(value), enumerable: false, configurable: true, writable: false }
+}
+
 impl Obj {
     pub(crate) fn new(class: Class, proto: Option<Obj>) -> Obj {
+        Obj::with_implied(class, proto, false)
+    }
+
+    /// A closure or native function object whose `length` and `name` properties are implied
+    /// by its slots (the closure's definition, the native's `length` and `name`) until
+    /// something other than a read touches them: most functions (a promise's resolving
+    /// functions, `Promise.all`'s element functions, a callback) are called and dropped
+    /// without their property list ever being looked at, and then need none (issue 16).
+    /// Observably the same as defining both at creation, `length` first.
+    pub(crate) fn new_function(func: Func, proto: Obj) -> Obj {
+        let implied = matches!(func, Func::Closure { .. } | Func::Native { .. });
+        Obj::with_implied(Class::Function(func), Some(proto), implied)
+    }
+
+    /// An ordinary-looking object made with its properties (distinct keys, none an array
+    /// index, in creation order): one allocation for the list and no searches.
+    pub(crate) fn with_props(class: Class, proto: Option<Obj>, props: Vec<crate::own_props::Entry>) -> Obj {
+        debug_assert!(props.iter().all(|(k, _)| k.array_index().is_none()));
+        let o = Obj::with_implied(class, proto, false);
+        *o.0.props.borrow_mut() = OwnProps::from_list(props);
+        o
+    }
+
+    fn with_implied(class: Class, proto: Option<Obj>, implied: bool) -> Obj {
         let data = Rc::new(ObjData {
             class,
             props: RefCell::new(OwnProps::default()),
@@ -219,9 +274,146 @@ impl Obj {
             extensible: Cell::new(true),
             elements: Cell::new(IntegrityLevel::None),
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            implied: Cell::new(implied),
+            marks: Cell::new(0),
         });
         data.heap_slot.set(crate::heap::register_object(&data));
         Obj(data)
+    }
+
+    /// The implied `length` or `name` of a function object (see [`Obj::new_function`]), if
+    /// `key` is one of them; the caller has checked that they are still implied. Kept out of
+    /// line: [`Obj::own_prop`], on every property read, stays small enough to inline.
+    #[inline(never)]
+    fn implied_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {
+        let which = key.as_string()?;
+        let is_length = match which {
+            "length" => true,
+            "name" => false,
+            _ => return None,
+        };
+        let (length, name) = self.implied_values()?;
+        Some(function_prop(if is_length { length } else { name }))
+    }
+
+    /// The values of an implied `length` and `name`.
+    fn implied_values(&self) -> Option<(JsValue, JsValue)> {
+        match &self.0.class {
+            Class::Function(Func::Closure { def, .. }) => {
+                Some((JsValue::Number(def.length as f64), JsValue::String(def.name_value())))
+            }
+            Class::Function(Func::Native { name, length, .. }) => {
+                Some((JsValue::Number(f64::from(*length)), JsValue::String(name.clone())))
+            }
+            _ => None,
+        }
+    }
+
+    /// Stores an implied `length` and `name` as ordinary properties, ahead of the others
+    /// (where creating them at once would have put them), before the property list is
+    /// changed or listed.
+    fn materialize(&self) {
+        if !self.0.implied.replace(false) {
+            return;
+        }
+        let Some((length, name)) = self.implied_values() else { return };
+        // The realm's shared keys, when one is current (not while `Realm::new` installs the
+        // intrinsics).
+        let (length_key, name_key) = match crate::realm::try_realm() {
+            Some(r) => (r.length_key.clone(), r.name_key.clone()),
+            None => ("length".into(), "name".into()),
+        };
+        let front = [
+            (PropertyKey::String(length_key), function_prop(length)),
+            (PropertyKey::String(name_key), function_prop(name)),
+        ];
+        self.0.props.borrow_mut().prepend(front);
+    }
+
+    /// The property list, to change: with any implied properties stored first. Every change
+    /// of an object's own properties goes through here (or [`Obj::push_prop`] after it).
+    fn props_mut(&self) -> std::cell::RefMut<'_, OwnProps> {
+        self.materialize();
+        if self.0.marks.get() & WATCHED != 0 {
+            crate::realm::with_current_realm(crate::realm::Realm::watched_object_changed);
+        }
+        self.0.props.borrow_mut()
+    }
+
+    /// Marks this object as one whose own properties a realm-wide cached check has read
+    /// (Promise.prototype and %Promise% for the intrinsic `then` check of `await`, see
+    /// `promise.rs`): any later change of them clears the cache
+    /// ([`Realm::watched_object_changed`](crate::realm::Realm::watched_object_changed)).
+    pub(crate) fn watch(&self) {
+        self.0.marks.set(self.0.marks.get() | WATCHED);
+    }
+
+    /// Adds a property to `props` (this object's, borrowed), noting a key that may be an
+    /// array index.
+    fn push_prop(&self, props: &mut OwnProps, key: PropertyKey, prop: Prop) {
+        if key.as_str().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit())) {
+            self.0.marks.set(self.0.marks.get() | INDEX_PROPS);
+        }
+        props.push(key, prop);
+    }
+
+    /// `array[i]` for an element that is present: its value, found without a key string
+    /// (issue 16). `None` when this is not an Array or `i` is a hole or past the end, where
+    /// [[Get]] goes on with the key (an ordinary property of that index, the prototypes).
+    pub(crate) fn array_element(&self, i: u32) -> Option<JsValue> {
+        match &self.0.class {
+            Class::Array(items) => items.borrow().get(i as usize).cloned().flatten(),
+            _ => None,
+        }
+    }
+
+    /// `array[i] = value` ([[Set]] with this object as the receiver) when its outcome is
+    /// sure to be storing `value` as the element `i`, done without a key string (issue 16);
+    /// otherwise `Err(value)`, for the caller to take the general path.
+    ///
+    /// Sure means: an Array whose elements are neither sealed nor frozen, and either element
+    /// `i` is present (a writable data property: OrdinarySetWithOwnDescriptor steps 2.c-d
+    /// replace its value), or it is absent and OrdinarySet would create it (step 2.e,
+    /// CreateDataProperty): the array is extensible and has no ordinary property `i`, and
+    /// no prototype has a property `i` (a setter or a read-only one would change the
+    /// outcome), which holds when each prototype is an ordinary object, function or Array
+    /// with no such element and none has stored an index-like key.
+    pub(crate) fn set_array_element(&self, i: u32, value: JsValue) -> Result<(), JsValue> {
+        let Class::Array(items) = &self.0.class else { return Err(value) };
+        if self.0.elements.get() != IntegrityLevel::None {
+            return Err(value);
+        }
+        let i = i as usize;
+        let mut list = items.borrow_mut();
+        if let Some(slot @ Some(_)) = list.get_mut(i) {
+            let old = slot.replace(value);
+            drop(list);
+            // The old value is dropped after the borrow ends (dropping frees what it holds).
+            drop(old);
+            return Ok(());
+        }
+        drop(list);
+        if !self.is_extensible() || self.0.marks.get() & INDEX_PROPS != 0 {
+            return Err(value);
+        }
+        let mut proto = self.proto();
+        while let Some(p) = proto {
+            if p.0.marks.get() & INDEX_PROPS != 0 {
+                return Err(value);
+            }
+            match &p.0.class {
+                Class::Object | Class::Function(_) => {}
+                Class::Array(elements) if elements.borrow().get(i).is_none_or(Option::is_none) => {}
+                _ => return Err(value),
+            }
+            proto = p.proto();
+        }
+        let mut list = items.borrow_mut();
+        if i >= list.len() {
+            list.resize(i + 1, None);
+        }
+        list[i] = Some(value);
+        Ok(())
     }
 
     pub(crate) fn ptr_eq(&self, other: &Obj) -> bool {
@@ -367,12 +559,28 @@ impl Obj {
             }
             return;
         }
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
         match props.get_mut(key) {
             Some(p) => *p = prop,
-            None => props.push(key.to_key(), prop),
+            None => self.push_prop(&mut props, key.to_key(), prop),
         }
+    }
+
+    /// Adds a data property that the object is known not to have (one just made: a
+    /// function's `prototype`), after any implied `length` and `name`, which stay implied.
+    pub(crate) fn define_new<K: Key + ?Sized>(
+        &self,
+        key: &K,
+        value: JsValue,
+        writable: bool,
+        enumerable: bool,
+        configurable: bool,
+    ) {
+        debug_assert!(self.0.props.borrow().get(key).is_none() && self.implied_prop(key).is_none());
+        let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
+        let mut props = self.0.props.borrow_mut();
+        self.push_prop(&mut props, key.to_key(), prop);
     }
 
     /// Defines a getter or setter, keeping the other half of an existing accessor (object
@@ -384,7 +592,7 @@ impl Obj {
         setter: Option<JsValue>,
         enumerable: bool,
     ) {
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         match props.get_mut(key) {
             Some(p) => {
                 let (g0, s0) = match &p.slot {
@@ -395,7 +603,8 @@ impl Obj {
                 p.enumerable = enumerable;
                 p.configurable = true;
             }
-            None => props.push(
+            None => self.push_prop(
+                &mut props,
                 key.to_key(),
                 Prop {
                     slot: Slot::Accessor(getter, setter),
@@ -407,8 +616,20 @@ impl Obj {
         }
     }
 
+    /// Whether the object has no own properties other than array elements (and an Array's
+    /// `length`): a quick answer for the checks that ask for a few keys on a fresh object.
+    pub(crate) fn has_no_own_props(&self) -> bool {
+        !self.0.implied.get() && self.0.props.borrow().list().is_empty()
+    }
+
     /// The stored property (not array elements or `length`).
+    #[inline]
     pub(crate) fn own_prop<K: Key + ?Sized>(&self, key: &K) -> Option<Prop> {
+        if self.0.implied.get()
+            && let Some(prop) = self.implied_prop(key)
+        {
+            return Some(prop);
+        }
         self.0.props.borrow().get(key).cloned()
     }
 
@@ -560,7 +781,7 @@ impl Obj {
                     writable: desc.writable.unwrap_or(false),
                 }
             };
-            self.0.props.borrow_mut().push(key.clone(), prop);
+            self.push_prop(&mut self.props_mut(), key.clone(), prop);
             // e. Return true.
             return true;
         };
@@ -609,7 +830,7 @@ impl Obj {
             }
         }
         // 6. If O is not undefined, then
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         let Some(prop) = props.get_mut(key) else { return true };
         if current.is_data() && desc.is_accessor() {
             // a. If IsDataDescriptor(current) is true and IsAccessorDescriptor(Desc) is true,
@@ -681,6 +902,7 @@ impl Obj {
         let mut keys: Vec<PropertyKey> = Vec::new();
         // 2. For each own property key P of O such that P is an array index, in ascending
         // numeric index order, append P to keys.
+        self.materialize();
         let props = self.0.props.borrow();
         let mut index_keys: Vec<(u32, PropertyKey)> =
             props.list().iter().filter_map(|(k, _)| k.array_index().map(|i| (i, k.clone()))).collect();
@@ -862,7 +1084,7 @@ impl Obj {
             }
         }
         // 1. Let desc be ? O.[[GetOwnProperty]](P).
-        let mut props = self.0.props.borrow_mut();
+        let mut props = self.props_mut();
         let Some(i) = props.position(key) else {
             // 2. If desc is undefined, return true.
             return true;

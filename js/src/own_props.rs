@@ -94,6 +94,28 @@ impl OwnProps {
         }
     }
 
+    /// The properties of `list` (distinct keys, in creation order).
+    pub(crate) fn from_list(list: Vec<Entry>) -> OwnProps {
+        if list.len() <= INDEX_AT {
+            return OwnProps::Small(list);
+        }
+        let mut props = OwnProps::default();
+        for (key, prop) in list {
+            props.push(key, prop);
+        }
+        props
+    }
+
+    /// Puts properties ahead of the others (the caller has checked that there are none by
+    /// those keys).
+    pub(crate) fn prepend<const N: usize>(&mut self, front: [Entry; N]) {
+        let rest = self.take();
+        let mut list = Vec::with_capacity(N + rest.len());
+        list.extend(front);
+        list.extend(rest);
+        *self = OwnProps::from_list(list);
+    }
+
     /// Removes the property at `i`.
     pub(crate) fn remove(&mut self, i: usize) {
         match self {

@@ -235,15 +235,27 @@ impl realm::Realm for JsRealm {
         let r = realm();
         let intrinsics = r.promise_intrinsics.get()?;
         let proto = &r.promise_proto;
-        let intact = o.own_prop("then").is_none()
-            && o.own_prop("constructor").is_none()
+        let intact = (o.has_no_own_props()
+            || o.own_prop("then").is_none() && o.own_prop("constructor").is_none())
             && o.proto().is_some_and(|p| p.ptr_eq(proto))
-            && own_data_is(proto, "then", &intrinsics.then)
-            && own_data_is(proto, "constructor", &intrinsics.constructor)
-            && matches!(
-                intrinsics.constructor.own_prop(&PropertyKey::Symbol(r.symbols.species.clone())),
-                Some(p) if matches!(&p.slot, Slot::Accessor(Some(JsValue::Object(g)), _) if g.ptr_eq(&intrinsics.species_getter))
-            );
+            && (r.promise_lookups_intact.get()
+                || {
+                    // What the lookups of `then` and `constructor` on the prototype and of
+                    // `@@species` on the constructor would find; kept until either object's
+                    // properties change (`Realm::promise_lookups_intact`).
+                    let found = own_data_is(proto, "then", &intrinsics.then)
+                        && own_data_is(proto, "constructor", &intrinsics.constructor)
+                        && matches!(
+                            intrinsics.constructor.own_prop(&PropertyKey::Symbol(r.symbols.species.clone())),
+                            Some(p) if matches!(&p.slot, Slot::Accessor(Some(JsValue::Object(g)), _) if g.ptr_eq(&intrinsics.species_getter))
+                        );
+                    if found {
+                        proto.watch();
+                        intrinsics.constructor.watch();
+                        r.promise_lookups_intact.set(true);
+                    }
+                    found
+                });
         intact.then(|| promise.clone())
     }
 

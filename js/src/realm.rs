@@ -82,6 +82,16 @@ pub(crate) struct Realm {
     pub(crate) length_key: crate::ir::Name,
     /// See [`Realm::length_key`].
     pub(crate) name_key: crate::ir::Name,
+    /// The keys `"value"` and `"done"`, made once: every iterator result object
+    /// (CreateIteratorResultObject) has both.
+    pub(crate) value_key: crate::ir::Name,
+    /// See [`Realm::value_key`].
+    pub(crate) done_key: crate::ir::Name,
+    /// The keys `"prototype"` and `"constructor"`, made once: every ordinary `function` gets
+    /// both (MakeConstructor).
+    pub(crate) prototype_key: crate::ir::Name,
+    /// See [`Realm::prototype_key`].
+    pub(crate) constructor_key: crate::ir::Name,
     /// The empty string value (the `name` of the many anonymous built-in functions, such as
     /// the resolving functions of every promise and `Promise.all`'s element functions).
     pub(crate) empty_string: crate::jsstr::JsStr,
@@ -90,6 +100,12 @@ pub(crate) struct Realm {
     /// gets the same object (its prototype, its properties), as in Node, even when the script
     /// dropped it. A plain promise object needs no pin: re-wrapping gives an equal one.
     pub(crate) pinned_promises: RefCell<Vec<Obj>>,
+    /// Whether Promise.prototype's `then` and `constructor` and %Promise%'s `@@species` were
+    /// found to be the intrinsic ones and neither object's properties changed since: the
+    /// cached part of `promise_with_intrinsic_then` (`promise.rs`), which every `await` and
+    /// `Promise.resolve` of a promise asks. Both objects are watched ([`Obj::watch`]) once
+    /// it is set; a change of their properties clears it.
+    pub(crate) promise_lookups_intact: Cell<bool>,
     /// %Promise% and the intrinsics its native fast path compares with (set by its install).
     pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
     /// The source offset of the code running now (for error locations).
@@ -250,8 +266,10 @@ impl Realm {
         let object_proto = Obj::new(Class::Object, None);
         let proto = || Some(object_proto.clone());
         let noop: NativeFn = Rc::new(|_, _, _| Ok(JsValue::Undefined));
-        let function_proto =
-            Obj::new(Class::Function(Func::Native { name: "".into(), f: noop, ctor: false }), proto());
+        let function_proto = Obj::new(
+            Class::Function(Func::Native { name: "".into(), length: 0, f: noop, ctor: false }),
+            proto(),
+        );
         Rc::new(Realm {
             array_proto: Obj::new(Class::Array(RefCell::new(Vec::new())), proto()),
             string_proto: Obj::new(Class::Object, proto()),
@@ -291,10 +309,15 @@ impl Realm {
             rng: Cell::new(config.seed | 1),
             promise_objects: RefCell::new(Vec::new()),
             length_key: "length".into(),
+            value_key: "value".into(),
+            done_key: "done".into(),
+            prototype_key: "prototype".into(),
+            constructor_key: "constructor".into(),
             name_key: "name".into(),
             empty_string: crate::jsstr::JsStr::from(""),
             promise_intrinsics: OnceCell::new(),
             pinned_promises: RefCell::new(Vec::new()),
+            promise_lookups_intact: Cell::new(false),
             warned: Cell::new(false),
             pos: Cell::new(0),
             script: config.script,
@@ -405,6 +428,12 @@ impl Realm {
         self.steps_left.get() == 0
     }
 
+    /// A watched object's properties are about to change (`Obj::watch`): the checks cached
+    /// on them are to be made again.
+    pub(crate) fn watched_object_changed(&self) {
+        self.promise_lookups_intact.set(false);
+    }
+
     /// A native function object.
     pub(crate) fn native(
         &self,
@@ -426,16 +455,12 @@ impl Realm {
     }
 
     fn native_function(&self, name: &str, length: usize, f: NativeFn, ctor: bool) -> Obj {
-        let obj = Obj::new(
-            Class::Function(Func::Native { name: name.into(), f, ctor }),
-            Some(self.function_proto.clone()),
-        );
         // CreateBuiltinFunction (10.3.4): `length`, then `name`, both { [[Writable]]: false,
-        // [[Enumerable]]: false, [[Configurable]]: true }.
-        obj.define_with(&self.length_key, JsValue::Number(length as f64), false, false, true);
+        // [[Enumerable]]: false, [[Configurable]]: true }, implied by the slots until used
+        // (`Obj::new_function`).
         let name = if name.is_empty() { self.empty_string.clone() } else { crate::jsstr::JsStr::from(name) };
-        obj.define_with(&self.name_key, JsValue::String(name), false, false, true);
-        obj
+        let length = u32::try_from(length).unwrap_or(u32::MAX);
+        Obj::new_function(Func::Native { name, length, f, ctor }, self.function_proto.clone())
     }
 
     /// Defines a non-enumerable method on `obj`.

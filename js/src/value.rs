@@ -150,20 +150,29 @@ impl JsValue {
 
     /// ToPrimitive (7.1.1): `@@toPrimitive` if the object has one, else OrdinaryToPrimitive
     /// (7.1.1.1) with hint "number" unless `string_hint`.
+    #[inline]
     pub(crate) fn to_primitive(&self, string_hint: bool) -> Result<JsValue, JsValue> {
+        // 2. Return input (not an Object): the common case, kept out of the call.
+        if !matches!(self, JsValue::Object(_)) {
+            return Ok(self.clone());
+        }
         self.to_primitive_with(if string_hint { "string" } else { "number" })
     }
 
     /// ToPrimitive ( input ) with no preferredType: `@@toPrimitive` gets the hint "default"
     /// (a Date then converts to its string, 21.4.4.45); OrdinaryToPrimitive uses "number".
     /// The `+` operator and `==` convert this way.
+    #[inline]
     pub(crate) fn to_primitive_default(&self) -> Result<JsValue, JsValue> {
+        if !matches!(self, JsValue::Object(_)) {
+            return Ok(self.clone());
+        }
         self.to_primitive_with("default")
     }
 
     fn to_primitive_with(&self, hint: &str) -> Result<JsValue, JsValue> {
-        let string_hint = hint == "string";
         let JsValue::Object(o) = self else { return Ok(self.clone()) };
+        let string_hint = hint == "string";
         // 1.a. Let exoticToPrim be ? GetMethod(input, @@toPrimitive).
         let key = PropertyKey::Symbol(realm().symbols.to_primitive.clone());
         let exotic = o.get(&key)?;
