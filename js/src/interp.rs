@@ -664,12 +664,57 @@ pub(crate) fn resolve_binding(env: &Env, name: &str) -> Res<Option<Resolved>> {
 
 /// GetValue (6.2.5.5) of an identifier reference, and the `this` a call of it gets: the
 /// binding object of a `with` scope (WithBaseObject, 9.1.1.2.10), undefined otherwise.
+///
+/// ResolveBinding and GetBindingValue in one walk: a declarative scope's binding is read
+/// where it is found (not found, then searched again), and the global object's own data
+/// property (`Promise`, `queueMicrotask`) is read by the search that finds it (not
+/// [[HasProperty]] and then [[Get]], two searches). Both are unobservable: neither a
+/// declarative scope nor an ordinary object's own data property runs user code.
 fn get_reference(env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
-    match resolve_binding(env, name)? {
-        Some(resolved) => get_resolved(&resolved, env, name),
-        // 6.2.5.5 step 2: If IsUnresolvableReference(V), throw a ReferenceError.
-        None => Err(reference_error(&format!("{name} is not defined"))),
+    let mut scope = env;
+    loop {
+        match &scope.object {
+            // An object Environment Record: HasBinding may run user code (a getter,
+            // `Symbol.unscopables`), so it goes the spec's way.
+            Some(object) => {
+                if crate::object_env::has_binding(object, name)? {
+                    let v = crate::object_env::get_binding_value(object, name, env.strict)?;
+                    return Ok((v, JsValue::Object(object.clone())));
+                }
+            }
+            None => {
+                if let Some(b) = scope.vars.borrow().get(name) {
+                    return match &b.value {
+                        Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                        // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
+                        None => {
+                            Err(reference_error(&format!("Cannot access '{name}' before initialization")))
+                        }
+                    };
+                }
+            }
+        }
+        match &scope.parent {
+            Some(parent) => scope = parent,
+            None => break,
+        }
     }
+    get_global(name)
+}
+
+/// The global Environment Record's object part of [`get_reference`]: the global object's
+/// property `name`, or a ReferenceError when it has none.
+fn get_global(name: &str) -> Res<(JsValue, JsValue)> {
+    let global = realm().global.clone();
+    // An own data property: its value, found by one search.
+    if let Some(crate::object::Prop { slot: crate::object::Slot::Data(v), .. }) = global.own_prop(name) {
+        return Ok((v, JsValue::Undefined));
+    }
+    if global.has_property(name) {
+        return Ok((global.get(name)?, JsValue::Undefined));
+    }
+    // 6.2.5.5 step 2: If IsUnresolvableReference(V), throw a ReferenceError.
+    Err(reference_error(&format!("{name} is not defined")))
 }
 
 /// GetBindingValue of a resolved name, and its WithBaseObject.
