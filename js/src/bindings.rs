@@ -69,10 +69,14 @@ impl Bindings {
     fn position(&self, name: &str) -> Option<usize> {
         match self {
             // Names of one script are interned (`lower.rs`), so a hit is mostly the same
-            // pointer: compared before the bytes, which then only misses of equal length read.
+            // pointer: compared before the bytes, which then only misses of equal length read;
+            // of those, most differ in the first byte, compared inline before the call of
+            // `memcmp` (an empty name has no first byte and is equal to the other empty one).
             Bindings::Small(list) => list.iter().position(|b| {
                 b.name.len() == name.len()
-                    && (std::ptr::eq(b.name.as_ptr(), name.as_ptr()) || b.name.as_bytes() == name.as_bytes())
+                    && (std::ptr::eq(b.name.as_ptr(), name.as_ptr())
+                        || (b.name.as_bytes().first() == name.as_bytes().first()
+                            && b.name.as_bytes() == name.as_bytes()))
             }),
             Bindings::Large(large) => large.index.get(name).copied(),
         }
