@@ -1778,6 +1778,31 @@ fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsVal
     Ok(if prefix { new } else { old })
 }
 
+/// [`update`] of a name: a mutable, initialized declarative binding holding a Number (a loop
+/// counter) is read and written where one walk finds it, with the same steps (ToNumeric of a
+/// Number is itself, and SetMutableBinding of such a binding only stores); any other binding,
+/// or a `with` scope on the way (whose HasBinding may run user code), goes through [`update`].
+fn update_name(op: Update, prefix: bool, name: &Name, pos: Pos, env: &Env) -> Res<JsValue> {
+    let mut scope = env;
+    while scope.object.is_none() {
+        if let Some(b) = scope.vars.borrow_mut().get_mut(name) {
+            if let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments) {
+                realm().pos.set(pos);
+                let old = *old;
+                let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
+                b.value = Some(JsValue::Number(new));
+                return Ok(JsValue::Number(if prefix { new } else { old }));
+            }
+            break;
+        }
+        match &scope.parent {
+            Some(parent) => scope = parent,
+            None => break,
+        }
+    }
+    update(op, prefix, &Place::Var(name.clone()), pos, env)
+}
+
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
     match p {
         Place::Var(name) => get_var(env, name),
@@ -1845,7 +1870,7 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Function(def) => Ok(JsValue::Object(make_function(def.clone(), env.clone()))),
         // A name's update (`i++`): its place is the name itself.
         Expr::Update { op, prefix, target, pos } => match &**target {
-            Expr::Ident(name, _) => update(*op, *prefix, &Place::Var(name.clone()), *pos, env),
+            Expr::Ident(name, _) => update_name(*op, *prefix, name, *pos, env),
             _ => return None,
         },
         _ => return None,
