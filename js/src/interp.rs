@@ -662,6 +662,31 @@ pub(crate) fn resolve_binding(env: &Env, name: &str) -> Res<Option<Resolved>> {
     Ok(if realm().global.has_property(name) { Some(Resolved::Global) } else { None })
 }
 
+thread_local! {
+    /// Whether a sloppy direct eval has created a binding in one of the script's scopes on
+    /// this thread (EvalDeclarationInstantiation's `var`s and functions in a function's
+    /// variable environment): from then on a name the script binds nowhere may still be bound
+    /// in a scope, so [`get_ident`] asks the scopes again. Never cleared.
+    static EVAL_BINDINGS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Notes that eval code is creating bindings in an existing variable environment (see
+/// [`EVAL_BINDINGS`]).
+pub(crate) fn note_eval_bindings() {
+    EVAL_BINDINGS.with(|b| b.set(true));
+}
+
+/// GetValue of an identifier reference (with its WithBaseObject, as [`get_reference`]): a
+/// name the script binds nowhere ([`IdentRef::unbound`]), outside `with`, and with no eval
+/// having added bindings, can only be the global object's property, so the scopes are not
+/// searched (docs/design.md, "settle-js name resolution").
+fn get_ident(id: &IdentRef, env: &Env) -> Res<(JsValue, JsValue)> {
+    if id.unbound.get() && !EVAL_BINDINGS.with(Cell::get) {
+        return get_global(&id.name);
+    }
+    get_reference(env, &id.name)
+}
+
 /// GetValue (6.2.5.5) of an identifier reference, and the `this` a call of it gets: the
 /// binding object of a `with` scope (WithBaseObject, 9.1.1.2.10), undefined otherwise.
 ///
@@ -859,7 +884,7 @@ pub(crate) async fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -
 fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
     Box::pin(async move {
         match pattern {
-            Pattern::Ident(name, _) => match mode {
+            Pattern::Ident(name) => match mode {
                 Mode::Assign => assign_var(env, name, value)?,
                 Mode::Init => init_var(env, name, value),
                 Mode::Declare(mutable) => env.declare(name, Some(value), mutable),
@@ -1747,7 +1772,7 @@ enum Place {
 
 async fn place(target: &Expr, env: &Env) -> Res<Place> {
     match target {
-        Expr::Ident(name, _) => Ok(Place::Var(name.clone())),
+        Expr::Ident(id, _) => Ok(Place::Var(id.name.clone())),
         Expr::Member { object, key, pos, .. } => {
             let o = eval(object, env).await?;
             let k = eval_key(key, env).await?;
@@ -1862,15 +1887,15 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Num(n) => Ok(JsValue::Number(*n)),
         Expr::BigInt(n) => Ok(JsValue::BigInt(*n)),
         Expr::Str(s) => Ok(JsValue::String(s.clone())),
-        Expr::Ident(name, pos) => {
+        Expr::Ident(id, pos) => {
             realm().pos.set(*pos);
-            get_var(env, name)
+            get_ident(id, env).map(|(v, _)| v)
         }
         Expr::This => lookup_this(env),
         Expr::Function(def) => Ok(JsValue::Object(make_function(def.clone(), env.clone()))),
         // A name's update (`i++`): its place is the name itself.
         Expr::Update { op, prefix, target, pos } => match &**target {
-            Expr::Ident(name, _) => update_name(*op, *prefix, name, *pos, env),
+            Expr::Ident(id, _) => update_name(*op, *prefix, &id.name, *pos, env),
             _ => return None,
         },
         _ => return None,
@@ -1941,9 +1966,9 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 }
                 JsValue::from(s)
             }
-            Expr::Ident(name, pos) => {
+            Expr::Ident(id, pos) => {
                 realm().pos.set(*pos);
-                get_var(env, name)?
+                get_ident(id, env)?.0
             }
             Expr::This => lookup_this(env)?,
             Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
@@ -2053,9 +2078,9 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         }
                         // 13.5.1.2 delete of an identifier reference (sloppy code only):
                         // base.DeleteBinding(name); of a `with` object, its [[Delete]].
-                        Expr::Ident(name, _) => match resolve_binding(env, name)? {
+                        Expr::Ident(id, _) => match resolve_binding(env, &id.name)? {
                             Some(Resolved::Object(object)) => {
-                                JsValue::Bool(crate::object_env::delete_binding(&object, name))
+                                JsValue::Bool(crate::object_env::delete_binding(&object, &id.name))
                             }
                             _ => JsValue::Bool(true),
                         },
@@ -2128,16 +2153,16 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     bind(target, v.clone(), env, Mode::Assign).await?;
                     return Ok(v);
                 }
-                let target_expr = match &**target {
-                    Pattern::Ident(name, p) => Expr::Ident(name.clone(), *p),
-                    Pattern::Member(m) => return compound(op, m, value, env, *pos).await,
+                let p = match &**target {
+                    Pattern::Ident(name) => Place::Var(name.clone()),
+                    Pattern::Member(m) => place(m, env).await?,
                     _ => {
                         return Err(Ctrl::Throw(
                             realm().error("SyntaxError", "Invalid left-hand side in assignment"),
                         ));
                     }
                 };
-                compound(op, &target_expr, value, env, *pos).await?
+                compound(op, p, value, env, *pos).await?
             }
             Expr::Member { object, key, optional, pos, .. } => {
                 let o = eval(object, env).await?;
@@ -2176,9 +2201,10 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     }
                     // 13.3.6.1 step 6 / EvaluateCall: a function found in a `with` object is
                     // called with the object as `this` (WithBaseObject).
-                    Expr::Ident(name, ipos) => {
+                    Expr::Ident(id, ipos) => {
                         realm().pos.set(*ipos);
-                        let (f, this) = get_reference(env, name)?;
+                        let name = &id.name;
+                        let (f, this) = get_ident(id, env)?;
                         // 13.3.6.1 step 6: If ref is not a property reference, its
                         // [[ReferencedName]] is "eval" and SameValue(func, %eval%) is true:
                         // a direct eval (not `eval?.(x)`, an OptionalExpression).
@@ -2273,8 +2299,7 @@ pub(crate) async fn await_value(v: JsValue) -> Res<JsValue> {
     Ok(promise.await?)
 }
 
-async fn compound(op: &AssignmentOperator, target: &Expr, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
-    let p = place(target, env).await?;
+async fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
     let old = read_place(&p, env)?;
     let new = match op {
         AssignmentOperator::LogicalAnd

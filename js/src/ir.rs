@@ -12,6 +12,26 @@ pub(crate) type Pos = u32;
 /// An identifier or property name.
 pub(crate) type Name = Rc<str>;
 
+/// The name of an identifier reference (13.1), one shared by every reference to it in a
+/// script, with what lowering learnt of it: whether the name is bound nowhere in the script
+/// (docs/design.md, "settle-js name resolution"), so that a reference to it, outside `with`,
+/// finds its binding in the global object without asking the scopes on the way.
+#[derive(Debug)]
+pub(crate) struct IdentRef {
+    pub name: Name,
+    /// Set when lowering finishes: no declaration, parameter, `catch` parameter, function or
+    /// class name of the script binds this name (it is not `arguments` either), and no
+    /// reference of this record is inside a `with` or in eval code.
+    pub unbound: std::cell::Cell<bool>,
+}
+
+impl IdentRef {
+    /// A reference that is resolved through the scopes (never marked unbound).
+    pub(crate) fn dynamic(name: Name) -> Rc<IdentRef> {
+        Rc::new(IdentRef { name, unbound: std::cell::Cell::new(false) })
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Script {
     pub body: Rc<FuncDef>,
@@ -146,7 +166,7 @@ impl Block {
 
 #[derive(Debug)]
 pub(crate) enum Pattern {
-    Ident(Name, Pos),
+    Ident(Name),
     Object {
         props: Vec<(PropKey, Pattern)>,
         rest: Option<Box<Pattern>>,
@@ -293,7 +313,7 @@ pub(crate) enum Expr {
     BigInt(i64),
     Str(crate::jsstr::JsStr),
     Template(Vec<Rc<str>>, Vec<Expr>),
-    Ident(Name, Pos),
+    Ident(Rc<IdentRef>, Pos),
     This,
     Array(Vec<ArrayElem>),
     Object(Vec<ObjProp>),

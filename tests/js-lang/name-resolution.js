@@ -22,6 +22,18 @@ console.log(readLater());
 delete globalThis['addedLater'];
 console.log(readLater());
 
+// `with` (before any eval has run): a name found on the object, then on the global when the
+// object loses it, and a call of a method found there gets the object as `this`.
+const scopeObject = { ['answer']: 'from with', who() { return this === scopeObject; } };
+with (scopeObject) {
+  console.log(answer, who());
+  const readInWith = () => answer;
+  console.log(readInWith());
+  delete scopeObject['answer'];
+  console.log(readInWith());
+}
+with ({ counter: 1 }) { counter++; console.log(counter); }
+
 // A sloppy direct eval's var shadows the global for the function's closures, before and
 // after it runs (the closure read the global first).
 globalThis['shadowed'] = 'global';
@@ -53,18 +65,6 @@ function strictEvalKeeps() {
   return read();
 }
 console.log(strictEvalKeeps());
-
-// `with`: a name found on the object, then on the global when the object loses it, and a
-// call of a method found there gets the object as `this`.
-const scopeObject = { ['answer']: 'from with', who() { return this === scopeObject; } };
-with (scopeObject) {
-  console.log(answer, who());
-  const readInWith = () => answer;
-  console.log(readInWith());
-  delete scopeObject['answer'];
-  console.log(readInWith());
-}
-with ({ counter: 1 }) { counter++; console.log(counter); }
 
 // The temporal dead zone of let, const and class, with V8's messages.
 function tdz(f) { try { return f(); } catch (e) { return e.constructor.name + ': ' + e.message; } }
