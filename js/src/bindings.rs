@@ -66,7 +66,7 @@ impl Bindings {
     }
 
     /// The position of the binding called `name`.
-    fn position(&self, name: &str) -> Option<usize> {
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
         match self {
             // Names of one script are interned (`lower.rs`), so a hit is mostly the same
             // pointer: compared before the bytes, which then only misses of equal length read;
@@ -80,6 +80,16 @@ impl Bindings {
             }),
             Bindings::Large(large) => large.index.get(name).copied(),
         }
+    }
+
+    /// The binding at `position`, if there is one.
+    pub(crate) fn at(&self, position: usize) -> Option<&Binding> {
+        self.list().get(position)
+    }
+
+    /// The binding at `position`, to change.
+    pub(crate) fn at_mut(&mut self, position: usize) -> Option<&mut Binding> {
+        self.list_mut().get_mut(position)
     }
 
     /// The binding called `name`.

@@ -62,6 +62,10 @@ pub(crate) struct Scope {
     heap_slot: Cell<u32>,
     /// What the scope is to a direct eval (EvalDeclarationInstantiation, 19.2.1.3).
     kind: Cell<ScopeKind>,
+    /// Whether code may run in this scope before all its bindings exist (a function with
+    /// parameter expressions, a loop's or `catch`'s pattern with defaults or computed keys): then
+    /// each binding created in it advances the binding epoch ([`bump_binding_epoch`]).
+    late: Cell<bool>,
     /// The [[BindingObject]] of an object Environment Record (9.1.1.2) made by `with`: the
     /// scope's bindings are then this object's properties (`object_env.rs`), not `vars`.
     object: Option<Obj>,
@@ -170,6 +174,7 @@ impl Scope {
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             kind: Cell::new(ScopeKind::Block),
+            late: Cell::new(false),
             object: Some(object),
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
@@ -190,6 +195,7 @@ impl Scope {
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             kind: Cell::new(ScopeKind::Var),
+            late: Cell::new(false),
             object: None,
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
@@ -214,6 +220,9 @@ impl Scope {
                 b.mutable = mutable;
             }
             None => {
+                if self.late.get() {
+                    bump_binding_epoch();
+                }
                 vars.push(Binding { name: name.clone(), value, mutable, lexical: false, arguments: None })
             }
         }
@@ -417,6 +426,13 @@ pub(crate) async fn run_closure(
     };
     let is_generator_body = generator.is_some();
     let scope = Scope::make(Some(env), frame, generator, def.strict);
+    // Parameter expressions run before the parameters after them (and the `var`s and the
+    // body's declarations) are bound.
+    if def.params.iter().any(|p| p.default.is_some() || pattern_has_expressions(&p.pattern))
+        || def.rest.as_ref().is_some_and(pattern_has_expressions)
+    {
+        scope.late.set(true);
+    }
     let mut mapped = Vec::new();
     if def.uses_arguments && !def.is_arrow {
         drop(r);
@@ -558,6 +574,9 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
+            if scope.late.get() {
+                bump_binding_epoch();
+            }
             let mut vars = scope.vars.borrow_mut();
             vars.remove(name);
             vars.push(Binding {
@@ -671,20 +690,165 @@ thread_local! {
 }
 
 /// Notes that eval code is creating bindings in an existing variable environment (see
-/// [`EVAL_BINDINGS`]).
+/// [`EVAL_BINDINGS`]); that is also a late binding ([`bump_binding_epoch`]).
 pub(crate) fn note_eval_bindings() {
     EVAL_BINDINGS.with(|b| b.set(true));
+    bump_binding_epoch();
+}
+
+thread_local! {
+    /// The binding epoch: a reference's [`SiteCache`] is valid only in the epoch it was filled
+    /// in. Starts at 1 (a cache of 0 is empty).
+    static BINDING_EPOCH: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Advances the binding epoch, emptying every reference's [`SiteCache`]: called for each
+/// binding created in a scope that code may already have searched (a sloppy eval's `var`s, a
+/// binding made while parameter expressions or pattern defaults run, `init_var`'s fallback).
+/// Every other binding is made while its scope is set up, before any code runs in it, and
+/// the scopes set up at one place of the code hold the same names in the same order every
+/// time, so a cached (hops, slot) stays right for every later run of the reference.
+pub(crate) fn bump_binding_epoch() {
+    BINDING_EPOCH.with(|e| e.set(e.get() + 1));
+}
+
+/// Whether binding `pattern` runs code of the script (a default or a computed key), which a
+/// closure made there could use to search the scope before the pattern's later names exist.
+fn pattern_has_expressions(pattern: &Pattern) -> bool {
+    match pattern {
+        Pattern::Ident(_) => false,
+        Pattern::Default(..) | Pattern::Member(_) => true,
+        Pattern::Object { props, rest } => {
+            props.iter().any(|(k, p)| matches!(k, PropKey::Computed(_)) || pattern_has_expressions(p))
+                || rest.as_deref().is_some_and(pattern_has_expressions)
+        }
+        Pattern::Array { elems, rest } => {
+            elems.iter().flatten().any(pattern_has_expressions)
+                || rest.as_deref().is_some_and(pattern_has_expressions)
+        }
+    }
+}
+
+/// Where a reference's name is bound, as [`find_binding`] answers.
+enum Found<'e> {
+    /// In this declarative scope, at this position.
+    Slot(&'e Scope, usize),
+    /// In no scope of the chain, which has no `with` scope: the global object's, if any.
+    Global,
+    /// A `with` scope is on the way, or the reference is not cacheable: the spec's walk.
+    Walk,
+}
+
+/// Finds a cacheable reference's declarative binding: from its [`SiteCache`] when that was
+/// filled in this epoch and the slot still holds a binding of this name (the interned name's
+/// pointer), else by walking the scopes and filling the cache.
+fn find_binding<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'e> {
+    if !id.cacheable {
+        return Found::Walk;
+    }
+    if let Some((scope, slot)) = cached_slot(id, cache, env) {
+        return Found::Slot(scope, slot);
+    }
+    walk_and_cache(id, cache, env)
+}
+
+/// The scope and position [`SiteCache`] holds for the reference, if it was filled in this
+/// epoch and the slot still holds a binding of this name (the interned name's pointer).
+#[inline]
+fn cached_slot<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Option<(&'e Scope, usize)> {
+    let c = cache.0.get();
+    if c == 0 || c >> 24 != BINDING_EPOCH.with(Cell::get) {
+        return None;
+    }
+    let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
+    let mut scope: &Env = env;
+    for _ in 0..hops {
+        scope = scope.parent.as_ref()?;
+    }
+    let found =
+        scope.object.is_none() && scope.vars.borrow().at(slot).is_some_and(|b| Rc::ptr_eq(&b.name, &id.name));
+    found.then_some((scope, slot))
+}
+
+/// [`find_binding`] by walking the scopes, filling the cache with what it finds.
+fn walk_and_cache<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'e> {
+    let epoch = BINDING_EPOCH.with(Cell::get);
+    let mut scope: &Env = env;
+    let mut hops: u64 = 0;
+    loop {
+        if scope.object.is_some() {
+            return Found::Walk;
+        }
+        if let Some(slot) = scope.vars.borrow().position(&id.name) {
+            if hops < 0x100 && slot < 0x1_0000 && epoch < 1 << 40 {
+                cache.0.set(epoch << 24 | hops << 16 | slot as u64);
+            }
+            return Found::Slot(scope, slot);
+        }
+        match &scope.parent {
+            Some(parent) => scope = parent,
+            None => return Found::Global,
+        }
+        hops += 1;
+    }
 }
 
 /// GetValue of an identifier reference (with its WithBaseObject, as [`get_reference`]): a
 /// name the script binds nowhere ([`IdentRef::unbound`]), outside `with`, and with no eval
 /// having added bindings, can only be the global object's property, so the scopes are not
 /// searched (docs/design.md, "settle-js name resolution").
-fn get_ident(id: &IdentRef, env: &Env) -> Res<(JsValue, JsValue)> {
+///
+/// Any other reference outside `with` and eval code reads the slot it found its binding in
+/// the last time ([`find_binding`]).
+fn get_ident(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<(JsValue, JsValue)> {
     if id.unbound.get() && !EVAL_BINDINGS.with(Cell::get) {
         return get_global(&id.name);
     }
-    get_reference(env, &id.name)
+    // The cache's hit, read in the same borrow that checks it.
+    if id.cacheable
+        && let c = cache.0.get()
+        && c != 0
+        && c >> 24 == BINDING_EPOCH.with(Cell::get)
+    {
+        let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
+        let mut scope: &Env = env;
+        let mut ok = true;
+        for _ in 0..hops {
+            match &scope.parent {
+                Some(parent) => scope = parent,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && scope.object.is_none() {
+            let vars = scope.vars.borrow();
+            if let Some(b) = vars.at(slot)
+                && Rc::ptr_eq(&b.name, &id.name)
+            {
+                return match &b.value {
+                    Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                    // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
+                    None => {
+                        Err(reference_error(&format!("Cannot access '{}' before initialization", id.name)))
+                    }
+                };
+            }
+        }
+    }
+    match find_binding(id, cache, env) {
+        Found::Slot(scope, slot) => {
+            let vars = scope.vars.borrow();
+            match vars.at(slot).and_then(|b| b.value.as_ref()) {
+                Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
+                None => Err(reference_error(&format!("Cannot access '{}' before initialization", id.name))),
+            }
+        }
+        Found::Global => get_global(&id.name),
+        Found::Walk => get_reference(env, &id.name),
+    }
 }
 
 /// GetValue (6.2.5.5) of an identifier reference, and the `this` a call of it gets: the
@@ -826,6 +990,8 @@ fn init_var(env: &Env, name: &str, value: JsValue) {
             b.value = Some(value);
         }
     } else {
+        // A binding made after code ran in the scope: see `bump_binding_epoch`.
+        bump_binding_epoch();
         env.declare(&Name::from(name), Some(value), true);
     }
 }
@@ -1303,6 +1469,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));
                     scope.kind.set(ScopeKind::Catch);
+                    scope.late.set(param.as_ref().is_some_and(pattern_has_expressions));
                     let error = error.clone();
                     result = async {
                         if let Some(param) = param {
@@ -1417,6 +1584,7 @@ async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) 
         }
         ForOfHead::Decl(kind, pattern) => {
             let scope = Scope::new(Some(env.clone()));
+            scope.late.set(pattern_has_expressions(pattern));
             bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)).await?;
             exec(body, &scope).await
         }
@@ -1772,7 +1940,7 @@ enum Place {
 
 async fn place(target: &Expr, env: &Env) -> Res<Place> {
     match target {
-        Expr::Ident(id, _) => Ok(Place::Var(id.name.clone())),
+        Expr::Ident(id, ..) => Ok(Place::Var(id.name.clone())),
         Expr::Member { object, key, pos, .. } => {
             let o = eval(object, env).await?;
             let k = eval_key(key, env).await?;
@@ -1807,25 +1975,45 @@ fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsVal
 /// counter) is read and written where one walk finds it, with the same steps (ToNumeric of a
 /// Number is itself, and SetMutableBinding of such a binding only stores); any other binding,
 /// or a `with` scope on the way (whose HasBinding may run user code), goes through [`update`].
-fn update_name(op: Update, prefix: bool, name: &Name, pos: Pos, env: &Env) -> Res<JsValue> {
-    let mut scope = env;
-    while scope.object.is_none() {
-        if let Some(b) = scope.vars.borrow_mut().get_mut(name) {
-            if let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments) {
-                realm().pos.set(pos);
-                let old = *old;
-                let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
-                b.value = Some(JsValue::Number(new));
-                return Ok(JsValue::Number(if prefix { new } else { old }));
+fn update_name(
+    op: Update,
+    prefix: bool,
+    id: &IdentRef,
+    cache: &SiteCache,
+    pos: Pos,
+    env: &Env,
+) -> Res<JsValue> {
+    if let Found::Slot(scope, slot) = find_binding(id, cache, env)
+        && let Some(b) = scope.vars.borrow_mut().at_mut(slot)
+        && let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments)
+    {
+        realm().pos.set(pos);
+        let old = *old;
+        let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
+        b.value = Some(JsValue::Number(new));
+        return Ok(JsValue::Number(if prefix { new } else { old }));
+    }
+    if !id.cacheable {
+        // Outside the cache's reach (with, eval code): the walk of the earlier commit.
+        let mut scope = env;
+        while scope.object.is_none() {
+            if let Some(b) = scope.vars.borrow_mut().get_mut(&id.name) {
+                if let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments) {
+                    realm().pos.set(pos);
+                    let old = *old;
+                    let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
+                    b.value = Some(JsValue::Number(new));
+                    return Ok(JsValue::Number(if prefix { new } else { old }));
+                }
+                break;
             }
-            break;
-        }
-        match &scope.parent {
-            Some(parent) => scope = parent,
-            None => break,
+            match &scope.parent {
+                Some(parent) => scope = parent,
+                None => break,
+            }
         }
     }
-    update(op, prefix, &Place::Var(name.clone()), pos, env)
+    update(op, prefix, &Place::Var(id.name.clone()), pos, env)
 }
 
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
@@ -1887,15 +2075,15 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Num(n) => Ok(JsValue::Number(*n)),
         Expr::BigInt(n) => Ok(JsValue::BigInt(*n)),
         Expr::Str(s) => Ok(JsValue::String(s.clone())),
-        Expr::Ident(id, pos) => {
+        Expr::Ident(id, pos, cache) => {
             realm().pos.set(*pos);
-            get_ident(id, env).map(|(v, _)| v)
+            get_ident(id, cache, env).map(|(v, _)| v)
         }
         Expr::This => lookup_this(env),
         Expr::Function(def) => Ok(JsValue::Object(make_function(def.clone(), env.clone()))),
         // A name's update (`i++`): its place is the name itself.
         Expr::Update { op, prefix, target, pos } => match &**target {
-            Expr::Ident(id, _) => update_name(*op, *prefix, &id.name, *pos, env),
+            Expr::Ident(id, _, cache) => update_name(*op, *prefix, id, cache, *pos, env),
             _ => return None,
         },
         _ => return None,
@@ -1966,9 +2154,9 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 }
                 JsValue::from(s)
             }
-            Expr::Ident(id, pos) => {
+            Expr::Ident(id, pos, cache) => {
                 realm().pos.set(*pos);
-                get_ident(id, env)?.0
+                get_ident(id, cache, env)?.0
             }
             Expr::This => lookup_this(env)?,
             Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
@@ -2078,7 +2266,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         }
                         // 13.5.1.2 delete of an identifier reference (sloppy code only):
                         // base.DeleteBinding(name); of a `with` object, its [[Delete]].
-                        Expr::Ident(id, _) => match resolve_binding(env, &id.name)? {
+                        Expr::Ident(id, ..) => match resolve_binding(env, &id.name)? {
                             Some(Resolved::Object(object)) => {
                                 JsValue::Bool(crate::object_env::delete_binding(&object, &id.name))
                             }
@@ -2201,10 +2389,10 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     }
                     // 13.3.6.1 step 6 / EvaluateCall: a function found in a `with` object is
                     // called with the object as `this` (WithBaseObject).
-                    Expr::Ident(id, ipos) => {
+                    Expr::Ident(id, ipos, cache) => {
                         realm().pos.set(*ipos);
                         let name = &id.name;
-                        let (f, this) = get_ident(id, env)?;
+                        let (f, this) = get_ident(id, cache, env)?;
                         // 13.3.6.1 step 6: If ref is not a property reference, its
                         // [[ReferencedName]] is "eval" and SameValue(func, %eval%) is true:
                         // a direct eval (not `eval?.(x)`, an OptionalExpression).

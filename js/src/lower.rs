@@ -774,7 +774,7 @@ impl Lower<'_> {
             }
             E::Identifier(id) => {
                 self.reference(id.name.as_str(), id.span.start);
-                Expr::Ident(self.ident(id.name.as_str()), id.span.start)
+                Expr::Ident(self.ident(id.name.as_str()), id.span.start, SiteCache::default())
             }
             E::ThisExpression(_) => Expr::This,
             E::ArrayExpression(a) => {
@@ -915,7 +915,7 @@ impl Lower<'_> {
                 let target = match &u.argument {
                     ast::SimpleAssignmentTarget::AssignmentTargetIdentifier(id) => {
                         self.reference(id.name.as_str(), id.span.start);
-                        Expr::Ident(self.ident(id.name.as_str()), id.span.start)
+                        Expr::Ident(self.ident(id.name.as_str()), id.span.start, SiteCache::default())
                     }
                     other => match other.as_member_expression() {
                         Some(m) => self.member(m)?,
@@ -1360,7 +1360,7 @@ impl Interner {
         // of every non-arrow function.
         let bound = (self.names.contains(name) && !self.keys.contains(name)) || name == "arguments";
         let n = self.intern(name);
-        let r = IdentRef::dynamic(n.clone());
+        let r = IdentRef::cacheable(n.clone());
         self.refs.insert(n, (r.clone(), bound));
         r
     }

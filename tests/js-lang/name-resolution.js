@@ -137,3 +137,37 @@ globalThis['globalCounter'] = 1;
 globalCounter++;
 ++globalCounter;
 console.log(str, big, undef, globalCounter, globalThis['globalCounter']);
+
+// A reference keeps the slot it found its binding in, for every later run: across calls
+// (new scopes of the same shape each time), in and out of the dead zone, with `arguments`,
+// and after a sloppy eval adds a nearer binding of the name.
+function tdzLater(first) {
+  if (!first) {
+    try { return read(); } catch (e) { return e.constructor.name + ': ' + e.message; }
+  }
+  let z = first;
+  function read() { return z; }
+  return read();
+}
+console.log(tdzLater('one'), tdzLater(''), tdzLater('three'));
+function counts() { return arguments.length; }
+console.log(counts(), counts(1, 2), counts(1));
+function outerBinding() {
+  let v = 'outer let';
+  function inner() {
+    const read = () => v;
+    const before = [read(), read()];
+    eval('var v = "inner eval var"');
+    return [before, read()];
+  }
+  return [inner(), inner()];
+}
+console.log(outerBinding());
+function depths(n) {
+  const here = n;
+  const reads = [() => here, () => n];
+  { let here = 'block'; reads.push(() => here); }
+  return reads.map((f) => f());
+}
+console.log(depths(1), depths(2));
+for (const { p = () => q, q } of [{ q: 'first' }, { q: 'second' }]) console.log(p());
