@@ -1202,8 +1202,7 @@ pub(crate) fn set_member(
     match object {
         JsValue::Object(o) => {
             if !o.set_with(key, value, object)? && strict {
-                let what = format!("object '{}'", crate::inspect::inspect(object));
-                return refused(&what);
+                return Err(realm().error("TypeError", &refused_set_message(o, key)));
             }
             Ok(())
         }
@@ -1228,6 +1227,48 @@ pub(crate) fn set_member(
             Ok(())
         }
     }
+}
+
+/// How V8 names an object in its TypeErrors (its side-effect-free string of an object): an
+/// array, a RegExp or an object without a constructor by its builtin tag, a function by its
+/// source text, any other by the name of the constructor its prototype chain holds.
+pub(crate) fn error_text_of_object(o: &Obj) -> String {
+    match o.class() {
+        Class::Function(Func::Closure { def, .. }) => def.source.to_string(),
+        Class::Function(f) => format!("function {}() {{ [native code] }}", crate::value::function_name(f)),
+        _ if o.array_items().is_some() => "[object Array]".into(),
+        Class::RegExp(_) => "[object RegExp]".into(),
+        _ => match crate::inspect::constructor_name(o) {
+            Some(name) => format!("#<{name}>"),
+            None => "[object Object]".into(),
+        },
+    }
+}
+
+/// The TypeError message of a [[Set]] that strict code refused (PutValue 6.2.5.6 step 5.e),
+/// worded as V8 words it after OrdinarySet's reason: the property found on the prototype chain
+/// is an accessor without a setter or a non-writable data property, or there is none and the
+/// receiver is not extensible. Reading the descriptors runs no user code (no Proxy exists).
+fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
+    let k = key.display();
+    let text = error_text_of_object(o);
+    let mut holder = Some(o.clone());
+    let mut found = false;
+    while let Some(h) = holder {
+        if let Some(desc) = h.get_own_property(key) {
+            if desc.get.is_some() || desc.set.is_some() {
+                return format!("Cannot set property {k} of {text} which has only a getter");
+            }
+            found = true;
+            break;
+        }
+        holder = h.proto();
+    }
+    if !found && !o.is_extensible() {
+        return format!("Cannot add property {k}, object is not extensible");
+    }
+    let kind = if o.is_callable() { "function" } else { "object" };
+    format!("Cannot assign to read only property '{k}' of {kind} '{text}'")
 }
 
 pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
@@ -2260,7 +2301,19 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             let o = eval(object, env).await?;
                             let k = eval_key(key, env).await?;
                             match &o {
-                                JsValue::Object(obj) => JsValue::Bool(obj.delete(&k)),
+                                JsValue::Object(obj) => {
+                                    let deleted = obj.delete(&k);
+                                    // 13.5.1.2 step 5.e: if deleteStatus is false and the
+                                    // reference is strict, throw a TypeError.
+                                    if !deleted && env.strict {
+                                        let text = error_text_of_object(obj);
+                                        let message =
+                                            format!("Cannot delete property '{}' of {text}", k.display());
+                                        realm().pos.set(*pos);
+                                        return Err(realm().error("TypeError", &message).into());
+                                    }
+                                    JsValue::Bool(deleted)
+                                }
                                 _ => JsValue::Bool(true),
                             }
                         }

@@ -1048,7 +1048,12 @@ impl Lower<'_> {
     }
 
     fn arrow(&mut self, a: &ast::ArrowFunctionExpression<'_>, name: &str) -> R<Rc<FuncDef>> {
-        let strict = self.fns.last().is_some_and(|c| c.strict);
+        // 11.2.2 Strict Mode Code: function code is strict if it is contained in strict mode
+        // code or if the code that produces its [[ECMAScriptCode]] (an arrow's ConciseBody
+        // included) begins with a Directive Prologue containing a Use Strict Directive.
+        let own_directive = matches!(&a.body, ast::ArrowFunctionBody::FunctionBody(b)
+            if b.directives.iter().any(|d| d.directive.as_str() == "use strict"));
+        let strict = self.fns.last().is_some_and(|c| c.strict) || own_directive;
         self.fns.push(FnCtx { is_async: a.r#async, is_arrow: true, strict, ..FnCtx::default() });
         let result = (|| {
             let (params, rest, length) = self.params(&a.params)?;
