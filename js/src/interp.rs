@@ -1066,7 +1066,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 };
                 let object = eval(object, env).await?;
                 let key = eval_key(key, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 set_member(&object, &key, value, env.strict)?;
             }
             Pattern::Object { props, rest, .. } => {
@@ -1410,7 +1410,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::ForOf(f) => {
                 let ForOfStmt { head, iterable, body, pos, is_await } = &**f;
                 let value = eval(iterable, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 if *is_await {
                     return for_await_of(head, value, body, env, &labels).await;
                 }
@@ -1501,7 +1501,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Continue(label) => return Err(Ctrl::Continue(label.clone())),
             Stmt::Throw(e, pos) => {
                 let v = eval(e, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 return Err(Ctrl::Throw(v));
             }
             Stmt::Try(t) => {
@@ -1985,7 +1985,7 @@ async fn place(target: &Expr, env: &Env) -> Res<Place> {
         Expr::Member { object, key, pos, .. } => {
             let o = eval(object, env).await?;
             let k = eval_key(key, env).await?;
-            realm().pos.set(*pos);
+            crate::realm::set_pos(*pos);
             Ok(Place::Prop(o, k))
         }
         _ => Err(Ctrl::Throw(realm().error("SyntaxError", "Invalid left-hand side in assignment"))),
@@ -1994,7 +1994,7 @@ async fn place(target: &Expr, env: &Env) -> Res<Place> {
 
 /// The steps of an update expression (`x++`, `--o.k`) after its place is evaluated.
 fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsValue> {
-    realm().pos.set(pos);
+    crate::realm::set_pos(pos);
     // 13.4.2.1 / 13.4.4.1: Let oldValue be ? ToNumeric(? GetValue(expr)); add or
     // subtract one of its type.
     let (old, new) = match crate::bigint::to_numeric(&read_place(p, env)?)? {
@@ -2028,7 +2028,7 @@ fn update_name(
         && let Some(b) = scope.vars.borrow_mut().at_mut(slot)
         && let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments)
     {
-        realm().pos.set(pos);
+        crate::realm::set_pos(pos);
         let old = *old;
         let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
         b.value = Some(JsValue::Number(new));
@@ -2040,7 +2040,7 @@ fn update_name(
         while scope.object.is_none() {
             if let Some(b) = scope.vars.borrow_mut().get_mut(&id.name) {
                 if let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments) {
-                    realm().pos.set(pos);
+                    crate::realm::set_pos(pos);
                     let old = *old;
                     let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
                     b.value = Some(JsValue::Number(new));
@@ -2117,7 +2117,7 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::BigInt(n) => Ok(JsValue::BigInt(*n)),
         Expr::Str(s) => Ok(JsValue::String(s.clone())),
         Expr::Ident(id, pos, cache) => {
-            realm().pos.set(*pos);
+            crate::realm::set_pos(*pos);
             get_ident(id, cache, env).map(|(v, _)| v)
         }
         Expr::This => lookup_this(env),
@@ -2139,7 +2139,7 @@ fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Binary(op, a, b, pos) if is_leaf(a) && is_leaf(b) => Some((|| {
             let a = eval_leaf(a, env).expect("a leaf")?;
             let b = eval_leaf(b, env).expect("a leaf")?;
-            realm().pos.set(*pos);
+            crate::realm::set_pos(*pos);
             Ok(binary(*op, &a, &b)?)
         })()),
         Expr::Member { object, key, optional: false, pos, .. } if is_leaf(object) => {
@@ -2147,7 +2147,7 @@ fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
             Some((|| {
                 let o = eval_leaf(object, env).expect("a leaf")?;
                 let k = PropertyKey::String(name.clone());
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 Ok(get_member(&o, &k)?)
             })())
         }
@@ -2196,19 +2196,19 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 JsValue::from(s)
             }
             Expr::Ident(id, pos, cache) => {
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 get_ident(id, cache, env)?.0
             }
             Expr::This => lookup_this(env)?,
             Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
             Expr::SuperCall { args, pos } => {
                 let args = eval_args(args, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 crate::class::super_call(env, args).await?
             }
             Expr::SuperMember { key, pos } => {
                 let key = eval_key(key, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 let (base, this) = crate::class::super_base(env)?;
                 match base {
                     Some(base) => base.get_with(&key, &this)?,
@@ -2309,7 +2309,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                                         let text = error_text_of_object(obj);
                                         let message =
                                             format!("Cannot delete property '{}' of {text}", k.display());
-                                        realm().pos.set(*pos);
+                                        crate::realm::set_pos(*pos);
                                         return Err(realm().error("TypeError", &message).into());
                                     }
                                     JsValue::Bool(deleted)
@@ -2329,7 +2329,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     });
                 }
                 let v = eval(arg, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 match op {
                     U::UnaryPlus => JsValue::Number(v.to_number()?),
                     // 13.5.4 and 13.5.6: ToNumeric, then Number::unaryMinus / BigInt::unaryMinus
@@ -2361,7 +2361,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Binary(op, a, b, pos) => {
                 let a = eval(a, env).await?;
                 let b = eval(b, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 binary(*op, &a, &b)?
             }
             Expr::Logical(op, a, b) => {
@@ -2386,7 +2386,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         // Evaluate the reference before the value, as JavaScript does.
                         let p = place(m, env).await?;
                         let v = eval(value, env).await?;
-                        realm().pos.set(*pos);
+                        crate::realm::set_pos(*pos);
                         write_place(&p, env, v.clone())?;
                         return Ok(v);
                     }
@@ -2411,7 +2411,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     return Err(Ctrl::Short);
                 }
                 let k = eval_key(key, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 get_member(&o, &k)?
             }
             Expr::Chain(inner) => match eval(inner, env).await {
@@ -2426,13 +2426,13 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             return Err(Ctrl::Short);
                         }
                         let k = eval_key(key, env).await?;
-                        realm().pos.set(*mpos);
+                        crate::realm::set_pos(*mpos);
                         let f = get_member(&o, &k)?;
                         (f, o)
                     }
                     Expr::SuperMember { key, pos: mpos } => {
                         let key = eval_key(key, env).await?;
-                        realm().pos.set(*mpos);
+                        crate::realm::set_pos(*mpos);
                         let (base, this) = crate::class::super_base(env)?;
                         let f = match base {
                             Some(base) => base.get_with(&key, &this)?,
@@ -2443,7 +2443,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     // 13.3.6.1 step 6 / EvaluateCall: a function found in a `with` object is
                     // called with the object as `this` (WithBaseObject).
                     Expr::Ident(id, ipos, cache) => {
-                        realm().pos.set(*ipos);
+                        crate::realm::set_pos(*ipos);
                         let name = &id.name;
                         let (f, this) = get_ident(id, cache, env)?;
                         // 13.3.6.1 step 6: If ref is not a property reference, its
@@ -2452,7 +2452,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         if &**name == "eval" && !*optional && crate::builtins::is_intrinsic_eval(&f) {
                             // a. Let argList be ? ArgumentListEvaluation of arguments.
                             let args = eval_args(args, env).await?;
-                            realm().pos.set(*pos);
+                            crate::realm::set_pos(*pos);
                             // b. If argList has no elements, return undefined.
                             // c. Let evalArg be the first element of argList.
                             let Some(arg) = args.into_iter().next() else { return Ok(JsValue::Undefined) };
@@ -2469,7 +2469,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     return Err(Ctrl::Short);
                 }
                 let args = eval_args(args, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 if !f.is_callable() {
                     return Err(type_error(&format!("{text} is not a function")));
                 }
@@ -2478,7 +2478,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::New { callee, args, pos, text } => {
                 let f = eval(callee, env).await?;
                 let args = eval_args(args, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 construct(&f, args, text).await?
             }
             Expr::Seq(exprs) => {
@@ -2510,7 +2510,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             }
             Expr::Await(arg, pos) => {
                 let v = eval(arg, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 await_value(v).await?
             }
         })
@@ -2558,7 +2558,7 @@ async fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, po
         }
         other => {
             let rhs = eval(value, env).await?;
-            realm().pos.set(pos);
+            crate::realm::set_pos(pos);
             let bin = compound_op(*other).expect("an arithmetic compound assignment");
             binary(bin, &old, &rhs)?
         }
