@@ -92,3 +92,32 @@ fn a_bigint_result_beyond_64_bits_is_a_range_error_not_a_wrong_value() {
         format!("{}4611686018427388000 4611686018427387904n -9223372036854775808n\n", limit.repeat(4))
     );
 }
+
+/// A reference keeps the slot it found its binding in (docs/design.md, "settle-js name
+/// resolution"); a binding created after code ran in its scope (a closure made by a parameter
+/// initializer and called by a later one, before the body's `var` exists) must not leave a
+/// stale slot behind. settle-js keeps a function's parameters and `var`s in one scope (Node
+/// answers `outer` twice: the spec's separate variable environment for functions with
+/// parameter expressions); what this checks is that the cache answers as the walk does.
+#[test]
+fn a_binding_made_after_parameter_expressions_ran_is_found_by_later_references() {
+    let source = "let x = 'outer';\n\
+                  function f(a = () => x, b = a()) { var x = 'inner'; return [b, a()].join(); }\n\
+                  console.log(f(), f());\n\
+                  function g({ k = () => y, y }) { return k(); }\n\
+                  console.log(g({ y: 1 }), g({ y: 2 }));\n";
+    let (code, stdout, stderr) = settle(&[], source);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, "outer,inner outer,inner\n1 2\n");
+}
+
+/// tests/js-lang/name-resolution.js as a classic script (top-level declarations are global
+/// object properties there): the same output as Node's module-scope run.
+#[test]
+fn name_resolution_is_the_same_in_a_classic_script() {
+    let source = std::fs::read_to_string("tests/js-lang/name-resolution.js").expect("the script");
+    let expected = std::fs::read_to_string("tests/js-lang/name-resolution.out").expect("its output");
+    let (code, stdout, stderr) = settle(&["--script", "--virtual-time"], &source);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, expected);
+}

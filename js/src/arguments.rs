@@ -73,7 +73,7 @@ fn simple_parameter_names(def: &FuncDef) -> Option<Vec<Name>> {
     def.params
         .iter()
         .map(|p| match (&p.pattern, &p.default) {
-            (Pattern::Ident(name, _), None) => Some(name.clone()),
+            (Pattern::Ident(name), None) => Some(name.clone()),
             _ => None,
         })
         .collect()

@@ -66,16 +66,30 @@ impl Bindings {
     }
 
     /// The position of the binding called `name`.
-    fn position(&self, name: &str) -> Option<usize> {
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
         match self {
             // Names of one script are interned (`lower.rs`), so a hit is mostly the same
-            // pointer: compared before the bytes, which then only misses of equal length read.
+            // pointer: compared before the bytes, which then only misses of equal length read;
+            // of those, most differ in the first byte, compared inline before the call of
+            // `memcmp` (an empty name has no first byte and is equal to the other empty one).
             Bindings::Small(list) => list.iter().position(|b| {
                 b.name.len() == name.len()
-                    && (std::ptr::eq(b.name.as_ptr(), name.as_ptr()) || b.name.as_bytes() == name.as_bytes())
+                    && (std::ptr::eq(b.name.as_ptr(), name.as_ptr())
+                        || (b.name.as_bytes().first() == name.as_bytes().first()
+                            && b.name.as_bytes() == name.as_bytes()))
             }),
             Bindings::Large(large) => large.index.get(name).copied(),
         }
+    }
+
+    /// The binding at `position`, if there is one.
+    pub(crate) fn at(&self, position: usize) -> Option<&Binding> {
+        self.list().get(position)
+    }
+
+    /// The binding at `position`, to change.
+    pub(crate) fn at_mut(&mut self, position: usize) -> Option<&mut Binding> {
+        self.list_mut().get_mut(position)
     }
 
     /// The binding called `name`.

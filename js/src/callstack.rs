@@ -47,7 +47,7 @@ pub(crate) fn place() -> Option<Place> {
         return None;
     }
     let at = |offset: u32| crate::lower::line_col(&r.run.source, offset);
-    let (line, column) = at(r.pos.get());
+    let (line, column) = at(r.pos());
     // A frame's position is where its callee was entered; the innermost frame's is `pos`.
     let mut stack = Vec::with_capacity(frames.len().min(MAX_FRAMES));
     let mut position = (line, column);
@@ -87,7 +87,7 @@ impl Future for Framed {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let r = realm();
-        let entered_at = r.pos.get();
+        let entered_at = r.pos();
         if let Some(frames) = &r.frames {
             frames.borrow_mut().push(CallFrame { function: self.function.clone(), entered_at });
         }
@@ -98,7 +98,7 @@ impl Future for Framed {
             frames.borrow_mut().pop();
         }
         // Back in the caller: its position is the call's again.
-        r.pos.set(entered_at);
+        r.set_pos(entered_at);
         out
     }
 }

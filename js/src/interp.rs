@@ -62,6 +62,10 @@ pub(crate) struct Scope {
     heap_slot: Cell<u32>,
     /// What the scope is to a direct eval (EvalDeclarationInstantiation, 19.2.1.3).
     kind: Cell<ScopeKind>,
+    /// Whether code may run in this scope before all its bindings exist (a function with
+    /// parameter expressions, a loop's or `catch`'s pattern with defaults or computed keys): then
+    /// each binding created in it advances the binding epoch ([`bump_binding_epoch`]).
+    late: Cell<bool>,
     /// The [[BindingObject]] of an object Environment Record (9.1.1.2) made by `with`: the
     /// scope's bindings are then this object's properties (`object_env.rs`), not `vars`.
     object: Option<Obj>,
@@ -170,6 +174,7 @@ impl Scope {
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             kind: Cell::new(ScopeKind::Block),
+            late: Cell::new(false),
             object: Some(object),
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
@@ -190,6 +195,7 @@ impl Scope {
             strict,
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             kind: Cell::new(ScopeKind::Var),
+            late: Cell::new(false),
             object: None,
         });
         scope.heap_slot.set(crate::heap::register_scope(&scope));
@@ -214,6 +220,9 @@ impl Scope {
                 b.mutable = mutable;
             }
             None => {
+                if self.late.get() {
+                    bump_binding_epoch();
+                }
                 vars.push(Binding { name: name.clone(), value, mutable, lexical: false, arguments: None })
             }
         }
@@ -426,6 +435,13 @@ pub(crate) async fn run_closure(
     };
     let is_generator_body = generator.is_some();
     let scope = Scope::make(Some(env), frame, generator, def.strict);
+    // Parameter expressions run before the parameters after them (and the `var`s and the
+    // body's declarations) are bound.
+    if def.params.iter().any(|p| p.default.is_some() || pattern_has_expressions(&p.pattern))
+        || def.rest.as_ref().is_some_and(pattern_has_expressions)
+    {
+        scope.late.set(true);
+    }
     let mut mapped = Vec::new();
     if def.uses_arguments && !def.is_arrow {
         drop(r);
@@ -567,6 +583,9 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
 pub(crate) fn hoist(block: &Block, scope: &Env) {
     for (name, kind) in &block.lexical {
         if *kind != DeclKind::Var {
+            if scope.late.get() {
+                bump_binding_epoch();
+            }
             let mut vars = scope.vars.borrow_mut();
             vars.remove(name);
             vars.push(Binding {
@@ -666,14 +685,229 @@ pub(crate) fn resolve_binding(env: &Env, name: &str) -> Res<Option<Resolved>> {
     Ok(if realm().global.has_property(name) { Some(Resolved::Global) } else { None })
 }
 
+thread_local! {
+    /// Whether a sloppy direct eval has created a binding in one of the script's scopes on
+    /// this thread (EvalDeclarationInstantiation's `var`s and functions in a function's
+    /// variable environment): from then on a name the script binds nowhere may still be bound
+    /// in a scope, so [`get_ident`] asks the scopes again. Never cleared.
+    static EVAL_BINDINGS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Notes that eval code is creating bindings in an existing variable environment (see
+/// [`EVAL_BINDINGS`]); that is also a late binding ([`bump_binding_epoch`]).
+pub(crate) fn note_eval_bindings() {
+    EVAL_BINDINGS.with(|b| b.set(true));
+    bump_binding_epoch();
+}
+
+thread_local! {
+    /// The binding epoch: a reference's [`SiteCache`] is valid only in the epoch it was filled
+    /// in. Starts at 1 (a cache of 0 is empty).
+    static BINDING_EPOCH: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Advances the binding epoch, emptying every reference's [`SiteCache`]: called for each
+/// binding created in a scope that code may already have searched (a sloppy eval's `var`s, a
+/// binding made while parameter expressions or pattern defaults run, `init_var`'s fallback).
+/// Every other binding is made while its scope is set up, before any code runs in it, and
+/// the scopes set up at one place of the code hold the same names in the same order every
+/// time, so a cached (hops, slot) stays right for every later run of the reference.
+pub(crate) fn bump_binding_epoch() {
+    BINDING_EPOCH.with(|e| e.set(e.get() + 1));
+}
+
+/// Whether binding `pattern` runs code of the script (a default or a computed key), which a
+/// closure made there could use to search the scope before the pattern's later names exist.
+fn pattern_has_expressions(pattern: &Pattern) -> bool {
+    match pattern {
+        Pattern::Ident(_) => false,
+        Pattern::Default(..) | Pattern::Member(_) => true,
+        Pattern::Object { props, rest } => {
+            props.iter().any(|(k, p)| matches!(k, PropKey::Computed(_)) || pattern_has_expressions(p))
+                || rest.as_deref().is_some_and(pattern_has_expressions)
+        }
+        Pattern::Array { elems, rest } => {
+            elems.iter().flatten().any(pattern_has_expressions)
+                || rest.as_deref().is_some_and(pattern_has_expressions)
+        }
+    }
+}
+
+/// Where a reference's name is bound, as [`find_binding`] answers.
+enum Found<'e> {
+    /// In this declarative scope, at this position.
+    Slot(&'e Scope, usize),
+    /// In no scope of the chain, which has no `with` scope: the global object's, if any.
+    Global,
+    /// A `with` scope is on the way, or the reference is not cacheable: the spec's walk.
+    Walk,
+}
+
+/// Finds a cacheable reference's declarative binding: from its [`SiteCache`] when that was
+/// filled in this epoch and the slot still holds a binding of this name (the interned name's
+/// pointer), else by walking the scopes and filling the cache.
+fn find_binding<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'e> {
+    if !id.cacheable {
+        return Found::Walk;
+    }
+    if let Some((scope, slot)) = cached_slot(id, cache, env) {
+        return Found::Slot(scope, slot);
+    }
+    walk_and_cache(id, cache, env)
+}
+
+/// The scope and position [`SiteCache`] holds for the reference, if it was filled in this
+/// epoch and the slot still holds a binding of this name (the interned name's pointer).
+#[inline]
+fn cached_slot<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Option<(&'e Scope, usize)> {
+    let c = cache.0.get();
+    if c == 0 || c >> 24 != BINDING_EPOCH.with(Cell::get) {
+        return None;
+    }
+    let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
+    let mut scope: &Env = env;
+    for _ in 0..hops {
+        scope = scope.parent.as_ref()?;
+    }
+    let found =
+        scope.object.is_none() && scope.vars.borrow().at(slot).is_some_and(|b| Rc::ptr_eq(&b.name, &id.name));
+    found.then_some((scope, slot))
+}
+
+/// [`find_binding`] by walking the scopes, filling the cache with what it finds.
+fn walk_and_cache<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'e> {
+    let epoch = BINDING_EPOCH.with(Cell::get);
+    let mut scope: &Env = env;
+    let mut hops: u64 = 0;
+    loop {
+        if scope.object.is_some() {
+            return Found::Walk;
+        }
+        if let Some(slot) = scope.vars.borrow().position(&id.name) {
+            if hops < 0x100 && slot < 0x1_0000 && epoch < 1 << 40 {
+                cache.0.set(epoch << 24 | hops << 16 | slot as u64);
+            }
+            return Found::Slot(scope, slot);
+        }
+        match &scope.parent {
+            Some(parent) => scope = parent,
+            None => return Found::Global,
+        }
+        hops += 1;
+    }
+}
+
+/// GetValue of an identifier reference (with its WithBaseObject, as [`get_reference`]): a
+/// name the script binds nowhere ([`IdentRef::unbound`]), outside `with`, and with no eval
+/// having added bindings, can only be the global object's property, so the scopes are not
+/// searched (docs/design.md, "settle-js name resolution").
+///
+/// Any other reference outside `with` and eval code reads the slot it found its binding in
+/// the last time ([`find_binding`]).
+fn get_ident(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<(JsValue, JsValue)> {
+    if id.unbound.get() && !EVAL_BINDINGS.with(Cell::get) {
+        return get_global(&id.name);
+    }
+    // The cache's hit, read in the same borrow that checks it.
+    if id.cacheable
+        && let c = cache.0.get()
+        && c != 0
+        && c >> 24 == BINDING_EPOCH.with(Cell::get)
+    {
+        let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
+        let mut scope: &Env = env;
+        let mut ok = true;
+        for _ in 0..hops {
+            match &scope.parent {
+                Some(parent) => scope = parent,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && scope.object.is_none() {
+            let vars = scope.vars.borrow();
+            if let Some(b) = vars.at(slot)
+                && Rc::ptr_eq(&b.name, &id.name)
+            {
+                return match &b.value {
+                    Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                    // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
+                    None => {
+                        Err(reference_error(&format!("Cannot access '{}' before initialization", id.name)))
+                    }
+                };
+            }
+        }
+    }
+    match find_binding(id, cache, env) {
+        Found::Slot(scope, slot) => {
+            let vars = scope.vars.borrow();
+            match vars.at(slot).and_then(|b| b.value.as_ref()) {
+                Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
+                None => Err(reference_error(&format!("Cannot access '{}' before initialization", id.name))),
+            }
+        }
+        Found::Global => get_global(&id.name),
+        Found::Walk => get_reference(env, &id.name),
+    }
+}
+
 /// GetValue (6.2.5.5) of an identifier reference, and the `this` a call of it gets: the
 /// binding object of a `with` scope (WithBaseObject, 9.1.1.2.10), undefined otherwise.
+///
+/// ResolveBinding and GetBindingValue in one walk: a declarative scope's binding is read
+/// where it is found (not found, then searched again), and the global object's own data
+/// property (`Promise`, `queueMicrotask`) is read by the search that finds it (not
+/// [[HasProperty]] and then [[Get]], two searches). Both are unobservable: neither a
+/// declarative scope nor an ordinary object's own data property runs user code.
 fn get_reference(env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
-    match resolve_binding(env, name)? {
-        Some(resolved) => get_resolved(&resolved, env, name),
-        // 6.2.5.5 step 2: If IsUnresolvableReference(V), throw a ReferenceError.
-        None => Err(reference_error(&format!("{name} is not defined"))),
+    let mut scope = env;
+    loop {
+        match &scope.object {
+            // An object Environment Record: HasBinding may run user code (a getter,
+            // `Symbol.unscopables`), so it goes the spec's way.
+            Some(object) => {
+                if crate::object_env::has_binding(object, name)? {
+                    let v = crate::object_env::get_binding_value(object, name, env.strict)?;
+                    return Ok((v, JsValue::Object(object.clone())));
+                }
+            }
+            None => {
+                if let Some(b) = scope.vars.borrow().get(name) {
+                    return match &b.value {
+                        Some(v) => Ok((v.clone(), JsValue::Undefined)),
+                        // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
+                        None => {
+                            Err(reference_error(&format!("Cannot access '{name}' before initialization")))
+                        }
+                    };
+                }
+            }
+        }
+        match &scope.parent {
+            Some(parent) => scope = parent,
+            None => break,
+        }
     }
+    get_global(name)
+}
+
+/// The global Environment Record's object part of [`get_reference`]: the global object's
+/// property `name`, or a ReferenceError when it has none.
+fn get_global(name: &str) -> Res<(JsValue, JsValue)> {
+    let global = realm().global.clone();
+    // An own data property: its value, found by one search.
+    if let Some(crate::object::Prop { slot: crate::object::Slot::Data(v), .. }) = global.own_prop(name) {
+        return Ok((v, JsValue::Undefined));
+    }
+    if global.has_property(name) {
+        return Ok((global.get(name)?, JsValue::Undefined));
+    }
+    // 6.2.5.5 step 2: If IsUnresolvableReference(V), throw a ReferenceError.
+    Err(reference_error(&format!("{name} is not defined")))
 }
 
 /// GetBindingValue of a resolved name, and its WithBaseObject.
@@ -760,6 +994,8 @@ fn init_var(env: &Env, name: &str, value: JsValue) {
             b.value = Some(value);
         }
     } else {
+        // A binding made after code ran in the scope: see `bump_binding_epoch`.
+        bump_binding_epoch();
         env.declare(&Name::from(name), Some(value), true);
     }
 }
@@ -818,7 +1054,7 @@ pub(crate) async fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -
 fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
     Box::pin(async move {
         match pattern {
-            Pattern::Ident(name, _) => match mode {
+            Pattern::Ident(name) => match mode {
                 Mode::Assign => assign_var(env, name, value)?,
                 Mode::Init => init_var(env, name, value),
                 Mode::Declare(mutable) => env.declare(name, Some(value), mutable),
@@ -834,7 +1070,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 };
                 let object = eval(object, env).await?;
                 let key = eval_member_key(key, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 set_member_key(&object, &key, value, env.strict)?;
             }
             Pattern::Object { props, rest, .. } => {
@@ -1042,8 +1278,7 @@ pub(crate) fn set_member(
     match object {
         JsValue::Object(o) => {
             if !o.set_with(key, value, object)? && strict {
-                let what = format!("object '{}'", crate::inspect::inspect(object));
-                return refused(&what);
+                return Err(realm().error("TypeError", &refused_set_message(o, key)));
             }
             Ok(())
         }
@@ -1068,6 +1303,48 @@ pub(crate) fn set_member(
             Ok(())
         }
     }
+}
+
+/// How V8 names an object in its TypeErrors (its side-effect-free string of an object): an
+/// array, a RegExp or an object without a constructor by its builtin tag, a function by its
+/// source text, any other by the name of the constructor its prototype chain holds.
+pub(crate) fn error_text_of_object(o: &Obj) -> String {
+    match o.class() {
+        Class::Function(Func::Closure { def, .. }) => def.source.to_string(),
+        Class::Function(f) => format!("function {}() {{ [native code] }}", crate::value::function_name(f)),
+        _ if o.array_items().is_some() => "[object Array]".into(),
+        Class::RegExp(_) => "[object RegExp]".into(),
+        _ => match crate::inspect::constructor_name(o) {
+            Some(name) => format!("#<{name}>"),
+            None => "[object Object]".into(),
+        },
+    }
+}
+
+/// The TypeError message of a [[Set]] that strict code refused (PutValue 6.2.5.6 step 5.e),
+/// worded as V8 words it after OrdinarySet's reason: the property found on the prototype chain
+/// is an accessor without a setter or a non-writable data property, or there is none and the
+/// receiver is not extensible. Reading the descriptors runs no user code (no Proxy exists).
+fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
+    let k = key.display();
+    let text = error_text_of_object(o);
+    let mut holder = Some(o.clone());
+    let mut found = false;
+    while let Some(h) = holder {
+        if let Some(desc) = h.get_own_property(key) {
+            if desc.get.is_some() || desc.set.is_some() {
+                return format!("Cannot set property {k} of {text} which has only a getter");
+            }
+            found = true;
+            break;
+        }
+        holder = h.proto();
+    }
+    if !found && !o.is_extensible() {
+        return format!("Cannot add property {k}, object is not extensible");
+    }
+    let kind = if o.is_callable() { "function" } else { "object" };
+    format!("Cannot assign to read only property '{k}' of {kind} '{text}'")
 }
 
 pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
@@ -1209,7 +1486,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::ForOf(f) => {
                 let ForOfStmt { head, iterable, body, pos, is_await } = &**f;
                 let value = eval(iterable, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 if *is_await {
                     return for_await_of(head, value, body, env, &labels).await;
                 }
@@ -1300,7 +1577,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Continue(label) => return Err(Ctrl::Continue(label.clone())),
             Stmt::Throw(e, pos) => {
                 let v = eval(e, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 return Err(Ctrl::Throw(v));
             }
             Stmt::Try(t) => {
@@ -1309,6 +1586,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));
                     scope.kind.set(ScopeKind::Catch);
+                    scope.late.set(param.as_ref().is_some_and(pattern_has_expressions));
                     let error = error.clone();
                     result = async {
                         if let Some(param) = param {
@@ -1423,6 +1701,7 @@ async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) 
         }
         ForOfHead::Decl(kind, pattern) => {
             let scope = Scope::new(Some(env.clone()));
+            scope.late.set(pattern_has_expressions(pattern));
             bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)).await?;
             exec(body, &scope).await
         }
@@ -1778,11 +2057,11 @@ enum Place {
 
 async fn place(target: &Expr, env: &Env) -> Res<Place> {
     match target {
-        Expr::Ident(name, _) => Ok(Place::Var(name.clone())),
+        Expr::Ident(id, ..) => Ok(Place::Var(id.name.clone())),
         Expr::Member { object, key, pos, .. } => {
             let o = eval(object, env).await?;
             let k = eval_member_key(key, env).await?;
-            realm().pos.set(*pos);
+            crate::realm::set_pos(*pos);
             Ok(Place::Prop(o, k))
         }
         _ => Err(Ctrl::Throw(realm().error("SyntaxError", "Invalid left-hand side in assignment"))),
@@ -1791,7 +2070,7 @@ async fn place(target: &Expr, env: &Env) -> Res<Place> {
 
 /// The steps of an update expression (`x++`, `--o.k`) after its place is evaluated.
 fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsValue> {
-    realm().pos.set(pos);
+    crate::realm::set_pos(pos);
     // 13.4.2.1 / 13.4.4.1: Let oldValue be ? ToNumeric(? GetValue(expr)); add or
     // subtract one of its type.
     let (old, new) = match crate::bigint::to_numeric(&read_place(p, env)?)? {
@@ -1807,6 +2086,51 @@ fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsVal
     };
     write_place(p, env, new.clone())?;
     Ok(if prefix { new } else { old })
+}
+
+/// [`update`] of a name: a mutable, initialized declarative binding holding a Number (a loop
+/// counter) is read and written where one walk finds it, with the same steps (ToNumeric of a
+/// Number is itself, and SetMutableBinding of such a binding only stores); any other binding,
+/// or a `with` scope on the way (whose HasBinding may run user code), goes through [`update`].
+fn update_name(
+    op: Update,
+    prefix: bool,
+    id: &IdentRef,
+    cache: &SiteCache,
+    pos: Pos,
+    env: &Env,
+) -> Res<JsValue> {
+    if let Found::Slot(scope, slot) = find_binding(id, cache, env)
+        && let Some(b) = scope.vars.borrow_mut().at_mut(slot)
+        && let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments)
+    {
+        crate::realm::set_pos(pos);
+        let old = *old;
+        let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
+        b.value = Some(JsValue::Number(new));
+        return Ok(JsValue::Number(if prefix { new } else { old }));
+    }
+    if !id.cacheable {
+        // Outside the cache's reach (with, eval code): the walk of the earlier commit.
+        let mut scope = env;
+        while scope.object.is_none() {
+            if let Some(b) = scope.vars.borrow_mut().get_mut(&id.name) {
+                if let (Some(JsValue::Number(old)), true, None) = (&b.value, b.mutable, &b.arguments) {
+                    crate::realm::set_pos(pos);
+                    let old = *old;
+                    let new = if op == Update::Inc { old + 1.0 } else { old - 1.0 };
+                    b.value = Some(JsValue::Number(new));
+                    return Ok(JsValue::Number(if prefix { new } else { old }));
+                }
+                break;
+            }
+            match &scope.parent {
+                Some(parent) => scope = parent,
+                None => break,
+            }
+        }
+    }
+    update(op, prefix, &Place::Var(id.name.clone()), pos, env)
 }
 
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
@@ -1868,15 +2192,15 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Num(n) => Ok(JsValue::Number(*n)),
         Expr::BigInt(n) => Ok(JsValue::BigInt(*n)),
         Expr::Str(s) => Ok(JsValue::String(s.clone())),
-        Expr::Ident(name, pos) => {
-            realm().pos.set(*pos);
-            get_var(env, name)
+        Expr::Ident(id, pos, cache) => {
+            crate::realm::set_pos(*pos);
+            get_ident(id, cache, env).map(|(v, _)| v)
         }
         Expr::This => lookup_this(env),
         Expr::Function(def) => Ok(JsValue::Object(make_function(def.clone(), env.clone()))),
         // A name's update (`i++`): its place is the name itself.
         Expr::Update { op, prefix, target, pos } => match &**target {
-            Expr::Ident(name, _) => update(*op, *prefix, &Place::Var(name.clone()), *pos, env),
+            Expr::Ident(id, _, cache) => update_name(*op, *prefix, id, cache, *pos, env),
             _ => return None,
         },
         _ => return None,
@@ -1891,14 +2215,14 @@ fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Binary(op, a, b, pos) if is_leaf(a) && is_leaf(b) => Some((|| {
             let a = eval_leaf(a, env).expect("a leaf")?;
             let b = eval_leaf(b, env).expect("a leaf")?;
-            realm().pos.set(*pos);
+            crate::realm::set_pos(*pos);
             Ok(binary(*op, &a, &b)?)
         })()),
         Expr::Member { object, key, optional: false, pos, .. } if is_leaf(object) => match &**key {
             PropKey::Static(name) => Some((|| {
                 let o = eval_leaf(object, env).expect("a leaf")?;
                 let k = PropertyKey::String(name.clone());
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 Ok(get_member(&o, &k)?)
             })()),
             // `a[i]`: the object, then the key, then ToPropertyKey and [[Get]], as the
@@ -1906,7 +2230,7 @@ fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
             PropKey::Computed(k) if is_leaf(k) => Some((|| {
                 let o = eval_leaf(object, env).expect("a leaf")?;
                 let k = MemberKey::of(eval_leaf(k, env).expect("a leaf")?)?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 Ok(get_member_key(&o, &k)?)
             })()),
             PropKey::Computed(_) => None,
@@ -1955,20 +2279,20 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 }
                 JsValue::from(s)
             }
-            Expr::Ident(name, pos) => {
-                realm().pos.set(*pos);
-                get_var(env, name)?
+            Expr::Ident(id, pos, cache) => {
+                crate::realm::set_pos(*pos);
+                get_ident(id, cache, env)?.0
             }
             Expr::This => lookup_this(env)?,
             Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
             Expr::SuperCall { args, pos } => {
                 let args = eval_args(args, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 crate::class::super_call(env, args).await?
             }
             Expr::SuperMember { key, pos } => {
                 let key = eval_key(key, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 let (base, this) = crate::class::super_base(env)?;
                 match base {
                     Some(base) => base.get_with(&key, &this)?,
@@ -2061,15 +2385,27 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             let o = eval(object, env).await?;
                             let k = eval_key(key, env).await?;
                             match &o {
-                                JsValue::Object(obj) => JsValue::Bool(obj.delete(&k)),
+                                JsValue::Object(obj) => {
+                                    let deleted = obj.delete(&k);
+                                    // 13.5.1.2 step 5.e: if deleteStatus is false and the
+                                    // reference is strict, throw a TypeError.
+                                    if !deleted && env.strict {
+                                        let text = error_text_of_object(obj);
+                                        let message =
+                                            format!("Cannot delete property '{}' of {text}", k.display());
+                                        crate::realm::set_pos(*pos);
+                                        return Err(realm().error("TypeError", &message).into());
+                                    }
+                                    JsValue::Bool(deleted)
+                                }
                                 _ => JsValue::Bool(true),
                             }
                         }
                         // 13.5.1.2 delete of an identifier reference (sloppy code only):
                         // base.DeleteBinding(name); of a `with` object, its [[Delete]].
-                        Expr::Ident(name, _) => match resolve_binding(env, name)? {
+                        Expr::Ident(id, ..) => match resolve_binding(env, &id.name)? {
                             Some(Resolved::Object(object)) => {
-                                JsValue::Bool(crate::object_env::delete_binding(&object, name))
+                                JsValue::Bool(crate::object_env::delete_binding(&object, &id.name))
                             }
                             _ => JsValue::Bool(true),
                         },
@@ -2077,7 +2413,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     });
                 }
                 let v = eval(arg, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 match op {
                     U::UnaryPlus => JsValue::Number(v.to_number()?),
                     // 13.5.4 and 13.5.6: ToNumeric, then Number::unaryMinus / BigInt::unaryMinus
@@ -2109,7 +2445,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::Binary(op, a, b, pos) => {
                 let a = eval(a, env).await?;
                 let b = eval(b, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 binary(*op, &a, &b)?
             }
             Expr::Logical(op, a, b) => {
@@ -2134,7 +2470,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         // Evaluate the reference before the value, as JavaScript does.
                         let p = place(m, env).await?;
                         let v = eval(value, env).await?;
-                        realm().pos.set(*pos);
+                        crate::realm::set_pos(*pos);
                         write_place(&p, env, v.clone())?;
                         return Ok(v);
                     }
@@ -2142,16 +2478,16 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     bind(target, v.clone(), env, Mode::Assign).await?;
                     return Ok(v);
                 }
-                let target_expr = match &**target {
-                    Pattern::Ident(name, p) => Expr::Ident(name.clone(), *p),
-                    Pattern::Member(m) => return compound(op, m, value, env, *pos).await,
+                let p = match &**target {
+                    Pattern::Ident(name) => Place::Var(name.clone()),
+                    Pattern::Member(m) => place(m, env).await?,
                     _ => {
                         return Err(Ctrl::Throw(
                             realm().error("SyntaxError", "Invalid left-hand side in assignment"),
                         ));
                     }
                 };
-                compound(op, &target_expr, value, env, *pos).await?
+                compound(op, p, value, env, *pos).await?
             }
             Expr::Member { object, key, optional, pos, .. } => {
                 let o = eval(object, env).await?;
@@ -2159,7 +2495,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     return Err(Ctrl::Short);
                 }
                 let k = eval_member_key(key, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 get_member_key(&o, &k)?
             }
             Expr::Chain(inner) => match eval(inner, env).await {
@@ -2174,13 +2510,13 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             return Err(Ctrl::Short);
                         }
                         let k = eval_member_key(key, env).await?;
-                        realm().pos.set(*mpos);
+                        crate::realm::set_pos(*mpos);
                         let f = get_member_key(&o, &k)?;
                         (f, o)
                     }
                     Expr::SuperMember { key, pos: mpos } => {
                         let key = eval_key(key, env).await?;
-                        realm().pos.set(*mpos);
+                        crate::realm::set_pos(*mpos);
                         let (base, this) = crate::class::super_base(env)?;
                         let f = match base {
                             Some(base) => base.get_with(&key, &this)?,
@@ -2190,16 +2526,17 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     }
                     // 13.3.6.1 step 6 / EvaluateCall: a function found in a `with` object is
                     // called with the object as `this` (WithBaseObject).
-                    Expr::Ident(name, ipos) => {
-                        realm().pos.set(*ipos);
-                        let (f, this) = get_reference(env, name)?;
+                    Expr::Ident(id, ipos, cache) => {
+                        crate::realm::set_pos(*ipos);
+                        let name = &id.name;
+                        let (f, this) = get_ident(id, cache, env)?;
                         // 13.3.6.1 step 6: If ref is not a property reference, its
                         // [[ReferencedName]] is "eval" and SameValue(func, %eval%) is true:
                         // a direct eval (not `eval?.(x)`, an OptionalExpression).
                         if &**name == "eval" && !*optional && crate::builtins::is_intrinsic_eval(&f) {
                             // a. Let argList be ? ArgumentListEvaluation of arguments.
                             let args = eval_args(args, env).await?;
-                            realm().pos.set(*pos);
+                            crate::realm::set_pos(*pos);
                             // b. If argList has no elements, return undefined.
                             // c. Let evalArg be the first element of argList.
                             let Some(arg) = args.into_iter().next() else { return Ok(JsValue::Undefined) };
@@ -2216,7 +2553,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                     return Err(Ctrl::Short);
                 }
                 let args = eval_args(args, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 if !f.is_callable() {
                     return Err(type_error(&format!("{text} is not a function")));
                 }
@@ -2225,7 +2562,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             Expr::New { callee, args, pos, text } => {
                 let f = eval(callee, env).await?;
                 let args = eval_args(args, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 construct(&f, args, text).await?
             }
             Expr::Seq(exprs) => {
@@ -2257,7 +2594,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
             }
             Expr::Await(arg, pos) => {
                 let v = eval(arg, env).await?;
-                realm().pos.set(*pos);
+                crate::realm::set_pos(*pos);
                 await_value(v).await?
             }
         })
@@ -2287,8 +2624,7 @@ pub(crate) async fn await_value(v: JsValue) -> Res<JsValue> {
     Ok(promise.await?)
 }
 
-async fn compound(op: &AssignmentOperator, target: &Expr, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
-    let p = place(target, env).await?;
+async fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
     let old = read_place(&p, env)?;
     let new = match op {
         AssignmentOperator::LogicalAnd
@@ -2306,7 +2642,7 @@ async fn compound(op: &AssignmentOperator, target: &Expr, value: &Expr, env: &En
         }
         other => {
             let rhs = eval(value, env).await?;
-            realm().pos.set(pos);
+            crate::realm::set_pos(pos);
             let bin = compound_op(*other).expect("an arithmetic compound assignment");
             binary(bin, &old, &rhs)?
         }

@@ -12,6 +12,41 @@ pub(crate) type Pos = u32;
 /// An identifier or property name.
 pub(crate) type Name = Rc<str>;
 
+/// The name of an identifier reference (13.1), one shared by every reference to it in a
+/// script, with what lowering learnt of it: whether the name is bound nowhere in the script
+/// (docs/design.md, "settle-js name resolution"), so that a reference to it, outside `with`,
+/// finds its binding in the global object without asking the scopes on the way.
+#[derive(Debug)]
+pub(crate) struct IdentRef {
+    pub name: Name,
+    /// Whether a reference may keep the slot its name was found in ([`SiteCache`]): not inside
+    /// a `with` (an object's properties come and go) nor in eval code.
+    pub cacheable: bool,
+    /// Set when lowering finishes: no declaration, parameter, `catch` parameter, function or
+    /// class name of the script binds this name (it is not `arguments` either), and no
+    /// reference of this record is inside a `with` or in eval code.
+    pub unbound: std::cell::Cell<bool>,
+}
+
+impl IdentRef {
+    /// A reference that is resolved through the scopes (never marked unbound).
+    pub(crate) fn dynamic(name: Name) -> Rc<IdentRef> {
+        Rc::new(IdentRef { name, cacheable: false, unbound: std::cell::Cell::new(false) })
+    }
+
+    /// A reference outside `with` and eval code (its record is shared by the name's references).
+    pub(crate) fn cacheable(name: Name) -> Rc<IdentRef> {
+        Rc::new(IdentRef { name, cacheable: true, unbound: std::cell::Cell::new(false) })
+    }
+}
+
+/// Where one identifier reference last found its declarative binding: the number of scopes
+/// out from the reference's and the binding's position in that scope, with the binding epoch
+/// it was found in (`interp::get_ident`; docs/design.md, "settle-js name resolution"). Zero
+/// when empty.
+#[derive(Debug, Default)]
+pub(crate) struct SiteCache(pub std::cell::Cell<u64>);
+
 #[derive(Debug)]
 pub(crate) struct Script {
     pub body: Rc<FuncDef>,
@@ -146,7 +181,7 @@ impl Block {
 
 #[derive(Debug)]
 pub(crate) enum Pattern {
-    Ident(Name, Pos),
+    Ident(Name),
     Object {
         props: Vec<(PropKey, Pattern)>,
         rest: Option<Box<Pattern>>,
@@ -293,7 +328,7 @@ pub(crate) enum Expr {
     BigInt(i64),
     Str(crate::jsstr::JsStr),
     Template(Vec<Rc<str>>, Vec<Expr>),
-    Ident(Name, Pos),
+    Ident(Rc<IdentRef>, Pos, SiteCache),
     This,
     Array(Vec<ArrayElem>),
     Object(Vec<ObjProp>),

@@ -4,7 +4,7 @@
 //! with the position of the construct: the script either runs entirely under known semantics or
 //! not at all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use oxc_allocator::Allocator;
@@ -69,12 +69,19 @@ const MISSING_GLOBALS: &[&str] = &[
 
 /// Parses and lowers a script.
 pub(crate) fn parse(source: &str) -> Result<Script, ScriptError> {
-    parse_code(source, false)
+    lower_code(source, false, true)
 }
 
 /// Parses and lowers a script, or the code of an eval: `strict_caller` (PerformEval's
 /// strictCaller, 19.2.1.1) makes it strict mode code without a directive of its own.
 pub(crate) fn parse_code(source: &str, strict_caller: bool) -> Result<Script, ScriptError> {
+    lower_code(source, strict_caller, false)
+}
+
+/// [`parse_code`]; `script` for a script's code (not an eval's), whose references to names it
+/// binds nowhere are marked to be read from the global object (eval code runs in its caller's
+/// scopes, whose bindings lowering does not see: none of its references is marked).
+fn lower_code(source: &str, strict_caller: bool, script: bool) -> Result<Script, ScriptError> {
     // oxc recurses without a check of its own: refuse what could exhaust the stack in it.
     if let Some(at) = crate::stack::too_deep(source) {
         return Err(stack_exhausted(u32::try_from(at).unwrap_or(u32::MAX)));
@@ -104,11 +111,16 @@ pub(crate) fn parse_code(source: &str, strict_caller: bool) -> Result<Script, Sc
         declared: HashSet::new(),
         names: Interner::default(),
         missing: Vec::new(),
+        with_depth: 0,
+        script,
     };
     let strict = strict_caller || program.directives.iter().any(|d| d.directive.as_str() == "use strict");
     lower.fns.push(FnCtx { strict, ..FnCtx::default() });
     let block = lower.block(&program.body, true)?;
     let ctx = lower.fns.pop().unwrap_or_default();
+    if script {
+        lower.names.mark_unbound();
+    }
     for (name, offset) in &lower.missing {
         if !lower.declared.contains(name.as_str()) {
             return Err(unsupported(*offset, &format!("the built-in `{name}`")));
@@ -186,6 +198,11 @@ struct Lower<'s> {
     /// The identifier names met so far, so that every mention of a name shares one string.
     names: Interner,
     missing: Vec<(String, u32)>,
+    /// How many `with` bodies the code being lowered is inside (functions included): a
+    /// reference there may find its name on the object, so it is never marked unbound.
+    with_depth: u32,
+    /// Lowering a script's code (not an eval's): see [`lower_code`].
+    script: bool,
 }
 
 impl Lower<'_> {
@@ -204,9 +221,24 @@ impl Lower<'_> {
         }
     }
 
-    /// The shared string of an identifier name.
+    /// The shared string of an identifier name that may be bound (a declaration's, or any use
+    /// not known to be a reference or a property name: counted as binding it).
     fn name(&mut self, name: &str) -> Name {
         self.names.get(name)
+    }
+
+    /// The shared string of a property name or a `typeof` operand: neither binds the name.
+    fn key(&mut self, name: &str) -> Name {
+        self.names.key(name)
+    }
+
+    /// An identifier reference's shared record (see [`IdentRef`]).
+    fn ident(&mut self, name: &str) -> Rc<IdentRef> {
+        if self.with_depth > 0 || !self.script {
+            let name = self.names.key(name);
+            return IdentRef::dynamic(name);
+        }
+        self.names.reference(name)
     }
 
     fn declare_var(&mut self, name: &Name) {
@@ -432,7 +464,11 @@ impl Lower<'_> {
                 if self.fns.last().is_some_and(|c| c.strict) {
                     return Err(syntax(w.span.start, "Strict mode code may not include a with statement"));
                 }
-                Stmt::With(self.expr(&w.object)?, Box::new(self.stmt(&w.body)?))
+                let object = self.expr(&w.object)?;
+                self.with_depth += 1;
+                let body = self.stmt(&w.body);
+                self.with_depth -= 1;
+                Stmt::With(object, Box::new(body?))
             }
             other => return Err(unsupported(other.span().start, "modules and TypeScript syntax")),
         })
@@ -501,9 +537,7 @@ impl Lower<'_> {
     fn pattern(&mut self, p: &ast::BindingPattern<'_>) -> R<Pattern> {
         check_stack(p.span())?;
         Ok(match p {
-            ast::BindingPattern::BindingIdentifier(id) => {
-                Pattern::Ident(self.name(id.name.as_str()), id.span.start)
-            }
+            ast::BindingPattern::BindingIdentifier(id) => Pattern::Ident(self.name(id.name.as_str())),
             ast::BindingPattern::AssignmentPattern(a) => {
                 let name = match &a.left {
                     ast::BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
@@ -537,7 +571,7 @@ impl Lower<'_> {
         Ok(match t {
             T::AssignmentTargetIdentifier(id) => {
                 self.reference(id.name.as_str(), id.span.start);
-                Pattern::Ident(self.name(id.name.as_str()), id.span.start)
+                Pattern::Ident(self.name(id.name.as_str()))
             }
             T::ArrayAssignmentTarget(a) => {
                 let mut elems = Vec::new();
@@ -555,7 +589,7 @@ impl Lower<'_> {
                         ast::AssignmentTargetProperty::AssignmentTargetPropertyIdentifier(id) => {
                             let name: Name = self.name(id.binding.name.as_str());
                             self.reference(&name, id.binding.span.start);
-                            let mut target = Pattern::Ident(name.clone(), id.binding.span.start);
+                            let mut target = Pattern::Ident(name.clone());
                             if let Some(init) = &id.init {
                                 target = Pattern::Default(
                                     Box::new(target),
@@ -586,7 +620,7 @@ impl Lower<'_> {
             ast::AssignmentTargetMaybeDefault::AssignmentTargetWithDefault(d) => {
                 let target = self.assign_target(&d.binding)?;
                 let name = match &target {
-                    Pattern::Ident(n, _) => Some(n.clone()),
+                    Pattern::Ident(n) => Some(n.clone()),
                     _ => None,
                 };
                 Ok(Pattern::Default(Box::new(target), Box::new(self.named_expr(&d.init, name.as_deref())?)))
@@ -602,7 +636,7 @@ impl Lower<'_> {
         if !computed {
             match key {
                 ast::PropertyKey::StaticIdentifier(id) => {
-                    return Ok(PropKey::Static(self.name(id.name.as_str())));
+                    return Ok(PropKey::Static(self.key(id.name.as_str())));
                 }
                 ast::PropertyKey::StringLiteral(s) => return Ok(PropKey::Static(s.value.as_str().into())),
                 ast::PropertyKey::NumericLiteral(n) => {
@@ -666,7 +700,7 @@ impl Lower<'_> {
         if matches!(m.object(), ast::Expression::Super(_)) {
             let key = match m {
                 ast::MemberExpression::StaticMemberExpression(s) => {
-                    PropKey::Static(self.name(s.property.name.as_str()))
+                    PropKey::Static(self.key(s.property.name.as_str()))
                 }
                 ast::MemberExpression::ComputedMemberExpression(c) => {
                     PropKey::Computed(self.expr(&c.expression)?)
@@ -680,7 +714,7 @@ impl Lower<'_> {
         Ok(match m {
             ast::MemberExpression::StaticMemberExpression(s) => Expr::Member {
                 object: Box::new(self.expr(&s.object)?),
-                key: Box::new(PropKey::Static(self.name(s.property.name.as_str()))),
+                key: Box::new(PropKey::Static(self.key(s.property.name.as_str()))),
                 optional: s.optional,
                 pos: s.property.span.start,
             },
@@ -740,7 +774,7 @@ impl Lower<'_> {
             }
             E::Identifier(id) => {
                 self.reference(id.name.as_str(), id.span.start);
-                Expr::Ident(self.name(id.name.as_str()), id.span.start)
+                Expr::Ident(self.ident(id.name.as_str()), id.span.start, SiteCache::default())
             }
             E::ThisExpression(_) => Expr::This,
             E::ArrayExpression(a) => {
@@ -812,7 +846,7 @@ impl Lower<'_> {
             E::AssignmentExpression(a) => {
                 let target = self.assign_target(&a.left)?;
                 let name = match &target {
-                    Pattern::Ident(n, _) => Some(n.clone()),
+                    Pattern::Ident(n) => Some(n.clone()),
                     _ => None,
                 };
                 let value = self.named_expr(&a.right, name.as_deref())?;
@@ -873,7 +907,7 @@ impl Lower<'_> {
                     && let ast::Expression::Identifier(id) = &u.argument
                 {
                     self.reference(id.name.as_str(), id.span.start);
-                    return Ok(Expr::TypeofIdent(self.name(id.name.as_str())));
+                    return Ok(Expr::TypeofIdent(self.key(id.name.as_str())));
                 }
                 Expr::Unary(u.operator, Box::new(self.expr(&u.argument)?), u.span.start)
             }
@@ -881,7 +915,7 @@ impl Lower<'_> {
                 let target = match &u.argument {
                     ast::SimpleAssignmentTarget::AssignmentTargetIdentifier(id) => {
                         self.reference(id.name.as_str(), id.span.start);
-                        Expr::Ident(self.name(id.name.as_str()), id.span.start)
+                        Expr::Ident(self.ident(id.name.as_str()), id.span.start, SiteCache::default())
                     }
                     other => match other.as_member_expression() {
                         Some(m) => self.member(m)?,
@@ -1014,7 +1048,12 @@ impl Lower<'_> {
     }
 
     fn arrow(&mut self, a: &ast::ArrowFunctionExpression<'_>, name: &str) -> R<Rc<FuncDef>> {
-        let strict = self.fns.last().is_some_and(|c| c.strict);
+        // 11.2.2 Strict Mode Code: function code is strict if it is contained in strict mode
+        // code or if the code that produces its [[ECMAScriptCode]] (an arrow's ConciseBody
+        // included) begins with a Directive Prologue containing a Use Strict Directive.
+        let own_directive = matches!(&a.body, ast::ArrowFunctionBody::FunctionBody(b)
+            if b.directives.iter().any(|d| d.directive.as_str() == "use strict"));
+        let strict = self.fns.last().is_some_and(|c| c.strict) || own_directive;
         self.fns.push(FnCtx { is_async: a.r#async, is_arrow: true, strict, ..FnCtx::default() });
         let result = (|| {
             let (params, rest, length) = self.params(&a.params)?;
@@ -1236,7 +1275,7 @@ fn binding_names(p: &ast::BindingPattern<'_>, out: &mut Vec<(Name, u32)>, names:
 /// The names a lowered binding pattern declares.
 pub(crate) fn pattern_names(p: &Pattern, out: &mut Vec<Name>) {
     match p {
-        Pattern::Ident(n, _) => out.push(n.clone()),
+        Pattern::Ident(n) => out.push(n.clone()),
         Pattern::Default(p, _) => pattern_names(p, out),
         Pattern::Object { props, rest, .. } => {
             for (_, p) in props {
@@ -1277,17 +1316,64 @@ pub(crate) fn line_text(source: &str, offset: u32) -> &str {
 }
 
 /// Identifier names, one shared string each (`value1` mentioned a thousand times is one
-/// allocation, not a thousand). Lives for one `parse`.
+/// allocation, not a thousand), and the identifier references' records ([`IdentRef`]) with
+/// whether their name is bound anywhere. Lives for one `parse`.
 #[derive(Default)]
-struct Interner(HashSet<Name>);
+struct Interner {
+    names: HashSet<Name>,
+    /// Each referenced name's record, and whether a use that may bind it was met. A name in
+    /// `names` but not here was only met in such uses (or as a key, see [`Interner::key`],
+    /// which a later binding use marks here all the same).
+    refs: HashMap<Name, (Rc<IdentRef>, bool)>,
+    /// The names met only as keys so far (property names, `typeof` operands): not bound.
+    keys: HashSet<Name>,
+}
 
 impl Interner {
-    fn get(&mut self, name: &str) -> Name {
-        if let Some(n) = self.0.get(name) {
+    fn intern(&mut self, name: &str) -> Name {
+        if let Some(n) = self.names.get(name) {
             return n.clone();
         }
         let n: Name = name.into();
-        self.0.insert(n.clone());
+        self.names.insert(n.clone());
         n
+    }
+
+    /// A name in a use that may bind it.
+    fn get(&mut self, name: &str) -> Name {
+        if let Some((_, bound)) = self.refs.get_mut(name) {
+            *bound = true;
+        }
+        self.keys.remove(name);
+        self.intern(name)
+    }
+
+    /// A name in a use that does not bind it.
+    fn key(&mut self, name: &str) -> Name {
+        if !self.names.contains(name) {
+            self.keys.insert(name.into());
+        }
+        self.intern(name)
+    }
+
+    /// A reference's record: one per name.
+    fn reference(&mut self, name: &str) -> Rc<IdentRef> {
+        if let Some((r, _)) = self.refs.get(name) {
+            return r.clone();
+        }
+        // Met before in a use that may bind it (not only as a key), or the implicit binding
+        // of every non-arrow function.
+        let bound = (self.names.contains(name) && !self.keys.contains(name)) || name == "arguments";
+        let n = self.intern(name);
+        let r = IdentRef::cacheable(n.clone());
+        self.refs.insert(n, (r.clone(), bound));
+        r
+    }
+
+    /// At the end of a script's lowering: marks the records of the names bound nowhere.
+    fn mark_unbound(&self) {
+        for (r, bound) in self.refs.values() {
+            r.unbound.set(!bound);
+        }
     }
 }

@@ -108,8 +108,10 @@ pub(crate) struct Realm {
     pub(crate) promise_lookups_intact: Cell<bool>,
     /// %Promise% and the intrinsics its native fast path compares with (set by its install).
     pub(crate) promise_intrinsics: OnceCell<crate::promise::PromiseIntrinsics>,
-    /// The source offset of the code running now (for error locations).
-    pub(crate) pos: Cell<u32>,
+    /// The source offset of the code running in this realm (for error locations) while the
+    /// realm is not current; while it is, the offset lives in the thread-local `CURRENT_POS`
+    /// (read and written through [`Realm::pos`], [`Realm::set_pos`] and [`set_pos`]).
+    saved_pos: Cell<u32>,
     /// A classic script (`Options::script`): top-level declarations are global properties.
     pub(crate) script: bool,
     /// Every object and scope made while this realm was current (freed with it, `heap.rs`).
@@ -129,6 +131,8 @@ pub(crate) struct Realm {
 
 thread_local! {
     static REALM: RefCell<Option<Rc<Realm>>> = const { RefCell::new(None) };
+    /// The current realm's source offset (`Realm::saved_pos` of the realm in `REALM`).
+    static CURRENT_POS: Cell<u32> = const { Cell::new(0) };
 }
 
 /// The current realm.
@@ -138,6 +142,33 @@ thread_local! {
 /// Panics when no script is running on this thread (an interpreter bug).
 pub(crate) fn realm() -> Rc<Realm> {
     REALM.with(|r| r.borrow().clone()).expect("settle-js: no realm is current on this thread")
+}
+
+/// Records `pos` as the source offset of the code running now in the current realm (read by
+/// error locations and stacks). Called at every evaluated name, call and operator, so the
+/// offset of the current realm is a thread-local `Cell<u32>` (no destructor, so no liveness
+/// check, and no `RefCell` borrow or `Rc` clone of the realm); [`RealmGuard`] moves it into
+/// the realm's `saved_pos` when the realm stops being current and back when it is entered.
+#[inline]
+pub(crate) fn set_pos(pos: u32) {
+    CURRENT_POS.with(|p| p.set(pos));
+}
+
+impl Realm {
+    /// Whether this realm is the thread's current one (its offset is `CURRENT_POS`).
+    fn is_current(&self) -> bool {
+        REALM.with(|r| r.try_borrow().is_ok_and(|r| r.as_ref().is_some_and(|r| std::ptr::eq(&**r, self))))
+    }
+
+    /// The source offset of the code running (or last run) in this realm.
+    pub(crate) fn pos(&self) -> u32 {
+        if self.is_current() { CURRENT_POS.with(Cell::get) } else { self.saved_pos.get() }
+    }
+
+    /// Sets the source offset of the code running in this realm.
+    pub(crate) fn set_pos(&self, pos: u32) {
+        if self.is_current() { CURRENT_POS.with(|p| p.set(pos)) } else { self.saved_pos.set(pos) }
+    }
 }
 
 /// Whether the current realm's run tracks the call stack (a JSON or HTML trace): asked at
@@ -184,16 +215,33 @@ pub(crate) struct RealmGuard(Option<Rc<Realm>>);
 
 impl RealmGuard {
     pub(crate) fn enter(realm: Rc<Realm>) -> RealmGuard {
-        RealmGuard(REALM.with(|r| r.borrow_mut().replace(realm)))
+        RealmGuard(switch_to(Some(realm)))
     }
 }
 
 impl Drop for RealmGuard {
     fn drop(&mut self) {
-        let previous = self.0.take();
-        let current = REALM.with(|r| std::mem::replace(&mut *r.borrow_mut(), previous));
+        let current = switch_to(self.0.take());
         drop(current);
     }
+}
+
+/// Makes `realm` the current one and returns the one it replaces: the realm left keeps the
+/// offset `CURRENT_POS` held, and then the realm entered brings its own (in this order, so
+/// entering the realm that is already current keeps its offset).
+fn switch_to(realm: Option<Rc<Realm>>) -> Option<Rc<Realm>> {
+    let left_at = CURRENT_POS.with(Cell::get);
+    // One access of `REALM` (each checks the thread-local's destructor state).
+    let (left, pos) = REALM.with(|r| {
+        let mut current = r.borrow_mut();
+        let left = std::mem::replace(&mut *current, realm);
+        if let Some(left) = &left {
+            left.saved_pos.set(left_at);
+        }
+        (left, current.as_ref().map_or(0, |r| r.saved_pos.get()))
+    });
+    CURRENT_POS.with(|p| p.set(pos));
+    left
 }
 
 /// The well-known symbols of ECMA-262's Table 1 that settle-js uses.
@@ -319,7 +367,7 @@ impl Realm {
             pinned_promises: RefCell::new(Vec::new()),
             promise_lookups_intact: Cell::new(false),
             warned: Cell::new(false),
-            pos: Cell::new(0),
+            saved_pos: Cell::new(0),
             script: config.script,
             // A worker counts its steps down to look at its interrupt flag now and then.
             steps_left: Cell::new(match (config.max_steps, &config.worker) {
@@ -501,7 +549,7 @@ impl Realm {
 
     /// An error object with `proto`, recording the current position.
     pub(crate) fn make_error(&self, proto: Obj, message: Option<JsValue>) -> Obj {
-        let obj = Obj::new(Class::Error(Some(self.pos.get())), Some(proto));
+        let obj = Obj::new(Class::Error(Some(self.pos())), Some(proto));
         if let Some(message) = message {
             obj.define("message", message, false);
         }

@@ -323,9 +323,9 @@ pub(crate) fn forward_uncaught(error: &JsValue) -> bool {
             let (line, col) = match error {
                 JsValue::Object(o) => match o.class() {
                     crate::value::Class::Error(Some(pos)) => crate::lower::line_col(&r.run.source, *pos),
-                    _ => crate::lower::line_col(&r.run.source, r.pos.get()),
+                    _ => crate::lower::line_col(&r.run.source, r.pos()),
                 },
-                _ => crate::lower::line_col(&r.run.source, r.pos.get()),
+                _ => crate::lower::line_col(&r.run.source, r.pos()),
             };
             let report = ErrorReport {
                 message: format!("Uncaught {}", crate::builtins::error_message_text(error)),

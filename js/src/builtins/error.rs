@@ -88,7 +88,7 @@ pub(super) fn install(r: &Rc<Realm>) {
             };
             let at = {
                 let r = realm();
-                r.location(r.pos.get())
+                r.location(r.pos())
             };
             let stack = format!("{}\n    at {at}", error_head(&target));
             target.define_with("stack", JsValue::from(stack), true, false, true);

@@ -204,6 +204,9 @@ fn eval_declaration_instantiation(
         this_env = env.parent().cloned();
     }
     if !var_env.is_global_scope() {
+        if !var_names.is_empty() || !body.functions.is_empty() {
+            crate::interp::note_eval_bindings();
+        }
         // 17.d.ii: a function: Else (varEnv is not global), i. Let bindingExists be !
         // varEnv.HasBinding(fn). ii. If bindingExists is false, then CreateMutableBinding(fn,
         // true) and InitializeBinding(fn, fo). iii. Else, SetMutableBinding(fn, fo, false).

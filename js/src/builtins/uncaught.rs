@@ -78,9 +78,9 @@ fn crash_message(r: &Realm, error: &JsValue) -> String {
     let offset = match error {
         JsValue::Object(o) => match o.class() {
             Class::Error(Some(pos)) => *pos,
-            _ => r.pos.get(),
+            _ => r.pos(),
         },
-        _ => r.pos.get(),
+        _ => r.pos(),
     };
     let (line, col) = crate::lower::line_col(&r.run.source, offset);
     let text = crate::lower::line_text(&r.run.source, offset);
