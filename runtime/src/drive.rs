@@ -10,7 +10,6 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Waker};
 
 use crate::alarm::Alarm;
@@ -176,7 +175,9 @@ impl Inner {
     /// the virtual clock jumped): turn again.
     pub(crate) fn arrange_wake_up(&self, waker: &Waker) -> bool {
         let next = self.timers.borrow_mut().next_deadline();
-        let refs = self.shared.refs.load(Ordering::SeqCst);
+        // The count the turn decided "not done" on (see `Inner::refs_seen`): a keep-alive that
+        // ended since then makes `register_waker` refuse, and the loop turns again.
+        let refs = self.refs_seen.get();
         if self.clock.is_virtual() {
             // Virtual time jumps, unless a keep-alive remote says outside work is under way.
             if let Some(next) = next.filter(|_| !crate::remote::inhibits_jumps(refs)) {

@@ -77,6 +77,12 @@ pub(crate) struct Inner {
     pub(crate) tasks: RefCell<TaskQueue>,
     /// The buffer remote posts are taken into, kept between turns.
     posted: Cell<Vec<SendJob>>,
+    /// The keep-alive count (`Shared::refs`) that the last `has_pending_work` based its "not
+    /// done" on. Parking (`wait_for_work`, `arrange_wake_up`) compares the count under the inbox
+    /// lock with *this* value, never with a fresh read: a keep-alive ending between the decision
+    /// and the park is then seen as a change, and the loop turns again instead of waiting for
+    /// a wake-up that was already sent to a loop not yet asleep.
+    pub(crate) refs_seen: Cell<usize>,
     pub(crate) timers: RefCell<TimerQueue<TimerEntry>>,
     pub(crate) clock: Clock,
     pub(crate) host: Host,
@@ -159,6 +165,7 @@ impl Inner {
             ticks: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(TaskQueue::new()),
             posted: Cell::new(Vec::new()),
+            refs_seen: Cell::new(0),
             timers: RefCell::new(TimerQueue::new()),
             clock: if builder.virtual_clock { Clock::virtual_at_zero() } else { Clock::real() },
             host: builder.host,
@@ -619,8 +626,10 @@ impl Inner {
         // still empty and then see the count already at zero, and the loop would finish with
         // that task unrun. Reading the count first (SeqCst, after the poster's post) makes a
         // zero count imply its posts are visible.
-        let kept_alive = self.shared.refs.load(Ordering::SeqCst) > 0;
-        kept_alive
+        let refs = self.shared.refs.load(Ordering::SeqCst);
+        // Step 4 parks on this very value (see `refs_seen`), not on a later read of the count.
+        self.refs_seen.set(refs);
+        refs > 0
             || !self.tasks.borrow().is_empty()
             || !self.jobs.borrow().is_empty()
             || !self.ticks.borrow().is_empty()
@@ -632,7 +641,11 @@ impl Inner {
     /// Step 4: sleeps until the next deadline, a remote post, or `limit`; never spins.
     fn wait_for_work(&self, limit: Option<Duration>) -> Waited {
         let next = self.timers.borrow_mut().next_deadline();
-        let refs = self.shared.refs.load(Ordering::SeqCst);
+        // The count the "not done" decision was made on, not a fresh read: if the last
+        // keep-alive ended after that decision (its `unpark` found the loop awake, so no notify
+        // comes), `park` sees the count differ under the lock and returns; the next turn then
+        // finds the loop done. A fresh read here would match the new count and wait forever.
+        let refs = self.refs_seen.get();
         let (target, is_limit) = match (next, limit) {
             (Some(next), Some(limit)) if limit < next => (Some(limit), true),
             (None, Some(limit)) => (Some(limit), true),
@@ -1329,5 +1342,35 @@ mod timer_entry_tests {
     fn a_timer_payload_fits_the_queue_entry() {
         assert_eq!(size_of::<Option<TimerEntry>>(), size_of::<TimerEntry>());
         assert!(size_of::<TimerEntry>() <= 32, "{} bytes", size_of::<TimerEntry>());
+    }
+}
+
+#[cfg(test)]
+mod park_tests {
+    use std::time::{Duration, Instant};
+
+    use super::{EventLoop, Wait};
+    use crate::Turn;
+
+    /// The interleaving behind tests/remote.rs's rare hang, forced: the loop runs the poster's
+    /// task, decides "not done" because the poster still holds its keep-alive remote, and the
+    /// remote is dropped before the loop parks. Its `unpark` finds the loop awake, so nothing
+    /// will notify the park: it must see the change by itself. Before the fix the park re-read
+    /// the count (now 0), matched it, and waited for good (here: until the 5 s limit).
+    #[test]
+    fn a_keep_alive_ending_between_the_done_check_and_the_park_is_not_lost() {
+        let el = EventLoop::new();
+        let inner = el.inner();
+        let mut remote = el.remote();
+        remote.set_keep_alive(true);
+        // The turn's step 4 decision, on the count that includes `remote`.
+        assert!(inner.has_pending_work());
+        // The last keep-alive ends now, while the loop is awake.
+        drop(remote);
+        let start = Instant::now();
+        inner.wait_for_work(Some(el.now() + Duration::from_secs(5)));
+        assert!(start.elapsed() < Duration::from_secs(2), "the park missed the keep-alive's end");
+        // And the next turn finds nothing left to wait for.
+        assert_eq!(inner.turn(Wait::Until(None), &mut ()).unwrap(), Turn::Done);
     }
 }
