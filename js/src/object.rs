@@ -37,8 +37,20 @@ pub(crate) struct ObjData {
     /// OrdinaryFunctionCreate's SetFunctionLength / SetFunctionName (10.2.10, 10.2.9) make
     /// them. Reads are answered from the slots; anything else materializes them first.
     implied: Cell<bool>,
-    /// [`INDEX_PROPS`] and [`WATCHED`] (one byte: `ObjData` stays 168 bytes).
+    /// [`INDEX_PROPS`] and [`WATCHED`] (one byte).
     marks: Cell<u8>,
+    /// An Array's `length` when it is past the element vector (a sparse array, see
+    /// [`far_index`]): the elements past the vector are ordinary properties in `props`.
+    /// Never below the vector's length while it matters: the length is the larger of the two.
+    sparse_len: Cell<u32>,
+}
+
+/// Whether index `i` of an array with `len` dense elements is too far past them to be stored
+/// in the element vector (every index below it would be allocated as a hole): such an element
+/// is kept as an ordinary property and the length in [`ObjData::sparse_len`], so
+/// `a[4294967294] = 1` costs one property, not 4 billion holes.
+pub(crate) fn far_index(i: usize, len: usize) -> bool {
+    i > (2 * len).max(len + 1024)
 }
 
 /// A mark of an object whose `props` may hold a property whose key is an array index (a key
@@ -276,6 +288,7 @@ impl Obj {
             heap_slot: Cell::new(crate::heap::UNREGISTERED),
             implied: Cell::new(implied),
             marks: Cell::new(0),
+            sparse_len: Cell::new(0),
         });
         data.heap_slot.set(crate::heap::register_object(&data));
         Obj(data)
@@ -410,6 +423,11 @@ impl Obj {
         }
         let mut list = items.borrow_mut();
         if i >= list.len() {
+            // A far index, or an array whose length is past its vector: the general path
+            // keeps the element as an ordinary property and tracks the length.
+            if far_index(i, list.len()) || self.0.sparse_len.get() as usize > list.len() {
+                return Err(value);
+            }
             list.resize(i + 1, None);
         }
         list[i] = Some(value);
@@ -512,6 +530,23 @@ impl Obj {
         matches!(self.0.class, Class::Array(_))
     }
 
+    /// An Array's `length`: its element vector's, or the larger sparse one (see
+    /// [`far_index`]).
+    pub(crate) fn array_len(&self) -> Option<usize> {
+        match &self.0.class {
+            Class::Array(items) => Some(items.borrow().len().max(self.0.sparse_len.get() as usize)),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an Array whose length is past its element vector (elements kept as
+    /// ordinary properties): the built-in methods that work on the vector take their
+    /// general path for it.
+    pub(crate) fn is_sparse_array(&self) -> bool {
+        self.is_array()
+            && self.0.sparse_len.get() as usize > self.array_items().map_or(0, |i| i.borrow().len())
+    }
+
     /// The primitive a wrapper object holds ([[NumberData]] and the like).
     pub(crate) fn primitive_data(&self) -> Option<&JsValue> {
         match &self.0.class {
@@ -546,6 +581,7 @@ impl Obj {
     ) {
         if let Some(items) = self.array_items()
             && let Some(i) = key.as_string().and_then(array_index)
+            && !(self.is_array() && far_index(i as usize, items.borrow().len()))
         {
             let mut items = items.borrow_mut();
             let i = i as usize;
@@ -558,6 +594,13 @@ impl Obj {
                 a.written(i, &value);
             }
             return;
+        }
+        if self.is_array()
+            && let Some(i) = key.as_string().and_then(array_index)
+            && i >= self.0.sparse_len.get()
+        {
+            // A far index (above): an ordinary property past the length.
+            self.0.sparse_len.set(i + 1);
         }
         let mut props = self.props_mut();
         let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
@@ -649,8 +692,8 @@ impl Obj {
             // An array's `length` is its element count; an arguments object's is an ordinary
             // property (10.4.4.6 step 7), which element writes do not change.
             if key.as_string() == Some("length") && self.is_array() {
-                let len = JsValue::Number(items.borrow().len() as f64);
-                return Some(PropertyDescriptor::data(len, true, false, false));
+                let len = items.borrow().len().max(self.0.sparse_len.get() as usize);
+                return Some(PropertyDescriptor::data(JsValue::Number(len as f64), true, false, false));
             }
         }
         // 1. If O does not have an own property with key P, return undefined.
@@ -678,8 +721,29 @@ impl Obj {
                 }
                 if let Some(v) = &desc.value {
                     let len = array_length(v)?;
-                    // ArraySetLength: growing adds holes; shrinking deletes the indices.
-                    items.borrow_mut().resize(len, None);
+                    // ArraySetLength: growing adds holes; shrinking deletes the indices
+                    // (10.4.2.4 step 17: each own array index >= newLen, the elements kept
+                    // as ordinary properties too). Growing far past the vector only records
+                    // the length.
+                    let mut list = items.borrow_mut();
+                    if len <= list.len() || !far_index(len - 1, list.len()) {
+                        list.resize(len, None);
+                    }
+                    let dense = list.len();
+                    drop(list);
+                    self.0.sparse_len.set(if len > dense { len as u32 } else { 0 });
+                    if self.0.marks.get() & INDEX_PROPS != 0 {
+                        let mut props = self.props_mut();
+                        let mut k = 0;
+                        while k < props.list().len() {
+                            let (key, prop) = &props.list()[k];
+                            if prop.configurable && key.array_index().is_some_and(|i| i as usize >= len) {
+                                props.remove(k);
+                            } else {
+                                k += 1;
+                            }
+                        }
+                    }
                 }
                 return Ok(true);
             }
@@ -692,6 +756,22 @@ impl Obj {
                 let i = i as usize;
                 let mut items = items.borrow_mut();
                 let exists = items.get(i).is_some_and(Option::is_some);
+                // A far index (see `far_index`), or one already kept as an ordinary property:
+                // an ordinary property, with the array's length past it (10.4.2.1 step 2.j).
+                if !exists
+                    && self.is_array()
+                    && (far_index(i, items.len())
+                        || self.0.marks.get() & INDEX_PROPS != 0 && self.own_prop(key).is_some())
+                {
+                    drop(items);
+                    let current = self.own_prop(key).map(|p| p.descriptor());
+                    let extensible = self.is_extensible();
+                    let done = self.validate_and_apply_property_descriptor(key, extensible, desc, current);
+                    if done && i as u32 >= self.0.sparse_len.get() {
+                        self.0.sparse_len.set(i as u32 + 1);
+                    }
+                    return Ok(done);
+                }
                 let same = |want: Option<bool>, have: bool| want.is_none_or(|w| w == have);
                 let fits = !desc.is_accessor()
                     && same(desc.writable, if exists { writable } else { true })
@@ -964,7 +1044,8 @@ impl Obj {
                         return Ok(v.clone());
                     }
                 } else if key.as_string() == Some("length") && obj.is_array() {
-                    return Ok(JsValue::Number(items.borrow().len() as f64));
+                    let len = items.borrow().len().max(obj.0.sparse_len.get() as usize);
+                    return Ok(JsValue::Number(len as f64));
                 }
             }
             if let Some(prop) = obj.own_prop(key) {

@@ -7,6 +7,7 @@ use super::object::to_object;
 use super::{arg, callback, relative, to_integer_or_infinity, type_error};
 use crate::interp::{call_sync, iterate};
 use crate::number::number_to_string;
+use crate::property::{PropertyDescriptor, PropertyKey};
 use crate::realm::{Realm, realm};
 use crate::value::{Class, JsValue, Obj};
 
@@ -57,6 +58,57 @@ fn to_elements(v: &JsValue) -> Result<Vec<crate::object::Element>, JsValue> {
 fn array_of_elements(items: Vec<crate::object::Element>) -> JsValue {
     let r = realm();
     JsValue::Object(Obj::new(Class::Array(std::cell::RefCell::new(items)), Some(r.array_proto.clone())))
+}
+
+/// Array.prototype.push (23.1.3.23) by its spec steps, for a sparse array (its length past
+/// the element vector, see `object::far_index`).
+fn push_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    // 2. Let len be ? LengthOfArrayLike(O).
+    let len = o.array_len().unwrap_or(0) as f64;
+    // 5. For each element E of items: Perform ? Set(O, ! ToString(𝔽(len)), E, true);
+    // set len to len + 1.
+    let mut n = len;
+    for v in args {
+        let key = PropertyKey::from(number_to_string(n));
+        if !o.set_with(&key, v.clone(), &JsValue::Object(o.clone()))? {
+            return Err(type_error("Cannot assign to read only property of array"));
+        }
+        n += 1.0;
+    }
+    // 6. Perform ? Set(O, "length", 𝔽(len), true): ArraySetLength's RangeError past 2^32 - 1.
+    let length = JsValue::Number(n);
+    o.define_own_property(
+        &PropertyKey::from("length"),
+        PropertyDescriptor { value: Some(length.clone()), ..PropertyDescriptor::default() },
+    )?;
+    // 7. Return 𝔽(len).
+    Ok(length)
+}
+
+/// Array.prototype.pop (23.1.3.22) by its spec steps, for a sparse array.
+fn pop_generic(o: &Obj) -> Result<JsValue, JsValue> {
+    let len = o.array_len().unwrap_or(0);
+    let length = |n: usize| {
+        o.define_own_property(
+            &PropertyKey::from("length"),
+            PropertyDescriptor { value: Some(JsValue::Number(n as f64)), ..PropertyDescriptor::default() },
+        )
+    };
+    // 3. If len = 0, then perform ? Set(O, "length", +0𝔽, true) and return undefined.
+    if len == 0 {
+        length(0)?;
+        return Ok(JsValue::Undefined);
+    }
+    // 4.a-c. Let index be ! ToString(𝔽(len - 1)); let element be ? Get(O, index).
+    let index = (len - 1).to_string();
+    let element = o.get(&*index)?;
+    // d. Perform ? DeletePropertyOrThrow(O, index).
+    if !o.delete(&*index) {
+        return Err(type_error("Cannot delete property of array"));
+    }
+    // e. Perform ? Set(O, "length", newLen, true). f. Return element.
+    length(len - 1)?;
+    Ok(element)
 }
 
 fn array_this(this: &JsValue) -> Result<Obj, JsValue> {
@@ -115,9 +167,17 @@ pub(super) fn install(r: &Rc<Realm>) {
             if *n < 0.0 || n.fract() != 0.0 || *n > 4_294_967_295.0 {
                 return Err(r.error("RangeError", "Invalid array length"));
             }
-            // 23.1.1.1 step 5: ArrayCreate(0) with Set(array, "length", len): all holes.
+            // 23.1.1.1 step 5: ArrayCreate(0) with Set(array, "length", len): all holes
+            // (a far length is recorded, not allocated: see `object::far_index`).
             drop(r);
-            return Ok(array_of_elements(vec![None; *n as usize]));
+            let a = array_of_elements(Vec::new());
+            if let JsValue::Object(o) = &a {
+                o.define_own_property(
+                    &PropertyKey::from("length"),
+                    PropertyDescriptor { value: Some(JsValue::Number(*n)), ..PropertyDescriptor::default() },
+                )?;
+            }
+            return Ok(a);
         }
         Ok(r.new_array(args.to_vec()))
     });
@@ -175,6 +235,9 @@ pub(super) fn install(r: &Rc<Realm>) {
 
     r.method(proto, "push", 1, |this, args, _| {
         let a = array_this(this)?;
+        if a.is_sparse_array() {
+            return push_generic(&a, args);
+        }
         check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         items.borrow_mut().extend(args.iter().cloned().map(Some));
@@ -182,6 +245,9 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "pop", 0, |this, _, _| {
         let a = array_this(this)?;
+        if a.is_sparse_array() {
+            return pop_generic(&a);
+        }
         check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         Ok(a.array_items().expect("an array").borrow_mut().pop().flatten().unwrap_or_default())
     });
