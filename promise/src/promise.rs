@@ -114,7 +114,7 @@ impl<T, E, D, X> PromiseCell<T, E, D, X> {
     }
 
     /// A pending promise owned by `owner` (`owner.rs`).
-    fn pending_on(tail: X, owner: LoopId) -> PromiseCell<T, E, D, X> {
+    pub(crate) fn pending_on(tail: X, owner: LoopId) -> PromiseCell<T, E, D, X> {
         PromiseCell {
             state: RefCell::new(State::Pending(Reactions::new())),
             handled: Cell::new(false),
