@@ -20,7 +20,7 @@ use settle_runtime::LoopId;
 
 use crate::pool::PoolRc;
 use crate::promise::{Promise, State};
-use crate::reaction::{Reactions, enqueue_reaction_job, new_reaction};
+use crate::reaction::{Reactions, new_reaction};
 use crate::resolution::{IntoResolution, NoThenables, Resolution, Thenable, Thenables};
 use crate::tracker::{Operation, host_promise_rejection_tracker};
 
@@ -436,16 +436,10 @@ fn trigger_promise_reactions<T: Clone + 'static, E: Clone + 'static>(
     argument: Result<T, E>,
     owner: LoopId,
 ) {
-    let mut argument = Some(argument);
     // 1. For each element reaction of reactions, do
     //    a. Let job be NewPromiseReactionJob(reaction, argument).
     //    b. Perform HostEnqueuePromiseJob(job.[[Job]], job.[[Realm]]).
-    reactions.drain_in_order(|reaction, last| {
-        // The last reaction takes the argument itself; the others get clones.
-        let arg = if last { argument.take() } else { argument.clone() };
-        if let Some(arg) = arg {
-            enqueue_reaction_job(reaction, arg, owner);
-        }
-    });
+    // (A single reaction takes the argument itself; several get clones.)
+    reactions.enqueue_all(argument, owner);
     // 2. Return unused.
 }
