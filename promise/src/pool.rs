@@ -23,6 +23,9 @@
 //! 2. `head.strong` counts the `PoolRc`s of the block and its erased strong references
 //!    (`ErasedRc`, `ReactionRef`); `head.weak` counts the `PoolWeak`s plus one for all the
 //!    strong references together, as `Rc` does. The value is live exactly while `strong > 0`.
+//!    (A `PoolRc` kept in a `ManuallyDrop` that is never dropped, made from the pointer of a
+//!    reference that outlives it, is a view borrowing that reference's count: the `then` job
+//!    in `reaction.rs` lends its capability one.)
 //! 3. The value is dropped exactly once, by whoever takes `strong` to zero; the block goes back
 //!    exactly once, by whoever takes `weak` to zero (after the value's drop, which gives up the
 //!    strong references' weak count, even when that drop panics).
