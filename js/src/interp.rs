@@ -1356,6 +1356,14 @@ pub(crate) fn error_text_of_object(o: &Obj) -> String {
 fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
     let k = key.display();
     let text = error_text_of_object(o);
+    // A writable `length` refused: ArraySetLength stopped at a non-configurable index
+    // (10.4.2.4 step 17.b), the one below the length it left, which V8 names.
+    if key.as_str() == Some("length")
+        && let Some(len) = o.array_len().filter(|n| *n > 0)
+        && o.get_own_property(key).is_some_and(|d| d.writable == Some(true))
+    {
+        return format!("Cannot delete property '{}' of {text}", len - 1);
+    }
     let mut holder = Some(o.clone());
     let mut found = false;
     while let Some(h) = holder {
