@@ -503,6 +503,18 @@ pub(crate) async fn run_closure(
             // VariableEnvironment (where the body's `var`s, functions and a direct eval's
             // `var`s go).
             let var_env = Scope::make(Some(scope.clone()), None, None, def.strict);
+            // parameterBindings: the parameter names, and `arguments` when the object was
+            // made (not a binding a direct eval in an initializer added).
+            let mut parameter_bindings = Vec::new();
+            for p in &def.params {
+                crate::lower::pattern_names(&p.pattern, &mut parameter_bindings);
+            }
+            if let Some(rest) = &def.rest {
+                crate::lower::pattern_names(rest, &mut parameter_bindings);
+            }
+            if def.uses_arguments && !def.is_arrow {
+                parameter_bindings.push(Name::from("arguments"));
+            }
             var_env.vars.borrow_mut().reserve(def.var_names.len());
             for name in &def.var_names {
                 // Step 28.e.i.2-4: varEnv.CreateMutableBinding(n, false); the initial value is
@@ -510,7 +522,10 @@ pub(crate) async fn run_closure(
                 // when the object was made) and not in functionNames: then
                 // ! env.GetBindingValue(n, false) (a `var` of a parameter's name starts with
                 // the parameter's value).
-                let parameter = scope.vars.borrow().get(name).and_then(|b| b.value.clone());
+                let parameter = parameter_bindings
+                    .contains(name)
+                    .then(|| scope.vars.borrow().get(name).and_then(|b| b.value.clone()))
+                    .flatten();
                 let function =
                     matches!(&def.body, Body::Block(b) if b.functions.iter().any(|f| f.name == *name));
                 let value = parameter.filter(|_| !function).unwrap_or_default();

@@ -29,3 +29,11 @@ show(() => { function f(x = 1) { var y = 2; { let z = 3; } return eval("x + y");
 show(() => { var x = 'outer'; function f(a = () => x, b = a()) { var x = 'inner'; return [b, a(), x]; } return [f(), f()]; });
 show(() => { function g({ k = () => y, y }) { return k(); } return [g({ y: 1 }), g({ y: 2 })]; });
 show(() => { async function f(a, g = () => a) { var a = 2; return [a, g()]; } f(1).then(v => console.log("async", JSON.stringify(v))); return 0; });
+// A direct eval in an initializer, and in the body (the var environment is the body's).
+show(() => { function f(a = eval("var z = 1"), b = () => z) { var z; return [z, b()]; } return f(); });
+show(() => { function f(a = eval("var z = 1"), b = () => z) { return [z, b()]; } return f(); });
+show(() => { function f(a = 1) { eval("var a = 5"); return a; } return f(); });
+show(() => { function f(a = 1) { var g = () => a; eval("var a = 5"); return [a, g()]; } return f(); });
+show(() => { function f(a = 1) { let q = 2; return eval("q + a"); } return f(); });
+show(() => { function f(a = 1) { function inner() { return a; } var a = 3; return inner(); } return f(); });
+show(() => { function f(a = 1, b = () => { a = 7; }) { var a; b(); return a; } return f(); });
