@@ -96,9 +96,10 @@ fn a_bigint_result_beyond_64_bits_is_a_range_error_not_a_wrong_value() {
 /// A reference keeps the slot it found its binding in (docs/design.md, "settle-js name
 /// resolution"); a binding created after code ran in its scope (a closure made by a parameter
 /// initializer and called by a later one, before the body's `var` exists) must not leave a
-/// stale slot behind. settle-js keeps a function's parameters and `var`s in one scope (Node
-/// answers `outer` twice: the spec's separate variable environment for functions with
-/// parameter expressions); what this checks is that the cache answers as the walk does.
+/// stale slot behind. The body's `var x` is in the function's separate variable environment
+/// (FunctionDeclarationInstantiation step 28: a function with parameter expressions), which
+/// the closure made by the initializer does not see: `outer` twice, as Node answers, and the
+/// cache answers as the walk does.
 #[test]
 fn a_binding_made_after_parameter_expressions_ran_is_found_by_later_references() {
     let source = "let x = 'outer';\n\
@@ -108,7 +109,7 @@ fn a_binding_made_after_parameter_expressions_ran_is_found_by_later_references()
                   console.log(g({ y: 1 }), g({ y: 2 }));\n";
     let (code, stdout, stderr) = settle(&[], source);
     assert_eq!((code, stderr.as_str()), (0, ""));
-    assert_eq!(stdout, "outer,inner outer,inner\n1 2\n");
+    assert_eq!(stdout, "outer,outer outer,outer\n1 2\n");
 }
 
 /// tests/js-lang/name-resolution.js as a classic script (top-level declarations are global

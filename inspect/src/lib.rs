@@ -66,6 +66,15 @@ pub enum View<O> {
 pub enum Class<V> {
     /// An array and its elements (`None`: a hole, shown as `<N empty items>`).
     Array(Vec<Option<V>>),
+    /// An array given by its `length` and its own enumerable index properties, ascending
+    /// (an accessor among them shown as `[Getter]`): one whose length is far past its
+    /// elements (`a[4294967294] = 1`), which Node shows as its formatSpecialArray does.
+    SparseArray {
+        /// The array's `length`.
+        length: usize,
+        /// Each own enumerable array index with its property.
+        elements: Vec<(usize, Slot<V>)>,
+    },
     /// An `arguments` object.
     Arguments,
     /// A function, with its `name`, and whether it is async, a generator or a class.
@@ -402,6 +411,27 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
             braces_open = format!("{prefix}[");
             array = Some(items.clone());
         }
+        Class::SparseArray { length, elements } => {
+            keys_to_show = keys.iter().filter(|k| !is_array_index(k)).cloned().collect();
+            let prefix = match constructor.as_deref() {
+                Some("Array") => String::new(),
+                Some(other) => format!("{other}({length}) "),
+                None => format!("[Array({length}): null prototype] "),
+            };
+            if *length == 0 && (keys_to_show.is_empty() && symbols.is_empty()) {
+                return format!("{prefix}[]");
+            }
+            braces_open = format!("{prefix}[");
+            // What the grouping reads of `value[i]` for the first entries (Node indexes the
+            // array by entry), and whether there are more than MAX_ARRAY_LENGTH items.
+            let head = (0..(*length).min(MAX_ARRAY_LENGTH + 1))
+                .map(|i| match elements.iter().find(|(k, _)| *k == i) {
+                    Some((_, Slot::Data(v))) => Some(v.clone()),
+                    _ => None,
+                })
+                .collect();
+            array = Some(head);
+        }
         Class::Arguments => {
             braces_open = "[Arguments] {".into();
             if keys.is_empty() && symbols.is_empty() {
@@ -538,7 +568,7 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
     let braces_close = if array.is_some() { "]" } else { "}" };
     if recurse_times > DEPTH {
         let name = match &class {
-            Class::Array(_) => "Array".to_string(),
+            Class::Array(_) | Class::SparseArray { .. } => "Array".to_string(),
             Class::Promise(_) => "Promise".to_string(),
             _ => constructor.unwrap_or_else(|| "Object".into()),
         };
@@ -571,6 +601,35 @@ fn format_raw<H: Heap>(heap: &mut H, ctx: &mut Ctx<H>, obj: &H::Object, recurse_
             if i < items.len() {
                 let more = items.len() - i;
                 output.push(format!("... {more} more item{}", if more > 1 { "s" } else { "" }));
+            }
+        }
+        // Node's formatSpecialArray: each element in index order, a gap between two as
+        // `<N empty items>`, at most MAX_ARRAY_LENGTH entries, then what remains.
+        Class::SparseArray { length, elements } => {
+            let max = MAX_ARRAY_LENGTH.min(*length);
+            let mut index = 0;
+            for (k, slot) in elements {
+                if output.len() >= max {
+                    break;
+                }
+                if *k != index {
+                    let empty = k - index;
+                    output.push(format!("<{empty} empty item{}>", if empty > 1 { "s" } else { "" }));
+                    index = *k;
+                    if output.len() == max {
+                        break;
+                    }
+                }
+                output.push(format_slot(heap, ctx, Some(slot.clone()), recurse_times));
+                index += 1;
+            }
+            let remaining = length - index;
+            if output.len() != max {
+                if remaining > 0 {
+                    output.push(format!("<{remaining} empty item{}>", if remaining > 1 { "s" } else { "" }));
+                }
+            } else if remaining > 0 {
+                output.push(format!("... {remaining} more item{}", if remaining > 1 { "s" } else { "" }));
             }
         }
         // Node's formatMap / formatSet: each entry indented like a property.

@@ -31,7 +31,28 @@ impl Heap for JsHeap {
 
     fn class(&mut self, obj: &Obj) -> Kind<JsValue> {
         match obj.class() {
-            Class::Array(items) => Kind::Array(items.borrow().clone()),
+            Class::Array(items) if obj.is_plain_array() => Kind::Array(items.borrow().clone()),
+            // Indices kept as properties or a far length: the length and each own enumerable
+            // index, as Node's formatSpecialArray reads them (Object.keys).
+            Class::Array(_) => Kind::SparseArray {
+                length: obj.array_len().unwrap_or(0),
+                elements: obj
+                    .own_index_keys()
+                    .into_iter()
+                    .filter_map(|k| {
+                        let desc =
+                            obj.get_own_property(&*k.to_string()).filter(|d| d.enumerable == Some(true))?;
+                        let slot = match desc.value {
+                            Some(v) => Shown::Data(v),
+                            None => Shown::Accessor {
+                                get: desc.get.is_some_and(|g| !g.is_nullish()),
+                                set: desc.set.is_some_and(|s| !s.is_nullish()),
+                            },
+                        };
+                        Some((k as usize, slot))
+                    })
+                    .collect(),
+            },
             Class::Arguments(_) => Kind::Arguments,
             Class::Function(func) => {
                 let (is_async, is_generator, is_class) = match func {

@@ -435,11 +435,14 @@ pub(crate) async fn run_closure(
     };
     let is_generator_body = generator.is_some();
     let scope = Scope::make(Some(env), frame, generator, def.strict);
+    // FunctionDeclarationInstantiation step 8: hasParameterExpressions is
+    // ContainsExpression of formals (a default, or a pattern's initializer or computed key).
+    let has_parameter_expressions =
+        def.params.iter().any(|p| p.default.is_some() || pattern_has_expressions(&p.pattern))
+            || def.rest.as_ref().is_some_and(pattern_has_expressions);
     // Parameter expressions run before the parameters after them (and the `var`s and the
     // body's declarations) are bound.
-    if def.params.iter().any(|p| p.default.is_some() || pattern_has_expressions(&p.pattern))
-        || def.rest.as_ref().is_some_and(pattern_has_expressions)
-    {
+    if has_parameter_expressions {
         scope.late.set(true);
     }
     let mut mapped = Vec::new();
@@ -454,7 +457,7 @@ pub(crate) async fn run_closure(
     let result = async {
         // FunctionDeclarationInstantiation step 20: a sloppy function's parameter expressions
         // run with the parameters in an Environment Record of their own.
-        let parameter_expressions = !def.strict && def.params.iter().any(|p| p.default.is_some());
+        let parameter_expressions = !def.strict && has_parameter_expressions;
         if parameter_expressions {
             scope.kind.set(ScopeKind::Parameters);
             // Step 21: each parameter name gets its (uninitialized) binding first, so an
@@ -492,12 +495,55 @@ pub(crate) async fn run_closure(
         if parameter_expressions {
             scope.kind.set(ScopeKind::Var);
         }
-        scope.vars.borrow_mut().reserve(def.var_names.len());
-        for name in &def.var_names {
-            if !scope.has(name) {
-                scope.declare(name, Some(JsValue::Undefined), true);
+        let var_env = if has_parameter_expressions {
+            // Step 28.a: a separate Environment Record is needed to ensure that closures
+            // created by expressions in the formal parameter list do not have visibility of
+            // declarations in the function body.
+            // Step 28.b-c: let varEnv be NewDeclarativeEnvironment(env); it is the
+            // VariableEnvironment (where the body's `var`s, functions and a direct eval's
+            // `var`s go).
+            let var_env = Scope::make(Some(scope.clone()), None, None, def.strict);
+            // parameterBindings: the parameter names, and `arguments` when the object was
+            // made (not a binding a direct eval in an initializer added).
+            let mut parameter_bindings = Vec::new();
+            for p in &def.params {
+                crate::lower::pattern_names(&p.pattern, &mut parameter_bindings);
             }
-        }
+            if let Some(rest) = &def.rest {
+                crate::lower::pattern_names(rest, &mut parameter_bindings);
+            }
+            if def.uses_arguments && !def.is_arrow {
+                parameter_bindings.push(Name::from("arguments"));
+            }
+            var_env.vars.borrow_mut().reserve(def.var_names.len());
+            for name in &def.var_names {
+                // Step 28.e.i.2-4: varEnv.CreateMutableBinding(n, false); the initial value is
+                // undefined unless n is in parameterBindings (the parameters, and `arguments`
+                // when the object was made) and not in functionNames: then
+                // ! env.GetBindingValue(n, false) (a `var` of a parameter's name starts with
+                // the parameter's value).
+                let parameter = parameter_bindings
+                    .contains(name)
+                    .then(|| scope.vars.borrow().get(name).and_then(|b| b.value.clone()))
+                    .flatten();
+                let function =
+                    matches!(&def.body, Body::Block(b) if b.functions.iter().any(|f| f.name == *name));
+                let value = parameter.filter(|_| !function).unwrap_or_default();
+                var_env.declare(name, Some(value), true);
+            }
+            var_env
+        } else {
+            // Step 27: one Environment Record for the parameters and the `var`s; a `var` of a
+            // parameter's name is the parameter.
+            scope.vars.borrow_mut().reserve(def.var_names.len());
+            for name in &def.var_names {
+                if !scope.has(name) {
+                    scope.declare(name, Some(JsValue::Undefined), true);
+                }
+            }
+            scope.clone()
+        };
+        let scope = var_env;
         // A generator's body waits here, after FunctionDeclarationInstantiation, for its first
         // resumption (suspended-start): EvaluateGeneratorBody (15.5.2) and
         // EvaluateAsyncGeneratorBody (15.6.2) step 1 run at the call, so a throwing parameter
@@ -1305,19 +1351,16 @@ pub(crate) fn set_member(
     }
 }
 
-/// How V8 names an object in its TypeErrors (its side-effect-free string of an object): an
-/// array, a RegExp or an object without a constructor by its builtin tag, a function by its
-/// source text, any other by the name of the constructor its prototype chain holds.
+/// How V8 names an object in its TypeErrors (its side-effect-free string of an object,
+/// `Object::NoSideEffectsToString`): a function by its source text, an error as
+/// `Name: message`, an object whose `toString` is Object.prototype's by its constructor's
+/// name (`#<Foo>`), any other by its builtin tag (`[object String]` for a String wrapper,
+/// `[object Date]`).
 pub(crate) fn error_text_of_object(o: &Obj) -> String {
     match o.class() {
         Class::Function(Func::Closure { def, .. }) => def.source.to_string(),
         Class::Function(f) => format!("function {}() {{ [native code] }}", crate::value::function_name(f)),
-        _ if o.array_items().is_some() => "[object Array]".into(),
-        Class::RegExp(_) => "[object RegExp]".into(),
-        _ => match crate::inspect::constructor_name(o) {
-            Some(name) => format!("#<{name}>"),
-            None => "[object Object]".into(),
-        },
+        _ => crate::builtins::no_side_effects_to_string(&JsValue::Object(o.clone())),
     }
 }
 
@@ -1328,6 +1371,14 @@ pub(crate) fn error_text_of_object(o: &Obj) -> String {
 fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
     let k = key.display();
     let text = error_text_of_object(o);
+    // A writable `length` refused: ArraySetLength stopped at a non-configurable index
+    // (10.4.2.4 step 17.b), the one below the length it left, which V8 names.
+    if key.as_str() == Some("length")
+        && let Some(len) = o.array_len().filter(|n| *n > 0)
+        && o.get_own_property(key).is_some_and(|d| d.writable == Some(true))
+    {
+        return format!("Cannot delete property '{}' of {text}", len - 1);
+    }
     let mut holder = Some(o.clone());
     let mut found = false;
     while let Some(h) = holder {
@@ -2384,22 +2435,32 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         Expr::Member { object, key, .. } => {
                             let o = eval(object, env).await?;
                             let k = eval_key(key, env).await?;
-                            match &o {
-                                JsValue::Object(obj) => {
-                                    let deleted = obj.delete(&k);
-                                    // 13.5.1.2 step 5.e: if deleteStatus is false and the
-                                    // reference is strict, throw a TypeError.
-                                    if !deleted && env.strict {
-                                        let text = error_text_of_object(obj);
-                                        let message =
-                                            format!("Cannot delete property '{}' of {text}", k.display());
-                                        crate::realm::set_pos(*pos);
-                                        return Err(realm().error("TypeError", &message).into());
-                                    }
-                                    JsValue::Bool(deleted)
-                                }
-                                _ => JsValue::Bool(true),
+                            crate::realm::set_pos(*pos);
+                            // 13.5.1.2 step 5.c: let baseObj be ? ToObject(ref.[[Base]]) (a
+                            // String's wrapper has its read-only indices and `length`; `null`
+                            // and `undefined` throw).
+                            let obj = crate::builtins::to_object(&o)?;
+                            // Step 5.e: let deleteStatus be ? baseObj.[[Delete]](ref.[[ReferencedName]]).
+                            let deleted = obj.delete(&k);
+                            // Step 5.f: if deleteStatus is false and IsStrictReference(ref) is
+                            // true, throw a TypeError.
+                            if !deleted && env.strict {
+                                let text = error_text_of_object(&obj);
+                                let message = format!("Cannot delete property '{}' of {text}", k.display());
+                                return Err(realm().error("TypeError", &message).into());
                             }
+                            JsValue::Bool(deleted)
+                        }
+                        // 13.5.1.2 step 5.b: if IsSuperReference(ref) is true, throw a
+                        // ReferenceError (after the reference is evaluated: its key, then
+                        // the this binding, 13.3.7.1).
+                        Expr::SuperMember { key, pos } => {
+                            eval_key(key, env).await?;
+                            crate::realm::set_pos(*pos);
+                            crate::class::super_base(env)?;
+                            return Err(realm()
+                                .error("ReferenceError", "Unsupported reference to 'super'")
+                                .into());
                         }
                         // 13.5.1.2 delete of an identifier reference (sloppy code only):
                         // base.DeleteBinding(name); of a `with` object, its [[Delete]].

@@ -70,7 +70,10 @@ pub(crate) fn unobservable_array(value: &JsValue) -> Option<Obj> {
     let JsValue::Object(o) = value else { return None };
     // A hole is read through the prototypes (an index property there shows), which the
     // shortcut's element copy would not do.
-    if !matches!(o.class(), Class::Array(items) if items.borrow().iter().all(Option::is_some)) {
+    // A sparse array's length is past its vector (its far elements are properties).
+    if !matches!(o.class(), Class::Array(items) if items.borrow().iter().all(Option::is_some))
+        || o.is_sparse_array()
+    {
         return None;
     }
     let r = realm();
@@ -255,7 +258,7 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
     // 23.1.5.1 step 2.b.iii: Let len be ? LengthOfArrayLike(array) (elements read live).
     let len = match &target {
         JsValue::Object(o) => match o.class() {
-            Class::Array(items) => items.borrow().len(),
+            Class::Array(_) => o.array_len().unwrap_or(0),
             _ => {
                 let n = o.get("length")?.to_number()?;
                 if n.is_nan() || n <= 0.0 { 0 } else { n.min(9_007_199_254_740_991.0) as usize }

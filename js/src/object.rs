@@ -547,6 +547,35 @@ impl Obj {
             && self.0.sparse_len.get() as usize > self.array_items().map_or(0, |i| i.borrow().len())
     }
 
+    /// Whether this is an Array all of whose indices below its length are the element vector's
+    /// (present elements or holes): no far length, no index kept as an ordinary property.
+    /// Only such an array's methods may work on the vector directly; any other takes the
+    /// spec's steps over its length.
+    pub(crate) fn is_plain_array(&self) -> bool {
+        self.is_array() && !self.is_sparse_array() && self.0.marks.get() & INDEX_PROPS == 0
+    }
+
+    /// The array indices of this object's own properties, ascending (elements, and indices
+    /// kept as ordinary properties), without a key string per element.
+    pub(crate) fn own_index_keys(&self) -> Vec<u32> {
+        let mut keys: Vec<u32> = match self.array_items() {
+            Some(items) => items
+                .borrow()
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.is_some())
+                .map(|(i, _)| i as u32)
+                .collect(),
+            None => Vec::new(),
+        };
+        if self.0.marks.get() & INDEX_PROPS != 0 || self.array_items().is_none() {
+            keys.extend(self.own_property_keys().into_iter().filter_map(|k| k.array_index()));
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        keys
+    }
+
     /// The primitive a wrapper object holds ([[NumberData]] and the like).
     pub(crate) fn primitive_data(&self) -> Option<&JsValue> {
         match &self.0.class {
@@ -720,11 +749,40 @@ impl Obj {
                     return Ok(false);
                 }
                 if let Some(v) = &desc.value {
-                    let len = array_length(v)?;
-                    // ArraySetLength: growing adds holes; shrinking deletes the indices
-                    // (10.4.2.4 step 17: each own array index >= newLen, the elements kept
-                    // as ordinary properties too). Growing far past the vector only records
-                    // the length.
+                    let mut len = array_length(v)?;
+                    // ArraySetLength (10.4.2.4) step 17: for each own array index P >= newLen,
+                    // in descending order: let deleteSucceeded be ! A.[[Delete]](P); if it is
+                    // false, set newLenDesc.[[Value]] to ToUint32(P) + 1, perform
+                    // OrdinaryDefineOwnProperty(A, "length", newLenDesc) and return false.
+                    // Deleting from the top down stops at the highest non-configurable index,
+                    // so the length becomes one past it and everything above it goes: an
+                    // ordinary index property, or a present element of a sealed vector.
+                    let old_len = items.borrow().len().max(self.0.sparse_len.get() as usize);
+                    let mut refused = false;
+                    if len < old_len {
+                        let mut stop = len;
+                        if self.0.elements.get() != IntegrityLevel::None
+                            && let Some(last) = items.borrow().iter().rposition(Option::is_some)
+                            && last >= len
+                        {
+                            stop = last + 1;
+                        }
+                        if self.0.marks.get() & INDEX_PROPS != 0 {
+                            for (key, prop) in self.0.props.borrow().list() {
+                                if let Some(i) = key.array_index()
+                                    && !prop.configurable
+                                    && i as usize >= stop
+                                {
+                                    stop = i as usize + 1;
+                                }
+                            }
+                        }
+                        refused = stop != len;
+                        len = stop;
+                    }
+                    // Growing adds holes; shrinking deletes the indices (the elements kept as
+                    // ordinary properties too). Growing far past the vector only records the
+                    // length.
                     let mut list = items.borrow_mut();
                     if len <= list.len() || !far_index(len - 1, list.len()) {
                         list.resize(len, None);
@@ -744,6 +802,7 @@ impl Obj {
                             }
                         }
                     }
+                    return Ok(!refused);
                 }
                 return Ok(true);
             }
@@ -782,12 +841,33 @@ impl Obj {
                     // vector; past the elements (Array.prototype's accessors, say) it is kept
                     // as an ordinary property, and `length` does not count it.
                     if exists {
-                        return Ok(false);
+                        // An Array's element given other attributes (a non-configurable or
+                        // read-only one, an accessor): it leaves the vector (a hole there) for
+                        // an ordinary property with the element's attributes, which the
+                        // definition then validates and changes (10.1.6.3). An arguments
+                        // object's elements stay where its mapping expects them.
+                        if !self.is_array() || level != IntegrityLevel::None {
+                            return Ok(false);
+                        }
+                        let value = items[i].take().unwrap_or_default();
+                        drop(items);
+                        let prop = Prop { slot: Slot::Data(value), enumerable: true, configurable, writable };
+                        self.push_prop(&mut self.props_mut(), key.clone(), prop);
+                        let current = self.own_prop(key).map(|p| p.descriptor());
+                        let extensible = self.is_extensible();
+                        return Ok(
+                            self.validate_and_apply_property_descriptor(key, extensible, desc, current)
+                        );
                     }
                     drop(items);
                     let current = self.own_prop(key).map(|p| p.descriptor());
                     let extensible = self.is_extensible();
-                    return Ok(self.validate_and_apply_property_descriptor(key, extensible, desc, current));
+                    let done = self.validate_and_apply_property_descriptor(key, extensible, desc, current);
+                    // 10.4.2.1 step 2.j: if index >= length, set the length to index + 1.
+                    if done && self.is_array() && i >= self.array_len().unwrap_or(0) {
+                        self.0.sparse_len.set(i as u32 + 1);
+                    }
+                    return Ok(done);
                 }
                 if exists
                     && !writable

@@ -64,7 +64,8 @@ impl CloneHeap for Heap {
             Class::RegExp(data) => {
                 Kind::RegExp { source: data.source.to_string(), flags: data.flags.to_string() }
             }
-            Class::Array(items) => Kind::Array(items.borrow().len()),
+            // The array's length (past its vector for a sparse one), not its element count.
+            Class::Array(_) => Kind::Array(obj.array_len().unwrap_or(0)),
             Class::Function(_)
             | Class::Promise(_)
             | Class::Generator(_)
@@ -128,9 +129,12 @@ impl CloneHeap for Heap {
         match kind {
             Kind::Array(length) => match r.new_array(Vec::new()) {
                 JsValue::Object(a) => {
-                    if let Some(items) = a.array_items() {
-                        items.borrow_mut().resize(*length, None);
-                    }
+                    // ArrayCreate(length) (2.7.3 StructuredDeserialize, HTML): the length set as
+                    // ArraySetLength does, a far one recorded rather than allocated as holes.
+                    let length = JsValue::Number(*length as f64);
+                    let desc =
+                        crate::property::PropertyDescriptor { value: Some(length), ..Default::default() };
+                    let _ = a.define_own_property(&crate::property::PropertyKey::from("length"), desc);
                     a
                 }
                 _ => r.new_object(),

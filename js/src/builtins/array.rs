@@ -22,6 +22,20 @@ pub(super) fn to_list(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
 fn to_elements(v: &JsValue) -> Result<Vec<crate::object::Element>, JsValue> {
     match v {
         JsValue::Object(o) => {
+            if let Some(len) = o.array_len().filter(|_| !o.is_plain_array()) {
+                // An array with a far length or indices kept as properties: its length, each
+                // index that it or a prototype has read with Get (the others are holes).
+                if len > MAX_LIST {
+                    return Err(realm().error("RangeError", "Invalid array length"));
+                }
+                let mut out = vec![None; len];
+                for k in present_indices(o, 0, len as u64) {
+                    if has(o, k) {
+                        out[k as usize] = Some(get(o, k)?);
+                    }
+                }
+                return Ok(out);
+            }
             if let Some(items) = o.array_items() {
                 let items = items.borrow().clone();
                 // A hole the prototype chain fills (`Array.prototype[1] = x`) is not a hole.
@@ -54,6 +68,83 @@ fn to_elements(v: &JsValue) -> Result<Vec<crate::object::Element>, JsValue> {
     }
 }
 
+/// The most elements a list of an array's elements may hold (`to_elements`): past it the
+/// list is refused as V8 refuses such an allocation, rather than exhausting memory.
+const MAX_LIST: usize = 1 << 27;
+
+/// ! ToString(𝔽(k)) for an index of the generic methods' loops (up to 2^53 - 1).
+fn index_key(k: u64) -> PropertyKey {
+    PropertyKey::from(number_to_string(k as f64))
+}
+
+/// ? HasProperty(O, ! ToString(𝔽(k))).
+fn has(o: &Obj, k: u64) -> bool {
+    o.has_property(&index_key(k))
+}
+
+/// ? Get(O, ! ToString(𝔽(k))).
+fn get(o: &Obj, k: u64) -> Result<JsValue, JsValue> {
+    o.get(&index_key(k))
+}
+
+/// ? Set(O, ! ToString(𝔽(k)), v, true): a refusal is the TypeError strict code gets.
+fn set(o: &Obj, k: u64, v: JsValue) -> Result<(), JsValue> {
+    crate::interp::set_member(&JsValue::Object(o.clone()), &index_key(k), v, true)
+}
+
+/// ? DeletePropertyOrThrow(O, ! ToString(𝔽(k))) (7.3.11), worded as V8 words it.
+fn delete(o: &Obj, k: u64) -> Result<(), JsValue> {
+    if o.delete(&index_key(k)) {
+        return Ok(());
+    }
+    let text = crate::interp::error_text_of_object(o);
+    Err(type_error(&format!("Cannot delete property '{}' of {text}", number_to_string(k as f64))))
+}
+
+/// ? Set(O, "length", 𝔽(len), true).
+fn set_length(o: &Obj, len: u64) -> Result<(), JsValue> {
+    let key = PropertyKey::from("length");
+    crate::interp::set_member(&JsValue::Object(o.clone()), &key, JsValue::Number(len as f64), true)
+}
+
+/// The indices in `from..to`, ascending, that O or an object on its prototype chain has as an
+/// own property: the only indices where a generic method's HasProperty can be true or its Get
+/// can read anything but undefined. Visiting only them is what the spec's loop over every
+/// index does when no other index appears while it runs (V8 does the same for a sparse
+/// array), so a far length costs its properties, not 2^32 steps.
+fn present_indices(o: &Obj, from: u64, to: u64) -> Vec<u64> {
+    let mut keys = Vec::new();
+    let mut at = Some(o.clone());
+    while let Some(obj) = at {
+        keys.extend(obj.own_index_keys().into_iter().map(u64::from).filter(|k| (from..to).contains(k)));
+        at = obj.proto();
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// A new Array (ArrayCreate(0)) for the generic methods' results, filled by
+/// CreateDataPropertyOrThrow and given its length with Set.
+fn new_array() -> Obj {
+    match array_of_elements(Vec::new()) {
+        JsValue::Object(o) => o,
+        _ => unreachable!("an array is an object"),
+    }
+}
+
+/// ? CreateDataPropertyOrThrow(A, ! ToString(𝔽(k)), v).
+fn create(a: &Obj, k: u64, v: JsValue) -> Result<(), JsValue> {
+    if a.create_data_property(&index_key(k), v)? {
+        Ok(())
+    } else {
+        Err(type_error(&format!(
+            "Cannot add property {}, object is not extensible",
+            number_to_string(k as f64)
+        )))
+    }
+}
+
 /// A new array with these elements (`None` stays a hole).
 fn array_of_elements(items: Vec<crate::object::Element>) -> JsValue {
     let r = realm();
@@ -69,10 +160,7 @@ fn push_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
     // set len to len + 1.
     let mut n = len;
     for v in args {
-        let key = PropertyKey::from(number_to_string(n));
-        if !o.set_with(&key, v.clone(), &JsValue::Object(o.clone()))? {
-            return Err(type_error("Cannot assign to read only property of array"));
-        }
+        set(o, n as u64, v.clone())?;
         n += 1.0;
     }
     // 6. Perform ? Set(O, "length", 𝔽(len), true): ArraySetLength's RangeError past 2^32 - 1.
@@ -103,9 +191,7 @@ fn pop_generic(o: &Obj) -> Result<JsValue, JsValue> {
     let index = (len - 1).to_string();
     let element = o.get(&*index)?;
     // d. Perform ? DeletePropertyOrThrow(O, index).
-    if !o.delete(&*index) {
-        return Err(type_error("Cannot delete property of array"));
-    }
+    delete(o, (len - 1) as u64)?;
     // e. Perform ? Set(O, "length", newLen, true). f. Return element.
     length(len - 1)?;
     Ok(element)
@@ -235,7 +321,7 @@ pub(super) fn install(r: &Rc<Realm>) {
 
     r.method(proto, "push", 1, |this, args, _| {
         let a = array_this(this)?;
-        if a.is_sparse_array() {
+        if !a.is_plain_array() {
             return push_generic(&a, args);
         }
         check_elements(&a, Change::Grow, !args.is_empty())?;
@@ -245,7 +331,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "pop", 0, |this, _, _| {
         let a = array_this(this)?;
-        if a.is_sparse_array() {
+        if !a.is_plain_array() {
             return pop_generic(&a);
         }
         check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
@@ -253,6 +339,9 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "shift", 0, |this, _, _| {
         let a = array_this(this)?;
+        if !a.is_plain_array() {
+            return shift_generic(&a);
+        }
         check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
@@ -260,6 +349,9 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "unshift", 1, |this, args, _| {
         let a = array_this(this)?;
+        if !a.is_plain_array() {
+            return unshift_generic(&a, args);
+        }
         check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
@@ -270,6 +362,9 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "splice", 2, |this, args, _| {
         let a = array_this(this)?;
+        if !a.is_plain_array() {
+            return splice_generic(&a, args);
+        }
         let items = a.array_items().expect("an array");
         let len = items.borrow().len();
         let start = relative(&arg(args, 0), len, 0)?;
@@ -292,6 +387,12 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "slice", 2, |this, args, _| {
         // 23.1.3.28 step 15.c: only the indices the source has are created (holes stay).
+        if let JsValue::Object(o) = this
+            && o.array_len().is_some()
+            && !o.is_plain_array()
+        {
+            return slice_generic(o, args);
+        }
         let items = to_elements(this)?;
         let len = items.len();
         let start = relative(&arg(args, 0), len, 0)?;
@@ -300,6 +401,11 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "concat", 1, |this, args, _| {
         // 23.1.3.2 step 5.b.iv: a spreadable element's holes stay holes.
+        let not_plain =
+            |v: &JsValue| matches!(v, JsValue::Object(o) if o.array_len().is_some() && !o.is_plain_array());
+        if not_plain(this) || args.iter().any(not_plain) {
+            return concat_generic(this, args);
+        }
         let mut items = to_elements(this)?;
         for a in args {
             match a {
@@ -310,11 +416,17 @@ pub(super) fn install(r: &Rc<Realm>) {
         Ok(array_of_elements(items))
     });
     r.method(proto, "join", 1, |this, args, _| {
-        let items = to_list(this)?;
         let sep = match arg(args, 0) {
             JsValue::Undefined => Rc::from(","),
             s => s.to_js_string()?,
         };
+        if let JsValue::Object(o) = this
+            && o.array_len().is_some()
+            && !o.is_plain_array()
+        {
+            return join_generic(o, &sep);
+        }
+        let items = to_list(this)?;
         let mut out = String::new();
         for (i, v) in items.iter().enumerate() {
             if i > 0 {
@@ -332,8 +444,20 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "indexOf", 1, |this, args, _| {
         // 23.1.3.17 step 10.a: only the indices HasProperty finds (holes are skipped).
-        let items = to_elements(this)?;
         let x = arg(args, 0);
+        if let JsValue::Object(o) = this
+            && let Some(len) = o.array_len().filter(|_| !o.is_plain_array())
+        {
+            // 9-10. For k from n while k < len, over the indices present.
+            let from = relative(&arg(args, 1), len, 0)? as u64;
+            for k in present_indices(o, from, len as u64) {
+                if has(o, k) && get(o, k)?.strict_equals(&x) {
+                    return Ok(JsValue::Number(k as f64));
+                }
+            }
+            return Ok(JsValue::Number(-1.0));
+        }
+        let items = to_elements(this)?;
         let from = relative(&arg(args, 1), items.len(), 0)?;
         Ok(JsValue::Number(
             items
@@ -345,28 +469,85 @@ pub(super) fn install(r: &Rc<Realm>) {
         ))
     });
     r.method(proto, "lastIndexOf", 1, |this, args, _| {
-        let items = to_elements(this)?;
+        // 23.1.3.20: 2. Let len be ? LengthOfArrayLike(O). 3. If len = 0, return -1𝔽.
         let x = arg(args, 0);
+        let o = to_object(this)?;
+        let len = length_of_array_like(&o)?;
+        if len == 0 {
+            return Ok(JsValue::Number(-1.0));
+        }
+        // 4-7. n is ToIntegerOrInfinity(fromIndex) when present, else len - 1; k is min(n,
+        // len - 1) when n ≥ 0, else len + n (-∞: -1).
+        let n = if args.len() > 1 { to_integer_or_infinity(&args[1])? } else { len as f64 - 1.0 };
+        let k = if n >= 0.0 { n.min(len as f64 - 1.0) } else { len as f64 + n };
+        if k < 0.0 {
+            return Ok(JsValue::Number(-1.0));
+        }
+        let last = k as u64;
+        // 8. For k down to 0: if HasProperty(O, Pk) and IsStrictlyEqual(searchElement, Get(O,
+        // Pk)), return 𝔽(k).
+        if !o.is_plain_array() {
+            for k in present_indices(&o, 0, last + 1).into_iter().rev() {
+                if has(&o, k) && get(&o, k)?.strict_equals(&x) {
+                    return Ok(JsValue::Number(k as f64));
+                }
+            }
+            return Ok(JsValue::Number(-1.0));
+        }
+        let items = to_elements(this)?;
+        let end = (last as usize + 1).min(items.len());
         Ok(JsValue::Number(
-            items
+            items[..end]
                 .iter()
                 .rposition(|v| v.as_ref().is_some_and(|v| v.strict_equals(&x)))
                 .map_or(-1.0, |i| i as f64),
         ))
     });
     r.method(proto, "includes", 1, |this, args, _| {
-        let items = to_list(this)?;
         let x = arg(args, 0);
-        Ok(JsValue::Bool(items.iter().any(|v| v.same_value_zero(&x))))
+        if let JsValue::Object(o) = this
+            && let Some(len) = o.array_len().filter(|_| !o.is_plain_array())
+        {
+            // 23.1.3.16 steps 4-11: Get of every index from n (a hole reads as undefined),
+            // over the indices present: an index between them is a hole.
+            let mut next = relative(&arg(args, 1), len, 0)? as u64;
+            for k in present_indices(o, next, len as u64) {
+                if k > next && matches!(x, JsValue::Undefined) {
+                    return Ok(JsValue::Bool(true));
+                }
+                if get(o, k)?.same_value_zero(&x) {
+                    return Ok(JsValue::Bool(true));
+                }
+                next = k + 1;
+            }
+            return Ok(JsValue::Bool(next < len as u64 && matches!(x, JsValue::Undefined)));
+        }
+        let items = to_list(this)?;
+        let from = relative(&arg(args, 1), items.len(), 0)?;
+        Ok(JsValue::Bool(items.iter().skip(from).any(|v| v.same_value_zero(&x))))
     });
     r.method(proto, "reverse", 0, |this, _, _| {
         let a = array_this(this)?;
+        if !a.is_plain_array() {
+            reverse_generic(&a)?;
+            return Ok(this.clone());
+        }
         check_elements(&a, Change::Write, a.array_items().is_some_and(|i| i.borrow().len() > 1))?;
         a.array_items().expect("an array").borrow_mut().reverse();
         Ok(this.clone())
     });
     r.method(proto, "fill", 1, |this, args, _| {
         let a = array_this(this)?;
+        if !a.is_plain_array() {
+            // 23.1.3.7 steps 2-12: Set(O, Pk, value, true) for k from start while k < end.
+            let len = length_of_array_like(&a)?;
+            let start = relative(&arg(args, 1), len, 0)? as u64;
+            let end = relative(&arg(args, 2), len, len)? as u64;
+            for k in start..end {
+                set(&a, k, arg(args, 0))?;
+            }
+            return Ok(this.clone());
+        }
         let items = a.array_items().expect("an array");
         let len = items.borrow().len();
         let start = relative(&arg(args, 1), len, 0)?;
@@ -382,6 +563,10 @@ pub(super) fn install(r: &Rc<Realm>) {
         let f = arg(args, 0);
         comparator(&f)?;
         let a = array_this(this)?;
+        if !a.is_plain_array() {
+            sort_generic(&a, &comparator(&f)?)?;
+            return Ok(this.clone());
+        }
         // 23.1.3.30 SortIndexedProperties with holes skipped: the values sort, and the holes
         // end up after them.
         let elements = a.array_items().expect("an array").borrow().clone();
@@ -406,7 +591,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     ) -> Result<(), JsValue> {
         let f = callback(args, 0)?;
         let this_arg = arg(args, 1);
-        let len = to_elements(this)?.len();
+        let len = len_of(this)?;
         for i in 0..len {
             let key = i.to_string();
             if skip_holes
@@ -432,7 +617,11 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "map", 1, |this, args, _| {
         // 23.1.3.21: A has O's length; only the indices O has are set (holes stay).
-        let mut out = vec![None; to_elements(this)?.len()];
+        let len = len_of(this)?;
+        if len > MAX_LIST {
+            return Err(realm().error("RangeError", "Invalid array length"));
+        }
+        let mut out = vec![None; len];
         each(this, args, true, |_, i, r| {
             out[i] = Some(r);
             Ok(true)
@@ -514,6 +703,29 @@ pub(super) fn install(r: &Rc<Realm>) {
         let end = relative(&arg(args, 2), len, len)?;
         // 13. Let count be min(final - from, len - to).
         let count = end.saturating_sub(from).min(len.saturating_sub(to));
+        if !a.is_plain_array() {
+            // 14-17. One index per step, forwards, or backwards when the ranges overlap with
+            // the target after the source: HasProperty(from)? Set(to, Get(from)) : delete.
+            let (mut from, mut to, count) = (from as u64, to as u64, count as u64);
+            let backwards = from < to && to < from + count;
+            if backwards {
+                (from, to) = (from + count - 1, to + count - 1);
+            }
+            for _ in 0..count {
+                if has(&a, from) {
+                    let v = get(&a, from)?;
+                    set(&a, to, v)?;
+                } else {
+                    delete(&a, to)?;
+                }
+                if backwards {
+                    (from, to) = (from.wrapping_sub(1), to.wrapping_sub(1));
+                } else {
+                    (from, to) = (from + 1, to + 1);
+                }
+            }
+            return Ok(this.clone());
+        }
         check_elements(&a, Change::Write, count > 0)?;
         let items = a.array_items().expect("an array");
         let copied: Vec<_> = items.borrow()[from..from + count].to_vec();
@@ -643,8 +855,9 @@ fn reduce(this: &JsValue, args: &[JsValue], from_end: bool) -> Result<JsValue, J
 
 /// LengthOfArrayLike ( obj ) (7.3.18): ℝ(? ToLength(? Get(obj, "length"))).
 pub(super) fn length_of_array_like(o: &Obj) -> Result<usize, JsValue> {
-    if let Some(items) = o.array_items() {
-        return Ok(items.borrow().len());
+    // An Array's `length` (past its vector when sparse); an arguments object's is a property.
+    if let Some(len) = o.array_len() {
+        return Ok(len);
     }
     super::regexp::to_length(&o.get("length")?)
 }
@@ -764,4 +977,331 @@ fn sort_values(mut items: Vec<JsValue>, compare: &Comparator) -> Result<Vec<JsVa
         width *= 2;
     }
     Ok(items)
+}
+
+/// Array.prototype.shift (23.1.3.27) by its spec steps, for an array that is not plain
+/// (`Obj::is_plain_array`): its far elements are properties.
+fn shift_generic(o: &Obj) -> Result<JsValue, JsValue> {
+    // 2. Let len be ? LengthOfArrayLike(O).
+    let len = length_of_array_like(o)? as u64;
+    // 3. If len = 0, then perform ? Set(O, "length", +0𝔽, true) and return undefined.
+    if len == 0 {
+        set_length(o, 0)?;
+        return Ok(JsValue::Undefined);
+    }
+    // 4. Let first be ? Get(O, "0").
+    let first = get(o, 0)?;
+    // 5-6. For k from 1 while k < len: from = k, to = k - 1; if HasProperty(O, from), Set(O,
+    // to, Get(O, from), true), else DeletePropertyOrThrow(O, to). A step does something only
+    // where `from` or `to` is present.
+    let mut steps: Vec<u64> = present_indices(o, 0, len)
+        .into_iter()
+        .flat_map(|k| [k, k + 1])
+        .filter(|&k| k >= 1 && k < len)
+        .collect();
+    steps.dedup();
+    for k in steps {
+        if has(o, k) {
+            let v = get(o, k)?;
+            set(o, k - 1, v)?;
+        } else {
+            delete(o, k - 1)?;
+        }
+    }
+    // 7. Perform ? DeletePropertyOrThrow(O, ! ToString(𝔽(len - 1))).
+    delete(o, len - 1)?;
+    // 8. Perform ? Set(O, "length", 𝔽(len - 1), true). 9. Return first.
+    set_length(o, len - 1)?;
+    Ok(first)
+}
+
+/// Array.prototype.unshift (23.1.3.37) by its spec steps, for an array that is not plain.
+fn unshift_generic(o: &Obj, items: &[JsValue]) -> Result<JsValue, JsValue> {
+    // 2. Let len be ? LengthOfArrayLike(O). 3. Let argCount be the number of elements in items.
+    let len = length_of_array_like(o)? as u64;
+    let count = items.len() as u64;
+    // 4. If argCount > 0, then
+    if count > 0 {
+        // a. If len + argCount > 2^53 - 1, throw a TypeError exception.
+        if len + count > MAX_SAFE_LENGTH {
+            return Err(type_error("Pushing elements past 2^53-1 length"));
+        }
+        // b-c. For k from len down to 1: from = k - 1, to = k + argCount - 1; move or delete.
+        // A step does something only where `from` or `to` is present.
+        let mut steps: Vec<u64> = present_indices(o, 0, len)
+            .into_iter()
+            .flat_map(|q| [Some(q + 1), (q + 1).checked_sub(count)])
+            .flatten()
+            .filter(|&k| k >= 1 && k <= len)
+            .collect();
+        steps.sort_unstable_by(|a, b| b.cmp(a));
+        steps.dedup();
+        for k in steps {
+            let (from, to) = (k - 1, k + count - 1);
+            if has(o, from) {
+                let v = get(o, from)?;
+                set(o, to, v)?;
+            } else {
+                delete(o, to)?;
+            }
+        }
+        // d-f. Set(O, j, E, true) for each E of items at j from 0.
+        for (j, e) in items.iter().enumerate() {
+            set(o, j as u64, e.clone())?;
+        }
+    }
+    // 5. Perform ? Set(O, "length", 𝔽(len + argCount), true). 6. Return 𝔽(len + argCount).
+    set_length(o, len + count)?;
+    Ok(JsValue::Number((len + count) as f64))
+}
+
+/// 2^53 - 1, the largest length the generic methods accept (their TypeError past it).
+const MAX_SAFE_LENGTH: u64 = (1 << 53) - 1;
+
+/// Array.prototype.splice (23.1.3.31) by its spec steps, for an array that is not plain.
+fn splice_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    // 2. Let len be ? LengthOfArrayLike(O). 3-7. actualStart.
+    let len = length_of_array_like(o)?;
+    let start = relative(&arg(args, 0), len, 0)?;
+    // 8-11. itemCount and actualDeleteCount.
+    let dc = match args.len() {
+        0 => 0,
+        1 => len - start,
+        _ => (to_integer_or_infinity(&arg(args, 1))?.max(0.0) as usize).min(len - start),
+    } as u64;
+    let items = args.get(2..).unwrap_or(&[]);
+    let (len, start, ic) = (len as u64, start as u64, items.len() as u64);
+    // 12. If len + itemCount - actualDeleteCount > 2^53 - 1, throw a TypeError exception.
+    if len + ic - dc > MAX_SAFE_LENGTH {
+        return Err(type_error("Pushing elements past 2^53-1 length"));
+    }
+    // 13. Let A be ? ArraySpeciesCreate(O, actualDeleteCount). 14-15. Copy the deleted
+    // elements that exist into A.
+    let a = new_array();
+    for k in present_indices(o, start, start + dc) {
+        if has(o, k) {
+            create(&a, k - start, get(o, k)?)?;
+        }
+    }
+    // 16. Perform ? Set(A, "length", 𝔽(actualDeleteCount), true).
+    set_length(&a, dc)?;
+    let present = present_indices(o, 0, len);
+    // A step of the moves below does something only where its `from` or `to` is present.
+    if ic < dc {
+        // 18. For k from actualStart while k < len - actualDeleteCount: from = k +
+        // actualDeleteCount, to = k + itemCount; move or delete.
+        let mut ks: Vec<u64> = present
+            .iter()
+            .flat_map(|&q| [q.checked_sub(dc), q.checked_sub(ic)])
+            .flatten()
+            .filter(|k| (start..len - dc).contains(k))
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        for k in ks {
+            let (from, to) = (k + dc, k + ic);
+            if has(o, from) {
+                let v = get(o, from)?;
+                set(o, to, v)?;
+            } else {
+                delete(o, to)?;
+            }
+        }
+        // d. For k from len down to len - actualDeleteCount + itemCount (exclusive):
+        // DeletePropertyOrThrow(O, k - 1).
+        for k in present_indices(o, len - dc + ic, len).into_iter().rev() {
+            delete(o, k)?;
+        }
+    } else if ic > dc {
+        // 19. For k from len - actualDeleteCount down to actualStart (exclusive): from = k +
+        // actualDeleteCount - 1, to = k + itemCount - 1; move or delete.
+        let mut ks: Vec<u64> = present
+            .iter()
+            .flat_map(|&q| [(q + 1).checked_sub(dc), (q + 1).checked_sub(ic)])
+            .flatten()
+            .filter(|k| (start + 1..len - dc + 1).contains(k))
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        for k in ks.into_iter().rev() {
+            let (from, to) = (k + dc - 1, k + ic - 1);
+            if has(o, from) {
+                let v = get(o, from)?;
+                set(o, to, v)?;
+            } else {
+                delete(o, to)?;
+            }
+        }
+    }
+    // 20-21. Set(O, actualStart + j, E, true) for each E of items.
+    for (j, e) in items.iter().enumerate() {
+        set(o, start + j as u64, e.clone())?;
+    }
+    // 22. Perform ? Set(O, "length", 𝔽(len - actualDeleteCount + itemCount), true).
+    set_length(o, len - dc + ic)?;
+    // 23. Return A.
+    Ok(JsValue::Object(a))
+}
+
+/// Array.prototype.reverse (23.1.3.26) by its spec steps, for an array that is not plain.
+fn reverse_generic(o: &Obj) -> Result<(), JsValue> {
+    // 2. Let len be ? LengthOfArrayLike(O). 3. Let middle be floor(len / 2).
+    let len = length_of_array_like(o)? as u64;
+    let middle = len / 2;
+    // 4-5. For lower from 0 while lower ≠ middle: a step does something only where lower or
+    // upper = len - lower - 1 is present.
+    let mut lowers: Vec<u64> =
+        present_indices(o, 0, len).into_iter().map(|q| q.min(len - 1 - q)).filter(|&l| l < middle).collect();
+    lowers.sort_unstable();
+    lowers.dedup();
+    for lower in lowers {
+        let upper = len - lower - 1;
+        // c-h. lowerExists, lowerValue, upperExists, upperValue.
+        let lower_exists = has(o, lower);
+        let lower_value = if lower_exists { get(o, lower)? } else { JsValue::Undefined };
+        let upper_exists = has(o, upper);
+        let upper_value = if upper_exists { get(o, upper)? } else { JsValue::Undefined };
+        match (lower_exists, upper_exists) {
+            // i. Both: Set(lowerP, upperValue), Set(upperP, lowerValue).
+            (true, true) => {
+                set(o, lower, upper_value)?;
+                set(o, upper, lower_value)?;
+            }
+            // j. Only upper: Set(lowerP, upperValue), DeletePropertyOrThrow(upperP).
+            (false, true) => {
+                set(o, lower, upper_value)?;
+                delete(o, upper)?;
+            }
+            // k. Only lower: DeletePropertyOrThrow(lowerP), Set(upperP, lowerValue).
+            (true, false) => {
+                delete(o, lower)?;
+                set(o, upper, lower_value)?;
+            }
+            (false, false) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Array.prototype.sort (23.1.3.30) steps 3-8 by the spec, for an array that is not plain:
+/// SortIndexedProperties with holes skipped, the sorted values written from index 0, and the
+/// indices after them deleted.
+fn sort_generic(o: &Obj, compare: &Comparator) -> Result<(), JsValue> {
+    // 3. Let len be ? LengthOfArrayLike(obj).
+    let len = length_of_array_like(o)? as u64;
+    // 5. SortIndexedProperties(obj, len, SortCompare, skip-holes): the values of the indices
+    // HasProperty finds, in order, then sorted.
+    let mut values = Vec::new();
+    for k in present_indices(o, 0, len) {
+        if has(o, k) {
+            values.push(get(o, k)?);
+        }
+    }
+    let sorted = sort_values(values, compare)?;
+    let count = sorted.len() as u64;
+    // 6-7. Set(obj, j, sortedList[j], true) for each j.
+    for (j, v) in sorted.into_iter().enumerate() {
+        set(o, j as u64, v)?;
+    }
+    // 8. For j from itemCount while j < len: DeletePropertyOrThrow(obj, j).
+    for k in present_indices(o, count, len) {
+        delete(o, k)?;
+    }
+    Ok(())
+}
+
+/// Array.prototype.join (23.1.3.18) steps 5-8 over the indices present: each gap is its
+/// separators (a hole or undefined joins as ""), and a result past V8's string length is its
+/// RangeError.
+fn join_generic(o: &Obj, sep: &str) -> Result<JsValue, JsValue> {
+    let len = length_of_array_like(o)? as u64;
+    let sep_units = sep.encode_utf16().count() as u64;
+    let mut out = String::new();
+    let (mut units, mut separators) = (0u64, 0u64);
+    let mut add_separators = |out: &mut String, units: &mut u64, upto: u64| -> Result<(), JsValue> {
+        let n = upto - separators;
+        if *units + n * sep_units > super::string::MAX_STRING_LENGTH as u64 {
+            return Err(realm().error("RangeError", "Invalid string length"));
+        }
+        out.push_str(&sep.repeat(n as usize));
+        *units += n * sep_units;
+        separators = upto;
+        Ok(())
+    };
+    for k in present_indices(o, 0, len) {
+        add_separators(&mut out, &mut units, k)?;
+        let v = get(o, k)?;
+        if !v.is_nullish() {
+            let s = v.to_js_string()?;
+            units += s.encode_utf16().count() as u64;
+            if units > super::string::MAX_STRING_LENGTH as u64 {
+                return Err(realm().error("RangeError", "Invalid string length"));
+            }
+            out.push_str(&s);
+        }
+    }
+    if len > 0 {
+        add_separators(&mut out, &mut units, len - 1)?;
+    }
+    Ok(JsValue::from(out))
+}
+
+/// Array.prototype.slice (23.1.3.28) steps 2-16 by the spec, for an array that is not plain:
+/// only the indices present are copied, and the result's length is the count.
+fn slice_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let len = length_of_array_like(o)?;
+    let start = relative(&arg(args, 0), len, 0)? as u64;
+    let end = relative(&arg(args, 1), len, len)? as u64;
+    let count = end.saturating_sub(start);
+    let a = new_array();
+    for k in present_indices(o, start, end) {
+        if has(o, k) {
+            create(&a, k - start, get(o, k)?)?;
+        }
+    }
+    // 15. Perform ? Set(A, "length", 𝔽(n), true).
+    set_length(&a, count)?;
+    Ok(JsValue::Object(a))
+}
+
+/// Array.prototype.concat (23.1.3.2) by its spec steps, when an array involved is not plain:
+/// each spreadable element's present indices are copied at n + k; the final length may be
+/// past what an Array can hold (the RangeError).
+fn concat_generic(this: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let o = to_object(this)?;
+    let a = new_array();
+    let mut n = 0u64;
+    for e in std::iter::once(JsValue::Object(o)).chain(args.iter().cloned()) {
+        match &e {
+            JsValue::Object(e) if matches!(e.class(), Class::Array(_)) => {
+                let len = length_of_array_like(e)? as u64;
+                // iii. If n + len > 2^53 - 1, throw a TypeError exception.
+                if n + len > MAX_SAFE_LENGTH {
+                    return Err(type_error("Invalid array length"));
+                }
+                for k in present_indices(e, 0, len) {
+                    if has(e, k) {
+                        create(&a, n + k, get(e, k)?)?;
+                    }
+                }
+                n += len;
+            }
+            other => {
+                create(&a, n, other.clone())?;
+                n += 1;
+            }
+        }
+    }
+    // 6. Perform ? Set(A, "length", 𝔽(n), true).
+    set_length(&a, n)?;
+    Ok(JsValue::Object(a))
+}
+
+/// The length the callback methods loop to: LengthOfArrayLike for an object, without a list
+/// of its elements.
+fn len_of(this: &JsValue) -> Result<usize, JsValue> {
+    match this {
+        JsValue::Object(o) => length_of_array_like(o),
+        other => Ok(to_elements(other)?.len()),
+    }
 }

@@ -281,6 +281,11 @@ fn serialize_json_object(state: &mut State, value: &Obj) -> Result<(), JsValue> 
 fn serialize_json_array(state: &mut State, value: &Obj) -> Result<(), JsValue> {
     // 6. Let len be ? LengthOfArrayLike(value).
     let len = length_of_array_like(value)?;
+    // Each index adds at least a character and a comma: a result past V8's longest string
+    // is its RangeError, found before looping over a far length (`a[4294967294] = 1`).
+    if state.out.len().saturating_add(len.saturating_mul(2)) > super::string::MAX_STRING_LENGTH {
+        return Err(realm().error("RangeError", "Invalid string length"));
+    }
     state.out.push('[');
     // 7-8. For each index < len: strP is ? SerializeJSONProperty(state, ! ToString(𝔽(index)),
     // value), or "null" if that is undefined.

@@ -342,7 +342,7 @@ fn string_pad(this: &JsValue, args: &[JsValue], at_start: bool) -> R {
 }
 
 /// V8's longest string (2^29 - 24 code units): past it a String builtin throws a RangeError.
-const MAX_STRING_LENGTH: usize = (1 << 29) - 24;
+pub(super) const MAX_STRING_LENGTH: usize = (1 << 29) - 24;
 
 pub(super) fn install_core(r: &Rc<Realm>) {
     // String ( value ) (22.1.1.1).

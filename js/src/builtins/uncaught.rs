@@ -145,9 +145,29 @@ pub(crate) fn no_side_effects_to_string(v: &JsValue) -> String {
             .map_or_else(String::new, |s| s.to_string());
     }
     let object_to_string = data(&r.object_proto, "toString");
+    let error_to_string = data(&r.error_proto("Error"), "toString");
     drop(r);
-    if let (Some(JsValue::Object(ts)), Some(JsValue::Object(own))) = (data(o, "toString"), object_to_string)
-        && ts.ptr_eq(&own)
+    let to_string = data(o, "toString");
+    let is = |intrinsic: &Option<JsValue>| match (&to_string, intrinsic) {
+        (Some(JsValue::Object(ts)), Some(JsValue::Object(own))) => ts.ptr_eq(own),
+        _ => false,
+    };
+    // An error (or an object whose `toString` is Error.prototype's): `name: message` from the
+    // data properties, a missing name being "Error" and a missing message "".
+    if matches!(o.class(), Class::Error(_)) || is(&error_to_string) {
+        let text = |key: &str| match data(o, key) {
+            Some(JsValue::String(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        let name = text("name").unwrap_or_else(|| "Error".into());
+        let message = text("message").unwrap_or_default();
+        return match (name.is_empty(), message.is_empty()) {
+            (true, _) => message,
+            (false, true) => name,
+            (false, false) => format!("{name}: {message}"),
+        };
+    }
+    if is(&object_to_string)
         && let Some(JsValue::Object(ctor)) = data(o, "constructor")
         && let Class::Function(f) = ctor.class()
     {
@@ -156,11 +176,18 @@ pub(crate) fn no_side_effects_to_string(v: &JsValue) -> String {
             return format!("#<{name}>");
         }
     }
+    // V8's class name of the object: the builtin kind that has a tag of its own.
     let tag = match o.class() {
         Class::Array(_) => "Array",
         Class::Arguments(_) => "Arguments",
         Class::Error(_) => "Error",
         Class::RegExp(_) => "RegExp",
+        Class::Date(_) => "Date",
+        Class::Symbol(_) => "Symbol",
+        Class::Primitive(JsValue::String(_)) => "String",
+        Class::Primitive(JsValue::Number(_)) => "Number",
+        Class::Primitive(JsValue::Bool(_)) => "Boolean",
+        Class::Primitive(JsValue::BigInt(_)) => "BigInt",
         _ => "Object",
     };
     format!("[object {tag}]")
