@@ -1516,7 +1516,7 @@ macro_rules! exec_body {
                 exec(body, &scope) $($aw)*?;
             }
             Stmt::For(f) => {
-                let ForStmt { init, test, update, body, per_iteration } = &**f;
+                let ForStmt { init, test, update, body, per_iteration, .. } = &**f;
                 let loop_env = if per_iteration.is_empty() {
                     env.clone()
                 } else {
@@ -1739,7 +1739,16 @@ macro_rules! exec_body {
 }
 
 fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
-    Box::pin(async move { exec_body!(stmt, env, labels, [.await]) })
+    Box::pin(async move {
+        // A loop without a suspension point (an async function's `for` over its inputs) runs
+        // on the synchronous evaluator: it would finish within this poll anyway.
+        if let Stmt::For(f) = stmt
+            && !f.suspends
+        {
+            return sync_eval::exec_labeled(stmt, env, labels);
+        }
+        exec_body!(stmt, env, labels, [.await])
+    })
 }
 
 /// ForIn/OfBodyEvaluation (14.7.5.7) with iteratorKind async: `for await (head of value)`.

@@ -266,6 +266,9 @@ pub(crate) struct ForStmt {
     pub body: Stmt,
     /// The `let` names copied into each iteration's scope (CreatePerIterationEnvironment).
     pub per_iteration: Vec<Name>,
+    /// Whether the loop's own code (not nested functions') has an `await`, `yield` or `for
+    /// await`: if not, the async evaluator runs the whole loop on the synchronous one.
+    pub suspends: bool,
 }
 
 /// `for (head of iterable) body`.

@@ -351,6 +351,7 @@ impl Lower<'_> {
                 }))
             }
             S::ForStatement(f) => {
+                let suspensions = self.fns.last().map_or(0, |c| c.suspensions);
                 let mut per_iteration = Vec::new();
                 let init = match &f.init {
                     None => None,
@@ -368,13 +369,11 @@ impl Lower<'_> {
                         None => return Err(unsupported(f.span.start, "this `for` initializer")),
                     },
                 };
-                Stmt::For(Box::new(ForStmt {
-                    init,
-                    test: f.test.as_ref().map(|e| self.expr(e)).transpose()?,
-                    update: f.update.as_ref().map(|e| self.expr(e)).transpose()?,
-                    body: self.stmt(&f.body)?,
-                    per_iteration,
-                }))
+                let test = f.test.as_ref().map(|e| self.expr(e)).transpose()?;
+                let update = f.update.as_ref().map(|e| self.expr(e)).transpose()?;
+                let body = self.stmt(&f.body)?;
+                let suspends = self.fns.last().map_or(0, |c| c.suspensions) != suspensions;
+                Stmt::For(Box::new(ForStmt { init, test, update, body, per_iteration, suspends }))
             }
             S::IfStatement(i) => Stmt::If(
                 self.expr(&i.test)?,

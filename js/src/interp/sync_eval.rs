@@ -60,7 +60,8 @@ pub(super) fn exec(stmt: &Stmt, env: &Env) -> Res<()> {
     exec_labeled(stmt, env, Vec::new())
 }
 
-fn exec_labeled(stmt: &Stmt, env: &Env, labels: Vec<Name>) -> Res<()> {
+/// Evaluates a statement inside the labelled statements `labels`.
+pub(super) fn exec_labeled(stmt: &Stmt, env: &Env, labels: Vec<Name>) -> Res<()> {
     exec_body!(stmt, env, labels, [])
 }
 
