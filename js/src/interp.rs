@@ -297,7 +297,7 @@ pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result
         crate::stack::check()?;
         return native(this, args, false);
     }
-    call_now(f.clone(), this.clone(), args.to_vec())
+    sync_eval::call_slice(f, this, args)
 }
 
 pub(crate) fn poll_once(
@@ -337,8 +337,14 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 let message = format!("Class constructor {} cannot be invoked without 'new'", def.name);
                 return Box::pin(std::future::ready(Err(realm().error("TypeError", &message))));
             }
-            let call =
-                Invocation { def: def.clone(), env: env.clone(), fobj: obj.clone(), this, args, frame: None };
+            let call = Invocation {
+                def: def.clone(),
+                env: env.clone(),
+                fobj: obj.clone(),
+                this,
+                args: args.into(),
+                frame: None,
+            };
             if def.is_generator {
                 // 27.5.3.1 GeneratorStart / 27.6.3.2 AsyncGeneratorStart: the body, suspended
                 // at its start (suspended-start).
@@ -378,12 +384,14 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
 }
 
 /// A call of a closure: what [[Call]] and [[Construct]] hand to its body.
-pub(crate) struct Invocation {
+pub(crate) struct Invocation<'a> {
     pub(crate) def: Rc<FuncDef>,
     pub(crate) env: Env,
     pub(crate) fobj: Obj,
     pub(crate) this: JsValue,
-    pub(crate) args: Vec<JsValue>,
+    /// The arguments: borrowed from a caller that runs the body at once (`call_sync`'s
+    /// callers keep theirs), owned by a body that may outlive it (an async function's).
+    pub(crate) args: std::borrow::Cow<'a, [JsValue]>,
     /// The frame [[Construct]] made (so it can read `this` afterwards); a call makes its own.
     pub(crate) frame: Option<Rc<Frame>>,
 }
@@ -392,7 +400,7 @@ pub(crate) struct Invocation {
 /// `arguments` and the parameters, hoists declarations. A plain function's body runs on the
 /// synchronous one instead ([`run_closure_sync`]); both begin with [`instantiate`].
 pub(crate) async fn run_closure(
-    call: Invocation,
+    call: Invocation<'static>,
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
     let is_generator_body = generator.is_some();
@@ -441,7 +449,7 @@ fn completion(result: Res<JsValue>) -> Result<JsValue, JsValue> {
 /// suspend (`await` and `yield` are early errors in them), so they are evaluated by the
 /// synchronous evaluator even for an async function or a generator, whose body then runs
 /// on the async one. Returns the scope the body runs in.
-fn instantiate(call: Invocation, generator: Option<Rc<GenSlot>>) -> Res<Env> {
+fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env> {
     let Invocation { def, env, fobj, this, args, frame } = call;
     // Calls of every kind (plain, async, generator bodies) nest on the machine stack.
     crate::stack::check()?;
@@ -1939,7 +1947,7 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 env: env.clone(),
                 fobj: obj.clone(),
                 this: this.clone().unwrap_or_default(),
-                args,
+                args: args.into(),
                 frame: Some(frame.clone()),
             };
             let (fobj, has_fields) = (obj.clone(), class.is_some());
@@ -1952,7 +1960,7 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 let result = if derived && default {
                     // 15.7.14 step 14.a: a derived default constructor does
                     // `super(...args)` without the array iterator.
-                    crate::class::super_call_in(&frame, call.args).await?;
+                    crate::class::super_call_in(&frame, call.args.into_owned()).await?;
                     JsValue::Undefined
                 } else {
                     sync_eval::run_closure_sync(call)?

@@ -110,41 +110,67 @@ fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> Result<JsValue, JsV
 /// function's body here, an async function's or generator's only up to making its promise or
 /// generator object.
 pub(crate) fn call_now(f: JsValue, this: JsValue, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
-    if let JsValue::Object(obj) = &f {
-        match obj.class() {
-            Class::Function(Func::Native { f: native, .. }) => {
-                crate::stack::check()?;
-                return native(&this, &args, false);
-            }
-            Class::Function(Func::Closure { def, env, .. })
-                if def.runs_sync() && !matches!(def.kind, FuncKind::ClassConstructor { .. }) =>
-            {
-                let call = Invocation {
-                    def: def.clone(),
-                    env: env.clone(),
-                    fobj: obj.clone(),
-                    this,
-                    args,
-                    frame: None,
-                };
-                return run_closure_framed(call);
-            }
-            _ => {}
+    if let JsValue::Object(obj) = &f
+        && let Class::Function(Func::Native { f: native, .. }) = obj.class()
+    {
+        crate::stack::check()?;
+        return native(&this, &args, false);
+    }
+    match plain_closure(&f) {
+        Some((obj, def, env)) => run_closure_framed(Invocation {
+            def,
+            env,
+            fobj: obj.clone(),
+            this,
+            args: args.into(),
+            frame: None,
+        }),
+        None => {
+            let mut fut = super::call(f, this, args);
+            poll_once(fut.as_mut())
         }
     }
-    let mut fut = super::call(f, this, args);
-    poll_once(fut.as_mut())
+}
+
+/// [`call_now`] of arguments the caller keeps: a plain function's body runs with them
+/// borrowed (no argument vector per call of a promise handler or a `forEach` callback).
+pub(crate) fn call_slice(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    match plain_closure(f) {
+        Some((obj, def, env)) => run_closure_framed(Invocation {
+            def,
+            env,
+            fobj: obj.clone(),
+            this: this.clone(),
+            args: args.into(),
+            frame: None,
+        }),
+        None => call_now(f.clone(), this.clone(), args.to_vec()),
+    }
+}
+
+/// The function object, definition and scope of `f` if it is a closure whose call runs on
+/// this evaluator (a plain function or arrow, not a class constructor).
+fn plain_closure(f: &JsValue) -> Option<(&Obj, Rc<FuncDef>, Env)> {
+    let JsValue::Object(obj) = f else { return None };
+    match obj.class() {
+        Class::Function(Func::Closure { def, env, .. })
+            if def.runs_sync() && !matches!(def.kind, FuncKind::ClassConstructor { .. }) =>
+        {
+            Some((obj, def.clone(), env.clone()))
+        }
+        _ => None,
+    }
 }
 
 /// [`run_closure_sync`] on the trace's call stack when the run tracks frames.
-pub(super) fn run_closure_framed(call: Invocation) -> Result<JsValue, JsValue> {
+pub(super) fn run_closure_framed(call: Invocation<'_>) -> Result<JsValue, JsValue> {
     let name = call.def.name.clone();
     crate::callstack::framed_sync(&name, || run_closure_sync(call))
 }
 
 /// Runs a plain function's body (one that cannot suspend) to completion: the same prologue
 /// as [`run_closure`] ([`instantiate`]), then the body on this evaluator.
-pub(crate) fn run_closure_sync(call: Invocation) -> Result<JsValue, JsValue> {
+pub(crate) fn run_closure_sync(call: Invocation<'_>) -> Result<JsValue, JsValue> {
     let def = call.def.clone();
     let result = instantiate(call, None).and_then(|scope| match &def.body {
         Body::Expr(e) => eval(e, &scope),
