@@ -86,19 +86,41 @@ impl Future for Framed {
     type Output = Result<crate::value::JsValue, crate::value::JsValue>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let r = realm();
-        let entered_at = r.pos();
-        if let Some(frames) = &r.frames {
-            frames.borrow_mut().push(CallFrame { function: self.function.clone(), entered_at });
-        }
-        drop(r);
+        let entered_at = enter(&self.function);
         let out = self.body.as_mut().poll(cx);
-        let r = realm();
-        if let Some(frames) = &r.frames {
-            frames.borrow_mut().pop();
-        }
-        // Back in the caller: its position is the call's again.
-        r.set_pos(entered_at);
+        leave(entered_at);
         out
     }
+}
+
+/// `body`, a synchronous call of the function named `function` (the synchronous
+/// evaluator's), on the trace's stack while it runs when this run tracks frames.
+pub(crate) fn framed_sync<R>(function: &Name, body: impl FnOnce() -> R) -> R {
+    if !tracking() {
+        return body();
+    }
+    let entered_at = enter(&frame_name(function));
+    let out = body();
+    leave(entered_at);
+    out
+}
+
+/// Pushes the frame of `function`; returns the caller's position.
+fn enter(function: &Name) -> u32 {
+    let r = realm();
+    let entered_at = r.pos();
+    if let Some(frames) = &r.frames {
+        frames.borrow_mut().push(CallFrame { function: function.clone(), entered_at });
+    }
+    entered_at
+}
+
+/// Pops the innermost frame, back at the caller's position `entered_at`.
+fn leave(entered_at: u32) {
+    let r = realm();
+    if let Some(frames) = &r.frames {
+        frames.borrow_mut().pop();
+    }
+    // Back in the caller: its position is the call's again.
+    r.set_pos(entered_at);
 }

@@ -15,8 +15,10 @@ use std::task::{Context, Poll, Waker};
 
 use settle_promise::PromiseStatics;
 
+use self::sync_eval::call_now;
 use crate::bindings::{Binding, Bindings};
 use crate::callstack::framed;
+use crate::class::{class_definition_evaluation, super_call};
 use crate::generator::{GenSlot, Generator, Resume, YieldPoint, Yielded};
 use crate::ir::*;
 use crate::promise::wrap_promise;
@@ -295,8 +297,7 @@ pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result
         crate::stack::check()?;
         return native(this, args, false);
     }
-    let mut fut = call(f.clone(), this.clone(), args.to_vec());
-    poll_once(fut.as_mut())
+    sync_eval::call_slice(f, this, args)
 }
 
 pub(crate) fn poll_once(
@@ -336,8 +337,14 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 let message = format!("Class constructor {} cannot be invoked without 'new'", def.name);
                 return Box::pin(std::future::ready(Err(realm().error("TypeError", &message))));
             }
-            let call =
-                Invocation { def: def.clone(), env: env.clone(), fobj: obj.clone(), this, args, frame: None };
+            let call = Invocation {
+                def: def.clone(),
+                env: env.clone(),
+                fobj: obj.clone(),
+                this,
+                args: args.into(),
+                frame: None,
+            };
             if def.is_generator {
                 // 27.5.3.1 GeneratorStart / 27.6.3.2 AsyncGeneratorStart: the body, suspended
                 // at its start (suspended-start).
@@ -364,7 +371,7 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
                 };
                 Box::pin(std::future::ready(Ok(wrap_promise(promise))))
             } else {
-                framed(&def.name, Box::pin(run_closure(call, None)))
+                Box::pin(std::future::ready(sync_eval::run_closure_framed(call)))
             }
         }
         _ => {
@@ -377,21 +384,72 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
 }
 
 /// A call of a closure: what [[Call]] and [[Construct]] hand to its body.
-pub(crate) struct Invocation {
+pub(crate) struct Invocation<'a> {
     pub(crate) def: Rc<FuncDef>,
     pub(crate) env: Env,
     pub(crate) fobj: Obj,
     pub(crate) this: JsValue,
-    pub(crate) args: Vec<JsValue>,
+    /// The arguments: borrowed from a caller that runs the body at once (`call_sync`'s
+    /// callers keep theirs), owned by a body that may outlive it (an async function's).
+    pub(crate) args: std::borrow::Cow<'a, [JsValue]>,
     /// The frame [[Construct]] made (so it can read `this` afterwards); a call makes its own.
     pub(crate) frame: Option<Rc<Frame>>,
 }
 
-/// Runs a closure's body: binds `this`, `arguments` and the parameters, hoists declarations.
+/// Runs a closure's body on the async evaluator (async functions, generators): binds `this`,
+/// `arguments` and the parameters, hoists declarations. A plain function's body runs on the
+/// synchronous one instead ([`run_closure_sync`]); both begin with [`instantiate`].
 pub(crate) async fn run_closure(
-    call: Invocation,
+    call: Invocation<'static>,
     generator: Option<Rc<GenSlot>>,
 ) -> Result<JsValue, JsValue> {
+    let is_generator_body = generator.is_some();
+    let def = call.def.clone();
+    let result = match instantiate(call, generator) {
+        Ok(scope) => {
+            async {
+                // A generator's body waits here, after FunctionDeclarationInstantiation, for
+                // its first resumption (suspended-start): EvaluateGeneratorBody (15.5.2) and
+                // EvaluateAsyncGeneratorBody (15.6.2) step 1 run at the call, so a throwing
+                // parameter default throws from the call itself.
+                if is_generator_body {
+                    crate::generator::StartPoint::default().await;
+                }
+                match &def.body {
+                    Body::Expr(e) => eval(e, &scope).await,
+                    Body::Block(block) => {
+                        hoist(block, &scope);
+                        for stmt in &block.stmts {
+                            exec(stmt, &scope).await?;
+                        }
+                        Ok(JsValue::Undefined)
+                    }
+                }
+            }
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    completion(result)
+}
+
+/// A function body's completion as the call's result: a `return`'s value, a throw, or
+/// undefined.
+fn completion(result: Res<JsValue>) -> Result<JsValue, JsValue> {
+    match result {
+        Ok(v) | Err(Ctrl::Return(v)) => Ok(v),
+        Err(Ctrl::Throw(e)) => Err(e),
+        Err(_) => Ok(JsValue::Undefined),
+    }
+}
+
+/// The prologue of every closure call, for both evaluators: the stack check, `this`
+/// (OrdinaryCallBindThis), the function scope, `arguments` and
+/// FunctionDeclarationInstantiation (10.2.11) up to the body. Parameter initializers never
+/// suspend (`await` and `yield` are early errors in them), so they are evaluated by the
+/// synchronous evaluator even for an async function or a generator, whose body then runs
+/// on the async one. Returns the scope the body runs in.
+fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env> {
     let Invocation { def, env, fobj, this, args, frame } = call;
     // Calls of every kind (plain, async, generator bodies) nest on the machine stack.
     crate::stack::check()?;
@@ -433,7 +491,6 @@ pub(crate) async fn run_closure(
     } else {
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
-    let is_generator_body = generator.is_some();
     let scope = Scope::make(Some(env), frame, generator, def.strict);
     // FunctionDeclarationInstantiation step 8: hasParameterExpressions is
     // ContainsExpression of formals (a default, or a pattern's initializer or computed key).
@@ -454,7 +511,8 @@ pub(crate) async fn run_closure(
     } else {
         drop(r);
     }
-    let result = async {
+    // The parameters and `var`s (FunctionDeclarationInstantiation steps 20-28).
+    let scope = {
         // FunctionDeclarationInstantiation step 20: a sloppy function's parameter expressions
         // run with the parameters in an Environment Record of their own.
         let parameter_expressions = !def.strict && has_parameter_expressions;
@@ -481,16 +539,16 @@ pub(crate) async fn run_closure(
             if matches!(value, JsValue::Undefined)
                 && let Some(default) = &param.default
             {
-                value = eval(default, &scope).await?;
+                value = sync_eval::eval(default, &scope)?;
             }
-            bind(&param.pattern, value, &scope, Mode::Declare(true)).await?;
+            sync_eval::bind(&param.pattern, value, &scope, Mode::Declare(true))?;
         }
         for (name, index, arguments) in &mapped {
             scope.map_parameter(name, arguments, *index);
         }
         if let Some(rest) = &def.rest {
             let items = args.get(def.params.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
-            bind(rest, realm().new_array(items), &scope, Mode::Declare(true)).await?;
+            sync_eval::bind(rest, realm().new_array(items), &scope, Mode::Declare(true))?;
         }
         if parameter_expressions {
             scope.kind.set(ScopeKind::Var);
@@ -543,31 +601,9 @@ pub(crate) async fn run_closure(
             }
             scope.clone()
         };
-        let scope = var_env;
-        // A generator's body waits here, after FunctionDeclarationInstantiation, for its first
-        // resumption (suspended-start): EvaluateGeneratorBody (15.5.2) and
-        // EvaluateAsyncGeneratorBody (15.6.2) step 1 run at the call, so a throwing parameter
-        // default throws from the call itself.
-        if is_generator_body {
-            crate::generator::StartPoint::default().await;
-        }
-        match &def.body {
-            Body::Expr(e) => eval(e, &scope).await,
-            Body::Block(block) => {
-                hoist(block, &scope);
-                for stmt in &block.stmts {
-                    exec(stmt, &scope).await?;
-                }
-                Ok(JsValue::Undefined)
-            }
-        }
-    }
-    .await;
-    match result {
-        Ok(v) | Err(Ctrl::Return(v)) => Ok(v),
-        Err(Ctrl::Throw(e)) => Err(e),
-        Err(_) => Ok(JsValue::Undefined),
-    }
+        var_env
+    };
+    Ok(scope)
 }
 
 /// Runs a script's top level.
@@ -613,7 +649,14 @@ pub(crate) fn run_script(script: &Script, this: JsValue) -> Result<JsValue, JsVa
             }
         }
         for stmt in &block.stmts {
-            match exec(stmt, &global_scope).await {
+            // A script without `await` (every classic script) runs on the synchronous
+            // evaluator.
+            let completion = if def.suspends {
+                exec(stmt, &global_scope).await
+            } else {
+                sync_eval::exec(stmt, &global_scope)
+            };
+            match completion {
                 Ok(()) => {}
                 Err(Ctrl::Throw(e)) => return Err(e),
                 Err(_) => return Ok(JsValue::Undefined),
@@ -1092,13 +1135,21 @@ enum Mode {
     Declare(bool),
 }
 
+macro_rules! bind_declare_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
 /// Binds a pattern's names as new mutable bindings of `env` (a `catch` parameter).
-pub(crate) async fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -> Res<()> {
-    bind(pattern, value, env, Mode::Declare(true)).await
+pub(crate) $($asy)* fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -> Res<()> {
+    bind(pattern, value, env, Mode::Declare(true)) $($aw)*
 }
+    };
+}
+bind_declare_fn!([async] [.await]);
 
-fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
-    Box::pin(async move {
+/// BindingInitialization of a pattern, the steps both evaluators share (`.await` after each
+/// evaluation in the async one: `$aw`).
+macro_rules! bind_body {
+    ($pattern:ident, $value:ident, $env:ident, $mode:ident, [$($aw:tt)*]) => {{
+        let (pattern, value, env, mode) = ($pattern, $value, $env, $mode);
         match pattern {
             Pattern::Ident(name) => match mode {
                 Mode::Assign => assign_var(env, name, value)?,
@@ -1107,15 +1158,15 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
             },
             Pattern::Default(inner, default) => {
                 let value =
-                    if matches!(value, JsValue::Undefined) { eval(default, env).await? } else { value };
-                bind(inner, value, env, mode).await?;
+                    if matches!(value, JsValue::Undefined) { eval(default, env) $($aw)*? } else { value };
+                bind(inner, value, env, mode) $($aw)*?;
             }
             Pattern::Member(target) => {
                 let Expr::Member { object, key, pos, .. } = &**target else {
                     return Err(type_error("Invalid assignment target"));
                 };
-                let object = eval(object, env).await?;
-                let key = eval_member_key(key, env).await?;
+                let object = eval(object, env) $($aw)*?;
+                let key = eval_member_key(key, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 set_member_key(&object, &key, value, env.strict)?;
             }
@@ -1136,10 +1187,10 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                 }
                 let mut used = Vec::new();
                 for (key, target) in props {
-                    let key = eval_key(key, env).await?;
+                    let key = eval_key(key, env) $($aw)*?;
                     let v = value.get(&key)?;
                     used.push(key);
-                    bind(target, v, env, mode).await?;
+                    bind(target, v, env, mode) $($aw)*?;
                 }
                 if let Some(rest) = rest {
                     let copy = realm().new_object();
@@ -1150,7 +1201,7 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                             }
                         }
                     }
-                    bind(rest, JsValue::Object(copy), env, mode).await?;
+                    bind(rest, JsValue::Object(copy), env, mode) $($aw)*?;
                 }
             }
             Pattern::Array { elems, rest, .. } => {
@@ -1161,39 +1212,17 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
                     let items = array.array_values().unwrap_or_default();
                     for (i, elem) in elems.iter().enumerate() {
                         if let Some(target) = elem {
-                            bind(target, items.get(i).cloned().unwrap_or_default(), env, mode).await?;
+                            bind(target, items.get(i).cloned().unwrap_or_default(), env, mode) $($aw)*?;
                         }
                     }
                     if let Some(rest) = rest {
                         let tail = items.get(elems.len()..).map(<[JsValue]>::to_vec).unwrap_or_default();
-                        bind(rest, realm().new_array(tail), env, mode).await?;
+                        bind(rest, realm().new_array(tail), env, mode) $($aw)*?;
                     }
                     return Ok(());
                 }
                 let mut record = crate::iteration::get_iterator(&value)?;
-                let result: Res<()> = async {
-                    for elem in elems {
-                        let v = if record.done {
-                            JsValue::Undefined
-                        } else {
-                            crate::iteration::iterator_step_value(&mut record)?.unwrap_or_default()
-                        };
-                        if let Some(target) = elem {
-                            bind(target, v, env, mode).await?;
-                        }
-                    }
-                    if let Some(rest) = rest {
-                        let mut tail = Vec::new();
-                        while !record.done {
-                            if let Some(v) = crate::iteration::iterator_step_value(&mut record)? {
-                                tail.push(v);
-                            }
-                        }
-                        bind(rest, realm().new_array(tail), env, mode).await?;
-                    }
-                    Ok(())
-                }
-                .await;
+                let result = bind_iterated(elems, rest, &mut record, env, mode) $($aw)*;
                 if record.done {
                     return result;
                 }
@@ -1210,20 +1239,66 @@ fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> F
             }
         }
         Ok(())
-    })
+    }};
 }
+
+fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
+    Box::pin(async move { bind_body!(pattern, value, env, mode, [.await]) })
+}
+
+macro_rules! bind_iterated_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+/// IteratorBindingInitialization of an array pattern's elements and rest from an iterator
+/// (the caller closes it).
+$($asy)* fn bind_iterated(
+    elems: &[Option<Pattern>],
+    rest: &Option<Box<Pattern>>,
+    record: &mut crate::iteration::IteratorRecord,
+    env: &Env,
+    mode: Mode,
+) -> Res<()> {
+    for elem in elems {
+        let v = if record.done {
+            JsValue::Undefined
+        } else {
+            crate::iteration::iterator_step_value(record)?.unwrap_or_default()
+        };
+        if let Some(target) = elem {
+            bind(target, v, env, mode) $($aw)*?;
+        }
+    }
+    if let Some(rest) = rest {
+        let mut tail = Vec::new();
+        while !record.done {
+            if let Some(v) = crate::iteration::iterator_step_value(record)? {
+                tail.push(v);
+            }
+        }
+        bind(rest, realm().new_array(tail), env, mode) $($aw)*?;
+    }
+    Ok(())
+}
+    };
+}
+bind_iterated_fn!([async] [.await]);
 
 /// The values of an iterable (IteratorToList of GetIterator): spread elements and arguments.
 pub(crate) fn iterate(value: &JsValue) -> Result<Vec<JsValue>, JsValue> {
     crate::iteration::iterate_to_list(value)
 }
 
-pub(crate) async fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
+macro_rules! eval_key_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+/// A property name's key: a static one, or a computed one evaluated and ToPropertyKey'd.
+pub(crate) $($asy)* fn eval_key(key: &PropKey, env: &Env) -> Res<PropertyKey> {
     match key {
         PropKey::Static(n) => Ok(PropertyKey::String(n.clone())),
-        PropKey::Computed(e) => Ok(eval(e, env).await?.to_key()?),
+        PropKey::Computed(e) => Ok(eval(e, env) $($aw)*?.to_key()?),
     }
 }
+    };
+}
+eval_key_fn!([async] [.await]);
 
 /// A member expression's key as evaluated: a property key, or an array index that came as a
 /// Number (`a[i]`), kept as an integer so that element reads and writes need no key string
@@ -1257,12 +1332,18 @@ impl MemberKey {
     }
 }
 
-async fn eval_member_key(key: &PropKey, env: &Env) -> Res<MemberKey> {
+macro_rules! eval_member_key_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+/// A member expression's key, evaluated ([`MemberKey`]).
+$($asy)* fn eval_member_key(key: &PropKey, env: &Env) -> Res<MemberKey> {
     match key {
         PropKey::Static(n) => Ok(MemberKey::Key(PropertyKey::String(n.clone()))),
-        PropKey::Computed(e) => Ok(MemberKey::of(eval(e, env).await?)?),
+        PropKey::Computed(e) => Ok(MemberKey::of(eval(e, env) $($aw)*?)?),
     }
 }
+    };
+}
+eval_member_key_fn!([async] [.await]);
 
 /// `object[key]` with an evaluated member key: a present array element is read directly.
 fn get_member_key(object: &JsValue, key: &MemberKey) -> Result<JsValue, JsValue> {
@@ -1398,8 +1479,10 @@ fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
     format!("Cannot assign to read only property '{k}' of {kind} '{text}'")
 }
 
-pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
-    Box::pin(async move {
+/// A block's evaluation (14.2.2), shared by both evaluators.
+macro_rules! exec_block_body {
+    ($block:ident, $env:ident, [$($aw:tt)*]) => {{
+        let (block, env) = ($block, $env);
         let scope = if block.needs_scope() {
             let s = Scope::new(Some(env.clone()));
             hoist(block, &s);
@@ -1408,18 +1491,24 @@ pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
             env.clone()
         };
         for stmt in &block.stmts {
-            exec(stmt, &scope).await?;
+            exec(stmt, &scope) $($aw)*?;
         }
         Ok(())
-    })
+    }};
 }
 
+pub(crate) fn exec_block<'a>(block: &'a Block, env: &'a Env) -> Fut<'a, ()> {
+    Box::pin(async move { exec_block_body!(block, env, [.await]) })
+}
+
+macro_rules! with_environment_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
 /// 14.11.2 Runtime Semantics: Evaluation of `with (Expression) Statement`, steps 1-6: the
 /// object Environment Record the body runs in.
-pub(crate) async fn with_environment(object: &Expr, env: &Env) -> Res<Env> {
+pub(crate) $($asy)* fn with_environment(object: &Expr, env: &Env) -> Res<Env> {
     // 1. Let val be ? Evaluation of Expression.
     // 2. Let obj be ? ToObject(? GetValue(val)).
-    let value = eval(object, env).await?;
+    let value = eval(object, env) $($aw)*?;
     let obj = crate::builtins::to_object(&value)?;
     // 3. Let oldEnv be the running execution context's LexicalEnvironment.
     // 4. Let newEnv be NewObjectEnvironment(obj, true, oldEnv).
@@ -1427,6 +1516,9 @@ pub(crate) async fn with_environment(object: &Expr, env: &Env) -> Res<Env> {
     //    scope; 7. restoring oldEnv is the caller's scope staying as it was).
     Ok(Scope::new_object_environment(obj, env.clone()))
 }
+    };
+}
+with_environment_fn!([async] [.await]);
 
 /// What a loop body's completion means for the loop.
 enum Flow {
@@ -1449,37 +1541,41 @@ pub(crate) fn exec<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, ()> {
     exec_labeled(stmt, env, Vec::new())
 }
 
-fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
-    Box::pin(async move {
+/// A statement's evaluation, the steps both evaluators share: `$aw` is `.await` in the
+/// async one (`exec_labeled`) and nothing in the synchronous one (`sync_eval.rs`), whose
+/// same-named functions the unqualified calls here resolve to.
+macro_rules! exec_body {
+    ($stmt:ident, $env:ident, $labels:ident, [$($aw:tt)*]) => {{
+        let (stmt, env, labels) = ($stmt, $env, $labels);
         crate::stack::check()?;
         match stmt {
             Stmt::Expr(e) => {
-                eval(e, env).await?;
+                eval(e, env) $($aw)*?;
             }
-            Stmt::Var(decl) => exec_var(decl, env).await?,
+            Stmt::Var(decl) => exec_var(decl, env) $($aw)*?,
             Stmt::Return(e) => {
                 let v = match e {
                     // In an async generator, lowering made `return e` `return await e`
                     // (14.10.1 step 3).
-                    Some(e) => eval(e, env).await?,
+                    Some(e) => eval(e, env) $($aw)*?,
                     None => JsValue::Undefined,
                 };
                 return Err(Ctrl::Return(v));
             }
             Stmt::If(test, then, otherwise) => {
-                if eval(test, env).await?.truthy() {
-                    exec(then, env).await?;
+                if eval(test, env) $($aw)*?.truthy() {
+                    exec(then, env) $($aw)*?;
                 } else if let Some(otherwise) = otherwise {
-                    exec(otherwise, env).await?;
+                    exec(otherwise, env) $($aw)*?;
                 }
             }
-            Stmt::Block(block) => exec_block(block, env).await?,
+            Stmt::Block(block) => exec_block(block, env) $($aw)*?,
             Stmt::With(object, body) => {
-                let scope = with_environment(object, env).await?;
-                exec(body, &scope).await?;
+                let scope = with_environment(object, env) $($aw)*?;
+                exec(body, &scope) $($aw)*?;
             }
             Stmt::For(f) => {
-                let ForStmt { init, test, update, body, per_iteration } = &**f;
+                let ForStmt { init, test, update, body, per_iteration, .. } = &**f;
                 let loop_env = if per_iteration.is_empty() {
                     env.clone()
                 } else {
@@ -1492,9 +1588,9 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                     s
                 };
                 match init {
-                    Some(ForInit::Var(decl)) => exec_var(decl, &loop_env).await?,
+                    Some(ForInit::Var(decl)) => exec_var(decl, &loop_env) $($aw)*?,
                     Some(ForInit::Expr(e)) => {
-                        eval(e, &loop_env).await?;
+                        eval(e, &loop_env) $($aw)*?;
                     }
                     None => {}
                 }
@@ -1521,25 +1617,25 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 loop {
                     realm().step()?;
                     if let Some(test) = test
-                        && !eval(test, &iter_env).await?.truthy()
+                        && !eval(test, &iter_env) $($aw)*?.truthy()
                     {
                         break;
                     }
-                    if let Flow::Exit = loop_flow(exec(body, &iter_env).await, &labels)? {
+                    if let Flow::Exit = loop_flow(exec(body, &iter_env) $($aw)*, &labels)? {
                         break;
                     }
                     iter_env = copy(&iter_env);
                     if let Some(update) = update {
-                        eval(update, &iter_env).await?;
+                        eval(update, &iter_env) $($aw)*?;
                     }
                 }
             }
             Stmt::ForOf(f) => {
                 let ForOfStmt { head, iterable, body, pos, is_await } = &**f;
-                let value = eval(iterable, env).await?;
+                let value = eval(iterable, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 if *is_await {
-                    return for_await_of(head, value, body, env, &labels).await;
+                    return for_await_of(head, value, body, env, &labels) $($aw)*;
                 }
                 // Arrays whose iteration is unobservable are iterated live, as their iterator
                 // does (pushing extends the loop).
@@ -1555,7 +1651,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                             break;
                         };
                         i += 1;
-                        let result = for_each_body(head, item, body, env).await;
+                        let result = for_each_body(head, item, body, env) $($aw)*;
                         if let Flow::Exit = loop_flow(result, &labels)? {
                             break;
                         }
@@ -1569,7 +1665,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 loop {
                     realm().step()?;
                     let Some(item) = crate::iteration::iterator_step_value(&mut record)? else { break };
-                    let result = for_each_body(head, item, body, env).await;
+                    let result = for_each_body(head, item, body, env) $($aw)*;
                     match loop_flow(result, &labels) {
                         Ok(Flow::Next) => {}
                         Ok(Flow::Exit) => {
@@ -1588,7 +1684,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             }
             Stmt::ForIn(f) => {
                 let ForInStmt { head, object, body } = &**f;
-                let value = eval(object, env).await?;
+                let value = eval(object, env) $($aw)*?;
                 let mut keys = Vec::new();
                 let mut current = value.as_object().cloned();
                 while let Some(o) = current {
@@ -1601,66 +1697,67 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 }
                 for key in keys {
                     realm().step()?;
-                    let result = for_each_body(head, JsValue::String(key.into()), body, env).await;
+                    let result = for_each_body(head, JsValue::String(key.into()), body, env) $($aw)*;
                     if let Flow::Exit = loop_flow(result, &labels)? {
                         break;
                     }
                 }
             }
             Stmt::While(test, body) => {
-                while eval(test, env).await?.truthy() {
+                while eval(test, env) $($aw)*?.truthy() {
                     realm().step()?;
-                    if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
+                    if let Flow::Exit = loop_flow(exec(body, env) $($aw)*, &labels)? {
                         break;
                     }
                 }
             }
             Stmt::DoWhile(body, test) => loop {
                 realm().step()?;
-                if let Flow::Exit = loop_flow(exec(body, env).await, &labels)? {
+                if let Flow::Exit = loop_flow(exec(body, env) $($aw)*, &labels)? {
                     break;
                 }
-                if !eval(test, env).await?.truthy() {
+                if !eval(test, env) $($aw)*?.truthy() {
                     break;
                 }
             },
             Stmt::Break(label) => return Err(Ctrl::Break(label.clone())),
             Stmt::Continue(label) => return Err(Ctrl::Continue(label.clone())),
             Stmt::Throw(e, pos) => {
-                let v = eval(e, env).await?;
+                let v = eval(e, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 return Err(Ctrl::Throw(v));
             }
             Stmt::Try(t) => {
                 let TryStmt { block, catch, finally } = &**t;
-                let mut result = exec_block(block, env).await;
+                let mut result = exec_block(block, env) $($aw)*;
                 if let (Err(Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
                     let scope = Scope::new(Some(env.clone()));
                     scope.kind.set(ScopeKind::Catch);
                     scope.late.set(param.as_ref().is_some_and(pattern_has_expressions));
                     let error = error.clone();
-                    result = async {
-                        if let Some(param) = param {
-                            bind(param, error, &scope, Mode::Declare(true)).await?;
-                        }
-                        exec_block(handler, &scope).await
-                    }
-                    .await;
+                    let bound = match param {
+                        Some(param) => bind(param, error, &scope, Mode::Declare(true)) $($aw)*,
+                        None => Ok(()),
+                    };
+                    result = match bound {
+                        Ok(()) => exec_block(handler, &scope) $($aw)*,
+                        Err(e) => Err(e),
+                    };
                 }
                 if let Some(finally) = finally {
-                    exec_block(finally, env).await?;
+                    exec_block(finally, env) $($aw)*?;
                 }
                 result?;
             }
             Stmt::Switch(sw) => {
                 let SwitchStmt { discriminant, cases, scope } = &**sw;
-                let value = eval(discriminant, env).await?;
+                let value = eval(discriminant, env) $($aw)*?;
                 let s = Scope::new(Some(env.clone()));
                 hoist(scope, &s);
                 let mut start = None;
                 for (i, (test, _)) in cases.iter().enumerate() {
                     if let Some(test) = test
-                        && eval(test, &s).await?.strict_equals(&value)
+                        && eval(test, &s) $($aw)*?.strict_equals(&value)
                     {
                         start = Some(i);
                         break;
@@ -1672,7 +1769,7 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
                 if let Some(start) = start {
                     'cases: for (_, body) in &cases[start..] {
                         for stmt in body {
-                            match exec(stmt, &s).await {
+                            match exec(stmt, &s) $($aw)* {
                                 Ok(()) => {}
                                 Err(Ctrl::Break(None)) => break 'cases,
                                 Err(Ctrl::Break(Some(l))) if labels.contains(&l) => break 'cases,
@@ -1685,18 +1782,31 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
             Stmt::Labeled(label, body) => {
                 let mut labels = labels.clone();
                 labels.push(label.clone());
-                match exec_labeled(body, env, labels).await {
+                match exec_labeled(body, env, labels) $($aw)* {
                     Err(Ctrl::Break(Some(l))) if l == *label => {}
                     other => other?,
                 }
             }
             Stmt::Class(name, def) => {
-                let f = crate::class::class_definition_evaluation(def, env).await?;
+                let f = class_definition_evaluation(def, env) $($aw)*?;
                 init_var(env, name, JsValue::Object(f));
             }
             Stmt::Empty => {}
         }
         Ok(())
+    }};
+}
+
+fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
+    Box::pin(async move {
+        // A loop without a suspension point (an async function's `for` over its inputs) runs
+        // on the synchronous evaluator: it would finish within this poll anyway.
+        if let Stmt::For(f) = stmt
+            && !f.suspends
+        {
+            return sync_eval::exec_labeled(stmt, env, labels);
+        }
+        exec_body!(stmt, env, labels, [.await])
     })
 }
 
@@ -1744,55 +1854,70 @@ async fn for_await_of(head: &ForOfHead, value: JsValue, body: &Stmt, env: &Env, 
     }
 }
 
-async fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) -> Res<()> {
+macro_rules! for_each_body_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+$($asy)* fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &Env) -> Res<()> {
     match head {
         ForOfHead::Decl(DeclKind::Var, pattern) | ForOfHead::Target(pattern) => {
-            bind(pattern, item, env, Mode::Assign).await?;
-            exec(body, env).await
+            bind(pattern, item, env, Mode::Assign) $($aw)*?;
+            exec(body, env) $($aw)*
         }
         ForOfHead::Decl(kind, pattern) => {
             let scope = Scope::new(Some(env.clone()));
             scope.late.set(pattern_has_expressions(pattern));
-            bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)).await?;
-            exec(body, &scope).await
+            bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)) $($aw)*?;
+            exec(body, &scope) $($aw)*
         }
     }
 }
+    };
+}
+for_each_body_fn!([async] [.await]);
 
-async fn exec_var(decl: &VarDecl, env: &Env) -> Res<()> {
+macro_rules! exec_var_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+$($asy)* fn exec_var(decl: &VarDecl, env: &Env) -> Res<()> {
     for (pattern, init) in &decl.decls {
         match decl.kind {
             DeclKind::Var => {
                 if let Some(init) = init {
-                    let v = eval(init, env).await?;
-                    bind(pattern, v, env, Mode::Assign).await?;
+                    let v = eval(init, env) $($aw)*?;
+                    bind(pattern, v, env, Mode::Assign) $($aw)*?;
                 }
             }
             DeclKind::Let | DeclKind::Const => {
                 let v = match init {
-                    Some(init) => eval(init, env).await?,
+                    Some(init) => eval(init, env) $($aw)*?,
                     None => JsValue::Undefined,
                 };
-                bind(pattern, v, env, Mode::Init).await?;
+                bind(pattern, v, env, Mode::Init) $($aw)*?;
             }
         }
     }
     Ok(())
 }
+    };
+}
+exec_var_fn!([async] [.await]);
 
-async fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
+macro_rules! eval_args_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+$($asy)* fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
     let mut out = Vec::with_capacity(args.len());
     for a in args {
         match a {
-            Arg::Expr(e) => out.push(eval(e, env).await?),
+            Arg::Expr(e) => out.push(eval(e, env) $($aw)*?),
             Arg::Spread(e) => {
-                let v = eval(e, env).await?;
+                let v = eval(e, env) $($aw)*?;
                 out.extend(iterate(&v)?);
             }
         }
     }
     Ok(out)
 }
+    };
+}
+eval_args_fn!([async] [.await]);
 
 /// `new F(...args)`.
 pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFuture {
@@ -1873,7 +1998,7 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 env: env.clone(),
                 fobj: obj.clone(),
                 this: this.clone().unwrap_or_default(),
-                args,
+                args: args.into(),
                 frame: Some(frame.clone()),
             };
             let (fobj, has_fields) = (obj.clone(), class.is_some());
@@ -1886,10 +2011,10 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
                 let result = if derived && default {
                     // 15.7.14 step 14.a: a derived default constructor does
                     // `super(...args)` without the array iterator.
-                    crate::class::super_call_in(&frame, call.args).await?;
+                    crate::class::super_call_in(&frame, call.args.into_owned()).await?;
                     JsValue::Undefined
                 } else {
-                    run_closure(call, None).await?
+                    sync_eval::run_closure_sync(call)?
                 };
                 // Steps 10-12: an object result replaces `this`.
                 if matches!(result, JsValue::Object(_)) {
@@ -2106,18 +2231,23 @@ enum Place {
     Prop(JsValue, MemberKey),
 }
 
-async fn place(target: &Expr, env: &Env) -> Res<Place> {
+macro_rules! place_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+$($asy)* fn place(target: &Expr, env: &Env) -> Res<Place> {
     match target {
         Expr::Ident(id, ..) => Ok(Place::Var(id.name.clone())),
         Expr::Member { object, key, pos, .. } => {
-            let o = eval(object, env).await?;
-            let k = eval_member_key(key, env).await?;
+            let o = eval(object, env) $($aw)*?;
+            let k = eval_member_key(key, env) $($aw)*?;
             crate::realm::set_pos(*pos);
             Ok(Place::Prop(o, k))
         }
         _ => Err(Ctrl::Throw(realm().error("SyntaxError", "Invalid left-hand side in assignment"))),
     }
 }
+    };
+}
+place_fn!([async] [.await]);
 
 /// The steps of an update expression (`x++`, `--o.k`) after its place is evaluated.
 fn update(op: Update, prefix: bool, p: &Place, pos: Pos, env: &Env) -> Res<JsValue> {
@@ -2305,10 +2435,11 @@ fn is_leaf(expr: &Expr) -> bool {
     ) || matches!(expr, Expr::Update { target, .. } if matches!(**target, Expr::Ident(..)))
 }
 
-/// Evaluates `expr` in `env` as a boxed future (every form; [`eval`] calls it for those it
-/// does not evaluate at once).
-fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
-    Box::pin(async move {
+/// An expression's evaluation, the steps both evaluators share (see [`exec_body`]); the
+/// arms after `$aw` are the evaluator's own (the suspending forms).
+macro_rules! eval_body {
+    ($expr:ident, $env:ident, [$($aw:tt)*], $($own:tt)*) => {{
+        let (expr, env) = ($expr, $env);
         crate::stack::check()?;
         Ok(match expr {
             Expr::Null => JsValue::Null,
@@ -2324,7 +2455,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 for (i, q) in quasis.iter().enumerate() {
                     s.push_str(q);
                     if let Some(e) = exprs.get(i) {
-                        let v = eval(e, env).await?;
+                        let v = eval(e, env) $($aw)*?;
                         s.push_str(&v.to_js_string()?);
                     }
                 }
@@ -2335,14 +2466,14 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 get_ident(id, cache, env)?.0
             }
             Expr::This => lookup_this(env)?,
-            Expr::Class(def) => JsValue::Object(crate::class::class_definition_evaluation(def, env).await?),
+            Expr::Class(def) => JsValue::Object(class_definition_evaluation(def, env) $($aw)*?),
             Expr::SuperCall { args, pos } => {
-                let args = eval_args(args, env).await?;
+                let args = eval_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
-                crate::class::super_call(env, args).await?
+                super_call(env, args) $($aw)*?
             }
             Expr::SuperMember { key, pos } => {
-                let key = eval_key(key, env).await?;
+                let key = eval_key(key, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 let (base, this) = crate::class::super_base(env)?;
                 match base {
@@ -2362,9 +2493,9 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 let mut items = Vec::with_capacity(elems.len());
                 for el in elems {
                     match el {
-                        ArrayElem::Expr(e) => items.push(Some(eval(e, env).await?)),
+                        ArrayElem::Expr(e) => items.push(Some(eval(e, env) $($aw)*?)),
                         ArrayElem::Spread(e) => {
-                            let v = eval(e, env).await?;
+                            let v = eval(e, env) $($aw)*?;
                             items.extend(iterate(&v)?.into_iter().map(Some));
                         }
                         ArrayElem::Hole => items.push(None),
@@ -2378,8 +2509,8 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 for prop in props {
                     match prop {
                         ObjProp::Value(key_expr, value_expr) => {
-                            let key = eval_key(key_expr, env).await?;
-                            let value = eval(value_expr, env).await?;
+                            let key = eval_key(key_expr, env) $($aw)*?;
+                            let value = eval(value_expr, env) $($aw)*?;
                             // 13.2.5.5 PropertyDefinitionEvaluation: an anonymous function
                             // under a computed key is named by NamedEvaluation with the key
                             // (static keys are named when lowered).
@@ -2392,7 +2523,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             obj.define(&key, value, true);
                         }
                         ObjProp::Getter(key_expr, def) => {
-                            let key = eval_key(key_expr, env).await?;
+                            let key = eval_key(key_expr, env) $($aw)*?;
                             let f = make_function(def.clone(), env.clone());
                             if let PropKey::Computed(_) = key_expr {
                                 crate::class::set_function_name(&f, &key, "get");
@@ -2400,7 +2531,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             obj.define_accessor(&key, Some(JsValue::Object(f)), None, true);
                         }
                         ObjProp::Setter(key_expr, def) => {
-                            let key = eval_key(key_expr, env).await?;
+                            let key = eval_key(key_expr, env) $($aw)*?;
                             let f = make_function(def.clone(), env.clone());
                             if let PropKey::Computed(_) = key_expr {
                                 crate::class::set_function_name(&f, &key, "set");
@@ -2408,7 +2539,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                             obj.define_accessor(&key, None, Some(JsValue::Object(f)), true);
                         }
                         ObjProp::Spread(e) => {
-                            let v = eval(e, env).await?;
+                            let v = eval(e, env) $($aw)*?;
                             match &v {
                                 JsValue::Object(src) => {
                                     for k in src.own_enumerable_keys() {
@@ -2433,8 +2564,8 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 if *op == U::Delete {
                     return Ok(match &**arg {
                         Expr::Member { object, key, .. } => {
-                            let o = eval(object, env).await?;
-                            let k = eval_key(key, env).await?;
+                            let o = eval(object, env)$($aw)*?;
+                            let k = eval_key(key, env)$($aw)*?;
                             crate::realm::set_pos(*pos);
                             // 13.5.1.2 step 5.c: let baseObj be ? ToObject(ref.[[Base]]) (a
                             // String's wrapper has its read-only indices and `length`; `null`
@@ -2455,7 +2586,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         // ReferenceError (after the reference is evaluated: its key, then
                         // the this binding, 13.3.7.1).
                         Expr::SuperMember { key, pos } => {
-                            eval_key(key, env).await?;
+                            eval_key(key, env) $($aw)*?;
                             crate::realm::set_pos(*pos);
                             crate::class::super_base(env)?;
                             return Err(realm()
@@ -2473,7 +2604,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         _ => JsValue::Bool(true),
                     });
                 }
-                let v = eval(arg, env).await?;
+                let v = eval(arg, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 match op {
                     U::UnaryPlus => JsValue::Number(v.to_number()?),
@@ -2500,83 +2631,83 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 Some(resolved) => JsValue::from(get_resolved(&resolved, env, name)?.0.type_of()),
             },
             Expr::Update { op, prefix, target, pos } => {
-                let p = place(target, env).await?;
+                let p = place(target, env) $($aw)*?;
                 update(*op, *prefix, &p, *pos, env)?
             }
             Expr::Binary(op, a, b, pos) => {
-                let a = eval(a, env).await?;
-                let b = eval(b, env).await?;
+                let a = eval(a, env) $($aw)*?;
+                let b = eval(b, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 binary(*op, &a, &b)?
             }
             Expr::Logical(op, a, b) => {
-                let a = eval(a, env).await?;
+                let a = eval(a, env) $($aw)*?;
                 let take_left = match op {
                     LogicalOperator::Or => a.truthy(),
                     LogicalOperator::And => !a.truthy(),
                     LogicalOperator::Coalesce => !a.is_nullish(),
                 };
-                if take_left { a } else { eval(b, env).await? }
+                if take_left { a } else { eval(b, env) $($aw)*? }
             }
             Expr::Cond(test, a, b) => {
-                if eval(test, env).await?.truthy() {
-                    eval(a, env).await?
+                if eval(test, env) $($aw)*?.truthy() {
+                    eval(a, env) $($aw)*?
                 } else {
-                    eval(b, env).await?
+                    eval(b, env) $($aw)*?
                 }
             }
             Expr::Assign { op, target, value, pos } => {
                 if *op == AssignmentOperator::Assign {
                     if let Pattern::Member(m) = &**target {
                         // Evaluate the reference before the value, as JavaScript does.
-                        let p = place(m, env).await?;
-                        let v = eval(value, env).await?;
+                        let p = place(m, env) $($aw)*?;
+                        let v = eval(value, env) $($aw)*?;
                         crate::realm::set_pos(*pos);
                         write_place(&p, env, v.clone())?;
                         return Ok(v);
                     }
-                    let v = eval(value, env).await?;
-                    bind(target, v.clone(), env, Mode::Assign).await?;
+                    let v = eval(value, env) $($aw)*?;
+                    bind(target, v.clone(), env, Mode::Assign) $($aw)*?;
                     return Ok(v);
                 }
                 let p = match &**target {
                     Pattern::Ident(name) => Place::Var(name.clone()),
-                    Pattern::Member(m) => place(m, env).await?,
+                    Pattern::Member(m) => place(m, env) $($aw)*?,
                     _ => {
                         return Err(Ctrl::Throw(
                             realm().error("SyntaxError", "Invalid left-hand side in assignment"),
                         ));
                     }
                 };
-                compound(op, p, value, env, *pos).await?
+                compound(op, p, value, env, *pos) $($aw)*?
             }
             Expr::Member { object, key, optional, pos, .. } => {
-                let o = eval(object, env).await?;
+                let o = eval(object, env) $($aw)*?;
                 if *optional && o.is_nullish() {
                     return Err(Ctrl::Short);
                 }
-                let k = eval_member_key(key, env).await?;
+                let k = eval_member_key(key, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 get_member_key(&o, &k)?
             }
-            Expr::Chain(inner) => match eval(inner, env).await {
+            Expr::Chain(inner) => match eval(inner, env) $($aw)* {
                 Err(Ctrl::Short) => JsValue::Undefined,
                 other => other?,
             },
             Expr::Call { callee, args, optional, pos, text } => {
                 let (f, this) = match &**callee {
                     Expr::Member { object, key, optional: opt_member, pos: mpos, .. } => {
-                        let o = eval(object, env).await?;
+                        let o = eval(object, env) $($aw)*?;
                         if *opt_member && o.is_nullish() {
                             return Err(Ctrl::Short);
                         }
-                        let k = eval_member_key(key, env).await?;
+                        let k = eval_member_key(key, env) $($aw)*?;
                         crate::realm::set_pos(*mpos);
                         let f = get_member_key(&o, &k)?;
                         (f, o)
                     }
                     Expr::SuperMember { key, pos: mpos } => {
-                        let key = eval_key(key, env).await?;
+                        let key = eval_key(key, env) $($aw)*?;
                         crate::realm::set_pos(*mpos);
                         let (base, this) = crate::class::super_base(env)?;
                         let f = match base {
@@ -2596,7 +2727,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         // a direct eval (not `eval?.(x)`, an OptionalExpression).
                         if &**name == "eval" && !*optional && crate::builtins::is_intrinsic_eval(&f) {
                             // a. Let argList be ? ArgumentListEvaluation of arguments.
-                            let args = eval_args(args, env).await?;
+                            let args = eval_args(args, env) $($aw)*?;
                             crate::realm::set_pos(*pos);
                             // b. If argList has no elements, return undefined.
                             // c. Let evalArg be the first element of argList.
@@ -2608,31 +2739,41 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                         }
                         (f, this)
                     }
-                    other => (eval(other, env).await?, JsValue::Undefined),
+                    other => (eval(other, env) $($aw)*?, JsValue::Undefined),
                 };
                 if *optional && f.is_nullish() {
                     return Err(Ctrl::Short);
                 }
-                let args = eval_args(args, env).await?;
+                let args = eval_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 if !f.is_callable() {
                     return Err(type_error(&format!("{text} is not a function")));
                 }
-                call(f, this, args).await?
+                call_now(f, this, args)?
             }
             Expr::New { callee, args, pos, text } => {
-                let f = eval(callee, env).await?;
-                let args = eval_args(args, env).await?;
+                let f = eval(callee, env) $($aw)*?;
+                let args = eval_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
-                construct(&f, args, text).await?
+                construct(&f, args, text) $($aw)*?
             }
             Expr::Seq(exprs) => {
                 let mut last = JsValue::Undefined;
                 for e in exprs {
-                    last = eval(e, env).await?;
+                    last = eval(e, env) $($aw)*?;
                 }
                 last
             }
+            $($own)*
+        })
+    }};
+}
+
+/// Evaluates `expr` in `env` as a boxed future (every form; [`eval`] calls it for those it
+/// does not evaluate at once).
+fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
+    Box::pin(async move {
+        eval_body!(expr, env, [.await],
             Expr::Yield(arg) => {
                 let v = match arg {
                     Some(arg) => eval(arg, env).await?,
@@ -2658,7 +2799,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 crate::realm::set_pos(*pos);
                 await_value(v).await?
             }
-        })
+        )
     })
 }
 
@@ -2685,7 +2826,9 @@ pub(crate) async fn await_value(v: JsValue) -> Res<JsValue> {
     Ok(promise.await?)
 }
 
-async fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
+macro_rules! compound_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+$($asy)* fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
     let old = read_place(&p, env)?;
     let new = match op {
         AssignmentOperator::LogicalAnd
@@ -2699,10 +2842,10 @@ async fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, po
             if keep {
                 return Ok(old);
             }
-            eval(value, env).await?
+            eval(value, env) $($aw)*?
         }
         other => {
-            let rhs = eval(value, env).await?;
+            let rhs = eval(value, env) $($aw)*?;
             crate::realm::set_pos(pos);
             let bin = compound_op(*other).expect("an arithmetic compound assignment");
             binary(bin, &old, &rhs)?
@@ -2711,3 +2854,9 @@ async fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, po
     write_place(&p, env, new.clone())?;
     Ok(new)
 }
+    };
+}
+compound_fn!([async] [.await]);
+
+// Last, so that the macros above (the steps both evaluators share) are in its scope.
+mod sync_eval;

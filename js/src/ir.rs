@@ -83,6 +83,10 @@ pub(crate) struct FuncDef {
     pub source: Rc<str>,
     /// A plain function, a method, or a class constructor.
     pub kind: FuncKind,
+    /// Whether the body (its own code, not nested functions') can suspend: it has an
+    /// `await`, a `yield` or a `for await`. A plain function or arrow that cannot runs on
+    /// the synchronous evaluator (`interp/sync_eval.rs`).
+    pub suspends: bool,
     /// `name` as a string value, made once for every function object of this definition
     /// (each closure's `name` property shares it instead of allocating its own).
     pub name_value: std::cell::OnceCell<crate::jsstr::JsStr>,
@@ -139,6 +143,12 @@ impl FuncDef {
     /// [`FuncDef::name`] as a string value (made on first use, then shared).
     pub(crate) fn name_value(&self) -> crate::jsstr::JsStr {
         self.name_value.get_or_init(|| crate::jsstr::JsStr::from(self.name.clone())).clone()
+    }
+
+    /// Whether a call runs the body on the synchronous evaluator: not async, not a
+    /// generator, and no suspension point in its own code.
+    pub(crate) fn runs_sync(&self) -> bool {
+        !self.is_async && !self.is_generator && !self.suspends
     }
 
     /// Whether the function has [[Construct]]: an ordinary `function` (not an arrow, a method,
@@ -256,6 +266,9 @@ pub(crate) struct ForStmt {
     pub body: Stmt,
     /// The `let` names copied into each iteration's scope (CreatePerIterationEnvironment).
     pub per_iteration: Vec<Name>,
+    /// Whether the loop's own code (not nested functions') has an `await`, `yield` or `for
+    /// await`: if not, the async evaluator runs the whole loop on the synchronous one.
+    pub suspends: bool,
 }
 
 /// `for (head of iterable) body`.

@@ -141,6 +141,7 @@ fn lower_code(source: &str, strict_caller: bool, script: bool) -> Result<Script,
         length: 0,
         source: "".into(),
         kind: FuncKind::Normal,
+        suspends: ctx.suspensions > 0,
         name_value: Default::default(),
     };
     Ok(Script { body: Rc::new(body) })
@@ -184,6 +185,8 @@ struct FnCtx {
     is_arrow: bool,
     is_async: bool,
     is_generator: bool,
+    /// How many `await`s, `yield`s and `for await`s were lowered in this function's own code.
+    suspensions: u32,
     /// Strict mode code (11.2.2): a `"use strict"` directive here or in an enclosing
     /// function, or inside a class.
     strict: bool,
@@ -336,6 +339,9 @@ impl Lower<'_> {
                     return Err(syntax(f.span.start, "for await is only valid in async functions"));
                 }
                 let head = self.for_head(&f.left, if f.r#await { "for-await-of" } else { "for-of" })?;
+                if f.r#await {
+                    self.ctx().suspensions += 1;
+                }
                 Stmt::ForOf(Box::new(ForOfStmt {
                     head,
                     iterable: self.expr(&f.right)?,
@@ -345,6 +351,7 @@ impl Lower<'_> {
                 }))
             }
             S::ForStatement(f) => {
+                let suspensions = self.fns.last().map_or(0, |c| c.suspensions);
                 let mut per_iteration = Vec::new();
                 let init = match &f.init {
                     None => None,
@@ -362,13 +369,11 @@ impl Lower<'_> {
                         None => return Err(unsupported(f.span.start, "this `for` initializer")),
                     },
                 };
-                Stmt::For(Box::new(ForStmt {
-                    init,
-                    test: f.test.as_ref().map(|e| self.expr(e)).transpose()?,
-                    update: f.update.as_ref().map(|e| self.expr(e)).transpose()?,
-                    body: self.stmt(&f.body)?,
-                    per_iteration,
-                }))
+                let test = f.test.as_ref().map(|e| self.expr(e)).transpose()?;
+                let update = f.update.as_ref().map(|e| self.expr(e)).transpose()?;
+                let body = self.stmt(&f.body)?;
+                let suspends = self.fns.last().map_or(0, |c| c.suspensions) != suspensions;
+                Stmt::For(Box::new(ForStmt { init, test, update, body, per_iteration, suspends }))
             }
             S::IfStatement(i) => Stmt::If(
                 self.expr(&i.test)?,
@@ -383,6 +388,9 @@ impl Lower<'_> {
                 // 14.10.1 ReturnStatement evaluation, step 3: If GetGeneratorKind() is async,
                 // set exprValue to ? Await(exprValue): `return e` is `return await e` there.
                 let async_generator = self.fns.last().is_some_and(|c| c.is_async && c.is_generator);
+                if async_generator && argument.is_some() {
+                    self.ctx().suspensions += 1;
+                }
                 Stmt::Return(match argument {
                     Some(e) if async_generator => Some(Expr::Await(Box::new(e), r.span.start)),
                     other => other,
@@ -861,6 +869,7 @@ impl Lower<'_> {
                 if !self.fns.last().is_some_and(|c| c.is_async) {
                     return Err(syntax(a.span.start, "await is only valid in async functions"));
                 }
+                self.ctx().suspensions += 1;
                 Expr::Await(Box::new(self.expr(&a.argument)?), a.span.start)
             }
             E::BinaryExpression(b) => Expr::Binary(
@@ -935,6 +944,7 @@ impl Lower<'_> {
                 if !self.fns.last().is_some_and(|c| c.is_generator) {
                     return Err(syntax(y.span.start, "yield is only valid in generator functions"));
                 }
+                self.ctx().suspensions += 1;
                 if y.delegate {
                     let Some(argument) = &y.argument else {
                         return Err(syntax(y.span.start, "yield* needs an expression"));
@@ -1043,6 +1053,7 @@ impl Lower<'_> {
             length,
             source: self.text(f.span),
             kind,
+            suspends: ctx.suspensions > 0,
             name_value: Default::default(),
         }))
     }
@@ -1088,6 +1099,7 @@ impl Lower<'_> {
             length,
             source: self.text(a.span),
             kind: FuncKind::Normal,
+            suspends: ctx.suspensions > 0,
             name_value: Default::default(),
         }))
     }
@@ -1118,6 +1130,7 @@ impl Lower<'_> {
             length: 0,
             source: self.text(span),
             kind: FuncKind::Method,
+            suspends: ctx.suspensions > 0,
             name_value: Default::default(),
         }))
     }
@@ -1233,6 +1246,7 @@ impl Lower<'_> {
                 length: 0,
                 source: self.text(c.span),
                 kind: FuncKind::ClassConstructor { derived, default: true },
+                suspends: false,
                 name_value: Default::default(),
             }),
         };
