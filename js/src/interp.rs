@@ -553,7 +553,7 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
         if parameter_expressions {
             scope.kind.set(ScopeKind::Var);
         }
-        let var_env = if has_parameter_expressions {
+        if has_parameter_expressions {
             // Step 28.a: a separate Environment Record is needed to ensure that closures
             // created by expressions in the formal parameter list do not have visibility of
             // declarations in the function body.
@@ -600,8 +600,7 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
                 }
             }
             scope.clone()
-        };
-        var_env
+        }
     };
     Ok(scope)
 }
