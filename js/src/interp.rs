@@ -1474,6 +1474,13 @@ fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
     if !found && !o.is_extensible() {
         return format!("Cannot add property {k}, object is not extensible");
     }
+    // An index at or past a read-only `length` (10.4.2.1 step 2.f): V8 names the length.
+    if !found
+        && key.array_index().is_some_and(|i| o.array_len().is_some_and(|len| i as usize >= len))
+        && !o.array_length_writable()
+    {
+        return format!("Cannot assign to read only property 'length' of object '{text}'");
+    }
     let kind = if o.is_callable() { "function" } else { "object" };
     format!("Cannot assign to read only property '{k}' of {kind} '{text}'")
 }

@@ -61,6 +61,11 @@ const INDEX_PROPS: u8 = 1;
 /// A mark of an object whose property list a cached check depends on (see [`Obj::watch`]).
 const WATCHED: u8 = 2;
 
+/// A mark of an Array whose `length` was made read-only by a definition
+/// (`Object.defineProperty(a, 'length', { writable: false })`); a frozen array's is read-only
+/// without it (see [`Obj::array_length_writable`]).
+const LENGTH_READONLY: u8 = 4;
+
 impl Drop for ObjData {
     /// Iteratively: dropping a chain of objects a million deep (`a = [a]`, `o = { o }`) one
     /// inside the other's destructor would overflow the stack. The children that only this
@@ -406,7 +411,9 @@ impl Obj {
             return Ok(());
         }
         drop(list);
-        if !self.is_extensible() || self.0.marks.get() & INDEX_PROPS != 0 {
+        // A read-only `length` refuses an index past it (10.4.2.1 step 2.f): the general
+        // path decides.
+        if !self.is_extensible() || self.0.marks.get() & (INDEX_PROPS | LENGTH_READONLY) != 0 {
             return Err(value);
         }
         let mut proto = self.proto();
@@ -423,12 +430,18 @@ impl Obj {
         }
         let mut list = items.borrow_mut();
         if i >= list.len() {
-            // A far index, or an array whose length is past its vector: the general path
-            // keeps the element as an ordinary property and tracks the length.
-            if far_index(i, list.len()) || self.0.sparse_len.get() as usize > list.len() {
+            // A far index: the general path keeps the element as an ordinary property and
+            // tracks the length.
+            if far_index(i, list.len()) {
                 return Err(value);
             }
+            // No index is an ordinary property here (INDEX_PROPS is clear), so every index
+            // between the vector's end and a longer sparse length is a hole: the vector can
+            // grow over them (`new Array(n)` filled in order stays on this path).
             list.resize(i + 1, None);
+            if list.len() >= self.0.sparse_len.get() as usize {
+                self.0.sparse_len.set(0);
+            }
         }
         list[i] = Some(value);
         Ok(())
@@ -553,6 +566,25 @@ impl Obj {
     /// spec's steps over its length.
     pub(crate) fn is_plain_array(&self) -> bool {
         self.is_array() && !self.is_sparse_array() && self.0.marks.get() & INDEX_PROPS == 0
+    }
+
+    /// Whether an Array's mutating methods may change its element vector directly: a plain
+    /// array ([`Obj::is_plain_array`]) that is extensible, has neither sealed nor frozen
+    /// elements and a writable `length`, so that every Set and DeletePropertyOrThrow of
+    /// their spec steps would succeed. Any other array takes those steps one by one (an
+    /// early refusal leaves the changes made before it, as the spec's order does).
+    pub(crate) fn is_plain_mutable_array(&self) -> bool {
+        self.is_plain_array()
+            && self.is_extensible()
+            && self.0.elements.get() == IntegrityLevel::None
+            && self.0.marks.get() & LENGTH_READONLY == 0
+    }
+
+    /// Whether an Array's `length` is writable: not after a definition made it read-only, nor
+    /// once the array is frozen (SetIntegrityLevel 7.3.15 step 5 makes every data property
+    /// read-only, `length` among them).
+    pub(crate) fn array_length_writable(&self) -> bool {
+        self.0.marks.get() & LENGTH_READONLY == 0 && self.0.elements.get() != IntegrityLevel::Frozen
     }
 
     /// The array indices of this object's own properties, ascending (elements, and indices
@@ -722,7 +754,8 @@ impl Obj {
             // property (10.4.4.6 step 7), which element writes do not change.
             if key.as_string() == Some("length") && self.is_array() {
                 let len = items.borrow().len().max(self.0.sparse_len.get() as usize);
-                return Some(PropertyDescriptor::data(JsValue::Number(len as f64), true, false, false));
+                let writable = self.array_length_writable();
+                return Some(PropertyDescriptor::data(JsValue::Number(len as f64), writable, false, false));
             }
         }
         // 1. If O does not have an own property with key P, return undefined.
@@ -745,11 +778,39 @@ impl Obj {
         if let Some(items) = self.array_items() {
             // 10.4.2.1 step 1: If P is "length", return ? ArraySetLength(A, Desc).
             if key.as_str() == Some("length") && self.is_array() {
-                if desc.is_accessor() || desc.configurable == Some(true) || desc.enumerable == Some(true) {
+                // OrdinaryDefineOwnProperty's ValidateAndApplyPropertyDescriptor (10.1.6.3)
+                // against `length`'s own attributes (non-configurable, non-enumerable): an
+                // accessor, configurable or enumerable descriptor is refused, and so is making
+                // a read-only `length` writable again (step 5.c.ii.1).
+                let writable = self.array_length_writable();
+                if desc.is_accessor()
+                    || desc.configurable == Some(true)
+                    || desc.enumerable == Some(true)
+                    || !writable && desc.writable == Some(true)
+                {
                     return Ok(false);
                 }
-                if let Some(v) = &desc.value {
+                // ArraySetLength step 13-14: newWritable is false when the descriptor makes
+                // `length` read-only; that happens after the deletions (step 18), so they run
+                // against a writable length.
+                let new_writable = desc.writable != Some(false);
+                // Step 1: if Desc does not have a [[Value]] field, return
+                // OrdinaryDefineOwnProperty(A, "length", Desc).
+                let Some(v) = &desc.value else {
+                    if !new_writable {
+                        self.0.marks.set(self.0.marks.get() | LENGTH_READONLY);
+                    }
+                    return Ok(true);
+                };
+                {
                     let mut len = array_length(v)?;
+                    let old_len = items.borrow().len().max(self.0.sparse_len.get() as usize);
+                    // Step 11: if newLen >= oldLen, return OrdinaryDefineOwnProperty(A,
+                    // "length", newLenDesc) (a read-only length accepts only its own value);
+                    // step 12: if oldLenDesc.[[Writable]] is false, return false.
+                    if !writable {
+                        return Ok(len == old_len);
+                    }
                     // ArraySetLength (10.4.2.4) step 17: for each own array index P >= newLen,
                     // in descending order: let deleteSucceeded be ! A.[[Delete]](P); if it is
                     // false, set newLenDesc.[[Value]] to ToUint32(P) + 1, perform
@@ -757,7 +818,6 @@ impl Obj {
                     // Deleting from the top down stops at the highest non-configurable index,
                     // so the length becomes one past it and everything above it goes: an
                     // ordinary index property, or a present element of a sealed vector.
-                    let old_len = items.borrow().len().max(self.0.sparse_len.get() as usize);
                     let mut refused = false;
                     if len < old_len {
                         let mut stop = len;
@@ -802,9 +862,13 @@ impl Obj {
                             }
                         }
                     }
+                    // Step 17.b.ii and step 18: if newWritable is false, `length` becomes
+                    // read-only, whether the deletions stopped early or not.
+                    if !new_writable {
+                        self.0.marks.set(self.0.marks.get() | LENGTH_READONLY);
+                    }
                     return Ok(!refused);
                 }
-                return Ok(true);
             }
             // Step 2: an array index. Elements are plain data properties here: any other
             // attributes are not representable, and the definition is refused.
@@ -813,6 +877,11 @@ impl Obj {
                 let (writable, configurable) =
                     (level != IntegrityLevel::Frozen, level == IntegrityLevel::None);
                 let i = i as usize;
+                // Step 2.f: if index >= length and lengthDesc.[[Writable]] is false, return
+                // false.
+                if self.is_array() && !self.array_length_writable() && i >= self.array_len().unwrap_or(0) {
+                    return Ok(false);
+                }
                 let mut items = items.borrow_mut();
                 let exists = items.get(i).is_some_and(Option::is_some);
                 // A far index (see `far_index`), or one already kept as an ordinary property:

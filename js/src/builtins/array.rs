@@ -164,24 +164,15 @@ fn push_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
         n += 1.0;
     }
     // 6. Perform ? Set(O, "length", 𝔽(len), true): ArraySetLength's RangeError past 2^32 - 1.
-    let length = JsValue::Number(n);
-    o.define_own_property(
-        &PropertyKey::from("length"),
-        PropertyDescriptor { value: Some(length.clone()), ..PropertyDescriptor::default() },
-    )?;
+    set_length(o, n as u64)?;
     // 7. Return 𝔽(len).
-    Ok(length)
+    Ok(JsValue::Number(n))
 }
 
 /// Array.prototype.pop (23.1.3.22) by its spec steps, for a sparse array.
 fn pop_generic(o: &Obj) -> Result<JsValue, JsValue> {
     let len = o.array_len().unwrap_or(0);
-    let length = |n: usize| {
-        o.define_own_property(
-            &PropertyKey::from("length"),
-            PropertyDescriptor { value: Some(JsValue::Number(n as f64)), ..PropertyDescriptor::default() },
-        )
-    };
+    let length = |n: usize| set_length(o, n as u64);
     // 3. If len = 0, then perform ? Set(O, "length", +0𝔽, true) and return undefined.
     if len == 0 {
         length(0)?;
@@ -202,47 +193,6 @@ fn array_this(this: &JsValue) -> Result<Obj, JsValue> {
         JsValue::Object(o) if o.array_items().is_some() => Ok(o.clone()),
         _ => Err(type_error("this Array method is only supported on arrays in settle-js")),
     }
-}
-
-/// What a mutating Array method does to the elements.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Change {
-    /// Writes existing indices (`reverse`, `fill`, `sort`).
-    Write,
-    /// Adds indices (`push`, `unshift`).
-    Grow,
-    /// Removes indices (`pop`, `shift`) or both (`splice`).
-    Shrink,
-}
-
-/// The TypeError that the method's `Set(O, P, V, true)` or `DeletePropertyOrThrow` would
-/// throw on a frozen, sealed or non-extensible array (the element vector is changed directly,
-/// so the attributes are checked here first).
-fn check_elements(a: &Obj, change: Change, changes_something: bool) -> Result<(), JsValue> {
-    use crate::object::IntegrityLevel as L;
-    let level = a.0.elements.get();
-    // push, pop, shift, unshift and splice always end with Set(O, "length", len, true), which
-    // a frozen array's read-only length refuses even when nothing else changes.
-    if level == L::Frozen && change != Change::Write {
-        return Err(type_error("Cannot assign to read only property 'length' of a frozen array"));
-    }
-    if !changes_something {
-        return Ok(());
-    }
-    let refused = match change {
-        Change::Write => level == L::Frozen,
-        Change::Grow => level == L::Frozen || !a.is_extensible(),
-        Change::Shrink => level != L::None,
-    };
-    if refused {
-        let what = match change {
-            Change::Grow => "Cannot add property, object is not extensible",
-            Change::Shrink => "Cannot delete property of a sealed or frozen array",
-            Change::Write => "Cannot assign to read only property of a frozen array",
-        };
-        return Err(type_error(what));
-    }
-    Ok(())
 }
 
 pub(super) fn install(r: &Rc<Realm>) {
@@ -321,38 +271,34 @@ pub(super) fn install(r: &Rc<Realm>) {
 
     r.method(proto, "push", 1, |this, args, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             return push_generic(&a, args);
         }
-        check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         items.borrow_mut().extend(args.iter().cloned().map(Some));
         Ok(JsValue::Number(items.borrow().len() as f64))
     });
     r.method(proto, "pop", 0, |this, _, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             return pop_generic(&a);
         }
-        check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         Ok(a.array_items().expect("an array").borrow_mut().pop().flatten().unwrap_or_default())
     });
     r.method(proto, "shift", 0, |this, _, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             return shift_generic(&a);
         }
-        check_elements(&a, Change::Shrink, a.array_items().is_some_and(|i| !i.borrow().is_empty()))?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
         Ok(if items.is_empty() { JsValue::Undefined } else { items.remove(0).unwrap_or_default() })
     });
     r.method(proto, "unshift", 1, |this, args, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             return unshift_generic(&a, args);
         }
-        check_elements(&a, Change::Grow, !args.is_empty())?;
         let items = a.array_items().expect("an array");
         let mut items = items.borrow_mut();
         for (i, v) in args.iter().enumerate() {
@@ -362,7 +308,7 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "splice", 2, |this, args, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             return splice_generic(&a, args);
         }
         let items = a.array_items().expect("an array");
@@ -376,12 +322,12 @@ pub(super) fn install(r: &Rc<Realm>) {
                 (n.max(0.0) as usize).min(len - start)
             }
         };
-        let inserted: Vec<_> = args.iter().skip(2).cloned().map(Some).collect();
-        if inserted.len() > count {
-            check_elements(&a, Change::Grow, true)?;
+        // The conversions above may have run user code (a `valueOf`) that froze or changed
+        // the array: the spec's steps then go on from here.
+        if !a.is_plain_mutable_array() || a.array_len() != Some(len) {
+            return splice_steps(&a, len as u64, start as u64, count as u64, args.get(2..).unwrap_or(&[]));
         }
-        check_elements(&a, Change::Shrink, count > inserted.len())?;
-        check_elements(&a, Change::Write, count > 0 || !inserted.is_empty())?;
+        let inserted: Vec<_> = args.iter().skip(2).cloned().map(Some).collect();
         let removed: Vec<_> = items.borrow_mut().splice(start..start + count, inserted).collect();
         Ok(array_of_elements(removed))
     });
@@ -528,31 +474,28 @@ pub(super) fn install(r: &Rc<Realm>) {
     });
     r.method(proto, "reverse", 0, |this, _, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             reverse_generic(&a)?;
             return Ok(this.clone());
         }
-        check_elements(&a, Change::Write, a.array_items().is_some_and(|i| i.borrow().len() > 1))?;
         a.array_items().expect("an array").borrow_mut().reverse();
         Ok(this.clone())
     });
     r.method(proto, "fill", 1, |this, args, _| {
         let a = array_this(this)?;
-        if !a.is_plain_array() {
-            // 23.1.3.7 steps 2-12: Set(O, Pk, value, true) for k from start while k < end.
-            let len = length_of_array_like(&a)?;
-            let start = relative(&arg(args, 1), len, 0)? as u64;
-            let end = relative(&arg(args, 2), len, len)? as u64;
-            for k in start..end {
+        // 23.1.3.7 steps 2-12: the length, then the relative start and end (a `valueOf` may
+        // run user code).
+        let len = length_of_array_like(&a)?;
+        let start = relative(&arg(args, 1), len, 0)?;
+        let end = relative(&arg(args, 2), len, len)?;
+        if !a.is_plain_mutable_array() || a.array_len() != Some(len) {
+            // Set(O, Pk, value, true) for k from start while k < end.
+            for k in start as u64..end as u64 {
                 set(&a, k, arg(args, 0))?;
             }
             return Ok(this.clone());
         }
         let items = a.array_items().expect("an array");
-        let len = items.borrow().len();
-        let start = relative(&arg(args, 1), len, 0)?;
-        let end = relative(&arg(args, 2), len, len)?;
-        check_elements(&a, Change::Write, start < end)?;
         for v in items.borrow_mut().iter_mut().take(end).skip(start) {
             *v = Some(arg(args, 0));
         }
@@ -563,7 +506,7 @@ pub(super) fn install(r: &Rc<Realm>) {
         let f = arg(args, 0);
         comparator(&f)?;
         let a = array_this(this)?;
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() {
             sort_generic(&a, &comparator(&f)?)?;
             return Ok(this.clone());
         }
@@ -573,7 +516,19 @@ pub(super) fn install(r: &Rc<Realm>) {
         let len = elements.len();
         let items: Vec<JsValue> = elements.into_iter().flatten().collect();
         let items = sort_values(items, &comparator(&f)?)?;
-        check_elements(&a, Change::Write, len > 1)?;
+        // The comparator may have frozen or changed the array: SortIndexedProperties' results
+        // are then written back by the spec's steps (Set(obj, j, v, true), then the holes
+        // deleted).
+        if !a.is_plain_mutable_array() {
+            let count = items.len() as u64;
+            for (j, v) in items.into_iter().enumerate() {
+                set(&a, j as u64, v)?;
+            }
+            for j in count..len as u64 {
+                delete(&a, j)?;
+            }
+            return Ok(this.clone());
+        }
         let mut sorted: Vec<_> = items.into_iter().map(Some).collect();
         sorted.resize(len, None);
         *a.array_items().expect("an array").borrow_mut() = sorted;
@@ -703,7 +658,7 @@ pub(super) fn install(r: &Rc<Realm>) {
         let end = relative(&arg(args, 2), len, len)?;
         // 13. Let count be min(final - from, len - to).
         let count = end.saturating_sub(from).min(len.saturating_sub(to));
-        if !a.is_plain_array() {
+        if !a.is_plain_mutable_array() || a.array_len() != Some(len) {
             // 14-17. One index per step, forwards, or backwards when the ranges overlap with
             // the target after the source: HasProperty(from)? Set(to, Get(from)) : delete.
             let (mut from, mut to, count) = (from as u64, to as u64, count as u64);
@@ -726,7 +681,6 @@ pub(super) fn install(r: &Rc<Realm>) {
             }
             return Ok(this.clone());
         }
-        check_elements(&a, Change::Write, count > 0)?;
         let items = a.array_items().expect("an array");
         let copied: Vec<_> = items.borrow()[from..from + count].to_vec();
         items.borrow_mut()[to..to + count].clone_from_slice(&copied);
@@ -1069,8 +1023,13 @@ fn splice_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
         1 => len - start,
         _ => (to_integer_or_infinity(&arg(args, 1))?.max(0.0) as usize).min(len - start),
     } as u64;
-    let items = args.get(2..).unwrap_or(&[]);
-    let (len, start, ic) = (len as u64, start as u64, items.len() as u64);
+    splice_steps(o, len as u64, start as u64, dc, args.get(2..).unwrap_or(&[]))
+}
+
+/// Array.prototype.splice (23.1.3.31) from step 12, once actualStart and actualDeleteCount
+/// are known.
+fn splice_steps(o: &Obj, len: u64, start: u64, dc: u64, items: &[JsValue]) -> Result<JsValue, JsValue> {
+    let ic = items.len() as u64;
     // 12. If len + itemCount - actualDeleteCount > 2^53 - 1, throw a TypeError exception.
     if len + ic - dc > MAX_SAFE_LENGTH {
         return Err(type_error("Pushing elements past 2^53-1 length"));
