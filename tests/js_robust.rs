@@ -126,6 +126,17 @@ fn source_nested_a_million_deep_is_a_range_error_with_exit_code_1_as_in_node() {
 }
 
 #[test]
+fn eval_of_code_nested_too_deeply_throws_a_catchable_range_error() {
+    // The parser's depth limit inside eval is the RangeError V8 throws, not a wrapped Error.
+    let r = settle_and_node(
+        "for (const open of ['(', '[', '{']) {\n\
+           try { eval(open.repeat(100000)) } catch (e) { console.log('caught', e.name, e.message) }\n\
+         }\n",
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, CAUGHT.repeat(3).as_str()), "{}", r.stderr);
+}
+
+#[test]
 fn nesting_within_the_limit_still_runs() {
     // 2 000 levels: Node gives up on some of these below 3 000; settle allows 10 000.
     for (open, close) in [("(", ")"), ("[", "]"), ("-(", ")"), ("!(", ")")] {

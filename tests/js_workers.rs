@@ -218,3 +218,34 @@ fn a_worker_script_with_a_syntax_error_is_an_error_event_then_exit_code_1() {
     assert_eq!((r.code, r.stdout.as_str()), (0, "error SyntaxError true\nexit 1\n"), "{}", r.stderr);
     assert_eq!((html.code, html.stdout.as_str()), (0, "Uncaught SyntaxError 1 9\n"), "{}", html.stderr);
 }
+
+#[test]
+fn an_eval_worker_runs_its_source_and_reports_its_stack_overflow_as_a_range_error() {
+    // Node's `eval: true`: the first argument is the worker's source. A runaway recursion in
+    // it is a RangeError the worker catches, and an error it does not catch is the parent's
+    // `error` event, then `exit` with code 1; a filename that is not a string is refused.
+    let source = "const { Worker } = require('worker_threads');\n\
+         try { new Worker(5, { eval: true }); } catch (e) { console.log(e.name, e.code, e.message); }\n\
+         const w = new Worker(`\n\
+           const { parentPort, workerData } = require('worker_threads');\n\
+           function f(n) { return f(n + 1); }\n\
+           try { f(0); } catch (e) { parentPort.postMessage(e.constructor.name + ': ' + e.message + ' ' + workerData.x); }\n\
+         `, { eval: true, workerData: { x: 42 } });\n\
+         w.on('message', (m) => console.log('worker', m));\n\
+         w.on('exit', (c) => {\n\
+           console.log('exit', c);\n\
+           const bad = new Worker('throw new TypeError(\"boom\")', { eval: true });\n\
+           bad.on('error', (e) => console.log('error', e.constructor.name, e.message));\n\
+           bad.on('exit', (c) => console.log('bad exit', c));\n\
+         });\n";
+    let r = settle_and_node(source);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "TypeError ERR_INVALID_ARG_VALUE The property 'options.eval' must be false when 'filename' is not a string. Received true\n\
+         worker RangeError: Maximum call stack size exceeded 42\n\
+         exit 0\n\
+         error TypeError boom\n\
+         bad exit 1\n"
+    );
+}

@@ -40,9 +40,13 @@ pub(crate) fn is_intrinsic_eval(f: &JsValue) -> bool {
 fn parse_eval(source: &str, strict_caller: bool) -> Result<Rc<crate::ir::FuncDef>, JsValue> {
     let script = crate::lower::parse_code(source, strict_caller).map_err(|e| {
         let r = realm();
-        match e.message.strip_prefix("SyntaxError: ") {
-            Some(message) => r.error("SyntaxError", message),
-            None => r.error("Error", &e.message),
+        // The parser's own stack limit (code nested too deeply) is V8's RangeError.
+        if let Some(message) = e.message.strip_prefix("SyntaxError: ") {
+            r.error("SyntaxError", message)
+        } else if let Some(message) = e.message.strip_prefix("RangeError: ") {
+            r.error("RangeError", message)
+        } else {
+            r.error("Error", &e.message)
         }
     })?;
     Ok(script.body)

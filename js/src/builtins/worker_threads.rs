@@ -105,9 +105,29 @@ pub(crate) fn node_error(kind: &str, code: &str, message: &str) -> JsValue {
     e
 }
 
-/// `new Worker(filename[, { workerData }])`.
+/// `new Worker(filename[, { workerData, eval }])`.
 fn construct_worker(proto: &Obj, filename: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    let path = worker_path(filename)?;
+    // Node's `eval: true`: `filename` is the worker's source itself, run as a classic script
+    // named `[worker eval]` (its relative `require`s resolve against the current directory).
+    let eval = match options {
+        JsValue::Object(o) => o.get("eval")?.truthy(),
+        _ => false,
+    };
+    let eval_source = match (eval, filename) {
+        (false, _) => None,
+        (true, JsValue::String(s)) => Some(s.to_string()),
+        (true, _) => {
+            return Err(node_error(
+                "TypeError",
+                "ERR_INVALID_ARG_VALUE",
+                "The property 'options.eval' must be false when 'filename' is not a string. Received true",
+            ));
+        }
+    };
+    let path = match &eval_source {
+        Some(_) => std::path::PathBuf::from("[worker eval]"),
+        None => worker_path(filename)?,
+    };
     let worker_data = match options {
         JsValue::Object(o) if o.has_property("workerData") => {
             Some(structured_serialize(&o.get("workerData")?)?)
@@ -119,7 +139,7 @@ fn construct_worker(proto: &Obj, filename: &JsValue, options: &JsValue) -> Resul
     let events = Rc::new(Emitter::default());
     install_node_methods(&r, &object, &events);
     let file = path.to_string_lossy().into_owned();
-    let Ok(source) = std::fs::read_to_string(&path) else {
+    let Some(source) = eval_source.or_else(|| std::fs::read_to_string(&path).ok()) else {
         // Node's worker fails to load its module: an `error` event, then `exit` with code 1.
         let (o, e) = (object.clone(), events.clone());
         let error = node_error("Error", "MODULE_NOT_FOUND", &format!("Cannot find module '{file}'"));
