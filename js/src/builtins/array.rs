@@ -101,6 +101,18 @@ fn delete(o: &Obj, k: u64) -> Result<(), JsValue> {
     Err(type_error(&format!("Cannot delete property '{}' of {text}", number_to_string(k as f64))))
 }
 
+/// The move step of the methods that shift elements (shift, unshift, splice, copyWithin): if
+/// ? HasProperty(O, from), ? Set(O, to, ? Get(O, from), true), else
+/// ? DeletePropertyOrThrow(O, to).
+fn move_or_delete(o: &Obj, from: u64, to: u64) -> Result<(), JsValue> {
+    if has(o, from) {
+        let v = get(o, from)?;
+        set(o, to, v)
+    } else {
+        delete(o, to)
+    }
+}
+
 /// ? Set(O, "length", 𝔽(len), true).
 fn set_length(o: &Obj, len: u64) -> Result<(), JsValue> {
     let key = PropertyKey::from("length");
@@ -667,12 +679,7 @@ pub(super) fn install(r: &Rc<Realm>) {
                 (from, to) = (from + count - 1, to + count - 1);
             }
             for _ in 0..count {
-                if has(&a, from) {
-                    let v = get(&a, from)?;
-                    set(&a, to, v)?;
-                } else {
-                    delete(&a, to)?;
-                }
+                move_or_delete(&a, from, to)?;
                 if backwards {
                     (from, to) = (from.wrapping_sub(1), to.wrapping_sub(1));
                 } else {
@@ -955,12 +962,7 @@ fn shift_generic(o: &Obj) -> Result<JsValue, JsValue> {
         .collect();
     steps.dedup();
     for k in steps {
-        if has(o, k) {
-            let v = get(o, k)?;
-            set(o, k - 1, v)?;
-        } else {
-            delete(o, k - 1)?;
-        }
+        move_or_delete(o, k, k - 1)?;
     }
     // 7. Perform ? DeletePropertyOrThrow(O, ! ToString(𝔽(len - 1))).
     delete(o, len - 1)?;
@@ -992,12 +994,7 @@ fn unshift_generic(o: &Obj, items: &[JsValue]) -> Result<JsValue, JsValue> {
         steps.dedup();
         for k in steps {
             let (from, to) = (k - 1, k + count - 1);
-            if has(o, from) {
-                let v = get(o, from)?;
-                set(o, to, v)?;
-            } else {
-                delete(o, to)?;
-            }
+            move_or_delete(o, from, to)?;
         }
         // d-f. Set(O, j, E, true) for each E of items at j from 0.
         for (j, e) in items.iter().enumerate() {
@@ -1059,12 +1056,7 @@ fn splice_steps(o: &Obj, len: u64, start: u64, dc: u64, items: &[JsValue]) -> Re
         ks.dedup();
         for k in ks {
             let (from, to) = (k + dc, k + ic);
-            if has(o, from) {
-                let v = get(o, from)?;
-                set(o, to, v)?;
-            } else {
-                delete(o, to)?;
-            }
+            move_or_delete(o, from, to)?;
         }
         // d. For k from len down to len - actualDeleteCount + itemCount (exclusive):
         // DeletePropertyOrThrow(O, k - 1).
@@ -1084,12 +1076,7 @@ fn splice_steps(o: &Obj, len: u64, start: u64, dc: u64, items: &[JsValue]) -> Re
         ks.dedup();
         for k in ks.into_iter().rev() {
             let (from, to) = (k + dc - 1, k + ic - 1);
-            if has(o, from) {
-                let v = get(o, from)?;
-                set(o, to, v)?;
-            } else {
-                delete(o, to)?;
-            }
+            move_or_delete(o, from, to)?;
         }
     }
     // 20-21. Set(O, actualStart + j, E, true) for each E of items.
