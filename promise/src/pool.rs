@@ -112,23 +112,24 @@ impl Head {
 
     #[inline]
     fn inc_strong(&self) {
-        let strong = self.strong.get();
-        // Like `Rc`: a count that would wrap means leaked references; stop rather than free
-        // a block still in use.
-        if strong == u32::MAX {
-            abort();
-        }
-        self.strong.set(strong + 1);
+        increment(&self.strong);
     }
 
     #[inline]
     fn inc_weak(&self) {
-        let weak = self.weak.get();
-        if weak == u32::MAX {
-            abort();
-        }
-        self.weak.set(weak + 1);
+        increment(&self.weak);
     }
+}
+
+/// Adds one to a block's strong or weak count. Like `Rc`: a count that would wrap means
+/// leaked references; stop rather than free a block still in use.
+#[inline]
+fn increment(count: &Cell<u32>) {
+    let n = count.get();
+    if n == u32::MAX {
+        abort();
+    }
+    count.set(n + 1);
 }
 
 /// Gives up one weak count of the block at `head`; the last one gives the block back.
