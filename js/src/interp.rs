@@ -300,14 +300,15 @@ pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result
     sync_eval::call_slice(f, this, args)
 }
 
-pub(crate) fn poll_once(
-    fut: Pin<&mut dyn Future<Output = Result<JsValue, JsValue>>>,
-) -> Result<JsValue, JsValue> {
-    let mut cx = Context::from_waker(Waker::noop());
-    match fut.poll(&mut cx) {
+/// Drives `fut`, the future of code that cannot suspend (no `await` or `yield`: lowering
+/// sends such code to the async evaluator), to its completion in one poll; a pending future
+/// is settle-js's internal error.
+pub(crate) fn poll_once<T, E: From<JsValue>>(fut: impl Future<Output = Result<T, E>>) -> Result<T, E> {
+    let mut fut = std::pin::pin!(fut);
+    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(r) => r,
         Poll::Pending => {
-            Err(realm().error("Error", "settle-js internal error: a synchronous call was suspended"))
+            Err(realm().error("Error", "settle-js internal error: a synchronous call was suspended").into())
         }
     }
 }

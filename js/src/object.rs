@@ -363,14 +363,20 @@ impl Obj {
     /// `promise.rs`): any later change of them clears the cache
     /// ([`Realm::watched_object_changed`](crate::realm::Realm::watched_object_changed)).
     pub(crate) fn watch(&self) {
-        self.0.marks.set(self.0.marks.get() | WATCHED);
+        self.mark(WATCHED);
+    }
+
+    /// Sets one of the object's marks (`INDEX_PROPS`, `WATCHED`, `LENGTH_READONLY`); marks
+    /// are never cleared.
+    fn mark(&self, mark: u8) {
+        self.0.marks.set(self.0.marks.get() | mark);
     }
 
     /// Adds a property to `props` (this object's, borrowed), noting a key that may be an
     /// array index.
     fn push_prop(&self, props: &mut OwnProps, key: PropertyKey, prop: Prop) {
         if key.as_str().is_some_and(|s| s.starts_with(|c: char| c.is_ascii_digit())) {
-            self.0.marks.set(self.0.marks.get() | INDEX_PROPS);
+            self.mark(INDEX_PROPS);
         }
         props.push(key, prop);
     }
@@ -798,77 +804,75 @@ impl Obj {
                 // OrdinaryDefineOwnProperty(A, "length", Desc).
                 let Some(v) = &desc.value else {
                     if !new_writable {
-                        self.0.marks.set(self.0.marks.get() | LENGTH_READONLY);
+                        self.mark(LENGTH_READONLY);
                     }
                     return Ok(true);
                 };
-                {
-                    let mut len = array_length(v)?;
-                    let old_len = items.borrow().len().max(self.0.sparse_len.get() as usize);
-                    // Step 11: if newLen >= oldLen, return OrdinaryDefineOwnProperty(A,
-                    // "length", newLenDesc) (a read-only length accepts only its own value);
-                    // step 12: if oldLenDesc.[[Writable]] is false, return false.
-                    if !writable {
-                        return Ok(len == old_len);
-                    }
-                    // ArraySetLength (10.4.2.4) step 17: for each own array index P >= newLen,
-                    // in descending order: let deleteSucceeded be ! A.[[Delete]](P); if it is
-                    // false, set newLenDesc.[[Value]] to ToUint32(P) + 1, perform
-                    // OrdinaryDefineOwnProperty(A, "length", newLenDesc) and return false.
-                    // Deleting from the top down stops at the highest non-configurable index,
-                    // so the length becomes one past it and everything above it goes: an
-                    // ordinary index property, or a present element of a sealed vector.
-                    let mut refused = false;
-                    if len < old_len {
-                        let mut stop = len;
-                        if self.0.elements.get() != IntegrityLevel::None
-                            && let Some(last) = items.borrow().iter().rposition(Option::is_some)
-                            && last >= len
-                        {
-                            stop = last + 1;
-                        }
-                        if self.0.marks.get() & INDEX_PROPS != 0 {
-                            for (key, prop) in self.0.props.borrow().list() {
-                                if let Some(i) = key.array_index()
-                                    && !prop.configurable
-                                    && i as usize >= stop
-                                {
-                                    stop = i as usize + 1;
-                                }
-                            }
-                        }
-                        refused = stop != len;
-                        len = stop;
-                    }
-                    // Growing adds holes; shrinking deletes the indices (the elements kept as
-                    // ordinary properties too). Growing far past the vector only records the
-                    // length.
-                    let mut list = items.borrow_mut();
-                    if len <= list.len() || !far_index(len - 1, list.len()) {
-                        list.resize(len, None);
-                    }
-                    let dense = list.len();
-                    drop(list);
-                    self.0.sparse_len.set(if len > dense { len as u32 } else { 0 });
-                    if self.0.marks.get() & INDEX_PROPS != 0 {
-                        let mut props = self.props_mut();
-                        let mut k = 0;
-                        while k < props.list().len() {
-                            let (key, prop) = &props.list()[k];
-                            if prop.configurable && key.array_index().is_some_and(|i| i as usize >= len) {
-                                props.remove(k);
-                            } else {
-                                k += 1;
-                            }
-                        }
-                    }
-                    // Step 17.b.ii and step 18: if newWritable is false, `length` becomes
-                    // read-only, whether the deletions stopped early or not.
-                    if !new_writable {
-                        self.0.marks.set(self.0.marks.get() | LENGTH_READONLY);
-                    }
-                    return Ok(!refused);
+                let mut len = array_length(v)?;
+                let old_len = self.array_len().unwrap_or(0);
+                // Step 11: if newLen >= oldLen, return OrdinaryDefineOwnProperty(A,
+                // "length", newLenDesc) (a read-only length accepts only its own value);
+                // step 12: if oldLenDesc.[[Writable]] is false, return false.
+                if !writable {
+                    return Ok(len == old_len);
                 }
+                // ArraySetLength (10.4.2.4) step 17: for each own array index P >= newLen,
+                // in descending order: let deleteSucceeded be ! A.[[Delete]](P); if it is
+                // false, set newLenDesc.[[Value]] to ToUint32(P) + 1, perform
+                // OrdinaryDefineOwnProperty(A, "length", newLenDesc) and return false.
+                // Deleting from the top down stops at the highest non-configurable index,
+                // so the length becomes one past it and everything above it goes: an
+                // ordinary index property, or a present element of a sealed vector.
+                let mut refused = false;
+                if len < old_len {
+                    let mut stop = len;
+                    if self.0.elements.get() != IntegrityLevel::None
+                        && let Some(last) = items.borrow().iter().rposition(Option::is_some)
+                        && last >= len
+                    {
+                        stop = last + 1;
+                    }
+                    if self.0.marks.get() & INDEX_PROPS != 0 {
+                        for (key, prop) in self.0.props.borrow().list() {
+                            if let Some(i) = key.array_index()
+                                && !prop.configurable
+                                && i as usize >= stop
+                            {
+                                stop = i as usize + 1;
+                            }
+                        }
+                    }
+                    refused = stop != len;
+                    len = stop;
+                }
+                // Growing adds holes; shrinking deletes the indices (the elements kept as
+                // ordinary properties too). Growing far past the vector only records the
+                // length.
+                let mut list = items.borrow_mut();
+                if len <= list.len() || !far_index(len - 1, list.len()) {
+                    list.resize(len, None);
+                }
+                let dense = list.len();
+                drop(list);
+                self.0.sparse_len.set(if len > dense { len as u32 } else { 0 });
+                if self.0.marks.get() & INDEX_PROPS != 0 {
+                    let mut props = self.props_mut();
+                    let mut k = 0;
+                    while k < props.list().len() {
+                        let (key, prop) = &props.list()[k];
+                        if prop.configurable && key.array_index().is_some_and(|i| i as usize >= len) {
+                            props.remove(k);
+                        } else {
+                            k += 1;
+                        }
+                    }
+                }
+                // Step 17.b.ii and step 18: if newWritable is false, `length` becomes
+                // read-only, whether the deletions stopped early or not.
+                if !new_writable {
+                    self.mark(LENGTH_READONLY);
+                }
+                return Ok(!refused);
             }
             // Step 2: an array index. Elements are plain data properties here: any other
             // attributes are not representable, and the definition is refused.

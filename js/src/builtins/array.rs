@@ -183,20 +183,18 @@ fn push_generic(o: &Obj, args: &[JsValue]) -> Result<JsValue, JsValue> {
 
 /// Array.prototype.pop (23.1.3.22) by its spec steps, for a sparse array.
 fn pop_generic(o: &Obj) -> Result<JsValue, JsValue> {
-    let len = o.array_len().unwrap_or(0);
-    let length = |n: usize| set_length(o, n as u64);
+    let len = o.array_len().unwrap_or(0) as u64;
     // 3. If len = 0, then perform ? Set(O, "length", +0𝔽, true) and return undefined.
     if len == 0 {
-        length(0)?;
+        set_length(o, 0)?;
         return Ok(JsValue::Undefined);
     }
     // 4.a-c. Let index be ! ToString(𝔽(len - 1)); let element be ? Get(O, index).
-    let index = (len - 1).to_string();
-    let element = o.get(&*index)?;
+    let element = get(o, len - 1)?;
     // d. Perform ? DeletePropertyOrThrow(O, index).
-    delete(o, (len - 1) as u64)?;
+    delete(o, len - 1)?;
     // e. Perform ? Set(O, "length", newLen, true). f. Return element.
-    length(len - 1)?;
+    set_length(o, len - 1)?;
     Ok(element)
 }
 
@@ -529,16 +527,9 @@ pub(super) fn install(r: &Rc<Realm>) {
         let items: Vec<JsValue> = elements.into_iter().flatten().collect();
         let items = sort_values(items, &comparator(&f)?)?;
         // The comparator may have frozen or changed the array: SortIndexedProperties' results
-        // are then written back by the spec's steps (Set(obj, j, v, true), then the holes
-        // deleted).
+        // are then written back by the spec's steps.
         if !a.is_plain_mutable_array() {
-            let count = items.len() as u64;
-            for (j, v) in items.into_iter().enumerate() {
-                set(&a, j as u64, v)?;
-            }
-            for j in count..len as u64 {
-                delete(&a, j)?;
-            }
+            write_sorted(&a, items, len as u64)?;
             return Ok(this.clone());
         }
         let mut sorted: Vec<_> = items.into_iter().map(Some).collect();
@@ -1143,7 +1134,12 @@ fn sort_generic(o: &Obj, compare: &Comparator) -> Result<(), JsValue> {
             values.push(get(o, k)?);
         }
     }
-    let sorted = sort_values(values, compare)?;
+    write_sorted(o, sort_values(values, compare)?, len)
+}
+
+/// Array.prototype.sort (23.1.3.30) steps 6-8: the sorted values written back from index 0,
+/// then the indices after them up to `len` deleted (the holes go last).
+fn write_sorted(o: &Obj, sorted: Vec<JsValue>, len: u64) -> Result<(), JsValue> {
     let count = sorted.len() as u64;
     // 6-7. Set(obj, j, sortedList[j], true) for each j.
     for (j, v) in sorted.into_iter().enumerate() {

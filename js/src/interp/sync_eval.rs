@@ -20,24 +20,12 @@
 //! real stack (`crate::stack::check`) as the async evaluator's futures did, and the run is on
 //! the same segment ([`crate::stack::on_js_stack`]), so deep recursion is a `RangeError`.
 
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
-
 use super::*;
 
 /// An internal error for a suspension point met by this evaluator (lowering routes every
 /// function that has one to the async evaluator).
 fn cannot_suspend() -> Ctrl {
     Ctrl::Throw(realm().error("Error", "settle-js internal error: a synchronous body was suspended"))
-}
-
-/// Drives `fut`, which cannot suspend (code without `await`/`yield`), to its completion.
-fn now<T>(fut: impl Future<Output = Res<T>>) -> Res<T> {
-    let mut fut = std::pin::pin!(fut);
-    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(r) => r,
-        Poll::Pending => Err(cannot_suspend()),
-    }
 }
 
 /// Evaluates `expr` in `env`.
@@ -92,12 +80,12 @@ fn for_await_of(_: &ForOfHead, _: JsValue, _: &Stmt, _: &Env, _: &[Name]) -> Res
 /// ClassDefinitionEvaluation (its helpers are shared with async code: a computed key may
 /// `await` there).
 fn class_definition_evaluation(def: &ClassDef, env: &Env) -> Res<Obj> {
-    now(crate::class::class_definition_evaluation(def, env))
+    poll_once(crate::class::class_definition_evaluation(def, env))
 }
 
 /// `super(...args)`.
 fn super_call(env: &Env, args: Vec<JsValue>) -> Res<JsValue> {
-    now(crate::class::super_call(env, args))
+    poll_once(crate::class::super_call(env, args))
 }
 
 /// `new F(...args)`.
