@@ -249,3 +249,17 @@ fn an_eval_worker_runs_its_source_and_reports_its_stack_overflow_as_a_range_erro
          bad exit 1\n"
     );
 }
+
+#[test]
+fn a_worker_source_nested_too_deep_to_parse_is_a_range_error_event_as_in_node() {
+    // V8's parser runs out of stack on 10^5 open brackets: the parent's `error` event gets a
+    // RangeError with V8's bare message (not a SyntaxError naming the position), then `exit`.
+    let r = settle_and_node(
+        "const { Worker } = require('worker_threads');\n\
+         const w = new Worker('['.repeat(1e5), { eval: true });\n\
+         w.on('error', (e) => console.log('error', e.constructor.name, e.message));\n\
+         w.on('exit', (c) => console.log('exit', c));\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "error RangeError Maximum call stack size exceeded\nexit 1\n");
+}

@@ -245,7 +245,7 @@ fn run_realm(
             // A worker's script that cannot run is its parent's `error` event.
             let reported = worker.as_ref().is_some_and(|scope| {
                 let (line, col) = lower::line_col(source, e.offset);
-                worker::report_script_error(scope, options.host, &e.message, &message, line, col)
+                worker::report_script_error(scope, options.host, &e, &message, line, col)
             });
             if !reported {
                 let _ = writeln!(stderr.borrow_mut(), "{message}");

@@ -153,6 +153,19 @@ impl ScriptError {
     pub(crate) fn is_outside_subset(&self) -> bool {
         self.message.starts_with("outside the subset")
     }
+
+    /// The error this becomes when code is parsed while a script runs (an `eval`, a worker's
+    /// script, `importScripts`): the name of its constructor and its message. A syntax error is
+    /// a SyntaxError and nesting too deep to parse V8's RangeError; code outside the subset is
+    /// a plain Error, since it is valid JavaScript that no JavaScript error describes.
+    pub(crate) fn js_error(&self) -> (&'static str, &str) {
+        for name in ["SyntaxError", "RangeError"] {
+            if let Some(message) = self.message.strip_prefix(name).and_then(|m| m.strip_prefix(": ")) {
+                return (name, message);
+            }
+        }
+        ("Error", &self.message)
+    }
 }
 
 /// Nesting deeper than the stack allows, reported as V8 reports it.

@@ -344,12 +344,12 @@ pub(crate) fn forward_uncaught(error: &JsValue) -> bool {
 }
 
 /// A worker's script could not be parsed (or is outside the subset): Node's parent gets an
-/// `error` event with a SyntaxError (`message` is `SyntaxError: ...` or `outside the subset:
-/// ...`; `full` has the file and position), HTML's an ErrorEvent. Whether it was sent.
+/// `error` event with the error's [`ScriptError::js_error`](crate::lower::ScriptError::js_error) (`full` is the message with the
+/// file and position), HTML's an ErrorEvent. Whether it was sent.
 pub(crate) fn report_script_error(
     scope: &WorkerScope,
     host: HostKind,
-    message: &str,
+    error: &crate::lower::ScriptError,
     full: &str,
     lineno: usize,
     colno: usize,
@@ -357,15 +357,20 @@ pub(crate) fn report_script_error(
     let id = scope.thread_id();
     match host {
         HostKind::Node => {
-            let text = message.strip_prefix("SyntaxError: ").unwrap_or(full);
-            let error = Serialized::error("SyntaxError", text);
+            // A JavaScript error's message is V8's alone; code outside the subset keeps the
+            // file and position, to say where the unsupported feature is.
+            let (name, text) = match error.js_error() {
+                ("Error", _) => ("Error", full),
+                (name, message) => (name, message),
+            };
+            let error = Serialized::error(name, text);
             scope.post_to_parent(move || deliver_error_to_parent(id, error))
         }
         HostKind::Html => {
             let report = ErrorReport {
                 message: format!(
                     "Uncaught {}",
-                    if message.starts_with("SyntaxError") { message } else { full }
+                    if error.message.starts_with("SyntaxError") { &error.message } else { full }
                 ),
                 filename: full.split(':').next().unwrap_or_default().to_string(),
                 lineno,

@@ -39,15 +39,8 @@ pub(crate) fn is_intrinsic_eval(f: &JsValue) -> bool {
 /// List of errors, throw a SyntaxError exception (an Error for code outside the subset).
 fn parse_eval(source: &str, strict_caller: bool) -> Result<Rc<crate::ir::FuncDef>, JsValue> {
     let script = crate::lower::parse_code(source, strict_caller).map_err(|e| {
-        let r = realm();
-        // The parser's own stack limit (code nested too deeply) is V8's RangeError.
-        if let Some(message) = e.message.strip_prefix("SyntaxError: ") {
-            r.error("SyntaxError", message)
-        } else if let Some(message) = e.message.strip_prefix("RangeError: ") {
-            r.error("RangeError", message)
-        } else {
-            r.error("Error", &e.message)
-        }
+        let (name, message) = e.js_error();
+        realm().error(name, message)
     })?;
     Ok(script.body)
 }

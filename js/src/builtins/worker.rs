@@ -300,8 +300,8 @@ fn import_script(url: &str) -> Result<(), JsValue> {
         Ok(script) => Rc::new(script),
         Err(e) => {
             let (line, col) = crate::lower::line_col(&source, e.offset);
-            let message = e.message.strip_prefix("SyntaxError: ").unwrap_or(&e.message);
-            return Err(r.error("SyntaxError", &format!("{url}:{line}:{col}: {message}")));
+            let (name, message) = e.js_error();
+            return Err(r.error(name, &format!("{url}:{line}:{col}: {message}")));
         }
     };
     let this = JsValue::Object(r.global.clone());
