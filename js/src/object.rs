@@ -758,8 +758,9 @@ impl Obj {
             }
             // An array's `length` is its element count; an arguments object's is an ordinary
             // property (10.4.4.6 step 7), which element writes do not change.
-            if key.as_string() == Some("length") && self.is_array() {
-                let len = items.borrow().len().max(self.0.sparse_len.get() as usize);
+            if key.as_string() == Some("length")
+                && let Some(len) = self.array_len()
+            {
                 let writable = self.array_length_writable();
                 return Some(PropertyDescriptor::data(JsValue::Number(len as f64), writable, false, false));
             }
@@ -1196,8 +1197,9 @@ impl Obj {
                     if let Some(Some(v)) = items.borrow().get(i as usize) {
                         return Ok(v.clone());
                     }
-                } else if key.as_string() == Some("length") && obj.is_array() {
-                    let len = items.borrow().len().max(obj.0.sparse_len.get() as usize);
+                } else if key.as_string() == Some("length")
+                    && let Some(len) = obj.array_len()
+                {
                     return Ok(JsValue::Number(len as f64));
                 }
             }
