@@ -75,7 +75,11 @@ pub(crate) struct Scope {
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        crate::heap::unregister_scope(self.heap_slot.get(), self);
+        let slot = self.heap_slot.get();
+        // Most scopes of plain functions' calls were never registered (`heap::register_scope`).
+        if slot < crate::heap::NOT_YET {
+            crate::heap::unregister_scope(slot, self);
+        }
     }
 }
 
@@ -112,7 +116,10 @@ impl Scope {
 
     /// A block's scope with the given strictness (a class body's is strict).
     pub(crate) fn new_block(parent: Option<Env>, strict: bool) -> Env {
-        let scope = Scope::make(parent, None, None, strict);
+        // Registered now only if its parent is: the blocks of a plain function's call are
+        // registered with it, when a closure captures them (`heap::register_scope`).
+        let lazy = parent.as_ref().is_some_and(|p| p.heap_slot.get() == crate::heap::NOT_YET);
+        let scope = Scope::build(parent, None, None, strict, lazy);
         scope.kind.set(ScopeKind::Block);
         scope
     }
@@ -168,40 +175,77 @@ impl Scope {
     /// bindings are the properties of `object`.
     pub(crate) fn new_object_environment(object: Obj, parent: Env) -> Env {
         let strict = parent.strict;
+        // The object holds no scope, so this one can wait for a capture as a block does.
+        let lazy = parent.heap_slot.get() == crate::heap::NOT_YET;
         let scope = Rc::new(Scope {
             vars: RefCell::new(Bindings::default()),
             parent: Some(parent),
             frame: None,
             generator: None,
             strict,
-            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            heap_slot: Cell::new(crate::heap::NOT_YET),
             kind: Cell::new(ScopeKind::Block),
             late: Cell::new(false),
             object: Some(object),
         });
-        scope.heap_slot.set(crate::heap::register_scope(&scope));
+        if !lazy {
+            scope.heap_slot.set(crate::heap::register_scope(&scope));
+        }
         scope
     }
 
+    /// A function's (or script's, or eval's) scope, registered with the heap now.
     pub(crate) fn make(
         parent: Option<Env>,
         frame: Option<Rc<Frame>>,
         generator: Option<Rc<GenSlot>>,
         strict: bool,
     ) -> Env {
+        Scope::build(parent, frame, generator, strict, false)
+    }
+
+    /// A scope; registered with the heap now unless `lazy` (then when a closure captures it:
+    /// [`Scope::capture`]). Every scope up the chain of a registered one is registered, so
+    /// that a capture's walk can stop at the first registered scope.
+    fn build(
+        parent: Option<Env>,
+        frame: Option<Rc<Frame>>,
+        generator: Option<Rc<GenSlot>>,
+        strict: bool,
+        lazy: bool,
+    ) -> Env {
+        if !lazy && let Some(parent) = &parent {
+            parent.capture();
+        }
         let scope = Rc::new(Scope {
             vars: RefCell::new(Bindings::default()),
             parent,
             frame,
             generator,
             strict,
-            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            heap_slot: Cell::new(crate::heap::NOT_YET),
             kind: Cell::new(ScopeKind::Var),
             late: Cell::new(false),
             object: None,
         });
-        scope.heap_slot.set(crate::heap::register_scope(&scope));
+        if !lazy {
+            scope.heap_slot.set(crate::heap::register_scope(&scope));
+        }
         scope
+    }
+
+    /// Registers this scope and every scope up its chain that is not registered yet: called
+    /// when something in the heap comes to hold it (a closure's `env`, a class constructor's,
+    /// a mapped arguments object), after which it may be part of a cycle that only the
+    /// end-of-run sweep breaks (`heap.rs`).
+    pub(crate) fn capture(self: &Rc<Scope>) {
+        let mut scope = Some(self);
+        while let Some(s) = scope
+            && s.heap_slot.get() == crate::heap::NOT_YET
+        {
+            s.heap_slot.set(crate::heap::register_scope(s));
+            scope = s.parent.as_ref();
+        }
     }
 
     /// Drops the bindings (when the run ends: see `heap.rs`).
@@ -460,11 +504,16 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
         Class::Function(Func::Closure { home, .. }) => home.clone(),
         _ => None,
     };
+    // A plain function's call scope is registered with the heap only if a closure captures
+    // it (`heap::register_scope`); an async function's or a generator's body may be held by
+    // its task or generator object, so its scopes are registered at once.
+    let lazy = generator.is_none() && def.runs_sync();
     let env = if def.self_binding {
         // 15.2.5 InstantiateOrdinaryFunctionExpression step 5 (15.6.4 for async generators):
         // funcEnv.CreateImmutableBinding(name, false): not a strict binding, so a sloppy
         // assignment to it is ignored (9.1.1.1.5 step 5.b).
-        let named = Scope::new(Some(env));
+        let strict = env.strict;
+        let named = Scope::build(Some(env), None, None, strict, lazy);
         named.kind.set(ScopeKind::FunctionName);
         named.declare(&def.name, Some(JsValue::Object(fobj.clone())), false);
         named
@@ -492,7 +541,7 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
     } else {
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
-    let scope = Scope::make(Some(env), frame, generator, def.strict);
+    let scope = Scope::build(Some(env), frame, generator, def.strict, lazy);
     // FunctionDeclarationInstantiation step 8: hasParameterExpressions is
     // ContainsExpression of formals (a default, or a pattern's initializer or computed key).
     let has_parameter_expressions =
@@ -561,7 +610,7 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
             // Step 28.b-c: let varEnv be NewDeclarativeEnvironment(env); it is the
             // VariableEnvironment (where the body's `var`s, functions and a direct eval's
             // `var`s go).
-            let var_env = Scope::make(Some(scope.clone()), None, None, def.strict);
+            let var_env = Scope::build(Some(scope.clone()), None, None, def.strict, lazy);
             // parameterBindings: the parameter names, and `arguments` when the object was
             // made (not a binding a direct eval in an initializer added).
             let mut parameter_bindings = Vec::new();
@@ -706,6 +755,8 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
     // [[Enumerable]]: false, [[Configurable]]: true }, `length` first: implied by the
     // definition until used (`Obj::new_function`).
+    // The closure holds its scope: it may now be part of a cycle (`heap::register_scope`).
+    env.capture();
     let f = Obj::new_function(Func::Closure { def, env, home, class: None }, r.function_proto.clone());
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
