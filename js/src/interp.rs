@@ -1977,6 +1977,48 @@ $($asy)* fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
 }
 eval_args_fn!([async] [.await]);
 
+/// The number of arguments a call keeps in place ([`ArgList`]) rather than in a vector.
+const INLINE_ARGS: usize = 3;
+
+/// A call's evaluated arguments: up to [`INLINE_ARGS`] of them in place, so that calling a
+/// function with a few arguments (a promise's `then`, `queueMicrotask`, a callback) needs no
+/// vector: the callee borrows them (`call_sync`); more, or a spread, in a vector.
+pub(crate) enum ArgList {
+    Inline { len: usize, items: [JsValue; INLINE_ARGS] },
+    Heap(Vec<JsValue>),
+}
+
+impl std::ops::Deref for ArgList {
+    type Target = [JsValue];
+
+    fn deref(&self) -> &[JsValue] {
+        match self {
+            ArgList::Inline { len, items } => &items[..*len],
+            ArgList::Heap(items) => items,
+        }
+    }
+}
+
+macro_rules! eval_call_args_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+/// ArgumentListEvaluation (13.3.8.1) of a call's arguments, in place when they are few and
+/// none is a spread.
+$($asy)* fn eval_call_args(args: &[Arg], env: &Env) -> Res<ArgList> {
+    if args.len() > INLINE_ARGS || args.iter().any(|a| matches!(a, Arg::Spread(_))) {
+        return Ok(ArgList::Heap(eval_args(args, env) $($aw)*?));
+    }
+    let mut items: [JsValue; INLINE_ARGS] = Default::default();
+    for (slot, a) in items.iter_mut().zip(args) {
+        if let Arg::Expr(e) = a {
+            *slot = eval(e, env) $($aw)*?;
+        }
+    }
+    Ok(ArgList::Inline { len: args.len(), items })
+}
+    };
+}
+eval_call_args_fn!([async] [.await]);
+
 /// `new F(...args)`.
 pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFuture {
     construct_with(f, args, f, text)
@@ -2802,12 +2844,17 @@ macro_rules! eval_body {
                 if *optional && f.is_nullish() {
                     return Err(Ctrl::Short);
                 }
-                let args = eval_args(args, env) $($aw)*?;
+                let args = eval_call_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 if !f.is_callable() {
                     return Err(type_error(&format!("{text} is not a function")));
                 }
-                call_now(f, this, args)?
+                match args {
+                    // A vector the callee may keep (an async function's arguments).
+                    ArgList::Heap(args) => call_now(f, this, args)?,
+                    // Borrowed by a native function or a plain function's body.
+                    args => call_sync(&f, &this, &args)?,
+                }
             }
             Expr::New { callee, args, pos, text } => {
                 let f = eval(callee, env) $($aw)*?;

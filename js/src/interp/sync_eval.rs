@@ -69,6 +69,7 @@ with_environment_fn!([] []);
 for_each_body_fn!([] []);
 exec_var_fn!([] []);
 eval_args_fn!([] []);
+eval_call_args_fn!([] []);
 place_fn!([] []);
 compound_fn!([] []);
 
