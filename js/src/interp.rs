@@ -544,9 +544,9 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
     let scope = Scope::build(Some(env), frame, generator, def.strict, lazy);
     // FunctionDeclarationInstantiation step 8: hasParameterExpressions is
     // ContainsExpression of formals (a default, or a pattern's initializer or computed key).
-    let has_parameter_expressions =
-        def.params.iter().any(|p| p.default.is_some() || pattern_has_expressions(&p.pattern))
-            || def.rest.as_ref().is_some_and(pattern_has_expressions);
+    let has_parameter_expressions = def.params.iter().any(|p| {
+        p.default.is_some() || !matches!(p.pattern, Pattern::Ident(_)) && pattern_has_expressions(&p.pattern)
+    }) || def.rest.as_ref().is_some_and(pattern_has_expressions);
     // Parameter expressions run before the parameters after them (and the `var`s and the
     // body's declarations) are bound.
     if has_parameter_expressions {
@@ -591,7 +591,11 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
             {
                 value = sync_eval::eval(default, &scope)?;
             }
-            sync_eval::bind(&param.pattern, value, &scope, Mode::Declare(true))?;
+            match &param.pattern {
+                // What `bind` does for a name, without its dispatch: most parameters.
+                Pattern::Ident(name) => scope.declare(name, Some(value), true),
+                pattern => sync_eval::bind(pattern, value, &scope, Mode::Declare(true))?,
+            }
         }
         for (name, index, arguments) in &mapped {
             scope.map_parameter(name, arguments, *index);

@@ -153,6 +153,10 @@ fn plain_closure(f: &JsValue) -> Option<(&Obj, Rc<FuncDef>, Env)> {
 
 /// [`run_closure_sync`] on the trace's call stack when the run tracks frames.
 pub(super) fn run_closure_framed(call: Invocation<'_>) -> Result<JsValue, JsValue> {
+    // Untraced runs (almost all) need not copy the name.
+    if !crate::callstack::tracking() {
+        return run_closure_sync(call);
+    }
     let name = call.def.name.clone();
     crate::callstack::framed_sync(&name, || run_closure_sync(call))
 }
