@@ -51,11 +51,18 @@ fn here() -> usize {
 }
 
 /// Whether less than the red zone remains.
+#[inline]
 pub(crate) fn exhausted() -> bool {
     match RED_LINE.with(std::cell::Cell::get) {
-        0 => stacker::remaining_stack().is_some_and(|left| left < RED_ZONE),
+        0 => exhausted_off_segment(),
         line => here() < line,
     }
+}
+
+/// [`exhausted`] off a segment of [`on_js_stack`]: asks `stacker`.
+#[inline(never)]
+fn exhausted_off_segment() -> bool {
+    stacker::remaining_stack().is_some_and(|left| left < RED_ZONE)
 }
 
 /// Puts back the red line of the stack a segment was entered from.
@@ -72,8 +79,17 @@ impl Drop for RestoreRedLine {
 /// # Errors
 ///
 /// The `RangeError` a script can catch.
+// Inline: a compare at every statement, expression and call; the error is made out of line.
+#[inline]
 pub(crate) fn check() -> Result<(), JsValue> {
-    if exhausted() { Err(realm().error("RangeError", STACK_MESSAGE)) } else { Ok(()) }
+    if exhausted() { Err(overflow()) } else { Ok(()) }
+}
+
+/// The RangeError of an exhausted stack.
+#[cold]
+#[inline(never)]
+fn overflow() -> JsValue {
+    realm().error("RangeError", STACK_MESSAGE)
 }
 
 /// Runs `f` on a fresh stack segment of [`JS_STACK`] bytes (reserved, touched only as deep as
