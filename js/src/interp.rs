@@ -1992,6 +1992,16 @@ pub(crate) enum ArgList {
     Heap(Vec<JsValue>),
 }
 
+impl ArgList {
+    /// The arguments in a vector (for a callee that keeps them).
+    pub(crate) fn into_vec(self) -> Vec<JsValue> {
+        match self {
+            ArgList::Inline { len, items } => items.into_iter().take(len).collect(),
+            ArgList::Heap(items) => items,
+        }
+    }
+}
+
 impl std::ops::Deref for ArgList {
     type Target = [JsValue];
 
@@ -2048,6 +2058,34 @@ fn prototype_from_constructor(constructor: &JsValue, default: &Obj) -> Result<Ob
     }
 }
 
+/// [[Construct]] of `f` with `new_target` if `f` is a built-in constructor (which borrows the
+/// arguments and finishes at once); `None` for anything else.
+fn construct_native(f: &JsValue, args: &[JsValue], new_target: &JsValue) -> Option<Result<JsValue, JsValue>> {
+    let JsValue::Object(obj) = f else { return None };
+    let Class::Function(Func::Native { f: native, ctor: true, .. }) = obj.class() else { return None };
+    let result = native(&JsValue::Undefined, args, true);
+    // A built-in constructor creates its object from %Intrinsic.prototype%; called with
+    // another new.target (a subclass, Reflect.construct), the object's prototype is
+    // newTarget's instead (OrdinaryCreateFromConstructor).
+    if !new_target.strict_equals(f)
+        && let Ok(JsValue::Object(o)) = &result
+    {
+        let default = o.proto().unwrap_or_else(|| realm().object_proto.clone());
+        match prototype_from_constructor(new_target, &default) {
+            Ok(p) => {
+                o.set_prototype_of(Some(p));
+                // A subclass's promise (`new Sub(..)`, `super(..)`) stays the object the
+                // rejection listener gets, even if the script drops it.
+                if o.promise().is_some() {
+                    crate::promise::pin_subclass_promise(o);
+                }
+            }
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(result)
+}
+
 /// [[Construct]] of `f` with `new_target` (10.2.2 for ordinary functions).
 fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &str) -> CallFuture {
     let not_ctor = || -> CallFuture {
@@ -2055,30 +2093,10 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
         Box::pin(std::future::ready(Err(e)))
     };
     let JsValue::Object(obj) = f else { return not_ctor() };
+    if let Some(result) = construct_native(f, &args, new_target) {
+        return Box::pin(std::future::ready(result));
+    }
     match obj.class() {
-        Class::Function(Func::Native { f: native, ctor: true, .. }) => {
-            let result = native(&JsValue::Undefined, &args, true);
-            // A built-in constructor creates its object from %Intrinsic.prototype%; called
-            // with another new.target (a subclass, Reflect.construct), the object's
-            // prototype is newTarget's instead (OrdinaryCreateFromConstructor).
-            if !new_target.strict_equals(f)
-                && let Ok(JsValue::Object(o)) = &result
-            {
-                let default = o.proto().unwrap_or_else(|| realm().object_proto.clone());
-                match prototype_from_constructor(new_target, &default) {
-                    Ok(p) => {
-                        o.set_prototype_of(Some(p));
-                        // A subclass's promise (`new Sub(..)`, `super(..)`) stays the object
-                        // the rejection listener gets, even if the script drops it.
-                        if o.promise().is_some() {
-                            crate::promise::pin_subclass_promise(o);
-                        }
-                    }
-                    Err(e) => return Box::pin(std::future::ready(Err(e))),
-                }
-            }
-            Box::pin(std::future::ready(result))
-        }
         Class::Function(Func::Closure { def, env, home, class }) if def.is_constructor() => {
             let r = realm();
             let (derived, default) = match def.kind {
@@ -2862,9 +2880,14 @@ macro_rules! eval_body {
             }
             Expr::New { callee, args, pos, text } => {
                 let f = eval(callee, env) $($aw)*?;
-                let args = eval_args(args, env) $($aw)*?;
+                let args = eval_call_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
-                construct(&f, args, text) $($aw)*?
+                // A built-in constructor (`new Promise(executor)`) borrows the arguments and
+                // finishes at once: no vector, no future.
+                match construct_native(&f, &args, &f) {
+                    Some(result) => result?,
+                    None => construct(&f, args.into_vec(), text) $($aw)*?,
+                }
             }
             Expr::Seq(exprs) => {
                 let mut last = JsValue::Undefined;
