@@ -107,6 +107,10 @@ pub(crate) fn create_arguments_object(
             }
         }
     }
+    if names.is_some() {
+        // The mapped object holds the scope (`heap::register_scope`).
+        env.capture();
+    }
     let data = Arguments {
         items: RefCell::new(args.iter().cloned().map(Some).collect()),
         map: RefCell::new(map),

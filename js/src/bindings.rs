@@ -30,10 +30,12 @@ pub(crate) struct Binding {
     pub(crate) arguments: Option<(Obj, usize)>,
 }
 
-/// A scope's bindings: a bare list, or past [`INDEX_AT`] a box holding the list and an index
-/// from name to position. The enum uses the `Vec`'s niche, so it is the size of the list alone
-/// and the many small scopes (one per loop iteration that a closure may capture) pay nothing.
+/// A scope's bindings: none or one in place, a bare list, or past [`INDEX_AT`] a box holding
+/// the list and an index from name to position. Most scopes have at most one binding (a
+/// one-parameter callback's call, a loop iteration's counter), which then needs no allocation
+/// of its own; the enum uses the binding's niches, so it is the size of one binding.
 pub(crate) enum Bindings {
+    Inline(Option<Binding>),
     Small(Vec<Binding>),
     Large(Box<Indexed>),
 }
@@ -46,20 +48,22 @@ pub(crate) struct Indexed {
 
 impl Default for Bindings {
     fn default() -> Bindings {
-        Bindings::Small(Vec::new())
+        Bindings::Inline(None)
     }
 }
 
 impl Bindings {
-    fn list(&self) -> &Vec<Binding> {
+    fn list(&self) -> &[Binding] {
         match self {
+            Bindings::Inline(one) => one.as_slice(),
             Bindings::Small(list) => list,
             Bindings::Large(large) => &large.list,
         }
     }
 
-    fn list_mut(&mut self) -> &mut Vec<Binding> {
+    fn list_mut(&mut self) -> &mut [Binding] {
         match self {
+            Bindings::Inline(one) => one.as_mut_slice(),
             Bindings::Small(list) => list,
             Bindings::Large(large) => &mut large.list,
         }
@@ -72,13 +76,13 @@ impl Bindings {
             // pointer: compared before the bytes, which then only misses of equal length read;
             // of those, most differ in the first byte, compared inline before the call of
             // `memcmp` (an empty name has no first byte and is equal to the other empty one).
-            Bindings::Small(list) => list.iter().position(|b| {
+            Bindings::Large(large) => large.index.get(name).copied(),
+            _ => self.list().iter().position(|b| {
                 b.name.len() == name.len()
                     && (std::ptr::eq(b.name.as_ptr(), name.as_ptr())
                         || (b.name.as_bytes().first() == name.as_bytes().first()
                             && b.name.as_bytes() == name.as_bytes()))
             }),
-            Bindings::Large(large) => large.index.get(name).copied(),
         }
     }
 
@@ -105,6 +109,14 @@ impl Bindings {
     /// Adds a binding; the caller has checked that there is none by that name.
     pub(crate) fn push(&mut self, binding: Binding) {
         match self {
+            Bindings::Inline(one @ None) => *one = Some(binding),
+            Bindings::Inline(one) => {
+                // A second binding: a list, with the room a pushed-to list starts with.
+                let mut list = Vec::with_capacity(4);
+                list.extend(one.take());
+                list.push(binding);
+                *self = Bindings::Small(list);
+            }
             Bindings::Small(list) if list.len() < INDEX_AT => list.push(binding),
             Bindings::Small(list) => {
                 let list = std::mem::take(list);
@@ -126,7 +138,15 @@ impl Bindings {
     /// Removes the binding called `name`, if any.
     pub(crate) fn remove(&mut self, name: &str) {
         let Some(i) = self.position(name) else { return };
-        self.list_mut().remove(i);
+        match self {
+            Bindings::Inline(one) => *one = None,
+            Bindings::Small(list) => {
+                list.remove(i);
+            }
+            Bindings::Large(large) => {
+                large.list.remove(i);
+            }
+        }
         if let Bindings::Large(large) = self {
             large.index.remove(name);
             // The positions after the removed one moved down by one.
@@ -141,9 +161,19 @@ impl Bindings {
     /// Makes room for `additional` more bindings (a function's hoisted `var`s, whose number
     /// is known), so that the list does not grow by doubling past what it needs.
     pub(crate) fn reserve(&mut self, additional: usize) {
-        self.list_mut().reserve_exact(additional);
-        if let Bindings::Large(large) = self {
-            large.index.reserve(additional);
+        match self {
+            // One binding or none stays in place.
+            Bindings::Inline(one) if one.is_some() as usize + additional <= 1 => {}
+            Bindings::Inline(one) => {
+                let mut list = Vec::with_capacity(one.is_some() as usize + additional);
+                list.extend(one.take());
+                *self = Bindings::Small(list);
+            }
+            Bindings::Small(list) => list.reserve_exact(additional),
+            Bindings::Large(large) => {
+                large.list.reserve_exact(additional);
+                large.index.reserve(additional);
+            }
         }
     }
 
@@ -160,6 +190,7 @@ impl Bindings {
     /// Takes all the bindings out (when the run ends: see `heap.rs`).
     pub(crate) fn take(&mut self) -> Vec<Binding> {
         match std::mem::take(self) {
+            Bindings::Inline(one) => one.into_iter().collect(),
             Bindings::Small(list) => list,
             Bindings::Large(large) => large.list,
         }
@@ -204,7 +235,26 @@ mod tests {
             assert!(bindings.get(&format!("v{}", i + 1)).is_none());
         }
         assert!(matches!(bindings, Bindings::Large(_)));
-        assert_eq!(size_of::<Bindings>(), size_of::<Vec<Binding>>());
+        assert_eq!(size_of::<Bindings>(), size_of::<Binding>());
+    }
+
+    #[test]
+    fn one_binding_stays_in_place_until_a_second_or_a_reservation() {
+        let mut bindings = Bindings::default();
+        bindings.reserve(1);
+        bindings.push(binding("a", 1.0));
+        assert!(matches!(bindings, Bindings::Inline(Some(_))));
+        assert_eq!(number(bindings.get("a")), Some(1.0));
+        bindings.remove("a");
+        assert!(bindings.get("a").is_none() && bindings.len() == 0);
+        bindings.push(binding("b", 2.0));
+        bindings.reserve(2);
+        let Bindings::Small(list) = &bindings else { panic!("a list") };
+        assert_eq!(list.capacity(), 3);
+        bindings.push(binding("c", 3.0));
+        let names: Vec<&str> = bindings.iter().map(|b| &*b.name).collect();
+        assert_eq!(names, ["b", "c"]);
+        assert_eq!(bindings.take().len(), 2);
     }
 
     #[test]

@@ -92,6 +92,8 @@ pub(crate) async fn class_definition_evaluation(def: &ClassDef, env: &Env) -> Re
     let fields = Rc::new(ClassFields::default());
     let constructor = def.constructor.clone();
     let (length, name) = (constructor.length, constructor.name.clone());
+    // The constructor holds the class scope (`heap::register_scope`).
+    class_scope.capture();
     let f = Obj::new(
         Class::Function(Func::Closure {
             def: constructor,

@@ -4,7 +4,9 @@
 //! and the scope it captures, a constructor and its prototype, an object that refers to itself.
 //! `Rc` alone never frees those, so every [`run`](crate::run) would leak its realm and whatever
 //! the script built (tens of kilobytes for an empty script). Instead, every object and scope
-//! made while a realm is current is registered, weakly, in that realm's [`Heap`], and emptied
+//! made while a realm is current that may be part of a cycle is registered, weakly, in that
+//! realm's [`Heap`] (every object; a scope once something in the heap holds it:
+//! [`register_scope`]), and emptied
 //! when the run ends ([`Heap::sweep`]): properties, prototypes, array elements, generator bodies
 //! and scope bindings are dropped, which breaks every cycle. Nothing runs JavaScript on the way
 //! (there are no finalizers). The intrinsics `Realm::new` makes before the realm can be current
@@ -49,6 +51,10 @@ impl<T> Default for Registry<T> {
 /// realm is current).
 pub(crate) const UNREGISTERED: u32 = u32::MAX;
 
+/// The slot index of a scope not registered *yet*: one that nothing but the running call can
+/// hold until a closure captures it (see [`register_scope`]); registered then.
+pub(crate) const NOT_YET: u32 = u32::MAX - 1;
+
 /// Below this many slots the registry does not look for dead ones before growing.
 const MIN_COLLECT: usize = 1024;
 
@@ -69,7 +75,7 @@ impl<T> Registry<T> {
             return i;
         }
         match u32::try_from(self.slots.len()) {
-            Ok(i) if i != UNREGISTERED => {
+            Ok(i) if i < NOT_YET => {
                 self.slots.push(item);
                 i
             }
@@ -117,7 +123,18 @@ pub(crate) fn register_object(object: &Rc<ObjData>) -> u32 {
     index
 }
 
-/// Registers a new scope with the current realm's heap; returns its slot index.
+/// Registers a scope with the current realm's heap; returns its slot index.
+///
+/// A scope is registered when it may become part of a cycle, which needs something in the
+/// heap that holds it: a closure (its `env`, and so every scope up the chain), a generator
+/// object or an async function's task (their bodies' scopes), a mapped arguments object.
+/// The scopes of a call of a plain function (one that runs on the synchronous evaluator),
+/// and the blocks inside it, are held by nothing but the running call until a closure
+/// captures them, so they start [`NOT_YET`] registered and `Scope::capture` registers the
+/// chain when a closure (or a class constructor, or a mapped arguments object) is made over
+/// it: a cycle through such a scope always goes through that capture. A scope that no
+/// closure ever captures dies with its call and never touches the registry (a promise
+/// handler's call, most of them).
 pub(crate) fn register_scope(scope: &Rc<Scope>) -> u32 {
     let mut index = UNREGISTERED;
     crate::realm::with_current_realm(|r| {
@@ -142,7 +159,7 @@ pub(crate) fn unregister_object(index: u32, object: &ObjData) {
 
 /// Called by a scope's destructor: empties its slot.
 pub(crate) fn unregister_scope(index: u32, scope: &Scope) {
-    if index == UNREGISTERED {
+    if index >= NOT_YET {
         return;
     }
     crate::realm::with_current_realm(|r| {
@@ -276,6 +293,34 @@ mod tests {
             const s = new Set(); s.add(s); const si = s.values(); si.next(); s.add(si);
             const wk = {}; const wm = new WeakMap([[wk, wk]]); wk.map = wm; o.wm = wm;
             const ws = new WeakSet([o]); o.ws = ws;
+        ";
+        assert_eq!(run_and_count_survivors(cycles), 0);
+    }
+
+    #[test]
+    fn scopes_registered_when_captured_are_swept() {
+        // Each cycle runs through the scope of a plain function's call (or a block in it),
+        // registered only when the closure, class or arguments object is made over it.
+        let cycles = "
+            function decl() { function g() { return g; } return g; }
+            const a = decl();
+            function block(x) { if (x) { let o = {}; o.f = () => o; return o.f; } }
+            const b = block(1);
+            function loop() { const fs = []; for (let i = 0; i < 3; i++) fs.push(() => [i, fs]); return fs; }
+            const c = loop();
+            function klass() { class K { m() { return K; } } return K; }
+            const d = klass();
+            function sloppy(p) { var keep = arguments; return () => keep; }
+            const e = sloppy(1);
+            function evals() { eval('var h = function () { return h; }'); return h; }
+            const f = evals();
+            function nested() { return (() => { let q = () => q; return q; })(); }
+            const g = nested();
+            function gen() { function* it() { yield it; } const i = it(); i.next(); return i; }
+            const h = gen();
+            function plain(n) { let s = 0; for (let i = 0; i < n; i++) { s += i; } return s; }
+            plain(10);
+            console.log(typeof a, typeof b, c.length, typeof d, typeof e, typeof f, typeof g, typeof h);
         ";
         assert_eq!(run_and_count_survivors(cycles), 0);
     }

@@ -75,7 +75,11 @@ pub(crate) struct Scope {
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        crate::heap::unregister_scope(self.heap_slot.get(), self);
+        let slot = self.heap_slot.get();
+        // Most scopes of plain functions' calls were never registered (`heap::register_scope`).
+        if slot < crate::heap::NOT_YET {
+            crate::heap::unregister_scope(slot, self);
+        }
     }
 }
 
@@ -112,7 +116,10 @@ impl Scope {
 
     /// A block's scope with the given strictness (a class body's is strict).
     pub(crate) fn new_block(parent: Option<Env>, strict: bool) -> Env {
-        let scope = Scope::make(parent, None, None, strict);
+        // Registered now only if its parent is: the blocks of a plain function's call are
+        // registered with it, when a closure captures them (`heap::register_scope`).
+        let lazy = parent.as_ref().is_some_and(|p| p.heap_slot.get() == crate::heap::NOT_YET);
+        let scope = Scope::build(parent, None, None, strict, lazy);
         scope.kind.set(ScopeKind::Block);
         scope
     }
@@ -168,40 +175,77 @@ impl Scope {
     /// bindings are the properties of `object`.
     pub(crate) fn new_object_environment(object: Obj, parent: Env) -> Env {
         let strict = parent.strict;
+        // The object holds no scope, so this one can wait for a capture as a block does.
+        let lazy = parent.heap_slot.get() == crate::heap::NOT_YET;
         let scope = Rc::new(Scope {
             vars: RefCell::new(Bindings::default()),
             parent: Some(parent),
             frame: None,
             generator: None,
             strict,
-            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            heap_slot: Cell::new(crate::heap::NOT_YET),
             kind: Cell::new(ScopeKind::Block),
             late: Cell::new(false),
             object: Some(object),
         });
-        scope.heap_slot.set(crate::heap::register_scope(&scope));
+        if !lazy {
+            scope.heap_slot.set(crate::heap::register_scope(&scope));
+        }
         scope
     }
 
+    /// A function's (or script's, or eval's) scope, registered with the heap now.
     pub(crate) fn make(
         parent: Option<Env>,
         frame: Option<Rc<Frame>>,
         generator: Option<Rc<GenSlot>>,
         strict: bool,
     ) -> Env {
+        Scope::build(parent, frame, generator, strict, false)
+    }
+
+    /// A scope; registered with the heap now unless `lazy` (then when a closure captures it:
+    /// [`Scope::capture`]). Every scope up the chain of a registered one is registered, so
+    /// that a capture's walk can stop at the first registered scope.
+    fn build(
+        parent: Option<Env>,
+        frame: Option<Rc<Frame>>,
+        generator: Option<Rc<GenSlot>>,
+        strict: bool,
+        lazy: bool,
+    ) -> Env {
+        if !lazy && let Some(parent) = &parent {
+            parent.capture();
+        }
         let scope = Rc::new(Scope {
             vars: RefCell::new(Bindings::default()),
             parent,
             frame,
             generator,
             strict,
-            heap_slot: Cell::new(crate::heap::UNREGISTERED),
+            heap_slot: Cell::new(crate::heap::NOT_YET),
             kind: Cell::new(ScopeKind::Var),
             late: Cell::new(false),
             object: None,
         });
-        scope.heap_slot.set(crate::heap::register_scope(&scope));
+        if !lazy {
+            scope.heap_slot.set(crate::heap::register_scope(&scope));
+        }
         scope
+    }
+
+    /// Registers this scope and every scope up its chain that is not registered yet: called
+    /// when something in the heap comes to hold it (a closure's `env`, a class constructor's,
+    /// a mapped arguments object), after which it may be part of a cycle that only the
+    /// end-of-run sweep breaks (`heap.rs`).
+    pub(crate) fn capture(self: &Rc<Scope>) {
+        let mut scope = Some(self);
+        while let Some(s) = scope
+            && s.heap_slot.get() == crate::heap::NOT_YET
+        {
+            s.heap_slot.set(crate::heap::register_scope(s));
+            scope = s.parent.as_ref();
+        }
     }
 
     /// Drops the bindings (when the run ends: see `heap.rs`).
@@ -460,11 +504,16 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
         Class::Function(Func::Closure { home, .. }) => home.clone(),
         _ => None,
     };
+    // A plain function's call scope is registered with the heap only if a closure captures
+    // it (`heap::register_scope`); an async function's or a generator's body may be held by
+    // its task or generator object, so its scopes are registered at once.
+    let lazy = generator.is_none() && def.runs_sync();
     let env = if def.self_binding {
         // 15.2.5 InstantiateOrdinaryFunctionExpression step 5 (15.6.4 for async generators):
         // funcEnv.CreateImmutableBinding(name, false): not a strict binding, so a sloppy
         // assignment to it is ignored (9.1.1.1.5 step 5.b).
-        let named = Scope::new(Some(env));
+        let strict = env.strict;
+        let named = Scope::build(Some(env), None, None, strict, lazy);
         named.kind.set(ScopeKind::FunctionName);
         named.declare(&def.name, Some(JsValue::Object(fobj.clone())), false);
         named
@@ -492,12 +541,12 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
     } else {
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
-    let scope = Scope::make(Some(env), frame, generator, def.strict);
+    let scope = Scope::build(Some(env), frame, generator, def.strict, lazy);
     // FunctionDeclarationInstantiation step 8: hasParameterExpressions is
     // ContainsExpression of formals (a default, or a pattern's initializer or computed key).
-    let has_parameter_expressions =
-        def.params.iter().any(|p| p.default.is_some() || pattern_has_expressions(&p.pattern))
-            || def.rest.as_ref().is_some_and(pattern_has_expressions);
+    let has_parameter_expressions = def.params.iter().any(|p| {
+        p.default.is_some() || !matches!(p.pattern, Pattern::Ident(_)) && pattern_has_expressions(&p.pattern)
+    }) || def.rest.as_ref().is_some_and(pattern_has_expressions);
     // Parameter expressions run before the parameters after them (and the `var`s and the
     // body's declarations) are bound.
     if has_parameter_expressions {
@@ -542,7 +591,11 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
             {
                 value = sync_eval::eval(default, &scope)?;
             }
-            sync_eval::bind(&param.pattern, value, &scope, Mode::Declare(true))?;
+            match &param.pattern {
+                // What `bind` does for a name, without its dispatch: most parameters.
+                Pattern::Ident(name) => scope.declare(name, Some(value), true),
+                pattern => sync_eval::bind(pattern, value, &scope, Mode::Declare(true))?,
+            }
         }
         for (name, index, arguments) in &mapped {
             scope.map_parameter(name, arguments, *index);
@@ -561,7 +614,7 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
             // Step 28.b-c: let varEnv be NewDeclarativeEnvironment(env); it is the
             // VariableEnvironment (where the body's `var`s, functions and a direct eval's
             // `var`s go).
-            let var_env = Scope::make(Some(scope.clone()), None, None, def.strict);
+            let var_env = Scope::build(Some(scope.clone()), None, None, def.strict, lazy);
             // parameterBindings: the parameter names, and `arguments` when the object was
             // made (not a binding a direct eval in an initializer added).
             let mut parameter_bindings = Vec::new();
@@ -706,6 +759,8 @@ pub(crate) fn make_method(def: Rc<FuncDef>, env: Env, home: Option<Obj>) -> Obj 
     // SetFunctionLength (10.2.10) and SetFunctionName (10.2.9): { [[Writable]]: false,
     // [[Enumerable]]: false, [[Configurable]]: true }, `length` first: implied by the
     // definition until used (`Obj::new_function`).
+    // The closure holds its scope: it may now be part of a cycle (`heap::register_scope`).
+    env.capture();
     let f = Obj::new_function(Func::Closure { def, env, home, class: None }, r.function_proto.clone());
     if is_generator {
         // 15.5.3 InstantiateGeneratorFunctionExpression: a prototype inheriting from
@@ -1926,6 +1981,58 @@ $($asy)* fn eval_args(args: &[Arg], env: &Env) -> Res<Vec<JsValue>> {
 }
 eval_args_fn!([async] [.await]);
 
+/// The number of arguments a call keeps in place ([`ArgList`]) rather than in a vector.
+const INLINE_ARGS: usize = 3;
+
+/// A call's evaluated arguments: up to [`INLINE_ARGS`] of them in place, so that calling a
+/// function with a few arguments (a promise's `then`, `queueMicrotask`, a callback) needs no
+/// vector: the callee borrows them (`call_sync`); more, or a spread, in a vector.
+pub(crate) enum ArgList {
+    Inline { len: usize, items: [JsValue; INLINE_ARGS] },
+    Heap(Vec<JsValue>),
+}
+
+impl ArgList {
+    /// The arguments in a vector (for a callee that keeps them).
+    pub(crate) fn into_vec(self) -> Vec<JsValue> {
+        match self {
+            ArgList::Inline { len, items } => items.into_iter().take(len).collect(),
+            ArgList::Heap(items) => items,
+        }
+    }
+}
+
+impl std::ops::Deref for ArgList {
+    type Target = [JsValue];
+
+    fn deref(&self) -> &[JsValue] {
+        match self {
+            ArgList::Inline { len, items } => &items[..*len],
+            ArgList::Heap(items) => items,
+        }
+    }
+}
+
+macro_rules! eval_call_args_fn {
+    ([$($asy:tt)*] [$($aw:tt)*]) => {
+/// ArgumentListEvaluation (13.3.8.1) of a call's arguments, in place when they are few and
+/// none is a spread.
+$($asy)* fn eval_call_args(args: &[Arg], env: &Env) -> Res<ArgList> {
+    if args.len() > INLINE_ARGS || args.iter().any(|a| matches!(a, Arg::Spread(_))) {
+        return Ok(ArgList::Heap(eval_args(args, env) $($aw)*?));
+    }
+    let mut items: [JsValue; INLINE_ARGS] = Default::default();
+    for (slot, a) in items.iter_mut().zip(args) {
+        if let Arg::Expr(e) = a {
+            *slot = eval(e, env) $($aw)*?;
+        }
+    }
+    Ok(ArgList::Inline { len: args.len(), items })
+}
+    };
+}
+eval_call_args_fn!([async] [.await]);
+
 /// `new F(...args)`.
 pub(crate) fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> CallFuture {
     construct_with(f, args, f, text)
@@ -1951,6 +2058,34 @@ fn prototype_from_constructor(constructor: &JsValue, default: &Obj) -> Result<Ob
     }
 }
 
+/// [[Construct]] of `f` with `new_target` if `f` is a built-in constructor (which borrows the
+/// arguments and finishes at once); `None` for anything else.
+fn construct_native(f: &JsValue, args: &[JsValue], new_target: &JsValue) -> Option<Result<JsValue, JsValue>> {
+    let JsValue::Object(obj) = f else { return None };
+    let Class::Function(Func::Native { f: native, ctor: true, .. }) = obj.class() else { return None };
+    let result = native(&JsValue::Undefined, args, true);
+    // A built-in constructor creates its object from %Intrinsic.prototype%; called with
+    // another new.target (a subclass, Reflect.construct), the object's prototype is
+    // newTarget's instead (OrdinaryCreateFromConstructor).
+    if !new_target.strict_equals(f)
+        && let Ok(JsValue::Object(o)) = &result
+    {
+        let default = o.proto().unwrap_or_else(|| realm().object_proto.clone());
+        match prototype_from_constructor(new_target, &default) {
+            Ok(p) => {
+                o.set_prototype_of(Some(p));
+                // A subclass's promise (`new Sub(..)`, `super(..)`) stays the object the
+                // rejection listener gets, even if the script drops it.
+                if o.promise().is_some() {
+                    crate::promise::pin_subclass_promise(o);
+                }
+            }
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(result)
+}
+
 /// [[Construct]] of `f` with `new_target` (10.2.2 for ordinary functions).
 fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &str) -> CallFuture {
     let not_ctor = || -> CallFuture {
@@ -1958,30 +2093,10 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
         Box::pin(std::future::ready(Err(e)))
     };
     let JsValue::Object(obj) = f else { return not_ctor() };
+    if let Some(result) = construct_native(f, &args, new_target) {
+        return Box::pin(std::future::ready(result));
+    }
     match obj.class() {
-        Class::Function(Func::Native { f: native, ctor: true, .. }) => {
-            let result = native(&JsValue::Undefined, &args, true);
-            // A built-in constructor creates its object from %Intrinsic.prototype%; called
-            // with another new.target (a subclass, Reflect.construct), the object's
-            // prototype is newTarget's instead (OrdinaryCreateFromConstructor).
-            if !new_target.strict_equals(f)
-                && let Ok(JsValue::Object(o)) = &result
-            {
-                let default = o.proto().unwrap_or_else(|| realm().object_proto.clone());
-                match prototype_from_constructor(new_target, &default) {
-                    Ok(p) => {
-                        o.set_prototype_of(Some(p));
-                        // A subclass's promise (`new Sub(..)`, `super(..)`) stays the object
-                        // the rejection listener gets, even if the script drops it.
-                        if o.promise().is_some() {
-                            crate::promise::pin_subclass_promise(o);
-                        }
-                    }
-                    Err(e) => return Box::pin(std::future::ready(Err(e))),
-                }
-            }
-            Box::pin(std::future::ready(result))
-        }
         Class::Function(Func::Closure { def, env, home, class }) if def.is_constructor() => {
             let r = realm();
             let (derived, default) = match def.kind {
@@ -2751,18 +2866,28 @@ macro_rules! eval_body {
                 if *optional && f.is_nullish() {
                     return Err(Ctrl::Short);
                 }
-                let args = eval_args(args, env) $($aw)*?;
+                let args = eval_call_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
                 if !f.is_callable() {
                     return Err(type_error(&format!("{text} is not a function")));
                 }
-                call_now(f, this, args)?
+                match args {
+                    // A vector the callee may keep (an async function's arguments).
+                    ArgList::Heap(args) => call_now(f, this, args)?,
+                    // Borrowed by a native function or a plain function's body.
+                    args => call_sync(&f, &this, &args)?,
+                }
             }
             Expr::New { callee, args, pos, text } => {
                 let f = eval(callee, env) $($aw)*?;
-                let args = eval_args(args, env) $($aw)*?;
+                let args = eval_call_args(args, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
-                construct(&f, args, text) $($aw)*?
+                // A built-in constructor (`new Promise(executor)`) borrows the arguments and
+                // finishes at once: no vector, no future.
+                match construct_native(&f, &args, &f) {
+                    Some(result) => result?,
+                    None => construct(&f, args.into_vec(), text) $($aw)*?,
+                }
             }
             Expr::Seq(exprs) => {
                 let mut last = JsValue::Undefined;

@@ -6,7 +6,10 @@
 //! ([`stacker::remaining_stack`]) and throws `RangeError: Maximum call stack size exceeded`,
 //! as V8 does, once less than a red zone remains. The whole run happens on a stack segment of
 //! a known size ([`on_js_stack`]), so the limit is the same on every thread an embedder calls
-//! [`run`](crate::run) from, and a runaway recursion touches at most that much memory.
+//! [`run`](crate::run) from, and a runaway recursion touches at most that much memory. On
+//! that segment the answer is a compare of the stack's address with the segment's red line,
+//! worked out once when it is entered (`RED_LINE`); elsewhere (the command's own parse)
+//! `stacker` is asked.
 //!
 //! The parser (oxc) has no such checks of its own: [`too_deep`] bounds how deep its
 //! recursion can go before it is called.
@@ -31,9 +34,44 @@ pub(crate) const MAX_NESTING: usize = 10_000;
 /// The message of V8's RangeError for stack exhaustion.
 pub(crate) const STACK_MESSAGE: &str = "Maximum call stack size exceeded";
 
+thread_local! {
+    /// While this thread runs on a segment of [`on_js_stack`]: the address below which less
+    /// than the red zone remains; 0 otherwise. [`exhausted`] compares a local's address with
+    /// it instead of asking `stacker` (a thread-local lookup and a call to read the stack
+    /// pointer, at every statement, expression and call: 2.5% of a promise handler's
+    /// instructions). The stack grows down on every target settle-js runs on.
+    static RED_LINE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The address of a local of the calling frame: where the stack is now, to within a frame.
+#[inline(always)]
+fn here() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(marker)) as usize
+}
+
 /// Whether less than the red zone remains.
+#[inline]
 pub(crate) fn exhausted() -> bool {
+    match RED_LINE.with(std::cell::Cell::get) {
+        0 => exhausted_off_segment(),
+        line => here() < line,
+    }
+}
+
+/// [`exhausted`] off a segment of [`on_js_stack`]: asks `stacker`.
+#[inline(never)]
+fn exhausted_off_segment() -> bool {
     stacker::remaining_stack().is_some_and(|left| left < RED_ZONE)
+}
+
+/// Puts back the red line of the stack a segment was entered from.
+struct RestoreRedLine(usize);
+
+impl Drop for RestoreRedLine {
+    fn drop(&mut self) {
+        RED_LINE.with(|line| line.set(self.0));
+    }
 }
 
 /// `Err(RangeError)` when the stack is nearly exhausted.
@@ -41,14 +79,29 @@ pub(crate) fn exhausted() -> bool {
 /// # Errors
 ///
 /// The `RangeError` a script can catch.
+// Inline: a compare at every statement, expression and call; the error is made out of line.
+#[inline]
 pub(crate) fn check() -> Result<(), JsValue> {
-    if exhausted() { Err(realm().error("RangeError", STACK_MESSAGE)) } else { Ok(()) }
+    if exhausted() { Err(overflow()) } else { Ok(()) }
+}
+
+/// The RangeError of an exhausted stack.
+#[cold]
+#[inline(never)]
+fn overflow() -> JsValue {
+    realm().error("RangeError", STACK_MESSAGE)
 }
 
 /// Runs `f` on a fresh stack segment of [`JS_STACK`] bytes (reserved, touched only as deep as
 /// the script goes).
 pub(crate) fn on_js_stack<R>(f: impl FnOnce() -> R) -> R {
-    stacker::grow(JS_STACK, f)
+    stacker::grow(JS_STACK, || {
+        // The segment's red line, from what `stacker` says remains of it here; the previous
+        // one is put back when `f` returns or unwinds (a nested segment, or none).
+        let line = stacker::remaining_stack().map_or(0, |left| (here() + RED_ZONE).saturating_sub(left));
+        let _restore = RestoreRedLine(RED_LINE.with(|l| l.replace(line)));
+        f()
+    })
 }
 
 /// An upper bound of how deep oxc's recursive descent goes on `source`, where it can be had
@@ -197,6 +250,34 @@ mod tests {
 
     use super::*;
     use crate::object::{Class, Obj};
+
+    /// How many nested calls run before [`exhausted`] says so.
+    fn depth_until_exhausted(n: usize) -> usize {
+        if exhausted() { n } else { std::hint::black_box(depth_until_exhausted(n + 1)) }
+    }
+
+    #[test]
+    fn the_red_line_is_the_segments_and_is_put_back_on_leaving_it() {
+        assert_eq!(RED_LINE.with(std::cell::Cell::get), 0);
+        let (outer, depth, inner_line, back) = on_js_stack(|| {
+            let outer = RED_LINE.with(std::cell::Cell::get);
+            // Without the red line, `stacker` answers: the same limit within a frame.
+            let by_line = depth_until_exhausted(0);
+            let _off = RestoreRedLine(RED_LINE.with(|l| l.replace(0)));
+            let by_stacker = depth_until_exhausted(0);
+            drop(_off);
+            assert!(by_line.abs_diff(by_stacker) <= 8, "{by_line} vs {by_stacker}");
+            let inner_line = on_js_stack(|| RED_LINE.with(std::cell::Cell::get));
+            (outer, by_line, inner_line, RED_LINE.with(std::cell::Cell::get))
+        });
+        assert!(outer != 0 && inner_line != 0 && inner_line != outer && back == outer);
+        assert!(depth > 1000, "{depth}");
+        assert_eq!(RED_LINE.with(std::cell::Cell::get), 0);
+        // A panic inside a segment puts the line back too.
+        let unwound = std::panic::catch_unwind(|| on_js_stack(|| panic!("inside")));
+        assert!(unwound.is_err());
+        assert_eq!(RED_LINE.with(std::cell::Cell::get), 0);
+    }
 
     #[test]
     fn a_deep_chain_of_objects_drops_without_recursion() {

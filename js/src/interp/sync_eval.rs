@@ -69,6 +69,7 @@ with_environment_fn!([] []);
 for_each_body_fn!([] []);
 exec_var_fn!([] []);
 eval_args_fn!([] []);
+eval_call_args_fn!([] []);
 place_fn!([] []);
 compound_fn!([] []);
 
@@ -152,6 +153,10 @@ fn plain_closure(f: &JsValue) -> Option<(&Obj, Rc<FuncDef>, Env)> {
 
 /// [`run_closure_sync`] on the trace's call stack when the run tracks frames.
 pub(super) fn run_closure_framed(call: Invocation<'_>) -> Result<JsValue, JsValue> {
+    // Untraced runs (almost all) need not copy the name.
+    if !crate::callstack::tracking() {
+        return run_closure_sync(call);
+    }
     let name = call.def.name.clone();
     crate::callstack::framed_sync(&name, || run_closure_sync(call))
 }
