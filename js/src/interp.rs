@@ -864,7 +864,7 @@ pub(crate) fn bump_binding_epoch() {
 /// closure made there could use to search the scope before the pattern's later names exist.
 fn pattern_has_expressions(pattern: &Pattern) -> bool {
     match pattern {
-        Pattern::Ident(_) => false,
+        Pattern::Ident(_) | Pattern::Target(..) => false,
         Pattern::Default(..) | Pattern::Member(_) => true,
         Pattern::Object { props, rest } => {
             props.iter().any(|(k, p)| matches!(k, PropKey::Computed(_)) || pattern_has_expressions(p))
@@ -1073,35 +1073,56 @@ fn get_resolved(resolved: &Resolved, env: &Env, name: &str) -> Res<(JsValue, JsV
     }
 }
 
-fn get_var(env: &Env, name: &str) -> Res<JsValue> {
-    Ok(get_reference(env, name)?.0)
-}
-
 /// PutValue (6.2.5.6) of an identifier reference.
 fn assign_var(env: &Env, name: &str, value: JsValue) -> Res<()> {
     match resolve_binding(env, name)? {
-        Some(Resolved::Declarative(scope)) => set_declarative(&scope, name, value, env.strict),
+        Some(Resolved::Declarative(scope)) => {
+            let slot = scope.vars.borrow().position(name).expect("found by resolve_binding");
+            set_declarative(&scope, slot, name, value, env.strict)
+        }
         // 6.2.5.6 step 4 (an Environment Record base): ? base.SetMutableBinding(V, W, strict).
         Some(Resolved::Object(object)) => {
             Ok(crate::object_env::set_mutable_binding(&object, name, value, env.strict)?)
         }
-        // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
-        // code; sloppy code creates a global property.
-        Some(Resolved::Global) | None => {
-            let global = realm().global.clone();
-            if env.strict && !global.has_property(name) {
-                return Err(reference_error(&format!("{name} is not defined")));
-            }
-            set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
-            Ok(())
-        }
+        Some(Resolved::Global) | None => put_global(env, name, value),
     }
 }
 
-/// SetMutableBinding (9.1.1.1.5) of a declarative scope's binding.
-fn set_declarative(scope: &Env, name: &str, value: JsValue, strict: bool) -> Res<()> {
+/// PutValue (6.2.5.6) of an identifier reference whose walk found no declarative binding and
+/// no `with` scope: the global object's property.
+fn put_global(env: &Env, name: &str, value: JsValue) -> Res<()> {
+    // PutValue (6.2.5.6) step 3: an unresolvable reference is a ReferenceError in strict
+    // code; sloppy code creates a global property.
+    let global = realm().global.clone();
+    if env.strict && !global.has_property(name) {
+        return Err(reference_error(&format!("{name} is not defined")));
+    }
+    set_member(&JsValue::Object(global), &PropertyKey::from(name), value, env.strict)?;
+    Ok(())
+}
+
+/// PutValue (6.2.5.6) of an assignment target's name, resolved as [`get_ident`] resolves a
+/// read: a name the script binds nowhere (outside `with`, no eval having added bindings) is
+/// the global object's property; any other cacheable reference writes the slot its
+/// [`SiteCache`] holds, or walks and fills it ([`find_binding`]); a reference inside `with`
+/// or in eval code takes [`assign_var`]'s walk, which asks each object record's HasBinding
+/// again. Every answer is the walk's, so a compound assignment still resolves its name a
+/// second time for the write, after the right-hand side ran (as V8 does).
+fn put_ident(id: &IdentRef, cache: &SiteCache, env: &Env, value: JsValue) -> Res<()> {
+    if id.unbound.get() && !EVAL_BINDINGS.with(Cell::get) {
+        return put_global(env, &id.name, value);
+    }
+    match find_binding(id, cache, env) {
+        Found::Slot(scope, slot) => set_declarative(scope, slot, &id.name, value, env.strict),
+        Found::Global => put_global(env, &id.name, value),
+        Found::Walk => assign_var(env, &id.name, value),
+    }
+}
+
+/// SetMutableBinding (9.1.1.1.5) of a declarative scope's binding `name`, at `slot`.
+fn set_declarative(scope: &Scope, slot: usize, name: &str, value: JsValue, strict: bool) -> Res<()> {
     let mut vars = scope.vars.borrow_mut();
-    let b = vars.get_mut(name).expect("found by resolve_binding");
+    let b = vars.at_mut(slot).expect("a binding found by the walk or the cache");
     // 2. If the binding for N in envRec has not yet been initialized, throw a ReferenceError.
     if b.value.is_none() {
         return Err(reference_error(&format!("Cannot access '{name}' before initialization")));
@@ -1210,6 +1231,11 @@ macro_rules! bind_body {
                 Mode::Assign => assign_var(env, name, value)?,
                 Mode::Init => init_var(env, name, value),
                 Mode::Declare(mutable) => env.declare(name, Some(value), mutable),
+            },
+            Pattern::Target(id, cache) => match mode {
+                Mode::Assign => put_ident(id, cache, env, value)?,
+                Mode::Init => init_var(env, &id.name, value),
+                Mode::Declare(mutable) => env.declare(&id.name, Some(value), mutable),
             },
             Pattern::Default(inner, default) => {
                 let value =
@@ -2347,17 +2373,18 @@ fn compound_op(op: AssignmentOperator) -> Option<BinaryOperator> {
     })
 }
 
-/// A reference that can be read and written: a variable or a property.
-enum Place {
-    Var(Name),
+/// A reference that can be read and written: a variable (its reference record and slot
+/// cache) or a property.
+enum Place<'a> {
+    Var(&'a IdentRef, &'a SiteCache),
     Prop(JsValue, MemberKey),
 }
 
 macro_rules! place_fn {
     ([$($asy:tt)*] [$($aw:tt)*]) => {
-$($asy)* fn place(target: &Expr, env: &Env) -> Res<Place> {
+$($asy)* fn place<'a>(target: &'a Expr, env: &Env) -> Res<Place<'a>> {
     match target {
-        Expr::Ident(id, ..) => Ok(Place::Var(id.name.clone())),
+        Expr::Ident(id, _, cache) => Ok(Place::Var(id, cache)),
         Expr::Member { object, key, pos, .. } => {
             let o = eval(object, env) $($aw)*?;
             let k = eval_member_key(key, env) $($aw)*?;
@@ -2433,19 +2460,19 @@ fn update_name(
             }
         }
     }
-    update(op, prefix, &Place::Var(id.name.clone()), pos, env)
+    update(op, prefix, &Place::Var(id, cache), pos, env)
 }
 
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
     match p {
-        Place::Var(name) => get_var(env, name),
+        Place::Var(id, cache) => Ok(get_ident(id, cache, env)?.0),
         Place::Prop(o, k) => Ok(get_member_key(o, k)?),
     }
 }
 
 fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
     match p {
-        Place::Var(name) => assign_var(env, name, value),
+        Place::Var(id, cache) => put_ident(id, cache, env, value),
         Place::Prop(o, k) => Ok(set_member_key(o, k, value, env.strict)?),
     }
 }
@@ -2793,7 +2820,7 @@ macro_rules! eval_body {
                     return Ok(v);
                 }
                 let p = match &**target {
-                    Pattern::Ident(name) => Place::Var(name.clone()),
+                    Pattern::Target(id, cache) => Place::Var(id, cache),
                     Pattern::Member(m) => place(m, env) $($aw)*?,
                     _ => {
                         return Err(Ctrl::Throw(
@@ -2960,7 +2987,7 @@ pub(crate) async fn await_value(v: JsValue) -> Res<JsValue> {
 
 macro_rules! compound_fn {
     ([$($asy:tt)*] [$($aw:tt)*]) => {
-$($asy)* fn compound(op: &AssignmentOperator, p: Place, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
+$($asy)* fn compound(op: &AssignmentOperator, p: Place<'_>, value: &Expr, env: &Env, pos: Pos) -> Res<JsValue> {
     let old = read_place(&p, env)?;
     let new = match op {
         AssignmentOperator::LogicalAnd

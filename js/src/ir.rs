@@ -191,7 +191,12 @@ impl Block {
 
 #[derive(Debug)]
 pub(crate) enum Pattern {
+    /// A binding identifier (a declaration's, a parameter's).
     Ident(Name),
+    /// An identifier as an assignment target (`x = v`, `x += v`, `[x] = a`): its reference
+    /// record and the slot cache its PutValue resolves through, as an [`Expr::Ident`]'s read
+    /// does (docs/design.md, "settle-js name resolution").
+    Target(Rc<IdentRef>, SiteCache),
     Object {
         props: Vec<(PropKey, Pattern)>,
         rest: Option<Box<Pattern>>,

@@ -592,7 +592,9 @@ impl Lower<'_> {
         Ok(match t {
             T::AssignmentTargetIdentifier(id) => {
                 self.reference(id.name.as_str(), id.span.start);
-                Pattern::Ident(self.name(id.name.as_str()))
+                // Counted as binding the name (`self.name`), then its reference record.
+                self.name(id.name.as_str());
+                Pattern::Target(self.ident(id.name.as_str()), SiteCache::default())
             }
             T::ArrayAssignmentTarget(a) => {
                 let mut elems = Vec::new();
@@ -610,7 +612,7 @@ impl Lower<'_> {
                         ast::AssignmentTargetProperty::AssignmentTargetPropertyIdentifier(id) => {
                             let name: Name = self.name(id.binding.name.as_str());
                             self.reference(&name, id.binding.span.start);
-                            let mut target = Pattern::Ident(name.clone());
+                            let mut target = Pattern::Target(self.ident(&name), SiteCache::default());
                             if let Some(init) = &id.init {
                                 target = Pattern::Default(
                                     Box::new(target),
@@ -641,7 +643,7 @@ impl Lower<'_> {
             ast::AssignmentTargetMaybeDefault::AssignmentTargetWithDefault(d) => {
                 let target = self.assign_target(&d.binding)?;
                 let name = match &target {
-                    Pattern::Ident(n) => Some(n.clone()),
+                    Pattern::Target(id, _) => Some(id.name.clone()),
                     _ => None,
                 };
                 Ok(Pattern::Default(Box::new(target), Box::new(self.named_expr(&d.init, name.as_deref())?)))
@@ -867,7 +869,7 @@ impl Lower<'_> {
             E::AssignmentExpression(a) => {
                 let target = self.assign_target(&a.left)?;
                 let name = match &target {
-                    Pattern::Ident(n) => Some(n.clone()),
+                    Pattern::Target(id, _) => Some(id.name.clone()),
                     _ => None,
                 };
                 let value = self.named_expr(&a.right, name.as_deref())?;
@@ -1303,6 +1305,7 @@ fn binding_names(p: &ast::BindingPattern<'_>, out: &mut Vec<(Name, u32)>, names:
 pub(crate) fn pattern_names(p: &Pattern, out: &mut Vec<Name>) {
     match p {
         Pattern::Ident(n) => out.push(n.clone()),
+        Pattern::Target(id, _) => out.push(id.name.clone()),
         Pattern::Default(p, _) => pattern_names(p, out),
         Pattern::Object { props, rest, .. } => {
             for (_, p) in props {
