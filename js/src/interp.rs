@@ -28,6 +28,23 @@ use crate::value::{Class, Func, JsPromise, JsValue, Obj};
 
 pub(crate) type Env = Rc<Scope>;
 
+/// Runs a statement of either evaluator: one that lowering marked [`Stmt::Sync`] (its own code
+/// cannot suspend) on the synchronous evaluator, as plain calls, and any other by `exec` with
+/// `$aw` after it (`.await` in the async evaluator, nothing in the synchronous one). Checked
+/// here, at the call, rather than in `exec`, so that the async evaluator makes no future for
+/// such a statement at all.
+macro_rules! exec_stmt {
+    ($stmt:expr, $env:expr, [$($aw:tt)*]) => {
+        {
+            let stmt: &Stmt = &$stmt;
+            match stmt {
+                Stmt::Sync(inner) => sync_eval::exec(inner, $env),
+                stmt => exec(stmt, $env) $($aw)*,
+            }
+        }
+    };
+}
+
 /// The role of a scope for a direct eval's declarations.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ScopeKind {
@@ -465,7 +482,7 @@ pub(crate) async fn run_closure(
                     Body::Block(block) => {
                         hoist(block, &scope);
                         for stmt in &block.stmts {
-                            exec(stmt, &scope).await?;
+                            exec_stmt!(stmt, &scope, [.await])?;
                         }
                         Ok(JsValue::Undefined)
                     }
@@ -1579,7 +1596,7 @@ macro_rules! exec_block_body {
             env.clone()
         };
         for stmt in &block.stmts {
-            exec(stmt, &scope) $($aw)*?;
+            exec_stmt!(stmt, &scope, [$($aw)*])?;
         }
         Ok(())
     }};
@@ -1652,15 +1669,15 @@ macro_rules! exec_body {
             }
             Stmt::If(test, then, otherwise) => {
                 if eval(test, env) $($aw)*?.truthy() {
-                    exec(then, env) $($aw)*?;
+                    exec_stmt!(then, env, [$($aw)*])?;
                 } else if let Some(otherwise) = otherwise {
-                    exec(otherwise, env) $($aw)*?;
+                    exec_stmt!(otherwise, env, [$($aw)*])?;
                 }
             }
             Stmt::Block(block) => exec_block(block, env) $($aw)*?,
             Stmt::With(object, body) => {
                 let scope = with_environment(object, env) $($aw)*?;
-                exec(body, &scope) $($aw)*?;
+                exec_stmt!(body, &scope, [$($aw)*])?;
             }
             Stmt::For(f) => {
                 let ForStmt { init, test, update, body, per_iteration, .. } = &**f;
@@ -1709,7 +1726,7 @@ macro_rules! exec_body {
                     {
                         break;
                     }
-                    if let Flow::Exit = loop_flow(exec(body, &iter_env) $($aw)*, &labels)? {
+                    if let Flow::Exit = loop_flow(exec_stmt!(body, &iter_env, [$($aw)*]), &labels)? {
                         break;
                     }
                     iter_env = copy(&iter_env);
@@ -1794,14 +1811,14 @@ macro_rules! exec_body {
             Stmt::While(test, body) => {
                 while eval(test, env) $($aw)*?.truthy() {
                     realm().step()?;
-                    if let Flow::Exit = loop_flow(exec(body, env) $($aw)*, &labels)? {
+                    if let Flow::Exit = loop_flow(exec_stmt!(body, env, [$($aw)*]), &labels)? {
                         break;
                     }
                 }
             }
             Stmt::DoWhile(body, test) => loop {
                 realm().step()?;
-                if let Flow::Exit = loop_flow(exec(body, env) $($aw)*, &labels)? {
+                if let Flow::Exit = loop_flow(exec_stmt!(body, env, [$($aw)*]), &labels)? {
                     break;
                 }
                 if !eval(test, env) $($aw)*?.truthy() {
@@ -1857,7 +1874,7 @@ macro_rules! exec_body {
                 if let Some(start) = start {
                     'cases: for (_, body) in &cases[start..] {
                         for stmt in body {
-                            match exec(stmt, &s) $($aw)* {
+                            match exec_stmt!(stmt, &s, [$($aw)*]) {
                                 Ok(()) => {}
                                 Err(Ctrl::Break(None)) => break 'cases,
                                 Err(Ctrl::Break(Some(l))) if labels.contains(&l) => break 'cases,
@@ -1880,22 +1897,16 @@ macro_rules! exec_body {
                 init_var(env, name, JsValue::Object(f));
             }
             Stmt::Empty => {}
+            // A statement marked by lowering that reached `exec` itself (the first statement
+            // of `eval` code's list, say) rather than `exec_stmt!`: the same synchronous run.
+            Stmt::Sync(inner) => sync_eval::exec_labeled(inner, env, labels)?,
         }
         Ok(())
     }};
 }
 
 fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
-    Box::pin(async move {
-        // A loop without a suspension point (an async function's `for` over its inputs) runs
-        // on the synchronous evaluator: it would finish within this poll anyway.
-        if let Stmt::For(f) = stmt
-            && !f.suspends
-        {
-            return sync_eval::exec_labeled(stmt, env, labels);
-        }
-        exec_body!(stmt, env, labels, [.await])
-    })
+    Box::pin(async move { exec_body!(stmt, env, labels, [.await]) })
 }
 
 /// ForIn/OfBodyEvaluation (14.7.5.7) with iteratorKind async: `for await (head of value)`.
@@ -1948,13 +1959,13 @@ $($asy)* fn for_each_body(head: &ForOfHead, item: JsValue, body: &Stmt, env: &En
     match head {
         ForOfHead::Decl(DeclKind::Var, pattern) | ForOfHead::Target(pattern) => {
             bind(pattern, item, env, Mode::Assign) $($aw)*?;
-            exec(body, env) $($aw)*
+            exec_stmt!(body, env, [$($aw)*])
         }
         ForOfHead::Decl(kind, pattern) => {
             let scope = Scope::new(Some(env.clone()));
             scope.late.set(pattern_has_expressions(pattern));
             bind(pattern, item, &scope, Mode::Declare(*kind == DeclKind::Let)) $($aw)*?;
-            exec(body, &scope) $($aw)*
+            exec_stmt!(body, &scope, [$($aw)*])
         }
     }
 }

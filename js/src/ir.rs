@@ -260,6 +260,13 @@ pub(crate) enum Stmt {
     /// A class declaration: evaluates the class and initializes its (lexical) binding.
     Class(Name, Rc<ClassDef>),
     Empty,
+    /// A statement of an async function or generator whose own code (nested functions
+    /// aside) has no `await`, `yield` or `for await`, marked by lowering: the async evaluator
+    /// runs it whole on the synchronous one (it would have finished within the same poll).
+    /// Only the outermost such statement is marked, and none outside async functions and
+    /// generators (their code runs on the synchronous evaluator already): a wrapper, not a
+    /// flag in every variant, so that the statements of all other code stay as small.
+    Sync(Box<Stmt>),
 }
 
 /// `for (init; test; update) body`.
@@ -271,9 +278,6 @@ pub(crate) struct ForStmt {
     pub body: Stmt,
     /// The `let` names copied into each iteration's scope (CreatePerIterationEnvironment).
     pub per_iteration: Vec<Name>,
-    /// Whether the loop's own code (not nested functions') has an `await`, `yield` or `for
-    /// await`: if not, the async evaluator runs the whole loop on the synchronous one.
-    pub suspends: bool,
 }
 
 /// `for (head of iterable) body`.

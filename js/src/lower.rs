@@ -329,7 +329,25 @@ impl Lower<'_> {
         Ok(block)
     }
 
+    /// A statement, marked [`Stmt::Sync`] when it is in an async function or a generator and
+    /// its own code cannot suspend (no `await`, `yield` or `for await` was lowered in it).
     fn stmt(&mut self, stmt: &ast::Statement<'_>) -> R<Stmt> {
+        let before = self.fns.last().map(|c| (c.suspensions, c.is_async || c.is_generator));
+        let mut lowered = self.stmt_unmarked(stmt)?;
+        let after = self.fns.last().map(|c| c.suspensions);
+        if let (Some((count, true)), Some(now)) = (before, after)
+            && count == now
+            && !matches!(lowered, Stmt::Empty | Stmt::Break(_) | Stmt::Continue(_))
+        {
+            // The statements inside were marked as they were lowered: only the outermost
+            // mark is kept (the synchronous evaluator runs the whole statement).
+            unmark_children(&mut lowered);
+            return Ok(Stmt::Sync(Box::new(lowered)));
+        }
+        Ok(lowered)
+    }
+
+    fn stmt_unmarked(&mut self, stmt: &ast::Statement<'_>) -> R<Stmt> {
         use ast::Statement as S;
         check_stack(stmt.span())?;
         Ok(match stmt {
@@ -364,7 +382,6 @@ impl Lower<'_> {
                 }))
             }
             S::ForStatement(f) => {
-                let suspensions = self.fns.last().map_or(0, |c| c.suspensions);
                 let mut per_iteration = Vec::new();
                 let init = match &f.init {
                     None => None,
@@ -385,8 +402,7 @@ impl Lower<'_> {
                 let test = f.test.as_ref().map(|e| self.expr(e)).transpose()?;
                 let update = f.update.as_ref().map(|e| self.expr(e)).transpose()?;
                 let body = self.stmt(&f.body)?;
-                let suspends = self.fns.last().map_or(0, |c| c.suspensions) != suspensions;
-                Stmt::For(Box::new(ForStmt { init, test, update, body, per_iteration, suspends }))
+                Stmt::For(Box::new(ForStmt { init, test, update, body, per_iteration }))
             }
             S::IfStatement(i) => Stmt::If(
                 self.expr(&i.test)?,
@@ -1298,6 +1314,58 @@ fn binding_names(p: &ast::BindingPattern<'_>, out: &mut Vec<(Name, u32)>, names:
                 binding_names(&r.argument, out, names);
             }
         }
+    }
+}
+
+/// Removes the [`Stmt::Sync`] marks of a statement's direct child statements (those of its
+/// blocks included), the statement itself being marked: below a mark there is none, since
+/// each was removed the same way when it was made.
+fn unmark_children(stmt: &mut Stmt) {
+    fn unmark(s: &mut Stmt) {
+        if let Stmt::Sync(inner) = s {
+            *s = std::mem::replace(&mut **inner, Stmt::Empty);
+        }
+    }
+    fn unmark_block(b: &mut Block) {
+        b.stmts.iter_mut().for_each(unmark);
+    }
+    match stmt {
+        Stmt::If(_, then, otherwise) => {
+            unmark(then);
+            if let Some(o) = otherwise {
+                unmark(o);
+            }
+        }
+        Stmt::Block(b) => unmark_block(b),
+        Stmt::For(f) => unmark(&mut f.body),
+        Stmt::ForOf(f) => unmark(&mut f.body),
+        Stmt::ForIn(f) => unmark(&mut f.body),
+        Stmt::While(_, body) | Stmt::DoWhile(body, _) | Stmt::Labeled(_, body) | Stmt::With(_, body) => {
+            unmark(body)
+        }
+        Stmt::Try(t) => {
+            unmark_block(&mut t.block);
+            if let Some((_, b)) = &mut t.catch {
+                unmark_block(b);
+            }
+            if let Some(b) = &mut t.finally {
+                unmark_block(b);
+            }
+        }
+        Stmt::Switch(sw) => {
+            for (_, stmts) in &mut sw.cases {
+                stmts.iter_mut().for_each(unmark);
+            }
+        }
+        Stmt::Expr(_)
+        | Stmt::Var(_)
+        | Stmt::Return(_)
+        | Stmt::Break(_)
+        | Stmt::Continue(_)
+        | Stmt::Throw(..)
+        | Stmt::Class(..)
+        | Stmt::Empty
+        | Stmt::Sync(_) => {}
     }
 }
 

@@ -5,7 +5,8 @@
 //! non-leaf expression and call, polled once and dropped, since almost all code never
 //! suspends. Lowering marks each function whose own code has no `await`, `yield` or
 //! `for await` (`FuncDef::suspends`); the body of such a plain function or arrow (and a
-//! script without them) runs here instead, as ordinary recursive Rust calls.
+//! script without them) runs here instead, as ordinary recursive Rust calls, and so does each
+//! statement of an async function or generator that cannot suspend (`Stmt::Sync`).
 //!
 //! The steps of each form are not written twice: both evaluators expand the same macros of
 //! `interp.rs` (`exec_body!`, `eval_body!`, `bind_body!`, the `*_fn!` helpers), with
