@@ -1680,7 +1680,7 @@ macro_rules! exec_body {
                 exec_stmt!(body, &scope, [$($aw)*])?;
             }
             Stmt::For(f) => {
-                let ForStmt { init, test, update, body, per_iteration, .. } = &**f;
+                let ForStmt { init, test, update, body, per_iteration, copies } = &**f;
                 let loop_env = if per_iteration.is_empty() {
                     env.clone()
                 } else {
@@ -1700,7 +1700,9 @@ macro_rules! exec_body {
                     None => {}
                 }
                 let copy = |from: &Env| -> Env {
-                    if per_iteration.is_empty() {
+                    // 14.7.4.4 CreatePerIterationEnvironment, unless no closure can tell the
+                    // copy from the loop's scope (`ForStmt::copies`).
+                    if !*copies {
                         return from.clone();
                     }
                     let s = Scope::new(Some(env.clone()));
@@ -2262,6 +2264,11 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
     use crate::number::{to_int32, to_uint32};
     use BinaryOperator as B;
     use std::cmp::Ordering as O;
+    if let (JsValue::Number(x), JsValue::Number(y)) = (a, b)
+        && let Some(v) = number_binary(op, *x, *y)
+    {
+        return Ok(v);
+    }
     let num = |v: f64| Ok(JsValue::Number(v));
     // ApplyStringOrNumericBinaryOperator (13.15.3): after ToPrimitive (and the string case of
     // `+`), 3-4. Let lnum be ? ToNumeric(lval), rnum be ? ToNumeric(rval); 5. If Type(lnum) is
@@ -2361,6 +2368,43 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
             };
             JsValue::Bool(o.has_property(&a.to_key()?))
         }
+    })
+}
+
+/// [`binary`] of two Numbers, for the operators whose steps on Numbers call no user code:
+/// ToPrimitive and ToNumeric of a Number are the Number itself (7.1.1 step 2, 7.1.3 step 1),
+/// so ApplyStringOrNumericBinaryOperator (13.15.3) comes down to the Number operation of
+/// Table 2 (Number::add, Number::lessThan, ...) and IsLooselyEqual and IsStrictlyEqual to
+/// Number::equal. The same expressions as `binary`'s general arms, without their dispatch on
+/// the operands' types: most operators of most scripts see two Numbers (`i < n`, `s + x`).
+/// `None` for `instanceof` and `in`, which throw for a Number.
+#[inline]
+fn number_binary(op: BinaryOperator, x: f64, y: f64) -> Option<JsValue> {
+    use crate::number::{to_int32, to_uint32};
+    use BinaryOperator as B;
+    Some(match op {
+        B::Addition => JsValue::Number(x + y),
+        B::Subtraction => JsValue::Number(x - y),
+        B::Multiplication => JsValue::Number(x * y),
+        B::Division => JsValue::Number(x / y),
+        B::Remainder => JsValue::Number(if y.is_infinite() && x.is_finite() { x } else { x % y }),
+        B::Exponential => JsValue::Number(crate::number::exponentiate(x, y)),
+        B::ShiftLeft => JsValue::Number(f64::from(to_int32(x).wrapping_shl(to_uint32(y) & 31))),
+        B::ShiftRight => JsValue::Number(f64::from(to_int32(x) >> (to_uint32(y) & 31))),
+        B::ShiftRightZeroFill => JsValue::Number(f64::from(to_uint32(x) >> (to_uint32(y) & 31))),
+        B::BitwiseAnd => JsValue::Number(f64::from(to_int32(x) & to_int32(y))),
+        B::BitwiseOR => JsValue::Number(f64::from(to_int32(x) | to_int32(y))),
+        B::BitwiseXOR => JsValue::Number(f64::from(to_int32(x) ^ to_int32(y))),
+        // Number::equal (6.1.6.1.13): NaN is equal to nothing, +0 to -0.
+        B::Equality | B::StrictEquality => JsValue::Bool(x == y),
+        B::Inequality | B::StrictInequality => JsValue::Bool(x != y),
+        // Number::lessThan (6.1.6.1.12): undefined (false) when either is NaN, which IEEE
+        // comparison also answers false.
+        B::LessThan => JsValue::Bool(x < y),
+        B::GreaterThan => JsValue::Bool(x > y),
+        B::LessEqualThan => JsValue::Bool(x <= y),
+        B::GreaterEqualThan => JsValue::Bool(x >= y),
+        B::Instanceof | B::In => return None,
     })
 }
 

@@ -278,6 +278,12 @@ pub(crate) struct ForStmt {
     pub body: Stmt,
     /// The `let` names copied into each iteration's scope (CreatePerIterationEnvironment).
     pub per_iteration: Vec<Name>,
+    /// Whether an iteration's copy could be told from the loop's own bindings: only when a
+    /// function made in the loop's head or body names one of `per_iteration` (it may keep the
+    /// binding of its iteration), or a direct eval there could make such a function. Else
+    /// every read and write of a copy sees what it would see in the loop's scope, and the
+    /// loop runs in that one scope (decided by lowering: docs/design.md, "settle-js: loops").
+    pub copies: bool,
 }
 
 /// `for (head of iterable) body`.

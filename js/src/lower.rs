@@ -113,6 +113,9 @@ fn lower_code(source: &str, strict_caller: bool, script: bool) -> Result<Script,
         missing: Vec::new(),
         with_depth: 0,
         script,
+        loops: 0,
+        loop_refs: Vec::new(),
+        evals: 0,
     };
     let strict = strict_caller || program.directives.iter().any(|d| d.directive.as_str() == "use strict");
     lower.fns.push(FnCtx { strict, ..FnCtx::default() });
@@ -219,6 +222,13 @@ struct Lower<'s> {
     with_depth: u32,
     /// Lowering a script's code (not an eval's): see [`lower_code`].
     script: bool,
+    /// The loops with per-iteration `let` bindings being lowered (see [`ForStmt::copies`]).
+    loops: u32,
+    /// While `loops` is not 0: each identifier reference met, with the depth of the function
+    /// it is in (`fns.len()`), for the loops to find the names their nested functions use.
+    loop_refs: Vec<(Box<str>, usize)>,
+    /// The calls of a function named `eval` met so far (possible direct evals).
+    evals: u32,
 }
 
 impl Lower<'_> {
@@ -383,6 +393,9 @@ impl Lower<'_> {
             }
             S::ForStatement(f) => {
                 let mut per_iteration = Vec::new();
+                // What the head and body contain, for `copies`.
+                let (refs_before, evals_before, depth) = (self.loop_refs.len(), self.evals, self.fns.len());
+                self.loops += 1;
                 let init = match &f.init {
                     None => None,
                     Some(ast::ForStatementInit::VariableDeclaration(d)) => {
@@ -402,7 +415,19 @@ impl Lower<'_> {
                 let test = f.test.as_ref().map(|e| self.expr(e)).transpose()?;
                 let update = f.update.as_ref().map(|e| self.expr(e)).transpose()?;
                 let body = self.stmt(&f.body)?;
-                Stmt::For(Box::new(ForStmt { init, test, update, body, per_iteration }))
+                self.loops -= 1;
+                // CreatePerIterationEnvironment (14.7.4.4) copies the bindings so that each
+                // iteration's closures keep their own; without such a closure (or a direct
+                // eval that could make one) nothing can hold an iteration's binding past it.
+                let copies = !per_iteration.is_empty()
+                    && (self.evals != evals_before
+                        || self.loop_refs[refs_before..]
+                            .iter()
+                            .any(|(name, d)| *d > depth && per_iteration.iter().any(|n| **n == **name)));
+                if self.loops == 0 {
+                    self.loop_refs.clear();
+                }
+                Stmt::For(Box::new(ForStmt { init, test, update, body, per_iteration, copies }))
             }
             S::IfStatement(i) => Stmt::If(
                 self.expr(&i.test)?,
@@ -694,6 +719,9 @@ impl Lower<'_> {
     }
 
     fn reference(&mut self, name: &str, offset: u32) {
+        if self.loops > 0 {
+            self.loop_refs.push((name.into(), self.fns.len()));
+        }
         if name == "arguments" {
             // `arguments` belongs to the nearest non-arrow function.
             if let Some(ctx) = self.fns.iter_mut().rev().find(|c| !c.is_arrow) {
@@ -778,6 +806,7 @@ impl Lower<'_> {
         if let ast::Expression::Identifier(id) = &c.callee
             && id.name == "eval"
         {
+            self.evals += 1;
             self.reference("arguments", c.span.start);
         }
         Ok(Expr::Call {
