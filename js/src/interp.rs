@@ -505,6 +505,48 @@ fn completion(result: Res<JsValue>) -> Result<JsValue, JsValue> {
     }
 }
 
+/// What [`instantiate`] works out once per function definition, on its first call.
+#[derive(Debug)]
+pub(crate) struct Prologue {
+    /// FunctionDeclarationInstantiation step 8: hasParameterExpressions is ContainsExpression
+    /// of formals (a default, or a pattern's initializer or computed key).
+    has_parameter_expressions: bool,
+    /// The parameters are distinct plain names without defaults, with no rest parameter, and
+    /// the call makes no `arguments` object: steps 21-27 then only bind each name to its
+    /// argument and each other `var` to undefined, with no search for an existing binding.
+    simple: bool,
+    /// With `simple`, the `var` names that are not parameters'.
+    fresh_vars: Vec<Name>,
+}
+
+/// The [`Prologue`] of `def`.
+fn prologue(def: &FuncDef) -> &Prologue {
+    def.prologue.get_or_init(|| {
+        let has_parameter_expressions = def.params.iter().any(|p| {
+            p.default.is_some()
+                || !matches!(p.pattern, Pattern::Ident(_)) && pattern_has_expressions(&p.pattern)
+        }) || def.rest.as_ref().is_some_and(pattern_has_expressions);
+        let names: Vec<&Name> = def
+            .params
+            .iter()
+            .filter_map(|p| match (&p.pattern, &p.default) {
+                (Pattern::Ident(name), None) => Some(name),
+                _ => None,
+            })
+            .collect();
+        let simple = names.len() == def.params.len()
+            && def.rest.is_none()
+            && (!def.uses_arguments || def.is_arrow)
+            && names.iter().enumerate().all(|(i, n)| !names[..i].contains(n));
+        let fresh_vars = if simple {
+            def.var_names.iter().filter(|v| !names.contains(v)).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        Prologue { has_parameter_expressions, simple, fresh_vars }
+    })
+}
+
 /// The prologue of every closure call, for both evaluators: the stack check, `this`
 /// (OrdinaryCallBindThis), the function scope, `arguments` and
 /// FunctionDeclarationInstantiation (10.2.11) up to the body. Parameter initializers never
@@ -559,11 +601,28 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
         Some(Frame::new(Some(this), JsValue::Undefined, Some(fobj.clone()), home))
     };
     let scope = Scope::build(Some(env), frame, generator, def.strict, lazy);
-    // FunctionDeclarationInstantiation step 8: hasParameterExpressions is
-    // ContainsExpression of formals (a default, or a pattern's initializer or computed key).
-    let has_parameter_expressions = def.params.iter().any(|p| {
-        p.default.is_some() || !matches!(p.pattern, Pattern::Ident(_)) && pattern_has_expressions(&p.pattern)
-    }) || def.rest.as_ref().is_some_and(pattern_has_expressions);
+    let prologue = prologue(&def);
+    if prologue.simple {
+        drop(r);
+        // Steps 21-27 for a list of distinct names and no `arguments` object: each
+        // parameter's binding initialized to its argument (IteratorBindingInitialization of
+        // a plain name), then each other `var` to undefined, in the order the general path
+        // below would create them (a reference's cached slot depends on it).
+        let mut vars = scope.vars.borrow_mut();
+        vars.reserve(def.params.len() + prologue.fresh_vars.len());
+        for (i, param) in def.params.iter().enumerate() {
+            let Pattern::Ident(name) = &param.pattern else { unreachable!("a simple parameter list") };
+            let value = Some(args.get(i).cloned().unwrap_or_default());
+            vars.push(Binding { name: name.clone(), value, mutable: true, lexical: false, arguments: None });
+        }
+        for name in &prologue.fresh_vars {
+            let value = Some(JsValue::Undefined);
+            vars.push(Binding { name: name.clone(), value, mutable: true, lexical: false, arguments: None });
+        }
+        drop(vars);
+        return Ok(scope);
+    }
+    let has_parameter_expressions = prologue.has_parameter_expressions;
     // Parameter expressions run before the parameters after them (and the `var`s and the
     // body's declarations) are bound.
     if has_parameter_expressions {
@@ -956,6 +1015,30 @@ fn walk_and_cache<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'
         }
         hops += 1;
     }
+}
+
+/// GetValue of an identifier reference, without the `this` [`get_ident`] also answers: its
+/// cache hit, inlined where names are read (the hit is a few loads; the call, and the
+/// tuple's second value, cost more than it), and [`get_ident`] for everything else.
+#[inline]
+fn get_ident_value(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<JsValue> {
+    let c = cache.0.get();
+    if id.cacheable && !id.unbound.get() && c != 0 && c >> 24 == BINDING_EPOCH.with(Cell::get) {
+        let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
+        let mut scope: Option<&Env> = Some(env);
+        for _ in 0..hops {
+            scope = scope.and_then(|s| s.parent.as_ref());
+        }
+        if let Some(scope) = scope
+            && scope.object.is_none()
+            && let Some(b) = scope.vars.borrow().at(slot)
+            && Rc::ptr_eq(&b.name, &id.name)
+            && let Some(v) = &b.value
+        {
+            return Ok(v.clone());
+        }
+    }
+    get_ident(id, cache, env).map(|(v, _)| v)
 }
 
 /// GetValue of an identifier reference (with its WithBaseObject, as [`get_reference`]): a
@@ -2520,7 +2603,7 @@ fn update_name(
 
 fn read_place(p: &Place, env: &Env) -> Res<JsValue> {
     match p {
-        Place::Var(id, cache) => Ok(get_ident(id, cache, env)?.0),
+        Place::Var(id, cache) => get_ident_value(id, cache, env),
         Place::Prop(o, k) => Ok(get_member_key(o, k)?),
     }
 }
@@ -2579,7 +2662,7 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         Expr::Str(s) => Ok(JsValue::String(s.clone())),
         Expr::Ident(id, pos, cache) => {
             crate::realm::set_pos(*pos);
-            get_ident(id, cache, env).map(|(v, _)| v)
+            get_ident_value(id, cache, env)
         }
         Expr::This => lookup_this(env),
         Expr::Function(def) => Ok(JsValue::Object(make_function(def.clone(), env.clone()))),
@@ -2667,7 +2750,7 @@ macro_rules! eval_body {
             }
             Expr::Ident(id, pos, cache) => {
                 crate::realm::set_pos(*pos);
-                get_ident(id, cache, env)?.0
+                get_ident_value(id, cache, env)?
             }
             Expr::This => lookup_this(env)?,
             Expr::Class(def) => JsValue::Object(class_definition_evaluation(def, env) $($aw)*?),

@@ -90,6 +90,9 @@ pub(crate) struct FuncDef {
     /// `name` as a string value, made once for every function object of this definition
     /// (each closure's `name` property shares it instead of allocating its own).
     pub name_value: std::cell::OnceCell<crate::jsstr::JsStr>,
+    /// What every call's FunctionDeclarationInstantiation does, worked out on the first call
+    /// (`interp::prologue`).
+    pub prologue: std::cell::OnceCell<crate::interp::Prologue>,
 }
 
 /// What a function is, for [[Call]] and [[Construct]] (10.2's [[ConstructorKind]] and

@@ -146,6 +146,7 @@ fn lower_code(source: &str, strict_caller: bool, script: bool) -> Result<Script,
         kind: FuncKind::Normal,
         suspends: ctx.suspensions > 0,
         name_value: Default::default(),
+        prologue: Default::default(),
     };
     Ok(Script { body: Rc::new(body) })
 }
@@ -1115,6 +1116,7 @@ impl Lower<'_> {
             kind,
             suspends: ctx.suspensions > 0,
             name_value: Default::default(),
+            prologue: Default::default(),
         }))
     }
 
@@ -1161,6 +1163,7 @@ impl Lower<'_> {
             kind: FuncKind::Normal,
             suspends: ctx.suspensions > 0,
             name_value: Default::default(),
+            prologue: Default::default(),
         }))
     }
 
@@ -1192,6 +1195,7 @@ impl Lower<'_> {
             kind: FuncKind::Method,
             suspends: ctx.suspensions > 0,
             name_value: Default::default(),
+            prologue: Default::default(),
         }))
     }
 
@@ -1308,6 +1312,7 @@ impl Lower<'_> {
                 kind: FuncKind::ClassConstructor { derived, default: true },
                 suspends: false,
                 name_value: Default::default(),
+                prologue: Default::default(),
             }),
         };
         Ok((constructor, elements))
