@@ -83,8 +83,18 @@ impl Drop for ObjData {
                     &child.0,
                 );
             }
-            if let Ok(mut data) = Rc::try_unwrap(child.0) {
-                data.detach_children(&mut pending);
+            // Emptied in place when nothing else refers to it (the registry's weak reference
+            // went with its slot): `try_unwrap` would first copy the whole object out of its
+            // allocation (a `memcpy` of each object freed this way, issue 16). A weak
+            // reference held elsewhere leaves the copy as the way to take it apart.
+            let mut child = child;
+            match Rc::get_mut(&mut child.0) {
+                Some(data) => data.detach_children(&mut pending),
+                None => {
+                    if let Ok(mut data) = Rc::try_unwrap(child.0) {
+                        data.detach_children(&mut pending);
+                    }
+                }
             }
         }
     }
