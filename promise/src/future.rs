@@ -51,8 +51,8 @@ enum Wait<T, E> {
     /// Awaited directly by its task, on a promise already fulfilled: the reaction job only
     /// resumes the task (a signal, `()`), and the poll it resumes takes the value from the
     /// promise, which can no longer change. No reaction record is made: the job is the
-    /// delivery alone (its id and the task, three words, so the queue boxes it), which costs
-    /// the same one allocation but skips the record's slot and its virtual calls.
+    /// delivery alone (its id and the task's thin reference, two words), stored in the job
+    /// queue's slot with no allocation at all.
     Fulfilled(DirectAwait<()>),
     /// First polled under another waker: the reaction leaves the outcome in a slot of its own
     /// and wakes whoever polled last.

@@ -36,14 +36,15 @@ use std::cell::{Cell, UnsafeCell};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
+use std::mem::{ManuallyDrop, offset_of};
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::task::{Context, Poll};
 
 use settle_runtime::{Handle, LoopId};
 
 use crate::error::{AbortError, Reason, Value};
-use crate::pool::{PoolRc, PoolWeak, coerce};
+use crate::pool::{Inner, PoolRc, PoolWeak, coerce};
 use crate::promise::{Promise, PromiseCell};
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
@@ -174,6 +175,26 @@ where
 /// A task's allocation: its promise's cell with the task as the tail.
 type BlockOf<F, T, E, D, A> = PromiseCell<T, E, D, Task<BodyOf<F, T, E, D, A>>>;
 
+/// The header's `rebuild` for a task block, `PromiseCell<T, E, D, Task<B>>` (a `BlockOf`): from the address of the
+/// task's header back to the block's start, as a `TaskRef` (`core::ThinTask`).
+///
+/// # Safety
+///
+/// `header` is the pointer of a `ThinTask` made from a `TaskRef` to a block of exactly this
+/// type (the header holding this function is that block's: `spawn_task` writes it), with the
+/// block's provenance, and owning one strong count, which the result takes over.
+unsafe fn rebuild<T: 'static, E: 'static, D: 'static, B: Body + 'static>(header: NonNull<Header>) -> TaskRef {
+    type Block<T, E, D, B> = PromiseCell<T, E, D, Task<B>>;
+    let offset = PoolRc::<Block<T, E, D, B>>::VALUE + offset_of!(Block<T, E, D, B>, tail.header);
+    // SAFETY: the header is at `offset` from the start of its block, a block of this type (the
+    // caller's contract), and the pointer has the whole block's provenance, so stepping back
+    // stays inside the allocation; the block's pointer is the one `PoolRc::into_raw` gave
+    // (`ThinTask::new`), which `from_raw` takes back with its count.
+    let block: PoolRc<Block<T, E, D, B>> =
+        unsafe { PoolRc::from_raw(header.byte_sub(offset).cast::<Inner<Block<T, E, D, B>>>()) };
+    coerce!(block)
+}
+
 #[track_caller]
 fn spawn_task<T, E, D, F, R, A>(future: F, arm: impl FnOnce(&TaskRef)) -> Promise<T, E, D>
 where
@@ -200,7 +221,7 @@ where
         let me: PoolWeak<PromiseCell<T, E, D>> = coerce!(weak me.clone());
         PromiseCell::pending_on(
             Task {
-                header: Header::new(),
+                header: Header::new(rebuild::<T, E, D, BodyOf<F, T, E, D, A>>),
                 body: BodyOf::<F, T, E, D, A> {
                     promise: Cell::new(Some(me)),
                     future: UnsafeCell::new(ManuallyDrop::new(future)),
@@ -341,6 +362,7 @@ mod tests {
     use super::TaskAbort;
     use crate::Promise;
     use crate::pool::PoolRc;
+    use crate::statics::PromiseStatics;
 
     /// A task needs a current loop: without one, spawning panics with `NoLoop`'s message (the
     /// cheap `LoopId` check sends that case to `Handle::try_current`), and the future is not
@@ -497,6 +519,72 @@ mod tests {
         el.run().unwrap();
         assert_eq!(Rc::strong_count(&marker), 1);
         assert!(blocks.iter().all(|b| b.upgrade().is_none()));
+    }
+
+    /// An await's delivery holds its task by a thin reference (`core::ThinTask`): tasks whose
+    /// blocks put the header at different offsets (promise value types of 1 and 200 bytes)
+    /// are resumed through it, by fulfilled and by pending promises, with the right outcome;
+    /// and every block is freed once its task and promise are gone.
+    #[test]
+    fn deliveries_find_their_task_whatever_the_blocks_layout() {
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<u64, String>::with_resolvers()
+        };
+        let (small, large) = {
+            let _g = el.enter();
+            let ready = Promise::<u64, String>::resolve(5);
+            let (m, r, g) = (marker.clone(), ready.clone(), gate.clone());
+            let small = Promise::<u8, String>::from_future(async move {
+                let _m = m;
+                let a = r.clone().await?;
+                let b = g.await?;
+                let c = r.await?;
+                Ok((a + b + c) as u8)
+            });
+            let (m, r, g) = (marker.clone(), ready, gate.clone());
+            let large = Promise::<[u64; 25], String>::from_future(async move {
+                let _m = m;
+                let a = g.await?;
+                let b = r.await?;
+                Ok([a * b; 25])
+            });
+            (small, large)
+        };
+        drop(gate);
+        el.queue_task(move || open.resolve(2));
+        el.run().unwrap();
+        assert_eq!(small.result(), Some(Ok(12)));
+        assert_eq!(large.result(), Some(Ok([10; 25])));
+        let blocks = (PoolRc::downgrade(&small.cell), PoolRc::downgrade(&large.cell));
+        drop((small, large));
+        assert_eq!(Rc::strong_count(&marker), 1, "both futures were dropped");
+        assert!(blocks.0.upgrade().is_none() && blocks.1.upgrade().is_none());
+    }
+
+    /// A delivery dropped unrun (its loop dropped with the job still queued) gives its thin
+    /// reference's count back: the task's future is dropped and its block freed.
+    #[test]
+    fn a_delivery_dropped_unrun_releases_its_task() {
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let block = {
+            let _g = el.enter();
+            let ready = Promise::<u64, String>::resolve(1);
+            let m = marker.clone();
+            let task = Promise::<u64, String>::from_future(async move {
+                let _m = m;
+                ready.await
+            });
+            assert_eq!(PoolRc::strong_count(&task.cell), 2, "the handle and the queued delivery");
+            PoolRc::downgrade(&task.cell)
+        };
+        assert!(block.upgrade().is_some(), "the queued delivery keeps the task");
+        drop(el);
+        assert_eq!(Rc::strong_count(&marker), 1, "the future was dropped");
+        assert!(block.upgrade().is_none(), "the block was freed");
     }
 
     /// A long chain of tasks, each awaiting the previous task's promise (each block held by
