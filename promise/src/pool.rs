@@ -343,6 +343,13 @@ impl<X: ?Sized> PoolWeak<X> {
         Some(PoolRc { ptr: self.ptr, owns: PhantomData })
     }
 
+    /// The block's pointer, the weak count staying with this reference: for a view of the
+    /// value (invariant 2) while a strong reference held elsewhere keeps it live.
+    #[inline]
+    pub(crate) fn as_raw(this: &PoolWeak<X>) -> NonNull<Inner<X>> {
+        this.ptr
+    }
+
     /// Gives up this reference as a raw pointer (the count with it): the first half of
     /// [`coerce!`] for weak references.
     #[inline]

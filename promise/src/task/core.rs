@@ -86,6 +86,10 @@ impl<T, E, D, B: Body + 'static> TaskBlock for crate::promise::PromiseCell<T, E,
 }
 
 /// A task's body, type-erased: what the non-generic code needs from it.
+///
+/// `poll_body` and `fail` are only called by holders of a strong reference to the task's
+/// block (a `&TaskRef`: `resume`, `abort`), for the whole call: the body settles its promise
+/// through a view that borrows that count (`BodyOf::settle_with`).
 pub(crate) trait Body {
     /// Polls the future once; on completion resolves or rejects the promise. Only `resume`
     /// calls it, with `header` marked as polling.
