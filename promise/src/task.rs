@@ -209,6 +209,7 @@ impl<F, T, E, D, A> Drop for BodyOf<F, T, E, D, A> {
     }
 }
 
+/// Drops `x` out of line: for what a common path never has to drop.
 #[cold]
 #[inline(never)]
 fn drop_cold<X>(x: X) {
@@ -218,8 +219,9 @@ fn drop_cold<X>(x: X) {
 /// A task's allocation: its promise's cell with the task as the tail.
 type BlockOf<F, T, E, D, A> = PromiseCell<T, E, D, Task<BodyOf<F, T, E, D, A>>>;
 
-/// The header's `rebuild` for a task block, `PromiseCell<T, E, D, Task<B>>` (a `BlockOf`): from the address of the
-/// task's header back to the block's start, as a `TaskRef` (`core::ThinTask`).
+/// The header's `rebuild` for a task block, `PromiseCell<T, E, D, Task<B>>` (a `BlockOf`):
+/// from the address of the task's header back to the block's start, as a `TaskRef`
+/// (`core::ThinTask`).
 ///
 /// # Safety
 ///
@@ -264,7 +266,8 @@ where
         let me: PoolWeak<PromiseCell<T, E, D>> = coerce!(weak me.clone());
         PromiseCell::pending_on(
             Task {
-                header: Header::new(rebuild::<T, E, D, BodyOf<F, T, E, D, A>>),
+                // SAFETY: the `rebuild` of this very block type, `BlockOf<F, T, E, D, A>`.
+                header: unsafe { Header::new(rebuild::<T, E, D, BodyOf<F, T, E, D, A>>) },
                 body: BodyOf::<F, T, E, D, A> {
                     promise: ManuallyDrop::new(Cell::new(Some(me))),
                     future: UnsafeCell::new(ManuallyDrop::new(future)),

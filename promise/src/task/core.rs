@@ -183,9 +183,13 @@ pub(super) struct Rare {
 }
 
 impl Header {
-    /// A new task's header; `rebuild` must be the function made for the task's block type
-    /// (`ThinTask`'s invariant).
-    pub(super) const fn new(rebuild: Rebuild) -> Header {
+    /// A new task's header.
+    ///
+    /// # Safety
+    ///
+    /// `rebuild` is the function made for the type of the block this header goes into
+    /// (`ThinTask`'s invariant: a thin reference to the header is rebuilt with it).
+    pub(super) const unsafe fn new(rebuild: Rebuild) -> Header {
         Header {
             state: Cell::new(0),
             registered: Cell::new(0),
