@@ -3,7 +3,7 @@
 //! settle-promise's promise blocks (its `PoolRc`, through the public [`class_for`], [`take`]
 //! and [`give`]).
 //!
-//! Why: such blocks (a task's await delivery, three words; a `then` call's derived promise
+//! Why: such blocks (a job capturing three words or more; a `then` call's derived promise
 //! with its reaction record) are made 10^5 at a time and freed as they run, so the system
 //! allocator's per-thread cache (7 blocks per size class with glibc) never serves them and each
 //! allocation and free takes its slow path, about 200 instructions a pair (docs/benchmarks.md,

@@ -28,7 +28,7 @@ use std::marker::PhantomData;
 use std::mem;
 use std::task::{Context, Poll, Waker};
 
-use super::core::{TaskBlock, TaskRef, deliver, resume};
+use super::core::{TaskBlock, TaskRef, ThinTask, deliver, resume};
 use super::registry::ensure_registered;
 use super::waker::{PollCtx, own_task};
 use crate::pool::{PoolRc, PoolWeak};
@@ -97,16 +97,22 @@ pub(crate) struct DirectAwait<V> {
 /// `DirectAwait`, so the two agree on the id and on `V`.
 pub(crate) struct Delivery<V> {
     id: u64,
-    /// Strong: this reaction is what will resume the task, so it keeps it.
-    task: TaskRef,
+    /// Strong: this reaction is what will resume the task, so it keeps it. Thin, so that the
+    /// delivery is two words and a fulfilled await's job fits the queue's inline slot.
+    task: ThinTask,
     outcome: PhantomData<fn(V)>,
 }
+
+// Two words: the job of an await on a fulfilled promise (this, captured by a closure) is
+// stored in the job queue's slot, with no pooled block.
+const _: () = assert!(size_of::<Delivery<()>>() == 2 * size_of::<usize>());
 
 impl<V: 'static> Delivery<V> {
     /// The reaction job: resumes the task with `outcome` (see `core::deliver`).
     #[inline]
     pub(crate) fn deliver(self, outcome: V) {
-        deliver(&self.task, self.id, outcome);
+        let Delivery { id, task, .. } = self;
+        deliver(&task.into_task(), id, outcome);
     }
 }
 
@@ -124,7 +130,7 @@ impl<V: 'static> DirectAwait<V> {
         NEXT_ID.set(id + 1);
         (
             DirectAwait { id, task: identity(task), outcome: PhantomData },
-            Delivery { id, task: task.clone(), outcome: PhantomData },
+            Delivery { id, task: own.thin_task(), outcome: PhantomData },
         )
     }
 

@@ -31,7 +31,7 @@ use std::task::{Context, RawWaker, RawWakerVTable, Wake, Waker};
 
 use settle_runtime::Remote;
 
-use super::core::TaskRef;
+use super::core::{Header, TaskRef, ThinTask};
 use super::registry::{ensure_registered, wake_registered};
 
 thread_local! {
@@ -78,6 +78,9 @@ impl Handoff {
 pub(crate) struct PollCtx<'t> {
     shared: WakerShared,
     task: &'t TaskRef,
+    /// The task's header, which `resume` already reached: kept so that an await's delivery
+    /// (`ThinTask`) and the link below need no second virtual call (`TaskBlock::task`).
+    header: &'t Header,
     handoff: Cell<Option<Handoff>>,
 }
 
@@ -177,14 +180,15 @@ impl Drop for Restore {
 }
 
 impl<'t> PollCtx<'t> {
+    /// # Safety
+    ///
+    /// `header` is `task`'s own header (`&task.task().header`): `thin_task` relies on it.
     #[inline]
-    pub(super) fn new(task: &'t TaskRef, handoff: Option<Handoff>) -> PollCtx<'t> {
+    pub(super) unsafe fn new(task: &'t TaskRef, header: &'t Header, handoff: Option<Handoff>) -> PollCtx<'t> {
         PollCtx {
-            shared: WakerShared {
-                link: LazyLink::new(task.task().header.link()),
-                woken: AtomicBool::new(false),
-            },
+            shared: WakerShared { link: LazyLink::new(header.link()), woken: AtomicBool::new(false) },
             task,
+            header,
             handoff: Cell::new(handoff),
         }
     }
@@ -206,6 +210,13 @@ impl<'t> PollCtx<'t> {
     #[inline]
     pub(crate) fn task(&self) -> &'t TaskRef {
         self.task
+    }
+
+    /// A new strong reference to the task being polled, in one word.
+    #[inline]
+    pub(super) fn thin_task(&self) -> ThinTask {
+        // SAFETY: `header` is `task`'s (`PollCtx::new`'s contract).
+        unsafe { ThinTask::new(self.task.clone(), self.header) }
     }
 
     /// The outcome handed to this poll for await `id`, if any (taken: once only).
