@@ -1423,8 +1423,15 @@ macro_rules! bind_body {
     }};
 }
 
-fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> Fut<'a, ()> {
-    Box::pin(async move { bind_body!(pattern, value, env, mode, [.await]) })
+fn bind<'a>(pattern: &'a Pattern, value: JsValue, env: &'a Env, mode: Mode) -> EvalFut<'a, ()> {
+    // A pattern without an initializer, a computed key or a member target runs no code that
+    // could suspend (a destructuring's iterator steps and getters are calls, which finish
+    // within them): bound at once, as every caller awaits the binding at once (`const a =
+    // await p` in an async body binds `a` with no future).
+    if !pattern_has_expressions(pattern) {
+        return EvalFut::Done(Some(sync_eval::bind(pattern, value, env, mode)));
+    }
+    EvalFut::Boxed(Box::pin(async move { bind_body!(pattern, value, env, mode, [.await]) }))
 }
 
 macro_rules! bind_iterated_fn {
@@ -1991,7 +1998,26 @@ macro_rules! exec_body {
 }
 
 fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, ()> {
-    Box::pin(async move { exec_body!(stmt, env, labels, [.await]) })
+    // The statements that suspend in most async bodies (`const v = await p`, `await f()`,
+    // `return await p`) get a future of their own steps, those of their arms in `exec_body!`:
+    // the general one is as large as the state of its largest arm (776 bytes), allocated and
+    // copied for every statement (issue 16).
+    match stmt {
+        Stmt::Var(decl) => Box::pin(async move {
+            crate::stack::check()?;
+            exec_var(decl, env).await
+        }),
+        Stmt::Expr(e) => Box::pin(async move {
+            crate::stack::check()?;
+            eval(e, env).await?;
+            Ok(())
+        }),
+        Stmt::Return(Some(e)) => Box::pin(async move {
+            crate::stack::check()?;
+            Err(Ctrl::Return(eval(e, env).await?))
+        }),
+        _ => Box::pin(async move { exec_body!(stmt, env, labels, [.await]) }),
+    }
 }
 
 /// ForIn/OfBodyEvaluation (14.7.5.7) with iteratorKind async: `for await (head of value)`.
@@ -2619,17 +2645,18 @@ fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
 /// [`eval_sync`] evaluate without suspending (no future is made for them), else the boxed
 /// future of [`eval_boxed`]. Every caller awaits it at once, so evaluating those eagerly, when
 /// [`eval`] is called, happens at the same point of the program as awaiting would.
-pub(crate) enum EvalFut<'a> {
+/// A pattern's binding ([`bind`]) is the same kind of step, with no value.
+pub(crate) enum EvalFut<'a, T = JsValue> {
     /// The completion of an expression evaluated without a future (taken when polled).
-    Done(Option<Res<JsValue>>),
+    Done(Option<Res<T>>),
     /// Any other expression.
-    Boxed(Fut<'a, JsValue>),
+    Boxed(Fut<'a, T>),
 }
 
-impl Future for EvalFut<'_> {
-    type Output = Res<JsValue>;
+impl<T: Unpin> Future for EvalFut<'_, T> {
+    type Output = Res<T>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Res<JsValue>> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Res<T>> {
         match self.get_mut() {
             EvalFut::Done(done) => {
                 Poll::Ready(done.take().expect("an evaluation is polled after it finished"))
@@ -3069,6 +3096,16 @@ macro_rules! eval_body {
 /// Evaluates `expr` in `env` as a boxed future (every form; [`eval`] calls it for those it
 /// does not evaluate at once).
 fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
+    // `await e`, the form an async body suspends at, gets a future of its arm's steps only
+    // (the general one is as large as its largest arm's state: 808 bytes).
+    if let Expr::Await(arg, pos) = expr {
+        return Box::pin(async move {
+            crate::stack::check()?;
+            let v = eval(arg, env).await?;
+            crate::realm::set_pos(*pos);
+            await_value(v).await
+        });
+    }
     Box::pin(async move {
         eval_body!(expr, env, [.await],
             Expr::Yield(arg) => {

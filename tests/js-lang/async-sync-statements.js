@@ -96,7 +96,33 @@ async function* agen() {
   yield 'end';
 }
 
+// Bindings of awaited values: plain names and patterns without initializers are bound at
+// once; a default that awaits suspends inside the pattern.
+async function patterns() {
+  const [x, y] = await Promise.resolve([1, 2]);
+  const { a, b: [c] } = await { a: 3, b: [4] };
+  const { d = await Promise.resolve(5), e = 6 } = {};
+  let f;
+  [f] = await [7];
+  const steps = [];
+  const iterable = {
+    [Symbol.iterator]() {
+      let i = 0;
+      return { next: () => (steps.push('next' + i), { done: i > 1, value: i++ }) };
+    },
+  };
+  const [g, h] = await iterable;
+  try {
+    return await Promise.reject(new RangeError('returned rejection'));
+  } catch (err) {
+    out('patterns', x, y, a, c, d, e, f, g, h, steps.join(','), err.message);
+  } finally {
+    out('finally after return await');
+  }
+}
+
 (async () => {
+  await patterns();
   out(await labels());
   out(await returns(2), await returns(5));
   await throws().catch((e) => out('rejected', e.name, e.message));
