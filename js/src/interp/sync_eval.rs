@@ -69,6 +69,11 @@ eval_member_key_fn!([] []);
 with_environment_fn!([] []);
 for_each_body_fn!([] []);
 exec_var_fn!([] []);
+
+/// An initializer's evaluation (the async evaluator's inlines a top-level `await`).
+fn eval_operand(expr: &Expr, env: &Env) -> Res<JsValue> {
+    eval(expr, env)
+}
 eval_args_fn!([] []);
 eval_call_args_fn!([] []);
 place_fn!([] []);
