@@ -221,6 +221,18 @@ pub(crate) fn create_list_iterator(target: JsValue, kind: IterKind) -> JsValue {
 
 /// %ArrayIteratorPrototype%.next (23.1.5.2.1) and %StringIteratorPrototype%.next (22.1.5.2.1).
 pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
+    // The value of the iterator's next step (GeneratorResume of the closure
+    // CreateArrayIterator made), as CreateIterResultObject(value, false), or
+    // CreateIterResultObject(undefined, true) once it is done.
+    Ok(match list_iterator_step(this)? {
+        Some(value) => iter_result(value, false),
+        None => iter_result(JsValue::Undefined, true),
+    })
+}
+
+/// One step of an %ArrayIterator% or %StringIterator%: the value it yields, or `None` when it
+/// is done (`list_iterator_next` without its result object).
+pub(crate) fn list_iterator_step(this: &JsValue) -> Result<Option<JsValue>, JsValue> {
     let state = match this {
         JsValue::Object(o) => match o.class() {
             Class::ListIterator(s) => s,
@@ -231,7 +243,7 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
     let (target, index, kind) = {
         let s = state.borrow();
         match &s.target {
-            None => return Ok(iter_result(JsValue::Undefined, true)),
+            None => return Ok(None),
             Some(t) => (t.clone(), s.index, s.kind),
         }
     };
@@ -242,7 +254,7 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
         };
         if index >= units.len() {
             state.borrow_mut().target = None;
-            return Ok(iter_result(JsValue::Undefined, true));
+            return Ok(None);
         }
         // CodePointAt: a surrogate pair is one code point.
         let len = if (0xD800..0xDC00).contains(&units[index])
@@ -253,7 +265,7 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
             1
         };
         state.borrow_mut().index = index + len;
-        return Ok(iter_result(JsValue::from(String::from_utf16_lossy(&units[index..index + len])), false));
+        return Ok(Some(JsValue::from(String::from_utf16_lossy(&units[index..index + len]))));
     }
     // 23.1.5.1 step 2.b.iii: Let len be ? LengthOfArrayLike(array) (elements read live).
     let len = match &target {
@@ -269,7 +281,7 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
     // iv. If index ≥ len, return NormalCompletion(undefined) (done).
     if index >= len {
         state.borrow_mut().target = None;
-        return Ok(iter_result(JsValue::Undefined, true));
+        return Ok(None);
     }
     state.borrow_mut().index = index + 1;
     let key = JsValue::Number(index as f64);
@@ -281,9 +293,9 @@ pub(crate) fn list_iterator_next(this: &JsValue) -> Result<JsValue, JsValue> {
         }
         _ => target.get(&*index.to_string()),
     };
-    Ok(match kind {
-        IterKind::Keys => iter_result(key, false),
-        IterKind::Values => iter_result(value()?, false),
-        IterKind::Entries => iter_result(realm().new_array(vec![key, value()?]), false),
-    })
+    Ok(Some(match kind {
+        IterKind::Keys => key,
+        IterKind::Values => value()?,
+        IterKind::Entries => realm().new_array(vec![key, value()?]),
+    }))
 }

@@ -257,6 +257,21 @@ pub trait Realm: Clone + 'static {
     /// take the spec's path, which is always correct.
     fn promise_with_intrinsic_then(&self, value: &Self::Value) -> Option<RealmPromise<Self>>;
 
+    /// IteratorStepValue (7.4.10) of an iterator whose `next_method` the engine knows to be
+    /// one of its intrinsics (an array iterator's `next`), done at once: the Call, and the
+    /// reads of the result object's own `done` and `value` data properties, which no code
+    /// can observe, since the intrinsic makes that object fresh (CreateIterResultObject) and
+    /// only IteratorStepValue sees it. `None` to take the spec's steps one by one (the
+    /// default, always correct); else the step's outcome, `Ok(None)` when the iterator is
+    /// done, `Err` what the intrinsic threw.
+    fn iterator_step_direct(
+        &self,
+        _iterator: &Self::Value,
+        _next_method: &Self::Value,
+    ) -> Option<Result<Option<Self::Value>, Self::Value>> {
+        None
+    }
+
     /// A job (a reaction job or a thenable job) completed abruptly: its error has nowhere to
     /// go in the spec but the host (a foreign capability's `resolve` threw, say). Report it.
     fn report_job_error(&self, error: Self::Value);

@@ -93,6 +93,14 @@ pub fn iterator_step_value<R: Realm>(
     realm: &R,
     iterator_record: &mut IteratorRecord<R>,
 ) -> Result<Option<R::Value>, R::Value> {
+    // Steps 1-5 in one, when the engine knows `next` (Realm::iterator_step_direct): the
+    // same outcome, and [[Done]] set as below when it is done or threw.
+    if let Some(step) = realm.iterator_step_direct(&iterator_record.iterator, &iterator_record.next_method) {
+        if !matches!(step, Ok(Some(_))) {
+            iterator_record.done = true;
+        }
+        return step;
+    }
     // 1. Let result be ? IteratorStep(iteratorRecord).
     // 7.4.9 IteratorStep, 1. Let result be ? IteratorNext(iteratorRecord).
     // 7.4.6 IteratorNext, 1.a. Let result be Completion(Call(iteratorRecord.[[NextMethod]],
