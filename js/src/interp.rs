@@ -2687,6 +2687,10 @@ impl<T: Unpin> Future for EvalFut<'_, T> {
 /// (each a few instructions: the boxed future of every other form costs an allocation and a
 /// copy of its state, the largest part of a small function's call, issue 16).
 pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> EvalFut<'a> {
+    if let Expr::Ident(id, pos, cache) = expr {
+        crate::realm::set_pos(*pos);
+        return EvalFut::Done(Some(get_ident_value(id, cache, env)));
+    }
     match eval_sync(expr, env) {
         Some(done) => EvalFut::Done(Some(done)),
         None => EvalFut::Boxed(eval_boxed(expr, env)),
