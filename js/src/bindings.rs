@@ -107,9 +107,22 @@ impl Bindings {
     }
 
     /// Adds a binding; the caller has checked that there is none by that name.
+    #[inline]
     pub(crate) fn push(&mut self, binding: Binding) {
+        // The first binding of a scope (most scopes have one) is stored in place, inlined at
+        // each caller; the rest is out of line.
+        if let Bindings::Inline(one @ None) = self {
+            *one = Some(binding);
+            return;
+        }
+        self.push_more(binding);
+    }
+
+    /// [`Bindings::push`] of a scope's second binding or later.
+    #[inline(never)]
+    fn push_more(&mut self, binding: Binding) {
         match self {
-            Bindings::Inline(one @ None) => *one = Some(binding),
+            Bindings::Inline(None) => unreachable!("the first binding is pushed in place"),
             Bindings::Inline(one) => {
                 // A second binding: a list, with the room a pushed-to list starts with.
                 let mut list = Vec::with_capacity(4);

@@ -609,7 +609,10 @@ fn instantiate(call: Invocation<'_>, generator: Option<Rc<GenSlot>>) -> Res<Env>
         // a plain name), then each other `var` to undefined, in the order the general path
         // below would create them (a reference's cached slot depends on it).
         let mut vars = scope.vars.borrow_mut();
-        vars.reserve(def.params.len() + prologue.fresh_vars.len());
+        let count = def.params.len() + prologue.fresh_vars.len();
+        if count > 1 {
+            vars.reserve(count);
+        }
         for (i, param) in def.params.iter().enumerate() {
             let Pattern::Ident(name) = &param.pattern else { unreachable!("a simple parameter list") };
             let value = Some(args.get(i).cloned().unwrap_or_default());

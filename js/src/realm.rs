@@ -440,6 +440,7 @@ impl Realm {
     /// # Errors
     ///
     /// The budget is spent: an error the caller propagates.
+    #[inline]
     pub(crate) fn step(&self) -> Result<(), JsValue> {
         let left = self.steps_left.get();
         if left == u64::MAX {
@@ -449,6 +450,13 @@ impl Realm {
             self.steps_left.set(left - 1);
             return Ok(());
         }
+        self.budget_spent()
+    }
+
+    /// [`Realm::step`] once the budget is spent: a worker's interrupt check, or the error.
+    #[cold]
+    #[inline(never)]
+    fn budget_spent(&self) -> Result<(), JsValue> {
         if self.worker.is_some() {
             // A worker's budget is its interrupt check (`worker.rs`): terminated, it stops as
             // a killed process does; else it goes on.
