@@ -326,12 +326,15 @@ impl<T, E> Reactions<T, E> {
         self.newest.is_none()
     }
 
-    /// Unlinks the records and queues each one's job with `argument` (clones of it for all but
-    /// the last), in registration order (TriggerPromiseReactions). The list is newest first, so
-    /// it is reversed first; each record's link is swapped for its argument in one move (the
-    /// link read, the argument written), where unlinking and then storing wrote the slot twice
-    /// and checked the emptied link for a drop (callgrind, W3, 2026-12-07: -17 instructions
-    /// per handler).
+    /// Unlinks the records and queues each one's job with `argument` (clones of it for
+    /// several), in registration order (TriggerPromiseReactions). Each record's link is
+    /// swapped for its argument in one move (the link read, the argument written), where
+    /// unlinking and then storing wrote the slot twice and checked the emptied link for a drop
+    /// (callgrind, W3, 2026-12-07: -17 instructions per handler). The newest record takes the
+    /// argument in that move before its link says whether it is the only one (the common
+    /// case, stored once); when it is not, `enqueue_many` takes it back, one move more per
+    /// trigger (out of line: inlined, the move made FulfillPromise's callers too large for
+    /// LLVM to inline the queue's push into them, W4b +5, callgrind, 2026-12-07).
     #[inline]
     pub(crate) fn enqueue_all(mut self, argument: Result<T, E>, owner: LoopId)
     where
@@ -339,10 +342,13 @@ impl<T, E> Reactions<T, E> {
         E: Clone + 'static,
     {
         let Some(newest) = self.newest.take() else { return };
-        let Some(next) = newest.take_next() else {
-            return enqueue_reaction_job(newest, argument, owner); // a single reaction
-        };
-        enqueue_many(newest, next, argument, owner);
+        match newest.slot().replace(Slot::Argument(argument)) {
+            // A single reaction: it holds its argument; queue it.
+            Slot::Next(None) => enqueue_stored(newest, owner),
+            Slot::Next(Some(next)) => enqueue_many(newest, next, owner),
+            // Only linked records are on a list, and a linked record holds its link.
+            Slot::Argument(_) => not_linked(),
+        }
     }
 
     /// Each record, unlinked and type-erased, for dropping without recursion (see `drop.rs`).
@@ -357,7 +363,17 @@ impl<T, E> Reactions<T, E> {
     }
 }
 
-/// `Reactions::enqueue_all` for two records or more (`newest`, whose link `next` was taken).
+/// A record on a list held an argument instead of its link: unreachable (only linked records
+/// are on a list). Out of line, so that the panic's code is not inlined into every
+/// FulfillPromise with `enqueue_all`.
+#[cold]
+#[inline(never)]
+fn not_linked() -> ! {
+    unreachable!("a listed reaction holds its link")
+}
+
+/// `Reactions::enqueue_all` for two records or more (`newest`, whose link `next` was swapped
+/// for the argument).
 /// Out of line, so that the cases inlined into FulfillPromise are only the common ones (none,
 /// one): inlined with the rest of a resolution, the loop took 89 instructions per reaction
 /// instead of 49 (callgrind, W3, 2026-12-07).
@@ -374,15 +390,15 @@ impl<T, E> Reactions<T, E> {
 /// before, a panicking clone drops the record whose argument it was making with the records
 /// linked after it, and the jobs gathered so far are dropped unrun.
 #[inline(never)]
-fn enqueue_many<T, E>(
-    newest: ReactionRef<T, E>,
-    next: ReactionRef<T, E>,
-    argument: Result<T, E>,
-    owner: LoopId,
-) where
+fn enqueue_many<T, E>(newest: ReactionRef<T, E>, next: ReactionRef<T, E>, owner: LoopId)
+where
     T: Clone + 'static,
     E: Clone + 'static,
 {
+    let argument = match newest.slot().replace(Slot::Next(None)) {
+        Slot::Argument(argument) => argument,
+        Slot::Next(_) => unreachable!("`enqueue_all` stored the argument in the newest record"),
+    };
     let mut batch = MicrotaskBatch::new();
     let mut record = newest;
     let mut link = Some(next);
