@@ -333,8 +333,8 @@ impl<T, E> Reactions<T, E> {
     /// (callgrind, W3, 2026-12-07: -17 instructions per handler). The newest record takes the
     /// argument in that move before its link says whether it is the only one (the common
     /// case, stored once); when it is not, `enqueue_many` takes it back, one move more per
-    /// trigger (out of line: inlined, the move made FulfillPromise's callers too large for
-    /// LLVM to inline the queue's push into them, W4b +5, callgrind, 2026-12-07).
+    /// trigger, out of line (inlined here it cost W4b 2 instructions per element, callgrind,
+    /// 2026-12-07).
     #[inline]
     pub(crate) fn enqueue_all(mut self, argument: Result<T, E>, owner: LoopId)
     where
