@@ -215,10 +215,13 @@ impl<T, E> ReactionRef<T, E> {
     }
 
     /// Links `next` after this record (which holds `Next(None)`: only unlinked records are
-    /// linked).
+    /// linked). What the slot held owns nothing, so it is overwritten without its drop's
+    /// check (`Cell::set` reads the old value to drop it).
     #[inline]
     fn set_next(&self, next: Option<ReactionRef<T, E>>) {
-        self.slot().set(Slot::Next(next));
+        let unlinked = self.slot().replace(Slot::Next(next));
+        debug_assert!(matches!(unlinked, Slot::Next(None)), "only unlinked records are linked");
+        std::mem::forget(unlinked);
     }
 }
 
