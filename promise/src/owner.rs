@@ -10,7 +10,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use settle_runtime::{Handle, LoopId, Uncaught, UncaughtKind, queue_microtask_on_with};
+use settle_runtime::{Handle, LoopId, MicrotaskBatch, Uncaught, UncaughtKind, queue_microtask_on_with};
 
 /// HostEnqueuePromiseJob (9.5.5) for a job of a promise owned by `owner`.
 #[track_caller]
@@ -19,6 +19,17 @@ pub(crate) fn enqueue_on_owner(owner: LoopId, job: impl FnOnce(&mut dyn std::any
     // The job takes the host the loop is run with: the value it resolves a promise with is
     // classified with it (`Thenables::classify_in`).
     if let Err(gone) = queue_microtask_on_with(owner, job) {
+        owner_gone(gone.into_inner());
+    }
+}
+
+/// HostEnqueuePromiseJob for the jobs of a batch, gathered newest first (see
+/// `MicrotaskBatch`): queued oldest first. With the owner gone, the batch is dropped and
+/// reported once.
+#[track_caller]
+#[inline]
+pub(crate) fn enqueue_batch_on_owner(owner: LoopId, batch: MicrotaskBatch) {
+    if let Err(gone) = batch.queue_reversed_on(owner) {
         owner_gone(gone.into_inner());
     }
 }

@@ -23,10 +23,10 @@ use std::mem::{ManuallyDrop, offset_of};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::NonNull;
 
-use settle_runtime::LoopId;
+use settle_runtime::{LoopId, MicrotaskBatch};
 
 use crate::error::{PanicError, Reason};
-use crate::owner::enqueue_on_owner;
+use crate::owner::{enqueue_batch_on_owner, enqueue_on_owner};
 use crate::pool::{ErasedRc, Head, Inner, PoolRc, release_strong};
 use crate::promise::{Promise, PromiseCell};
 use crate::resolving::Resolvers;
@@ -215,10 +215,13 @@ impl<T, E> ReactionRef<T, E> {
     }
 
     /// Links `next` after this record (which holds `Next(None)`: only unlinked records are
-    /// linked).
+    /// linked). What the slot held owns nothing, so it is overwritten without its drop's
+    /// check (`Cell::set` reads the old value to drop it).
     #[inline]
     fn set_next(&self, next: Option<ReactionRef<T, E>>) {
-        self.slot().set(Slot::Next(next));
+        let unlinked = self.slot().replace(Slot::Next(next));
+        debug_assert!(matches!(unlinked, Slot::Next(None)), "only unlinked records are linked");
+        std::mem::forget(unlinked);
     }
 }
 
@@ -326,12 +329,15 @@ impl<T, E> Reactions<T, E> {
         self.newest.is_none()
     }
 
-    /// Unlinks the records and queues each one's job with `argument` (clones of it for all but
-    /// the last), in registration order (TriggerPromiseReactions). The list is newest first, so
-    /// it is reversed first; each record's link is swapped for its argument in one move (the
-    /// link read, the argument written), where unlinking and then storing wrote the slot twice
-    /// and checked the emptied link for a drop (callgrind, W3, 2026-12-07: -17 instructions
-    /// per handler).
+    /// Unlinks the records and queues each one's job with `argument` (clones of it for
+    /// several), in registration order (TriggerPromiseReactions). Each record's link is
+    /// swapped for its argument in one move (the link read, the argument written), where
+    /// unlinking and then storing wrote the slot twice and checked the emptied link for a drop
+    /// (callgrind, W3, 2026-12-07: -17 instructions per handler). The newest record takes the
+    /// argument in that move before its link says whether it is the only one (the common
+    /// case, stored once); when it is not, `enqueue_many` takes it back, one move more per
+    /// trigger, out of line (inlined here it cost W4b 2 instructions per element, callgrind,
+    /// 2026-12-07).
     #[inline]
     pub(crate) fn enqueue_all(mut self, argument: Result<T, E>, owner: LoopId)
     where
@@ -339,10 +345,13 @@ impl<T, E> Reactions<T, E> {
         E: Clone + 'static,
     {
         let Some(newest) = self.newest.take() else { return };
-        let Some(next) = newest.take_next() else {
-            return enqueue_reaction_job(newest, argument, owner); // a single reaction
-        };
-        enqueue_many(newest, next, argument, owner);
+        match newest.slot().replace(Slot::Argument(argument)) {
+            // A single reaction: it holds its argument; queue it.
+            Slot::Next(None) => enqueue_stored(newest, owner),
+            Slot::Next(Some(next)) => enqueue_many(newest, next, owner),
+            // Only linked records are on a list, and a linked record holds its link.
+            Slot::Argument(_) => not_linked(),
+        }
     }
 
     /// Each record, unlinked and type-erased, for dropping without recursion (see `drop.rs`).
@@ -357,55 +366,61 @@ impl<T, E> Reactions<T, E> {
     }
 }
 
-/// `Reactions::enqueue_all` for two records or more (`newest`, whose link `next` was taken).
-/// Out of line, so that the cases inlined into FulfillPromise are only the common ones (none,
-/// one): inlined with the rest of a resolution, this loop took 89 instructions per reaction
-/// instead of 49 (callgrind, W3, 2026-12-07).
+/// A record on a list held an argument instead of its link: unreachable (only linked records
+/// are on a list). Out of line, so that the panic's code is not inlined into every
+/// FulfillPromise with `enqueue_all`.
+#[cold]
 #[inline(never)]
-fn enqueue_many<T, E>(
-    newest: ReactionRef<T, E>,
-    next: ReactionRef<T, E>,
-    argument: Result<T, E>,
-    owner: LoopId,
-) where
+fn not_linked() -> ! {
+    unreachable!("a listed reaction holds its link")
+}
+
+/// `Reactions::enqueue_all` for two records or more (`newest`, whose link `next` was swapped
+/// for the argument).
+/// Out of line, so that the cases inlined into FulfillPromise are only the common ones (none,
+/// one): inlined with the rest of a resolution, the loop took 89 instructions per reaction
+/// instead of 49 (callgrind, W3, 2026-12-07).
+///
+/// The list is newest first and the jobs must run oldest first (27.2.1.8). One walk, newest
+/// first, swaps each record's link for its argument and pushes its job onto a batch the walk
+/// owns; the batch is then reversed in place and appended to the owner's Job queue in one go
+/// (`MicrotaskBatch`): no reversal pass over the records, one look-up of the loop and one
+/// growth of the queue for the whole list (callgrind, W3, 2026-12-07: docs/benchmarks.md entry
+/// 22). Every record gets a clone of the argument (the walk cannot tell the last record before
+/// its link is read, which is the same move that stores the argument), and the argument itself
+/// is dropped after the walk: one clone more per trigger, not per record. The clones (user
+/// code) run with no borrow of the loop held; jobs they queue run before this trigger's. As
+/// before, a panicking clone drops the record whose argument it was making with the records
+/// linked after it, and the jobs gathered so far are dropped unrun.
+#[inline(never)]
+fn enqueue_many<T, E>(newest: ReactionRef<T, E>, next: ReactionRef<T, E>, owner: LoopId)
+where
     T: Clone + 'static,
     E: Clone + 'static,
 {
-    let (oldest, mut left) = reverse(newest, next);
-    let mut argument = Some(argument);
-    let mut next = Some(oldest);
-    while let Some(record) = next {
-        // The last record takes the argument itself; the others get clones.
-        left -= 1;
-        let Some(argument) = (if left == 0 { argument.take() } else { argument.clone() }) else {
-            return;
-        };
-        next = match record.slot().replace(Slot::Argument(argument)) {
-            Slot::Next(next) => next,
+    let argument = match newest.slot().replace(Slot::Next(None)) {
+        Slot::Argument(argument) => argument,
+        Slot::Next(_) => unreachable!("`enqueue_all` stored the argument in the newest record"),
+    };
+    let mut batch = MicrotaskBatch::new();
+    let mut record = newest;
+    let mut link = Some(next);
+    loop {
+        match record.slot().replace(Slot::Argument(argument.clone())) {
+            // `newest`'s link was taken before: it holds `Next(None)`, and `link` holds it.
+            Slot::Next(None) => {}
+            Slot::Next(older) => link = older,
             // Only linked records are on a list, and a linked record holds its link.
             Slot::Argument(_) => unreachable!("a listed reaction holds its link"),
-        };
-        enqueue_stored(record, owner);
+        }
+        batch.push_with(move |host| record.run(host));
+        match link.take() {
+            Some(older) => record = older,
+            None => break,
+        }
     }
-}
-
-/// Reverses a list of at least two records, newest first (`newest`, whose link `next` was
-/// taken), into oldest first; returns the oldest and how many records there are. Each
-/// record's link is swapped in one move.
-#[inline]
-fn reverse<T, E>(newest: ReactionRef<T, E>, next: ReactionRef<T, E>) -> (ReactionRef<T, E>, usize) {
-    let mut oldest = newest;
-    let mut rest = Some(next);
-    let mut count = 1;
-    while let Some(record) = rest {
-        count += 1;
-        rest = match record.slot().replace(Slot::Next(Some(oldest))) {
-            Slot::Next(rest) => rest,
-            Slot::Argument(_) => unreachable!("a listed reaction holds its link"),
-        };
-        oldest = record;
-    }
-    (oldest, count)
+    drop(argument);
+    enqueue_batch_on_owner(owner, batch);
 }
 
 impl<T, E> Drop for Reactions<T, E> {
@@ -424,5 +439,91 @@ fn drop_unlinked<T, E>(newest: ReactionRef<T, E>) {
     let mut next = Some(newest);
     while let Some(record) = next {
         next = record.take_next();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use settle_runtime::{EventLoop, queue_microtask};
+
+    use crate::Promise;
+
+    type Log = Rc<RefCell<Vec<String>>>;
+
+    /// TriggerPromiseReactions queues one job per reaction in registration order (27.2.1.8),
+    /// behind the jobs queued before the promise settled and ahead of those queued after: the
+    /// batch of `enqueue_many`, gathered newest first, into an empty queue and into a queue
+    /// that already holds a job.
+    #[test]
+    fn many_reactions_run_in_registration_order_between_the_jobs_around_them() {
+        for job_before in [false, true] {
+            let el = EventLoop::new();
+            let log: Log = Rc::default();
+            let l = log.clone();
+            el.queue_task(move || {
+                let (p, r) = Promise::<u32>::with_resolvers();
+                for i in 0..5 {
+                    let l = l.clone();
+                    p.then(move |v| {
+                        l.borrow_mut().push(format!("then {i}: {v}"));
+                        Ok(())
+                    });
+                }
+                if job_before {
+                    let l = l.clone();
+                    queue_microtask(move || l.borrow_mut().push("before".into()));
+                }
+                r.resolve(7);
+                let l = l.clone();
+                queue_microtask(move || l.borrow_mut().push("after".into()));
+            });
+            el.run().unwrap();
+            let mut expected: Vec<String> = (0..5).map(|i| format!("then {i}: 7")).collect();
+            if job_before {
+                expected.insert(0, "before".into());
+            }
+            expected.push("after".into());
+            assert_eq!(*log.borrow(), expected);
+        }
+    }
+
+    /// A value whose `Clone` queues a job: user code run while the reactions are gathered,
+    /// with no borrow of the loop held (no panic); its jobs run before the trigger's, which
+    /// keep their order.
+    #[derive(Debug)]
+    struct Noisy(Log);
+
+    impl Clone for Noisy {
+        fn clone(&self) -> Noisy {
+            let l = self.0.clone();
+            queue_microtask(move || l.borrow_mut().push("clone's job".into()));
+            Noisy(self.0.clone())
+        }
+    }
+
+    #[test]
+    fn a_clone_that_queues_a_job_runs_inside_a_trigger() {
+        let el = EventLoop::new();
+        let log: Log = Rc::default();
+        let l = log.clone();
+        el.queue_task(move || {
+            let (p, r) = Promise::<Noisy>::with_resolvers();
+            for i in 0..3 {
+                p.then(move |v: Noisy| {
+                    v.0.borrow_mut().push(format!("then {i}"));
+                    Ok(())
+                });
+            }
+            r.resolve(Noisy(l));
+        });
+        el.run().unwrap();
+        let log = log.borrow();
+        let (clones, thens): (Vec<_>, Vec<_>) = log.iter().partition(|s| s.as_str() == "clone's job");
+        assert_eq!(thens, ["then 0", "then 1", "then 2"]);
+        assert!(!clones.is_empty(), "the clones ran");
+        assert!(log[..clones.len()].iter().all(|s| s == "clone's job"), "before the trigger's jobs: {log:?}");
     }
 }

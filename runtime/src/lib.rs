@@ -68,7 +68,7 @@ pub use error::{NoLoop, PostError, RunError};
 pub use event_loop::{Builder, EventLoop, Turn};
 pub use handle::{Handle, queue_microtask};
 pub use observe::{LoopEvent, LoopEventKind};
-pub use owner::{LoopId, OwnerGone, queue_microtask_on, queue_microtask_on_with};
+pub use owner::{LoopId, MicrotaskBatch, OwnerGone, queue_microtask_on, queue_microtask_on_with};
 pub use rejection::{RejectionEventKind, TrackedPromise, TrackerCallback, TrackerEvent, TrackerPolicy};
 pub use remote::Remote;
 pub use settle_timers::{Host, TimerId};

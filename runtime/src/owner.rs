@@ -14,6 +14,7 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fmt;
 use std::rc::{Rc, Weak};
 
@@ -292,6 +293,146 @@ fn queue_on_other<F>(owner: LoopId, job: F, make: impl Fn(F) -> QueuedJob) -> Re
     }
 }
 
+/// Jobs gathered for one loop and queued together, in the reverse of the order they were
+/// gathered in: for a caller that meets its jobs last first, as TriggerPromiseReactions
+/// (27.2.1.8) meets a pending promise's reactions in settle-promise, whose list is newest
+/// first. Gathering is a push onto a vector the batch owns (no look-up of the loop, no borrow
+/// of its queue, so the caller may run user code between pushes); [`queue_reversed_on`]
+/// reverses the vector in place and appends it to the loop's Job queue with one look-up and
+/// one growth of the queue (or, when the queue is empty and smaller, takes the vector as the
+/// queue's buffer).
+///
+/// [`queue_reversed_on`]: MicrotaskBatch::queue_reversed_on
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+/// use settle_runtime::{EventLoop, MicrotaskBatch};
+///
+/// let el = EventLoop::new();
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// let mut batch = MicrotaskBatch::new();
+/// for n in [3, 2, 1] {
+///     let log = log.clone();
+///     batch.push_with(move |_host| log.borrow_mut().push(n));
+/// }
+/// assert_eq!(batch.len(), 3);
+/// let _g = el.enter();
+/// batch.queue_reversed_on(el.id()).unwrap();
+/// drop(_g);
+/// el.run().unwrap();
+/// assert_eq!(*log.borrow(), [1, 2, 3]);
+/// ```
+#[derive(Default)]
+pub struct MicrotaskBatch {
+    jobs: Vec<QueuedJob>,
+}
+
+impl MicrotaskBatch {
+    /// An empty batch.
+    pub fn new() -> MicrotaskBatch {
+        MicrotaskBatch { jobs: Vec::new() }
+    }
+
+    /// Adds a job that takes the host lent to the run as it is (as for
+    /// [`queue_microtask_on_with`]). It will run before the jobs pushed before it.
+    #[inline]
+    pub fn push_with<F: FnOnce(&mut dyn Any) + 'static>(&mut self, job: F) {
+        self.jobs.push(QueuedJob::with_any_host(job));
+    }
+
+    /// How many jobs the batch holds.
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Whether the batch holds no job.
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// Queues the jobs on the loop `owner`, the last pushed first, behind what the loop
+    /// queued before: on the current loop when it is the owner (or `owner` is
+    /// [`LoopId::NONE`]), otherwise on the owner's queue, as [`queue_microtask_on`] does for one
+    /// job.
+    ///
+    /// # Errors
+    ///
+    /// [`OwnerGone`] with the batch, unqueued, when the owner loop was dropped.
+    ///
+    /// # Panics
+    ///
+    /// Panics when `owner` is [`LoopId::NONE`] and no loop is current.
+    ///
+    /// ```
+    /// use settle_runtime::{EventLoop, MicrotaskBatch};
+    /// let id = EventLoop::new().id(); // dropped at once
+    /// let other = EventLoop::new();
+    /// let _g = other.enter();
+    /// let mut batch = MicrotaskBatch::new();
+    /// batch.push_with(|_| unreachable!());
+    /// let gone = batch.queue_reversed_on(id).unwrap_err();
+    /// assert_eq!(gone.into_inner().len(), 1); // never run
+    /// ```
+    #[track_caller]
+    pub fn queue_reversed_on(mut self, owner: LoopId) -> Result<(), OwnerGone<MicrotaskBatch>> {
+        self.jobs.reverse();
+        let mut batch = Some(self);
+        let queued = context::with_current_inner(|inner| {
+            if (owner == LoopId::NONE || inner.id.id() == owner)
+                && let Some(batch) = batch.take()
+            {
+                let count = batch.jobs.len();
+                append(&mut inner.jobs.borrow_mut(), batch.jobs);
+                return inner.observed().then_some(count);
+            }
+            None
+        });
+        match (batch, queued) {
+            (None, Ok(None)) => Ok(()),
+            (None, Ok(Some(count))) => {
+                (0..count).for_each(|_| report_queued());
+                Ok(())
+            }
+            (None, Err(NoLoop)) => unreachable!("the batch is taken only when a loop is current"),
+            (Some(_), Err(NoLoop)) if owner == LoopId::NONE => no_loop(),
+            (Some(batch), _) => queue_batch_on_other(owner, batch),
+        }
+    }
+}
+
+/// Appends `jobs` to a Job queue. An empty queue with no more room than the vector takes the
+/// vector's buffer instead (no copy); otherwise the queue grows once and the jobs are moved.
+#[inline]
+fn append(queue: &mut VecDeque<QueuedJob>, jobs: Vec<QueuedJob>) {
+    if queue.is_empty() && queue.capacity() <= jobs.capacity() {
+        *queue = VecDeque::from(jobs);
+    } else {
+        queue.extend(jobs);
+    }
+}
+
+/// [`MicrotaskBatch::queue_reversed_on`] when the owner is not the current loop.
+#[cold]
+#[inline(never)]
+fn queue_batch_on_other(owner: LoopId, batch: MicrotaskBatch) -> Result<(), OwnerGone<MicrotaskBatch>> {
+    match owner.find() {
+        Some(inner) => {
+            let count = batch.jobs.len();
+            append(&mut inner.jobs.borrow_mut(), batch.jobs);
+            (0..count).for_each(|_| inner.queued("microtask"));
+            Ok(())
+        }
+        None => Err(OwnerGone(batch)),
+    }
+}
+
+impl fmt::Debug for MicrotaskBatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MicrotaskBatch").field("len", &self.jobs.len()).finish()
+    }
+}
+
 impl crate::Handle {
     /// This loop's [`LoopId`].
     ///
@@ -301,5 +442,78 @@ impl crate::Handle {
     /// ```
     pub fn id(&self) -> LoopId {
         self.inner.id.id()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::EventLoop;
+
+    type Log = Rc<RefCell<Vec<u32>>>;
+
+    fn batch_of(log: &Log, numbers: &[u32]) -> MicrotaskBatch {
+        let mut batch = MicrotaskBatch::new();
+        for &n in numbers {
+            let log = log.clone();
+            batch.push_with(move |_| log.borrow_mut().push(n));
+        }
+        batch
+    }
+
+    /// Into an empty queue (which takes the batch's buffer), behind queued jobs (appended), and
+    /// ahead of jobs queued after it: always the reverse of the push order, in queue order.
+    #[test]
+    fn a_batch_runs_last_pushed_first_behind_what_was_queued() {
+        let el = EventLoop::new();
+        let log: Log = Rc::default();
+        {
+            let _g = el.enter();
+            batch_of(&log, &[3, 2, 1]).queue_reversed_on(el.id()).unwrap();
+            let l = log.clone();
+            queue_microtask_on(el.id(), move || l.borrow_mut().push(4)).unwrap();
+            batch_of(&log, &[7, 6, 5]).queue_reversed_on(LoopId::NONE).unwrap();
+            MicrotaskBatch::new().queue_reversed_on(el.id()).unwrap();
+        }
+        el.run().unwrap();
+        assert_eq!(*log.borrow(), [1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    /// A batch for a loop that is not current goes to that loop's queue, and runs there.
+    #[test]
+    fn a_batch_for_another_loop_waits_for_that_loop() {
+        let (a, b) = (EventLoop::new(), EventLoop::new());
+        let log: Log = Rc::default();
+        {
+            let _g = b.enter();
+            batch_of(&log, &[2, 1]).queue_reversed_on(a.id()).unwrap();
+        }
+        b.run().unwrap();
+        assert!(log.borrow().is_empty(), "b does not run a's jobs");
+        a.run().unwrap();
+        assert_eq!(*log.borrow(), [1, 2]);
+    }
+
+    /// An observed loop hears one "queued" event per job of a batch.
+    #[test]
+    fn each_job_of_a_batch_is_reported_queued() {
+        let queued = Rc::new(RefCell::new(0));
+        let q = queued.clone();
+        let el = EventLoop::builder()
+            .on_event(move |event: &crate::LoopEvent| {
+                if matches!(event.kind, crate::LoopEventKind::Queued { queue: "microtask", .. }) {
+                    *q.borrow_mut() += 1;
+                }
+            })
+            .build();
+        let log: Log = Rc::default();
+        let id = el.id();
+        let l = log.clone();
+        el.queue_task(move || batch_of(&l, &[3, 2, 1]).queue_reversed_on(id).unwrap());
+        el.run().unwrap();
+        assert_eq!((log.borrow().clone(), *queued.borrow()), (vec![1, 2, 3], 3));
     }
 }
