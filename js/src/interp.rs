@@ -2389,7 +2389,6 @@ fn compare(a: &JsValue, b: &JsValue) -> Result<Option<std::cmp::Ordering>, JsVal
 
 /// The arithmetic and comparison operators on two evaluated operands.
 pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue> {
-    use crate::number::{to_int32, to_uint32};
     use BinaryOperator as B;
     use std::cmp::Ordering as O;
     if let (JsValue::Number(x), JsValue::Number(y)) = (a, b)
@@ -2397,7 +2396,6 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
     {
         return Ok(v);
     }
-    let num = |v: f64| Ok(JsValue::Number(v));
     // ApplyStringOrNumericBinaryOperator (13.15.3): after ToPrimitive (and the string case of
     // `+`), 3-4. Let lnum be ? ToNumeric(lval), rnum be ? ToNumeric(rval); 5. If Type(lnum) is
     // not Type(rnum), throw a TypeError exception; 6. If lnum is a BigInt, the BigInt
@@ -2417,16 +2415,13 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
             | B::BitwiseOR
             | B::BitwiseXOR
     );
-    let (a_prim, b_prim);
-    let (a, b) = if numeric {
+    if numeric {
         // 13.15.3 ApplyStringOrNumericBinaryOperator: `+` converts with no preferred type.
-        if op == B::Addition {
-            a_prim = a.to_primitive_default()?;
-            b_prim = b.to_primitive_default()?;
+        let (a_prim, b_prim) = if op == B::Addition {
+            (a.to_primitive_default()?, b.to_primitive_default()?)
         } else {
-            a_prim = a.to_primitive(false)?;
-            b_prim = b.to_primitive(false)?;
-        }
+            (a.to_primitive(false)?, b.to_primitive(false)?)
+        };
         if op == B::Addition && (matches!(a_prim, JsValue::String(_)) || matches!(b_prim, JsValue::String(_)))
         {
             // A concatenation node, not a copy: `s += x` in a loop stays linear.
@@ -2450,30 +2445,12 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
             }
             _ => {}
         }
-        (&a_prim, &b_prim)
-    } else {
-        (a, b)
-    };
+        // Both Numbers now: Table 2's Number operation (ToNumeric of `a` first, so its
+        // Symbol's TypeError wins).
+        let (x, y) = (a_prim.to_number()?, b_prim.to_number()?);
+        return Ok(number_binary(op, x, y).expect("an arithmetic or bitwise operator"));
+    }
     Ok(match op {
-        B::Addition => return num(a.to_number()? + b.to_number()?),
-        B::Subtraction => return num(a.to_number()? - b.to_number()?),
-        B::Multiplication => return num(a.to_number()? * b.to_number()?),
-        B::Division => return num(a.to_number()? / b.to_number()?),
-        B::Remainder => {
-            let (x, y) = (a.to_number()?, b.to_number()?);
-            return num(if y.is_infinite() && x.is_finite() { x } else { x % y });
-        }
-        B::Exponential => return num(crate::number::exponentiate(a.to_number()?, b.to_number()?)),
-        B::ShiftLeft => {
-            return num(f64::from(to_int32(a.to_number()?).wrapping_shl(to_uint32(b.to_number()?) & 31)));
-        }
-        B::ShiftRight => return num(f64::from(to_int32(a.to_number()?) >> (to_uint32(b.to_number()?) & 31))),
-        B::ShiftRightZeroFill => {
-            return num(f64::from(to_uint32(a.to_number()?) >> (to_uint32(b.to_number()?) & 31)));
-        }
-        B::BitwiseAnd => return num(f64::from(to_int32(a.to_number()?) & to_int32(b.to_number()?))),
-        B::BitwiseOR => return num(f64::from(to_int32(a.to_number()?) | to_int32(b.to_number()?))),
-        B::BitwiseXOR => return num(f64::from(to_int32(a.to_number()?) ^ to_int32(b.to_number()?))),
         B::Equality => JsValue::Bool(a.loose_equals(b)?),
         B::Inequality => JsValue::Bool(!a.loose_equals(b)?),
         B::StrictEquality => JsValue::Bool(a.strict_equals(b)),
@@ -2496,6 +2473,7 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
             };
             JsValue::Bool(o.has_property(&a.to_key()?))
         }
+        _ => unreachable!("the arithmetic and bitwise operators returned above"),
     })
 }
 
@@ -2503,10 +2481,12 @@ pub(crate) fn binary(op: BinaryOperator, a: &JsValue, b: &JsValue) -> Result<JsV
 /// ToPrimitive and ToNumeric of a Number are the Number itself (7.1.1 step 2, 7.1.3 step 1),
 /// so ApplyStringOrNumericBinaryOperator (13.15.3) comes down to the Number operation of
 /// Table 2 (Number::add, Number::lessThan, ...) and IsLooselyEqual and IsStrictlyEqual to
-/// Number::equal. The same expressions as `binary`'s general arms, without their dispatch on
-/// the operands' types: most operators of most scripts see two Numbers (`i < n`, `s + x`).
+/// Number::equal: most operators of most scripts see two Numbers (`i < n`, `s + x`), which go
+/// straight here; `binary`'s general path ends here too once its operands are Numbers.
 /// `None` for `instanceof` and `in`, which throw for a Number.
-#[inline]
+// Inlined at both of `binary`'s calls: the two-Numbers test at its top must stay a few
+// instructions (a call there costs every `i < n`).
+#[inline(always)]
 fn number_binary(op: BinaryOperator, x: f64, y: f64) -> Option<JsValue> {
     use crate::number::{to_int32, to_uint32};
     use BinaryOperator as B;
@@ -3121,13 +3101,8 @@ macro_rules! eval_body {
 fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
     // `await e`, the form an async body suspends at, gets a future of its arm's steps only
     // (the general one is as large as its largest arm's state: 808 bytes).
-    if let Expr::Await(arg, pos) = expr {
-        return Box::pin(async move {
-            crate::stack::check()?;
-            let v = eval(arg, env).await?;
-            crate::realm::set_pos(*pos);
-            await_value(v).await
-        });
+    if let Expr::Await(..) = expr {
+        return Box::pin(eval_operand(expr, env));
     }
     Box::pin(async move {
         eval_body!(expr, env, [.await],
@@ -3151,11 +3126,7 @@ fn eval_boxed<'a>(expr: &'a Expr, env: &'a Env) -> Fut<'a, JsValue> {
                 let slot = generator_slot(env).ok_or_else(|| type_error("yield outside a generator"))?;
                 crate::generator::yield_star(slot, v).await?
             }
-            Expr::Await(arg, pos) => {
-                let v = eval(arg, env).await?;
-                crate::realm::set_pos(*pos);
-                await_value(v).await?
-            }
+            Expr::Await(..) => unreachable!("eval_boxed evaluates an await by eval_operand"),
         )
     })
 }
