@@ -123,7 +123,7 @@ pub(crate) fn get_iterator_from_method(value: &JsValue, method: &JsValue) -> Res
 /// (a throwing `next`, a non-object result, a throwing `done` or `value` getter) sets
 /// [[Done]], so the iterator is not closed afterwards.
 pub(crate) fn iterator_step_value(record: &mut IteratorRecord) -> Result<Option<JsValue>, JsValue> {
-    let result = (|| {
+    let result = intrinsic_step(&record.iterator, &record.next).unwrap_or_else(|| {
         // IteratorNext (7.4.4): 1-2. Let result be ? Call(iteratorRecord.[[NextMethod]],
         // iteratorRecord.[[Iterator]]).
         let result = call_sync(&record.next, &record.iterator, &[])?;
@@ -138,11 +138,27 @@ pub(crate) fn iterator_step_value(record: &mut IteratorRecord) -> Result<Option<
         }
         // IteratorValue (7.4.6): ? Get(iterResult, "value").
         Ok(Some(result.get("value")?))
-    })();
+    });
     if !matches!(result, Ok(Some(_))) {
         record.done = true;
     }
     result
+}
+
+/// IteratorStepValue's Call of `next` on `iterator` and its reads of the result's `done` and
+/// `value`, in one step when `next` is %ArrayIteratorPrototype%.next and `iterator` an array
+/// iterator: the result object that `next` would make is fresh and only IteratorStepValue
+/// sees it, so [`list_iterator_step`] without it is the same step. `None` for any other
+/// iterator (the caller takes the protocol's steps). Used by this engine's iteration and by
+/// the promise combinators (`Realm::iterator_step_direct`).
+#[inline]
+pub(crate) fn intrinsic_step(iterator: &JsValue, next: &JsValue) -> Option<Result<Option<JsValue>, JsValue>> {
+    let (JsValue::Object(next), JsValue::Object(it)) = (next, iterator) else { return None };
+    let intrinsic = realm().array_iterator_next.borrow().as_ref().is_some_and(|f| f.ptr_eq(next));
+    if !intrinsic || !matches!(it.class(), Class::ListIterator(_)) {
+        return None;
+    }
+    Some(list_iterator_step(iterator))
 }
 
 /// IteratorClose (7.4.11) for a completion: `completion` is what the loop was leaving with

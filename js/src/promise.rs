@@ -234,19 +234,7 @@ impl realm::Realm for JsRealm {
         iterator: &JsValue,
         next_method: &JsValue,
     ) -> Option<Result<Option<JsValue>, JsValue>> {
-        // %ArrayIteratorPrototype%.next on an array iterator: its step without the result
-        // object (`list_iterator_step`), which only IteratorStepValue would have seen.
-        let (JsValue::Object(next), JsValue::Object(it)) = (next_method, iterator) else { return None };
-        let r = realm();
-        let intrinsic = r.array_iterator_next.borrow();
-        if !intrinsic.as_ref().is_some_and(|f| f.ptr_eq(next))
-            || !matches!(it.class(), Class::ListIterator(_))
-        {
-            return None;
-        }
-        drop(intrinsic);
-        drop(r);
-        Some(crate::iteration::list_iterator_step(iterator))
+        crate::iteration::intrinsic_step(iterator, next_method)
     }
 
     fn promise_with_intrinsic_then(&self, value: &JsValue) -> Option<JsPromise> {
