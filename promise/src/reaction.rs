@@ -411,7 +411,7 @@ where
             Slot::Next(None) => {}
             Slot::Next(older) => link = older,
             // Only linked records are on a list, and a linked record holds its link.
-            Slot::Argument(_) => unreachable!("a listed reaction holds its link"),
+            Slot::Argument(_) => not_linked(),
         }
         batch.push_with(move |host| record.run(host));
         match link.take() {
