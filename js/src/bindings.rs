@@ -106,6 +106,14 @@ impl Bindings {
         self.position(name).map(|i| &mut self.list_mut()[i])
     }
 
+    /// Drops every binding, keeping a list's room for the next use (`Scope::recycle`).
+    pub(crate) fn reset(&mut self) {
+        match self {
+            Bindings::Small(list) => list.clear(),
+            other => *other = Bindings::Inline(None),
+        }
+    }
+
     /// Adds a binding; the caller has checked that there is none by that name.
     #[inline]
     pub(crate) fn push(&mut self, binding: Binding) {

@@ -100,6 +100,17 @@ impl Drop for Scope {
     }
 }
 
+thread_local! {
+    /// Scopes of finished calls, kept for reuse ([`Scope::recycle`]).
+    static SPARE_SCOPES: RefCell<Vec<Env>> = const { RefCell::new(Vec::new()) };
+    /// Frames of finished calls, kept for reuse ([`Frame::recycle`]).
+    static SPARE_FRAMES: RefCell<Vec<Rc<Frame>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many spare scopes (and frames) are kept: as deep as the calls that finish one after another usually
+/// nest; more would only hold memory.
+const SPARE_SCOPES_MAX: usize = 16;
+
 /// A function call's (or the script's) `this`, `new.target`, active function and home object.
 pub(crate) struct Frame {
     /// [[ThisValue]]; `None` while uninitialized ([[ThisBindingStatus]] uninitialized: a
@@ -120,7 +131,33 @@ impl Frame {
         function: Option<Obj>,
         home: Option<Obj>,
     ) -> Rc<Frame> {
-        Rc::new(Frame { this: RefCell::new(this), new_target, function, home })
+        match SPARE_FRAMES.with(|spare| spare.borrow_mut().pop()) {
+            Some(mut spare) => {
+                let frame = Rc::get_mut(&mut spare).expect("a spare frame is held by its list only");
+                *frame.this.get_mut() = this;
+                frame.new_target = new_target;
+                frame.function = function;
+                frame.home = home;
+                spare
+            }
+            None => Rc::new(Frame { this: RefCell::new(this), new_target, function, home }),
+        }
+    }
+
+    /// Keeps a finished call's frame for the next [`Frame::new`] if nothing else holds it
+    /// (see [`Scope::recycle`]).
+    fn recycle(mut frame: Rc<Frame>) {
+        let Some(f) = Rc::get_mut(&mut frame) else { return };
+        *f.this.get_mut() = None;
+        f.new_target = JsValue::Undefined;
+        f.function = None;
+        f.home = None;
+        SPARE_FRAMES.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_SCOPES_MAX {
+                spare.push(frame);
+            }
+        });
     }
 }
 
@@ -234,21 +271,61 @@ impl Scope {
         if !lazy && let Some(parent) = &parent {
             parent.capture();
         }
-        let scope = Rc::new(Scope {
-            vars: RefCell::new(Bindings::default()),
-            parent,
-            frame,
-            generator,
-            strict,
-            heap_slot: Cell::new(crate::heap::NOT_YET),
-            kind: Cell::new(ScopeKind::Var),
-            late: Cell::new(false),
-            object: None,
-        });
+        let scope = match SPARE_SCOPES.with(|spare| spare.borrow_mut().pop()) {
+            Some(mut spare) => {
+                // As `recycle` left it: no bindings, no parent, frame or generator, and
+                // every other field as below.
+                let s = Rc::get_mut(&mut spare).expect("a spare scope is held by its list only");
+                s.parent = parent;
+                s.frame = frame;
+                s.generator = generator;
+                s.strict = strict;
+                spare
+            }
+            None => Rc::new(Scope {
+                vars: RefCell::new(Bindings::default()),
+                parent,
+                frame,
+                generator,
+                strict,
+                heap_slot: Cell::new(crate::heap::NOT_YET),
+                kind: Cell::new(ScopeKind::Var),
+                late: Cell::new(false),
+                object: None,
+            }),
+        };
         if !lazy {
             scope.heap_slot.set(crate::heap::register_scope(&scope));
         }
         scope
+    }
+
+    /// Keeps a finished call's scope for the next [`Scope::build`] if nothing else holds it
+    /// (no closure captured it, so it was never registered with the heap either): its
+    /// bindings, parent and frame are dropped now, as they would be with it, and its
+    /// allocation and binding list are reused. Calls are the commonest allocation of a
+    /// script; a callback's scope freed while 10^5 promises are live takes glibc's slow
+    /// paths (about 300 instructions a call, callgrind of W3, 2026-12-07).
+    pub(crate) fn recycle(mut env: Env) {
+        // A registered scope is also held by the registry's `Weak`, so `get_mut` refuses it.
+        let Some(scope) = Rc::get_mut(&mut env) else { return };
+        if scope.object.is_some() || scope.heap_slot.get() != crate::heap::NOT_YET {
+            return;
+        }
+        scope.vars.get_mut().reset();
+        scope.parent = None;
+        if let Some(frame) = scope.frame.take() {
+            Frame::recycle(frame);
+        }
+        scope.generator = None;
+        scope.kind.set(ScopeKind::Var);
+        scope.late.set(false);
+        SPARE_SCOPES.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            if spare.len() < SPARE_SCOPES_MAX {
+                spare.push(env);
+            }
+        });
     }
 
     /// Registers this scope and every scope up its chain that is not registered yet: called
@@ -969,29 +1046,44 @@ enum Found<'e> {
 /// Finds a cacheable reference's declarative binding: from its [`SiteCache`] when that was
 /// filled in this epoch and the slot still holds a binding of this name (the interned name's
 /// pointer), else by walking the scopes and filling the cache.
+#[inline(always)]
 fn find_binding<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'e> {
+    match cached_slot(id, cache, env) {
+        Some((scope, slot)) => Found::Slot(scope, slot),
+        None => find_binding_uncached(id, cache, env),
+    }
+}
+
+/// [`find_binding`]'s miss: the spec's walk for a reference the cache cannot serve, else the
+/// walk that fills the cache.
+#[inline(never)]
+fn find_binding_uncached<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'e> {
     if !id.cacheable {
         return Found::Walk;
-    }
-    if let Some((scope, slot)) = cached_slot(id, cache, env) {
-        return Found::Slot(scope, slot);
     }
     walk_and_cache(id, cache, env)
 }
 
-/// The scope and position [`SiteCache`] holds for the reference, if it was filled in this
-/// epoch and the slot still holds a binding of this name (the interned name's pointer).
-#[inline]
+/// The scope [`SiteCache`] leads to from `env`, and the position in it, if the cache was
+/// filled in this epoch and that position still holds a binding of this name (the interned
+/// name's pointer).
+///
+/// The cache is filled only for a cacheable reference, where its walk found a declarative
+/// binding ([`walk_and_cache`]), so a filled cache of this epoch needs no look at
+/// [`IdentRef::cacheable`] or [`IdentRef::unbound`]; an empty one (0) is of no epoch, since
+/// the epoch starts at 1. The hit is a handful of loads, so it is inlined where names are read
+/// and written; the miss paths stay out of line.
+#[inline(always)]
 fn cached_slot<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Option<(&'e Scope, usize)> {
     let c = cache.0.get();
-    if c == 0 || c >> 24 != BINDING_EPOCH.with(Cell::get) {
+    if c >> 24 != BINDING_EPOCH.with(Cell::get) {
         return None;
     }
-    let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
-    let mut scope: &Env = env;
-    for _ in 0..hops {
-        scope = scope.parent.as_ref()?;
+    let mut scope: &Scope = env;
+    for _ in 0..(c >> 16) & 0xff {
+        scope = scope.parent.as_deref()?;
     }
+    let slot = (c & 0xffff) as usize;
     let found =
         scope.object.is_none() && scope.vars.borrow().at(slot).is_some_and(|b| Rc::ptr_eq(&b.name, &id.name));
     found.then_some((scope, slot))
@@ -1020,30 +1112,36 @@ fn walk_and_cache<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'
     }
 }
 
-/// GetValue of an identifier reference, without the `this` [`get_ident`] also answers: its
-/// cache hit, inlined where names are read (the hit is a few loads; the call, and the
-/// tuple's second value, cost more than it), and [`get_ident`] for everything else. The hit
-/// is written out here and in `get_ident` rather than shared with `cached_slot`: one helper
-/// for the three (a closure run inside the checking borrow) cost W3 1.5% and W7 1% more
-/// instructions (callgrind, 2026-12-07).
-#[inline]
+/// GetValue of an identifier reference, without the `this` [`get_ident`] also answers: the
+/// value of the binding its cache leads to ([`cached_slot`]), inlined where names are read,
+/// and [`get_ident`] out of line for everything else (a miss, an uninitialized binding, a
+/// global, `with`).
+///
+/// The hit is [`cached_slot`]'s, written out so that the binding is checked and read in one
+/// borrow.
+#[inline(always)]
 fn get_ident_value(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<JsValue> {
     let c = cache.0.get();
-    if id.cacheable && !id.unbound.get() && c != 0 && c >> 24 == BINDING_EPOCH.with(Cell::get) {
-        let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
-        let mut scope: Option<&Env> = Some(env);
-        for _ in 0..hops {
-            scope = scope.and_then(|s| s.parent.as_ref());
+    if c >> 24 == BINDING_EPOCH.with(Cell::get) {
+        let mut scope: Option<&Scope> = Some(env);
+        for _ in 0..(c >> 16) & 0xff {
+            scope = scope.and_then(|s| s.parent.as_deref());
         }
         if let Some(scope) = scope
             && scope.object.is_none()
-            && let Some(b) = scope.vars.borrow().at(slot)
+            && let Some(b) = scope.vars.borrow().at((c & 0xffff) as usize)
             && Rc::ptr_eq(&b.name, &id.name)
             && let Some(v) = &b.value
         {
             return Ok(v.clone());
         }
     }
+    get_ident_uncached(id, cache, env)
+}
+
+/// [`get_ident`]'s value, for [`get_ident_value`]'s miss.
+#[inline(never)]
+fn get_ident_uncached(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<JsValue> {
     get_ident(id, cache, env).map(|(v, _)| v)
 }
 
@@ -1057,39 +1155,6 @@ fn get_ident_value(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<JsValue> 
 fn get_ident(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<(JsValue, JsValue)> {
     if id.unbound.get() && !EVAL_BINDINGS.with(Cell::get) {
         return get_global(&id.name);
-    }
-    // The cache's hit, read in the same borrow that checks it.
-    if id.cacheable
-        && let c = cache.0.get()
-        && c != 0
-        && c >> 24 == BINDING_EPOCH.with(Cell::get)
-    {
-        let (hops, slot) = ((c >> 16) & 0xff, (c & 0xffff) as usize);
-        let mut scope: &Env = env;
-        let mut ok = true;
-        for _ in 0..hops {
-            match &scope.parent {
-                Some(parent) => scope = parent,
-                None => {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if ok && scope.object.is_none() {
-            let vars = scope.vars.borrow();
-            if let Some(b) = vars.at(slot)
-                && Rc::ptr_eq(&b.name, &id.name)
-            {
-                return match &b.value {
-                    Some(v) => Ok((v.clone(), JsValue::Undefined)),
-                    // 9.1.1.1.6 GetBindingValue step 2: an uninitialized binding.
-                    None => {
-                        Err(reference_error(&format!("Cannot access '{}' before initialization", id.name)))
-                    }
-                };
-            }
-        }
     }
     match find_binding(id, cache, env) {
         Found::Slot(scope, slot) => {
@@ -1241,6 +1306,10 @@ fn set_declarative(scope: &Scope, slot: usize, name: &str, value: JsValue, stric
             return Ok(());
         }
         return Err(type_error("Assignment to constant variable."));
+    }
+    if b.arguments.is_none() {
+        b.value = Some(value);
+        return Ok(());
     }
     let mapped = b.arguments.clone();
     b.value = Some(value.clone());

@@ -177,15 +177,17 @@ pub(super) fn run_closure_framed(call: Invocation<'_>) -> Result<JsValue, JsValu
 /// as [`run_closure`] ([`instantiate`]), then the body on this evaluator.
 pub(crate) fn run_closure_sync(call: Invocation<'_>) -> Result<JsValue, JsValue> {
     let def = call.def.clone();
-    let result = instantiate(call, None).and_then(|scope| match &def.body {
+    let scope = match instantiate(call, None) {
+        Ok(scope) => scope,
+        Err(e) => return completion(Err(e)),
+    };
+    let result = match &def.body {
         Body::Expr(e) => eval(e, &scope),
         Body::Block(block) => {
             hoist(block, &scope);
-            for stmt in &block.stmts {
-                exec(stmt, &scope)?;
-            }
-            Ok(JsValue::Undefined)
+            block.stmts.iter().try_for_each(|stmt| exec(stmt, &scope).map(drop)).map(|()| JsValue::Undefined)
         }
-    });
+    };
+    Scope::recycle(scope);
     completion(result)
 }
