@@ -117,7 +117,7 @@ pub(crate) fn create_arguments_object(
         env: RefCell::new(names.is_some().then(|| env.clone())),
     };
     // 10.4.4.6 step 2 / 10.4.4.7 step 4-9: an object whose [[Prototype]] is %Object.prototype%.
-    let obj = Obj::new(Class::Arguments(data), Some(r.object_proto.clone()));
+    let obj = Obj::new(Class::Arguments(Box::new(data)), Some(r.object_proto.clone()));
     // 10.4.4.6 step 7 (10.4.4.7 step 17): Perform ! DefinePropertyOrThrow(obj, "length",
     // PropertyDescriptor { [[Value]]: 𝔽(len), [[Writable]]: true, [[Enumerable]]: false,
     // [[Configurable]]: true }).

@@ -465,10 +465,10 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             let result = crate::stack::check().and_then(|()| native(&this, &args, false));
             Box::pin(std::future::ready(result))
         }
-        Class::Function(Func::Bound { target, this: bound_this, args: bound_args }) => {
-            let mut all = bound_args.clone();
+        Class::Function(Func::Bound(bound)) => {
+            let mut all = bound.args.clone();
             all.extend(args);
-            call(target.clone(), bound_this.clone(), all)
+            call(bound.target.clone(), bound.this.clone(), all)
         }
         Class::Function(Func::Closure { def, env, .. }) => {
             // 10.2.1 [[Call]] step 2: If F.[[IsClassConstructor]] is true, throw a TypeError.
@@ -2398,8 +2398,9 @@ fn construct_with(f: &JsValue, args: Vec<JsValue>, new_target: &JsValue, text: &
             });
             framed(&name, body)
         }
-        Class::Function(Func::Bound { target, args: bound, .. }) => {
-            let mut all = bound.clone();
+        Class::Function(Func::Bound(bound)) => {
+            let target = &bound.target;
+            let mut all = bound.args.clone();
             all.extend(args);
             // 10.4.1.2 step 5: If SameValue(F, newTarget) is true, set newTarget to target.
             let new_target = if new_target.strict_equals(f) { target.clone() } else { new_target.clone() };
@@ -2414,8 +2415,8 @@ pub(crate) fn instance_of(value: &JsValue, f: &JsValue) -> Result<bool, JsValue>
     let JsValue::Object(fobj) = f else {
         return Err(realm().error("TypeError", "Right-hand side of 'instanceof' is not callable"));
     };
-    if let Class::Function(Func::Bound { target, .. }) = fobj.class() {
-        return instance_of(value, target);
+    if let Class::Function(Func::Bound(bound)) = fobj.class() {
+        return instance_of(value, &bound.target);
     }
     if !fobj.is_callable() {
         return Err(realm().error("TypeError", "Right-hand side of 'instanceof' is not callable"));

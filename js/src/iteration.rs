@@ -232,7 +232,7 @@ pub(crate) fn create_list_iterator(target: JsValue, kind: IterKind) -> JsValue {
         r.array_iterator_proto.clone()
     };
     let state = ListIterator { target: Some(target), index: 0, kind, units: None };
-    JsValue::Object(Obj::new(Class::ListIterator(RefCell::new(state)), Some(proto)))
+    JsValue::Object(Obj::new(Class::ListIterator(Box::new(RefCell::new(state))), Some(proto)))
 }
 
 /// %ArrayIteratorPrototype%.next (23.1.5.2.1) and %StringIteratorPrototype%.next (22.1.5.2.1).

@@ -50,8 +50,8 @@ pub(crate) fn function_name(f: &Func) -> String {
     match f {
         Func::Closure { def, .. } => def.name.to_string(),
         Func::Native { name, .. } => name.to_string(),
-        Func::Bound { target, .. } => {
-            let inner = match target {
+        Func::Bound(bound) => {
+            let inner = match &bound.target {
                 JsValue::Object(o) => match o.class() {
                     Class::Function(f) => function_name(f),
                     _ => String::new(),

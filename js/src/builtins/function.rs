@@ -46,7 +46,11 @@ pub(super) fn install(r: &Rc<Realm>) {
             JsValue::String(s) => s.to_string(),
             _ => String::new(),
         };
-        let bound = Func::Bound { target: this.clone(), this: arg(args, 0), args: bound_args };
+        let bound = Func::Bound(Box::new(crate::object::BoundFunc {
+            target: this.clone(),
+            this: arg(args, 0),
+            args: bound_args,
+        }));
         let f = Obj::new(Class::Function(bound), target.proto());
         f.define_with("length", JsValue::Number(length), false, false, true);
         f.define_with("name", JsValue::from(format!("bound {name}")), false, false, true);

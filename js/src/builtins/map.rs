@@ -173,8 +173,7 @@ pub(super) fn install(r: &Rc<Realm>) {
         // 2. Let map be ? OrdinaryCreateFromConstructor(NewTarget, "%Map.prototype%",
         // « [[MapData]] »). 3. Set map.[[MapData]] to a new empty List. (A subclass's
         // prototype is set by [[Construct]].)
-        let map =
-            JsValue::Object(Obj::new(Class::Map(RefCell::new(MapData::default())), Some(map_proto.clone())));
+        let map = JsValue::Object(Obj::new(Class::Map(Box::default()), Some(map_proto.clone())));
         // 4. If iterable is either undefined or null, return map.
         let iterable = arg(args, 0);
         if iterable.is_nullish() {

@@ -37,8 +37,7 @@ pub(super) fn install(r: &Rc<Realm>) {
             return Err(type_error("Constructor Set requires 'new'"));
         }
         // 2-3. OrdinaryCreateFromConstructor(NewTarget, "%Set.prototype%", « [[SetData]] »).
-        let set =
-            JsValue::Object(Obj::new(Class::Set(RefCell::new(MapData::default())), Some(set_proto.clone())));
+        let set = JsValue::Object(Obj::new(Class::Set(Box::default()), Some(set_proto.clone())));
         // 4. If iterable is either undefined or null, return set.
         let iterable = arg(args, 0);
         if iterable.is_nullish() {

@@ -43,10 +43,7 @@ pub(super) fn install(r: &Rc<Realm>) {
             return Err(type_error("Constructor WeakMap requires 'new'"));
         }
         // 2-3. OrdinaryCreateFromConstructor(NewTarget, "%WeakMap.prototype%", « [[WeakMapData]] »).
-        let map = JsValue::Object(Obj::new(
-            Class::WeakMap(RefCell::new(WeakData::default())),
-            Some(weak_map_proto.clone()),
-        ));
+        let map = JsValue::Object(Obj::new(Class::WeakMap(Box::default()), Some(weak_map_proto.clone())));
         // 4. If iterable is either undefined or null, return map.
         let iterable = arg(args, 0);
         if iterable.is_nullish() {

@@ -34,10 +34,7 @@ pub(super) fn install(r: &Rc<Realm>) {
             return Err(type_error("Constructor WeakSet requires 'new'"));
         }
         // 2-3. OrdinaryCreateFromConstructor(NewTarget, "%WeakSet.prototype%", « [[WeakSetData]] »).
-        let set = JsValue::Object(Obj::new(
-            Class::WeakSet(RefCell::new(WeakData::default())),
-            Some(weak_set_proto.clone()),
-        ));
+        let set = JsValue::Object(Obj::new(Class::WeakSet(Box::default()), Some(weak_set_proto.clone())));
         // 4. If iterable is either undefined or null, return set.
         let iterable = arg(args, 0);
         if iterable.is_nullish() {
