@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::capability::{PromiseCapability, if_abrupt_reject_promise, new_promise_capability};
 use super::iterator::{IteratorRecord, get_iterator, iterator_close, iterator_step_value};
 use super::operations::call;
-use super::then::invoke_then_for_effect;
+use super::then::{Handler, NoSteps, Steps, invoke_then_for_effect, invoke_then_with_handlers};
 use super::{PropertyKey, Realm, TypeErrorCase, argument};
 
 /// 27.2.4.1.1 GetPromiseResolve ( promiseConstructor ).
@@ -201,7 +201,7 @@ fn perform_promise_all<R: Realm>(
         let already_called = Cell::new(false);
         let (values, capability) = (elements.clone(), result_capability.clone());
         // 27.2.4.1.3 Promise.all Resolve Element Functions, with argument x:
-        let on_fulfilled = realm.create_builtin_function(1, move |realm: &R, args: &[R::Value]| {
+        let on_fulfilled = Handler::BuiltIn(1, move |realm: &R, args: &[R::Value]| {
             // 1. Let F be the active function object.
             // 2. If F.[[AlreadyCalled]] is true, return undefined.
             // 3. Set F.[[AlreadyCalled]] to true.
@@ -224,12 +224,8 @@ fn perform_promise_all<R: Realm>(
         // m. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
         elements.increment();
         // n. Perform ? Invoke(nextPromise, "then", « onFulfilled, resultCapability.[[Reject]] »).
-        invoke_then_for_effect(
-            realm,
-            &next_promise,
-            &on_fulfilled,
-            &result_capability.reject_function(realm),
-        )?;
+        let on_rejected: Handler<R, NoSteps<R>> = Handler::Function(result_capability.reject_function(realm));
+        invoke_then_with_handlers(realm, &next_promise, on_fulfilled, on_rejected)?;
         // o. Set index to index + 1.
     }
 }
@@ -293,22 +289,16 @@ fn perform_promise_all_settled<R: Realm>(
         //    « [[AlreadyCalled]], [[Index]], [[Values]], [[Capability]], [[RemainingElements]] »),
         //    with [[AlreadyCalled]] alreadyCalled and [[Index]] index (27.2.4.2.2 Promise.allSettled
         //    Resolve Element Functions).
-        let on_fulfilled = settled_element_function(
-            realm,
-            &elements,
-            result_capability,
-            &already_called,
-            index,
-            "fulfilled",
-        );
+        let on_fulfilled =
+            settled_element_function(&elements, result_capability, &already_called, index, "fulfilled");
         // n-u. Let onRejected be CreateBuiltinFunction(stepsRejected, ...), with the same
         //    alreadyCalled and index (27.2.4.2.3 Promise.allSettled Reject Element Functions).
         let on_rejected =
-            settled_element_function(realm, &elements, result_capability, &already_called, index, "rejected");
+            settled_element_function(&elements, result_capability, &already_called, index, "rejected");
         // v. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
         elements.increment();
         // w. Perform ? Invoke(nextPromise, "then", « onFulfilled, onRejected »).
-        invoke_then_for_effect(realm, &next_promise, &on_fulfilled, &on_rejected)?;
+        invoke_then_with_handlers(realm, &next_promise, on_fulfilled, on_rejected)?;
         // x. Set index to index + 1.
     }
 }
@@ -316,15 +306,14 @@ fn perform_promise_all_settled<R: Realm>(
 /// A Promise.allSettled Resolve Element Function (27.2.4.2.2, `status` "fulfilled") or Reject
 /// Element Function (27.2.4.2.3, `status` "rejected").
 fn settled_element_function<R: Realm>(
-    realm: &R,
     elements: &Rc<Elements<R>>,
     capability: &Rc<PromiseCapability<R>>,
     already_called: &Rc<Cell<bool>>,
     index: usize,
     status: &'static str,
-) -> R::Value {
+) -> Handler<R, impl Steps<R>> {
     let (values, capability, already_called) = (elements.clone(), capability.clone(), already_called.clone());
-    realm.create_builtin_function(1, move |realm: &R, args: &[R::Value]| {
+    Handler::BuiltIn(1, move |realm: &R, args: &[R::Value]| {
         // 1. Let F be the active function object.
         // 2. Let alreadyCalled be F.[[AlreadyCalled]].
         // 3. If alreadyCalled.[[Value]] is true, return undefined.
@@ -413,7 +402,7 @@ fn perform_promise_any<R: Realm>(
         let already_called = Cell::new(false);
         let (list, capability) = (errors.clone(), result_capability.clone());
         // 27.2.4.3.2 Promise.any Reject Element Functions, with argument x:
-        let on_rejected = realm.create_builtin_function(1, move |realm: &R, args: &[R::Value]| {
+        let on_rejected = Handler::BuiltIn(1, move |realm: &R, args: &[R::Value]| {
             // 1. Let F be the active function object.
             // 2. If F.[[AlreadyCalled]] is true, return undefined.
             // 3. Set F.[[AlreadyCalled]] to true.
@@ -439,12 +428,9 @@ fn perform_promise_any<R: Realm>(
         // m. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
         errors.increment();
         // n. Perform ? Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »).
-        invoke_then_for_effect(
-            realm,
-            &next_promise,
-            &result_capability.resolve_function(realm),
-            &on_rejected,
-        )?;
+        let on_fulfilled: Handler<R, NoSteps<R>> =
+            Handler::Function(result_capability.resolve_function(realm));
+        invoke_then_with_handlers(realm, &next_promise, on_fulfilled, on_rejected)?;
         // o. Set index to index + 1.
     }
 }

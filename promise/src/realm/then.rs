@@ -211,6 +211,119 @@ pub(crate) fn invoke_then<R: Realm>(
     invoke(realm, value, "then", args)
 }
 
+/// A handler a combinator gives `then`: a function value, or the steps of a built-in function
+/// made for that one call (a Resolve or Reject Element Function), which
+/// [`invoke_then_with_handlers`] makes into a function object only when code could see it.
+pub(crate) enum Handler<R: Realm, F> {
+    /// A function value (a capability's `resolve` or `reject`).
+    Function(R::Value),
+    /// CreateBuiltinFunction's length and steps.
+    BuiltIn(u32, F),
+}
+
+/// A built-in function's steps (CreateBuiltinFunction's behaviour): what
+/// [`Realm::create_builtin_function`] takes.
+pub(crate) trait Steps<R: Realm>: Fn(&R, &[R::Value]) -> Result<R::Value, R::Value> + 'static {}
+
+impl<R: Realm, F: Fn(&R, &[R::Value]) -> Result<R::Value, R::Value> + 'static> Steps<R> for F {}
+
+/// The steps type of a [`Handler::Function`], which has none.
+pub(crate) type NoSteps<R> =
+    fn(&R, &[<R as Realm>::Value]) -> Result<<R as Realm>::Value, <R as Realm>::Value>;
+
+impl<R: Realm, F> Handler<R, F>
+where
+    F: Fn(&R, &[R::Value]) -> Result<R::Value, R::Value> + 'static,
+{
+    /// The handler as a value: a built-in function is made now.
+    fn into_value(self, realm: &R) -> R::Value {
+        match self {
+            Handler::Function(f) => f,
+            Handler::BuiltIn(length, steps) => realm.create_builtin_function(length, steps),
+        }
+    }
+
+    /// PerformPromiseThen steps 3-6 for the job: a value that is not callable is `empty`.
+    fn for_job(self, realm: &R) -> JobHandler<R, F> {
+        match self {
+            Handler::Function(f) if realm.is_callable(&f) => JobHandler::Function(f),
+            Handler::Function(_) => JobHandler::Empty,
+            Handler::BuiltIn(_, steps) => JobHandler::Steps(steps),
+        }
+    }
+}
+
+/// A reaction's handler as its job holds it.
+enum JobHandler<R: Realm, F> {
+    Empty,
+    Function(R::Value),
+    Steps(F),
+}
+
+impl<R: Realm, F> JobHandler<R, F>
+where
+    F: Fn(&R, &[R::Value]) -> Result<R::Value, R::Value>,
+{
+    /// 27.2.2.1 NewPromiseReactionJob steps 1.d-1.e: the handler's completion.
+    fn run(self, realm: &R, argument: Result<R::Value, R::Value>) -> Result<R::Value, R::Value> {
+        match (self, argument) {
+            // d. If handler is empty, then
+            //    i. If type is fulfill, let handlerResult be NormalCompletion(argument).
+            //    ii. Else, let handlerResult be ThrowCompletion(argument).
+            (JobHandler::Empty, argument) => argument,
+            // e. Else, let handlerResult be Completion(HostCallJobCallback(handler, undefined,
+            //    « argument »)).
+            (JobHandler::Function(f), Ok(argument) | Err(argument)) => {
+                call(realm, &f, &realm.undefined(), &[argument])
+            }
+            // (The built-in function's [[Call]]: its steps, with `argument`.)
+            (JobHandler::Steps(steps), Ok(argument) | Err(argument)) => steps(realm, &[argument]),
+        }
+    }
+}
+
+/// `Perform ? Invoke(value, "then", « onFulfilled, onRejected »)` of a combinator, whose
+/// result is dropped. While `value`'s `then` is the intrinsic, PerformPromiseThen is done
+/// natively and a [`Handler::BuiltIn`] is run by the reaction's job as its steps: the function
+/// object the spec makes for it could reach no code (the intrinsic `then` only stores it in
+/// the reaction, and the derived promise is dropped), so none is made (an object and its
+/// closure per element of `Promise.all`). Otherwise both handlers are function values and
+/// `then` is looked up and called as the spec says.
+pub(crate) fn invoke_then_with_handlers<R, F, G>(
+    realm: &R,
+    value: &R::Value,
+    on_fulfilled: Handler<R, F>,
+    on_rejected: Handler<R, G>,
+) -> Result<(), R::Value>
+where
+    R: Realm,
+    F: Fn(&R, &[R::Value]) -> Result<R::Value, R::Value> + 'static,
+    G: Fn(&R, &[R::Value]) -> Result<R::Value, R::Value> + 'static,
+{
+    let Some(promise) = realm.promise_with_intrinsic_then(value) else {
+        let args = [on_fulfilled.into_value(realm), on_rejected.into_value(realm)];
+        return invoke(realm, value, "then", &args).map(drop);
+    };
+    // Promise.prototype.then steps 3-5 with C = %Promise%, as `then_intrinsic`.
+    let (on_fulfilled, on_rejected) = (on_fulfilled.for_job(realm), on_rejected.for_job(realm));
+    let realm = realm.clone();
+    drop(promise.then_reaction(move |argument, capability, _host| {
+        let handler_result = match argument {
+            Ok(value) => on_fulfilled.run(&realm, Ok(value)),
+            Err(reason) => on_rejected.run(&realm, Err(reason)),
+        };
+        match handler_result {
+            // 27.2.2.1 step 1.i: Return ? Call(promiseCapability.[[Resolve]], undefined,
+            // « handlerResult.[[Value]] »).
+            Ok(value) => resolve_function(&realm, capability, value),
+            // Step 1.h: Return ? Call(promiseCapability.[[Reject]], undefined,
+            // « handlerResult.[[Value]] »).
+            Err(reason) => capability.reject(reason),
+        }
+    }));
+    Ok(())
+}
+
 /// `Perform ? Invoke(value, "then", « onFulfilled, onRejected »)` where the result is dropped
 /// (the combinators): natively, not even the derived promise gets an object.
 pub(crate) fn invoke_then_for_effect<R: Realm>(
