@@ -430,10 +430,11 @@ pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result
     // without the argument vector and the finished future's box `call` makes for it: most
     // of the calls from settle-promise's jobs are resolving and element functions.
     if let JsValue::Object(obj) = f
-        && let Class::Function(Func::Native { f: native, .. }) = obj.class()
+        && let Class::Function(func) = obj.class()
+        && func.is_native()
     {
         crate::stack::check()?;
-        return native(this, args, false);
+        return func.call_native(this, args, false).expect("a native function");
     }
     sync_eval::call_slice(f, this, args)
 }
@@ -460,9 +461,10 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
         )));
     };
     match obj.class() {
-        Class::Function(Func::Native { f: native, .. }) => {
+        Class::Function(func @ (Func::Native { .. } | Func::Resolving { .. })) => {
             // Built-ins that call back into the script (`toString` of nested arrays...) recurse.
-            let result = crate::stack::check().and_then(|()| native(&this, &args, false));
+            let result = crate::stack::check()
+                .and_then(|()| func.call_native(&this, &args, false).expect("a native function"));
             Box::pin(std::future::ready(result))
         }
         Class::Function(Func::Bound(bound)) => {

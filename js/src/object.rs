@@ -220,6 +220,43 @@ pub(crate) enum Func {
     /// A bound function exotic object's slots (10.4.1), boxed: rare, and larger than the
     /// other two (see [`Class`]).
     Bound(Box<BoundFunc>),
+    /// A promise's `resolve` (or, with `reject`, its `reject`) made by CreateResolvingFunctions
+    /// (27.2.1.3): a built-in function of length 1 and name `""` whose [[Call]] is
+    /// settle-promise's `call_resolving_function`. It holds the promise's resolvers itself, so
+    /// `new Promise` makes two objects, not two objects and two closures.
+    Resolving {
+        resolvers: settle_promise::Resolvers<JsValue, JsValue, crate::promise::JsThenables>,
+        reject: bool,
+    },
+}
+
+impl Func {
+    /// Calls a native function ([`Func::Native`] or [`Func::Resolving`]) with `this`, the
+    /// arguments and whether it is [[Construct]]; `None` for the others.
+    #[inline]
+    pub(crate) fn call_native(
+        &self,
+        this: &JsValue,
+        args: &[JsValue],
+        construct: bool,
+    ) -> Option<Result<JsValue, JsValue>> {
+        match self {
+            Func::Native { f, .. } => Some(f(this, args, construct)),
+            Func::Resolving { resolvers, reject } => Some(settle_promise::realm::call_resolving_function(
+                &crate::promise::JsRealm,
+                resolvers,
+                *reject,
+                args,
+            )),
+            _ => None,
+        }
+    }
+
+    /// Whether this is native code ([`Func::call_native`] answers its calls).
+    #[inline]
+    pub(crate) fn is_native(&self) -> bool {
+        matches!(self, Func::Native { .. } | Func::Resolving { .. })
+    }
 }
 
 /// A bound function's [[BoundTargetFunction]], [[BoundThis]] and [[BoundArguments]].
@@ -290,7 +327,7 @@ impl Obj {
     /// without their property list ever being looked at, and then need none (issue 16).
     /// Observably the same as defining both at creation, `length` first.
     pub(crate) fn new_function(func: Func, proto: Obj) -> Obj {
-        let implied = matches!(func, Func::Closure { .. } | Func::Native { .. });
+        let implied = matches!(func, Func::Closure { .. } | Func::Native { .. } | Func::Resolving { .. });
         Obj::with_implied(Class::Function(func), Some(proto), implied)
     }
 
@@ -342,6 +379,9 @@ impl Obj {
             }
             Class::Function(Func::Native { name, length, .. }) => {
                 Some((JsValue::Number(f64::from(*length)), JsValue::String(name.clone())))
+            }
+            Class::Function(Func::Resolving { .. }) => {
+                Some((JsValue::Number(1.0), JsValue::String(crate::realm::realm().empty_string.clone())))
             }
             _ => None,
         }

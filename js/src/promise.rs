@@ -23,7 +23,7 @@ use crate::inspect::inspect;
 use crate::interp::{call_sync, construct_sync};
 use crate::property::PropertyKey;
 use crate::realm::realm;
-use crate::value::{Class, JsPromise, JsValue, Obj, Slot};
+use crate::value::{Class, Func, JsPromise, JsValue, Obj, Slot};
 
 /// The interpreter's thenable detection: plugs JavaScript's "object with a callable `then`"
 /// into settle's resolve functions.
@@ -150,6 +150,16 @@ impl realm::Realm for JsRealm {
         steps: impl Fn(&JsRealm, &[JsValue]) -> Result<JsValue, JsValue> + 'static,
     ) -> JsValue {
         JsValue::Object(realm().native("", length as usize, move |_, args, _| steps(&JsRealm, args)))
+    }
+
+    fn create_resolving_function(
+        &self,
+        resolvers: &settle_promise::Resolvers<JsValue, JsValue, JsThenables>,
+        reject: bool,
+    ) -> JsValue {
+        // CreateBuiltinFunction(steps, 1, "", « »): length and name implied (`Obj::new_function`).
+        let func = Func::Resolving { resolvers: resolvers.clone(), reject };
+        JsValue::Object(Obj::new_function(func, realm().function_proto.clone()))
     }
 
     fn create_array_from_list(&self, values: Vec<JsValue>) -> JsValue {

@@ -50,6 +50,7 @@ pub(crate) fn function_name(f: &Func) -> String {
     match f {
         Func::Closure { def, .. } => def.name.to_string(),
         Func::Native { name, .. } => name.to_string(),
+        Func::Resolving { .. } => String::new(),
         Func::Bound(bound) => {
             let inner = match &bound.target {
                 JsValue::Object(o) => match o.class() {

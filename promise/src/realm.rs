@@ -48,7 +48,7 @@ pub use finally::promise_prototype_finally;
 pub use iterator::{IteratorRecord, get_iterator, iterator_close, iterator_step_value};
 pub use keyed::{promise_all_keyed, promise_all_settled_keyed};
 pub use operations::{call, get_method, invoke, species_constructor};
-pub use resolving::{classify, classify_for, create_resolving_functions};
+pub use resolving::{call_resolving_function, classify, classify_for, create_resolving_functions};
 pub use statics::{
     promise_reject, promise_resolve, promise_resolve_method, promise_try, promise_with_resolvers,
 };
@@ -215,6 +215,22 @@ pub trait Realm: Clone + 'static {
         length: u32,
         steps: impl Fn(&Self, &[Self::Value]) -> Result<Self::Value, Self::Value> + 'static,
     ) -> Self::Value;
+
+    /// CreateResolvingFunctions' `resolve`, or with `reject` its `reject` (27.2.1.3 steps 3
+    /// and 5): a built-in function like [`Realm::create_builtin_function`]'s, of length 1,
+    /// whose [[Call]] is [`call_resolving_function`] over `resolvers`. The default makes it with
+    /// `create_builtin_function`; an engine may keep `resolvers` in the function object
+    /// itself, which saves a closure per function (every `new Promise` makes two).
+    fn create_resolving_function(
+        &self,
+        resolvers: &crate::Resolvers<Self::Value, Self::Value, Self::Thenables>,
+        reject: bool,
+    ) -> Self::Value {
+        let resolvers = resolvers.clone();
+        self.create_builtin_function(1, move |realm, args| {
+            call_resolving_function(realm, &resolvers, reject, args)
+        })
+    }
 
     /// CreateArrayFromList (7.3.17).
     fn create_array_from_list(&self, values: Vec<Self::Value>) -> Self::Value;

@@ -112,10 +112,11 @@ fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> Result<JsValue, JsV
 /// generator object.
 pub(crate) fn call_now(f: JsValue, this: JsValue, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
     if let JsValue::Object(obj) = &f
-        && let Class::Function(Func::Native { f: native, .. }) = obj.class()
+        && let Class::Function(func) = obj.class()
+        && func.is_native()
     {
         crate::stack::check()?;
-        return native(&this, &args, false);
+        return func.call_native(&this, &args, false).expect("a native function");
     }
     match plain_closure(&f) {
         Some((obj, def, env)) => run_closure_framed(Invocation {

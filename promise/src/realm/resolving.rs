@@ -166,19 +166,46 @@ pub fn create_resolving_functions<R: Realm>(
     resolvers: &RealmResolvers<R>,
 ) -> (R::Value, R::Value) {
     // 3. Let resolve be CreateBuiltinFunction(resolveSteps, 1, "", « »).
-    let functions = resolvers.clone();
-    let resolve = realm.create_builtin_function(1, move |realm, args| {
-        resolve_function(realm, &functions, argument(realm, args, 0));
-        Ok(realm.undefined())
-    });
+    let resolve = realm.create_resolving_function(resolvers, false);
     // 5. Let reject be CreateBuiltinFunction(rejectSteps, 1, "", « »).
-    let functions = resolvers.clone();
-    let reject = realm.create_builtin_function(1, move |realm, args| {
-        functions.reject(argument(realm, args, 0));
-        Ok(realm.undefined())
-    });
+    let reject = realm.create_resolving_function(resolvers, true);
     // 6. Return the Record { [[Resolve]]: resolve, [[Reject]]: reject }.
     (resolve, reject)
+}
+
+/// The [[Call]] of a function [`Realm::create_resolving_function`] made: 27.2.1.3.1 Promise
+/// Reject Functions when `reject`, else 27.2.1.3.2 Promise Resolve Functions, with the
+/// arguments `args` (the first is the reason or the resolution). Returns undefined.
+///
+/// ```
+/// use settle_promise::Resolvers;
+/// use settle_promise::realm::{Realm, call_resolving_function};
+/// // An engine's function object that holds its promise's resolvers calls this.
+/// fn call<R: Realm>(
+///     realm: &R,
+///     resolvers: &Resolvers<R::Value, R::Value, R::Thenables>,
+///     args: &[R::Value],
+/// ) -> Result<R::Value, R::Value> {
+///     call_resolving_function(realm, resolvers, false, args)
+/// }
+/// ```
+///
+/// # Errors
+///
+/// None: the resolving functions never throw (a `then` getter's error rejects the promise).
+pub fn call_resolving_function<R: Realm>(
+    realm: &R,
+    resolvers: &RealmResolvers<R>,
+    reject: bool,
+    args: &[R::Value],
+) -> Result<R::Value, R::Value> {
+    if reject {
+        // 27.2.1.3.1 steps 1-8 (the already-resolved record is the pair's, see `Resolvers`).
+        resolvers.reject(argument(realm, args, 0));
+    } else {
+        resolve_function(realm, resolvers, argument(realm, args, 0));
+    }
+    Ok(realm.undefined())
 }
 
 /// 27.2.1.3.2 Promise Resolve Functions, for a settle promise's resolving functions, with the
