@@ -947,19 +947,6 @@ pub(crate) enum Resolved {
     Global,
 }
 
-/// The nearest declarative scope with a binding called `name`, passing over `with` scopes
-/// (the bindings that declarations initialize are never an object's).
-fn lookup(env: &Env, name: &str) -> Option<Env> {
-    let mut scope = Some(env.clone());
-    while let Some(s) = scope {
-        if s.object.is_none() && s.has(name) {
-            return Some(s);
-        }
-        scope = s.parent.clone();
-    }
-    None
-}
-
 /// ResolveBinding(name) (9.4.2) through GetIdentifierReference (9.1.2.1): walks the scope
 /// chain asking each Environment Record's HasBinding; `None` is an unresolvable reference.
 /// An object record's HasBinding may run user code (a getter, `Symbol.unscopables`).
@@ -1330,16 +1317,25 @@ fn set_declarative(scope: &Scope, slot: usize, name: &str, value: JsValue, stric
 
 /// Initializes the nearest binding called `name` (a `let`/`const` leaving its dead zone).
 fn init_var(env: &Env, name: &str, value: JsValue) {
-    if let Some(scope) = lookup(env, name) {
-        let mut vars = scope.vars.borrow_mut();
-        if let Some(b) = vars.get_mut(name) {
+    // The nearest declarative scope's binding, passing over `with` scopes (the bindings that
+    // declarations initialize are never an object's): one search per scope and no handles,
+    // and it is almost always in `env` itself (the declaration's own scope).
+    let mut scope: &Scope = env;
+    loop {
+        if scope.object.is_none()
+            && let Some(b) = scope.vars.borrow_mut().get_mut(name)
+        {
             b.value = Some(value);
+            return;
         }
-    } else {
-        // A binding made after code ran in the scope: see `bump_binding_epoch`.
-        bump_binding_epoch();
-        env.declare(&Name::from(name), Some(value), true);
+        match &scope.parent {
+            Some(parent) => scope = parent,
+            None => break,
+        }
     }
+    // A binding made after code ran in the scope: see `bump_binding_epoch`.
+    bump_binding_epoch();
+    env.declare(&Name::from(name), Some(value), true);
 }
 
 fn generator_slot(env: &Env) -> Option<Rc<GenSlot>> {
