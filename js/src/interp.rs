@@ -1384,16 +1384,6 @@ enum Mode {
     Declare(bool),
 }
 
-macro_rules! bind_declare_fn {
-    ([$($asy:tt)*] [$($aw:tt)*]) => {
-/// Binds a pattern's names as new mutable bindings of `env` (a `catch` parameter).
-pub(crate) $($asy)* fn bind_declare(pattern: &Pattern, value: JsValue, env: &Env) -> Res<()> {
-    bind(pattern, value, env, Mode::Declare(true)) $($aw)*
-}
-    };
-}
-bind_declare_fn!([async] [.await]);
-
 /// BindingInitialization of a pattern, the steps both evaluators share (`.await` after each
 /// evaluation in the async one: `$aw`).
 macro_rules! bind_body {
@@ -1758,6 +1748,19 @@ macro_rules! exec_block_body {
         } else {
             env.clone()
         };
+        if completion::tracking() {
+            // 14.2.2: the block's value is its list's, UpdateEmpty'd into an abrupt completion.
+            let mut value = completion::Running::list();
+            for stmt in &block.stmts {
+                if let Err(e) = exec_stmt!(stmt, &scope, [$($aw)*]) {
+                    value.abrupt();
+                    return Err(e);
+                }
+                value.after();
+            }
+            value.finish();
+            return Ok(());
+        }
         for stmt in &block.stmts {
             exec_stmt!(stmt, &scope, [$($aw)*])?;
         }
@@ -1794,6 +1797,12 @@ enum Flow {
     Exit,
 }
 
+impl completion::LoopFlow for Flow {
+    fn exits(&self) -> bool {
+        matches!(self, Flow::Exit)
+    }
+}
+
 fn loop_flow(result: Res<()>, labels: &[Name]) -> Res<Flow> {
     match result {
         Ok(()) => Ok(Flow::Next),
@@ -1818,9 +1827,14 @@ macro_rules! exec_body {
         crate::stack::check()?;
         match stmt {
             Stmt::Expr(e) => {
-                eval(e, env) $($aw)*?;
+                // 14.5.1: Return ? GetValue(exprRef).
+                let value = eval(e, env) $($aw)*?;
+                completion::set(Some(value));
             }
-            Stmt::Var(decl) => exec_var(decl, env) $($aw)*?,
+            Stmt::Var(decl) => {
+                exec_var(decl, env) $($aw)*?;
+                completion::set(None);
+            }
             Stmt::Return(e) => {
                 let v = match e {
                     // In an async generator, lowering made `return e` `return await e`
@@ -1830,17 +1844,22 @@ macro_rules! exec_body {
                 };
                 return Err(Ctrl::Return(v));
             }
+            // 14.6.2: Return ? UpdateEmpty(stmtCompletion, undefined) (the completion of the
+            // branch taken, or undefined).
             Stmt::If(test, then, otherwise) => {
                 if eval(test, env) $($aw)*?.truthy() {
-                    exec_stmt!(then, env, [$($aw)*])?;
+                    completion::or_undefined(exec_stmt!(then, env, [$($aw)*]))?;
                 } else if let Some(otherwise) = otherwise {
-                    exec_stmt!(otherwise, env, [$($aw)*])?;
+                    completion::or_undefined(exec_stmt!(otherwise, env, [$($aw)*]))?;
+                } else {
+                    completion::set(Some(JsValue::Undefined));
                 }
             }
             Stmt::Block(block) => exec_block(block, env) $($aw)*?,
             Stmt::With(object, body) => {
                 let scope = with_environment(object, env) $($aw)*?;
-                exec_stmt!(body, &scope, [$($aw)*])?;
+                // 14.11.2 step 8: Return ? UpdateEmpty(C, undefined).
+                completion::or_undefined(exec_stmt!(body, &scope, [$($aw)*]))?;
             }
             Stmt::For(f) => {
                 let ForStmt { init, test, update, body, per_iteration, copies } = &**f;
@@ -1884,6 +1903,8 @@ macro_rules! exec_body {
                     s
                 };
                 let mut iter_env = copy(&loop_env);
+                // 14.7.4.3 ForBodyEvaluation step 1: Let V be undefined.
+                let mut v = completion::Running::undefined();
                 loop {
                     realm().step()?;
                     if let Some(test) = test
@@ -1891,7 +1912,7 @@ macro_rules! exec_body {
                     {
                         break;
                     }
-                    if let Flow::Exit = loop_flow(exec_stmt!(body, &iter_env, [$($aw)*]), &labels)? {
+                    if let Flow::Exit = v.flow(loop_flow(exec_stmt!(body, &iter_env, [$($aw)*]), &labels))? {
                         break;
                     }
                     iter_env = copy(&iter_env);
@@ -1899,6 +1920,7 @@ macro_rules! exec_body {
                         eval(update, &iter_env) $($aw)*?;
                     }
                 }
+                v.finish();
             }
             Stmt::ForOf(f) => {
                 let ForOfStmt { head, iterable, body, pos, is_await } = &**f;
@@ -1909,6 +1931,8 @@ macro_rules! exec_body {
                 }
                 // Arrays whose iteration is unobservable are iterated live, as their iterator
                 // does (pushing extends the loop).
+                // 14.7.5.7 ForIn/OfBodyEvaluation step 2: Let V be undefined.
+                let mut v = completion::Running::undefined();
                 if let Some(array) = crate::iteration::unobservable_array(&value) {
                     let mut i = 0;
                     loop {
@@ -1922,10 +1946,11 @@ macro_rules! exec_body {
                         };
                         i += 1;
                         let result = for_each_body(head, item, body, env) $($aw)*;
-                        if let Flow::Exit = loop_flow(result, &labels)? {
+                        if let Flow::Exit = v.flow(loop_flow(result, &labels))? {
                             break;
                         }
                     }
+                    v.finish();
                     return Ok(());
                 }
                 // 14.7.5.7 ForIn/OfBodyEvaluation with iterationKind iterate: each step is
@@ -1936,7 +1961,7 @@ macro_rules! exec_body {
                     realm().step()?;
                     let Some(item) = crate::iteration::iterator_step_value(&mut record)? else { break };
                     let result = for_each_body(head, item, body, env) $($aw)*;
-                    match loop_flow(result, &labels) {
+                    match v.flow(loop_flow(result, &labels)) {
                         Ok(Flow::Next) => {}
                         Ok(Flow::Exit) => {
                             crate::iteration::iterator_close(&record, Ok(()))?;
@@ -1946,11 +1971,16 @@ macro_rules! exec_body {
                             crate::iteration::iterator_close(&record, Err::<(), _>(e))?;
                         }
                         Err(other) => {
+                            // The iterator's `return` runs code: the completion's value is
+                            // kept across it.
+                            let value = completion::tracking().then(completion::get).flatten();
                             crate::iteration::iterator_close(&record, Ok(()))?;
+                            completion::set(value);
                             return Err(other);
                         }
                     }
                 }
+                v.finish();
             }
             Stmt::ForIn(f) => {
                 let ForInStmt { head, object, body } = &**f;
@@ -1965,33 +1995,51 @@ macro_rules! exec_body {
                     }
                     current = o.proto();
                 }
+                // 14.7.5.7 step 2: Let V be undefined.
+                let mut v = completion::Running::undefined();
                 for key in keys {
                     realm().step()?;
                     let result = for_each_body(head, JsValue::String(key.into()), body, env) $($aw)*;
-                    if let Flow::Exit = loop_flow(result, &labels)? {
+                    if let Flow::Exit = v.flow(loop_flow(result, &labels))? {
                         break;
                     }
                 }
+                v.finish();
             }
             Stmt::While(test, body) => {
+                // 14.7.3.2 WhileLoopEvaluation step 1: Let V be undefined.
+                let mut v = completion::Running::undefined();
                 while eval(test, env) $($aw)*?.truthy() {
                     realm().step()?;
-                    if let Flow::Exit = loop_flow(exec_stmt!(body, env, [$($aw)*]), &labels)? {
+                    if let Flow::Exit = v.flow(loop_flow(exec_stmt!(body, env, [$($aw)*]), &labels))? {
                         break;
                     }
                 }
+                v.finish();
             }
-            Stmt::DoWhile(body, test) => loop {
-                realm().step()?;
-                if let Flow::Exit = loop_flow(exec_stmt!(body, env, [$($aw)*]), &labels)? {
-                    break;
+            Stmt::DoWhile(body, test) => {
+                // 14.7.2.2 DoWhileLoopEvaluation step 1: Let V be undefined.
+                let mut v = completion::Running::undefined();
+                loop {
+                    realm().step()?;
+                    if let Flow::Exit = v.flow(loop_flow(exec_stmt!(body, env, [$($aw)*]), &labels))? {
+                        break;
+                    }
+                    if !eval(test, env) $($aw)*?.truthy() {
+                        break;
+                    }
                 }
-                if !eval(test, env) $($aw)*?.truthy() {
-                    break;
-                }
-            },
-            Stmt::Break(label) => return Err(Ctrl::Break(label.clone())),
-            Stmt::Continue(label) => return Err(Ctrl::Continue(label.clone())),
+                v.finish();
+            }
+            // 14.9.2, 14.8.2: a break or continue completion, its value empty.
+            Stmt::Break(label) => {
+                completion::set(None);
+                return Err(Ctrl::Break(label.clone()));
+            }
+            Stmt::Continue(label) => {
+                completion::set(None);
+                return Err(Ctrl::Continue(label.clone()));
+            }
             Stmt::Throw(e, pos) => {
                 let v = eval(e, env) $($aw)*?;
                 crate::realm::set_pos(*pos);
@@ -2014,9 +2062,16 @@ macro_rules! exec_body {
                         Err(e) => Err(e),
                     };
                 }
-                if let Some(finally) = finally {
-                    exec_block(finally, env) $($aw)*?;
+                // 14.15.3: C is the try or catch block's completion, which a normal finally
+                // block leaves as it was; Return ? UpdateEmpty(C, undefined).
+                let value = completion::tracking().then(completion::get).flatten();
+                if let Some(finally) = finally
+                    && let Err(e) = exec_block(finally, env) $($aw)*
+                {
+                    // An abrupt finally block's completion is F: UpdateEmpty(F, undefined).
+                    return completion::or_undefined(Err(e));
                 }
+                completion::set(Some(value.unwrap_or_default()));
                 result?;
             }
             Stmt::Switch(sw) => {
@@ -2036,18 +2091,30 @@ macro_rules! exec_body {
                 if start.is_none() {
                     start = cases.iter().position(|(t, _)| t.is_none());
                 }
+                // 14.12.4 CaseBlockEvaluation step 1: Let V be undefined.
+                let mut v = completion::Running::undefined();
                 if let Some(start) = start {
                     'cases: for (_, body) in &cases[start..] {
                         for stmt in body {
                             match exec_stmt!(stmt, &s, [$($aw)*]) {
-                                Ok(()) => {}
-                                Err(Ctrl::Break(None)) => break 'cases,
-                                Err(Ctrl::Break(Some(l))) if labels.contains(&l) => break 'cases,
-                                Err(other) => return Err(other),
+                                Ok(()) => v.after(),
+                                Err(Ctrl::Break(None)) => {
+                                    v.after_break();
+                                    break 'cases;
+                                }
+                                Err(Ctrl::Break(Some(l))) if labels.contains(&l) => {
+                                    v.after_break();
+                                    break 'cases;
+                                }
+                                Err(other) => {
+                                    v.abrupt();
+                                    return Err(other);
+                                }
                             }
                         }
                     }
                 }
+                v.finish();
             }
             Stmt::Labeled(label, body) => {
                 let mut labels = labels.clone();
@@ -2060,8 +2127,9 @@ macro_rules! exec_body {
             Stmt::Class(name, def) => {
                 let f = class_definition_evaluation(def, env) $($aw)*?;
                 init_var(env, name, JsValue::Object(f));
+                completion::set(None);
             }
-            Stmt::Empty => {}
+            Stmt::Empty => completion::set(None),
             // A statement marked by lowering that reached `exec` itself (the first statement
             // of `eval` code's list, say) rather than `exec_stmt!`: the same synchronous run.
             Stmt::Sync(inner) => sync_eval::exec_labeled(inner, env, labels)?,
@@ -2078,11 +2146,14 @@ fn exec_labeled<'a>(stmt: &'a Stmt, env: &'a Env, labels: Vec<Name>) -> Fut<'a, 
     match stmt {
         Stmt::Var(decl) => Box::pin(async move {
             crate::stack::check()?;
-            exec_var(decl, env).await
+            exec_var(decl, env).await?;
+            completion::set(None);
+            Ok(())
         }),
         Stmt::Expr(e) => Box::pin(async move {
             crate::stack::check()?;
-            eval_operand(e, env).await?;
+            let value = eval_operand(e, env).await?;
+            completion::set(Some(value));
             Ok(())
         }),
         Stmt::Return(Some(e)) => Box::pin(async move {
@@ -2118,7 +2189,8 @@ async fn for_await_of(head: &ForOfHead, value: JsValue, body: &Stmt, env: &Env, 
         let next_value = next_result.get("value")?;
         let result = for_each_body(head, next_value, body, env).await;
         // l-m. If LoopContinues is false (or the body is abrupt), then: if iteratorKind is
-        // async, return ? AsyncIteratorClose(iteratorRecord, status).
+        // async, return ? AsyncIteratorClose(iteratorRecord, status). (Only async functions
+        // have `for await`, and eval code is never one: no completion value to keep.)
         match loop_flow(result, labels) {
             Ok(Flow::Next) => {}
             Ok(Flow::Exit) => {
@@ -3258,4 +3330,5 @@ $($asy)* fn compound(op: &AssignmentOperator, p: Place<'_>, value: &Expr, env: &
 compound_fn!([async] [.await]);
 
 // Last, so that the macros above (the steps both evaluators share) are in its scope.
+pub(crate) mod completion;
 mod sync_eval;

@@ -8,9 +8,10 @@
 //! `arguments`, and a sloppy one's `var`s and functions become bindings of the caller's
 //! function scope (the scopes are found by name at run time, so nothing needs re-resolving).
 //!
-//! The completion value (what `eval` returns) is tracked through expression statements,
-//! blocks, `if`, `try` and labelled statements; a loop or `switch` completes with `undefined`
-//! (the values of its body's statements are not kept).
+//! The completion value (what `eval` returns) is the one the statements leave as they end
+//! while eval code runs (`interp/completion.rs`): through blocks, `if`, loops, `switch`,
+//! labels, `try` and the `break` and `continue` that leave them, as the spec's Completion
+//! Records carry it.
 //!
 //! Source positions inside the evaluated string are offsets into that string, while error
 //! reports map offsets into the script's own text: an uncaught error thrown by eval'd code is
@@ -18,8 +19,8 @@
 
 use std::rc::Rc;
 
-use crate::interp::{Env, Frame, Fut, Res, Scope, exec, hoist, make_function};
-use crate::ir::{Block, Body, DeclKind, Stmt};
+use crate::interp::{Env, Frame, Scope, completion, exec, hoist, make_function};
+use crate::ir::{Block, Body, DeclKind};
 use crate::realm::{Realm, realm};
 use crate::value::JsValue;
 
@@ -116,12 +117,24 @@ fn evaluate(
     eval_declaration_instantiation(body, &def.var_names, &var_env, &lex_env, strict)?;
     // 29-30. Let result be Completion(Evaluation of body); if result is a normal completion
     // and result.[[Value]] is empty, set result to NormalCompletion(undefined).
+    // The statements keep their completion values while this code runs (`completion.rs`);
+    // the body's is its StatementList's (14.2.2): the last statement's that is not empty.
+    let _tracking = completion::Tracking::start();
     let mut fut = Box::pin(async move {
-        match statement_list(&body.stmts, &lex_env).await {
-            Ok(v) => Ok(v.unwrap_or_default()),
-            Err(crate::interp::Ctrl::Throw(e)) => Err(e),
-            Err(_) => Ok(JsValue::Undefined),
+        let mut value = None;
+        for stmt in &body.stmts {
+            match exec(stmt, &lex_env).await {
+                Ok(()) => {}
+                Err(crate::interp::Ctrl::Throw(e)) => return Err(e),
+                // Eval code has no return, and a break or continue outside its loop is an
+                // early error.
+                Err(_) => return Ok(JsValue::Undefined),
+            }
+            if let Some(v) = completion::get() {
+                value = Some(v);
+            }
         }
+        Ok(value.unwrap_or_default())
     });
     crate::interp::poll_once(fut.as_mut())
 }
@@ -301,94 +314,4 @@ fn create_global_binding(global: &crate::value::Obj, name: &crate::ir::Name, fo:
             }
         }
     }
-}
-
-/// The completion value of a StatementList (14.2.2): the last statement's value that is not
-/// empty (UpdateEmpty).
-fn statement_list<'a>(stmts: &'a [Stmt], env: &'a Env) -> Fut<'a, Option<JsValue>> {
-    Box::pin(async move {
-        let mut value = None;
-        for stmt in stmts {
-            if let Some(v) = statement(stmt, env).await? {
-                value = Some(v);
-            }
-        }
-        Ok(value)
-    })
-}
-
-/// A statement's completion value: `None` is empty.
-fn statement<'a>(stmt: &'a Stmt, env: &'a Env) -> Fut<'a, Option<JsValue>> {
-    Box::pin(async move {
-        match stmt {
-            // 14.5.1: ExpressionStatement: Return ? GetValue(exprRef).
-            Stmt::Expr(e) => Ok(Some(crate::interp::eval(e, env).await?)),
-            // 14.3 declarations and 14.4 the empty statement: empty.
-            Stmt::Var(_) | Stmt::Empty | Stmt::Class(..) => {
-                exec(stmt, env).await?;
-                Ok(None)
-            }
-            // 14.2.2 Block: the statement list's value, in a new scope when it declares.
-            Stmt::Block(block) => {
-                let scope = if block.needs_scope() {
-                    let s = Scope::new(Some(env.clone()));
-                    hoist(block, &s);
-                    s
-                } else {
-                    env.clone()
-                };
-                statement_list(&block.stmts, &scope).await
-            }
-            // 14.6.2 if: Return ? UpdateEmpty(stmtCompletion, undefined).
-            Stmt::If(test, then, otherwise) => {
-                let v = if crate::interp::eval(test, env).await?.truthy() {
-                    statement(then, env).await?
-                } else if let Some(otherwise) = otherwise {
-                    statement(otherwise, env).await?
-                } else {
-                    None
-                };
-                Ok(Some(v.unwrap_or_default()))
-            }
-            // 14.11.2 with: 6. Let C be Completion(Evaluation of Statement). 8. Return ?
-            // UpdateEmpty(C, undefined).
-            Stmt::With(object, body) => {
-                let scope = crate::interp::with_environment(object, env).await?;
-                Ok(Some(statement(body, &scope).await?.unwrap_or_default()))
-            }
-            // 14.15.3 try: Return ? UpdateEmpty(C, undefined), C the try or catch block's
-            // completion (a finally block's normal completion does not change it).
-            Stmt::Try(t) => {
-                let crate::ir::TryStmt { block, catch, finally } = &**t;
-                let mut result = block_value(block, env).await;
-                if let (Err(crate::interp::Ctrl::Throw(error)), Some((param, handler))) = (&result, catch) {
-                    let scope = Scope::new(Some(env.clone()));
-                    let error = error.clone();
-                    result = async {
-                        if let Some(param) = param {
-                            crate::interp::bind_declare(param, error, &scope).await?;
-                        }
-                        block_value(handler, &scope).await
-                    }
-                    .await;
-                }
-                if let Some(finally) = finally {
-                    crate::interp::exec_block(finally, env).await?;
-                }
-                Ok(Some(result?.unwrap_or_default()))
-            }
-            // Everything else (loops, switch, jumps) runs as a statement: a loop or switch
-            // completes with undefined here (see the module's documentation).
-            other => {
-                exec(other, env).await?;
-                Ok(Some(JsValue::Undefined))
-            }
-        }
-    })
-}
-
-async fn block_value(block: &Block, env: &Env) -> Res<Option<JsValue>> {
-    let scope = Scope::new(Some(env.clone()));
-    hoist(block, &scope);
-    statement_list(&block.stmts, &scope).await
 }
