@@ -16,6 +16,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::element::ElementReactions;
 use crate::error::{AggregateError, Reason, Value};
 use crate::promise::Promise;
 use crate::reaction::new_reaction;
@@ -116,7 +117,30 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // 1. Let values be a new empty List.
         // 2. Let remainingElementsCount be the Record { [[Value]]: 1 }.
         // 3. Let index be 0.
-        let elements = Elements::<T, _>::new(capability, expected_len(&iterable));
+        let expected = expected_len(&iterable);
+        let elements = Elements::<T, _>::new(capability, expected);
+        // The Resolve Element Functions' records, many to a block (`element.rs`): each holds
+        // its [[Index]]; [[Values]], [[Capability]] and [[RemainingElements]] are `elements`,
+        // held once per block.
+        let mut reactions = ElementReactions::new(
+            &elements,
+            expected,
+            |elements: &Elements<T, Resolvers<C, E, D>>, index, argument: Result<T, E>| match argument {
+                Ok(x) => {
+                    // 27.2.4.1.3, 8. Set values[index] to x.
+                    // 9. Set remainingElementsCount.[[Value]] to
+                    //    remainingElementsCount.[[Value]] - 1.
+                    // 10. If remainingElementsCount.[[Value]] = 0, then
+                    //    a. Let valuesArray be CreateArrayFromList(values).
+                    //    b. Return ? Call(promiseCapability.[[Resolve]], undefined,
+                    //       « valuesArray »).
+                    if let Some(values) = elements.store(index, x) {
+                        elements.capability.resolve(collect_filled::<T, C>(values));
+                    }
+                }
+                Err(reason) => elements.capability.reject(reason),
+            },
+        );
         // 4. Repeat,
         //    a. Let next be ? IteratorStepValue(iteratorRecord).
         for next_value in iterable {
@@ -137,7 +161,6 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             //       promise: PerformPromiseThen, with no derived promise since neither handler
             //       can throw.)
             //    o. Set index to index + 1.
-            let elements = elements.clone();
             //    An input already fulfilled (`Promise.all` over values, or over promises that
             //    settled earlier): PerformPromiseThen step 10 queues the reaction job now with
             //    the input's value. The value goes into its slot at once (the slots are
@@ -147,6 +170,7 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             //    with no reaction record allocated. Same job, same tick, same order.
             if let Some(x) = next_promise.fulfilled_value() {
                 elements.values.borrow_mut()[index] = Some(x);
+                let elements = elements.clone();
                 next_promise.perform_promise_then_fulfilled(move |_host| {
                     if let Some(values) = elements.finish_one() {
                         elements.capability.resolve(collect_filled::<T, C>(values));
@@ -154,22 +178,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 });
                 continue;
             }
-            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
-                Ok(x) => {
-                    // 27.2.4.1.3, 8. Set values[index] to x.
-                    // 9. Set remainingElementsCount.[[Value]] to
-                    //    remainingElementsCount.[[Value]] - 1.
-                    // 10. If remainingElementsCount.[[Value]] = 0, then
-                    //    a. Let valuesArray be CreateArrayFromList(values).
-                    //    b. Return ? Call(promiseCapability.[[Resolve]], undefined,
-                    //       « valuesArray »).
-                    if let Some(values) = elements.store(index, x) {
-                        elements.capability.resolve(collect_filled::<T, C>(values));
-                    }
-                }
-                Err(reason) => elements.capability.reject(reason),
-            }));
+            next_promise.perform_promise_then(reactions.next(index));
         }
+        drop(reactions);
         //    b. If next is done, then
         //       i. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
         //       ii. If remainingElementsCount.[[Value]] = 0, then
@@ -193,25 +204,14 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         let (result, capability) = Promise::<C, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
-        let elements = Elements::<Settled<T, E>, _>::new(capability, expected_len(&iterable));
-        // PerformPromiseAllSettled (27.2.4.2.1), step 4: Repeat, over the iterator.
-        for next_value in iterable {
-            let index = elements.reserve();
-            let next_promise = Promise::<T, E, D>::resolve(next_value);
-            let elements = elements.clone();
-            // An input already fulfilled: its slot filled now, the job only counts it down (as
-            // in `promise_all`, above).
-            if let Some(value) = next_promise.fulfilled_value() {
-                elements.values.borrow_mut()[index] = Some(Settled::Fulfilled(value));
-                next_promise.perform_promise_then_fulfilled(move |_host| {
-                    if let Some(values) = elements.finish_one() {
-                        elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
-                    }
-                });
-                continue;
-            }
-            // The Promise.allSettled Resolve Element and Reject Element Functions.
-            next_promise.perform_promise_then(new_reaction(move |argument: Result<T, E>| {
+        let expected = expected_len(&iterable);
+        let elements = Elements::<Settled<T, E>, _>::new(capability, expected);
+        // The Promise.allSettled Resolve Element and Reject Element Functions, many to a block
+        // (as in `promise_all`).
+        let mut reactions = ElementReactions::new(
+            &elements,
+            expected,
+            |elements: &Elements<Settled<T, E>, Resolvers<C, E, D>>, index, argument: Result<T, E>| {
                 let outcome = match argument {
                     Ok(value) => Settled::Fulfilled(value),
                     Err(reason) => Settled::Rejected(reason),
@@ -219,8 +219,27 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
                 if let Some(values) = elements.store(index, outcome) {
                     elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
                 }
-            }));
+            },
+        );
+        // PerformPromiseAllSettled (27.2.4.2.1), step 4: Repeat, over the iterator.
+        for next_value in iterable {
+            let index = elements.reserve();
+            let next_promise = Promise::<T, E, D>::resolve(next_value);
+            // An input already fulfilled: its slot filled now, the job only counts it down (as
+            // in `promise_all`, above).
+            if let Some(value) = next_promise.fulfilled_value() {
+                elements.values.borrow_mut()[index] = Some(Settled::Fulfilled(value));
+                let elements = elements.clone();
+                next_promise.perform_promise_then_fulfilled(move |_host| {
+                    if let Some(values) = elements.finish_one() {
+                        elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
+                    }
+                });
+                continue;
+            }
+            next_promise.perform_promise_then(reactions.next(index));
         }
+        drop(reactions);
         if let Some(values) = elements.finish_one() {
             elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
         }
@@ -237,23 +256,30 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
-        let errors = Elements::<E, _>::new(capability, expected_len(&iterable));
-        // PerformPromiseAny (27.2.4.3.1), step 4: Repeat, over the iterator.
-        for next_value in iterable {
-            let index = errors.reserve();
-            let next_promise = Promise::<T, E, D>::resolve(next_value);
-            let errors = errors.clone();
-            // Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »), with the
-            // Promise.any Reject Element Function.
-            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
+        let expected = expected_len(&iterable);
+        let errors = Elements::<E, _>::new(capability, expected);
+        // Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »), with the
+        // Promise.any Reject Element Function: one record per input, many to a block (as in
+        // `promise_all`).
+        let mut reactions = ElementReactions::new(
+            &errors,
+            expected,
+            |errors: &Elements<E, Resolvers<T, E, D>>, index, argument: Result<T, E>| match argument {
                 Ok(value) => errors.capability.resolve(value),
                 Err(reason) => {
                     if let Some(all) = errors.store(index, reason) {
                         errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
                     }
                 }
-            }));
+            },
+        );
+        // PerformPromiseAny (27.2.4.3.1), step 4: Repeat, over the iterator.
+        for next_value in iterable {
+            let index = errors.reserve();
+            let next_promise = Promise::<T, E, D>::resolve(next_value);
+            next_promise.perform_promise_then(reactions.next(index));
         }
+        drop(reactions);
         // 4.b. If next is done, then ... ii. If remainingElementsCount.[[Value]] = 0, then
         //    1. Let error be a newly created AggregateError object.
         //    2. Perform ! DefinePropertyOrThrow(error, "errors", ... CreateArrayFromList(errors)).
