@@ -1,44 +1,46 @@
-//! The reaction records of a combinator's element functions (27.2.4.1.3 Promise.all Resolve
-//! Element Functions, 27.2.4.2.2-3 Promise.allSettled's, 27.2.4.3.2 Promise.any Reject Element
-//! Functions), many to a block.
+//! A combinator call's shared record and its elements' reaction records (27.2.4.1.3 Promise.all
+//! Resolve Element Functions, 27.2.4.2.2-3 Promise.allSettled's, 27.2.4.3.2 Promise.any Reject
+//! Element Functions), many records to a block, each record keeping its element's value.
 //!
 //! Why: a combinator makes one reaction per pending input, all in one loop, and each of them
 //! only needs the call's shared record and its own index. As records of their own (a closure
 //! capturing an `Rc` and the index, in a `PoolRc` block) each took a pool pop and push, a
-//! 16-byte block head and an `Rc` increment and decrement, 56 bytes for a `u64` element. Here
-//! one pooled block holds as many records as fit the pool's largest class (7 of 32 bytes for a
-//! `u64` element) after one header with the shared record and the element function
-//! (docs/benchmarks.md, entry 23). Pooled, not one large allocation per call: 8 KiB blocks
-//! from the allocator were page-faulted anew on every call once glibc trimmed its heap (about
-//! 800 faults per 10^5 elements), where the pool's blocks stay mapped and warm.
+//! 16-byte block head and 56 bytes for a `u64` element, and its value then went to a slot of a
+//! separate `values` vector (16 bytes more, a vector that glibc gave back to the system after
+//! every call and page-faulted in again on the next: about 400 faults per 10^5 elements).
+//! Here one pooled block holds as many records as fit the pool's largest class (7 of 32 bytes
+//! for a `u64` element) after a 16-byte header, and a pending input's record is also its slot
+//! of the `values` List: the value stays in the record once its job ran, and the last
+//! element's job collects the values in input order (docs/benchmarks.md, entry 23). The values
+//! of inputs already fulfilled when the combinator sees them (whose jobs need no reaction) go
+//! to a vector instead, made only when there is one, so that `Promise.all` over fulfilled
+//! inputs is collected in place as before.
 //!
-//! A block is a [`Header`] (its live count, its allocation, the shared record `S` and the
-//! element function `F`) and then its records. A record is its own strong count (what its one
-//! `ReactionRef` holds: at offset 0, where a pooled block's `Head` has its count, so that
-//! `release_strong` reads both alike), the element's index (the spec's [[Index]]) and the
-//! link-or-argument slot every reaction record has. Element `index` sits at position
-//! `index % Block::PER_BLOCK` of its block, so a record finds its block from its index: no
-//! back-pointer.
+//! A record is its own strong count (what its one `ReactionRef` holds: at offset 0, where a
+//! pooled block's `Head` has its count, so that `release_strong` reads both alike), its number
+//! among the call's records, and the link-or-argument slot every reaction record has. Record
+//! `n` sits at position `n % PER_BLOCK` of its block, so a record finds its block's header,
+//! and through it the shared record, from its number: no back-pointer.
 //!
 //! Invariants (the SAFETY comments refer to them):
 //!
-//! 1. A block is only touched on the thread that made it (the records hold no `Send` pointer:
-//!    `ReactionRef` and the header's `Rc` are `!Send`).
-//! 2. `live` counts the block's records whose count is held, plus one while the builder
-//!    ([`ElementReactions`]) may still write records into it. The header (its `shared` and
-//!    `handler`) is dropped, and the block given back, exactly once, by whoever takes `live` to
-//!    zero; until then the block is live.
-//! 3. A record at position `p` of a block holds an index `i` with `i % PER_BLOCK == p`; it is
-//!    written once, by [`ElementReactions::next`], with its count at one, and its position is
-//!    never written again (the builder's indices increase strictly, and a block takes indices
-//!    from one range `[k * PER_BLOCK, k * PER_BLOCK + capacity)` only). Its slot is dropped
-//!    once, when its count is given up, after which nothing reads the record.
+//! 1. Everything here is touched only on the thread that made it (`Rc`, `ReactionRef` and
+//!    `NonNull` are `!Send`).
+//! 2. The [`Elements`] owns its blocks (`blocks`, in record order) and every record's slot:
+//!    they are dropped, and the blocks given back, with it, exactly once. A record whose
+//!    `ReactionRef` is alive (count 1) holds one strong count of the `Elements`'s `Rc`, given
+//!    up with that count, so a block outlives every reference to its records.
+//! 3. A block's records were written, once each, at consecutive positions up to `end`, by
+//!    `Element::reaction`, record `n` at position `n % PER_BLOCK`; a position is never written
+//!    whole again (numbers increase, and a block takes the numbers of one range
+//!    `[k * PER_BLOCK, k * PER_BLOCK + capacity)` only). Those at `[start, end)` own their
+//!    slot's value; those before `start` had theirs moved out by `Elements::collect`.
 //! 4. `capacity` and `class` are the block's allocation's: [`Block::layout`] of `capacity`,
 //!    taken by `pool::allocate` as `class`.
 
 use std::alloc::Layout;
 use std::any::Any;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::mem::{offset_of, size_of};
 use std::ptr::{self, NonNull};
 use std::rc::Rc;
@@ -46,41 +48,51 @@ use std::rc::Rc;
 use settle_runtime::job_pool;
 
 use crate::pool::{Head, allocate, deallocate};
-use crate::reaction::{ReactionRef, ReactionVTable, Slot, new_reaction};
+use crate::reaction::{ReactionRef, ReactionVTable, Slot};
 
-/// One element's reaction record.
+/// What a combinator does with its elements: the element function, given the record's slot
+/// (emptied) and the input's outcome. To keep the outcome as the element's value, it puts it
+/// back in the slot (`Slot::Argument`); [`Elements::collect`] takes the values out.
+pub(crate) trait Combinator<T, E>: Sized + 'static {
+    /// The combined promise's capability.
+    type Capability;
+
+    /// The element function of one input.
+    fn settled(elements: &Elements<T, E, Self>, slot: &Cell<Slot<T, E>>, argument: Result<T, E>);
+}
+
+/// One element's record: its reaction, and its slot of the `values` List.
 #[repr(C)]
 struct ElementRecord<T, E> {
     /// The strong count of the record's one `ReactionRef` (1 while it is held). First, where a
-    /// pooled block's `Head` has its count (`release_strong` reads it there).
+    /// pooled block's `Head` has its count.
     count: Cell<u32>,
-    /// The element's index: [[Index]], and the record's position in its block (invariant 3).
-    index: u32,
+    /// The record's number among the call's records: its position in its block (invariant 3).
+    number: u32,
     slot: Cell<Slot<T, E>>,
 }
 
-/// What a block holds besides its records (16 bytes with an `Rc` and a closure capturing
-/// nothing: the counts are `u16`, a block holding at most 248 bytes' worth of records).
-struct Header<S, F> {
-    live: Cell<u16>,
+/// What a block holds besides its records: 16 bytes.
+struct Header<T, E, K: Combinator<T, E>> {
+    /// The call's shared record (invariant 2: it outlives the block's references).
+    elements: NonNull<Elements<T, E, K>>,
     capacity: u16,
     class: u16,
-    /// The combinator call's shared record (values, remainingElementsCount, capability).
-    shared: Rc<S>,
-    /// The element function: what a record's job does with its index and argument.
-    handler: F,
+    /// The records that own their slot, `[start, end)` (invariant 3).
+    start: Cell<u16>,
+    end: Cell<u16>,
 }
 
-/// A block: the header, then `header.capacity` records (`repr(C)`: at [`Block::RECORDS`]).
+/// A block: the header, then `capacity` records (`repr(C)`: at [`Block::RECORDS`]).
 #[repr(C)]
-struct Block<S, F, T, E> {
-    header: Header<S, F>,
+struct Block<T, E, K: Combinator<T, E>> {
+    header: Header<T, E, K>,
     records: [ElementRecord<T, E>; 0],
 }
 
-impl<S, F, T, E> Block<S, F, T, E> {
+impl<T, E, K: Combinator<T, E>> Block<T, E, K> {
     /// The offset of the first record.
-    const RECORDS: usize = offset_of!(Block<S, F, T, E>, records);
+    const RECORDS: usize = offset_of!(Block<T, E, K>, records);
 
     /// The most records a block holds: as many as fit the pool's largest block after the
     /// header, and at least one (a block too large for the pool comes from the allocator).
@@ -104,7 +116,7 @@ impl<S, F, T, E> Block<S, F, T, E> {
     ///
     /// The block is live (invariant 2).
     #[inline]
-    unsafe fn header<'a>(block: NonNull<Self>) -> &'a Header<S, F> {
+    unsafe fn header<'a>(block: NonNull<Self>) -> &'a Header<T, E, K> {
         // SAFETY: the caller's contract; the reference covers the header only, not the records.
         unsafe { &(*block.as_ptr()).header }
     }
@@ -120,61 +132,338 @@ impl<S, F, T, E> Block<S, F, T, E> {
         unsafe { block.cast::<u8>().add(Self::RECORDS + position * size_of::<ElementRecord<T, E>>()).cast() }
     }
 
+    /// The position of record `number` in its block.
+    #[inline]
+    fn position(number: u32) -> usize {
+        (number % Self::PER_BLOCK as u32) as usize
+    }
+
     /// The block of the record at `record`.
     ///
     /// # Safety
     ///
-    /// `record` is a record of a live block (invariants 2-3).
+    /// `record` is a written record of a live block (invariants 2-3).
     #[inline]
     unsafe fn of(record: NonNull<ElementRecord<T, E>>) -> NonNull<Self> {
-        // SAFETY: `index` was written once and is only read (invariant 3).
-        let position = (unsafe { (*record.as_ptr()).index } % Self::PER_BLOCK as u32) as usize;
+        // SAFETY: `number` was written once and is only read (invariant 3).
+        let position = Self::position(unsafe { (*record.as_ptr()).number });
         // SAFETY: the record is at `position` of its block (invariant 3), so the start of the
         // block is that far before it, inside the same allocation.
         unsafe { record.cast::<u8>().sub(Self::RECORDS + position * size_of::<ElementRecord<T, E>>()).cast() }
     }
+}
 
-    /// Gives up one of the block's `live`; the last drops the header and gives the block back.
-    ///
-    /// # Safety
-    ///
-    /// The caller holds one of `live` (a record's, with that record's slot dropped, or the
-    /// builder's) and uses the block no more.
-    #[inline]
-    unsafe fn release(block: NonNull<Self>) {
-        // SAFETY: live while the caller's share of `live` is held (invariant 2).
-        let header = unsafe { Self::header(block) };
-        let live = header.live.get() - 1;
-        header.live.set(live);
-        if live == 0 {
-            // SAFETY: the last share went here (invariant 2).
-            unsafe { Self::free(block) }
-        }
-    }
+/// A block owned by its [`Elements`] (invariant 2): dropping it drops its records' slots and
+/// gives it back.
+struct OwnedBlock<T, E, K: Combinator<T, E>>(NonNull<Block<T, E, K>>);
 
-    /// Drops the header of a block whose `live` reached zero and gives the block back, also when
-    /// the header's drop unwinds (the shared record's drop runs user destructors).
-    ///
-    /// # Safety
-    ///
-    /// `live` just went to zero: no record is held and the builder is done with the block.
-    #[cold]
-    #[inline(never)]
-    unsafe fn free(block: NonNull<Self>) {
-        /// Gives the block back when dropped, on both paths.
+impl<T, E, K: Combinator<T, E>> Drop for OwnedBlock<T, E, K> {
+    fn drop(&mut self) {
+        /// Gives the block back when dropped: also if a slot's drop unwinds.
         struct GiveBack(NonNull<u8>, Layout, u16);
         impl Drop for GiveBack {
             fn drop(&mut self) {
                 // SAFETY: the block was taken with this layout as this class (invariant 4);
-                // its header was dropped (or its drop unwound) and nothing uses it.
+                // nothing uses it once its records are dropped.
                 unsafe { deallocate(self.0, self.1.size(), self.1.align(), self.2) }
             }
         }
-        // SAFETY: live until given back below (the caller's contract).
-        let header = unsafe { Self::header(block) };
-        let _give_back = GiveBack(block.cast(), Self::layout(header.capacity as usize), header.class);
-        // SAFETY: dropped once, here (invariant 2); every record's slot was dropped already.
-        unsafe { ptr::drop_in_place(&raw mut (*block.as_ptr()).header) };
+        let block = self.0;
+        // SAFETY: the `Elements` owning the block is being dropped, so no reference to its
+        // records is left (invariant 2); the header is plain data.
+        let header = unsafe { Block::header(block) };
+        let (start, end) = (header.start.get() as usize, header.end.get() as usize);
+        let _give_back =
+            GiveBack(block.cast(), Block::<T, E, K>::layout(header.capacity as usize), header.class);
+        // SAFETY: the records at `[start, end)` were written and own their slots (invariant
+        // 3); each is dropped once, here (a slice's drop goes on past a panicking element's).
+        unsafe {
+            let first = Block::record(block, start);
+            ptr::drop_in_place(ptr::slice_from_raw_parts_mut(first.as_ptr(), end - start));
+        }
+    }
+}
+
+/// The shared record of one combinator call: remainingElementsCount (from 1, so that the
+/// combined promise cannot settle before the iteration is over), the combined promise's
+/// capability, and the `values` (or `errors`) List: the pending inputs' values in their
+/// records, those of inputs already fulfilled when the combinator saw them in `fulfilled`.
+pub(crate) struct Elements<T, E, K: Combinator<T, E>> {
+    remaining: Cell<usize>,
+    pub(crate) capability: K::Capability,
+    /// Every block, in record order (invariant 2).
+    blocks: RefCell<Vec<OwnedBlock<T, E, K>>>,
+    /// The values of the inputs already fulfilled, by index, `None` for the others: empty
+    /// until the first such input (then every element has its entry), so that a combinator
+    /// over pending inputs only has records, and one over fulfilled inputs only this vector,
+    /// collected in place.
+    fulfilled: RefCell<Vec<Option<T>>>,
+    /// Whether `fulfilled` is in use (read by every pending element: no borrow).
+    any_fulfilled: Cell<bool>,
+    /// How many elements were reserved: the next index.
+    len: Cell<usize>,
+    /// How many records were made: the next record's number, its position's source
+    /// (invariant 3).
+    records: Cell<usize>,
+    /// The block the next record goes in (the last of `blocks`), and the first record number
+    /// it does not take.
+    current: Cell<Option<NonNull<Block<T, E, K>>>>,
+    limit: Cell<usize>,
+    /// How many inputs the iterable said it has: blocks and `fulfilled` are sized by it.
+    expected: usize,
+}
+
+impl<T: 'static, E: 'static, K: Combinator<T, E>> Elements<T, E, K> {
+    /// `expected`: how many inputs the iterable says it has. No block is taken until the first
+    /// record.
+    pub(crate) fn new(capability: K::Capability, expected: usize) -> Rc<Elements<T, E, K>> {
+        Rc::new(Elements {
+            remaining: Cell::new(1),
+            capability,
+            blocks: RefCell::new(Vec::new()),
+            fulfilled: RefCell::new(Vec::new()),
+            any_fulfilled: Cell::new(false),
+            len: Cell::new(0),
+            records: Cell::new(0),
+            current: Cell::new(None),
+            limit: Cell::new(0),
+            expected,
+        })
+    }
+
+    /// Reserves the next element (`values.push(undefined)`, remainingElementsCount += 1),
+    /// which the [`Element`] returned fills.
+    #[inline]
+    pub(crate) fn reserve(this: &Rc<Self>) -> Element<'_, T, E, K> {
+        let index = this.len.get();
+        this.remaining.set(this.remaining.get() + 1);
+        this.len.set(index + 1);
+        Element { elements: this, index }
+    }
+
+    /// Takes the block for record `number` (at its position in a range of `PER_BLOCK`). Sized
+    /// by the hint, at least doubling within a range when the hint fell short. Out of line:
+    /// once per `PER_BLOCK` records.
+    #[inline(never)]
+    fn new_block(this: &Rc<Self>, number: usize) -> NonNull<Block<T, E, K>> {
+        let per_block = Block::<T, E, K>::PER_BLOCK;
+        let position = number % per_block;
+        let capacity = (position + this.expected.saturating_sub(number))
+            .max(2 * position)
+            .max(position + 1)
+            .min(per_block);
+        let layout = Block::<T, E, K>::layout(capacity);
+        let (memory, class) = allocate(layout);
+        let block = memory.cast::<Block<T, E, K>>();
+        // The pointer `Rc::into_raw` gives (and `Share` takes back): not one made from a
+        // reference to the value, whose provenance would not cover the `Rc`'s counts.
+        let elements =
+            NonNull::new(Rc::as_ptr(this).cast_mut()).unwrap_or_else(|| unreachable!("an `Rc` is not null"));
+        let header = Header {
+            elements,
+            capacity: capacity as u16,
+            class,
+            start: Cell::new(position as u16),
+            end: Cell::new(position as u16),
+        };
+        // SAFETY: a fresh block of `layout`, owned here; the header is written once. Pushed
+        // at once, so it is given back with `this` (invariant 2); no record is written yet.
+        unsafe { (&raw mut (*block.as_ptr()).header).write(header) };
+        let mut blocks = this.blocks.borrow_mut();
+        if blocks.capacity() == 0 {
+            blocks.reserve(this.expected.div_ceil(per_block));
+        }
+        blocks.push(OwnedBlock(block));
+        this.current.set(Some(block));
+        this.limit.set(number - position + capacity);
+        block
+    }
+
+    /// remainingElementsCount -= 1; whether it reached 0.
+    #[inline]
+    pub(crate) fn finish_one(&self) -> bool {
+        let remaining = self.remaining.get() - 1;
+        self.remaining.set(remaining);
+        remaining == 0
+    }
+
+    /// The values, in input order, moved out of the records and `fulfilled` and mapped by
+    /// `map` into the caller's collection: CreateArrayFromList(values). Every element holds its
+    /// value (each element's function stored it before the count reached 0).
+    pub(crate) fn collect<X, C: FromIterator<X>>(&self, mut map: impl FnMut(Result<T, E>) -> X) -> C {
+        let fulfilled = std::mem::take(&mut *self.fulfilled.borrow_mut());
+        let blocks = self.blocks.borrow();
+        let mut records = Values::new(&blocks, self.records.get());
+        if fulfilled.is_empty() {
+            return Mapped(records, map).collect();
+        }
+        debug_assert_eq!(fulfilled.len(), self.len.get(), "every element has its entry");
+        // Pending inputs and fulfilled ones mixed (or only fulfilled ones: then, for a `Vec`,
+        // collected in place).
+        fulfilled
+            .into_iter()
+            .map(|value| match value {
+                Some(value) => map(Ok(value)),
+                None => {
+                    map(records.next().unwrap_or_else(|| unreachable!("a pending element has its record")))
+                }
+            })
+            .collect()
+    }
+}
+
+/// An element just reserved, which it fills once: with the value of an input already
+/// fulfilled, or with the reaction of a pending one.
+pub(crate) struct Element<'a, T, E, K: Combinator<T, E>> {
+    elements: &'a Rc<Elements<T, E, K>>,
+    index: usize,
+}
+
+impl<T: 'static, E: 'static, K: Combinator<T, E>> Element<'_, T, E, K> {
+    /// Stores the element's value: an input already fulfilled, whose job only counts down.
+    #[inline]
+    pub(crate) fn store(self, value: T) {
+        let mut fulfilled = self.elements.fulfilled.borrow_mut();
+        if !self.elements.any_fulfilled.replace(true) {
+            fulfilled.reserve(self.elements.expected.max(self.index + 1));
+        }
+        // The pending elements before this one (only in a mix): no value here.
+        fulfilled.resize_with(self.index, || None);
+        fulfilled.push(Some(value));
+    }
+
+    /// The element's reaction: its record, holding a strong count of the `Elements` while the
+    /// reaction lives (invariant 2).
+    #[inline]
+    pub(crate) fn reaction(self) -> ReactionRef<T, E> {
+        let elements = self.elements;
+        if elements.any_fulfilled.get() {
+            // Only in a mix with fulfilled inputs: this element has no value there.
+            elements.fulfilled.borrow_mut().resize_with(self.index + 1, || None);
+        }
+        let number = elements.records.get();
+        let block = match elements.current.get() {
+            Some(block) if number < elements.limit.get() => block,
+            _ => Elements::new_block(elements, number),
+        };
+        // A record number past `u32::MAX` (2^32 inputs, beyond any memory) stops here rather
+        // than wrap into a position already written.
+        let number = u32::try_from(number).unwrap_or_else(|_| too_many());
+        elements.records.set(number as usize + 1);
+        let record = ElementRecord { count: Cell::new(1), number, slot: Cell::new(Slot::Next(None)) };
+        // The count the record's reference holds; `Share` gives it back through the header's
+        // pointer, the one `into_raw` returns.
+        let share = Rc::into_raw(elements.clone());
+        debug_assert!(ptr::eq(share, Rc::as_ptr(elements)));
+        // SAFETY: the current block is live (owned by `elements`, invariant 2) and `number` is
+        // in its range, above every number written into it, so its position is below the
+        // capacity and is `end`, unwritten (invariant 3): written once, here, and counted. The
+        // record gets the count (1) of the one reference made here, and the `Rc` count taken
+        // above, which the vtable's functions give back; the vtable is the record type's, and
+        // the slot is at its offset.
+        unsafe {
+            let header = Block::header(block);
+            let at = Block::record(block, Block::<T, E, K>::position(number));
+            at.write(record);
+            header.end.set(header.end.get() + 1);
+            ReactionRef::from_parts(
+                at.cast(),
+                const {
+                    &ReactionVTable::new(
+                        offset_of!(ElementRecord<T, E>, slot),
+                        run::<T, E, K>,
+                        drop_value::<T, E, K>,
+                    )
+                },
+            )
+        }
+    }
+}
+
+/// `Iterator::map`, with its `next` inlined into the collection's loop: as `Map`, it was a call
+/// per element (callgrind, W4b, 2026-12-07: 47 instructions per element with the loop, 28 now).
+struct Mapped<I, M>(I, M);
+
+impl<I: Iterator, X, M: FnMut(I::Item) -> X> Iterator for Mapped<I, M> {
+    type Item = X;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<X> {
+        self.0.next().map(&mut self.1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+/// `Elements::reserve` past `u32::MAX` elements.
+#[cold]
+#[inline(never)]
+fn too_many() -> ! {
+    panic!("a combinator over more than 2^32 inputs")
+}
+
+/// The values of a call's records, in input order, moved out: each record's block's `start`
+/// moves past it as its value is read, so that a panic in the caller's collection leaves the
+/// others to the blocks' drop (invariant 3).
+struct Values<'a, T, E, K: Combinator<T, E>> {
+    blocks: std::slice::Iter<'a, OwnedBlock<T, E, K>>,
+    /// The block being read, its next record and how many are left in it.
+    header: Option<&'a Header<T, E, K>>,
+    record: NonNull<ElementRecord<T, E>>,
+    left: usize,
+    /// How many values are left in all.
+    len: usize,
+}
+
+impl<'a, T, E, K: Combinator<T, E>> Values<'a, T, E, K> {
+    /// The values of `blocks`, `len` in all.
+    fn new(blocks: &'a [OwnedBlock<T, E, K>], len: usize) -> Values<'a, T, E, K> {
+        Values { blocks: blocks.iter(), header: None, record: NonNull::dangling(), left: 0, len }
+    }
+
+    /// Moves to the next block with values; `false` at the end.
+    #[cold]
+    fn next_block(&mut self) -> bool {
+        while self.left == 0 {
+            let Some(block) = self.blocks.next() else { return false };
+            // SAFETY: owned by the borrowed `Elements`, so live (invariant 2).
+            let header = unsafe { Block::header(block.0) };
+            let (start, end) = (header.start.get() as usize, header.end.get() as usize);
+            // SAFETY: `start` is at most `end`, a position of the block.
+            self.record = unsafe { Block::record(block.0, start) };
+            (self.header, self.left) = (Some(header), end - start);
+        }
+        true
+    }
+}
+
+impl<T, E, K: Combinator<T, E>> Iterator for Values<'_, T, E, K> {
+    type Item = Result<T, E>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Result<T, E>> {
+        if self.left == 0 && !self.next_block() {
+            return None;
+        }
+        let header = self.header?;
+        // SAFETY: the record at `start` of a live block owns its slot (invariant 3); its value
+        // is moved out once: `start` moves past it at once.
+        let slot = unsafe { ptr::read((*self.record.as_ptr()).slot.as_ptr()) };
+        header.start.set(header.start.get() + 1);
+        // SAFETY: the next position, at most `end`.
+        self.record = unsafe { self.record.add(1) };
+        self.left -= 1;
+        self.len -= 1;
+        match slot {
+            Slot::Argument(value) => Some(value),
+            Slot::Next(_) => unreachable!("every element stored its value before the last one collected"),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len, Some(self.len))
     }
 }
 
@@ -182,172 +471,49 @@ impl<S, F, T, E> Block<S, F, T, E> {
 ///
 /// # Safety
 ///
-/// `head` is an element record of a `Block<S, F, T, E>` whose count the caller gives up.
-unsafe fn run<S, F, T, E>(head: NonNull<Head>, _host: &mut dyn Any)
-where
-    F: Fn(&S, usize, Result<T, E>),
-{
+/// `head` is an element record with a reference (count 1), whose count the caller gives up.
+unsafe fn run<T: 'static, E: 'static, K: Combinator<T, E>>(head: NonNull<Head>, _host: &mut dyn Any) {
     let record = head.cast::<ElementRecord<T, E>>();
-    // SAFETY: the record is live while its count is held (invariant 3): the caller gave it.
+    // SAFETY: the record is live while its count is held (invariant 2): the caller gave it.
     let this = unsafe { record.as_ref() };
-    // SAFETY: the record's block, live while the record is (invariant 2).
-    let block = unsafe { Block::<S, F, T, E>::of(record) };
-    // The slot taken leaves `Next(None)`, which owns nothing: the record needs no drop of its
-    // own, and giving its count up is giving up its share of the block, when the element
-    // function returns or unwinds (not through `drop_value`: 15 instructions less per element,
-    // callgrind, W4b).
-    let slot = this.slot.take();
-    let _release = ReleaseBlock(block);
-    let Slot::Argument(argument) = slot else { return };
-    // SAFETY: live while the record's share is held, by `_release`.
-    let header = unsafe { Block::header(block) };
-    (header.handler)(&header.shared, this.index as usize, argument);
+    // SAFETY: the record's block, live while the record is referenced (invariant 2).
+    let elements = unsafe { Block::<T, E, K>::header(Block::of(record)).elements };
+    // The record's count is its strong count of `elements`, given up when the element function
+    // returns or unwinds (nothing touches the record after: that may free it).
+    let _share = Share(elements);
+    let Slot::Argument(argument) = this.slot.take() else { return };
+    // SAFETY: live while the share is held.
+    K::settled(unsafe { elements.as_ref() }, &this.slot, argument);
 }
 
-/// A record's share of its block's `live`, given up when dropped.
-struct ReleaseBlock<S, F, T, E>(NonNull<Block<S, F, T, E>>);
-
-impl<S, F, T, E> Drop for ReleaseBlock<S, F, T, E> {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: the share of a record whose slot was dropped or owns nothing, given up once.
-        unsafe { Block::release(self.0) }
-    }
-}
-
-/// A record's `ReactionVTable::drop_value`, once its count is zero: drops its slot (a link, or
-/// the argument of a job dropped unrun) and gives up its share of the block.
+/// A record's `ReactionVTable::drop_value`, once its count is zero (its reference dropped with
+/// the list it was on, or with its job unrun): drops what its slot holds (a link, or the
+/// argument of a job that will not run) and gives up its share of the `Elements`.
 ///
 /// # Safety
 ///
-/// `head` is an element record of a `Block<S, F, T, E>` whose count the caller just gave up.
-unsafe fn drop_value<S, F, T, E>(head: NonNull<Head>) {
+/// `head` is an element record whose count (1) the caller just gave up.
+unsafe fn drop_value<T: 'static, E: 'static, K: Combinator<T, E>>(head: NonNull<Head>) {
     let record = head.cast::<ElementRecord<T, E>>();
-    // The block is released after the slot's drop, also if that drop unwinds.
-    // SAFETY: the record is live until its slot is dropped (invariant 3).
-    let _release = ReleaseBlock(unsafe { Block::<S, F, T, E>::of(record) });
-    // SAFETY: dropped once, here (invariant 3); nothing reads the record afterwards.
-    unsafe { ptr::drop_in_place(&raw mut (*record.as_ptr()).slot) };
+    // SAFETY: as in `run`: live until the share goes, after the slot's drop (also on unwind).
+    let this = unsafe { record.as_ref() };
+    // SAFETY: the record's block, live while the record is referenced (invariant 2).
+    let elements = unsafe { Block::<T, E, K>::header(Block::of(record)).elements };
+    let _share = Share(elements);
+    drop(this.slot.take());
 }
 
-/// Makes a combinator call's element reactions, in increasing index order, into shared blocks.
-///
-/// `F` is the element function: `handler(shared, index, argument)` when input `index` settles.
-pub(crate) struct ElementReactions<S, F, T, E> {
-    shared: Rc<S>,
-    handler: F,
-    /// How many elements the iterable said it has (a hint: blocks are sized by it).
-    expected: usize,
-    /// The block the next records go in, with the builder's share of its `live`.
-    block: Option<NonNull<Block<S, F, T, E>>>,
-    /// `block` takes the indices below this one (from its range's start, invariant 3).
-    limit: usize,
-    /// The least index the next record may have: indices increase strictly (invariant 3).
-    next_index: usize,
-}
+/// A record's strong count of its `Elements`, given up when dropped.
+struct Share<T: 'static, E: 'static, K: Combinator<T, E>>(NonNull<Elements<T, E, K>>);
 
-impl<S, F, T, E> ElementReactions<S, F, T, E>
-where
-    S: 'static,
-    F: Fn(&S, usize, Result<T, E>) + Copy + 'static,
-    T: 'static,
-    E: 'static,
-{
-    /// A builder for the call whose shared record is `shared`; no block is taken until the
-    /// first record.
-    pub(crate) fn new(shared: &Rc<S>, expected: usize, handler: F) -> ElementReactions<S, F, T, E> {
-        ElementReactions { shared: shared.clone(), handler, expected, block: None, limit: 0, next_index: 0 }
-    }
-
-    /// The reaction of element `index`: a record in the current block, or in a new one.
-    ///
-    /// # Panics
-    ///
-    /// Panics if `index` is not above every index given before.
+impl<T: 'static, E: 'static, K: Combinator<T, E>> Drop for Share<T, E, K> {
     #[inline]
-    pub(crate) fn next(&mut self, index: usize) -> ReactionRef<T, E> {
-        assert!(index >= self.next_index, "element indices increase");
-        let Ok(index32) = u32::try_from(index) else { return self.unblocked(index) };
-        self.next_index = index + 1;
-        let block = match self.block {
-            Some(block) if index < self.limit => block,
-            _ => self.new_block(index),
-        };
-        let record = ElementRecord { count: Cell::new(1), index: index32, slot: Cell::new(Slot::Next(None)) };
-        // SAFETY: the builder holds a share of the block (invariant 2), and `index` is in its
-        // range, above every index written into it (`limit`, `next_index`), so its position is
-        // below the capacity and unwritten (invariant 3). The record gets the count its
-        // reference holds and its share of `live`; the vtable is its type's.
-        unsafe {
-            let header = Block::<S, F, T, E>::header(block);
-            header.live.set(header.live.get() + 1);
-            let at = Block::record(block, (index32 % Block::<S, F, T, E>::PER_BLOCK as u32) as usize);
-            at.write(record);
-            ReactionRef::from_parts(
-                at.cast(),
-                const {
-                    &ReactionVTable::new(
-                        offset_of!(ElementRecord<T, E>, slot),
-                        run::<S, F, T, E>,
-                        drop_value::<S, F, T, E>,
-                    )
-                },
-            )
-        }
-    }
-
-    /// Takes the block for `index` (at its position in a range of `PER_BLOCK`), giving up the
-    /// builder's share of the previous one. Sized by the hint, at least doubling within a
-    /// range when the hint fell short. Out of line: once per `PER_BLOCK` elements.
-    #[inline(never)]
-    fn new_block(&mut self, index: usize) -> NonNull<Block<S, F, T, E>> {
-        let per_block = Block::<S, F, T, E>::PER_BLOCK;
-        let position = index % per_block;
-        let capacity = (position + self.expected.saturating_sub(index))
-            .max(2 * position)
-            .max(position + 1)
-            .min(per_block);
-        let layout = Block::<S, F, T, E>::layout(capacity);
-        let (memory, class) = allocate(layout);
-        let block = memory.cast::<Block<S, F, T, E>>();
-        let header = Header {
-            live: Cell::new(1),
-            capacity: capacity as u16,
-            class,
-            shared: self.shared.clone(),
-            handler: self.handler,
-        };
-        // SAFETY: a fresh block of `layout`, owned here; the header is written once, and the
-        // builder's share of `live` is the one it starts with.
-        unsafe { (&raw mut (*block.as_ptr()).header).write(header) };
-        if let Some(previous) = self.block.replace(block) {
-            // SAFETY: the builder's share of the previous block, given up once.
-            unsafe { Block::release(previous) }
-        }
-        self.limit = index - position + capacity;
-        block
-    }
-
-    /// An element past `u32::MAX` (never in practice: 2^32 pending inputs): a record of its
-    /// own, as every element's was before the blocks.
-    #[cold]
-    #[inline(never)]
-    fn unblocked(&mut self, index: usize) -> ReactionRef<T, E> {
-        self.next_index = index + 1;
-        let (shared, handler) = (self.shared.clone(), self.handler);
-        new_reaction(move |argument| handler(&shared, index, argument))
-    }
-}
-
-impl<S, F, T, E> Drop for ElementReactions<S, F, T, E> {
     fn drop(&mut self) {
-        if let Some(block) = self.block.take() {
-            // SAFETY: the builder's share of its block, given up once.
-            unsafe { Block::release(block) }
-        }
+        // SAFETY: the count `Elements::reaction` took with `Rc::into_raw`, whose pointer the
+        // header holds (`NonNull::from` of the same value); given back once.
+        drop(unsafe { Rc::from_raw(self.0.as_ptr()) });
     }
 }
-
 #[cfg(test)]
 mod tests {
     //! The blocks' bookkeeping through the combinators that use them. Each test ends with every
@@ -359,8 +525,9 @@ mod tests {
 
     use settle_runtime::EventLoop;
 
-    use super::Block;
+    use super::{Block, Combinator, Elements};
     use crate::error::Error;
+    use crate::reaction::Slot;
     use crate::resolving::Resolvers;
     use crate::{Promise, PromiseStatics, Settled};
 
@@ -396,16 +563,24 @@ mod tests {
         }
     }
 
+    /// A combinator that stores nothing, to name the blocks' types.
+    struct Nothing;
+
+    impl<T: 'static, E: 'static> Combinator<T, E> for Nothing {
+        type Capability = ();
+        fn settled(_: &Elements<T, E, Self>, _: &Cell<Slot<T, E>>, _: Result<T, E>) {}
+    }
+
     #[test]
     fn blocks_hold_several_records_for_small_values() {
-        type B = Block<(), fn(&(), usize, Result<u64, Error>), u64, Error>;
+        type B = Block<u64, Error, Nothing>;
         assert_eq!(
-            (B::PER_BLOCK, size_of::<super::ElementRecord<u64, Error>>()),
-            (7, 32),
-            "7 records of 32 bytes for a `u64` element"
+            (B::PER_BLOCK, size_of::<super::ElementRecord<u64, Error>>(), B::RECORDS),
+            (7, 32, 16),
+            "7 records of 32 bytes for a `u64` element, after a 16-byte header"
         );
         assert!(B::layout(B::PER_BLOCK).size() <= settle_runtime::job_pool::LARGEST, "a block is pooled");
-        type Large = Block<(), fn(&(), usize, Result<[u64; 40], Error>), [u64; 40], Error>;
+        type Large = Block<[u64; 40], Error, Nothing>;
         assert_eq!(Large::PER_BLOCK, 1, "a record larger than a pooled block has a block of its own");
         assert_eq!(std::mem::offset_of!(super::ElementRecord<u64, Error>, count), 0);
     }
@@ -432,7 +607,7 @@ mod tests {
     }
 
     #[test]
-    fn fulfilled_inputs_between_pending_ones_skip_their_records() {
+    fn fulfilled_inputs_between_pending_ones_keep_their_values_aside() {
         let el = EventLoop::new();
         let _g = el.enter();
         let (promises, resolvers) = pending::<u64>(40);
@@ -570,5 +745,58 @@ mod tests {
         el.run().unwrap();
         let got = all.result().unwrap().unwrap();
         assert_eq!(got.iter().map(|v| v[39]).collect::<Vec<_>>(), (0..9).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn fulfilled_inputs_only_and_fulfilled_after_pending_ones() {
+        let el = EventLoop::new();
+        let _g = el.enter();
+        let only: Promise<Vec<u64>> = Promise::all((0..20).map(Promise::resolve).collect::<Vec<_>>());
+        let (promises, resolvers) = pending::<u64>(10);
+        // Pending first, then fulfilled: the fulfilled values' vector starts late, padded.
+        let mixed: Vec<Promise<u64>> = promises.into_iter().chain((10..20).map(Promise::resolve)).collect();
+        let later = Promise::all(mixed);
+        let settled = Promise::all_settled((0..3).map(Promise::resolve).collect::<Vec<_>>());
+        for (i, r) in resolvers.into_iter().enumerate() {
+            r.resolve(i as u64);
+        }
+        el.run().unwrap();
+        assert_eq!(only.result().unwrap().unwrap(), (0..20).collect::<Vec<_>>());
+        assert_eq!(later.result().unwrap().unwrap(), (0..20).collect::<Vec<_>>());
+        assert_eq!(settled.result().unwrap().unwrap(), (0..3).map(Settled::Fulfilled).collect::<Vec<_>>());
+    }
+
+    /// A collection that takes a few values and then panics: the values it took are its own,
+    /// the others are dropped with their blocks (each once: memcheck, and the probe's count).
+    #[derive(Clone, Debug)]
+    struct TakesThree;
+
+    impl FromIterator<Rc<()>> for TakesThree {
+        fn from_iter<I: IntoIterator<Item = Rc<()>>>(iter: I) -> TakesThree {
+            let taken: Vec<Rc<()>> = iter.into_iter().take(3).collect();
+            assert_eq!(taken.len(), 3);
+            panic!("took three")
+        }
+    }
+
+    #[test]
+    fn a_collection_that_panics_midway_leaves_the_rest_to_the_blocks() {
+        let el = EventLoop::new();
+        let reported = Rc::new(Cell::new(0));
+        let r = reported.clone();
+        el.set_uncaught_hook(move |_| r.set(r.get() + 1));
+        let probe = Rc::new(());
+        {
+            let _g = el.enter();
+            let (promises, resolvers) = pending::<Rc<()>>(12);
+            let all = <Promise<Rc<()>> as PromiseStatics<_, _, _>>::all::<TakesThree, _>(promises);
+            for r in resolvers {
+                r.resolve(probe.clone());
+            }
+            drop(all);
+        }
+        let _ = el.run();
+        assert_eq!(reported.get(), 1, "the panic was reported");
+        assert_eq!(Rc::strong_count(&probe), 1, "every value dropped once");
     }
 }
