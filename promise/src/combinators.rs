@@ -13,13 +13,12 @@
 //! `Promise.all` with any receiver and the iterator protocol is `realm::promise_all` and its
 //! siblings. Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
-use std::cell::Cell;
 use std::marker::PhantomData;
 
-use crate::element::{Combinator, Elements};
+use crate::element::{Combinator, Elements, Outcome};
 use crate::error::{AggregateError, Reason, Value};
 use crate::promise::Promise;
-use crate::reaction::{Slot, new_reaction};
+use crate::reaction::new_reaction;
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
 use crate::statics::PromiseStatics;
@@ -53,20 +52,19 @@ where
     type Capability = Resolvers<C, E, D>;
 
     #[inline]
-    fn settled(elements: &Elements<T, E, Self>, slot: &Cell<Slot<T, E>>, argument: Result<T, E>) {
-        match argument {
-            Ok(x) => {
-                // 27.2.4.1.3 Promise.all Resolve Element Functions:
-                // 8. Set values[index] to x. (The element's record is its slot of values.)
-                slot.set(Slot::Argument(Ok(x)));
-                // 9. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
-                // 10. If remainingElementsCount.[[Value]] = 0, then
-                if elements.finish_one() {
-                    all_done(elements);
-                }
+    fn settled(elements: &Elements<T, E, Self>, outcome: Outcome<'_, T, E>) {
+        if outcome.is_fulfilled() {
+            // 27.2.4.1.3 Promise.all Resolve Element Functions:
+            // 8. Set values[index] to x. (The value stays in the element's record, its slot of
+            //    values.)
+            // 9. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
+            // 10. If remainingElementsCount.[[Value]] = 0, then
+            if elements.finish_one() {
+                all_done(elements);
             }
+        } else if let Err(reason) = outcome.take() {
             // resultCapability.[[Reject]], the second argument of step n's `then`.
-            Err(reason) => elements.capability.reject(reason),
+            elements.capability.reject(reason);
         }
     }
 }
@@ -101,11 +99,10 @@ where
     type Capability = Resolvers<C, E, D>;
 
     #[inline]
-    fn settled(elements: &Elements<T, E, Self>, slot: &Cell<Slot<T, E>>, argument: Result<T, E>) {
+    fn settled(elements: &Elements<T, E, Self>, _outcome: Outcome<'_, T, E>) {
         // 9-11. Let obj be OrdinaryObjectCreate(...), with "status" and "value" or "reason";
-        // 12. Set values[index] to obj. (Made from the outcome kept in the record, when
-        // collected.)
-        slot.set(Slot::Argument(argument));
+        // 12. Set values[index] to obj. (Made from the outcome, which stays in the record,
+        //     when collected.)
         // 13-14. remainingElementsCount - 1; at 0, resolve with CreateArrayFromList(values).
         if elements.finish_one() {
             all_settled_done(elements);
@@ -141,17 +138,19 @@ where
     type Capability = Resolvers<T, E, D>;
 
     #[inline]
-    fn settled(elements: &Elements<T, E, Self>, slot: &Cell<Slot<T, E>>, argument: Result<T, E>) {
-        match argument {
-            Ok(value) => elements.capability.resolve(value),
-            Err(reason) => {
-                // 8. Set errors[index] to x.
-                slot.set(Slot::Argument(Err(reason)));
-                // 9-10. remainingElementsCount - 1; at 0, reject with an AggregateError.
-                if elements.finish_one() {
-                    any_done(elements);
-                }
+    fn settled(elements: &Elements<T, E, Self>, outcome: Outcome<'_, T, E>) {
+        if outcome.is_fulfilled() {
+            // resultCapability.[[Resolve]], the first argument of each input's `then`.
+            if let Ok(value) = outcome.take() {
+                elements.capability.resolve(value);
             }
+            return;
+        }
+        // 27.2.4.3.2 Promise.any Reject Element Functions:
+        // 8. Set errors[index] to x. (The reason stays in the element's record.)
+        // 9-10. remainingElementsCount - 1; at 0, reject with an AggregateError.
+        if elements.finish_one() {
+            any_done(elements);
         }
     }
 }

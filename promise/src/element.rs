@@ -50,15 +50,39 @@ use settle_runtime::job_pool;
 use crate::pool::{Head, allocate, deallocate};
 use crate::reaction::{ReactionRef, ReactionVTable, Slot};
 
-/// What a combinator does with its elements: the element function, given the record's slot
-/// (emptied) and the input's outcome. To keep the outcome as the element's value, it puts it
-/// back in the slot (`Slot::Argument`); [`Elements::collect`] takes the values out.
+/// What a combinator does with its elements: the element function, given the input's outcome
+/// where its job found it, in the record. An outcome not taken stays there as the element's
+/// value, which [`Elements::collect`] takes out.
 pub(crate) trait Combinator<T, E>: Sized + 'static {
     /// The combined promise's capability.
     type Capability;
 
     /// The element function of one input.
-    fn settled(elements: &Elements<T, E, Self>, slot: &Cell<Slot<T, E>>, argument: Result<T, E>);
+    fn settled(elements: &Elements<T, E, Self>, outcome: Outcome<'_, T, E>);
+}
+
+/// An input's outcome in its element's record (a slot holding `Slot::Argument`): left there,
+/// it is the element's value; [`Outcome::take`] moves it out. Left in place rather than taken
+/// and stored back: two moves of the slot less per element (callgrind, W4b: 546 -> 530).
+pub(crate) struct Outcome<'a, T, E>(&'a Cell<Slot<T, E>>);
+
+impl<T, E> Outcome<'_, T, E> {
+    /// Whether the input fulfilled.
+    #[inline]
+    pub(crate) fn is_fulfilled(&self) -> bool {
+        // SAFETY: a look at the discriminant through the cell's pointer: nothing else runs
+        // meanwhile (one thread, no user code), and no reference to the contents outlives it.
+        unsafe { matches!(&*self.0.as_ptr(), Slot::Argument(Ok(_))) }
+    }
+
+    /// Moves the outcome out of the record, which keeps no value.
+    #[inline]
+    pub(crate) fn take(self) -> Result<T, E> {
+        match self.0.take() {
+            Slot::Argument(outcome) => outcome,
+            Slot::Next(_) => unreachable!("an outcome is a slot holding its argument"),
+        }
+    }
 }
 
 /// One element's record: its reaction, and its slot of the `values` List.
@@ -481,9 +505,12 @@ unsafe fn run<T: 'static, E: 'static, K: Combinator<T, E>>(head: NonNull<Head>, 
     // The record's count is its strong count of `elements`, given up when the element function
     // returns or unwinds (nothing touches the record after: that may free it).
     let _share = Share(elements);
-    let Slot::Argument(argument) = this.slot.take() else { return };
+    // SAFETY: as in `Outcome::is_fulfilled`.
+    if !unsafe { matches!(&*this.slot.as_ptr(), Slot::Argument(_)) } {
+        return;
+    }
     // SAFETY: live while the share is held.
-    K::settled(unsafe { elements.as_ref() }, &this.slot, argument);
+    K::settled(unsafe { elements.as_ref() }, Outcome(&this.slot));
 }
 
 /// A record's `ReactionVTable::drop_value`, once its count is zero (its reference dropped with
@@ -525,9 +552,8 @@ mod tests {
 
     use settle_runtime::EventLoop;
 
-    use super::{Block, Combinator, Elements};
+    use super::{Block, Combinator, Elements, Outcome};
     use crate::error::Error;
-    use crate::reaction::Slot;
     use crate::resolving::Resolvers;
     use crate::{Promise, PromiseStatics, Settled};
 
@@ -568,7 +594,7 @@ mod tests {
 
     impl<T: 'static, E: 'static> Combinator<T, E> for Nothing {
         type Capability = ();
-        fn settled(_: &Elements<T, E, Self>, _: &Cell<Slot<T, E>>, _: Result<T, E>) {}
+        fn settled(_: &Elements<T, E, Self>, _: Outcome<'_, T, E>) {}
     }
 
     #[test]
