@@ -17,10 +17,10 @@
 //! inputs is collected in place as before.
 //!
 //! A record is its own strong count (what its one `ReactionRef` holds: at offset 0, where a
-//! pooled block's `Head` has its count, so that `release_strong` reads both alike), its number
-//! among the call's records, and the link-or-argument slot every reaction record has. Record
-//! `n` sits at position `n % PER_BLOCK` of its block, so a record finds its block's header,
-//! and through it the shared record, from its number: no back-pointer.
+//! pooled block's `Head` has its count, so that `release_strong` reads both alike), its
+//! position in its block, and the link-or-argument slot every reaction record has. A record
+//! finds its block's header, and through it the shared record, from its position: no
+//! back-pointer.
 //!
 //! Invariants (the SAFETY comments refer to them):
 //!
@@ -30,11 +30,10 @@
 //!    they are dropped, and the blocks given back, with it, exactly once. A record whose
 //!    `ReactionRef` is alive (count 1) holds one strong count of the `Elements`'s `Rc`, given
 //!    up with that count, so a block outlives every reference to its records.
-//! 3. A block's records were written, once each, at consecutive positions up to `end`, by
-//!    `Element::reaction`, record `n` at position `n % PER_BLOCK`; a position is never written
-//!    whole again (numbers increase, and a block takes the numbers of one range
-//!    `[k * PER_BLOCK, k * PER_BLOCK + capacity)` only). Those at `[start, end)` own their
-//!    slot's value; those before `start` had theirs moved out by `Elements::collect`.
+//! 3. A block's records were written, once each, at its positions `[0, end)` in order, by
+//!    `Element::reaction`, each holding its position; a position is never written whole again
+//!    (`end` only grows, up to the capacity). Those at `[start, end)` own their slot's value;
+//!    those before `start` had theirs moved out by `Elements::collect`.
 //! 4. `capacity` and `class` are the block's allocation's: [`Block::layout`] of `capacity`,
 //!    taken by `pool::allocate` as `class`.
 
@@ -91,8 +90,8 @@ struct ElementRecord<T, E> {
     /// The strong count of the record's one `ReactionRef` (1 while it is held). First, where a
     /// pooled block's `Head` has its count.
     count: Cell<u32>,
-    /// The record's number among the call's records: its position in its block (invariant 3).
-    number: u32,
+    /// The record's position in its block (invariant 3).
+    position: u32,
     slot: Cell<Slot<T, E>>,
 }
 
@@ -156,12 +155,6 @@ impl<T, E, K: Combinator<T, E>> Block<T, E, K> {
         unsafe { block.cast::<u8>().add(Self::RECORDS + position * size_of::<ElementRecord<T, E>>()).cast() }
     }
 
-    /// The position of record `number` in its block.
-    #[inline]
-    fn position(number: u32) -> usize {
-        (number % Self::PER_BLOCK as u32) as usize
-    }
-
     /// The block of the record at `record`.
     ///
     /// # Safety
@@ -169,8 +162,8 @@ impl<T, E, K: Combinator<T, E>> Block<T, E, K> {
     /// `record` is a written record of a live block (invariants 2-3).
     #[inline]
     unsafe fn of(record: NonNull<ElementRecord<T, E>>) -> NonNull<Self> {
-        // SAFETY: `number` was written once and is only read (invariant 3).
-        let position = Self::position(unsafe { (*record.as_ptr()).number });
+        // SAFETY: `position` was written once and is only read (invariant 3).
+        let position = unsafe { (*record.as_ptr()).position } as usize;
         // SAFETY: the record is at `position` of its block (invariant 3), so the start of the
         // block is that far before it, inside the same allocation.
         unsafe { record.cast::<u8>().sub(Self::RECORDS + position * size_of::<ElementRecord<T, E>>()).cast() }
@@ -226,13 +219,10 @@ pub(crate) struct Elements<T, E, K: Combinator<T, E>> {
     any_fulfilled: Cell<bool>,
     /// How many elements were reserved: the next index.
     len: Cell<usize>,
-    /// How many records were made: the next record's number, its position's source
-    /// (invariant 3).
+    /// How many records were made.
     records: Cell<usize>,
-    /// The block the next record goes in (the last of `blocks`), and the first record number
-    /// it does not take.
+    /// The block the next record goes in (the last of `blocks`).
     current: Cell<Option<NonNull<Block<T, E, K>>>>,
-    limit: Cell<usize>,
     /// How many inputs the iterable said it has: blocks and `fulfilled` are sized by it.
     expected: usize,
 }
@@ -250,7 +240,6 @@ impl<T: 'static, E: 'static, K: Combinator<T, E>> Elements<T, E, K> {
             len: Cell::new(0),
             records: Cell::new(0),
             current: Cell::new(None),
-            limit: Cell::new(0),
             expected,
         })
     }
@@ -265,17 +254,12 @@ impl<T: 'static, E: 'static, K: Combinator<T, E>> Elements<T, E, K> {
         Element { elements: this, index }
     }
 
-    /// Takes the block for record `number` (at its position in a range of `PER_BLOCK`). Sized
-    /// by the hint, at least doubling within a range when the hint fell short. Out of line:
-    /// once per `PER_BLOCK` records.
+    /// Takes a block for the next records, `made` having been made: sized by the hint, and at
+    /// least doubling the last block when the hint fell short. Out of line: once per block.
     #[inline(never)]
-    fn new_block(this: &Rc<Self>, number: usize) -> NonNull<Block<T, E, K>> {
-        let per_block = Block::<T, E, K>::PER_BLOCK;
-        let position = number % per_block;
-        let capacity = (position + this.expected.saturating_sub(number))
-            .max(2 * position)
-            .max(position + 1)
-            .min(per_block);
+    fn new_block(this: &Rc<Self>, made: usize, last: Option<&Header<T, E, K>>) -> NonNull<Block<T, E, K>> {
+        let grown = last.map_or(1, |header| 2 * header.capacity as usize);
+        let capacity = this.expected.saturating_sub(made).max(grown).min(Block::<T, E, K>::PER_BLOCK);
         let layout = Block::<T, E, K>::layout(capacity);
         let (memory, class) = allocate(layout);
         let block = memory.cast::<Block<T, E, K>>();
@@ -283,23 +267,17 @@ impl<T: 'static, E: 'static, K: Combinator<T, E>> Elements<T, E, K> {
         // reference to the value, whose provenance would not cover the `Rc`'s counts.
         let elements =
             NonNull::new(Rc::as_ptr(this).cast_mut()).unwrap_or_else(|| unreachable!("an `Rc` is not null"));
-        let header = Header {
-            elements,
-            capacity: capacity as u16,
-            class,
-            start: Cell::new(position as u16),
-            end: Cell::new(position as u16),
-        };
+        let header =
+            Header { elements, capacity: capacity as u16, class, start: Cell::new(0), end: Cell::new(0) };
         // SAFETY: a fresh block of `layout`, owned here; the header is written once. Pushed
         // at once, so it is given back with `this` (invariant 2); no record is written yet.
         unsafe { (&raw mut (*block.as_ptr()).header).write(header) };
         let mut blocks = this.blocks.borrow_mut();
         if blocks.capacity() == 0 {
-            blocks.reserve(this.expected.div_ceil(per_block));
+            blocks.reserve(this.expected.div_ceil(Block::<T, E, K>::PER_BLOCK));
         }
         blocks.push(OwnedBlock(block));
         this.current.set(Some(block));
-        this.limit.set(number - position + capacity);
         block
     }
 
@@ -365,31 +343,36 @@ impl<T: 'static, E: 'static, K: Combinator<T, E>> Element<'_, T, E, K> {
             // Only in a mix with fulfilled inputs: this element has no value there.
             elements.fulfilled.borrow_mut().resize_with(self.index + 1, || None);
         }
-        let number = elements.records.get();
-        let block = match elements.current.get() {
-            Some(block) if number < elements.limit.get() => block,
-            _ => Elements::new_block(elements, number),
+        let made = elements.records.get();
+        elements.records.set(made + 1);
+        // SAFETY: the current block is owned by `elements`, so live (invariant 2).
+        let last = elements.current.get().map(|block| (block, unsafe { Block::header(block) }));
+        let (block, header) = match last {
+            Some((block, header)) if header.end.get() < header.capacity => (block, header),
+            _ => {
+                let block = Elements::new_block(elements, made, last.map(|(_, header)| header));
+                // SAFETY: as above, for the block just taken.
+                (block, unsafe { Block::header(block) })
+            }
         };
-        // A record number past `u32::MAX` (2^32 inputs, beyond any memory) stops here rather
-        // than wrap into a position already written.
-        let number = u32::try_from(number).unwrap_or_else(|_| too_many());
-        elements.records.set(number as usize + 1);
-        let record = ElementRecord { count: Cell::new(1), number, slot: Cell::new(Slot::Next(None)) };
+        let position = header.end.get();
+        let record = ElementRecord {
+            count: Cell::new(1),
+            position: position as u32,
+            slot: Cell::new(Slot::Next(None)),
+        };
         // The count the record's reference holds; `Share` gives it back through the header's
         // pointer, the one `into_raw` returns.
         let share = Rc::into_raw(elements.clone());
         debug_assert!(ptr::eq(share, Rc::as_ptr(elements)));
-        // SAFETY: the current block is live (owned by `elements`, invariant 2) and `number` is
-        // in its range, above every number written into it, so its position is below the
-        // capacity and is `end`, unwritten (invariant 3): written once, here, and counted. The
-        // record gets the count (1) of the one reference made here, and the `Rc` count taken
-        // above, which the vtable's functions give back; the vtable is the record type's, and
-        // the slot is at its offset.
+        // SAFETY: `position` is `end`, below the block's capacity: unwritten (invariant 3), and
+        // written once, here, and counted. The record gets the count (1) of the one reference
+        // made here, and the `Rc` count taken above, which the vtable's functions give back;
+        // the vtable is the record type's, and the slot is at its offset.
         unsafe {
-            let header = Block::header(block);
-            let at = Block::record(block, Block::<T, E, K>::position(number));
+            let at = Block::record(block, position as usize);
             at.write(record);
-            header.end.set(header.end.get() + 1);
+            header.end.set(position + 1);
             ReactionRef::from_parts(
                 at.cast(),
                 const {
@@ -419,13 +402,6 @@ impl<I: Iterator, X, M: FnMut(I::Item) -> X> Iterator for Mapped<I, M> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
     }
-}
-
-/// `Elements::reserve` past `u32::MAX` elements.
-#[cold]
-#[inline(never)]
-fn too_many() -> ! {
-    panic!("a combinator over more than 2^32 inputs")
 }
 
 /// The values of a call's records, in input order, moved out: each record's block's `start`
