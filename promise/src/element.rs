@@ -254,12 +254,16 @@ impl<T: 'static, E: 'static, K: Combinator<T, E>> Elements<T, E, K> {
         Element { elements: this, index }
     }
 
-    /// Takes a block for the next records, `made` having been made: sized by the hint, and at
-    /// least doubling the last block when the hint fell short. Out of line: once per block.
+    /// Takes a block for the next records, `made` having been made: sized by the hint's count
+    /// of the elements still to come, or, once the hint fell short, twice the last block. Out
+    /// of line: once per block.
     #[inline(never)]
     fn new_block(this: &Rc<Self>, made: usize, last: Option<&Header<T, E, K>>) -> NonNull<Block<T, E, K>> {
-        let grown = last.map_or(1, |header| 2 * header.capacity as usize);
-        let capacity = this.expected.saturating_sub(made).max(grown).min(Block::<T, E, K>::PER_BLOCK);
+        let wanted = match this.expected.checked_sub(made) {
+            Some(left) if left > 0 => left,
+            _ => last.map_or(1, |header| 2 * header.capacity as usize),
+        };
+        let capacity = wanted.min(Block::<T, E, K>::PER_BLOCK);
         let layout = Block::<T, E, K>::layout(capacity);
         let (memory, class) = allocate(layout);
         let block = memory.cast::<Block<T, E, K>>();
