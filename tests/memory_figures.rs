@@ -105,6 +105,7 @@ struct Figures {
     timer_capturing: f64,
     microtask: f64,
     task: f64,
+    all_element: f64,
 }
 
 fn measure() -> Figures {
@@ -178,6 +179,13 @@ fn measure() -> Figures {
     });
     open.resolve(1);
 
+    // `Promise.all` over pending inputs, per element: its reaction and its slot of the values
+    // (the inputs themselves made outside the measurement).
+    let (inputs, resolvers): (Vec<Promise<u32>>, Vec<_>) =
+        (0..N).map(|_| Promise::<u32>::with_resolvers()).unzip();
+    let all_element = per_item(|| vec![Promise::all(inputs.iter().cloned())]);
+    drop((inputs, resolvers));
+
     Figures {
         pending,
         link,
@@ -188,6 +196,7 @@ fn measure() -> Figures {
         timer_capturing,
         microtask,
         task,
+        all_element,
     }
 }
 
@@ -210,6 +219,7 @@ fn memory_figures_meet_the_targets() {
     println!("  timer, callback capturing an Rc                   {:6.1}", f.timer_capturing);
     println!("  queued microtask capturing one word               {:6.1}", f.microtask);
     println!("  spawn_local task awaiting a pending promise       {:6.1}", f.task);
+    println!("  Promise.all element, pending input                {:6.1}", f.all_element);
     // Issue 7's targets.
     assert!(f.link <= 96.0, "pending promise with one reaction: {:.1} bytes > 96", f.link);
     assert!(f.reaction_record <= 48.0, "extra reaction: {:.1} bytes > 48", f.reaction_record);
@@ -240,6 +250,9 @@ fn memory_figures_meet_the_targets() {
         // 2026-12-06 (pooled blocks): a task's await delivery job takes a 24-byte block of
         // the thread's pool, not a 32-byte one (the classes became 16k + 8 bytes).
         ("task", f.task, 263.3),
+        // 2026-12-07 (entry 23): an element's record, 7 to a pooled 248-byte block, which is
+        // also its slot of the values (64 bytes before: a 56-byte record and an 8-byte slot).
+        ("Promise.all element", f.all_element, 36.6),
     ];
     for (name, measured, recorded) in bounds {
         assert!(

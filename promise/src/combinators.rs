@@ -13,9 +13,9 @@
 //! `Promise.all` with any receiver and the iterator protocol is `realm::promise_all` and its
 //! siblings. Step numbers and quoted step text: ECMA-262 2025 (16th edition).
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::marker::PhantomData;
 
+use crate::element::{Combinator, Elements, Outcome};
 use crate::error::{AggregateError, Reason, Value};
 use crate::promise::Promise;
 use crate::reaction::new_reaction;
@@ -39,54 +39,136 @@ pub enum Settled<T, E> {
     Rejected(E),
 }
 
-/// The shared record of one combinator call: the element slots, the spec's
-/// remainingElementsCount, which starts at 1 so that the combined promise cannot settle before
-/// the iteration is over, and the combined promise's capability. Every element's reaction holds
-/// this one `Rc` and its index, nothing else.
-struct Elements<X, R> {
-    values: RefCell<Vec<Option<X>>>,
-    remaining: Cell<usize>,
-    capability: R,
-}
+/// Promise.all's element functions (27.2.4.1.3), for a combined promise collecting into `C`.
+struct AllOf<C, D>(PhantomData<(C, D)>);
 
-impl<X, R> Elements<X, R> {
-    /// `expected`: how many inputs the iterable says it has, to size the slots once.
-    fn new(capability: R, expected: usize) -> Rc<Elements<X, R>> {
-        Rc::new(Elements {
-            values: RefCell::new(Vec::with_capacity(expected)),
-            remaining: Cell::new(1),
-            capability,
-        })
-    }
+impl<T, E, C, D> Combinator<T, E> for AllOf<C, D>
+where
+    T: Value,
+    E: Reason,
+    C: Value + FromIterator<T>,
+    D: Thenables<C, E>,
+{
+    type Capability = Resolvers<C, E, D>;
 
-    /// Reserves the next slot (`values.push(undefined)`, remainingElementsCount += 1).
-    fn reserve(&self) -> usize {
-        let mut values = self.values.borrow_mut();
-        values.push(None);
-        self.remaining.set(self.remaining.get() + 1);
-        values.len() - 1
-    }
-
-    /// Stores an element; returns the slots when it was the last one outstanding.
-    fn store(&self, index: usize, x: X) -> Option<Vec<Option<X>>> {
-        self.values.borrow_mut()[index] = Some(x);
-        self.finish_one()
-    }
-
-    /// remainingElementsCount -= 1; if it reached 0, the slots, all filled.
-    fn finish_one(&self) -> Option<Vec<Option<X>>> {
-        let remaining = self.remaining.get() - 1;
-        self.remaining.set(remaining);
-        if remaining != 0 {
-            return None;
+    #[inline]
+    fn settled(elements: &Elements<T, E, Self>, outcome: Outcome<'_, T, E>) {
+        if outcome.is_fulfilled() {
+            // 27.2.4.1.3 Promise.all Resolve Element Functions:
+            // 8. Set values[index] to x. (The value stays in the element's record, its slot of
+            //    values.)
+            // 9. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
+            // 10. If remainingElementsCount.[[Value]] = 0, then
+            if elements.finish_one() {
+                all_done(elements);
+            }
+        } else if let Err(reason) = outcome.take() {
+            // resultCapability.[[Reject]], the second argument of step n's `then`.
+            elements.capability.reject(reason);
         }
-        Some(std::mem::take(&mut *self.values.borrow_mut()))
     }
 }
 
-/// The filled slots as the caller's collection, in one pass (for a `Vec`, in place).
-fn collect_filled<X, C: FromIterator<X>>(values: Vec<Option<X>>) -> C {
-    values.into_iter().map(|v| v.expect("every element settled")).collect()
+/// Promise.all once remainingElementsCount reached 0 (27.2.4.1.3 step 10, 27.2.4.1.2 step
+/// 4.b.ii): a. Let valuesArray be CreateArrayFromList(values). b. Call(resultCapability.[[Resolve]],
+/// undefined, « valuesArray »).
+fn all_done<T, E, C, D>(elements: &Elements<T, E, AllOf<C, D>>)
+where
+    T: Value,
+    E: Reason,
+    C: Value + FromIterator<T>,
+    D: Thenables<C, E>,
+{
+    let values: C = elements.collect(|value| match value {
+        Ok(x) => x,
+        Err(_) => unreachable!("Promise.all stores only values"),
+    });
+    elements.capability.resolve(values);
+}
+
+/// Promise.allSettled's Resolve Element and Reject Element Functions (27.2.4.2.2-3).
+struct AllSettledOf<C, D>(PhantomData<(C, D)>);
+
+impl<T, E, C, D> Combinator<T, E> for AllSettledOf<C, D>
+where
+    T: Value,
+    E: Reason,
+    C: Value + FromIterator<Settled<T, E>>,
+    D: Thenables<C, E>,
+{
+    type Capability = Resolvers<C, E, D>;
+
+    #[inline]
+    fn settled(elements: &Elements<T, E, Self>, _outcome: Outcome<'_, T, E>) {
+        // 9-11. Let obj be OrdinaryObjectCreate(...), with "status" and "value" or "reason";
+        // 12. Set values[index] to obj. (Made from the outcome, which stays in the record,
+        //     when collected.)
+        // 13-14. remainingElementsCount - 1; at 0, resolve with CreateArrayFromList(values).
+        if elements.finish_one() {
+            all_settled_done(elements);
+        }
+    }
+}
+
+/// Promise.allSettled once remainingElementsCount reached 0.
+fn all_settled_done<T, E, C, D>(elements: &Elements<T, E, AllSettledOf<C, D>>)
+where
+    T: Value,
+    E: Reason,
+    C: Value + FromIterator<Settled<T, E>>,
+    D: Thenables<C, E>,
+{
+    let values: C = elements.collect(|outcome| match outcome {
+        Ok(value) => Settled::Fulfilled(value),
+        Err(reason) => Settled::Rejected(reason),
+    });
+    elements.capability.resolve(values);
+}
+
+/// Promise.any's Reject Element Functions (27.2.4.3.2), and its resolve (the first argument of
+/// each input's `then`).
+struct AnyOf<D>(PhantomData<D>);
+
+impl<T, E, D> Combinator<T, E> for AnyOf<D>
+where
+    T: Value,
+    E: Reason,
+    D: Thenables<T, E>,
+{
+    type Capability = Resolvers<T, E, D>;
+
+    #[inline]
+    fn settled(elements: &Elements<T, E, Self>, outcome: Outcome<'_, T, E>) {
+        if outcome.is_fulfilled() {
+            // resultCapability.[[Resolve]], the first argument of each input's `then`.
+            if let Ok(value) = outcome.take() {
+                elements.capability.resolve(value);
+            }
+            return;
+        }
+        // 27.2.4.3.2 Promise.any Reject Element Functions:
+        // 8. Set errors[index] to x. (The reason stays in the element's record.)
+        // 9-10. remainingElementsCount - 1; at 0, reject with an AggregateError.
+        if elements.finish_one() {
+            any_done(elements);
+        }
+    }
+}
+
+/// Promise.any once remainingElementsCount reached 0 (27.2.4.3.2 step 10, 27.2.4.3.1 step
+/// 4.b.ii): 1. Let error be a newly created AggregateError object. 2. Perform !
+/// DefinePropertyOrThrow(error, "errors", ... CreateArrayFromList(errors)). 3. Reject with it.
+fn any_done<T, E, D>(elements: &Elements<T, E, AnyOf<D>>)
+where
+    T: Value,
+    E: Reason,
+    D: Thenables<T, E>,
+{
+    let errors: Vec<E> = elements.collect(|reason| match reason {
+        Err(reason) => reason,
+        Ok(_) => unreachable!("Promise.any stores only reasons"),
+    });
+    elements.capability.reject(E::from_aggregate(AggregateError::new(errors)));
 }
 
 /// How many items an iterable says it yields (its lower bound), capped so that a lying
@@ -116,7 +198,9 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         // 1. Let values be a new empty List.
         // 2. Let remainingElementsCount be the Record { [[Value]]: 1 }.
         // 3. Let index be 0.
-        let elements = Elements::<T, _>::new(capability, expected_len(&iterable));
+        // The shared record: values (the elements' records, many to a block: `element.rs`),
+        // remainingElementsCount and the capability, which every element's reaction reaches.
+        let elements = Elements::<T, E, AllOf<C, D>>::new(capability, expected_len(&iterable));
         // 4. Repeat,
         //    a. Let next be ? IteratorStepValue(iteratorRecord).
         for next_value in iterable {
@@ -124,51 +208,37 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
             //    m. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] + 1.
             //    (Reserved before the `then`, as the spec's order of steps h-n allows: nothing
             //    in between can observe the count.)
-            let index = elements.reserve();
+            let element = Elements::reserve(&elements);
             //    d. Let nextPromise be ? Call(promiseResolve, constructor, « next »).
             let next_promise = Promise::<T, E, D>::resolve(next_value);
             //    e-l. Let onFulfilled be CreateBuiltinFunction(steps, length, "",
             //       « [[AlreadyCalled]], [[Index]], [[Values]], [[Capability]],
             //       [[RemainingElements]] »), with [[Index]] index (27.2.4.1.3 Promise.all
-            //       Resolve Element Functions: the reaction below runs once, so
-            //       [[AlreadyCalled]] needs no flag).
+            //       Resolve Element Functions, `AllOf` above: the element's record, whose
+            //       reaction runs once, so [[AlreadyCalled]] needs no flag).
             //    n. Perform ? Invoke(nextPromise, "then", « onFulfilled,
             //       resultCapability.[[Reject]] »). (%Promise.prototype.then% on a settle
             //       promise: PerformPromiseThen, with no derived promise since neither handler
             //       can throw.)
             //    o. Set index to index + 1.
-            let elements = elements.clone();
             //    An input already fulfilled (`Promise.all` over values, or over promises that
             //    settled earlier): PerformPromiseThen step 10 queues the reaction job now with
             //    the input's value. The value goes into its slot at once (the slots are
             //    unobservable until the last element's job resolves the result) and the job
             //    queued in its place only counts the element down (steps 9-10 of the Resolve
-            //    Element Function, below): it captures one `Rc`, so it is stored in the queue
-            //    with no reaction record allocated. Same job, same tick, same order.
+            //    Element Function): it captures one `Rc`, so it is stored in the queue with no
+            //    reaction. Same job, same tick, same order.
             if let Some(x) = next_promise.fulfilled_value() {
-                elements.values.borrow_mut()[index] = Some(x);
+                element.store(x);
+                let elements = elements.clone();
                 next_promise.perform_promise_then_fulfilled(move |_host| {
-                    if let Some(values) = elements.finish_one() {
-                        elements.capability.resolve(collect_filled::<T, C>(values));
+                    if elements.finish_one() {
+                        all_done(&elements);
                     }
                 });
                 continue;
             }
-            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
-                Ok(x) => {
-                    // 27.2.4.1.3, 8. Set values[index] to x.
-                    // 9. Set remainingElementsCount.[[Value]] to
-                    //    remainingElementsCount.[[Value]] - 1.
-                    // 10. If remainingElementsCount.[[Value]] = 0, then
-                    //    a. Let valuesArray be CreateArrayFromList(values).
-                    //    b. Return ? Call(promiseCapability.[[Resolve]], undefined,
-                    //       « valuesArray »).
-                    if let Some(values) = elements.store(index, x) {
-                        elements.capability.resolve(collect_filled::<T, C>(values));
-                    }
-                }
-                Err(reason) => elements.capability.reject(reason),
-            }));
+            next_promise.perform_promise_then(element.reaction());
         }
         //    b. If next is done, then
         //       i. Set remainingElementsCount.[[Value]] to remainingElementsCount.[[Value]] - 1.
@@ -176,8 +246,8 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
         //           1. Let valuesArray be CreateArrayFromList(values).
         //           2. Perform ? Call(resultCapability.[[Resolve]], undefined, « valuesArray »).
         //       iii. Return resultCapability.[[Promise]].
-        if let Some(values) = elements.finish_one() {
-            elements.capability.resolve(collect_filled::<T, C>(values));
+        if elements.finish_one() {
+            all_done(&elements);
         }
         result
     }
@@ -193,36 +263,28 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         let (result, capability) = Promise::<C, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
-        let elements = Elements::<Settled<T, E>, _>::new(capability, expected_len(&iterable));
+        let elements = Elements::<T, E, AllSettledOf<C, D>>::new(capability, expected_len(&iterable));
         // PerformPromiseAllSettled (27.2.4.2.1), step 4: Repeat, over the iterator.
         for next_value in iterable {
-            let index = elements.reserve();
+            let element = Elements::reserve(&elements);
             let next_promise = Promise::<T, E, D>::resolve(next_value);
-            let elements = elements.clone();
             // An input already fulfilled: its slot filled now, the job only counts it down (as
             // in `promise_all`, above).
             if let Some(value) = next_promise.fulfilled_value() {
-                elements.values.borrow_mut()[index] = Some(Settled::Fulfilled(value));
+                element.store(value);
+                let elements = elements.clone();
                 next_promise.perform_promise_then_fulfilled(move |_host| {
-                    if let Some(values) = elements.finish_one() {
-                        elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
+                    if elements.finish_one() {
+                        all_settled_done(&elements);
                     }
                 });
                 continue;
             }
-            // The Promise.allSettled Resolve Element and Reject Element Functions.
-            next_promise.perform_promise_then(new_reaction(move |argument: Result<T, E>| {
-                let outcome = match argument {
-                    Ok(value) => Settled::Fulfilled(value),
-                    Err(reason) => Settled::Rejected(reason),
-                };
-                if let Some(values) = elements.store(index, outcome) {
-                    elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
-                }
-            }));
+            // The Promise.allSettled Resolve Element and Reject Element Functions (`AllSettledOf`).
+            next_promise.perform_promise_then(element.reaction());
         }
-        if let Some(values) = elements.finish_one() {
-            elements.capability.resolve(collect_filled::<Settled<T, E>, C>(values));
+        if elements.finish_one() {
+            all_settled_done(&elements);
         }
         result
     }
@@ -237,29 +299,21 @@ impl<T: Value, E: Reason, D: Thenables<T, E>> Promise<T, E, D> {
     {
         let (result, capability) = Promise::<T, E, D>::with_resolvers();
         let iterable = iterable.into_iter();
-        let errors = Elements::<E, _>::new(capability, expected_len(&iterable));
+        let errors = Elements::<T, E, AnyOf<D>>::new(capability, expected_len(&iterable));
         // PerformPromiseAny (27.2.4.3.1), step 4: Repeat, over the iterator.
         for next_value in iterable {
-            let index = errors.reserve();
+            let element = Elements::reserve(&errors);
             let next_promise = Promise::<T, E, D>::resolve(next_value);
-            let errors = errors.clone();
             // Invoke(nextPromise, "then", « resultCapability.[[Resolve]], onRejected »), with the
-            // Promise.any Reject Element Function.
-            next_promise.perform_promise_then(new_reaction(move |argument| match argument {
-                Ok(value) => errors.capability.resolve(value),
-                Err(reason) => {
-                    if let Some(all) = errors.store(index, reason) {
-                        errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
-                    }
-                }
-            }));
+            // Promise.any Reject Element Function (`AnyOf`).
+            next_promise.perform_promise_then(element.reaction());
         }
         // 4.b. If next is done, then ... ii. If remainingElementsCount.[[Value]] = 0, then
         //    1. Let error be a newly created AggregateError object.
         //    2. Perform ! DefinePropertyOrThrow(error, "errors", ... CreateArrayFromList(errors)).
         //    3. Perform ? Call(resultCapability.[[Reject]], undefined, « error »).
-        if let Some(all) = errors.finish_one() {
-            errors.capability.reject(E::from_aggregate(AggregateError::new(collect_filled(all))));
+        if errors.finish_one() {
+            any_done(&errors);
         }
         result
     }

@@ -53,6 +53,7 @@
 mod chain;
 mod combinators;
 mod drop;
+mod element;
 mod error;
 mod future;
 #[cfg(settle_mutation)]

@@ -70,9 +70,10 @@ pub(crate) struct Inner<X: ?Sized> {
 }
 
 /// Takes a block for `layout`: from the thread's pool when a class holds it, else from the
-/// global allocator (class `LARGE`).
+/// global allocator (class `LARGE`). Also what a combinator's block of element records is
+/// taken with (`element.rs`).
 #[inline]
-fn allocate(layout: Layout) -> (NonNull<u8>, u16) {
+pub(crate) fn allocate(layout: Layout) -> (NonNull<u8>, u16) {
     match job_pool::class_for(layout.size(), layout.align()) {
         Some(class) => (job_pool::take(class), class as u16),
         None => (allocate_large(layout), LARGE),
@@ -93,7 +94,7 @@ fn allocate_large(layout: Layout) -> NonNull<u8> {
 /// `block` came from `allocate` with that layout, which returned `class` (invariant 4), holds
 /// no live value, and is not used again.
 #[inline]
-unsafe fn deallocate(block: NonNull<u8>, size: usize, align: usize, class: u16) {
+pub(crate) unsafe fn deallocate(block: NonNull<u8>, size: usize, align: usize, class: u16) {
     if class != LARGE {
         // SAFETY: `allocate` took it from the pool with this class; the caller gives it up.
         unsafe { job_pool::give(block, class as usize) }
@@ -479,12 +480,18 @@ impl ErasedRc {
 ///
 /// The caller owns one strong count of the block, and `drop_value` is `PoolRc::<X>::drop_erased`
 /// for the block's `X`.
+///
+/// Only the strong count is read, through a pointer to that field alone: a combinator's element
+/// record (`element.rs`) is not a block but starts with a count of its own where a `Head` has
+/// `strong`, and the bytes after it are the record's.
 #[inline]
 pub(crate) unsafe fn release_strong(head: NonNull<Head>, drop_value: unsafe fn(NonNull<Head>)) {
-    // SAFETY: the caller's count keeps the block and value live (invariant 2), on this thread.
-    let h = unsafe { head.as_ref() };
-    let strong = h.strong() - 1;
-    h.strong.set(strong);
+    // SAFETY: the caller's count keeps the block (or element record) and value live (invariant
+    // 2), on this thread; the count is the first field of a `repr(C)` `Head` and of an element
+    // record, so the projection stays inside what `head` points to.
+    let count = unsafe { &(*head.as_ptr()).strong };
+    let strong = count.get() - 1;
+    count.set(strong);
     if strong == 0 {
         // SAFETY: the count went from one to zero here; `drop_value` is the block's.
         unsafe { drop_value(head) }

@@ -35,8 +35,12 @@ use crate::resolving::Resolvers;
 /// record's pooled block (`head`, which keeps one strong count) and what its type does
 /// (`vtable`, made once per record type by [`ReactionRef::new`]).
 ///
-/// Invariant: `head` is the block of a `PoolRc<R>` given up by `PoolRc::into_head`, for the
-/// `R: Reaction<T, E>` whose vtable `vtable` is.
+/// Invariant: either `head` is the block of a `PoolRc<R>` given up by `PoolRc::into_head`, for
+/// the `R: Reaction<T, E>` whose vtable `vtable` is; or (`ReactionRef::from_parts`) `head` is a
+/// combinator's element record inside a shared block, which starts with its own strong count
+/// where a `Head` has `strong`, and `vtable` is that record type's (`element.rs`). Either way
+/// only `release_strong` (the count alone) and `vtable`'s functions read through `head`, and
+/// `head + vtable.slot` is the record's `Cell<Slot<T, E>>`.
 pub(crate) struct ReactionRef<T, E> {
     head: NonNull<Head>,
     vtable: &'static ReactionVTable,
@@ -46,7 +50,7 @@ pub(crate) struct ReactionRef<T, E> {
 
 /// What a reaction record's type does, for a [`ReactionRef`]. The same for any `T` and `E`:
 /// the slot's type is the reference's.
-struct ReactionVTable {
+pub(crate) struct ReactionVTable {
     /// The offset of the record's `Cell<Slot<T, E>>` from the start of its block.
     slot: usize,
     /// Runs the job, consuming the reference (`run_erased`).
@@ -75,6 +79,37 @@ pub(crate) trait Reaction<T, E>: Sized + 'static {
 unsafe fn run_erased<T, E, R: Reaction<T, E>>(head: NonNull<Head>, host: &mut dyn Any) {
     // SAFETY: the caller's contract.
     R::run(unsafe { PoolRc::from_head(head) }, host);
+}
+
+impl ReactionVTable {
+    /// The vtable of a record type that is not a `Reaction` in a block of its own (a
+    /// combinator's element record, `element.rs`): `slot` is the offset of its
+    /// `Cell<Slot<T, E>>` from the record's count, `run` and `drop_value` take that count.
+    pub(crate) const fn new(
+        slot: usize,
+        run: unsafe fn(NonNull<Head>, &mut dyn Any),
+        drop_value: unsafe fn(NonNull<Head>),
+    ) -> ReactionVTable {
+        ReactionVTable { slot, run, drop_value }
+    }
+}
+
+impl<T, E> ReactionRef<T, E> {
+    /// A reference from its parts: what `element.rs` makes for a record in a shared block.
+    ///
+    /// # Safety
+    ///
+    /// `head` points to a live record holding one strong count (1) in a `Cell<u32>` at offset
+    /// 0, with a `Cell<Slot<T, E>>` at `vtable.slot` from it, valid while that count is held;
+    /// `vtable.run` and `vtable.drop_value` are that record type's, and the count is given up
+    /// once, by this reference (the struct invariant's second case).
+    #[inline]
+    pub(crate) unsafe fn from_parts(
+        head: NonNull<Head>,
+        vtable: &'static ReactionVTable,
+    ) -> ReactionRef<T, E> {
+        ReactionRef { head, vtable, types: PhantomData }
+    }
 }
 
 impl<T: 'static, E: 'static> ReactionRef<T, E> {

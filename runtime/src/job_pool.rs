@@ -29,8 +29,9 @@ use std::ptr::{self, NonNull};
 const CLASSES: usize = 15;
 /// The size of the first class.
 const SMALLEST: usize = 24;
-/// The largest block.
-const LARGEST: usize = SMALLEST + 16 * (CLASSES - 1);
+/// The largest block: what a pooled block can hold at most (settle-promise fills blocks of
+/// this size with a combinator's element records).
+pub const LARGEST: usize = SMALLEST + 16 * (CLASSES - 1);
 /// The largest job the queue puts in a block rather than a `Box` (`class_of`).
 const LARGEST_JOB: usize = 64;
 /// The alignment of every block.
