@@ -1088,7 +1088,7 @@ fn walk_and_cache<'e>(id: &IdentRef, cache: &SiteCache, env: &'e Env) -> Found<'
             return Found::Walk;
         }
         if let Some(slot) = scope.vars.borrow().position(&id.name) {
-            if hops < 0x100 && slot < 0x1_0000 && epoch < 1 << 40 {
+            if hops < 0x100 && slot < 0x1_0000 && epoch < 1 << 39 {
                 cache.0.set(epoch << 24 | hops << 16 | slot as u64);
             }
             return Found::Slot(scope, slot);
@@ -1143,7 +1143,7 @@ fn get_ident_uncached(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<JsValu
 /// the last time ([`find_binding`]).
 fn get_ident(id: &IdentRef, cache: &SiteCache, env: &Env) -> Res<(JsValue, JsValue)> {
     if id.unbound.get() && !EVAL_BINDINGS.with(Cell::get) {
-        return get_global(&id.name);
+        return get_global_cached(id, cache);
     }
     match find_binding(id, cache, env) {
         Found::Slot(scope, slot) => {
@@ -1201,6 +1201,32 @@ fn get_reference(env: &Env, name: &str) -> Res<(JsValue, JsValue)> {
 
 /// The global Environment Record's object part of [`get_reference`]: the global object's
 /// property `name`, or a ReferenceError when it has none.
+/// A [`SiteCache`] holding the position of a global object's property rather than a
+/// declarative slot: its top bit, which no binding epoch reaches ([`walk_and_cache`] fills
+/// the cache only below 2^39), so the slot paths never take it for theirs.
+const GLOBAL_POSITION: u64 = 1 << 63;
+
+/// [`get_global`] of a name the script binds nowhere, through the reference's cache: the
+/// position the global object's own data property had the last time, checked by its key
+/// (the list only grows at its end, and a deletion that moves it is seen as another key
+/// there), so `Promise` or `queueMicrotask` is read without a hash of the name.
+fn get_global_cached(id: &IdentRef, cache: &SiteCache) -> Res<(JsValue, JsValue)> {
+    let global = realm().global.clone();
+    let c = cache.0.get();
+    if c & GLOBAL_POSITION != 0
+        && let Some(v) = global.own_data_at((c & 0xffff_ffff) as usize, &id.name)
+    {
+        return Ok((v, JsValue::Undefined));
+    }
+    if let Some((i, v)) = global.own_data_position(&id.name) {
+        if let Ok(i) = u32::try_from(i) {
+            cache.0.set(GLOBAL_POSITION | u64::from(i));
+        }
+        return Ok((v, JsValue::Undefined));
+    }
+    get_global(&id.name)
+}
+
 fn get_global(name: &str) -> Res<(JsValue, JsValue)> {
     let global = realm().global.clone();
     // An own data property: its value, found by one search.

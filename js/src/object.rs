@@ -801,6 +801,34 @@ impl Obj {
         self.0.props.borrow().get(key).cloned()
     }
 
+    /// The value of the own data property called `name` if it is the one at `position` of the
+    /// property list (what [`Obj::own_data_position`] answered earlier): a reference's cache
+    /// of the global object's property (`interp::get_global_cached`). `None` when the list
+    /// moved, the property became an accessor, or the object's `length`/`name` are implied.
+    pub(crate) fn own_data_at(&self, position: usize, name: &str) -> Option<JsValue> {
+        if self.0.implied.get() {
+            return None;
+        }
+        match self.0.props.borrow().list().get(position) {
+            Some((key, Prop { slot: Slot::Data(v), .. })) if Key::matches(name, key) => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    /// The position in the property list of the own data property called `name`, and its
+    /// value (see [`Obj::own_data_at`]).
+    pub(crate) fn own_data_position(&self, name: &str) -> Option<(usize, JsValue)> {
+        if self.0.implied.get() {
+            return None;
+        }
+        let props = self.0.props.borrow();
+        let i = props.position(name)?;
+        match &props.list()[i].1 {
+            Prop { slot: Slot::Data(v), .. } => Some((i, v.clone())),
+            _ => None,
+        }
+    }
+
     /// [[GetOwnProperty]] (10.1.5, OrdinaryGetOwnProperty 10.1.5.1).
     pub(crate) fn get_own_property<K: Key + ?Sized>(&self, key: &K) -> Option<PropertyDescriptor> {
         if let Some(items) = self.array_items() {
