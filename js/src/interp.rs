@@ -1667,6 +1667,59 @@ pub(crate) fn get_member(object: &JsValue, key: &PropertyKey) -> Result<JsValue,
     object.get(key)
 }
 
+/// `object.name` (GetValue of a property reference with a static key) through the site's
+/// cache: where the data property was found the last time, on the object itself or on its
+/// prototype, and its position in that object's property list (0: empty). A hit reads the
+/// property at that position after checking its key, and for the prototype that the object
+/// has no own property of that name, so what it answers is what [[Get]]'s walk would find;
+/// everything else (a miss, an accessor, exotic objects, deeper prototypes) is
+/// [`get_member`].
+fn get_named(object: &JsValue, name: &Name, cache: &SiteCache) -> Result<JsValue, JsValue> {
+    let JsValue::Object(o) = object else { return get_member(object, &PropertyKey::String(name.clone())) };
+    if o.ordinary_named_get() {
+        let c = cache.0.get();
+        let position = (c & 0xffff_ffff) as usize;
+        if c >> 32 == 1 {
+            if let Some(v) = o.own_data_at(position, name) {
+                return Ok(v);
+            }
+        } else if c >> 32 == 2
+            && o.lacks_own(name)
+            && let Some(proto) = o.proto()
+            && proto.ordinary_named_get()
+            && let Some(v) = proto.own_data_at(position, name)
+        {
+            return Ok(v);
+        }
+        return get_named_uncached(o, name, cache);
+    }
+    get_member(object, &PropertyKey::String(name.clone()))
+}
+
+/// [`get_named`]'s miss: the walk, and the cache filled when the property is a data
+/// property of the object or of its prototype.
+#[inline(never)]
+fn get_named_uncached(o: &Obj, name: &Name, cache: &SiteCache) -> Result<JsValue, JsValue> {
+    let fill = |depth: u64, position: usize| {
+        if let Ok(position) = u32::try_from(position) {
+            cache.0.set(depth << 32 | u64::from(position));
+        }
+    };
+    if let Some((position, v)) = o.own_data_position(name) {
+        fill(1, position);
+        return Ok(v);
+    }
+    if o.lacks_own(name)
+        && let Some(proto) = o.proto()
+        && proto.ordinary_named_get()
+        && let Some((position, v)) = proto.own_data_position(name)
+    {
+        fill(2, position);
+        return Ok(v);
+    }
+    o.get(&PropertyKey::String(name.clone()))
+}
+
 /// `object[key] = value`: PutValue (6.2.5.6) step 5 for a property reference; a refused
 /// [[Set]] throws in strict code (step 5.e) and is ignored in sloppy code.
 pub(crate) fn set_member(
@@ -2885,12 +2938,11 @@ fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
             crate::realm::set_pos(*pos);
             Ok(binary(*op, &a, &b)?)
         })()),
-        Expr::Member { object, key, optional: false, pos, .. } if is_leaf(object) => match &**key {
+        Expr::Member { object, key, optional: false, pos, cache } if is_leaf(object) => match &**key {
             PropKey::Static(name) => Some((|| {
                 let o = eval_leaf(object, env).expect("a leaf")?;
-                let k = PropertyKey::String(name.clone());
                 crate::realm::set_pos(*pos);
-                Ok(get_member(&o, &k)?)
+                Ok(get_named(&o, name, cache)?)
             })()),
             // `a[i]`: the object, then the key, then ToPropertyKey and [[Get]], as the
             // boxed arm does.
@@ -3182,14 +3234,23 @@ macro_rules! eval_body {
             },
             Expr::Call { callee, args, optional, pos, text } => {
                 let (f, this) = match &**callee {
-                    Expr::Member { object, key, optional: opt_member, pos: mpos, .. } => {
+                    Expr::Member { object, key, optional: opt_member, pos: mpos, cache } => {
                         let o = eval(object, env) $($aw)*?;
                         if *opt_member && o.is_nullish() {
                             return Err(Ctrl::Short);
                         }
-                        let k = eval_member_key(key, env) $($aw)*?;
-                        crate::realm::set_pos(*mpos);
-                        let f = get_member_key(&o, &k)?;
+                        let f = match &**key {
+                            // A method's name: the cached read (no key made).
+                            PropKey::Static(name) if !o.is_nullish() => {
+                                crate::realm::set_pos(*mpos);
+                                get_named(&o, name, cache)?
+                            }
+                            _ => {
+                                let k = eval_member_key(key, env) $($aw)*?;
+                                crate::realm::set_pos(*mpos);
+                                get_member_key(&o, &k)?
+                            }
+                        };
                         (f, o)
                     }
                     Expr::SuperMember { key, pos: mpos } => {

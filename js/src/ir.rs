@@ -387,6 +387,8 @@ pub(crate) enum Expr {
         key: Box<PropKey>,
         optional: bool,
         pos: Pos,
+        /// Where a static key's data property was found the last time (`interp::get_named`).
+        cache: SiteCache,
     },
     Call {
         callee: Box<Expr>,

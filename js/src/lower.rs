@@ -785,12 +785,14 @@ impl Lower<'_> {
                 key: Box::new(PropKey::Static(self.key(s.property.name.as_str()))),
                 optional: s.optional,
                 pos: s.property.span.start,
+                cache: SiteCache::default(),
             },
             ast::MemberExpression::ComputedMemberExpression(c) => Expr::Member {
                 object: Box::new(self.expr(&c.object)?),
                 key: Box::new(PropKey::Computed(self.expr(&c.expression)?)),
                 optional: c.optional,
                 pos: c.expression.span().start,
+                cache: SiteCache::default(),
             },
             ast::MemberExpression::PrivateFieldExpression(p) => {
                 return Err(unsupported(p.span.start, "private fields"));

@@ -815,6 +815,21 @@ impl Obj {
         }
     }
 
+    /// Whether [[Get]] of a name on this object is the ordinary one over its property list:
+    /// not an Array's or arguments object's (elements, `length`), nor a String wrapper's, nor
+    /// a function whose `length` and `name` are still implied ([`Obj::own_data_at`]'s users).
+    pub(crate) fn ordinary_named_get(&self) -> bool {
+        !self.0.implied.get()
+            && !matches!(self.0.class, Class::Array(_) | Class::Arguments(_) | Class::Primitive(_))
+    }
+
+    /// Whether the object has no own property called `name` in its list (for an object whose
+    /// [[Get]] is [`Obj::ordinary_named_get`]).
+    pub(crate) fn lacks_own(&self, name: &str) -> bool {
+        let props = self.0.props.borrow();
+        props.list().is_empty() || props.position(name).is_none()
+    }
+
     /// The position in the property list of the own data property called `name`, and its
     /// value (see [`Obj::own_data_at`]).
     pub(crate) fn own_data_position(&self, name: &str) -> Option<(usize, JsValue)> {
