@@ -107,9 +107,19 @@ thread_local! {
     static SPARE_FRAMES: RefCell<Vec<Rc<Frame>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// How many spare scopes (and frames) are kept: as deep as the calls that finish one after another usually
-/// nest; more would only hold memory.
+/// How many spare scopes (and frames) are kept: as deep as the calls that finish one after
+/// another usually nest; more would only hold memory.
 const SPARE_SCOPES_MAX: usize = 16;
+
+/// Puts a finished call's emptied scope or frame on its spare list, unless the list is full.
+fn keep_spare<T: 'static>(list: &'static std::thread::LocalKey<RefCell<Vec<T>>>, item: T) {
+    list.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        if spare.len() < SPARE_SCOPES_MAX {
+            spare.push(item);
+        }
+    });
+}
 
 /// A function call's (or the script's) `this`, `new.target`, active function and home object.
 pub(crate) struct Frame {
@@ -152,12 +162,7 @@ impl Frame {
         f.new_target = JsValue::Undefined;
         f.function = None;
         f.home = None;
-        SPARE_FRAMES.with(|spare| {
-            let mut spare = spare.borrow_mut();
-            if spare.len() < SPARE_SCOPES_MAX {
-                spare.push(frame);
-            }
-        });
+        keep_spare(&SPARE_FRAMES, frame);
     }
 }
 
@@ -320,12 +325,7 @@ impl Scope {
         scope.generator = None;
         scope.kind.set(ScopeKind::Var);
         scope.late.set(false);
-        SPARE_SCOPES.with(|spare| {
-            let mut spare = spare.borrow_mut();
-            if spare.len() < SPARE_SCOPES_MAX {
-                spare.push(env);
-            }
-        });
+        keep_spare(&SPARE_SCOPES, env);
     }
 
     /// Registers this scope and every scope up its chain that is not registered yet: called
@@ -431,10 +431,9 @@ pub(crate) fn call_sync(f: &JsValue, this: &JsValue, args: &[JsValue]) -> Result
     // of the calls from settle-promise's jobs are resolving and element functions.
     if let JsValue::Object(obj) = f
         && let Class::Function(func) = obj.class()
-        && func.is_native()
+        && let Some(result) = func.call_native(this, args, false)
     {
-        crate::stack::check()?;
-        return func.call_native(this, args, false).expect("a native function");
+        return result;
     }
     sync_eval::call_slice(f, this, args)
 }
@@ -460,13 +459,12 @@ pub(crate) fn call(f: JsValue, this: JsValue, args: Vec<JsValue>) -> CallFuture 
             realm().error("TypeError", &format!("{text} is not a function"))
         )));
     };
+    if let Class::Function(func) = obj.class()
+        && let Some(result) = func.call_native(&this, &args, false)
+    {
+        return Box::pin(std::future::ready(result));
+    }
     match obj.class() {
-        Class::Function(func @ (Func::Native { .. } | Func::Resolving { .. })) => {
-            // Built-ins that call back into the script (`toString` of nested arrays...) recurse.
-            let result = crate::stack::check()
-                .and_then(|()| func.call_native(&this, &args, false).expect("a native function"));
-            Box::pin(std::future::ready(result))
-        }
         Class::Function(Func::Bound(bound)) => {
             let mut all = bound.args.clone();
             all.extend(args);
@@ -1322,17 +1320,15 @@ fn set_declarative(scope: &Scope, slot: usize, name: &str, value: JsValue, stric
         }
         return Err(type_error("Assignment to constant variable."));
     }
-    if b.arguments.is_none() {
+    let Some((o, i)) = b.arguments.clone() else {
         b.value = Some(value);
         return Ok(());
-    }
-    let mapped = b.arguments.clone();
+    };
     b.value = Some(value.clone());
     drop(vars);
     // A mapped parameter: the arguments object's element follows (10.4.4.7.2
     // MakeArgSetter's effect seen from the parameter's side).
-    if let Some((o, i)) = mapped
-        && let Class::Arguments(a) = o.class()
+    if let Class::Arguments(a) = o.class()
         && a.is_mapped(i)
         && let Some(v) = a.items.borrow_mut().get_mut(i)
     {
@@ -2052,7 +2048,7 @@ macro_rules! exec_body {
                         Err(other) => {
                             // The iterator's `return` runs code: the completion's value is
                             // kept across it.
-                            let value = completion::tracking().then(completion::get).flatten();
+                            let value = completion::get();
                             crate::iteration::iterator_close(&record, Ok(()))?;
                             completion::set(value);
                             return Err(other);
@@ -2143,7 +2139,7 @@ macro_rules! exec_body {
                 }
                 // 14.15.3: C is the try or catch block's completion, which a normal finally
                 // block leaves as it was; Return ? UpdateEmpty(C, undefined).
-                let value = completion::tracking().then(completion::get).flatten();
+                let value = completion::get();
                 if let Some(finally) = finally
                     && let Err(e) = exec_block(finally, env) $($aw)*
                 {

@@ -232,30 +232,28 @@ pub(crate) enum Func {
 
 impl Func {
     /// Calls a native function ([`Func::Native`] or [`Func::Resolving`]) with `this`, the
-    /// arguments and whether it is [[Construct]]; `None` for the others.
-    #[inline]
+    /// arguments and whether it is [[Construct]], after the stack check every call makes
+    /// (built-ins that call back into the script recurse); `None` for the others.
+    #[inline(always)]
     pub(crate) fn call_native(
         &self,
         this: &JsValue,
         args: &[JsValue],
         construct: bool,
     ) -> Option<Result<JsValue, JsValue>> {
-        match self {
-            Func::Native { f, .. } => Some(f(this, args, construct)),
-            Func::Resolving { resolvers, reject } => Some(settle_promise::realm::call_resolving_function(
-                &crate::promise::JsRealm,
-                resolvers,
-                *reject,
-                args,
-            )),
-            _ => None,
-        }
-    }
-
-    /// Whether this is native code ([`Func::call_native`] answers its calls).
-    #[inline]
-    pub(crate) fn is_native(&self) -> bool {
-        matches!(self, Func::Native { .. } | Func::Resolving { .. })
+        let check = crate::stack::check;
+        Some(match self {
+            Func::Native { f, .. } => check().and_then(|()| f(this, args, construct)),
+            Func::Resolving { resolvers, reject } => check().and_then(|()| {
+                settle_promise::realm::call_resolving_function(
+                    &crate::promise::JsRealm,
+                    resolvers,
+                    *reject,
+                    args,
+                )
+            }),
+            _ => return None,
+        })
     }
 }
 

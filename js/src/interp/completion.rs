@@ -42,8 +42,12 @@ fn set_tracked(value: Option<JsValue>) {
     drop(old);
 }
 
-/// The value of the completion of the statement that ended last (`None`: empty).
+/// The value of the completion of the statement that ended last (`None`: empty, and
+/// always while tracking is off).
 pub(crate) fn get() -> Option<JsValue> {
+    if !tracking() {
+        return None;
+    }
     VALUE.with(|v| v.borrow().clone())
 }
 

@@ -113,10 +113,9 @@ fn construct(f: &JsValue, args: Vec<JsValue>, text: &str) -> Result<JsValue, JsV
 pub(crate) fn call_now(f: JsValue, this: JsValue, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
     if let JsValue::Object(obj) = &f
         && let Class::Function(func) = obj.class()
-        && func.is_native()
+        && let Some(result) = func.call_native(&this, &args, false)
     {
-        crate::stack::check()?;
-        return func.call_native(&this, &args, false).expect("a native function");
+        return result;
     }
     match plain_closure(&f) {
         Some((obj, def, env)) => run_closure_framed(Invocation {
