@@ -5,8 +5,9 @@
 //! `Rc` alone never frees those, so every [`run`](crate::run) would leak its realm and whatever
 //! the script built (tens of kilobytes for an empty script). Instead, every object and scope
 //! made while a realm is current that may be part of a cycle is registered, weakly, in that
-//! realm's [`Heap`] (every object; a scope once something in the heap holds it:
-//! [`register_scope`]), and emptied
+//! realm's [`Heap`] (every object, but a promise or function object only once it has an own
+//! property or a prototype of the script's: `Obj::registered`; a scope once something in the
+//! heap holds it: [`register_scope`]), and emptied
 //! when the run ends ([`Heap::sweep`]): properties, prototypes, array elements, generator bodies
 //! and scope bindings are dropped, which breaks every cycle. Nothing runs JavaScript on the way
 //! (there are no finalizers). The intrinsics `Realm::new` makes before the realm can be current
@@ -52,7 +53,8 @@ impl<T> Default for Registry<T> {
 pub(crate) const UNREGISTERED: u32 = u32::MAX;
 
 /// The slot index of a scope not registered *yet*: one that nothing but the running call can
-/// hold until a closure captures it (see [`register_scope`]); registered then.
+/// hold until a closure captures it (see [`register_scope`]); registered then. Also of an
+/// object not registered yet (`Obj::registered`).
 pub(crate) const NOT_YET: u32 = u32::MAX - 1;
 
 /// Below this many slots the registry does not look for dead ones before growing.
@@ -147,7 +149,7 @@ pub(crate) fn register_scope(scope: &Rc<Scope>) -> u32 {
 
 /// Called by an object's destructor: empties its slot, so its allocation is freed now.
 pub(crate) fn unregister_object(index: u32, object: &ObjData) {
-    if index == UNREGISTERED {
+    if index >= NOT_YET {
         return;
     }
     crate::realm::with_current_realm(|r| {
@@ -257,9 +259,13 @@ mod tests {
     use std::rc::Rc;
 
     use super::{LIVE_AFTER_SWEEP, SLOTS_AT_SWEEP};
+    use crate::object::LIVE_OBJECTS;
     use crate::{Options, run};
 
+    /// Runs `source` and answers how many registered objects and scopes are still alive
+    /// after the sweep; also checks that no object at all (registered or not) outlives it.
     fn run_and_count_survivors(source: &str) -> usize {
+        let objects_before = LIVE_OBJECTS.with(std::cell::Cell::get);
         let out = Rc::new(RefCell::new(Vec::<u8>::new()));
         let code = run(
             "t.js",
@@ -269,6 +275,8 @@ mod tests {
             out.clone(),
         );
         assert_eq!(code, 0, "{}", String::from_utf8_lossy(&out.borrow()));
+        let objects_after = LIVE_OBJECTS.with(std::cell::Cell::get);
+        assert_eq!(objects_after, objects_before, "objects outlived the run");
         LIVE_AFTER_SWEEP.with(std::cell::Cell::get)
     }
 
@@ -337,10 +345,39 @@ mod tests {
         let large = SLOTS_AT_SWEEP.with(std::cell::Cell::get);
         assert_eq!(small.0.0, large.0.0, "object slots");
         assert_eq!(small.1.0, large.1.0, "scope slots");
-        // Live objects keep theirs: 20 000 promises in an array held 20 000 slots at once.
-        let kept = "const a = []; for (let i = 0; i < 20000; i++) a.push(new Promise(() => {}));";
+        // Live objects with properties keep theirs: 20 000 such promises in an array held
+        // 20 000 slots at once.
+        let kept = "const a = []; for (let i = 0; i < 20000; i++) { const p = new Promise(() => {}); p.i = i; a.push(p); }";
         assert_eq!(run_and_count_survivors(kept), 0);
         let ((used, _), _) = SLOTS_AT_SWEEP.with(std::cell::Cell::get);
         assert!(used >= 20_000 && used < small.0.0 + 20_100, "{used} slots");
+        // Without properties (nor a prototype of the script's) they hold none.
+        let bare = "const a = []; for (let i = 0; i < 20000; i++) a.push(new Promise(() => {}), () => i);";
+        assert_eq!(run_and_count_survivors(bare), 0);
+        let ((used, _), _) = SLOTS_AT_SWEEP.with(std::cell::Cell::get);
+        assert!(used < small.0.0 + 100, "{used} slots");
+    }
+
+    #[test]
+    fn objects_registered_late_are_swept() {
+        // Each cycle runs through a promise or function object, registered with the heap
+        // only when it gets a property or a prototype of the script's, or through the
+        // internal slots of one that never is (its state, a closure's scope).
+        let cycles = "
+            const p = Promise.resolve(); p.self = p;
+            const f = () => {}; f.me = f;
+            const g = () => {}; Object.defineProperty(g, 'me', { value: g });
+            const x = {}; const q = Promise.resolve(); Object.setPrototypeOf(q, x); x.q = q;
+            const y = {}; const h = function () {}; Object.setPrototypeOf(h, y); y.h = h;
+            const r = new Promise(() => {}); r.then(() => r);
+            let resolve; const s = new Promise((res) => { resolve = res; }); s.then(() => resolve);
+            const t = new Promise((res) => res(() => t));
+            const u = Promise.resolve(1).then(() => [u]);
+            function outer() { const v = new Promise(() => {}); v.then(() => v); return v; }
+            outer();
+            const w = Promise.resolve(); w[Symbol.iterator] = () => w;
+            const k = () => {}; k.name; Object.keys(k); const kk = { k }; k.kk = kk;
+        ";
+        assert_eq!(run_and_count_survivors(cycles), 0);
     }
 }

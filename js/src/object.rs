@@ -66,11 +66,20 @@ const WATCHED: u8 = 2;
 /// without it (see [`Obj::array_length_writable`]).
 const LENGTH_READONLY: u8 = 4;
 
+#[cfg(test)]
+thread_local! {
+    /// How many objects are alive on this thread (test instrumentation: a run that frees
+    /// everything it made leaves it where it was, registered with the heap or not).
+    pub(crate) static LIVE_OBJECTS: Cell<usize> = const { Cell::new(0) };
+}
+
 impl Drop for ObjData {
     /// Iteratively: dropping a chain of objects a million deep (`a = [a]`, `o = { o }`) one
     /// inside the other's destructor would overflow the stack. The children that only this
     /// object holds are taken out and emptied in a loop instead.
     fn drop(&mut self) {
+        #[cfg(test)]
+        LIVE_OBJECTS.with(|n| n.set(n.get() - 1));
         crate::heap::unregister_object(self.heap_slot.get(), self);
         let mut pending = Vec::new();
         self.detach_children(&mut pending);
@@ -315,7 +324,13 @@ fn function_prop(value: JsValue) -> Prop {
 
 impl Obj {
     pub(crate) fn new(class: Class, proto: Option<Obj>) -> Obj {
-        Obj::with_implied(class, proto, false)
+        Obj::with_implied(class, proto, false, false)
+    }
+
+    /// A promise object of `proto`, %Promise.prototype%: registered with the heap only once
+    /// it has an own property or another prototype ([`Obj::registered`]).
+    pub(crate) fn new_promise(promise: JsPromise, proto: Obj) -> Obj {
+        Obj::with_implied(Class::Promise(promise), Some(proto), false, true)
     }
 
     /// A closure or native function object whose `length` and `name` properties are implied
@@ -324,21 +339,27 @@ impl Obj {
     /// functions, `Promise.all`'s element functions, a callback) are called and dropped
     /// without their property list ever being looked at, and then need none (issue 16).
     /// Observably the same as defining both at creation, `length` first.
+    ///
+    /// `proto` is %Function.prototype%, so the object is registered with the heap only once it
+    /// has an own property or another prototype ([`Obj::registered`]).
     pub(crate) fn new_function(func: Func, proto: Obj) -> Obj {
         let implied = matches!(func, Func::Closure { .. } | Func::Native { .. } | Func::Resolving { .. });
-        Obj::with_implied(Class::Function(func), Some(proto), implied)
+        Obj::with_implied(Class::Function(func), Some(proto), implied, implied)
     }
 
     /// An ordinary-looking object made with its properties (distinct keys, none an array
     /// index, in creation order): one allocation for the list and no searches.
     pub(crate) fn with_props(class: Class, proto: Option<Obj>, props: Vec<crate::own_props::Entry>) -> Obj {
         debug_assert!(props.iter().all(|(k, _)| k.array_index().is_none()));
-        let o = Obj::with_implied(class, proto, false);
+        let o = Obj::with_implied(class, proto, false, false);
         *o.0.props.borrow_mut() = OwnProps::from_list(props);
         o
     }
 
-    fn with_implied(class: Class, proto: Option<Obj>, implied: bool) -> Obj {
+    /// The object; with `deferred`, not yet registered with the heap (see [`Obj::registered`]),
+    /// which the caller may ask only for an object whose class's internal slots the heap's
+    /// sweep does not empty and whose `proto` is an intrinsic.
+    fn with_implied(class: Class, proto: Option<Obj>, implied: bool, deferred: bool) -> Obj {
         let data = Rc::new(ObjData {
             class,
             props: RefCell::new(OwnProps::default()),
@@ -350,8 +371,34 @@ impl Obj {
             marks: Cell::new(0),
             sparse_len: Cell::new(0),
         });
-        data.heap_slot.set(crate::heap::register_object(&data));
+        #[cfg(test)]
+        LIVE_OBJECTS.with(|n| n.set(n.get() + 1));
+        if deferred {
+            data.heap_slot.set(crate::heap::NOT_YET);
+        } else {
+            data.heap_slot.set(crate::heap::register_object(&data));
+        }
         Obj(data)
+    }
+
+    /// Registers an object made without registration ([`Obj::new_promise`],
+    /// [`Obj::new_function`]) with the heap, before it gets its first own property or a
+    /// prototype of the script's.
+    ///
+    /// The heap's sweep breaks cycles by emptying objects' properties and prototypes (and some
+    /// classes' slots), so an object needs to be registered only once it may be on a cycle
+    /// that only emptying it breaks. A promise or function object with no own property and an
+    /// intrinsic prototype is not: the intrinsics are emptied by name, its class's slots (a
+    /// promise's state, a closure's scope and home object) are never emptied by the sweep,
+    /// and a cycle through them passes through a captured scope or an object with properties,
+    /// which are registered and emptied. Most such objects (a `then`'s derived promise, a
+    /// callback, resolving functions) die without either, and never touch the registry
+    /// (issue 16: a registration and its removal cost about 120 instructions).
+    #[inline]
+    fn registered(&self) {
+        if self.0.heap_slot.get() == crate::heap::NOT_YET {
+            self.0.heap_slot.set(crate::heap::register_object(&self.0));
+        }
     }
 
     /// The implied `length` or `name` of a function object (see [`Obj::new_function`]), if
@@ -389,6 +436,7 @@ impl Obj {
     /// (where creating them at once would have put them), before the property list is
     /// changed or listed.
     fn materialize(&self) {
+        self.registered();
         if !self.0.implied.replace(false) {
             return;
         }
@@ -556,6 +604,7 @@ impl Obj {
             p = o.proto();
         }
         // 9. Set O.[[Prototype]] to V.
+        self.registered();
         *self.0.proto.borrow_mut() = v;
         // 10. Return true.
         true
@@ -744,6 +793,7 @@ impl Obj {
         configurable: bool,
     ) {
         debug_assert!(self.0.props.borrow().get(key).is_none() && self.implied_prop(key).is_none());
+        self.registered();
         let prop = Prop { slot: Slot::Data(value), enumerable, configurable, writable };
         let mut props = self.0.props.borrow_mut();
         self.push_prop(&mut props, key.to_key(), prop);

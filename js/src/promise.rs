@@ -319,7 +319,7 @@ pub(crate) fn resolver_text(v: &JsValue) -> String {
 /// settle is wrapped exactly once, where it is created).
 pub(crate) fn wrap_promise(promise: JsPromise) -> JsValue {
     let r = realm();
-    let obj = Obj::new(Class::Promise(promise), Some(r.promise_proto.clone()));
+    let obj = Obj::new_promise(promise, r.promise_proto.clone());
     let mut objects = r.promise_objects.borrow_mut();
     if objects.len() >= 64 && objects.len().is_power_of_two() {
         objects.retain(|w| w.strong_count() > 0);
