@@ -316,3 +316,21 @@ fn iterating_a_long_string_is_linear() {
     );
     assert_eq!(r.stdout, "300000 150000 3 300000\n");
 }
+
+#[test]
+fn chains_a_million_links_long_through_scopes_promises_and_prototypes_drop_without_overflow() {
+    // Each chain's links hold the next one's last reference through something other than a
+    // property: a closure's scope, a promise's value, a prototype; each is dropped while the
+    // script runs (the assignment of null), and the last at the run's end.
+    let r = settle_and_node(
+        "let f = null; for (let i = 0; i < 1e6; i++) { const g = f; f = () => g; }\n\
+         f = null; console.log('closures');\n\
+         let p = null; for (let i = 0; i < 1e6; i++) { const q = p; p = Promise.resolve(() => q); }\n\
+         p = null; console.log('promises');\n\
+         let o = Object.prototype; for (let i = 0; i < 1e6; i++) o = Object.create(o);\n\
+         o = null; console.log('prototypes');\n\
+         let a = []; for (let i = 0; i < 1e6; i++) a = [a, { a }];\n\
+         globalThis.kept = a; a = null; console.log('kept');\n",
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, "closures\npromises\nprototypes\nkept\n"), "{}", r.stderr);
+}

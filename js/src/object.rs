@@ -74,80 +74,81 @@ thread_local! {
 }
 
 impl Drop for ObjData {
-    /// Iteratively: dropping a chain of objects a million deep (`a = [a]`, `o = { o }`) one
-    /// inside the other's destructor would overflow the stack. The children that only this
-    /// object holds are taken out and emptied in a loop instead.
+    /// Without nesting destructors without bound: an object's last reference can be held by
+    /// another object's property, element, prototype or slots (a closure's scope, a
+    /// promise's value or reactions), so freeing a chain a million links long (`a = [a]`,
+    /// `o = { o }`, a closure over a promise of a closure over ...) one destructor inside
+    /// the other would overflow the stack.
+    ///
+    /// Most drops are shallow and drop their fields in place. Once destructors have nested
+    /// [`DEEP_DROPS`] bytes of stack below where the outermost began, the object's fields are
+    /// moved out ([`drop_deep`]): the first such object drops them and then, in a loop, the
+    /// fields of every object whose drop they reach in turn, so a chain goes on at that depth
+    /// instead of below it.
     fn drop(&mut self) {
         #[cfg(test)]
         LIVE_OBJECTS.with(|n| n.set(n.get() - 1));
         crate::heap::unregister_object(self.heap_slot.get(), self);
-        let mut pending = Vec::new();
-        self.detach_children(&mut pending);
-        while let Some(child) = pending.pop() {
-            // A child freed here is moved out of its allocation first, so it leaves the
-            // registry while still in place (its own `Drop` then finds nothing to do).
-            if Rc::strong_count(&child.0) == 1 {
-                crate::heap::unregister_object(
-                    child.0.heap_slot.replace(crate::heap::UNREGISTERED),
-                    &child.0,
-                );
-            }
-            // Emptied in place when nothing else refers to it (the registry's weak reference
-            // went with its slot): `try_unwrap` would first copy the whole object out of its
-            // allocation (a `memcpy` of each object freed this way, issue 16). A weak
-            // reference held elsewhere leaves the copy as the way to take it apart.
-            let mut child = child;
-            match Rc::get_mut(&mut child.0) {
-                Some(data) => data.detach_children(&mut pending),
-                None => {
-                    if let Ok(mut data) = Rc::try_unwrap(child.0) {
-                        data.detach_children(&mut pending);
-                    }
-                }
-            }
+        let here = crate::stack::here();
+        let Ok(base) = DROP_BASE.try_with(Cell::get) else { return };
+        if here > base {
+            // No destructor runs above this one: it is the outermost.
+            DROP_BASE.with(|b| b.set(here));
+        } else if base - here >= DEEP_DROPS {
+            drop_deep(self, here);
         }
     }
 }
 
-impl ObjData {
-    /// Moves the objects this one refers to (elements, property values, accessors, its
-    /// prototype) into `out`.
-    fn detach_children(&mut self, out: &mut Vec<Obj>) {
-        // Only a child this object holds alone is freed with it and needs the work list; any
-        // other (above all the prototype, shared by many) just loses one reference here, as
-        // the list's loop would do, without the list growing (an allocation per dropped
-        // object, issue 16).
-        let mut keep = |v: Option<JsValue>| {
-            if let Some(JsValue::Object(o)) = v
-                && Rc::strong_count(&o.0) == 1
-            {
-                out.push(o);
-            }
-        };
-        match &mut self.class {
-            Class::Array(items) => {
-                for v in items.get_mut().drain(..) {
-                    keep(v);
-                }
-            }
-            Class::Arguments(a) => {
-                for v in a.clear() {
-                    keep(v);
-                }
-            }
-            _ => {}
+/// How far (in bytes of stack) object destructors may nest below the outermost before
+/// [`drop_deep`] takes over: about a hundred objects' destructors deep, far inside the red
+/// zone that every stack check leaves (`stack.rs`), and a quarter of a small thread's stack.
+const DEEP_DROPS: usize = 64 << 10;
+
+thread_local! {
+    /// Where the outermost object destructor of the chain being dropped began (an address on
+    /// the stack; 0 before the first).
+    static DROP_BASE: Cell<usize> = const { Cell::new(0) };
+    /// Whether a [`drop_deep`] loop is running, and the fields it has still to drop.
+    static DEEP: RefCell<Option<Vec<Parts>>> = const { RefCell::new(None) };
+}
+
+/// The fields of a dropped object that may hold other objects, held only to be dropped.
+#[expect(dead_code, reason = "the fields are never read, only dropped")]
+struct Parts {
+    class: Class,
+    props: OwnProps,
+    proto: Option<Obj>,
+}
+
+/// The drop of an object [`DEEP_DROPS`] below the outermost destructor: its fields go to the
+/// running loop's list, or, with no loop running, this drop becomes the loop, whose drops of
+/// each object's fields nest the next objects' drops one level deep, which join its list.
+#[inline(never)]
+fn drop_deep(data: &mut ObjData, here: usize) {
+    let parts = Parts {
+        class: std::mem::replace(&mut data.class, Class::Object),
+        props: std::mem::take(data.props.get_mut()),
+        proto: data.proto.get_mut().take(),
+    };
+    let parts = DEEP.with(|deep| match deep.borrow_mut().as_mut() {
+        Some(list) => {
+            list.push(parts);
+            None
         }
-        for (_, prop) in self.props.get_mut().take() {
-            match prop.slot {
-                Slot::Data(v) => keep(Some(v)),
-                Slot::Accessor(get, set) => {
-                    keep(get);
-                    keep(set);
-                }
-            }
-        }
-        keep(self.proto.get_mut().take().map(JsValue::Object));
+        None => Some(parts),
+    });
+    let Some(parts) = parts else { return };
+    DEEP.with(|deep| *deep.borrow_mut() = Some(Vec::new()));
+    drop(parts);
+    loop {
+        let next = DEEP.with(|deep| deep.borrow_mut().as_mut().and_then(Vec::pop));
+        let Some(parts) = next else { break };
+        drop(parts);
     }
+    DEEP.with(|deep| deep.borrow_mut().take());
+    // Later drops here (code running this deep) are outermost ones.
+    DROP_BASE.with(|b| b.set(here));
 }
 
 /// An integrity level (7.3.15 SetIntegrityLevel), as the elements of an array have it.

@@ -45,7 +45,7 @@ thread_local! {
 
 /// The address of a local of the calling frame: where the stack is now, to within a frame.
 #[inline(always)]
-fn here() -> usize {
+pub(crate) fn here() -> usize {
     let marker = 0u8;
     std::hint::black_box(std::ptr::addr_of!(marker)) as usize
 }
