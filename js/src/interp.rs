@@ -2858,8 +2858,8 @@ fn write_place(p: &Place, env: &Env, value: JsValue) -> Res<()> {
     }
 }
 
-/// An evaluation in progress: finished already for the expressions [`eval_leaf`] and
-/// [`eval_sync`] evaluate without suspending (no future is made for them), else the boxed
+/// An evaluation in progress: finished already for the expressions [`eval_quick`]
+/// evaluates without suspending (no future is made for them), else the boxed
 /// future of [`eval_boxed`]. Every caller awaits it at once, so evaluating those eagerly, when
 /// [`eval`] is called, happens at the same point of the program as awaiting would.
 /// A pattern's binding ([`bind`]) is the same kind of step, with no value.
@@ -2892,17 +2892,21 @@ pub(crate) fn eval<'a>(expr: &'a Expr, env: &'a Env) -> EvalFut<'a> {
         crate::realm::set_pos(*pos);
         return EvalFut::Done(Some(get_ident_value(id, cache, env)));
     }
-    match eval_sync(expr, env) {
-        Some(done) => EvalFut::Done(Some(done)),
-        None => EvalFut::Boxed(eval_boxed(expr, env)),
+    if is_quick(expr) {
+        return EvalFut::Done(Some(eval_quick(expr, env)));
     }
+    EvalFut::Boxed(eval_boxed(expr, env))
 }
 
-/// The evaluation of the leaves (literals, names, `this`, function expressions, a name's
-/// update): the same steps as their arms in [`eval_boxed`] (none of them recurses, so none
-/// needs [`crate::stack::check`]).
-fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
-    Some(match expr {
+/// The evaluation of a leaf ([`is_leaf`]: literals, names, `this`, function expressions, a
+/// name's update): the same steps as their arms in [`eval_boxed`] (none of them recurses, so
+/// none needs [`crate::stack::check`]).
+///
+/// # Panics
+///
+/// If `expr` is not a leaf (its callers ask [`is_leaf`] first).
+fn eval_leaf(expr: &Expr, env: &Env) -> Res<JsValue> {
+    match expr {
         Expr::Null => Ok(JsValue::Null),
         Expr::Bool(b) => Ok(JsValue::Bool(*b)),
         Expr::Num(n) => Ok(JsValue::Number(*n)),
@@ -2917,38 +2921,59 @@ fn eval_leaf(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
         // A name's update (`i++`): its place is the name itself.
         Expr::Update { op, prefix, target, pos } => match &**target {
             Expr::Ident(id, _, cache) => update_name(*op, *prefix, id, cache, *pos, env),
-            _ => return None,
+            _ => unreachable!("an update of a name is the only leaf update"),
         },
-        _ => return None,
-    })
+        _ => unreachable!("eval_leaf of a form that is not a leaf"),
+    }
 }
 
-/// [`eval_leaf`], and the binary operators and static, non-optional member reads whose
-/// operands are leaves (`i < n`, `v + 1`, `o.x`), with the steps of their arms in
-/// [`eval_boxed`]. One level deep only, so it needs no stack check either.
-fn eval_sync(expr: &Expr, env: &Env) -> Option<Res<JsValue>> {
+/// Whether [`eval_quick`] evaluates `expr`: a leaf, or a binary operator or non-optional
+/// member read (static, or computed with a leaf key) whose operands are leaves.
+#[inline]
+fn is_quick(expr: &Expr) -> bool {
     match expr {
-        Expr::Binary(op, a, b, pos) if is_leaf(a) && is_leaf(b) => Some((|| {
-            let a = eval_leaf(a, env).expect("a leaf")?;
-            let b = eval_leaf(b, env).expect("a leaf")?;
+        Expr::Binary(_, a, b, _) => is_leaf(a) && is_leaf(b),
+        Expr::Member { object, key, optional: false, .. } => {
+            is_leaf(object)
+                && match &**key {
+                    PropKey::Static(_) => true,
+                    PropKey::Computed(k) => is_leaf(k),
+                }
+        }
+        _ => is_leaf(expr),
+    }
+}
+
+/// The evaluation of the forms [`is_quick`] accepts (`i < n`, `v + 1`, `o.x`, `a[i]` and the
+/// leaves), with the steps of their arms in [`eval_boxed`]. One level deep only, so it needs
+/// no stack check either. Both evaluators take these forms here, the synchronous one without
+/// wrapping the result, the async one without a boxed future.
+///
+/// # Panics
+///
+/// If `expr` is not such a form (its callers ask [`is_quick`] first).
+fn eval_quick(expr: &Expr, env: &Env) -> Res<JsValue> {
+    match expr {
+        Expr::Binary(op, a, b, pos) => {
+            let a = eval_leaf(a, env)?;
+            let b = eval_leaf(b, env)?;
             crate::realm::set_pos(*pos);
             Ok(binary(*op, &a, &b)?)
-        })()),
-        Expr::Member { object, key, optional: false, pos, cache } if is_leaf(object) => match &**key {
-            PropKey::Static(name) => Some((|| {
-                let o = eval_leaf(object, env).expect("a leaf")?;
+        }
+        Expr::Member { object, key, pos, cache, .. } => match &**key {
+            PropKey::Static(name) => {
+                let o = eval_leaf(object, env)?;
                 crate::realm::set_pos(*pos);
                 Ok(get_named(&o, name, cache)?)
-            })()),
+            }
             // `a[i]`: the object, then the key, then ToPropertyKey and [[Get]], as the
             // boxed arm does.
-            PropKey::Computed(k) if is_leaf(k) => Some((|| {
-                let o = eval_leaf(object, env).expect("a leaf")?;
-                let k = MemberKey::of(eval_leaf(k, env).expect("a leaf")?)?;
+            PropKey::Computed(k) => {
+                let o = eval_leaf(object, env)?;
+                let k = MemberKey::of(eval_leaf(k, env)?)?;
                 crate::realm::set_pos(*pos);
                 Ok(get_member_key(&o, &k)?)
-            })()),
-            PropKey::Computed(_) => None,
+            }
         },
         _ => eval_leaf(expr, env),
     }

@@ -31,16 +31,12 @@ fn cannot_suspend() -> Ctrl {
 
 /// Evaluates `expr` in `env`.
 pub(super) fn eval(expr: &Expr, env: &Env) -> Res<JsValue> {
-    // A name, the commonest operand, read here: through `eval_sync` and `eval_leaf` it paid
-    // two calls and two copies of its result.
+    // A name, the commonest operand, read here, before the other quick forms' dispatch.
     if let Expr::Ident(id, pos, cache) = expr {
         crate::realm::set_pos(*pos);
         return get_ident_value(id, cache, env);
     }
-    match eval_sync(expr, env) {
-        Some(done) => done,
-        None => eval_compound(expr, env),
-    }
+    if is_quick(expr) { eval_quick(expr, env) } else { eval_compound(expr, env) }
 }
 
 /// Every form but the leaves [`eval`] takes first.
