@@ -1816,12 +1816,13 @@ fn refused_set_message(o: &Obj, key: &PropertyKey) -> String {
 macro_rules! exec_block_body {
     ($block:ident, $env:ident, [$($aw:tt)*]) => {{
         let (block, env) = ($block, $env);
-        let scope = if block.needs_scope() {
-            let s = Scope::new(Some(env.clone()));
-            hoist(block, &s);
-            s
+        let own;
+        let scope: &Env = if block.needs_scope() {
+            own = Scope::new(Some(env.clone()));
+            hoist(block, &own);
+            &own
         } else {
-            env.clone()
+            env
         };
         if completion::tracking() {
             // 14.2.2: the block's value is its list's, UpdateEmpty'd into an abrupt completion.

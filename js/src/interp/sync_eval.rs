@@ -48,6 +48,15 @@ fn eval_compound(expr: &Expr, env: &Env) -> Res<JsValue> {
 
 /// Evaluates a statement.
 pub(super) fn exec(stmt: &Stmt, env: &Env) -> Res<()> {
+    // An expression statement, the commonest, with `exec_body!`'s steps for it but without
+    // the frame of `exec_labeled`, whose match holds every statement's state.
+    if let Stmt::Expr(e) = stmt {
+        crate::stack::check()?;
+        // 14.5.1: Return ? GetValue(exprRef).
+        let value = eval(e, env)?;
+        completion::set(Some(value));
+        return Ok(());
+    }
     exec_labeled(stmt, env, Vec::new())
 }
 
