@@ -112,7 +112,7 @@ impl<V: 'static> Delivery<V> {
     #[inline]
     pub(crate) fn deliver(self, outcome: V) {
         let Delivery { id, task, .. } = self;
-        deliver(&task.into_task(), id, outcome);
+        deliver(task, id, outcome);
     }
 }
 
