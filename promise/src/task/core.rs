@@ -409,7 +409,10 @@ pub(crate) fn deliver<V: 'static>(task: ThinTask, id: u64, outcome: V) {
         return;
     }
     let mut slot = Some(outcome);
-    if let Some(task) = task.resume(Handoff::new(id, &mut slot))
+    // SAFETY: `V` is await `id`'s outcome type (this is its `Delivery<V>`'s job), and `slot`
+    // lives until after the `resume` that the handoff is given to.
+    let handoff = unsafe { Handoff::new(id, &mut slot) };
+    if let Some(task) = task.resume(handoff)
         && let Some(outcome) = slot
     {
         park(&task, id, Box::new(outcome));
