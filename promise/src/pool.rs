@@ -298,6 +298,13 @@ impl<X: ?Sized> PoolRc<X> {
         unsafe { &raw const (*this.ptr.as_ptr()).value }
     }
 
+    /// The block's pointer, the count staying with this reference: for a view of the value
+    /// (invariant 2) that this reference, kept alive meanwhile, lends its count to.
+    #[inline]
+    pub(crate) fn as_raw(this: &PoolRc<X>) -> NonNull<Inner<X>> {
+        this.ptr
+    }
+
     /// How many `PoolRc`s (and erased strong references) the block has.
     #[inline]
     pub(crate) fn strong_count(this: &PoolRc<X>) -> usize {

@@ -49,7 +49,8 @@ use crate::promise::{Promise, PromiseCell};
 use crate::resolution::{IntoResolution, Thenables};
 use crate::resolving::Resolvers;
 
-use self::core::{Body, Failure, Header, Task, TaskBlock, TaskRef, resume};
+use self::core::{Body, Failure, Header, Task, TaskBlock, TaskFns, TaskRef, resume, resume_typed};
+use self::waker::Handoff;
 
 pub(crate) use self::direct::{DirectAwait, WeakTask};
 
@@ -147,6 +148,7 @@ where
     R: IntoResolution<T, E, D>,
     A: AbortReason<E> + 'static,
 {
+    #[inline(always)]
     fn poll_body(&self, header: &Header, cx: &mut Context<'_>) -> Poll<()> {
         debug_assert!(header.is_polling(), "poll_body outside resume");
         if header.is_future_dropped() {
@@ -219,25 +221,49 @@ fn drop_cold<X>(x: X) {
 /// A task's allocation: its promise's cell with the task as the tail.
 type BlockOf<F, T, E, D, A> = PromiseCell<T, E, D, Task<BodyOf<F, T, E, D, A>>>;
 
-/// The header's `rebuild` for a task block, `PromiseCell<T, E, D, Task<B>>` (a `BlockOf`):
-/// from the address of the task's header back to the block's start, as a `TaskRef`
-/// (`core::ThinTask`).
+/// A task block, `PromiseCell<T, E, D, Task<B>>` (a `BlockOf`), from the address of the task's
+/// header back to the block's start (`core::ThinTask`).
 ///
 /// # Safety
 ///
 /// `header` is the pointer of a `ThinTask` made from a `TaskRef` to a block of exactly this
-/// type (the header holding this function is that block's: `spawn_task` writes it), with the
-/// block's provenance, and owning one strong count, which the result takes over.
-unsafe fn rebuild<T: 'static, E: 'static, D: 'static, B: Body + 'static>(header: NonNull<Header>) -> TaskRef {
+/// type (the header holding the functions of `FnsOf<T, E, D, B>` is that block's: `spawn_task`
+/// writes them), with the block's provenance, and owning one strong count, which the result
+/// takes over.
+#[inline]
+unsafe fn block_of<T: 'static, E: 'static, D: 'static, B: Body + 'static>(
+    header: NonNull<Header>,
+) -> PoolRc<PromiseCell<T, E, D, Task<B>>> {
     type Block<T, E, D, B> = PromiseCell<T, E, D, Task<B>>;
     let offset = PoolRc::<Block<T, E, D, B>>::VALUE + offset_of!(Block<T, E, D, B>, tail.header);
     // SAFETY: the header is at `offset` from the start of its block, a block of this type (the
     // caller's contract), and the pointer has the whole block's provenance, so stepping back
     // stays inside the allocation; the block's pointer is the one `PoolRc::into_raw` gave
     // (`ThinTask::new`), which `from_raw` takes back with its count.
-    let block: PoolRc<Block<T, E, D, B>> =
-        unsafe { PoolRc::from_raw(header.byte_sub(offset).cast::<Inner<Block<T, E, D, B>>>()) };
-    coerce!(block)
+    unsafe { PoolRc::from_raw(header.byte_sub(offset).cast::<Inner<Block<T, E, D, B>>>()) }
+}
+
+/// The header's functions (`core::TaskFns`) for a task block `PromiseCell<T, E, D, Task<B>>`.
+struct FnsOf<T, E, D, B>(PhantomData<(T, E, D, B)>);
+
+impl<T: 'static, E: 'static, D: 'static, B: Body + 'static> FnsOf<T, E, D, B> {
+    const FNS: TaskFns = TaskFns { rebuild: Self::rebuild, resume: Self::resume };
+
+    /// # Safety
+    ///
+    /// As `block_of`'s.
+    unsafe fn rebuild(header: NonNull<Header>) -> TaskRef {
+        // SAFETY: the caller's contract is `block_of`'s.
+        coerce!(unsafe { block_of::<T, E, D, B>(header) })
+    }
+
+    /// # Safety
+    ///
+    /// As `block_of`'s.
+    unsafe fn resume(header: NonNull<Header>, handoff: Handoff) -> Option<TaskRef> {
+        // SAFETY: the caller's contract is `block_of`'s.
+        resume_typed(unsafe { block_of::<T, E, D, B>(header) }, handoff)
+    }
 }
 
 #[track_caller]
@@ -266,8 +292,8 @@ where
         let me: PoolWeak<PromiseCell<T, E, D>> = coerce!(weak me.clone());
         PromiseCell::pending_on(
             Task {
-                // SAFETY: the `rebuild` of this very block type, `BlockOf<F, T, E, D, A>`.
-                header: unsafe { Header::new(rebuild::<T, E, D, BodyOf<F, T, E, D, A>>) },
+                // SAFETY: the functions of this very block type, `BlockOf<F, T, E, D, A>`.
+                header: unsafe { Header::new(&FnsOf::<T, E, D, BodyOf<F, T, E, D, A>>::FNS) },
                 body: BodyOf::<F, T, E, D, A> {
                     promise: ManuallyDrop::new(Cell::new(Some(me))),
                     future: UnsafeCell::new(ManuallyDrop::new(future)),
@@ -604,6 +630,100 @@ mod tests {
         el.queue_task(move || open.resolve(2));
         el.run().unwrap();
         assert_eq!(small.result(), Some(Ok(12)));
+        assert_eq!(large.result(), Some(Ok([10; 25])));
+        let blocks = (PoolRc::downgrade(&small.cell), PoolRc::downgrade(&large.cell));
+        drop((small, large));
+        assert_eq!(Rc::strong_count(&marker), 1, "both futures were dropped");
+        assert!(blocks.0.upgrade().is_none() && blocks.1.upgrade().is_none());
+    }
+
+    /// A delivery goes through its header's typed `resume` (`core::TaskFns`): an outcome the
+    /// poll takes gives the delivery's count up there; one it does not take (the combinator
+    /// below polls only its first child until that is done) comes back with the task and the
+    /// count to be parked, and is taken by the child's later poll. Blocks of two layouts, the
+    /// fulfilled await's signal and a pending await's value, and every block freed at the end.
+    #[test]
+    fn a_delivery_not_taken_is_parked_and_every_block_freed() {
+        use std::future::{Future, IntoFuture};
+        use std::pin::Pin;
+        use std::task::{Context, Poll};
+
+        /// Starts both children, then polls `first` alone until it is ready, then `second`.
+        struct FirstThenSecond<A: Future, B: Future> {
+            first: A,
+            first_out: Option<A::Output>,
+            second: B,
+            started: bool,
+        }
+
+        impl<A: Future + Unpin, B: Future + Unpin> Future for FirstThenSecond<A, B>
+        where
+            A::Output: Unpin,
+        {
+            type Output = (A::Output, B::Output);
+
+            fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+                let this = &mut *self;
+                if !std::mem::replace(&mut this.started, true) {
+                    assert!(Pin::new(&mut this.second).poll(cx).is_pending(), "an await takes a job");
+                }
+                if this.first_out.is_none() {
+                    match Pin::new(&mut this.first).poll(cx) {
+                        Poll::Ready(a) => this.first_out = Some(a),
+                        Poll::Pending => return Poll::Pending,
+                    }
+                }
+                match Pin::new(&mut this.second).poll(cx) {
+                    Poll::Ready(b) => Poll::Ready((this.first_out.take().unwrap(), b)),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+
+        let el = EventLoop::new();
+        let marker = Rc::new(());
+        let (gate, open) = {
+            let _g = el.enter();
+            Promise::<u64, String>::with_resolvers()
+        };
+        let (small, large) = {
+            let _g = el.enter();
+            let ready = Promise::<u64, String>::resolve(3);
+            let (early, late) = Promise::<u64, String>::with_resolvers();
+            let (m, r, g) = (marker.clone(), ready.clone(), gate.clone());
+            let small = Promise::<u8, String>::from_future(async move {
+                let _m = m;
+                let (a, b) = FirstThenSecond {
+                    first: g.into_future(),
+                    first_out: None,
+                    second: r.into_future(),
+                    started: false,
+                }
+                .await;
+                Ok((a? + b?) as u8)
+            });
+            let (m, g) = (marker.clone(), gate.clone());
+            let large = Promise::<[u64; 25], String>::from_future(async move {
+                let _m = m;
+                let (a, b) = FirstThenSecond {
+                    first: g.into_future(),
+                    first_out: None,
+                    second: early.into_future(),
+                    started: false,
+                }
+                .await;
+                Ok([a? * b?; 25])
+            });
+            late.resolve(5);
+            (small, large)
+        };
+        drop(gate);
+        // Both outcomes of the second children arrive (and are parked) before the gate opens.
+        el.run().unwrap();
+        assert_eq!((small.result(), large.result()), (None, None), "waiting for the gate");
+        el.queue_task(move || open.resolve(2));
+        el.run().unwrap();
+        assert_eq!(small.result(), Some(Ok(5)));
         assert_eq!(large.result(), Some(Ok([10; 25])));
         let blocks = (PoolRc::downgrade(&small.cell), PoolRc::downgrade(&large.cell));
         drop((small, large));

@@ -18,7 +18,8 @@ use std::sync::Weak as SyncWeak;
 use std::task::{Context, Poll};
 
 use crate::error::PanicError;
-use crate::pool::PoolRc;
+use crate::pool::{Inner, PoolRc, coerce};
+use crate::promise::PromiseCell;
 
 use super::direct::{any_parked, forget, is_claimed, park};
 use super::registry::unregister;
@@ -78,7 +79,7 @@ pub(crate) trait TaskBlock {
 
 impl<B: Body + 'static> crate::promise::Tail for Task<B> {}
 
-impl<T, E, D, B: Body + 'static> TaskBlock for crate::promise::PromiseCell<T, E, D, Task<B>> {
+impl<T, E, D, B: Body + 'static> TaskBlock for PromiseCell<T, E, D, Task<B>> {
     #[inline]
     fn task(&self) -> &Task<dyn Body> {
         &self.tail
@@ -110,19 +111,26 @@ pub(crate) struct Header {
     /// `Header::drop` always takes it out (so nothing is left to drop), and the field's own
     /// glue, out of line, was a call per task to test it again.
     rare: ManuallyDrop<Cell<Option<Box<Rare>>>>,
-    /// Turns a [`ThinTask`] to this header back into the task's `TaskRef`: the one word that
-    /// a thin reference leaves out (the block's type), kept here once per task instead of in
-    /// every await's delivery job.
-    rebuild: Rebuild,
+    /// What a [`ThinTask`] to this header needs of the block's type, the one word that a thin
+    /// reference leaves out, kept here once per task instead of in every await's delivery job.
+    fns: &'static TaskFns,
 }
 
-/// What a [`Header`] keeps to rebuild its task's `TaskRef` from a [`ThinTask`].
+/// The functions made for one task block type that a [`ThinTask`] calls through its header.
 ///
 /// # Safety
 ///
-/// Called with the pointer of a `ThinTask` to this header, which owns one strong count of the
-/// block; the returned `TaskRef` takes that count over.
-pub(super) type Rebuild = unsafe fn(NonNull<Header>) -> TaskRef;
+/// Both are called with the pointer of a `ThinTask` to a header holding them, which owns one
+/// strong count of the block.
+pub(super) struct TaskFns {
+    /// The task's `TaskRef` again, which takes the count over.
+    pub(super) rebuild: unsafe fn(NonNull<Header>) -> TaskRef,
+    /// `resume` with the body's type known (an await's delivery, the common path): no virtual
+    /// call to reach the task nor to poll its body, and the block, when this was its last
+    /// reference, dropped with its type known. The count is given up, unless the handoff was
+    /// not taken: then the task is returned with it, for the outcome to be parked.
+    pub(super) resume: unsafe fn(NonNull<Header>, Handoff) -> Option<TaskRef>,
+}
 
 /// A strong reference to a task in one word, for an await's delivery job: two words (the await
 /// id and this) fit the job queue's inline slot, where the id and a fat `TaskRef` (three) took
@@ -160,7 +168,16 @@ impl ThinTask {
         // SAFETY: the block is live while this reference's count is (struct invariant), so the
         // header can be read; its `rebuild` is the block type's, called with this reference's
         // pointer, whose count passes to the result (`this` is never dropped).
-        unsafe { (this.0.as_ref().rebuild)(this.0) }
+        unsafe { (this.0.as_ref().fns.rebuild)(this.0) }
+    }
+
+    /// Resumes the task with `handoff` (see `TaskFns::resume`), giving up this reference's
+    /// count; the task, with it, if the handoff was not taken.
+    #[inline]
+    pub(super) fn resume(self, handoff: Handoff) -> Option<TaskRef> {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: as in `into_task`, with the header's `resume`, to which the count passes.
+        unsafe { (this.0.as_ref().fns.resume)(this.0, handoff) }
     }
 }
 
@@ -168,7 +185,7 @@ impl Drop for ThinTask {
     fn drop(&mut self) {
         // A delivery dropped unrun (its job or reaction was dropped): the count goes back.
         // SAFETY: as in `into_task`; this is the reference's last use.
-        drop(unsafe { (self.0.as_ref().rebuild)(self.0) });
+        drop(unsafe { (self.0.as_ref().fns.rebuild)(self.0) });
     }
 }
 
@@ -187,14 +204,14 @@ impl Header {
     ///
     /// # Safety
     ///
-    /// `rebuild` is the function made for the type of the block this header goes into
-    /// (`ThinTask`'s invariant: a thin reference to the header is rebuilt with it).
-    pub(super) const unsafe fn new(rebuild: Rebuild) -> Header {
+    /// `fns` are the functions made for the type of the block this header goes into
+    /// (`ThinTask`'s invariant: a thin reference to the header is rebuilt and resumed with them).
+    pub(super) const unsafe fn new(fns: &'static TaskFns) -> Header {
         Header {
             state: Cell::new(0),
             registered: Cell::new(0),
             rare: ManuallyDrop::new(Cell::new(None)),
-            rebuild,
+            fns,
         }
     }
 
@@ -333,13 +350,23 @@ impl Rare {
 /// once its current poll returns; a finished one is left alone.
 #[inline]
 pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
-    let block = task.task();
+    resume_in(task, task.task(), handoff);
+}
+
+/// `resume` with the task already reached (`block` is `task.task()`, seen as its own type on
+/// the typed path, `TaskFns::resume`). Returns the handoff if no poll took it.
+#[inline]
+pub(super) fn resume_in<B: ?Sized + Body>(
+    task: &TaskRef,
+    block: &Task<B>,
+    handoff: Option<Handoff>,
+) -> Option<Handoff> {
     let header = &block.header;
     if header.has(POLLING | DONE) {
         if header.has(POLLING) {
             header.set(REPOLL);
         }
-        return;
+        return handoff;
     }
     let mut handoff = handoff;
     loop {
@@ -358,40 +385,74 @@ pub(crate) fn resume(task: &TaskRef, handoff: Option<Handoff>) {
                     continue;
                 }
             }
-            Ok(_) => finish(task),
+            Ok(_) => finish_in(task, block),
             Err(payload) => {
                 let error = PanicError::from_payload(payload.as_ref());
                 // The payload's destructor may panic too: caught, as the loop would.
                 let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
                 block.body.fail(Failure::Panic(error));
-                finish(task);
+                finish_in(task, block);
             }
         }
-        return;
+        return handoff;
     }
 }
 
 /// A direct await's reaction job: resumes the task with the outcome of the promise it awaited
-/// (await `id`). When the awaiting future does not take it in that poll, or someone else waits
-/// for it, the outcome is parked for it (`direct.rs`).
+/// (await `id`), through the header's typed `resume`. When the awaiting future does not take it
+/// in that poll, or someone else waits for it, the outcome is parked for it (`direct.rs`).
 #[inline]
-pub(crate) fn deliver<V: 'static>(task: &TaskRef, id: u64, outcome: V) {
+pub(crate) fn deliver<V: 'static>(task: ThinTask, id: u64, outcome: V) {
     if any_parked() && is_claimed(id) {
         // Awaited elsewhere (under another waker), or abandoned: no poll of the task.
-        park(task, id, Box::new(outcome));
+        park(&task.into_task(), id, Box::new(outcome));
         return;
     }
     let mut slot = Some(outcome);
-    resume(task, Some(Handoff::new(id, &mut slot)));
-    if let Some(outcome) = slot {
-        park(task, id, Box::new(outcome));
+    // SAFETY: `V` is await `id`'s outcome type (this is its `Delivery<V>`'s job), and `slot`
+    // lives until after the `resume` that the handoff is given to.
+    let handoff = unsafe { Handoff::new(id, &mut slot) };
+    if let Some(task) = task.resume(handoff)
+        && let Some(outcome) = slot
+    {
+        park(&task, id, Box::new(outcome));
+    }
+}
+
+/// The body of the header's `resume` (`TaskFns::resume`, made in `task.rs` for each block
+/// type): resumes the task in `block` with its body's type known, then gives `block`'s count up
+/// (its drop typed as well), or returns it as the task if the handoff was not taken.
+#[inline]
+pub(super) fn resume_typed<T: 'static, E: 'static, D: 'static, B: Body + 'static>(
+    block: PoolRc<PromiseCell<T, E, D, Task<B>>>,
+    handoff: Handoff,
+) -> Option<TaskRef> {
+    // The compiler's unsizing coercion, at the second `let`.
+    let raw = PoolRc::as_raw(&block);
+    let raw: NonNull<Inner<dyn TaskBlock>> = raw;
+    // SAFETY: the pointer is `block`'s, coerced by the compiler (invariant 5 of `pool.rs`). The
+    // view borrows `block`'s count (invariant 2): it is never dropped (`ManuallyDrop`) and
+    // `block` outlives it, so the block stays live for every use of it; a clone the poll makes
+    // (an await's delivery) takes a count of its own.
+    let task = ManuallyDrop::new(unsafe { PoolRc::from_raw(raw) });
+    let unclaimed = resume_in(&task, &block.tail, Some(handoff));
+    // Not taken: the task goes back to `deliver`, with the count, to park the outcome.
+    match unclaimed {
+        Some(_) => Some(coerce!(block)),
+        None => None,
     }
 }
 
 /// Finishes the task: marks it done, drops its future (whose destructor may panic: caught)
 /// and leaves the registry.
 pub(super) fn finish(task: &TaskRef) {
-    let block = task.task();
+    finish_in(task, task.task());
+}
+
+/// `finish` with the task already reached (`block` is `task.task()`): inline in a typed
+/// `resume`, where the body's drop is then a direct call.
+#[inline(always)]
+fn finish_in<B: ?Sized + Body>(task: &TaskRef, block: &Task<B>) {
     let header = &block.header;
     header.set(DONE);
     header.clear(LINKED);
