@@ -131,15 +131,21 @@ fn drop_deep(data: &mut ObjData, here: usize) {
         props: std::mem::take(data.props.get_mut()),
         proto: data.proto.get_mut().take(),
     };
-    let parts = DEEP.with(|deep| match deep.borrow_mut().as_mut() {
-        Some(list) => {
-            list.push(parts);
-            None
+    // A running loop takes the fields; else this drop starts the loop, list empty.
+    let parts = DEEP.with(|deep| {
+        let mut deep = deep.borrow_mut();
+        match deep.as_mut() {
+            Some(list) => {
+                list.push(parts);
+                None
+            }
+            None => {
+                *deep = Some(Vec::new());
+                Some(parts)
+            }
         }
-        None => Some(parts),
     });
     let Some(parts) = parts else { return };
-    DEEP.with(|deep| *deep.borrow_mut() = Some(Vec::new()));
     drop(parts);
     loop {
         let next = DEEP.with(|deep| deep.borrow_mut().as_mut().and_then(Vec::pop));
